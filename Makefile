@@ -1,0 +1,117 @@
+# tcad — one non-recursive Makefile.
+#   make            build libtcad.a and the tcad executable (CUDA parts when nvcc exists)
+#   make run        install what is missing, build, run the built-in example
+#   make test       install what is missing (incl. Python test helpers), build, run all tests
+#   make bench      benchmarks (mesh load + geometry), results in bench/results/
+#   make asan       build + tests under AddressSanitizer/UBSan (build-asan/)
+#   make valgrind   tests under valgrind (memcheck)
+#   make gpu-bundle binary for sm_90 + runtime .debs + runner script, in gpu-bundle/
+# BUILD=dir selects the build folder (several builds can live side by side).
+
+BUILD   ?= build
+PKGS    := petsc hdf5-openmpi yaml-0.1
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION := 0.1.0
+
+CC      ?= cc
+OPT     ?= -O2 -g
+CFLAGS  += -std=c17 $(OPT) -Wall -Wextra -fPIC -Iinclude -I. -DTCAD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS += $(EXTRA_LDFLAGS)
+LDLIBS  += $(PKG_LIBS) -lm
+
+# CUDA: built and linked whenever nvcc exists, GPU or not.
+NVCC ?= $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/dev/null)
+ifneq ($(strip $(NVCC)),)
+  CUDA_HOME  := $(patsubst %/bin/nvcc,%,$(NVCC))
+  CUDA_ARCH  ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
+  NVCCFLAGS  += -std=c++17 -O3 -g $(CUDA_ARCH) -Iinclude -I. -Xcompiler -fPIC,-Wall,-Wextra $(EXTRA_NVCCFLAGS)
+  CUDA_SRC   := $(wildcard kernels/*.cu)
+  CUDA_OBJ   := $(CUDA_SRC:%.cu=$(BUILD)/%.cu.o)
+  CUDA_LIBS  := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcusparse -lcublas -lcudart -lstdc++
+  CFLAGS     += -DTCAD_HAVE_CUDA=1
+  STUB_SRC   :=
+else
+  CUDA_OBJ   :=
+  CUDA_LIBS  :=
+  STUB_SRC   := kernels/cuda_stub.c
+endif
+
+LIB_SRC := $(wildcard kernels/*.c solver/*.c mesh/*.c io/*.c)
+LIB_SRC := $(filter-out kernels/cuda_stub.c,$(LIB_SRC)) $(STUB_SRC)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/libtcad.a
+TCAD    := $(BUILD)/tcad
+TEST_SRC := $(wildcard tests/t[0-9]*.c)
+TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+HEADERS := $(wildcard include/tcad/*.h kernels/physics/*.h kernels/*.h mesh/*.h io/*.h solver/*.h tests/*.h)
+
+.PHONY: all deps test-deps run test check bench asan valgrind gpu-bundle clean format
+all: $(TCAD) $(TEST_BIN) $(BENCH_BIN)
+
+$(BUILD)/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/%.cu.o: %.cu $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(NVCC) $(NVCCFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ) $(CUDA_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(TCAD): $(BUILD)/app/tcad.o $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+
+$(BUILD)/tests/%: tests/%.c $(LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+
+$(BUILD)/bench/%: bench/%.c $(LIB) $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+
+deps:
+	@bash scripts/install-deps.sh
+test-deps:
+	@bash scripts/install-deps.sh --test
+
+# The entry points a new user runs: install first, then re-enter make so pkg-config sees
+# the freshly installed packages.
+run: deps
+	@$(MAKE) --no-print-directory all
+	@bash scripts/run-example.sh $(BUILD)
+
+test: test-deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/run.sh $(BUILD)
+
+check: all
+	@bash tests/run.sh $(BUILD)
+
+bench: test-deps
+	@$(MAKE) --no-print-directory all
+	@bash bench/run.sh $(BUILD)
+
+asan: test-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan OPT="-O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined" \
+	  EXTRA_LDFLAGS="-fsanitize=address,undefined" all
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tests/run.sh build-asan
+
+valgrind: test-deps
+	@$(MAKE) --no-print-directory all
+	@TCAD_TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
+	  bash tests/run.sh $(BUILD)
+
+gpu-bundle: deps
+	@bash scripts/gpu-bundle.sh
+
+format:
+	clang-format -i $(wildcard include/tcad/*.h kernels/*.[ch] kernels/physics/*.h kernels/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.c)
+
+clean:
+	rm -rf $(BUILD) build-asan

@@ -1,0 +1,164 @@
+/* The input deck (YAML, read with libyaml). Schema: docs/deck.md.
+ * Lengths in the deck are in micrometres; everything stored here is in cm. */
+#ifndef TCAD_DECK_H
+#define TCAD_DECK_H
+#include "tcad/material.h"
+
+#define TCAD_PATH_MAX 1024
+#define TCAD_MAX_SWEEP_CONTACTS 8
+
+typedef struct {
+  int line, col; /* 1-based position of the entry in the deck file; 0 when not from a file */
+} TcadSrcLoc;
+
+/* An axis-aligned box; an axis with has[a] == 0 is unbounded. Bounds in cm. */
+typedef struct {
+  double lo[3], hi[3];
+  int has[3];
+} TcadBox;
+
+/* Generated tensor-product mesh: per axis, anchor lines with a local spacing; between two
+ * anchors the spacing grows geometrically from one anchor's step to the next one's
+ * (Atlas-style `x.mesh loc= spac=`). */
+typedef struct {
+  double at;   /* cm */
+  double step; /* cm */
+} TcadMeshLine;
+
+typedef enum { TCAD_MESH_GENERATE = 0, TCAD_MESH_FILE = 1 } TcadMeshSource;
+
+typedef struct {
+  TcadMeshSource source;
+  char file[TCAD_PATH_MAX]; /* Gmsh file, resolved against the deck's folder */
+  double scale;             /* file coordinate unit in cm (default 1e-4: file in µm) */
+  int dim;                  /* generated meshes: 1, 2 or 3 */
+  int nlines[3];
+  TcadMeshLine *lines[3];
+  TcadSrcLoc loc;
+} TcadMeshSpec;
+
+typedef struct {
+  char name[TCAD_NAME_MAX];     /* for Gmsh meshes: the physical group name */
+  char material[TCAD_NAME_MAX]; /* a name in the material table (built-in or deck-defined) */
+  int has_box;                  /* generated meshes: cells whose centroid is in the box */
+  TcadBox box;
+  TcadSrcLoc loc;
+} TcadRegionSpec;
+
+typedef enum { TCAD_CONTACT_OHMIC = 0, TCAD_CONTACT_GATE = 1, TCAD_CONTACT_SCHOTTKY = 2 } TcadContactType;
+
+typedef struct {
+  char name[TCAD_NAME_MAX]; /* for Gmsh meshes: the physical group name of boundary faces */
+  TcadContactType type;
+  double workfunction;      /* eV, gate and Schottky contacts */
+  int has_workfunction;
+  double voltage;           /* initial bias, V */
+  double resistance;        /* series (lumped) resistance, ohm (0: none) */
+  int has_box;              /* generated meshes: boundary faces inside the box */
+  TcadBox box;
+  TcadSrcLoc loc;
+} TcadContactSpec;
+
+typedef enum {
+  TCAD_DOPING_UNIFORM = 0,
+  TCAD_DOPING_BOX = 1,
+  TCAD_DOPING_GAUSSIAN = 2,
+  TCAD_DOPING_ERFC = 3
+} TcadDopingProfile;
+
+typedef struct {
+  TcadDopingProfile profile;
+  int species;                 /* +1 donor, -1 acceptor */
+  double peak;                 /* cm^-3: concentration (uniform, box) or peak (gaussian, erfc) */
+  char region[TCAD_NAME_MAX];  /* restrict to one region ("" = every semiconductor region) */
+  int has_window;              /* box: the box; gaussian/erfc: the mask window (lateral extent) */
+  TcadBox window;
+  int depth_axis;              /* 0,1,2: axis along which depth is measured */
+  double surface;              /* cm, position of the peak along depth_axis */
+  double char_length;          /* cm, characteristic length in depth */
+  double lateral;              /* cm, characteristic lateral spread outside the window */
+  TcadSrcLoc loc;
+} TcadDopingSpec;
+
+typedef enum { TCAD_TRANSPORT_DD = 0, TCAD_TRANSPORT_EB = 1, TCAD_TRANSPORT_EB_ELECTRONS = 2 } TcadTransport;
+typedef enum { TCAD_STAT_BOLTZMANN = 0, TCAD_STAT_FERMI = 1 } TcadStatistics;
+typedef enum { TCAD_MOB_CONSTANT = 0, TCAD_MOB_CAUGHEY_THOMAS = 1, TCAD_MOB_MASETTI = 2 } TcadMobility;
+typedef enum { TCAD_HF_NONE = 0, TCAD_HF_CANALI = 1 } TcadHighField;
+typedef enum { TCAD_II_NONE = 0, TCAD_II_VANOVERSTRAETEN = 1, TCAD_II_SELBERHERR = 2, TCAD_II_OKUTO = 3 } TcadImpact;
+typedef enum { TCAD_HC_NONE = 0, TCAD_HC_LUCKY = 1, TCAD_HC_FIEGNA = 2 } TcadHotCarrier;
+
+typedef struct {
+  TcadTransport transport;
+  double temperature; /* lattice temperature, K */
+  TcadStatistics statistics;
+  TcadMobility mobility;
+  TcadHighField high_field;
+  int srh, auger;
+  TcadImpact impact;
+  TcadHotCarrier hot_carrier;
+  TcadSrcLoc loc;          /* of the physics section */
+  TcadSrcLoc loc_transport, loc_statistics, loc_mobility, loc_high_field, loc_impact,
+      loc_hot_carrier;      /* of each model key (0 when defaulted), for "not implemented" errors */
+} TcadPhysicsSpec;
+
+/* Fixed charge on the interface between two regions (cm^-2, sign included). */
+typedef struct {
+  char region[2][TCAD_NAME_MAX];
+  double charge;
+  TcadSrcLoc loc;
+} TcadInterfaceSpec;
+
+typedef enum { TCAD_STEP_EQUILIBRIUM = 0, TCAD_STEP_BIAS = 1, TCAD_STEP_SWEEP = 2 } TcadStepKind;
+
+typedef struct {
+  TcadStepKind kind;
+  int ncontacts;
+  char contact[TCAD_MAX_SWEEP_CONTACTS][TCAD_NAME_MAX];
+  double value[TCAD_MAX_SWEEP_CONTACTS]; /* bias: the voltages; sweep: the end voltages */
+  double step;                           /* sweep: initial step, V (>0) */
+  double min_step, max_step;             /* sweep: adaptive step limits, V (0: defaults) */
+  TcadSrcLoc loc;
+} TcadSolveStep;
+
+typedef struct {
+  char directory[TCAD_PATH_MAX]; /* relative paths are taken from the working directory */
+  char fields[TCAD_PATH_MAX];    /* HDF5 file name inside directory (the .xdmf sits beside it) */
+  char iv[TCAD_PATH_MAX];        /* IV table CSV inside directory */
+  TcadSrcLoc loc;
+} TcadOutputSpec;
+
+typedef struct TcadDeck {
+  char path[TCAD_PATH_MAX]; /* as given */
+  char dir[TCAD_PATH_MAX];  /* folder of the deck, for resolving mesh.file */
+  char title[256];
+  TcadMeshSpec mesh;
+  int nregions;
+  TcadRegionSpec *regions;
+  int ncontacts;
+  TcadContactSpec *contacts;
+  int ndoping;
+  TcadDopingSpec *doping;
+  int nmaterials;             /* built-ins with deck overrides applied, plus deck-defined ones */
+  TcadMaterial *materials;
+  TcadPhysicsSpec physics;
+  int ninterfaces;
+  TcadInterfaceSpec *interfaces;
+  int nsteps;
+  TcadSolveStep *steps;
+  TcadOutputSpec output;
+} TcadDeck;
+
+/* Parse and validate a deck. On failure returns non-zero with a message of the form
+ * "FILE:LINE:COL: what was expected" in tcad_error_message(). */
+int TcadDeckLoad(const char *path, TcadDeck **deck);
+/* Same, from a string (tests); `name` is used in messages in place of a file name. */
+int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck);
+void TcadDeckDestroy(TcadDeck **deck);
+
+/* Material of a region by name, from the deck's (overridden) table; NULL if absent. */
+const TcadMaterial *TcadDeckMaterial(const TcadDeck *deck, const char *name);
+
+/* Format "FILE:LINE:COL" for messages that point at a deck entry (into a static buffer
+ * that lives until the next call). */
+const char *TcadDeckWhere(const TcadDeck *deck, TcadSrcLoc loc);
+#endif

@@ -1,0 +1,47 @@
+/* Material parameter sets. Defaults are silicon/SiO2 at 300 K from shared PHYSICS.md §3;
+ * every field can be overridden from the deck's `materials:` section. Units: cm, s, V, eV, K. */
+#ifndef TCAD_MATERIAL_H
+#define TCAD_MATERIAL_H
+
+#define TCAD_NAME_MAX 64
+
+typedef enum { TCAD_MAT_SEMICONDUCTOR = 0, TCAD_MAT_INSULATOR = 1, TCAD_MAT_CONDUCTOR = 2 } TcadMaterialKind;
+
+typedef struct {
+  char name[TCAD_NAME_MAX];
+  TcadMaterialKind kind;
+  double permittivity;   /* relative, ε_r */
+  double affinity;       /* electron affinity χ, eV */
+  double bandgap;        /* E_g at 300 K, eV */
+  double ni;             /* intrinsic density, cm^-3 (0: from Nc, Nv, Eg) */
+  double nc, nv;         /* effective densities of states at 300 K, cm^-3 */
+  /* mobility: Caughey–Thomas (electrons, holes) */
+  double ct_mumin[2], ct_mumax[2], ct_nref[2], ct_alpha[2];
+  /* mobility: Masetti */
+  double ms_mumax[2], ms_mumin1[2], ms_mumin2[2], ms_mu1[2], ms_pc[2], ms_cr[2], ms_cs[2],
+      ms_alpha[2], ms_beta[2];
+  double mu_const[2];    /* constant mobility, cm^2/Vs */
+  double vsat[2], canali_beta[2];
+  /* SRH (Scharfetter) and Auger */
+  double taumax[2], taumin[2], tau_nref[2], tau_gamma[2];
+  double auger[2];       /* C_n, C_p, cm^6/s */
+  /* energy relaxation times (energy-balance model), s */
+  double tauw[2];
+} TcadMaterial;
+
+/* Number of built-in materials and access by index / name (case-insensitive). */
+int tcad_material_count(void);
+const TcadMaterial *tcad_material_builtin(int i);
+const TcadMaterial *tcad_material_find(const char *name);
+
+/* Table of overridable numeric fields, for the deck parser: name, offset of the double in
+ * TcadMaterial, and how many values (1, or 2 for electron/hole pairs). */
+typedef struct {
+  const char *key;
+  unsigned offset;
+  int count;
+  const char *unit;
+} TcadMaterialField;
+int tcad_material_field_count(void);
+const TcadMaterialField *tcad_material_field(int i);
+#endif

@@ -1,0 +1,64 @@
+/* The mesh as flat arrays: simplices (segments, triangles, tetrahedra) with a region per
+ * cell and contacts as sets of boundary faces and nodes. Coordinates in cm. */
+#ifndef TCAD_MESH_H
+#define TCAD_MESH_H
+#include "tcad/material.h"
+
+struct TcadDeck;
+
+typedef struct {
+  char name[TCAD_NAME_MAX];
+  char material[TCAD_NAME_MAX]; /* filled from the deck ("" when loaded without one) */
+  TcadMaterialKind kind;        /* from the material */
+  int ncells;
+} TcadMeshRegion;
+
+typedef struct {
+  char name[TCAD_NAME_MAX];
+  int nfaces;
+  int *face_node; /* nfaces * dim node ids (a face of a d-simplex has d nodes) */
+  int nnodes;
+  int *node;      /* sorted, unique */
+} TcadMeshContact;
+
+typedef struct TcadMesh {
+  int dim;        /* 1, 2 or 3 */
+  int nnodes;
+  double *coord;  /* nnodes * 3, cm; unused components are 0 */
+  int ncells;
+  int nvert;      /* nodes per cell = dim + 1 */
+  int *cell_node; /* ncells * nvert */
+  int *cell_region;
+  int nregions;
+  TcadMeshRegion *regions;
+  int ncontacts;
+  TcadMeshContact *contacts;
+  char source[1024];   /* file name or "generated" */
+  int nquads_split;    /* quadrilaterals read and split into two triangles */
+  int ndropped;        /* generated meshes: cells outside every region, not meshed */
+} TcadMesh;
+
+/* Read a Gmsh .msh (2.2 or 4.1, ASCII or binary) through PETSc DMPlex. Physical groups of
+ * cells become regions and physical groups of boundary faces become contacts, by name.
+ * `scale` converts file coordinates to cm (1e-4 for a file in µm). Needs PetscInitialize. */
+int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh);
+/* Build the tensor-product mesh of a deck's `mesh: generate` section, with its boxes. */
+int TcadMeshGenerate(const struct TcadDeck *deck, TcadMesh **mesh);
+/* Load or generate the deck's mesh, then bind it to the deck: every deck region and contact
+ * must exist in the mesh, every mesh region must have a deck entry (its material), every
+ * contact must touch at least one node; cells are checked (inverted, zero measure). */
+int TcadMeshFromDeck(const struct TcadDeck *deck, TcadMesh **mesh);
+/* Check element measures: zero-measure and inverted (orientation against the majority). On
+ * failure the message names the first bad cells and their coordinates. */
+int TcadMeshCheckCells(const TcadMesh *mesh);
+/* Signed measure of one cell (length, area, volume in cm^d). */
+double tcad_mesh_cell_measure(const TcadMesh *mesh, int c);
+int TcadMeshFindRegion(const TcadMesh *mesh, const char *name);
+int TcadMeshFindContact(const TcadMesh *mesh, const char *name);
+void TcadMeshDestroy(TcadMesh **mesh);
+
+/* Net doping at the nodes from the deck's profiles (summed), cm^-3. Only nodes that touch a
+ * semiconductor region get doping. Arrays of mesh->nnodes. */
+int TcadDopingEvaluate(const struct TcadDeck *deck, const TcadMesh *mesh, double *donors,
+                       double *acceptors);
+#endif

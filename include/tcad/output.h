@@ -1,0 +1,26 @@
+/* Field output: one HDF5 file with the mesh once and per solution step the node (and cell)
+ * fields with their units, plus an XDMF file beside it so ParaView opens the run as a series
+ * over steps. Each step is flushed when it ends and the XDMF is rewritten then, so a run that
+ * stops later leaves every finished step readable. Layout: docs/output.md. */
+#ifndef TCAD_OUTPUT_H
+#define TCAD_OUTPUT_H
+#include "tcad/mesh.h"
+
+typedef struct TcadOutput TcadOutput;
+
+/* Create (truncate) `h5path` and write the mesh; the XDMF goes to `xdmfpath`. */
+int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
+/* Start a step; `time` orders the series in ParaView (bias point index or voltage),
+ * `label` is stored as an attribute (e.g. "equilibrium", "Vd=0.50"). */
+int TcadOutputBeginStep(TcadOutput *out, double time, const char *label);
+/* Scalar attribute of the current step (e.g. a contact voltage). */
+int TcadOutputStepAttribute(TcadOutput *out, const char *name, double value);
+/* A node field of `ncomp` components (1 scalar, 3 vector; values node-major). */
+int TcadOutputNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
+                        const double *values);
+/* An integer cell field (e.g. region id). */
+int TcadOutputCellFieldInt(TcadOutput *out, const char *name, const int *values);
+/* Flush the HDF5 file and rewrite the XDMF so the step is visible and durable. */
+int TcadOutputEndStep(TcadOutput *out);
+int TcadOutputClose(TcadOutput **out);
+#endif

@@ -1,0 +1,69 @@
+/* CUDA device queries and the device side of the host-vs-device physics tests. The kernels
+ * include the same TCAD_HD headers as the host code. */
+#include <cstdio>
+#include <cstring>
+#include <cuda_runtime.h>
+
+extern "C" {
+#include "tcad/error.h"
+}
+#include "kernels/cuda.h"
+#include "kernels/physics/bernoulli.h"
+
+#define TCAD_CUDA_CHECK(call)                                                                \
+  do {                                                                                       \
+    cudaError_t e_ = (call);                                                                 \
+    if (e_ != cudaSuccess)                                                                   \
+      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call, \
+                        cudaGetErrorName(e_), cudaGetErrorString(e_));                       \
+  } while (0)
+
+extern "C" void tcad_cuda_query(TcadCudaInfo *info)
+{
+  memset(info, 0, sizeof *info);
+  info->compiled = 1;
+  cudaRuntimeGetVersion(&info->runtime_version);
+  cudaError_t e = cudaDriverGetVersion(&info->driver_version);
+  int n = 0;
+  if (e == cudaSuccess) e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess || n == 0) {
+    snprintf(info->why, sizeof info->why, "no CUDA device: %s",
+             e != cudaSuccess ? cudaGetErrorString(e) : "the driver reports 0 devices");
+    cudaGetLastError(); /* clear the sticky error so later queries start clean */
+    return;
+  }
+  cudaDeviceProp p;
+  if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+    snprintf(info->why, sizeof info->why, "cudaGetDeviceProperties failed");
+    return;
+  }
+  info->ndevices = n;
+  snprintf(info->name, sizeof info->name, "%s", p.name);
+  info->major = p.major;
+  info->minor = p.minor;
+  info->memory_gib = (double)p.totalGlobalMem / (1024.0 * 1024.0 * 1024.0);
+}
+
+__global__ static void bernoulli_kernel(int n, const double *x, double *b, double *db)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+    b[i] = tcad_bernoulli(x[i], &db[i]);
+}
+
+extern "C" int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx)
+{
+  double *dx = NULL, *dbv = NULL, *ddb = NULL;
+  size_t bytes = (size_t)n * sizeof(double);
+  TCAD_CUDA_CHECK(cudaMalloc(&dx, bytes));
+  TCAD_CUDA_CHECK(cudaMalloc(&dbv, bytes));
+  TCAD_CUDA_CHECK(cudaMalloc(&ddb, bytes));
+  TCAD_CUDA_CHECK(cudaMemcpy(dx, x, bytes, cudaMemcpyHostToDevice));
+  bernoulli_kernel<<<(n + 255) / 256, 256>>>(n, dx, dbv, ddb);
+  TCAD_CUDA_CHECK(cudaGetLastError());
+  TCAD_CUDA_CHECK(cudaMemcpy(b, dbv, bytes, cudaMemcpyDeviceToHost));
+  TCAD_CUDA_CHECK(cudaMemcpy(dbdx, ddb, bytes, cudaMemcpyDeviceToHost));
+  TCAD_CUDA_CHECK(cudaFree(dx));
+  TCAD_CUDA_CHECK(cudaFree(dbv));
+  TCAD_CUDA_CHECK(cudaFree(ddb));
+  return 0;
+}
