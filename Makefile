@@ -5,7 +5,6 @@
 #   make bench      benchmarks (mesh load + geometry), results in bench/results/
 #   make asan       build + tests under AddressSanitizer/UBSan (build-asan/)
 #   make valgrind   tests under valgrind (memcheck)
-#   make gpu-bundle binary for sm_90 + runtime .debs + runner script, in gpu-bundle/
 # BUILD=dir selects the build folder (several builds can live side by side).
 
 BUILD   ?= build
@@ -16,7 +15,7 @@ VERSION := 0.1.0
 
 CC      ?= cc
 OPT     ?= -O2 -g
-CFLAGS  += -std=c17 $(OPT) -Wall -Wextra -fPIC -Iinclude -I. -DTCAD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L $(OPT) -Wall -Wextra -fPIC -Iinclude -I. -DTCAD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDFLAGS += $(EXTRA_LDFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
@@ -48,7 +47,7 @@ BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HEADERS := $(wildcard include/tcad/*.h kernels/physics/*.h kernels/*.h mesh/*.h io/*.h solver/*.h tests/*.h)
 
-.PHONY: all deps test-deps run test check bench asan valgrind gpu-bundle clean format
+.PHONY: all deps test-deps run test check bench asan valgrind clean format
 all: $(TCAD) $(TEST_BIN) $(BENCH_BIN)
 
 $(BUILD)/%.o: %.c $(HEADERS)
@@ -106,9 +105,6 @@ valgrind: test-deps
 	@$(MAKE) --no-print-directory all
 	@TCAD_TEST_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  bash tests/run.sh $(BUILD)
-
-gpu-bundle: deps
-	@bash scripts/gpu-bundle.sh
 
 format:
 	clang-format -i $(wildcard include/tcad/*.h kernels/*.[ch] kernels/physics/*.h kernels/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.c)

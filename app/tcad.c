@@ -1,1 +1,354 @@
-int main(void) { return 0; }
+/* tcad command line: argument parsing and the run/info drivers; nothing else lives here. */
+#include <errno.h>
+#include <math.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "kernels/cuda.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/geometry.h"
+#include "tcad/mesh.h"
+#include "tcad/output.h"
+
+#ifndef TCAD_VERSION
+#define TCAD_VERSION "dev"
+#endif
+
+static const char usage[] =
+    "usage: tcad [--help] [--version] <command> [arguments] [PETSc options]\n"
+    "\n"
+    "commands:\n"
+    "  run <deck.yaml> [-o DIR]   load the deck, build mesh and geometry, run the solve\n"
+    "                             sequence; fields (HDF5 + XDMF for ParaView) and the IV table\n"
+    "                             go to DIR (default: the deck's output.directory)\n"
+    "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
+    "                             including non-Delaunay elements\n"
+    "  materials                  list the built-in materials and the overridable parameters\n"
+    "\n"
+    "options:\n"
+    "  -h, --help                 this text\n"
+    "  --version                  print the version and exit\n"
+    "  -o DIR                     (run) output directory\n"
+    "  -q                         (run, info) less output\n"
+    "Any other option starting with '-' goes to PETSc (e.g. -snes_monitor, -ksp_type gmres).\n"
+    "\n"
+    "exit status: 0 success, 2 usage, 3 bad deck, 4 bad mesh, 5 file error, 6 not implemented,\n"
+    "             7 out of memory, 8 PETSc error, 9 CUDA error, 10 no convergence, 11 internal\n"
+    "\n"
+    "The deck format is described in docs/deck.md.\n";
+
+static double now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int has_suffix(const char *s, const char *suf)
+{
+  size_t a = strlen(s), b = strlen(suf);
+  return a >= b && !strcmp(s + a - b, suf);
+}
+
+static int mkdir_p(const char *path)
+{
+  char buf[TCAD_PATH_MAX];
+  snprintf(buf, sizeof buf, "%s", path);
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(buf, 0777) && errno != EEXIST)
+        return tcad_error(TCAD_ERR_IO, "cannot create directory '%s': %s", buf, strerror(errno));
+      *p = '/';
+    }
+  if (mkdir(buf, 0777) && errno != EEXIST)
+    return tcad_error(TCAD_ERR_IO, "cannot create output directory '%s': %s", buf, strerror(errno));
+  return 0;
+}
+
+static const char *dim_unit(int dim) { return dim == 1 ? "cm" : dim == 2 ? "cm^2" : "cm^3"; }
+
+static void print_geometry(const TcadMesh *m, const TcadGeometry *g)
+{
+  double vsum = 0;
+  for (int n = 0; n < m->nnodes; n++) vsum += g->node_volume[n];
+  printf("geometry: %d edges (%d region-edges), %d interface nodes, node volume sum %.6g %s\n",
+         g->nunique_edges, g->nedges, g->ninterface, vsum, dim_unit(m->dim));
+  if (g->nnondelaunay == 0)
+    printf("  Delaunay: yes (no negative coupling contribution)\n");
+  else {
+    printf("  non-Delaunay: %d negative element contribution%s, %d region-edge%s with negative total "
+           "coupling\n",
+           g->nnondelaunay, g->nnondelaunay > 1 ? "s" : "", g->nnegative_edges, g->nnegative_edges == 1 ? "" : "s");
+    int shown = g->nnondelaunay < TCAD_GEOM_MAX_REPORT ? g->nnondelaunay : TCAD_GEOM_MAX_REPORT;
+    for (int k = 0; k < shown && k < 8; k++) {
+      const TcadNonDelaunay *nd = &g->nondelaunay[k];
+      const double *a = m->coord + 3 * (size_t)nd->node[0], *b = m->coord + 3 * (size_t)nd->node[1];
+      printf("    element %d, edge %d-%d at (%.5g, %.5g, %.5g) um: A/h = %.3g\n", nd->cell, nd->node[0], nd->node[1],
+             0.5e4 * (a[0] + b[0]), 0.5e4 * (a[1] + b[1]), 0.5e4 * (a[2] + b[2]), nd->value);
+    }
+    if (g->nnondelaunay > 8) printf("    ...\n");
+    if (g->nnegative_edges)
+      printf("  warning: negative total couplings make the box method non-monotone; remesh with a "
+             "Delaunay mesher\n");
+  }
+}
+
+static void print_mesh(const TcadMesh *m, const TcadGeometry *g)
+{
+  static const char *kinds[] = {"semiconductor", "insulator", "conductor"};
+  printf("mesh: %s\n  %dD, %d nodes, %d %s", m->source, m->dim, m->nnodes, m->ncells,
+         m->dim == 1 ? "segments" : m->dim == 2 ? "triangles" : "tetrahedra");
+  if (m->nquads_split) printf(" (%d quadrilaterals split)", m->nquads_split);
+  if (m->ndropped) printf(" (%d cells outside every region not meshed)", m->ndropped);
+  printf("\nregions:\n");
+  for (int r = 0; r < m->nregions; r++)
+    printf("  %-16s %-8s %-13s %8d cells  measure %.6g %s\n", m->regions[r].name,
+           m->regions[r].material[0] ? m->regions[r].material : "-",
+           m->regions[r].material[0] ? kinds[m->regions[r].kind] : "", m->regions[r].ncells,
+           g ? g->region_measure[r] : 0.0, dim_unit(m->dim));
+  printf("contacts:\n");
+  if (!m->ncontacts) printf("  (none)\n");
+  for (int c = 0; c < m->ncontacts; c++)
+    printf("  %-16s %6d faces %6d nodes\n", m->contacts[c].name, m->contacts[c].nfaces, m->contacts[c].nnodes);
+  if (g) print_geometry(m, g);
+}
+
+static void print_cuda_line(void)
+{
+  TcadCudaInfo ci;
+  tcad_cuda_query(&ci);
+  if (ci.ndevices)
+    printf("tcad %s: CUDA device %s (sm_%d%d, %.0f GiB); backend host until GPU assembly lands\n", TCAD_VERSION,
+           ci.name, ci.major, ci.minor, ci.memory_gib);
+  else
+    printf("tcad %s: backend host (%s)\n", TCAD_VERSION, ci.why);
+}
+
+static int cmd_info(const char *path, int quiet)
+{
+  TcadDeck *deck = NULL;
+  TcadMesh *mesh = NULL;
+  TcadGeometry *geom = NULL;
+  int e;
+  (void)quiet;
+  if (has_suffix(path, ".msh")) {
+    e = TcadMeshLoadGmsh(path, 1e-4, &mesh);
+    if (!e) e = TcadMeshCheckCells(mesh);
+  } else {
+    e = TcadDeckLoad(path, &deck);
+    if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  }
+  if (!e) e = TcadGeometryBuild(mesh, &geom);
+  if (!e) {
+    if (deck) printf("deck: %s%s%s\n", deck->path, deck->title[0] ? " — " : "", deck->title);
+    print_mesh(mesh, geom);
+    if (deck) {
+      double *nd = calloc((size_t)mesh->nnodes, sizeof(double)), *na = calloc((size_t)mesh->nnodes, sizeof(double));
+      if (!nd || !na) e = tcad_error(TCAD_ERR_MEM, "out of memory");
+      if (!e) e = TcadDopingEvaluate(deck, mesh, nd, na);
+      if (!e) {
+        double maxd = 0, maxa = 0;
+        for (int n = 0; n < mesh->nnodes; n++) maxd = fmax(maxd, nd[n]), maxa = fmax(maxa, na[n]);
+        printf("doping: %d profile%s, max donors %.3g cm^-3, max acceptors %.3g cm^-3\n", deck->ndoping,
+               deck->ndoping == 1 ? "" : "s", maxd, maxa);
+        printf("solve: %d step%s\n", deck->nsteps, deck->nsteps == 1 ? "" : "s");
+      }
+      free(nd), free(na);
+    }
+  }
+  TcadGeometryDestroy(&geom);
+  TcadMeshDestroy(&mesh);
+  TcadDeckDestroy(&deck);
+  return e;
+}
+
+/* Every model or step that exists in the deck but not in the code stops the run here, before
+ * anything is solved, naming the deck line. */
+static int check_implemented(const TcadDeck *d)
+{
+  if (d->nsteps == 0) return 0;
+  const TcadSolveStep *s = &d->steps[0];
+  static const char *names[] = {"equilibrium", "bias", "sweep"};
+  return tcad_error(TCAD_ERR_NOTIMPL,
+                    "%s: solve step '%s' needs the drift-diffusion solver, which is not "
+                    "implemented yet; with an empty 'solve' list tcad writes the mesh, doping and "
+                    "geometry only",
+                    TcadDeckWhere(d, s->loc), names[s->kind]);
+}
+
+static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometry *g, const double *nd,
+                           const double *na)
+{
+  double *net = malloc(sizeof(double) * (size_t)m->nnodes), *cid = malloc(sizeof(double) * (size_t)m->nnodes);
+  int e = 0;
+  if (!net || !cid) e = tcad_error(TCAD_ERR_MEM, "out of memory");
+  if (!e) {
+    for (int n = 0; n < m->nnodes; n++) net[n] = nd[n] - na[n], cid[n] = 0;
+    for (int c = 0; c < m->ncontacts; c++)
+      for (int k = 0; k < m->contacts[c].nnodes; k++) cid[m->contacts[c].node[k]] = c + 1;
+    e = TcadOutputBeginStep(out, 0.0, "mesh");
+  }
+  if (!e) e = TcadOutputNodeField(out, "donors", "cm^-3", 1, nd);
+  if (!e) e = TcadOutputNodeField(out, "acceptors", "cm^-3", 1, na);
+  if (!e) e = TcadOutputNodeField(out, "net_doping", "cm^-3", 1, net);
+  if (!e) e = TcadOutputNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume);
+  if (!e) e = TcadOutputNodeField(out, "contact", "1", 1, cid);
+  if (!e) e = TcadOutputCellFieldInt(out, "region", m->cell_region);
+  if (!e) e = TcadOutputEndStep(out);
+  free(net), free(cid);
+  return e;
+}
+
+static int cmd_run(const char *path, const char *outdir, int quiet)
+{
+  TcadDeck *deck = NULL;
+  TcadMesh *mesh = NULL;
+  TcadGeometry *geom = NULL;
+  TcadOutput *out = NULL;
+  double *nd = NULL, *na = NULL, t0 = now(), t_mesh = 0, t_geom = 0, t_out = 0;
+  char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16];
+  int e;
+
+  print_cuda_line();
+  e = TcadDeckLoad(path, &deck);
+  if (!e) {
+    snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
+    e = TcadMeshFromDeck(deck, &mesh);
+    t_mesh = now() - t0;
+  }
+  if (!e) {
+    double t = now();
+    e = TcadGeometryBuild(mesh, &geom);
+    t_geom = now() - t;
+  }
+  if (!e) {
+    if (!quiet) print_mesh(mesh, geom);
+    nd = calloc((size_t)mesh->nnodes, sizeof(double)), na = calloc((size_t)mesh->nnodes, sizeof(double));
+    e = nd && na ? TcadDopingEvaluate(deck, mesh, nd, na) : tcad_error(TCAD_ERR_MEM, "out of memory");
+  }
+  if (!e) e = mkdir_p(dir);
+  if (!e) {
+    double t = now();
+    snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
+    snprintf(xdmf, sizeof xdmf, "%s", h5);
+    char *dot = strrchr(xdmf, '.');
+    if (dot && strchr(dot, '/') == NULL) *dot = 0;
+    strncat(xdmf, ".xdmf", sizeof xdmf - strlen(xdmf) - 1);
+    e = TcadOutputOpen(h5, xdmf, mesh, &out);
+    if (!e) e = write_mesh_step(out, mesh, geom, nd, na);
+    t_out = now() - t;
+    if (!e) printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
+  }
+  /* the mesh step is on disk before anything that can fail later */
+  if (!e) e = check_implemented(deck);
+  if (out) {
+    int e2 = TcadOutputClose(&out);
+    if (!e) e = e2;
+  }
+  if (!e)
+    printf("done: mesh %.3f s, geometry %.3f s, output %.3f s, total %.3f s\n", t_mesh, t_geom, t_out, now() - t0);
+  free(nd), free(na);
+  TcadGeometryDestroy(&geom);
+  TcadMeshDestroy(&mesh);
+  TcadDeckDestroy(&deck);
+  return e;
+}
+
+static int cmd_materials(void)
+{
+  printf("built-in materials:");
+  for (int i = 0; i < tcad_material_count(); i++) printf(" %s", tcad_material_builtin(i)->name);
+  printf("\noverridable parameters (deck: materials: {NAME: {key: value}}; pairs are [electron, hole]):\n");
+  for (int i = 0; i < tcad_material_field_count(); i++) {
+    const TcadMaterialField *f = tcad_material_field(i);
+    printf("  %-14s %s%s\n", f->key, f->count == 2 ? "[e, h] " : "", f->unit);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv)
+{
+  const char *cmd = NULL, *file = NULL, *outdir = NULL;
+  int quiet = 0, pargc = 1, e = 0;
+  char **pargv = calloc((size_t)argc + 1, sizeof(char *));
+  if (!pargv) return TCAD_ERR_MEM;
+  pargv[0] = argv[0];
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
+      fputs(usage, stdout);
+      free(pargv);
+      return 0;
+    } else if (!strcmp(a, "--version") || !strcmp(a, "-version")) {
+      printf("tcad %s\n", TCAD_VERSION);
+      free(pargv);
+      return 0;
+    } else if (!strcmp(a, "-o")) {
+      if (i + 1 >= argc) {
+        fprintf(stderr, "tcad: error: -o needs a directory\n");
+        free(pargv);
+        return TCAD_ERR_USAGE;
+      }
+      outdir = argv[++i];
+    } else if (!strcmp(a, "-q")) {
+      quiet = 1;
+    } else if (a[0] == '-' && a[1] == '-') {
+      fprintf(stderr, "tcad: error: unknown option '%s' (PETSc options use one dash); see tcad --help\n", a);
+      free(pargv);
+      return TCAD_ERR_USAGE;
+    } else if (a[0] == '-' && a[1]) {
+      /* PETSc option, with its value when the next word is not an option */
+      pargv[pargc++] = argv[i];
+      if (i + 1 < argc && (argv[i + 1][0] != '-' || (argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9')))
+        pargv[pargc++] = argv[++i];
+    } else if (!cmd) {
+      cmd = a;
+    } else if (!file) {
+      file = a;
+    } else {
+      fprintf(stderr, "tcad: error: unexpected argument '%s'; see tcad --help\n", a);
+      free(pargv);
+      return TCAD_ERR_USAGE;
+    }
+  }
+  if (!cmd) {
+    fputs(usage, stderr);
+    free(pargv);
+    return TCAD_ERR_USAGE;
+  }
+  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info");
+  if (!needs_file && strcmp(cmd, "materials")) {
+    fprintf(stderr, "tcad: error: unknown command '%s'; commands are run, info, materials (tcad --help)\n", cmd);
+    free(pargv);
+    return TCAD_ERR_USAGE;
+  }
+  if (needs_file && !file) {
+    fprintf(stderr, "tcad: error: '%s' needs a file: tcad %s <deck.yaml>\n", cmd, cmd);
+    free(pargv);
+    return TCAD_ERR_USAGE;
+  }
+  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) {
+    fprintf(stderr, "tcad: error: PETSc failed to initialize\n");
+    free(pargv);
+    return TCAD_ERR_PETSC;
+  }
+  if (!strcmp(cmd, "run"))
+    e = cmd_run(file, outdir, quiet);
+  else if (!strcmp(cmd, "info"))
+    e = cmd_info(file, quiet);
+  else
+    e = cmd_materials();
+  if (e) {
+    fflush(stdout);
+    fprintf(stderr, "tcad: error: %s\n", tcad_error_message());
+  }
+  PetscFinalize();
+  free(pargv);
+  return e;
+}

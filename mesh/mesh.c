@@ -1,0 +1,328 @@
+/* Mesh container: lifetime, lookups, element checks, boundary faces, binding to a deck. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mesh/mesh_internal.h"
+#include "mesh/tuples.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+
+int TcadMeshCreate(TcadMesh **mesh)
+{
+  TcadMesh *m = tcad_calloc(1, sizeof *m);
+  if (!m) return TCAD_ERR_MEM;
+  *mesh = m;
+  return 0;
+}
+
+void TcadMeshDestroy(TcadMesh **mesh)
+{
+  TcadMesh *m = mesh ? *mesh : NULL;
+  if (!m) return;
+  for (int c = 0; c < m->ncontacts; c++) {
+    free(m->contacts[c].face_node);
+    free(m->contacts[c].node);
+  }
+  free(m->contacts);
+  free(m->regions);
+  free(m->coord);
+  free(m->cell_node);
+  free(m->cell_region);
+  free(m);
+  *mesh = NULL;
+}
+
+int TcadMeshFindRegion(const TcadMesh *mesh, const char *name)
+{
+  for (int r = 0; r < mesh->nregions; r++)
+    if (!strcmp(mesh->regions[r].name, name)) return r;
+  return -1;
+}
+
+int TcadMeshFindContact(const TcadMesh *mesh, const char *name)
+{
+  for (int c = 0; c < mesh->ncontacts; c++)
+    if (!strcmp(mesh->contacts[c].name, name)) return c;
+  return -1;
+}
+
+double tcad_mesh_extent(const TcadMesh *mesh)
+{
+  double lo[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, hi[3] = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL}, s = 0;
+  for (int n = 0; n < mesh->nnodes; n++)
+    for (int a = 0; a < 3; a++) {
+      double x = mesh->coord[3 * n + a];
+      if (x < lo[a]) lo[a] = x;
+      if (x > hi[a]) hi[a] = x;
+    }
+  for (int a = 0; a < 3; a++)
+    if (hi[a] >= lo[a]) s += (hi[a] - lo[a]) * (hi[a] - lo[a]);
+  return sqrt(s);
+}
+
+double tcad_mesh_cell_measure(const TcadMesh *mesh, int c)
+{
+  const int *v = mesh->cell_node + (size_t)c * mesh->nvert;
+  const double *x0 = mesh->coord + 3 * (size_t)v[0];
+  double a[3][3];
+  for (int k = 1; k < mesh->nvert; k++)
+    for (int d = 0; d < 3; d++) a[k - 1][d] = mesh->coord[3 * (size_t)v[k] + d] - x0[d];
+  switch (mesh->dim) {
+  case 1: return a[0][0];
+  case 2: return 0.5 * (a[0][0] * a[1][1] - a[0][1] * a[1][0]);
+  default:
+    return (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
+            a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+            a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])) / 6.0;
+  }
+}
+
+/* All faces of all cells: face f of cell c (the one opposite local vertex f) is tuple
+ * c*nvert + f, nodes sorted. */
+static int mesh_faces(const TcadMesh *mesh, int *nu, int **uniq, int **id, int **cnt)
+{
+  const int d = mesh->dim, nv = mesh->nvert;
+  const size_t nall = (size_t)mesh->ncells * nv;
+  int *all = tcad_malloc(sizeof(int) * (nall ? nall : 1) * d);
+  if (!all) return TCAD_ERR_MEM;
+  for (int c = 0; c < mesh->ncells; c++) {
+    const int *v = mesh->cell_node + (size_t)c * nv;
+    for (int f = 0; f < nv; f++) {
+      int *t = all + ((size_t)c * nv + f) * d, k = 0;
+      for (int j = 0; j < nv; j++)
+        if (j != f) t[k++] = v[j];
+      tcad_sort_small(t, d);
+    }
+  }
+  int e = TcadTuplesUnique(mesh->nnodes, (int)nall, d, all, nu, uniq, id, cnt);
+  free(all);
+  return e;
+}
+
+/* Signed measure of the simplex (face nodes..., apex): which side of the face the apex is on. */
+static double side_of(const TcadMesh *m, const int *face, int apex)
+{
+  const double *x0 = m->coord + 3 * (size_t)face[0], *xa = m->coord + 3 * (size_t)apex;
+  if (m->dim == 1) return xa[0] - x0[0];
+  const double *x1 = m->coord + 3 * (size_t)face[1];
+  if (m->dim == 2) return (x1[0] - x0[0]) * (xa[1] - x0[1]) - (x1[1] - x0[1]) * (xa[0] - x0[0]);
+  const double *x2 = m->coord + 3 * (size_t)face[2];
+  double a[3], b[3], c[3];
+  for (int k = 0; k < 3; k++) a[k] = x1[k] - x0[k], b[k] = x2[k] - x0[k], c[k] = xa[k] - x0[k];
+  return a[0] * (b[1] * c[2] - b[2] * c[1]) - a[1] * (b[0] * c[2] - b[2] * c[0]) + a[2] * (b[0] * c[1] - b[1] * c[0]);
+}
+
+/* Zero-measure cells break the box method outright (infinite couplings). An inverted cell is
+ * folded over a neighbour: the two cells sharing a face then lie on the same side of it and
+ * overlap. Testing that, rather than each cell's orientation, is independent of the vertex
+ * order (Gmsh orients each surface on its own, so orientations legitimately differ). Both are
+ * reported with the first offenders' coordinates, in µm. */
+int TcadMeshCheckCells(const TcadMesh *mesh)
+{
+  const double ext = tcad_mesh_extent(mesh);
+  const double tol = 1e-12 * pow(ext, mesh->dim);
+  int nzero = 0, first_zero = -1;
+  for (int c = 0; c < mesh->ncells; c++) {
+    if (fabs(tcad_mesh_cell_measure(mesh, c)) <= tol) {
+      nzero++;
+      if (first_zero < 0) first_zero = c;
+    }
+  }
+  if (nzero) {
+    const int *v = mesh->cell_node + (size_t)first_zero * mesh->nvert;
+    const double *x = mesh->coord + 3 * (size_t)v[0];
+    return tcad_error(TCAD_ERR_MESH,
+                      "%s: %d element%s of zero %s (first: element %d at (%g, %g, %g) um); "
+                      "remesh without degenerate elements",
+                      mesh->source, nzero, nzero > 1 ? "s" : "",
+                      mesh->dim == 1 ? "length" : mesh->dim == 2 ? "area" : "volume", first_zero,
+                      x[0] * 1e4, x[1] * 1e4, x[2] * 1e4);
+  }
+  int nu = 0, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nbad = 0, shown = 0;
+  TCAD_CALL(mesh_faces(mesh, &nu, &uniq, &id, &cnt));
+  char where[600] = "";
+  first = tcad_malloc(sizeof(int) * (size_t)(nu ? nu : 1));
+  if (!first) {
+    free(uniq), free(id), free(cnt);
+    return TCAD_ERR_MEM;
+  }
+  for (int u = 0; u < nu; u++) first[u] = -1;
+  for (size_t t = 0; t < (size_t)mesh->ncells * mesh->nvert; t++) {
+    int u = id[t];
+    if (cnt[u] > 2) {
+      nbad++; /* a face shared by three or more cells: overlapping elements */
+      continue;
+    }
+    if (first[u] < 0) {
+      first[u] = (int)t;
+      continue;
+    }
+    size_t t0 = (size_t)first[u];
+    int c0 = (int)(t0 / mesh->nvert), c1 = (int)(t / mesh->nvert);
+    int a0 = mesh->cell_node[t0], a1 = mesh->cell_node[t]; /* apex = the vertex the face omits */
+    const int *face = uniq + (size_t)u * mesh->dim;
+    double s0 = side_of(mesh, face, a0), s1 = side_of(mesh, face, a1);
+    if ((s0 > 0) == (s1 > 0)) {
+      nbad++;
+      if (shown < 3) {
+        double cx[3] = {0, 0, 0};
+        for (int k = 0; k < mesh->nvert; k++)
+          for (int d = 0; d < 3; d++) cx[d] += mesh->coord[3 * (size_t)mesh->cell_node[(size_t)c1 * mesh->nvert + k] + d] / mesh->nvert;
+        size_t len = strlen(where);
+        snprintf(where + len, sizeof where - len, "%selements %d and %d near (%g, %g, %g) um", shown ? "; " : "", c0, c1,
+                 cx[0] * 1e4, cx[1] * 1e4, cx[2] * 1e4);
+        shown++;
+      }
+    }
+  }
+  free(uniq), free(id), free(cnt), free(first);
+  if (nbad)
+    return tcad_error(TCAD_ERR_MESH,
+                      "%s: %d inverted element%s: neighbouring elements overlap (%s%s); the mesh "
+                      "folds over itself, fix or remesh it",
+                      mesh->source, nbad, nbad > 1 ? "s" : "", where[0] ? where : "faces shared by more than two elements",
+                      nbad > 3 ? "; ..." : "");
+  return 0;
+}
+
+int TcadMeshBoundaryFaces(const TcadMesh *mesh, int *nfaces, int **face_node)
+{
+  const int d = mesh->dim;
+  int *uniq = NULL, *id = NULL, *cnt = NULL, nu = 0, nb = 0, *out = NULL;
+  TCAD_CALL(mesh_faces(mesh, &nu, &uniq, &id, &cnt));
+  for (int u = 0; u < nu; u++) nb += cnt[u] == 1;
+  out = tcad_malloc(sizeof(int) * (size_t)(nb ? nb : 1) * d);
+  if (!out) {
+    free(uniq), free(id), free(cnt);
+    return TCAD_ERR_MEM;
+  }
+  nb = 0;
+  for (int u = 0; u < nu; u++)
+    if (cnt[u] == 1) memcpy(out + (size_t)nb++ * d, uniq + (size_t)u * d, sizeof(int) * d);
+  free(uniq), free(id), free(cnt);
+  *nfaces = nb;
+  *face_node = out;
+  return 0;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+int TcadMeshContactNodes(TcadMeshContact *c, int dim)
+{
+  size_t n = (size_t)c->nfaces * dim;
+  int *nodes = tcad_malloc(sizeof(int) * (n ? n : 1)), k = 0;
+  if (!nodes) return TCAD_ERR_MEM;
+  memcpy(nodes, c->face_node, sizeof(int) * n);
+  qsort(nodes, n, sizeof(int), cmp_int);
+  for (size_t i = 0; i < n; i++)
+    if (!k || nodes[k - 1] != nodes[i]) nodes[k++] = nodes[i];
+  free(c->node);
+  c->node = nodes;
+  c->nnodes = k;
+  return 0;
+}
+
+int TcadMeshCompact(TcadMesh *mesh)
+{
+  int *newid = NULL, n = 0;
+  TCAD_ALLOC(newid, mesh->nnodes);
+  for (int i = 0; i < mesh->nnodes; i++) newid[i] = -1;
+  for (size_t k = 0; k < (size_t)mesh->ncells * mesh->nvert; k++) newid[mesh->cell_node[k]] = 0;
+  for (int i = 0; i < mesh->nnodes; i++)
+    if (newid[i] == 0) {
+      newid[i] = n;
+      memmove(mesh->coord + 3 * (size_t)n, mesh->coord + 3 * (size_t)i, 3 * sizeof(double));
+      n++;
+    }
+  for (size_t k = 0; k < (size_t)mesh->ncells * mesh->nvert; k++)
+    mesh->cell_node[k] = newid[mesh->cell_node[k]];
+  mesh->nnodes = n;
+  free(newid);
+  return 0;
+}
+
+/* Bind a loaded mesh to the deck: names must match both ways, and materials come from the deck. */
+static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
+{
+  for (int r = 0; r < deck->nregions; r++) {
+    const TcadRegionSpec *rs = &deck->regions[r];
+    int mr = TcadMeshFindRegion(mesh, rs->name);
+    if (mr < 0) {
+      char names[512] = "";
+      for (int k = 0; k < mesh->nregions; k++) {
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s'%s'", k ? ", " : "", mesh->regions[k].name);
+      }
+      return tcad_error(TCAD_ERR_MESH,
+                        "%s: region '%s' is not in the mesh %s (%s: %s); name a physical group "
+                        "of the mesh or add it to the mesh",
+                        TcadDeckWhere(deck, rs->loc), rs->name, mesh->source,
+                        deck->mesh.source == TCAD_MESH_FILE ? "its cell groups are" : "meshed regions",
+                        mesh->nregions ? names : "none");
+    }
+    const TcadMaterial *mat = TcadDeckMaterial(deck, rs->material);
+    if (!mat)
+      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckWhere(deck, rs->loc),
+                        rs->material);
+    snprintf(mesh->regions[mr].material, sizeof mesh->regions[mr].material, "%s", mat->name);
+    mesh->regions[mr].kind = mat->kind;
+  }
+  for (int r = 0; r < mesh->nregions; r++) {
+    int found = 0;
+    for (int k = 0; k < deck->nregions; k++) found |= !strcmp(deck->regions[k].name, mesh->regions[r].name);
+    if (!found)
+      return tcad_error(TCAD_ERR_INPUT,
+                        "%s: the mesh %s has a region '%s' (%d cells) that the deck's 'regions' "
+                        "list does not name; add '- {name: %s, material: ...}'",
+                        deck->path, mesh->source, mesh->regions[r].name, mesh->regions[r].ncells,
+                        mesh->regions[r].name);
+  }
+  for (int c = 0; c < deck->ncontacts; c++) {
+    const TcadContactSpec *cs = &deck->contacts[c];
+    int mc = TcadMeshFindContact(mesh, cs->name);
+    if (mc < 0 || mesh->contacts[mc].nnodes == 0) {
+      if (deck->mesh.source == TCAD_MESH_GENERATE)
+        return tcad_error(TCAD_ERR_MESH,
+                          "%s: contact '%s' touches no mesh node: no boundary face of the mesh "
+                          "lies inside its box; check the box against the mesh outline",
+                          TcadDeckWhere(deck, cs->loc), cs->name);
+      char names[512] = "";
+      for (int k = 0; k < mesh->ncontacts; k++) {
+        size_t l = strlen(names);
+        snprintf(names + l, sizeof names - l, "%s'%s'", k ? ", " : "", mesh->contacts[k].name);
+      }
+      return tcad_error(TCAD_ERR_MESH,
+                        "%s: contact '%s' %s in the mesh %s (its face groups are: %s); name a "
+                        "physical group of boundary faces",
+                        TcadDeckWhere(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes",
+                        mesh->source, mesh->ncontacts ? names : "none");
+    }
+  }
+  return 0;
+}
+
+int TcadMeshFromDeck(const TcadDeck *deck, TcadMesh **mesh)
+{
+  TcadMesh *m = NULL;
+  int e;
+  if (deck->mesh.source == TCAD_MESH_FILE)
+    e = TcadMeshLoadGmsh(deck->mesh.file, deck->mesh.scale, &m);
+  else
+    e = TcadMeshGenerate(deck, &m);
+  if (e) return e;
+  e = mesh_bind(deck, m);
+  if (!e) e = TcadMeshCheckCells(m);
+  if (e) {
+    TcadMeshDestroy(&m);
+    return e;
+  }
+  *mesh = m;
+  return 0;
+}
