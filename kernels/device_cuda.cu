@@ -27,8 +27,11 @@ extern "C" void tcad_cuda_query(TcadCudaInfo *info)
   int n = 0;
   if (e == cudaSuccess) e = cudaGetDeviceCount(&n);
   if (e != cudaSuccess || n == 0) {
-    snprintf(info->why, sizeof info->why, "no CUDA device: %s",
-             e != cudaSuccess ? cudaGetErrorString(e) : "the driver reports 0 devices");
+    if (info->driver_version == 0)
+      snprintf(info->why, sizeof info->why, "no CUDA device: no NVIDIA driver on this machine");
+    else
+      snprintf(info->why, sizeof info->why, "no CUDA device: %s",
+               e != cudaSuccess ? cudaGetErrorName(e) : "the driver reports 0 devices");
     cudaGetLastError(); /* clear the sticky error so later queries start clean */
     return;
   }
