@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The tcad command line and bad input: exit codes, messages on stderr that name the file,
+# line or object, no crash (no signal) on any bad mesh or deck, and results already written
+# stay readable. Decks are written here so each case is visible in one place.
+set -u
+T=${TCAD:?run through tests/run.sh}; D="$TCAD_ROOT/tests/data"; W="$TCAD_TEST_TMP/cli"; mkdir -p "$W"
+wrap=${TCAD_TEST_WRAPPER:-}
+fails=0
+ok() { echo "PASS $1"; }
+bad() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+# expect NAME RC REGEX -- args...   (RC: expected exit status; REGEX matched against stderr)
+expect() {
+  local name=$1 rc=$2 re=$3; shift 4
+  $wrap "$T" "$@" >"$W/$name.out" 2>"$W/$name.err"; local got=$?
+  if [ "$got" -ne "$rc" ]; then bad "$name" "exit $got, expected $rc; stderr: $(head -c 400 "$W/$name.err")"; return; fi
+  if [ -n "$re" ] && ! grep -Eq -- "$re" "$W/$name.err"; then bad "$name" "stderr does not match /$re/: $(head -c 400 "$W/$name.err")"; return; fi
+  ok "$name"
+}
+square_deck() { # file mesh [extra yaml]
+  cat >"$1" <<YAML
+title: square
+mesh: {file: $2}
+regions:
+  - {name: bottom, material: Si}
+  - {name: top, material: Si}
+contacts:
+  - {name: south, type: ohmic}
+  - {name: north, type: ohmic}
+doping:
+  - {profile: uniform, species: donor, conc: 1e16}
+${3:-}
+YAML
+}
+
+expect cli.version 0 "" -- --version
+grep -q '^tcad [0-9]' "$W/cli.version.out" && ok cli.version_text || bad cli.version_text "$(cat "$W/cli.version.out")"
+expect cli.help 0 "" -- --help
+grep -q '^usage: tcad' "$W/cli.help.out" && ok cli.help_text || bad cli.help_text "no usage line"
+expect cli.no_args 2 "usage" --
+expect cli.unknown_command 2 "unknown command 'frobnicate'" -- frobnicate
+expect cli.run_without_deck 2 "needs a file" -- run
+expect cli.missing_deck 5 "nothing-here.yaml" -- run "$W/nothing-here.yaml"
+
+printf 'mesh: {file: x.msh\nregions: []\n' >"$W/syntax.yaml"
+expect deck.yaml_syntax 3 "syntax.yaml:[0-9]+:[0-9]+" -- info "$W/syntax.yaml"
+square_deck "$W/unknown-key.yaml" "$D/square-41.msh" "dopping: []"
+expect deck.unknown_key 3 "unknown-key.yaml:[0-9]+:[0-9]+: .*dopping.*did you mean 'doping'" -- info "$W/unknown-key.yaml"
+square_deck "$W/no-mesh-file.yaml" "$W/absent.msh"
+expect mesh.missing_file 5 "absent.msh" -- info "$W/no-mesh-file.yaml"
+
+for m in truncated truncated-b corrupt not-a-mesh; do
+  square_deck "$W/$m.yaml" "$D/$m.msh"
+  expect "mesh.$m" 4 "$m.msh" -- info "$W/$m.yaml"
+done
+grep -q "not a Gmsh mesh" "$W/mesh.not-a-mesh.err" && ok mesh.not-a-mesh_says_why || bad mesh.not-a-mesh_says_why "$(cat "$W/mesh.not-a-mesh.err")"
+
+cat >"$W/inverted.yaml" <<YAML
+mesh: {file: $D/inverted.msh}
+regions: [{name: bulk, material: Si}]
+contacts: [{name: south}]
+YAML
+expect mesh.inverted 4 "inverted" -- info "$W/inverted.yaml"
+expect mesh.inverted_direct 4 "inverted.msh.*inverted" -- info "$D/inverted.msh"
+sed "s#inverted.msh#degenerate.msh#" "$W/inverted.yaml" >"$W/degenerate.yaml"
+expect mesh.degenerate 4 "zero area" -- info "$W/degenerate.yaml"
+
+cat >"$W/missing-region.yaml" <<YAML
+mesh: {file: $D/square-41.msh}
+regions:
+  - {name: bottom, material: Si}
+  - {name: top, material: Si}
+  - {name: nonexistent, material: SiO2}
+YAML
+expect mesh.missing_region 4 "missing-region.yaml:5:[0-9]+: region 'nonexistent' is not in the mesh" -- info "$W/missing-region.yaml"
+cat >"$W/unlisted-region.yaml" <<YAML
+mesh: {file: $D/square-41.msh}
+regions: [{name: bottom, material: Si}]
+YAML
+expect mesh.unlisted_region 3 "region 'top'" -- info "$W/unlisted-region.yaml"
+square_deck "$W/missing-contact.yaml" "$D/square-41.msh"
+sed -i 's/{name: north, type: ohmic}/{name: east, type: ohmic}/' "$W/missing-contact.yaml"
+expect mesh.missing_contact 4 "missing-contact.yaml:[0-9]+:[0-9]+: contact 'east' is not in the mesh" -- info "$W/missing-contact.yaml"
+
+cat >"$W/gen-empty-contact.yaml" <<YAML
+mesh:
+  generate:
+    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]
+regions: [{name: si, material: Si, box: {x: [0, 1]}}]
+contacts:
+  - {name: left, box: {x: [0, 0]}}
+  - {name: floating, box: {x: [0.45, 0.55]}}
+YAML
+expect mesh.contact_on_no_node 4 "gen-empty-contact.yaml:7:[0-9]+: contact 'floating' touches no mesh node" -- info "$W/gen-empty-contact.yaml"
+
+# the same mesh in four encodings gives the same mesh
+ref=""
+for v in 22 22b 41 41b; do
+  square_deck "$W/sq$v.yaml" "$D/square-$v.msh"
+  "$T" info "$W/sq$v.yaml" >"$W/sq$v.out" 2>&1 || { bad "mesh.format_$v" "$(tail -2 "$W/sq$v.out")"; continue; }
+  sig=$(grep -E '^  [0-9]D|^  (bottom|top|south|north) ' "$W/sq$v.out" | sed 's/measure.*//')
+  if [ -z "$ref" ]; then ref=$sig; ok "mesh.format_$v"; elif [ "$sig" = "$ref" ]; then ok "mesh.format_$v"; else bad "mesh.format_$v" "differs from msh22: $sig"; fi
+done
+
+# a solve step that is not implemented: clear error, exit 6, mesh step already on disk
+square_deck "$W/solve.yaml" "$D/square-41.msh" "solve:
+  - equilibrium: {}
+output: {directory: $W/solve-out}"
+expect run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: solve step 'equilibrium'.*not implemented" -- run "$W/solve.yaml"
+if [ -f "$W/solve-out/fields.h5" ] && "$TCAD_PYTHON" - "$W/solve-out/fields.h5" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+d = f["steps/000000/net_doping"][()]
+assert abs(d.max() - 1e16) < 1e6, d.max()
+PY
+then ok run.partial_results_readable; else bad run.partial_results_readable "fields.h5 missing or unreadable"; fi
+
+# a good run: exit 0, files present, progress/summary on stdout
+square_deck "$W/good.yaml" "$D/square-41.msh" "output: {directory: $W/good-out}"
+expect run.good 0 "" -- run "$W/good.yaml"
+[ -s "$W/good-out/fields.h5" ] && [ -s "$W/good-out/fields.xdmf" ] && ok run.good_files || bad run.good_files "missing output files"
+grep -q '^done:' "$W/run.good.out" && ok run.summary_line || bad run.summary_line "no summary"
+expect run.output_override 0 "" -- run "$W/good.yaml" -o "$W/override-out" -q
+[ -s "$W/override-out/fields.h5" ] && ok run.output_override_used || bad run.output_override_used "-o ignored"
+# PETSc options pass through (-log_view prints PETSc's performance summary at exit)
+"$T" info "$W/good.yaml" -log_view >"$W/logview.out" 2>&1 && grep -q "Performance Summary" "$W/logview.out" \
+  && ok cli.petsc_options_pass_through || bad cli.petsc_options_pass_through "$(tail -3 "$W/logview.out")"
+[ "$fails" -eq 0 ]
