@@ -73,7 +73,8 @@ typedef struct {
   char region[TCAD_NAME_MAX];  /* restrict to one region ("" = every semiconductor region) */
   int has_window;              /* box: the box; gaussian/erfc: the mask window (lateral extent) */
   TcadBox window;
-  int depth_axis;              /* 0,1,2: axis along which depth is measured */
+  int depth_axis;              /* 0,1,2: axis along which depth is measured; -1: the mesh's last
+                                  axis (Gmsh meshes without `axis:`, dimension unknown when parsing) */
   double surface;              /* cm, position of the peak along depth_axis */
   double char_length;          /* cm, characteristic length in depth */
   double lateral;              /* cm, characteristic lateral spread outside the window */

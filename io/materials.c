@@ -1,0 +1,123 @@
+/* Built-in material parameter sets (silicon and SiO2 at 300 K, shared PHYSICS.md §3) and the
+ * table of fields that a deck's `materials:` section may override. */
+#include <ctype.h>
+#include <stddef.h>
+
+#include "tcad/material.h"
+
+/* Pairs are [electron, hole]. */
+static const TcadMaterial tcad_builtin_materials[] = {
+    {
+        .name = "Si",
+        .kind = TCAD_MAT_SEMICONDUCTOR,
+        .permittivity = 11.7,
+        .affinity = 4.05,
+        .bandgap = 1.1242,
+        .ni = 1.0e10, /* Sproul & Green 1991 */
+        .nc = 2.86e19,
+        .nv = 3.10e19,
+        /* Caughey–Thomas, Medici/Atlas defaults */
+        .ct_mumin = {55.24, 49.7},
+        .ct_mumax = {1429.23, 479.37},
+        .ct_nref = {1.072e17, 1.606e17},
+        .ct_alpha = {0.73, 0.70},
+        /* Masetti, Sentaurus defaults (electrons: As, holes: B) */
+        .ms_mumax = {1417.0, 470.5},
+        .ms_mumin1 = {52.2, 44.9},
+        .ms_mumin2 = {52.2, 0.0},
+        .ms_mu1 = {43.4, 29.0},
+        .ms_pc = {0.0, 9.23e16},
+        .ms_cr = {9.68e16, 2.23e17},
+        .ms_cs = {3.43e20, 6.10e20},
+        .ms_alpha = {0.68, 0.719},
+        .ms_beta = {2.0, 2.0},
+        .mu_const = {1417.0, 470.5},
+        /* Canali high-field saturation */
+        .vsat = {1.07e7, 8.37e6},
+        .canali_beta = {1.109, 1.213},
+        /* SRH with Scharfetter doping dependence; Auger after Dziewior & Schmid 1977 */
+        .taumax = {1e-5, 3e-6},
+        .taumin = {0.0, 0.0},
+        .tau_nref = {1e16, 1e16},
+        .tau_gamma = {1.0, 1.0},
+        .auger = {2.8e-31, 9.9e-32},
+        /* energy relaxation times (Sentaurus defaults) */
+        .tauw = {0.3e-12, 0.25e-12},
+    },
+    {
+        /* An insulator only needs the electrostatic parameters; the transport ones stay 0. */
+        .name = "SiO2",
+        .kind = TCAD_MAT_INSULATOR,
+        .permittivity = 3.9,
+        .affinity = 0.95,
+        .bandgap = 9.0,
+    },
+};
+
+#define TCAD_NBUILTIN ((int)(sizeof tcad_builtin_materials / sizeof tcad_builtin_materials[0]))
+
+int tcad_material_count(void) { return TCAD_NBUILTIN; }
+
+const TcadMaterial *tcad_material_builtin(int i)
+{
+  return i >= 0 && i < TCAD_NBUILTIN ? &tcad_builtin_materials[i] : NULL;
+}
+
+/* Material names are matched case-insensitively, so `si` and `SI` both name silicon. */
+static int tcad_material_name_eq(const char *a, const char *b)
+{
+  for (; *a && *b; a++, b++)
+    if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return 0;
+  return *a == *b;
+}
+
+const TcadMaterial *tcad_material_find(const char *name)
+{
+  if (!name) return NULL;
+  for (int i = 0; i < TCAD_NBUILTIN; i++)
+    if (tcad_material_name_eq(tcad_builtin_materials[i].name, name)) return &tcad_builtin_materials[i];
+  return NULL;
+}
+
+#define TCAD_FIELD(key, count, unit) {#key, (unsigned)offsetof(TcadMaterial, key), count, unit}
+
+/* Every double of TcadMaterial, under the deck key of the same name. */
+static const TcadMaterialField tcad_material_fields[] = {
+    TCAD_FIELD(permittivity, 1, "1"),
+    TCAD_FIELD(affinity, 1, "eV"),
+    TCAD_FIELD(bandgap, 1, "eV"),
+    TCAD_FIELD(ni, 1, "cm^-3"),
+    TCAD_FIELD(nc, 1, "cm^-3"),
+    TCAD_FIELD(nv, 1, "cm^-3"),
+    TCAD_FIELD(ct_mumin, 2, "cm^2/Vs"),
+    TCAD_FIELD(ct_mumax, 2, "cm^2/Vs"),
+    TCAD_FIELD(ct_nref, 2, "cm^-3"),
+    TCAD_FIELD(ct_alpha, 2, "1"),
+    TCAD_FIELD(ms_mumax, 2, "cm^2/Vs"),
+    TCAD_FIELD(ms_mumin1, 2, "cm^2/Vs"),
+    TCAD_FIELD(ms_mumin2, 2, "cm^2/Vs"),
+    TCAD_FIELD(ms_mu1, 2, "cm^2/Vs"),
+    TCAD_FIELD(ms_pc, 2, "cm^-3"),
+    TCAD_FIELD(ms_cr, 2, "cm^-3"),
+    TCAD_FIELD(ms_cs, 2, "cm^-3"),
+    TCAD_FIELD(ms_alpha, 2, "1"),
+    TCAD_FIELD(ms_beta, 2, "1"),
+    TCAD_FIELD(mu_const, 2, "cm^2/Vs"),
+    TCAD_FIELD(vsat, 2, "cm/s"),
+    TCAD_FIELD(canali_beta, 2, "1"),
+    TCAD_FIELD(taumax, 2, "s"),
+    TCAD_FIELD(taumin, 2, "s"),
+    TCAD_FIELD(tau_nref, 2, "cm^-3"),
+    TCAD_FIELD(tau_gamma, 2, "1"),
+    TCAD_FIELD(auger, 2, "cm^6/s"),
+    TCAD_FIELD(tauw, 2, "s"),
+};
+
+#define TCAD_NFIELDS ((int)(sizeof tcad_material_fields / sizeof tcad_material_fields[0]))
+
+int tcad_material_field_count(void) { return TCAD_NFIELDS; }
+
+const TcadMaterialField *tcad_material_field(int i)
+{
+  return i >= 0 && i < TCAD_NFIELDS ? &tcad_material_fields[i] : NULL;
+}
