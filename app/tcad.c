@@ -186,8 +186,10 @@ static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometr
                            const double *na)
 {
   double *net = malloc(sizeof(double) * (size_t)m->nnodes), *cid = malloc(sizeof(double) * (size_t)m->nnodes);
+  int *kind = malloc(sizeof(int) * (size_t)(m->ncells ? m->ncells : 1));
   int e = 0;
-  if (!net || !cid) e = tcad_error(TCAD_ERR_MEM, "out of memory");
+  if (!net || !cid || !kind) e = tcad_error(TCAD_ERR_MEM, "out of memory");
+  for (int c = 0; !e && c < m->ncells; c++) kind[c] = (int)m->regions[m->cell_region[c]].kind;
   if (!e) {
     for (int n = 0; n < m->nnodes; n++) net[n] = nd[n] - na[n], cid[n] = 0;
     for (int c = 0; c < m->ncontacts; c++)
@@ -200,8 +202,10 @@ static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometr
   if (!e) e = TcadOutputNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume);
   if (!e) e = TcadOutputNodeField(out, "contact", "1", 1, cid);
   if (!e) e = TcadOutputCellFieldInt(out, "region", m->cell_region);
+  /* 0 semiconductor, 1 insulator, 2 conductor: lets ParaView mask the oxide */
+  if (!e) e = TcadOutputCellFieldInt(out, "material_kind", kind);
   if (!e) e = TcadOutputEndStep(out);
-  free(net), free(cid);
+  free(net), free(cid), free(kind);
   return e;
 }
 
