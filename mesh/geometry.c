@@ -116,39 +116,32 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   const int(*pairs)[2] = dim == 2 ? edge_pairs_2d : edge_pairs_3d;
   const size_t nce = (size_t)nc * epc;
   TcadGeometry *g = NULL;
-  int *cell_edges = NULL, *uedge = NULL, *eid = NULL, nue = 0;
-  int *er = NULL, *uer = NULL, *erid = NULL, nuer = 0;
+  int *cell_edges = NULL, nue = 0;
+  int *uer = NULL, *erid = NULL, nuer = 0;
   int *nr = NULL, *unr = NULL, *nrid = NULL, nunr = 0;
   int *slot_of = NULL;
-  double *w_acc = NULL;
   int e = 0;
 
   g = tcad_calloc(1, sizeof *g);
   if (!g) return TCAD_ERR_MEM;
   g->dim = dim, g->nnodes = nn, g->nregions = mesh->nregions;
 
-  /* 1. unique edges */
-  cell_edges = tcad_malloc(sizeof(int) * nce * 2);
+  /* 1-2. region-edges in one pass: unique (i, j, region) triples. The same edge in two
+   * regions gives two adjacent triples, so unique edges are counted on the way. */
+  cell_edges = tcad_malloc(sizeof(int) * nce * 3);
   if (!cell_edges) goto oom;
   for (int c = 0; c < nc; c++) {
     const int *v = mesh->cell_node + (size_t)c * nv;
     for (int k = 0; k < epc; k++) {
       int a = dim == 1 ? v[0] : v[pairs[k][0]], b = dim == 1 ? v[1] : v[pairs[k][1]];
-      cell_edges[2 * ((size_t)c * epc + k)] = a < b ? a : b;
-      cell_edges[2 * ((size_t)c * epc + k) + 1] = a < b ? b : a;
+      int *t = cell_edges + 3 * ((size_t)c * epc + k);
+      t[0] = a < b ? a : b, t[1] = a < b ? b : a, t[2] = mesh->cell_region[c];
     }
   }
-  if ((e = TcadTuplesUnique(nn, (int)nce, 2, cell_edges, &nue, &uedge, &eid, NULL))) goto fail;
+  if ((e = TcadTuplesUnique(nn, (int)nce, 3, cell_edges, &nuer, &uer, &erid, NULL))) goto fail;
+  for (int u = 0; u < nuer; u++)
+    nue += u == 0 || uer[3 * u] != uer[3 * (u - 1)] || uer[3 * u + 1] != uer[3 * (u - 1) + 1];
   g->nunique_edges = nue;
-
-  /* 2. region-edges: unique (edge, region) pairs, then ordered region-major */
-  er = tcad_malloc(sizeof(int) * nce * 2);
-  if (!er) goto oom;
-  for (size_t k = 0; k < nce; k++) {
-    er[2 * k] = eid[k];
-    er[2 * k + 1] = mesh->cell_region[k / epc];
-  }
-  if ((e = TcadTuplesUnique(nue ? nue : 1, (int)nce, 2, er, &nuer, &uer, &erid, NULL))) goto fail;
   g->nedges = nuer;
   g->region_edge_ptr = tcad_calloc((size_t)mesh->nregions + 1, sizeof(int));
   slot_of = tcad_malloc(sizeof(int) * (size_t)(nuer ? nuer : 1));
@@ -161,16 +154,16 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   if (!g->region_edge_ptr || !slot_of || !g->edge_i || !g->edge_j || !g->edge_region || !g->edge_length ||
       !g->edge_area || !g->edge_coupling)
     goto oom;
-  for (int u = 0; u < nuer; u++) g->region_edge_ptr[uer[2 * u + 1] + 1]++;
+  for (int u = 0; u < nuer; u++) g->region_edge_ptr[uer[3 * u + 2] + 1]++;
   for (int r = 0; r < mesh->nregions; r++) g->region_edge_ptr[r + 1] += g->region_edge_ptr[r];
   {
     int *fill = tcad_malloc(sizeof(int) * (size_t)(mesh->nregions + 1));
     if (!fill) goto oom;
     memcpy(fill, g->region_edge_ptr, sizeof(int) * (size_t)(mesh->nregions + 1));
     for (int u = 0; u < nuer; u++) { /* stable: within a region, edges stay in (i, j) order */
-      int s = fill[uer[2 * u + 1]]++, ue = uer[2 * u];
+      int s = fill[uer[3 * u + 2]]++;
       slot_of[u] = s;
-      g->edge_i[s] = uedge[2 * ue], g->edge_j[s] = uedge[2 * ue + 1], g->edge_region[s] = uer[2 * u + 1];
+      g->edge_i[s] = uer[3 * u], g->edge_j[s] = uer[3 * u + 1], g->edge_region[s] = uer[3 * u + 2];
     }
     free(fill);
   }
@@ -242,15 +235,15 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   for (int n = 0; n < nn; n++)
     if (g->node_region_ptr[n + 1] - g->node_region_ptr[n] > 1) g->interface_node[g->ninterface++] = n;
 
-  free(cell_edges), free(uedge), free(eid), free(er), free(uer), free(erid);
-  free(nr), free(unr), free(nrid), free(slot_of), free(w_acc);
+  free(cell_edges), free(uer), free(erid);
+  free(nr), free(unr), free(nrid), free(slot_of);
   *geom = g;
   return 0;
 oom:
   e = TCAD_ERR_MEM;
 fail:
-  free(cell_edges), free(uedge), free(eid), free(er), free(uer), free(erid);
-  free(nr), free(unr), free(nrid), free(slot_of), free(w_acc);
+  free(cell_edges), free(uer), free(erid);
+  free(nr), free(unr), free(nrid), free(slot_of);
   TcadGeometryDestroy(&g);
   return e;
 }
