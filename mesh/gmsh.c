@@ -324,7 +324,10 @@ int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh)
   TCAD_CALL(TcadMeshCreate(&m));
   snprintf(m->source, sizeof m->source, "%s", path);
 
-  /* physical groups by name rather than by number */
+  /* Physical groups by name rather than by number. The mesh is read interpolated (faces as
+   * DMPlex points) because that is the only way DMPlex 3.18 keeps face groups whole:
+   * -dm_plex_gmsh_mark_vertices without interpolation is 20x faster on tetrahedra but marks
+   * nodes by Gmsh entity, dropping a contact's end nodes (4.1) or all of them (2.2). */
   PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &had);
   if (!had) PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true");
   tcad_petsc_capture_begin();
@@ -337,6 +340,7 @@ int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh)
     TcadMeshDestroy(&m);
     return petsc_fail(path, "cannot read the mesh (truncated or corrupt?)", msg);
   }
+  if (!terr) terr = TcadMeshReorder(m);
   if (terr) {
     TcadMeshDestroy(&m);
     return terr;

@@ -248,6 +248,17 @@ int TcadMeshCompact(TcadMesh *mesh)
   return 0;
 }
 
+/* "'a', 'b', 'c'" from n names spaced `stride` bytes apart (the name fields of an array of
+ * regions or contacts), for messages that list what the mesh does have. */
+static void name_list(char *buf, size_t size, const char *first, size_t stride, int n)
+{
+  buf[0] = 0;
+  for (int k = 0; k < n; k++) {
+    size_t l = strlen(buf);
+    snprintf(buf + l, size - l, "%s'%s'", k ? ", " : "", first + (size_t)k * stride);
+  }
+}
+
 /* Bind a loaded mesh to the deck: names must match both ways, and materials come from the deck. */
 static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
 {
@@ -255,11 +266,8 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
     const TcadRegionSpec *rs = &deck->regions[r];
     int mr = TcadMeshFindRegion(mesh, rs->name);
     if (mr < 0) {
-      char names[512] = "";
-      for (int k = 0; k < mesh->nregions; k++) {
-        size_t l = strlen(names);
-        snprintf(names + l, sizeof names - l, "%s'%s'", k ? ", " : "", mesh->regions[k].name);
-      }
+      char names[512];
+      name_list(names, sizeof names, mesh->regions[0].name, sizeof mesh->regions[0], mesh->nregions);
       return tcad_error(TCAD_ERR_MESH,
                         "%s: region '%s' is not in the mesh %s (%s: %s); name a physical group "
                         "of the mesh or add it to the mesh",
@@ -293,11 +301,8 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
                           "%s: contact '%s' touches no mesh node: no boundary face of the mesh "
                           "lies inside its box; check the box against the mesh outline",
                           TcadDeckWhere(deck, cs->loc), cs->name);
-      char names[512] = "";
-      for (int k = 0; k < mesh->ncontacts; k++) {
-        size_t l = strlen(names);
-        snprintf(names + l, sizeof names - l, "%s'%s'", k ? ", " : "", mesh->contacts[k].name);
-      }
+      char names[512];
+      name_list(names, sizeof names, mesh->contacts[0].name, sizeof mesh->contacts[0], mesh->ncontacts);
       return tcad_error(TCAD_ERR_MESH,
                         "%s: contact '%s' %s in the mesh %s (its face groups are: %s); name a "
                         "physical group of boundary faces",
