@@ -71,6 +71,13 @@ static int mkdir_p(const char *path)
   return 0;
 }
 
+/* A deck or mesh name after a value-less PETSc option (tcad run -snes_monitor deck.yaml) is
+ * the positional file, not the option's value. */
+static int is_input_file(const char *a)
+{
+  return has_suffix(a, ".yaml") || has_suffix(a, ".yml") || has_suffix(a, ".msh");
+}
+
 static const char *dim_unit(int dim) { return dim == 1 ? "cm" : dim == 2 ? "cm^2" : "cm^3"; }
 
 static void print_geometry(const TcadMesh *m, const TcadGeometry *g)
@@ -309,7 +316,8 @@ int main(int argc, char **argv)
     } else if (a[0] == '-' && a[1]) {
       /* PETSc option, with its value when the next word is not an option */
       pargv[pargc++] = argv[i];
-      if (i + 1 < argc && (argv[i + 1][0] != '-' || (argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9')))
+      if (i + 1 < argc && (argv[i + 1][0] != '-' || (argv[i + 1][1] >= '0' && argv[i + 1][1] <= '9')) &&
+          !(cmd && !file && is_input_file(argv[i + 1])))
         pargv[pargc++] = argv[++i];
     } else if (!cmd) {
       cmd = a;

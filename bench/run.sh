@@ -17,7 +17,7 @@ for dim in 2 3; do
   done
 done
 # Gmsh meshes of a unit square (2D) and cube (3D) with a uniform size chosen for the node count.
-for spec in "2 10000 0.0104" "2 100000 0.00329" "2 1000000 0.00104" "3 10000 0.052" "3 100000 0.0242" "3 1000000 0.0112"; do
+for spec in "2 10000 0.0104" "2 100000 0.00329" "2 1000000 0.00104" "3 10000 0.052" "3 100000 0.0242" "3 1000000 0.0089"; do
   set -- $spec; dim=$1; n=$2; h=$3
   geo="$tmp/m${dim}_$n.geo"; msh="$tmp/m${dim}_$n.msh"
   if [ "$dim" = 2 ]; then

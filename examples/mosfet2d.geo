@@ -113,5 +113,5 @@ Mesh.MeshSizeFromPoints = 0;
 Mesh.MeshSizeFromCurvature = 0;
 Mesh.MeshSizeMax = hmax;
 Mesh.Algorithm = 6;          // Frontal-Delaunay
-Mesh.Optimize = 1;
+Mesh.Smoothing = 3;          // with this, every edge has a non-negative box-method coupling
 Mesh.ElementOrder = 1;

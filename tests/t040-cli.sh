@@ -124,6 +124,8 @@ expect run.output_override 0 "" -- run "$W/good.yaml" -o "$W/override-out" -q
 # PETSc options pass through (-log_view prints PETSc's performance summary at exit)
 "$T" info "$W/good.yaml" -log_view >"$W/logview.out" 2>&1 && grep -q "Performance Summary" "$W/logview.out" \
   && ok cli.petsc_options_pass_through || bad cli.petsc_options_pass_through "$(tail -3 "$W/logview.out")"
+"$T" info -log_view "$W/good.yaml" >"$W/logview2.out" 2>&1 && grep -q "Performance Summary" "$W/logview2.out" \
+  && ok cli.petsc_option_before_deck || bad cli.petsc_option_before_deck "$(tail -3 "$W/logview2.out")"
 # every shipped example deck runs
 for ex in "$TCAD_ROOT"/examples/*.yaml; do
   n=$(basename "$ex" .yaml)
