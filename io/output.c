@@ -605,20 +605,16 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   sprintf(out->xdmftmp, "%s.tmp", xdmfpath);
 
   {
+    const char *paths[2] = {h5path, xdmfpath}, *kinds[2] = {"output", "XDMF"};
     char why[1200];
-    out_diagnose_create(h5path, why, sizeof why);
-    if (why[0]) {
-      rc = tcad_error(TCAD_ERR_IO, "cannot create output file '%s': %s (check that the directory "
-                                   "exists and is writable)", h5path, why);
-      out_free(out);
-      return rc;
-    }
-    out_diagnose_create(xdmfpath, why, sizeof why);
-    if (why[0]) {
-      rc = tcad_error(TCAD_ERR_IO, "cannot create XDMF file '%s': %s (check that the directory "
-                                   "exists and is writable)", xdmfpath, why);
-      out_free(out);
-      return rc;
+    for (int k = 0; k < 2; k++) {
+      out_diagnose_create(paths[k], why, sizeof why);
+      if (why[0]) {
+        rc = tcad_error(TCAD_ERR_IO, "cannot create %s file '%s': %s (check that the directory "
+                                     "exists and is writable)", kinds[k], paths[k], why);
+        out_free(out);
+        return rc;
+      }
     }
   }
 
