@@ -188,6 +188,13 @@ int main(int argc, char **argv)
   snprintf(root, sizeof root, "%s", r ? r : ".");
   PetscInitialize(&argc, &argv, NULL, NULL);
   test_square_formats();
+  test_simple("tests/data/quads-41.msh", "quads", 2, 1.0, "south", p_south);
+  {
+    TcadMesh *q = load("tests/data/quads-41.msh", "quads_split");
+    /* every quadrilateral becomes two triangles */
+    if (q) tap_check(q->nquads_split > 0 && q->ncells == 2 * q->nquads_split, "gmsh.quads.split", "%d quads, %d cells", q->nquads_split, q->ncells);
+    TcadMeshDestroy(&q);
+  }
   test_simple("tests/data/cube-41.msh", "cube", 3, 1.0, "bottom", p_zbottom);
   test_simple("tests/data/line-41.msh", "line", 1, 1.0, "left", p_left);
   test_simple("examples/diode3d.msh", "diode3d", 3, 2.0, "anode", p_anode);

@@ -126,6 +126,12 @@ expect run.output_override 0 "" -- run "$W/good.yaml" -o "$W/override-out" -q
   && ok cli.petsc_options_pass_through || bad cli.petsc_options_pass_through "$(tail -3 "$W/logview.out")"
 "$T" info -log_view "$W/good.yaml" >"$W/logview2.out" 2>&1 && grep -q "Performance Summary" "$W/logview2.out" \
   && ok cli.petsc_option_before_deck || bad cli.petsc_option_before_deck "$(tail -3 "$W/logview2.out")"
+# non-Delaunay elements are counted and located by tcad info (the cube has obtuse boundary tets)
+"$T" info "$D/cube-41.msh" >"$W/nd.out" 2>&1
+if grep -Eq '^  non-Delaunay: [1-9][0-9]* negative element contributions, [0-9]+ region-edges? with negative total coupling' "$W/nd.out" \
+   && grep -Eq '^    element [0-9]+, edge [0-9]+-[0-9]+ at \(' "$W/nd.out"; then ok info.non_delaunay_report; else bad info.non_delaunay_report "$(head -12 "$W/nd.out")"; fi
+"$T" info "$TCAD_ROOT/examples/pn1d.yaml" >"$W/d.out" 2>&1
+grep -q '^  Delaunay: yes' "$W/d.out" && ok info.delaunay_yes || bad info.delaunay_yes "$(grep -i delaunay "$W/d.out")"
 # every shipped example deck runs
 for ex in "$TCAD_ROOT"/examples/*.yaml; do
   n=$(basename "$ex" .yaml)

@@ -22,6 +22,16 @@ g -2 square.geo -format msh22 -bin -o square-22b.msh
 g -2 square.geo -format msh41 -o square-41.msh
 g -2 square.geo -format msh41 -bin -o square-41b.msh
 
+cat > quads.geo <<'GEO'
+// unit square of quadrilaterals (recombined), to test the quad split
+Point(1) = {0, 0, 0, 0.15}; Point(2) = {1, 0, 0, 0.15}; Point(3) = {1, 1, 0, 0.15}; Point(4) = {0, 1, 0, 0.15};
+Line(1) = {1, 2}; Line(2) = {2, 3}; Line(3) = {3, 4}; Line(4) = {4, 1};
+Curve Loop(1) = {1, 2, 3, 4}; Plane Surface(1) = {1};
+Recombine Surface {1};
+Physical Surface("bulk") = {1}; Physical Curve("south") = {1};
+GEO
+g -2 quads.geo -format msh41 -o quads-41.msh
+
 cat > cube.geo <<'GEO'
 SetFactory("OpenCASCADE");
 Box(1) = {0, 0, 0, 1, 1, 1};
