@@ -132,6 +132,10 @@ if grep -Eq '^  non-Delaunay: [1-9][0-9]* negative element contributions, [0-9]+
    && grep -Eq '^    element [0-9]+, edge [0-9]+-[0-9]+ at \(' "$W/nd.out"; then ok info.non_delaunay_report; else bad info.non_delaunay_report "$(head -12 "$W/nd.out")"; fi
 "$T" info "$TCAD_ROOT/examples/pn1d.yaml" >"$W/d.out" 2>&1
 grep -q '^  Delaunay: yes' "$W/d.out" && ok info.delaunay_yes || bad info.delaunay_yes "$(grep -i delaunay "$W/d.out")"
+# the complete example in docs/deck.md parses and runs
+awk '/^## A complete example/{f=1} f&&/^```yaml/{g=1;next} g&&/^```/{exit} g' "$TCAD_ROOT/docs/deck.md" >"$W/doc-example.yaml"
+if [ -s "$W/doc-example.yaml" ]; then expect docs.deck_example_runs 0 "" -- info "$W/doc-example.yaml"
+else bad docs.deck_example_runs "no yaml block under 'A complete example' in docs/deck.md"; fi
 # every shipped example deck runs
 for ex in "$TCAD_ROOT"/examples/*.yaml; do
   n=$(basename "$ex" .yaml)
