@@ -721,6 +721,29 @@ static int deck_materials(DeckCtx *c, const yaml_node_t *n)
   return rc;
 }
 
+/* Regions and contacts take a `box` exactly when the mesh is generated: there it selects the
+ * cells or boundary faces; on a Gmsh mesh the physical group does, and a box would be ignored. */
+static int deck_entity_box(DeckCtx *c, yaml_node_t *it, const char *p, const char *kind, const char *name,
+                           const char *example, TcadBox *out, int *has)
+{
+  yaml_node_t *boxkey = NULL, *box = deck_get(c, it, "box", &boxkey);
+  char pk[512];
+  if (c->generated && !box)
+    return deck_fail(c, it, "%s '%s' ('%s') has no 'box'; expected a box such as %s (µm) on a generated mesh", kind,
+                     name, p, example);
+  if (!c->generated && box)
+    return deck_fail(c, boxkey,
+                     "'%s.box' is given but the mesh comes from a Gmsh file; expected no box (remove it: the %s "
+                     "is the physical group '%s')",
+                     p, kind, name);
+  if (box) {
+    deck_path(pk, sizeof pk, p, "box");
+    DECK_TRY(deck_box(c, box, pk, out));
+    *has = 1;
+  }
+  return 0;
+}
+
 static int deck_regions(DeckCtx *c, const yaml_node_t *n)
 {
   TcadDeck *d = c->deck;
@@ -731,7 +754,7 @@ static int deck_regions(DeckCtx *c, const yaml_node_t *n)
   if (!count) return deck_fail(c, n, "'regions' is an empty list; expected at least one region");
   TCAD_ALLOC(d->regions, count);
   for (int i = 0; i < count; i++) {
-    yaml_node_t *it = deck_item(c, n, i), *name, *mat, *box, *boxkey;
+    yaml_node_t *it = deck_item(c, n, i), *name, *mat;
     TcadRegionSpec *r = &d->regions[i];
     char p[DECK_PATH], pk[DECK_PATH + 16], mname[TCAD_NAME_MAX];
     deck_path_index(p, sizeof p, "regions", i);
@@ -753,18 +776,7 @@ static int deck_regions(DeckCtx *c, const yaml_node_t *n)
     if (m < 0) return deck_unknown_name(c, mat, pk, "material", mname, d, d->nmaterials, deck_name_material);
     /* the table's spelling, so later lookups need no case folding */
     memcpy(r->material, d->materials[m].name, sizeof r->material);
-    box = deck_get(c, it, "box", &boxkey);
-    if (c->generated && !box)
-      return deck_fail(c, it, "region '%s' ('%s') has no 'box'; expected a box such as box: {x: [0, 1]} (µm) on a generated mesh",
-                       r->name, p);
-    if (!c->generated && box)
-      return deck_fail(c, boxkey, "'%s.box' is given but the mesh comes from a Gmsh file; expected no box (remove it: the region is the physical group '%s')",
-                       p, r->name);
-    if (box) {
-      deck_path(pk, sizeof pk, p, "box");
-      DECK_TRY(deck_box(c, box, pk, &r->box));
-      r->has_box = 1;
-    }
+    DECK_TRY(deck_entity_box(c, it, p, "region", r->name, "box: {x: [0, 1]}", &r->box, &r->has_box));
   }
   return 0;
 }
@@ -777,7 +789,7 @@ static int deck_contacts(DeckCtx *c, const yaml_node_t *n)
   if (!count) return 0;
   TCAD_ALLOC(d->contacts, count);
   for (int i = 0; i < count; i++) {
-    yaml_node_t *it = deck_item(c, n, i), *name, *v, *vk, *box, *boxkey;
+    yaml_node_t *it = deck_item(c, n, i), *name, *v, *vk;
     TcadContactSpec *ct = &d->contacts[i];
     char p[DECK_PATH], pk[DECK_PATH + 16];
     int type = TCAD_CONTACT_OHMIC;
@@ -821,18 +833,7 @@ static int deck_contacts(DeckCtx *c, const yaml_node_t *n)
       deck_path(pk, sizeof pk, p, "resistance");
       DECK_TRY(deck_nonnegative(c, v, pk, ct->resistance, "ohm"));
     }
-    box = deck_get(c, it, "box", &boxkey);
-    if (c->generated && !box)
-      return deck_fail(c, it, "contact '%s' ('%s') has no 'box'; expected a box such as box: {x: [0, 0]} (µm) on a generated mesh",
-                       ct->name, p);
-    if (!c->generated && box)
-      return deck_fail(c, boxkey, "'%s.box' is given but the mesh comes from a Gmsh file; expected no box (remove it: the contact is the physical group '%s')",
-                       p, ct->name);
-    if (box) {
-      deck_path(pk, sizeof pk, p, "box");
-      DECK_TRY(deck_box(c, box, pk, &ct->box));
-      ct->has_box = 1;
-    }
+    DECK_TRY(deck_entity_box(c, it, p, "contact", ct->name, "box: {x: [0, 0]}", &ct->box, &ct->has_box));
   }
   return 0;
 }

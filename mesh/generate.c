@@ -13,27 +13,30 @@
 /* Points of one axis. Between anchors a and b the spacing follows a geometric progression from
  * step_a to step_b, scaled so the segment is filled exactly; the number of intervals is the
  * segment length over the log-mean of the two steps. */
+/* Intervals between anchors k and k+1: the segment length over the log-mean of the two steps. */
+static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b)
+{
+  double L = b->at - a->at, sa = a->step, sb = b->step;
+  double mean = fabs(sb - sa) < 1e-12 * sa ? sa : (sb - sa) / log(sb / sa);
+  return (int)fmax(1.0, round(L / mean));
+}
+
 static int axis_points(const TcadMeshLine *lines, int nlines, double **pts, int *npts)
 {
   int n = 1;
-  for (int k = 0; k + 1 < nlines; k++) {
-    double L = lines[k + 1].at - lines[k].at, sa = lines[k].step, sb = lines[k + 1].step;
-    double mean = fabs(sb - sa) < 1e-12 * sa ? sa : (sb - sa) / log(sb / sa);
-    int m = (int)fmax(1.0, round(L / mean));
-    n += m;
-  }
+  for (int k = 0; k + 1 < nlines; k++) n += segment_intervals(&lines[k], &lines[k + 1]);
   double *p = tcad_malloc(sizeof(double) * (size_t)n);
   if (!p) return TCAD_ERR_MEM;
   int i = 0;
   p[i++] = lines[0].at;
   for (int k = 0; k + 1 < nlines; k++) {
-    double L = lines[k + 1].at - lines[k].at, sa = lines[k].step, sb = lines[k + 1].step;
-    double mean = fabs(sb - sa) < 1e-12 * sa ? sa : (sb - sa) / log(sb / sa);
-    int m = (int)fmax(1.0, round(L / mean));
+    double L = lines[k + 1].at - lines[k].at, r = lines[k + 1].step / lines[k].step;
+    int m = segment_intervals(&lines[k], &lines[k + 1]);
+    /* spacings step_a * r^(j/(m-1)), scaled so they fill the segment exactly */
     double sum = 0, x = lines[k].at;
-    for (int j = 0; j < m; j++) sum += m > 1 ? pow(sb / sa, (double)j / (m - 1)) : 1.0;
+    for (int j = 0; j < m; j++) sum += m > 1 ? pow(r, (double)j / (m - 1)) : 1.0;
     for (int j = 0; j < m - 1; j++) {
-      x += L * (m > 1 ? pow(sb / sa, (double)j / (m - 1)) : 1.0) / sum;
+      x += L * (m > 1 ? pow(r, (double)j / (m - 1)) : 1.0) / sum;
       p[i++] = x;
     }
     p[i++] = lines[k + 1].at; /* anchors land exactly, so region boxes can align with them */
@@ -47,6 +50,13 @@ static int box_contains(const TcadBox *b, const double *x, int dim, double tol)
 {
   for (int a = 0; a < dim; a++)
     if (b->has[a] && (x[a] < b->lo[a] - tol || x[a] > b->hi[a] + tol)) return 0;
+  return 1;
+}
+
+static int face_in_box(const TcadMesh *m, const int *face, const TcadBox *b, double tol)
+{
+  for (int q = 0; q < m->dim; q++)
+    if (!box_contains(b, m->coord + 3 * (size_t)face[q], m->dim, tol)) return 0;
   return 1;
 }
 
@@ -166,24 +176,16 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
       TcadMeshContact *ct = &m->contacts[c];
       snprintf(ct->name, sizeof ct->name, "%s", deck->contacts[c].name);
       int cnt = 0;
-      for (int f = 0; f < nbf; f++) {
-        int in = 1;
-        for (int q = 0; q < dim && in; q++)
-          in = box_contains(&deck->contacts[c].box, m->coord + 3 * (size_t)bf[f * dim + q], dim, tol);
-        cnt += in;
-      }
+      for (int f = 0; f < nbf; f++) cnt += face_in_box(m, bf + (size_t)f * dim, &deck->contacts[c].box, tol);
       ct->face_node = tcad_malloc(sizeof(int) * (size_t)(cnt ? cnt : 1) * dim);
       if (!ct->face_node) {
         free(bf);
         e = TCAD_ERR_MEM;
         goto done;
       }
-      for (int f = 0; f < nbf; f++) {
-        int in = 1;
-        for (int q = 0; q < dim && in; q++)
-          in = box_contains(&deck->contacts[c].box, m->coord + 3 * (size_t)bf[f * dim + q], dim, tol);
-        if (in) memcpy(ct->face_node + (size_t)ct->nfaces++ * dim, bf + (size_t)f * dim, sizeof(int) * dim);
-      }
+      for (int f = 0; f < nbf; f++)
+        if (face_in_box(m, bf + (size_t)f * dim, &deck->contacts[c].box, tol))
+          memcpy(ct->face_node + (size_t)ct->nfaces++ * dim, bf + (size_t)f * dim, sizeof(int) * dim);
       m->ncontacts++;
       if ((e = TcadMeshContactNodes(ct, dim))) {
         free(bf);
