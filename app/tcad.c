@@ -14,6 +14,7 @@
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
 #include "tcad/output.h"
+#include "tcad/sim.h"
 
 #ifndef TCAD_VERSION
 #define TCAD_VERSION "dev"
@@ -175,20 +176,6 @@ static int cmd_info(const char *path, int quiet)
   return e;
 }
 
-/* Every model or step that exists in the deck but not in the code stops the run here, before
- * anything is solved, naming the deck line. */
-static int check_implemented(const TcadDeck *d)
-{
-  if (d->nsteps == 0) return 0;
-  const TcadSolveStep *s = &d->steps[0];
-  static const char *names[] = {"equilibrium", "bias", "sweep"};
-  return tcad_error(TCAD_ERR_NOTIMPL,
-                    "%s: solve step '%s' needs the drift-diffusion solver, which is not "
-                    "implemented yet; with an empty 'solve' list tcad writes the mesh, doping and "
-                    "geometry only",
-                    TcadDeckWhere(d, s->loc), names[s->kind]);
-}
-
 static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometry *g, const double *nd,
                            const double *na)
 {
@@ -256,8 +243,27 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
     t_out = now() - t;
     if (!e) printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
   }
-  /* the mesh step is on disk before anything that can fail later */
-  if (!e) e = check_implemented(deck);
+  /* the mesh step is on disk before anything that can fail later; every converged bias point
+   * after it is flushed as it converges */
+  TcadSim *sim = NULL;
+  if (!e && deck->nsteps > 0) {
+    char iv[2 * TCAD_PATH_MAX + 8];
+    snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
+    e = TcadSimCreate(deck, mesh, geom, &sim);
+    if (!e) e = TcadSimSetOutput(sim, out, iv, quiet);
+    if (!e) e = TcadSimRunDeck(sim);
+    if (sim) {
+      const TcadSimTotals *t = TcadSimGetTotals(sim);
+      if (t->points)
+        printf("solve: %d bias points, %d Newton solves (%d failed and retried with a smaller step), %d Newton "
+               "iterations (%.1f per point), %d linear iterations; assembly %.3f s, linear solve %.3f s, output "
+               "%.3f s\n",
+               t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
+               t->t_assembly, t->t_linear, t->t_output);
+      if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
+    }
+    TcadSimDestroy(&sim);
+  }
   if (out) {
     int e2 = TcadOutputClose(&out);
     if (!e) e = e2;

@@ -7,7 +7,8 @@ Runs `BUILD_DIR/tests/t030-output --write DIR`, which writes DIR/out{1d,2d,3d}.{
 steps each) and DIR/mesh2d.{h5,xdmf} (mesh only), then reads the XDMF files the way ParaView does,
 with VTK's vtkXdmfReader (XDMF2 library) and, when this VTK has it, vtkXdmf3Reader, stepping
 through the time steps, and checks the mesh and the field values against the formulas evaluated
-at the coordinates VTK returns. The .h5 files are read with h5py for the units and attributes.
+at the coordinates VTK returns. The .h5 files are read with h5py for the units and attributes, and out1d.h5's /iv table
+(V_anode = 0.1k, I_anode = 1e-3 k^2, k = 0..3, columns and units attributes).
 
 Formulas (node coordinates x, y, z in µm, node index i, step k = 0, 1, 2):
     f = x + 2y + 3z + k      v = ((k+1)x, (k+1)y + 1, (k+1)z + 2)      vidx = (k+1) i (1, 2, 3)
@@ -214,6 +215,14 @@ def check_h5(np, h5py, d):
                       and s["region_id"].dtype == np.int32)
                 check(ok, f"{name}.step{k}.units_shapes",
                       f"units f {s['f'].attrs.get('units')!r} v {s['v'].attrs.get('units')!r}")
+            if dim == 1:  # the IV table written by TcadOutputTable (docs/output.md)
+                iv = f["iv"]
+                want = np.array([[0.1 * k, 1e-3 * k * k] for k in range(4)])
+                check(iv.shape == (4, 2) and iv.dtype == np.float64 and np.array_equal(iv[...], want),
+                      f"{name}.iv_values", f"shape {iv.shape} dtype {iv.dtype}\n{iv[...]}")
+                check(list(iv.attrs["columns"]) == ["V_anode", "I_anode"]
+                      and list(iv.attrs["units"]) == ["V", "A/cm^2"], f"{name}.iv_columns",
+                      f"columns {iv.attrs.get('columns')!r} units {iv.attrs.get('units')!r}")
 
 
 def check_xml(d):

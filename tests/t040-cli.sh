@@ -101,11 +101,12 @@ for v in 22 22b 41 41b; do
   if [ -z "$ref" ]; then ref=$sig; ok "mesh.format_$v"; elif [ "$sig" = "$ref" ]; then ok "mesh.format_$v"; else bad "mesh.format_$v" "differs from msh22: $sig"; fi
 done
 
-# a solve step that is not implemented: clear error, exit 6, mesh step already on disk
-square_deck "$W/solve.yaml" "$D/square-41.msh" "solve:
+# a model that is not implemented: clear error naming its deck line, exit 6, mesh step on disk
+square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {transport: energy-balance}
+solve:
   - equilibrium: {}
 output: {directory: $W/solve-out}"
-expect run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: solve step 'equilibrium'.*not implemented" -- run "$W/solve.yaml"
+expect run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: the energy-balance transport model is not implemented" -- run "$W/solve.yaml"
 if [ -f "$W/solve-out/fields.h5" ] && "$TCAD_PYTHON" - "$W/solve-out/fields.h5" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
@@ -113,6 +114,24 @@ d = f["steps/000000/net_doping"][()]
 assert abs(d.max() - 1e16) < 1e6, d.max()
 PY
 then ok run.partial_results_readable; else bad run.partial_results_readable "fields.h5 missing or unreadable"; fi
+
+# a bias step that cannot converge (one Newton iteration allowed, no step cutting): exit 10, a
+# message naming the bias, the residual history and a suggestion; every converged point before
+# it stays readable in the IV table and the field file
+square_deck "$W/noconv.yaml" "$D/square-41.msh" "solve:
+  - sweep: {contact: north, to: 2.0, step: 0.5, min_step: 0.5}
+output: {directory: $W/noconv-out}"
+expect run.no_convergence 10 "did not converge at south=0 north=0.5.*residual history \\[.*Every earlier bias point is saved. Try" -- run "$W/noconv.yaml" -snes_max_it 1
+if "$TCAD_PYTHON" - "$W/noconv-out" <<'PY'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+iv = np.loadtxt(d + "/iv.csv", delimiter=",", skiprows=1, ndmin=2)
+assert iv.shape[0] == 1, iv.shape          # the equilibrium point only
+f = h5py.File(d + "/fields.h5", "r")
+assert "potential" in f["steps/000001"], list(f["steps/000001"])
+assert f["iv"].shape[0] == 1
+PY
+then ok run.no_convergence_keeps_results; else bad run.no_convergence_keeps_results "earlier points not readable"; fi
 
 # a good run: exit 0, files present, progress/summary on stdout
 square_deck "$W/good.yaml" "$D/square-41.msh" "output: {directory: $W/good-out}"

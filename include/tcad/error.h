@@ -44,7 +44,7 @@ void *tcad_malloc(size_t n);
 void *tcad_calloc(size_t count, size_t size);
 #define TCAD_ALLOC(ptr, count)                                            \
   do {                                                                    \
-    (ptr) = tcad_calloc((size_t)(count) ? (size_t)(count) : 1, sizeof(*(ptr))); \
+    (ptr) = tcad_calloc((size_t)(count) != 0 ? (size_t)(count) : 1, sizeof(*(ptr))); \
     if (!(ptr)) return TCAD_ERR_MEM;                                      \
   } while (0)
 #endif

@@ -53,6 +53,12 @@ int TcadMeshFromDeck(const struct TcadDeck *deck, TcadMesh **mesh);
 int TcadMeshCheckCells(const TcadMesh *mesh);
 /* Signed measure of one cell (length, area, volume in cm^d). */
 double tcad_mesh_cell_measure(const TcadMesh *mesh, int c);
+/* Interface between regions r1 and r2 lumped to the nodes: every face (a node in 1D, a segment
+ * in 2D, a triangle in 3D) shared by a cell of r1 and a cell of r2 adds measure(face)/dim to
+ * area[n] for each of its dim nodes (1D: area 1 on the interface node). `area` has nnodes
+ * entries and is added to (the caller zeroes it). Units cm^(dim-1). TCAD_ERR_MESH, naming
+ * both regions, when they share no face. Linear in the cell count. */
+int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area);
 int TcadMeshFindRegion(const TcadMesh *mesh, const char *name);
 int TcadMeshFindContact(const TcadMesh *mesh, const char *name);
 void TcadMeshDestroy(TcadMesh **mesh);

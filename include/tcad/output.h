@@ -22,5 +22,16 @@ int TcadOutputNodeField(TcadOutput *out, const char *name, const char *units, in
 int TcadOutputCellFieldInt(TcadOutput *out, const char *name, const int *values);
 /* Flush the HDF5 file and rewrite the XDMF so the step is visible and durable. */
 int TcadOutputEndStep(TcadOutput *out);
+/* A table at the file root, `/NAME` (e.g. "/iv"): float64 [nrows, ncols] from the row-major
+ * `data`, with string-array attributes `columns` and `units` (one entry per column; `units` may
+ * be NULL, or hold NULL entries, for ""). Call it again with the same name whenever the table
+ * has grown (e.g. after every bias point): the dataset is resized in place (chunked, rows
+ * unlimited) and only rows that differ from the previous call are written, so the file does
+ * not grow beyond the table's size. A different column count replaces the dataset. Works
+ * inside or outside a step; the file is flushed before it returns, so the table survives a
+ * crash. nrows may be 0 (data may then be NULL). Names follow the field-name rules; /mesh and
+ * /steps are refused. */
+int TcadOutputTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
+                    const char *const *units, int nrows, const double *data);
 int TcadOutputClose(TcadOutput **out);
 #endif

@@ -1,0 +1,81 @@
+/* The drift-diffusion device simulation: unknowns, contacts, PETSc SNES Newton, bias steps
+ * and sweeps, derived fields and terminal currents. A TcadSim borrows the deck, mesh and
+ * geometry (they must outlive it). */
+#ifndef TCAD_SIM_H
+#define TCAD_SIM_H
+#include "tcad/deck.h"
+#include "tcad/geometry.h"
+#include "tcad/mesh.h"
+#include "tcad/output.h"
+
+typedef struct TcadSim TcadSim;
+
+/* Statistics of one nonlinear solve (one bias point, or one failed attempt). */
+typedef struct {
+  int converged;
+  int iterations;    /* Newton iterations */
+  int linear_its;    /* Krylov iterations summed over the Newton steps (1 per step for LU) */
+  double fnorm;      /* final scaled residual 2-norm */
+  double update;     /* final scaled update (max over nodes of |Δψ|/V_T and |Δn|/n) */
+  double seconds, t_assembly, t_linear;
+  int nhist;
+  double hist[64];   /* residual norm per iteration (first nhist) */
+  char reason[64];   /* PETSc's SNES converged reason */
+} TcadSolveStats;
+
+/* Cumulated over a run. */
+typedef struct {
+  int points, solves, failures, newton_its, linear_its;
+  double t_assembly, t_linear, t_total, t_output;
+} TcadSimTotals;
+
+int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry *geom, TcadSim **sim);
+void TcadSimDestroy(TcadSim **sim);
+/* Where converged bias points go: the field series (may be NULL) and the IV CSV path (may be
+ * NULL). Progress lines go to stdout unless quiet. */
+int TcadSimSetOutput(TcadSim *sim, TcadOutput *out, const char *iv_csv, int quiet);
+
+/* The equilibrium solve (nonlinear Poisson, all contacts at 0 V), recorded as a bias point. */
+int TcadSimEquilibrium(TcadSim *sim);
+/* Move the given contacts to the given voltages (from wherever they are now), cutting the step
+ * on failure; only the end point is recorded. */
+int TcadSimBias(TcadSim *sim, int ncontacts, const int *contact, const double *volts);
+/* Sweep the given contacts linearly to the end voltages, recording every converged point.
+ * `step` is the voltage step of the contact that moves most; min_step/max_step bound the
+ * adaptive step (0: step/256 and step). */
+int TcadSimSweep(TcadSim *sim, int ncontacts, const int *contact, const double *volts, double step, double min_step,
+                 double max_step);
+/* Run the deck's solve list (an equilibrium solve always comes first). */
+int TcadSimRunDeck(TcadSim *sim);
+
+int TcadSimContactCount(const TcadSim *sim);
+const char *TcadSimContactName(const TcadSim *sim, int c);
+int TcadSimFindContact(const TcadSim *sim, const char *name);
+double TcadSimContactVoltage(const TcadSim *sim, int c);
+/* Current into the device through contact c: electron, hole, total. Units: A/cm^2 in 1D,
+ * A/cm (per unit depth) in 2D, A in 3D. */
+void TcadSimContactCurrent(const TcadSim *sim, int c, double cur[3]);
+const char *TcadSimCurrentUnit(const TcadSim *sim);
+
+/* The current solution, physical units (arrays of nnodes): ψ (V, from the intrinsic level),
+ * n, p (cm^-3). Any pointer may be NULL. */
+void TcadSimGetSolution(const TcadSim *sim, double *psi, double *n, double *p);
+/* Derived node fields of the current solution (arrays of nnodes, vectors 3 per node):
+ * quasi-Fermi potentials (V), |E| (V/cm), current densities (A/cm^2), net recombination
+ * (cm^-3 s^-1). Any pointer may be NULL. */
+int TcadSimDerivedFields(const TcadSim *sim, double *phin, double *phip, double *efield, double *jn, double *jp,
+                         double *recomb);
+const TcadSolveStats *TcadSimLastSolve(const TcadSim *sim);
+const TcadSimTotals *TcadSimGetTotals(const TcadSim *sim);
+/* Intrinsic density and thermal voltage in use. */
+double TcadSimNi(const TcadSim *sim);
+double TcadSimVt(const TcadSim *sim);
+
+/* Testing hooks: evaluate the scaled residual (3 per node) and the Jacobian values for a scaled
+ * state vector x in mode TCAD_DD_EQUILIBRIUM/COUPLED; the CSR arrays describe the pattern. */
+int TcadSimEvaluate(TcadSim *sim, int mode, const double *x, double *f, double *jac);
+int TcadSimPattern(const TcadSim *sim, int *nrows, const int **rowptr, const int **col);
+/* Scaled state of the current solution (3 per node); writable (for tests). */
+double *TcadSimState(TcadSim *sim);
+int TcadSimSetMode(TcadSim *sim, int mode);
+#endif

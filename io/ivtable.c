@@ -1,0 +1,158 @@
+/* IV table as CSV (include/tcad/ivtable.h). Every row is fflush()ed when appended: a crash
+ * of the process then loses no finished bias point (an OS crash may, which a per-row fsync
+ * would cost too much to prevent on a slow file system for a sweep of thousands of points). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tcad/error.h"
+#include "tcad/ivtable.h"
+
+struct TcadIVTable {
+  char *path;
+  FILE *f;
+  int ncols;
+  int nrows;
+  size_t caprows;
+  double *data; /* nrows * ncols */
+};
+
+/* A name or unit goes into the header unquoted: refuse what a CSV reader would split on or
+ * mis-parse. */
+static int iv_check_text(const char *path, const char *what, int col, const char *colname,
+                         const char *s)
+{
+  const char *bad = strpbrk(s, ",\"'\n\r");
+  if (!bad) return 0;
+  return tcad_error(TCAD_ERR_INPUT,
+                    "%s: %s of IV table column %d ('%s') contains %s; names and units must not "
+                    "contain commas, quotes or line breaks",
+                    path, what, col, colname,
+                    *bad == ',' ? "a comma" : *bad == '\n' || *bad == '\r' ? "a line break" : "a quote");
+}
+
+/* Shortest of %.15g, %.16g, %.17g that reads back as the same double: exact, but 0.1 stays
+ * "0.1" instead of "0.10000000000000001". */
+static int iv_put_double(FILE *f, double v)
+{
+  char buf[40];
+  for (int p = 15; p <= 17; p++) {
+    snprintf(buf, sizeof buf, "%.*g", p, v);
+    if (strtod(buf, NULL) == v || v != v) break; /* nan never compares equal */
+  }
+  return fputs(buf, f);
+}
+
+static void iv_free(TcadIVTable *t)
+{
+  if (!t) return;
+  if (t->f) fclose(t->f);
+  free(t->path);
+  free(t->data);
+  free(t);
+}
+
+/* fflush and check the stream: the error names the path and the system's reason. */
+static int iv_flush(TcadIVTable *t, const char *what)
+{
+  int err = 0;
+  errno = 0;
+  if (fflush(t->f) != 0 || ferror(t->f)) err = errno ? errno : EIO;
+  if (!err) return 0;
+  clearerr(t->f);
+  return tcad_error(TCAD_ERR_IO, "%s: writing the IV table %s failed: %s", t->path, what,
+                    strerror(err));
+}
+
+int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
+                    const char *const *units, TcadIVTable **tp)
+{
+  TcadIVTable *t;
+  int rc;
+  if (!tp) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: no table pointer");
+  *tp = NULL;
+  if (!path || !path[0]) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: empty file name");
+  if (ncols < 1)
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: IV table with %d columns (at least 1)", path, ncols);
+  if (!colnames) return tcad_error(TCAD_ERR_INTERNAL, "%s: IV table without column names", path);
+  for (int i = 0; i < ncols; i++) {
+    if (!colnames[i] || !colnames[i][0])
+      return tcad_error(TCAD_ERR_INPUT, "%s: IV table column %d has no name", path, i);
+    TCAD_CALL(iv_check_text(path, "the name", i, colnames[i], colnames[i]));
+    if (units && units[i]) TCAD_CALL(iv_check_text(path, "the unit", i, colnames[i], units[i]));
+  }
+
+  t = tcad_calloc(1, sizeof *t);
+  if (!t) return TCAD_ERR_MEM;
+  t->ncols = ncols;
+  t->path = tcad_malloc(strlen(path) + 1);
+  if (!t->path) {
+    iv_free(t);
+    return TCAD_ERR_MEM;
+  }
+  strcpy(t->path, path);
+  t->f = fopen(path, "w");
+  if (!t->f) {
+    rc = tcad_error(TCAD_ERR_IO, "%s: cannot create the IV table: %s", path, strerror(errno));
+    iv_free(t);
+    return rc;
+  }
+  for (int i = 0; i < ncols; i++) {
+    const char *u = units && units[i] ? units[i] : "";
+    fprintf(t->f, "%s%s", i ? "," : "", colnames[i]);
+    if (u[0]) fprintf(t->f, " [%s]", u);
+  }
+  fputc('\n', t->f);
+  if ((rc = iv_flush(t, "header"))) {
+    iv_free(t);
+    return rc;
+  }
+  *tp = t;
+  return 0;
+}
+
+int TcadIVTableAppend(TcadIVTable *t, const double *row)
+{
+  if (!t) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableAppend: the IV table is not open");
+  if (!row) return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadIVTableAppend: no row", t->path);
+  if ((size_t)t->nrows + 1 > t->caprows) {
+    size_t cap = t->caprows ? 2 * t->caprows : 64;
+    double *d = realloc(t->data, sizeof(double) * cap * (size_t)t->ncols);
+    if (!d) return tcad_error(TCAD_ERR_MEM, "out of memory for the IV table %s", t->path);
+    t->data = d;
+    t->caprows = cap;
+  }
+  memcpy(t->data + (size_t)t->nrows * t->ncols, row, sizeof(double) * (size_t)t->ncols);
+  t->nrows++;
+  char what[48];
+  snprintf(what, sizeof what, "row %d", t->nrows);
+  for (int i = 0; i < t->ncols; i++) {
+    if (i) fputc(',', t->f);
+    iv_put_double(t->f, row[i]);
+  }
+  fputc('\n', t->f);
+  return iv_flush(t, what);
+}
+
+int TcadIVTableRows(const TcadIVTable *t, const double **data)
+{
+  if (data) *data = t ? t->data : NULL;
+  return t ? t->nrows : 0;
+}
+
+int TcadIVTableClose(TcadIVTable **tp)
+{
+  TcadIVTable *t;
+  int rc = 0;
+  if (!tp || !*tp) return 0;
+  t = *tp;
+  *tp = NULL;
+  errno = 0;
+  if (fclose(t->f) != 0)
+    rc = tcad_error(TCAD_ERR_IO, "%s: closing the IV table failed: %s", t->path,
+                    strerror(errno ? errno : EIO));
+  t->f = NULL;
+  iv_free(t);
+  return rc;
+}

@@ -1,0 +1,10 @@
+/* Assembly entry points of the backends (host now; CUDA launchers join them). */
+#ifndef TCAD_KERNELS_ASSEMBLE_H
+#define TCAD_KERNELS_ASSEMBLE_H
+#include "kernels/dd.h"
+
+/* Residual f (3 per node, scaled) and, when jac is not NULL, the Jacobian values (D->nnz, in
+ * the CSR layout described in dd.h); cflux (2 per node, may be NULL): contact particle
+ * currents. Everything is overwritten. */
+void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux);
+#endif

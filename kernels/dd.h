@@ -1,0 +1,232 @@
+/* Drift-diffusion assembly: the per-edge and per-node loop bodies that write the residual and
+ * the Jacobian values of the coupled (ψ, n, p) system. They are TCAD_HD so the host loop
+ * (assemble_host.c) and a CUDA grid-stride kernel run the same code; they see only flat
+ * arrays and TcadDDParams, never PETSc.
+ *
+ * Unknown layout: node-major blocks of 3 (ψ, n, p), scaled: x = value / sv[k]. Residuals are
+ * returned scaled by 1/se[k]. The Jacobian is a scalar CSR whose rows 3i..3i+2 hold the 3×3
+ * blocks of block row i with block columns sorted, so entry (r, c) of a block whose first
+ * entry is at `base` in row r's stride `len` is value[base + r*len + c]. The solver computes
+ * the per-edge block bases once per mesh (the edge → slot map), which is what a CUDA scatter
+ * needs to be deterministic.
+ *
+ * Residuals (physical, before scaling), with c = A_ij/h_ij, V the semiconductor volume:
+ *   Poisson   F_ψ,i = Σ_j ε c (ψ_i − ψ_j) − q V (p − n) − Q_fixed,i
+ *   electrons F_n,i = Σ_j μ_n V_T c g_n,ij − V R      (= Σ A J_n/q − V R; ∇·J_n = qR)
+ *   holes     F_p,i = Σ_j μ_p V_T c g_p,ij + V R      (∇·J_p = −qR)
+ * with g the Scharfetter–Gummel factors of kernels/physics/sg.h. At an ohmic contact node the
+ * three rows become Dirichlet rows; their electron and hole residuals before that are the
+ * particle currents entering the device there (terminal currents, shared PHYSICS.md §1). */
+#ifndef TCAD_KERNELS_DD_H
+#define TCAD_KERNELS_DD_H
+#include <math.h>
+
+#include "kernels/physics/constants.h"
+#include "kernels/physics/mobility.h"
+#include "kernels/physics/recombination.h"
+#include "kernels/physics/sg.h"
+
+#define TCAD_DD_BS 3
+enum { TCAD_DD_EQUILIBRIUM = 0, TCAD_DD_COUPLED = 1 };
+enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
+
+typedef struct {
+  int mode;          /* TCAD_DD_EQUILIBRIUM: n, p follow ψ (Boltzmann, zero Fermi level) */
+  double vt;         /* kT/q, V */
+  double nie;        /* intrinsic density, cm^-3 */
+  int canali;        /* high-field saturation driven by the quasi-Fermi gradient */
+  double vsat[2], beta[2];
+  int srh, auger;
+  double auger_c[2]; /* C_n, C_p, cm^6/s */
+  double sv[3];      /* variable scales: ψ, n, p */
+  double se[3];      /* equation scales: Poisson, electrons, holes */
+} TcadDDParams;
+
+typedef struct {
+  int nnodes, nedges, nnz;
+  /* edges (region-edges: an edge in two regions appears twice, once with each permittivity) */
+  const int *edge_i, *edge_j;
+  const double *edge_coupling, *edge_length;
+  const double *edge_eps;        /* absolute permittivity of the edge's region, F/cm */
+  const unsigned char *edge_semi; /* 1: semiconductor region (carries current) */
+  const double *edge_mu0;        /* 2 per edge: low-field μ_n, μ_p, cm^2/Vs */
+  const int *edge_base;          /* 4 per edge: bases of blocks (i,i), (i,j), (j,i), (j,j) */
+  /* nodes */
+  const int *row_start;          /* value offset of scalar row 3i */
+  const int *row_len;            /* entries per scalar row of block row i (3 × blocks) */
+  const int *node_diag;          /* base of block (i,i) */
+  const unsigned char *node_semi; /* 1: carriers exist here */
+  const double *node_vsemi;      /* semiconductor control volume, cm^d */
+  const double *node_fixed;      /* fixed charge (doping and interface charge), C (per depth^(3-d)) */
+  const double *node_tau;        /* 2 per node: τ_n, τ_p, s */
+  const unsigned char *node_bc;  /* TCAD_BC_* */
+  const double *bc_value;        /* 3 per node: ψ, n, p (physical) imposed at contacts */
+  TcadDDParams p;
+} TcadDDData;
+
+TCAD_HD void tcad_dd_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
+
+/* Quasi-Fermi potential of one carrier as the Canali driving force sees it,
+ * φ = ψ ∓ V_T ln((density + n_f)/n_i), and ∂φ/∂density. The floor n_f = 1e-4 n_i leaves φ
+ * exact wherever the carrier conducts; where it is far below n_i (a depleted region, whose
+ * current is set by generation, not by mobility) φ would swing by volts between iterates and
+ * V_T/density would put entries of 1e200 into the Jacobian. */
+TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadDDParams *P, double *dphi)
+{
+  const double nf = 1e-4 * P->nie;
+  const double d = (dens > 0 ? dens : 0) + nf;
+  *dphi = dens > 0 ? -sign * P->vt / d : 0.0;
+  return psi - sign * P->vt * log(d / P->nie);
+}
+
+/* One carrier's edge flux A J/q (particles/s per depth^(3-d)) and its derivatives with respect
+ * to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. */
+TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, double psi_i, double psi_j, double ci,
+                                    double cj, double d[4])
+{
+  const TcadDDParams *P = &D->p;
+  const double c = D->edge_coupling[e], h = D->edge_length[e];
+  const double delta = (psi_j - psi_i) / P->vt;
+  double dg[3];
+  const double g = carrier == 0 ? tcad_sg_electron(delta, ci, cj, dg) : tcad_sg_hole(delta, ci, cj, dg);
+  double mu = D->edge_mu0[2 * e + carrier];
+  double dmu[4] = {0, 0, 0, 0};
+  if (P->canali) {
+    const double sign = carrier == 0 ? 1.0 : -1.0;
+    double dphii, dphij, dmudF;
+    const double phii = tcad_dd_qf(psi_i, ci, sign, P, &dphii), phij = tcad_dd_qf(psi_j, cj, sign, P, &dphij);
+    /* F = sqrt(G² + F0²) − F0 with G = |φ_j − φ_i|/h: the Canali factor is not smooth at
+     * G = 0 for β near 1 (dμ/dG ∝ G^(β−1)), which stalls Newton where the current is nil;
+     * F0 = 10 V/cm moves μ by less than 1e-3 of itself */
+    const double F0 = 10.0, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
+    mu = tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF);
+    const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
+    dmu[0] = -k, dmu[1] = -k * dphii, dmu[2] = k, dmu[3] = k * dphij;
+  }
+  const double a = P->vt * c;
+  d[0] = a * (-mu * dg[0] / P->vt + g * dmu[0]);
+  d[1] = a * (mu * dg[1] + g * dmu[1]);
+  d[2] = a * (mu * dg[0] / P->vt + g * dmu[2]);
+  d[3] = a * (mu * dg[2] + g * dmu[3]);
+  return a * mu * g;
+}
+
+/* Edge e: fluxes F (added to node i's rows, subtracted from node j's) and their Jacobian. */
+TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac)
+{
+  const TcadDDParams *P = &D->p;
+  const int i = D->edge_i[e], j = D->edge_j[e];
+  const double *sv = P->sv, *se = P->se;
+  const double psi_i = x[3 * i] * sv[0], psi_j = x[3 * j] * sv[0];
+  /* F[k] and dF[k][m]: m = 0..5 over (ψ_i, n_i, p_i, ψ_j, n_j, p_j) */
+  double F[3] = {0, 0, 0}, dF[3][6] = {{0}};
+  const double ec = D->edge_eps[e] * D->edge_coupling[e];
+  F[0] = ec * (psi_i - psi_j);
+  dF[0][0] = ec, dF[0][3] = -ec;
+  const int carriers = D->edge_semi[e] && P->mode == TCAD_DD_COUPLED;
+  if (carriers) {
+    double d[4];
+    F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d);
+    dF[1][0] = d[0], dF[1][1] = d[1], dF[1][3] = d[2], dF[1][4] = d[3];
+    F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d);
+    dF[2][0] = d[0], dF[2][2] = d[1], dF[2][3] = d[2], dF[2][5] = d[3];
+  }
+  const int nk = carriers ? 3 : 1;
+  for (int k = 0; k < nk; k++) {
+    f[3 * i + k] += F[k] / se[k];
+    f[3 * j + k] -= F[k] / se[k];
+  }
+  if (!jac) return;
+  const int *b = D->edge_base + 4 * e;
+  const int li = D->row_len[i], lj = D->row_len[j];
+  for (int k = 0; k < nk; k++)
+    for (int m = 0; m < 3; m++) {
+      const double vi = dF[k][m] * sv[m] / se[k], vj = dF[k][m + 3] * sv[m] / se[k];
+      if (vi != 0.0) {
+        tcad_dd_jadd(jac, b[0], li, k, m, vi);  /* row i, column block i */
+        tcad_dd_jadd(jac, b[2], lj, k, m, -vi); /* row j, column block i */
+      }
+      if (vj != 0.0) {
+        tcad_dd_jadd(jac, b[1], li, k, m, vj);
+        tcad_dd_jadd(jac, b[3], lj, k, m, -vj);
+      }
+    }
+}
+
+/* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
+TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, const double *x, double *f, double *jac)
+{
+  f[3 * i + r] = x[3 * i + r] - value / D->p.sv[r];
+  if (!jac) return;
+  const int len = D->row_len[i], start = D->row_start[i] + r * len;
+  for (int k = 0; k < len; k++) jac[start + k] = 0.0;
+  jac[D->node_diag[i] + r * len + r] = 1.0;
+}
+
+/* Node i: space charge, recombination, rows without carriers, contacts. Runs after every edge
+ * of the node has been added (it reads the summed continuity residual at contacts).
+ * `cflux` (2 per node, may be NULL) receives at ohmic contact nodes the electron and hole
+ * particle currents entering the device, 1/s per depth^(3-d). */
+TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux)
+{
+  const TcadDDParams *P = &D->p;
+  const double *sv = P->sv, *se = P->se;
+  const int len = D->row_len[i], diag = D->node_diag[i];
+  const double psi = x[3 * i] * sv[0];
+  f[3 * i] -= D->node_fixed[i] / se[0];
+  if (D->node_semi[i]) {
+    const double qv = TCAD_Q * D->node_vsemi[i];
+    if (P->mode == TCAD_DD_EQUILIBRIUM) {
+      /* n, p from ψ with zero Fermi level; the n, p rows only carry them along */
+      double a = psi / P->vt;
+      a = a > 200.0 ? 200.0 : a < -200.0 ? -200.0 : a;
+      const double n = P->nie * exp(a), p = P->nie * exp(-a);
+      f[3 * i] -= qv * (p - n) / se[0];
+      f[3 * i + 1] = x[3 * i + 1] - n / sv[1];
+      f[3 * i + 2] = x[3 * i + 2] - p / sv[2];
+      if (jac) {
+        tcad_dd_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
+        tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
+        tcad_dd_jadd(jac, diag, len, 1, 0, -n / P->vt * sv[0] / sv[1]);
+        tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
+        tcad_dd_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
+      }
+    } else {
+      const double n = x[3 * i + 1] * sv[1], p = x[3 * i + 2] * sv[2];
+      f[3 * i] -= qv * (p - n) / se[0];
+      double R = 0, dn = 0, dp = 0, a, b;
+      if (P->srh) R += tcad_srh(n, p, P->nie, D->node_tau[2 * i], D->node_tau[2 * i + 1], &a, &b), dn += a, dp += b;
+      if (P->auger) R += tcad_auger(n, p, P->nie, P->auger_c[0], P->auger_c[1], &a, &b), dn += a, dp += b;
+      const double V = D->node_vsemi[i];
+      f[3 * i + 1] -= V * R / se[1];
+      f[3 * i + 2] += V * R / se[2];
+      if (jac) {
+        tcad_dd_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
+        tcad_dd_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
+        tcad_dd_jadd(jac, diag, len, 1, 1, -V * dn * sv[1] / se[1]);
+        tcad_dd_jadd(jac, diag, len, 1, 2, -V * dp * sv[2] / se[1]);
+        tcad_dd_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
+        tcad_dd_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
+      }
+    }
+  } else {
+    /* no carriers: identity rows keep the matrix uniformly blocked */
+    f[3 * i + 1] = x[3 * i + 1];
+    f[3 * i + 2] = x[3 * i + 2];
+    if (jac) {
+      tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
+      tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
+    }
+  }
+  const int bc = D->node_bc[i];
+  if (bc == TCAD_BC_OHMIC) {
+    if (cflux) {
+      cflux[2 * i] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 1] * se[1] : 0.0;
+      cflux[2 * i + 1] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 2] * se[2] : 0.0;
+    }
+    for (int r = 0; r < 3; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[3 * i + r], x, f, jac);
+  } else if (bc == TCAD_BC_GATE) {
+    tcad_dd_dirichlet(D, i, 0, D->bc_value[3 * i], x, f, jac);
+  }
+}
+#endif

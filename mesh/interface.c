@@ -1,0 +1,105 @@
+/* Interface area between two regions, lumped to the nodes: what interface charges and
+ * surface recombination at a region boundary need (a sheet quantity per cm^(dim-1) times this
+ * area gives the node's share). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mesh/tuples.h"
+#include "tcad/error.h"
+#include "tcad/mesh.h"
+
+/* Measure of a face of `dim` nodes: 1 for a point (1D), a length (2D) or an area (3D), in cm. */
+static double face_measure(const TcadMesh *m, const int *face)
+{
+  const double *x0 = m->coord + 3 * (size_t)face[0];
+  double a[3], b[3], c[3];
+  if (m->dim == 1) return 1.0;
+  const double *x1 = m->coord + 3 * (size_t)face[1];
+  for (int k = 0; k < 3; k++) a[k] = x1[k] - x0[k];
+  if (m->dim == 2) return sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+  const double *x2 = m->coord + 3 * (size_t)face[2];
+  for (int k = 0; k < 3; k++) b[k] = x2[k] - x0[k];
+  c[0] = a[1] * b[2] - a[2] * b[1];
+  c[1] = a[2] * b[0] - a[0] * b[2];
+  c[2] = a[0] * b[1] - a[1] * b[0];
+  return 0.5 * sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
+}
+
+int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
+{
+  if (!mesh || !area)
+    return tcad_error(TCAD_ERR_INTERNAL, "TcadMeshInterfaceArea: no %s given", mesh ? "area array" : "mesh");
+  if (mesh->dim < 1 || mesh->dim > 3 || mesh->nvert != mesh->dim + 1 || !mesh->cell_region)
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: mesh of dimension %d with %d "
+                                         "nodes per cell%s", mesh->source, mesh->dim, mesh->nvert,
+                      mesh->cell_region ? "" : " and no cell regions");
+  if (r1 < 0 || r1 >= mesh->nregions || r2 < 0 || r2 >= mesh->nregions)
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: region index %d out of range "
+                                         "(mesh has %d regions)",
+                      mesh->source, (r1 < 0 || r1 >= mesh->nregions) ? r1 : r2, mesh->nregions);
+  if (r1 == r2)
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: region '%s' given twice; an "
+                                         "interface needs two different regions",
+                      mesh->source, mesh->regions[r1].name);
+
+  /* Every face of every cell of the two regions (the rest cannot be on their interface), as
+   * sorted node tuples; deduplication pairs the two cells of each shared face in linear time. */
+  const int d = mesh->dim, nv = mesh->nvert;
+  size_t ncand = 0;
+  for (int c = 0; c < mesh->ncells; c++) ncand += mesh->cell_region[c] == r1 || mesh->cell_region[c] == r2;
+  if ((ncand * nv) > (size_t)0x7fffffff)
+    return tcad_error(TCAD_ERR_MEM, "%s: too many faces for TcadMeshInterfaceArea", mesh->source);
+  const size_t nall = ncand * nv;
+  int *all = tcad_malloc(sizeof(int) * (nall ? nall : 1) * d);
+  int *owner = tcad_malloc(sizeof(int) * (nall ? nall : 1)); /* region of the tuple's cell */
+  int *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nu = 0, e;
+  if (!all || !owner) {
+    free(all), free(owner);
+    return TCAD_ERR_MEM;
+  }
+  size_t t = 0;
+  for (int c = 0; c < mesh->ncells; c++) {
+    int r = mesh->cell_region[c];
+    if (r != r1 && r != r2) continue;
+    const int *v = mesh->cell_node + (size_t)c * nv;
+    for (int f = 0; f < nv; f++, t++) {
+      int *tp = all + t * d, k = 0;
+      for (int j = 0; j < nv; j++)
+        if (j != f) tp[k++] = v[j];
+      tcad_sort_small(tp, d);
+      owner[t] = r;
+    }
+  }
+  e = TcadTuplesUnique(mesh->nnodes, (int)nall, d, all, &nu, &uniq, &id, &cnt);
+  if (!e) {
+    first = tcad_malloc(sizeof(int) * (size_t)(nu ? nu : 1));
+    if (!first) e = TCAD_ERR_MEM;
+  }
+  int nshared = 0;
+  if (!e) {
+    for (int u = 0; u < nu; u++) first[u] = -1;
+    /* A face met twice, once from each region, is on the interface. A face of three or more
+     * cells is an overlap that TcadMeshCheckCells refuses; it is skipped here. */
+    for (size_t k = 0; k < nall; k++) {
+      int u = id[k];
+      if (cnt[u] != 2) continue;
+      if (first[u] < 0) {
+        first[u] = (int)k;
+        continue;
+      }
+      if (owner[first[u]] == owner[k]) continue; /* both cells in the same region */
+      const int *face = uniq + (size_t)u * d;
+      double share = face_measure(mesh, face) / d;
+      for (int j = 0; j < d; j++) area[face[j]] += share;
+      nshared++;
+    }
+  }
+  free(all), free(owner), free(uniq), free(id), free(cnt), free(first);
+  if (e) return e;
+  if (!nshared)
+    return tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface",
+                      mesh->source, mesh->regions[r1].name, mesh->regions[r2].name,
+                      d == 1 ? "node" : d == 2 ? "edge" : "face");
+  return 0;
+}

@@ -1,0 +1,276 @@
+/* PETSc SNES around the assembly loops: residual and analytic Jacobian callbacks, the
+ * potential-update damping and carrier positivity limiter (a line-search post-check), and a
+ * convergence test on the scaled update. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+#include "tcad/petsc_capture.h"
+
+static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
+{
+  TcadSim *s = ctx;
+  const PetscScalar *x;
+  PetscScalar *f;
+  const double t = tcad_now();
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(F, &f));
+  tcad_dd_assemble_host(&s->D, x, f, NULL, s->cflux);
+  /* an iterate outside the model's domain (overflow) makes SNES stop and the step be cut */
+  int finite = 1;
+  for (int k = 0; k < 3 * s->nnodes && finite; k++) finite = isfinite(f[k]);
+  PetscCall(VecRestoreArray(F, &f));
+  if (!finite) PetscCall(SNESSetFunctionDomainError(snes));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  s->t_asm_acc += tcad_now() - t;
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode form_jacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
+{
+  TcadSim *s = ctx;
+  const PetscScalar *x;
+  PetscScalar *a;
+  (void)snes, (void)J;
+  const double t = tcad_now();
+  PetscFunctionBeginUser;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(MatSeqAIJGetArray(P, &a));
+  tcad_dd_assemble_host(&s->D, x, s->fwork, a, NULL);
+  PetscCall(MatSeqAIJRestoreArray(P, &a));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
+  PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  s->t_asm_acc += tcad_now() - t;
+  PetscFunctionReturn(0);
+}
+
+/* Newton's update W − X is limited before it is taken:
+ * - potential: in the equilibrium (Poisson) solve each node's Δψ beyond V_d is compressed
+ *   logarithmically, V_d (1 + ln(|Δψ|/V_d)); in the coupled solve the whole update is scaled by
+ *   the same factor taken at the largest |Δψ|, which keeps the Newton direction;
+ * - densities: see below; they stay positive.
+ * The scaled size of the step taken (max |Δψ|/V_T, |Δn|/(n + n_i)) feeds the convergence test. */
+static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBool *changed_y, PetscBool *changed_w,
+                                 void *ctx)
+{
+  TcadSim *s = ctx;
+  const PetscScalar *x;
+  PetscScalar *w;
+  const double vd = s->damp_volts / s->vt; /* in scaled ψ units */
+  const int n = s->nnodes, coupled = s->D.p.mode == TCAD_DD_COUPLED;
+  (void)ls, (void)Y;
+  PetscFunctionBeginUser;
+  *changed_y = PETSC_FALSE;
+  PetscCall(VecGetArrayRead(X, &x));
+  PetscCall(VecGetArray(W, &w));
+  double lambda = 1.0;
+  if (vd > 0) {
+    if (coupled) {
+      double dmax = 0;
+      for (int i = 0; i < n; i++) dmax = fmax(dmax, fabs(w[3 * i] - x[3 * i]));
+      if (dmax > vd) lambda = vd * (1.0 + log(dmax / vd)) / dmax;
+      if (lambda < 1.0)
+        for (int k = 0; k < 3 * n; k++) w[k] = x[k] + lambda * (w[k] - x[k]);
+    } else {
+      for (int i = 0; i < n; i++) {
+        const double d = w[3 * i] - x[3 * i], a = fabs(d);
+        if (a > vd) w[3 * i] = x[3 * i] + copysign(vd * (1.0 + log(a / vd)), d);
+      }
+    }
+  }
+  double upd = 0;
+  int worst = -1;
+  /* densities far below n_i carry no current that matters (generation there is set by n_i):
+   * their relative change is measured against n_i */
+  const double nfloor = s->nie / s->C0;
+  for (int i = 0; i < n; i++) {
+    upd = fmax(upd, fabs(w[3 * i] - x[3 * i]));
+    if (!coupled || !s->node_semi[i]) continue;
+    for (int k = 1; k < 3; k++) {
+      double *v = &w[3 * i + k];
+      const double old = x[3 * i + k];
+      /* a decrease beyond 90 % continues as an exponential in the relative step: Newton on a
+       * density that must fall by decades (a junction going into reverse) then gets there in a
+       * few steps instead of creeping by a constant factor, and stays positive (C¹ at −0.9) */
+      if (old > 0) {
+        const double r = (*v - old) / old;
+        if (r < -0.9) *v = fmax(old * 0.1 * exp((r + 0.9) / 0.1), 1e-300);
+      } else if (*v <= 0.0) {
+        *v = 1e-300;
+      }
+      const double rel = fabs(*v - old) / (fabs(old) + nfloor);
+      if (rel > upd) upd = rel, worst = 3 * i + k;
+    }
+  }
+  s->last_update = upd;
+  if (getenv("TCAD_DEBUG"))
+    printf("    update %.3e lambda %.3g worst %d (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? x[worst] : 0.0,
+           worst >= 0 ? w[worst] : 0.0);
+  PetscCall(VecRestoreArray(W, &w));
+  PetscCall(VecRestoreArrayRead(X, &x));
+  *changed_w = PETSC_TRUE;
+  PetscFunctionReturn(0);
+}
+
+/* Converged when PETSc's default test says so (its tolerances, -snes_rtol etc.) or when the
+ * last update was below -tcad_update_tol in the scaled sense above: densities spanning 30
+ * orders of magnitude make any single residual norm a poor judge of the small ones. */
+static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscReal snorm, PetscReal fnorm,
+                                SNESConvergedReason *reason, void *ctx)
+{
+  TcadSim *s = ctx;
+  PetscFunctionBeginUser;
+  PetscCall(SNESConvergedDefault(snes, it, xnorm, snorm, fnorm, reason, NULL));
+  if (*reason == SNES_CONVERGED_ITERATING && it > 0 && s->last_update < s->update_tol && isfinite(fnorm))
+    *reason = SNES_CONVERGED_SNORM_RELATIVE;
+  if (it == 0) s->last_update = INFINITY;
+  PetscFunctionReturn(0);
+}
+
+static int petsc_fail(PetscErrorCode ierr, const char *what)
+{
+  const char *msg = tcad_petsc_capture_end();
+  return tcad_error(TCAD_ERR_PETSC, "%s failed (PETSc error %d): %s", what, (int)ierr, msg[0] ? msg : "no message");
+}
+
+#define SNES_TRY(call, what)                      \
+  do {                                            \
+    PetscErrorCode ierr_ = (call);                \
+    if (ierr_) return petsc_fail(ierr_, what);    \
+  } while (0)
+
+int tcad_sim_setup_snes(TcadSim *s)
+{
+  const PetscInt N = 3 * s->nnodes;
+  SNESLineSearch ls;
+  KSP ksp;
+  PC pc;
+  PetscBool flg;
+  tcad_petsc_capture_begin();
+  SNES_TRY(VecCreateSeq(PETSC_COMM_SELF, N, &s->X), "vector creation");
+  SNES_TRY(VecDuplicate(s->X, &s->R), "vector creation");
+  SNES_TRY(MatCreate(PETSC_COMM_SELF, &s->J), "matrix creation");
+  SNES_TRY(MatSetSizes(s->J, N, N, N, N), "matrix creation");
+  SNES_TRY(MatSetBlockSize(s->J, 3), "matrix creation");
+  SNES_TRY(MatSetType(s->J, MATSEQAIJ), "matrix creation");
+  SNES_TRY(MatSeqAIJSetPreallocationCSR(s->J, s->rowptr, s->col, NULL), "matrix preallocation");
+  SNES_TRY(MatSetOption(s->J, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE), "matrix options");
+  /* the kernels write PETSc's value array directly: its layout must be our CSR */
+  {
+    const PetscInt *ia, *ja;
+    PetscInt nr;
+    PetscBool done;
+    SNES_TRY(MatGetRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done), "matrix layout");
+    int same = done && nr == N;
+    for (PetscInt r = 0; same && r <= N; r++) same = ia[r] == s->rowptr[r];
+    for (PetscInt k = 0; same && k < s->nnz; k++) same = ja[k] == s->col[k];
+    SNES_TRY(MatRestoreRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done), "matrix layout");
+    if (!same) {
+      tcad_petsc_capture_end();
+      return tcad_error(TCAD_ERR_INTERNAL, "PETSc's AIJ layout differs from the assembly's CSR pattern");
+    }
+  }
+  SNES_TRY(SNESCreate(PETSC_COMM_SELF, &s->snes), "SNES creation");
+  SNES_TRY(SNESSetFunction(s->snes, s->R, form_function, s), "SNES setup");
+  SNES_TRY(SNESSetJacobian(s->snes, s->J, s->J, form_jacobian, s), "SNES setup");
+  SNES_TRY(SNESSetType(s->snes, SNESNEWTONLS), "SNES setup");
+  /* residual norms are dominated by the majority-carrier rows, so the default test stays off
+   * (rtol, stol 0) unless -snes_rtol etc. ask for it; the update test decides */
+  SNES_TRY(SNESSetTolerances(s->snes, 1e-50, 0.0, 0.0, 30, -1), "SNES setup");
+  SNES_TRY(SNESSetConvergenceTest(s->snes, converged, s, NULL), "SNES setup");
+  SNES_TRY(SNESGetLineSearch(s->snes, &ls), "SNES setup");
+  SNES_TRY(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC), "SNES setup");
+  SNES_TRY(SNESLineSearchSetPostCheck(ls, post_check, s), "SNES setup");
+  SNES_TRY(SNESGetKSP(s->snes, &ksp), "SNES setup");
+  SNES_TRY(KSPSetType(ksp, KSPPREONLY), "KSP setup");
+  SNES_TRY(KSPGetPC(ksp, &pc), "KSP setup");
+  SNES_TRY(PCSetType(pc, PCLU), "PC setup");
+  /* MUMPS when Debian's PETSc has it (it does): partial pivoting copes with the DD Jacobian */
+  SNES_TRY(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PC setup");
+  SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
+  SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
+  s->damp_volts = 0.25, s->update_tol = 1e-9;
+  PetscReal v;
+  PetscInt it;
+  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg), "options");
+  if (flg) s->damp_volts = v;
+  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_update_tol", &v, &flg), "options");
+  if (flg) s->update_tol = v;
+  SNES_TRY(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL), "options");
+  s->max_it = (int)it;
+  tcad_petsc_capture_end();
+  return 0;
+}
+
+int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
+{
+  SNESConvergedReason reason;
+  PetscInt its, lits, nh;
+  PetscReal fnorm, *hist;
+  Vec save;
+  const double t0 = tcad_now();
+  memset(st, 0, sizeof *st);
+  s->t_asm_acc = 0;
+  s->last_update = INFINITY;
+  tcad_petsc_capture_begin();
+  SNES_TRY(VecDuplicate(s->X, &save), "vector copy");
+  SNES_TRY(VecCopy(s->X, save), "vector copy");
+  PetscErrorCode ierr = SNESSolve(s->snes, NULL, s->X);
+  if (ierr) {
+    VecDestroy(&save);
+    return petsc_fail(ierr, "the Newton solve");
+  }
+  SNES_TRY(SNESGetConvergedReason(s->snes, &reason), "SNES query");
+  SNES_TRY(SNESGetIterationNumber(s->snes, &its), "SNES query");
+  SNES_TRY(SNESGetLinearSolveIterations(s->snes, &lits), "SNES query");
+  SNES_TRY(SNESGetFunctionNorm(s->snes, &fnorm), "SNES query");
+  SNES_TRY(SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh), "SNES query");
+  st->converged = reason > 0 && isfinite(fnorm);
+  st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
+  st->nhist = nh < 64 ? (int)nh : 64;
+  for (int k = 0; k < st->nhist; k++) st->hist[k] = hist[k];
+  snprintf(st->reason, sizeof st->reason, "%s", SNESConvergedReasons[reason]);
+  if (!st->converged) SNES_TRY(VecCopy(save, s->X), "vector copy");
+  VecDestroy(&save);
+  tcad_petsc_capture_end();
+  st->seconds = tcad_now() - t0;
+  st->t_assembly = s->t_asm_acc;
+  st->t_linear = st->seconds - st->t_assembly;
+  s->totals.solves++;
+  s->totals.newton_its += st->iterations, s->totals.linear_its += st->linear_its;
+  s->totals.t_assembly += st->t_assembly, s->totals.t_linear += st->t_linear;
+  if (!st->converged) s->totals.failures++;
+  s->last = *st;
+  return 0;
+}
+
+int tcad_sim_currents(TcadSim *s)
+{
+  const PetscScalar *x;
+  if (VecGetArrayRead(s->X, &x)) return tcad_error(TCAD_ERR_PETSC, "cannot read the solution vector");
+  tcad_dd_assemble_host(&s->D, x, s->fwork, NULL, s->cflux);
+  VecRestoreArrayRead(s->X, &x);
+  for (int c = 0; c < s->ncontacts; c++) {
+    const TcadMeshContact *mc = &s->mesh->contacts[s->contacts[c].mesh_index];
+    double in = 0, ip = 0;
+    for (int k = 0; k < mc->nnodes; k++) in += s->cflux[2 * mc->node[k]], ip += s->cflux[2 * mc->node[k] + 1];
+    s->contacts[c].cur[0] = TCAD_Q * in;
+    s->contacts[c].cur[1] = TCAD_Q * ip;
+    s->contacts[c].cur[2] = TCAD_Q * (in + ip);
+  }
+  return 0;
+}
+
+double *TcadSimState(TcadSim *s)
+{
+  PetscScalar *x, *keep;
+  VecGetArray(s->X, &x);
+  keep = x;
+  VecRestoreArray(s->X, &x); /* nulls x; the storage of a sequential vector stays put */
+  return keep;
+}

@@ -1,0 +1,76 @@
+/* TcadSim internals, shared by the files of solver/. */
+#ifndef TCAD_SOLVER_SIM_INTERNAL_H
+#define TCAD_SOLVER_SIM_INTERNAL_H
+#include <petscsnes.h>
+
+#include "kernels/assemble.h"
+#include "tcad/sim.h"
+
+typedef struct TcadIVTable TcadIVTable;
+
+typedef struct {
+  char name[TCAD_NAME_MAX];
+  int type;       /* TCAD_CONTACT_* */
+  int mesh_index; /* into mesh->contacts */
+  double voltage; /* applied now, V */
+  double psi_offset; /* gate: ψ = V − Φ_ms, psi_offset = −Φ_ms; ohmic: 0 */
+  double cur[3];  /* electron, hole, total current into the device */
+} TcadSimContact;
+
+struct TcadSim {
+  const TcadDeck *deck;
+  const TcadMesh *mesh;
+  const TcadGeometry *geom;
+  int nnodes, dim;
+  double T, vt, nie, C0;
+  const TcadMaterial *semi; /* the semiconductor material */
+  /* doping */
+  double *donors, *acceptors;
+  /* kernel data (owned arrays) */
+  TcadDDData D;
+  double *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
+  unsigned char *edge_semi, *node_semi, *node_bc;
+  int *edge_base, *row_start, *row_len, *node_diag;
+  int *rowptr, *col; /* scalar CSR pattern, 3*nnodes rows */
+  int nnz;
+  double *cflux;     /* 2 per node: contact particle currents */
+  double *fwork;     /* scratch residual */
+  /* contacts */
+  int ncontacts;
+  TcadSimContact *contacts;
+  int *node_contact; /* contact index per node, -1 */
+  /* PETSc */
+  SNES snes;
+  Vec X, R;
+  Mat J;
+  /* Newton controls (-tcad_* options) */
+  double damp_volts, update_tol;
+  int max_it;
+  double last_update;
+  /* bookkeeping */
+  TcadSolveStats last;
+  TcadSimTotals totals;
+  double t_asm_acc;  /* assembly seconds inside the current solve */
+  int npoints;
+  /* output */
+  TcadOutput *out;
+  TcadIVTable *iv;
+  char (*iv_names)[TCAD_NAME_MAX + 8];
+  const char **iv_colnames, **iv_units;
+  int iv_ncol;
+  int quiet;
+  int eq_done;
+};
+
+double tcad_now(void);
+/* Boundary values at contact nodes from the contacts' voltages. */
+void tcad_sim_update_bc(TcadSim *s);
+/* Newton on the current state (s->X) in s->D.p.mode; on failure s->X is restored. Returns 0
+ * (converged or not: see st->converged) or an error code for PETSc failures. */
+int tcad_sim_newton(TcadSim *s, TcadSolveStats *st);
+/* Residual at the current state, refreshing the contact currents. */
+int tcad_sim_currents(TcadSim *s);
+int tcad_sim_setup_snes(TcadSim *s);
+/* Record the current state as a converged bias point (progress line, fields, IV row). */
+int tcad_sim_record(TcadSim *s, const char *what);
+#endif

@@ -1,0 +1,301 @@
+/* Bias points: the equilibrium solve, voltage steps and sweeps with an adaptive step and
+ * extrapolated initial guesses, and recording of every converged point. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+#include "tcad/ivtable.h"
+
+#define EASY_ITS 4      /* a step that converged in this many Newton iterations may grow */
+#define GROW 1.5
+/* a density is extrapolated by at most this much in log (a factor 100): beyond it the two
+ * previous points are in different regimes (a density pinned by the limiter, a junction
+ * turning from forward to reverse) and the line through them is no guess at all */
+#define EXTRAP_MAX 4.605170185988091
+#define MAX_CONTACTS 64
+
+int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
+{
+  s->out = out;
+  s->quiet = quiet;
+  if (!iv_csv) return 0;
+  const int nc = s->ncontacts, ncol = 1 + 4 * nc;
+  char (*names)[TCAD_NAME_MAX + 8] = calloc((size_t)ncol, sizeof *names);
+  const char **np = calloc((size_t)ncol, sizeof *np), **up = calloc((size_t)ncol, sizeof *up);
+  if (!names || !np || !up) {
+    free(names), free(np), free(up);
+    return tcad_error(TCAD_ERR_MEM, "out of memory");
+  }
+  s->iv_names = names, s->iv_colnames = np, s->iv_units = up, s->iv_ncol = ncol;
+  snprintf(names[0], sizeof names[0], "point");
+  up[0] = "1";
+  static const char *pre[] = {"V", "In", "Ip", "I"};
+  for (int c = 0; c < nc; c++)
+    for (int k = 0; k < 4; k++) {
+      snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
+      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimCurrentUnit(s);
+    }
+  for (int k = 0; k < ncol; k++) np[k] = names[k];
+  return TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv);
+}
+
+static void bias_label(const TcadSim *s, char *buf, size_t n)
+{
+  size_t w = 0;
+  buf[0] = 0;
+  for (int c = 0; c < s->ncontacts && w < n; c++)
+    w += (size_t)snprintf(buf + w, n - w, "%s%s=%.4g", c ? " " : "", s->contacts[c].name, s->contacts[c].voltage);
+}
+
+static int write_fields(TcadSim *s, const char *label)
+{
+  const int n = s->nnodes;
+  double *buf = calloc((size_t)n * 15, sizeof(double));
+  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *psi = buf, *en = buf + n, *hp = buf + 2 * n, *phin = buf + 3 * n, *phip = buf + 4 * n, *ef = buf + 5 * n,
+         *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
+  TcadSimGetSolution(s, psi, en, hp);
+  int e = TcadSimDerivedFields(s, phin, phip, ef, jn, jp, rec);
+  if (!e) e = TcadOutputBeginStep(s->out, (double)s->npoints, label);
+  for (int c = 0; !e && c < s->ncontacts; c++) {
+    char name[TCAD_NAME_MAX + 8];
+    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
+    e = TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage);
+    snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
+    if (!e) e = TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]);
+  }
+  if (!e) e = TcadOutputNodeField(s->out, "potential", "V", 1, psi);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_density", "cm^-3", 1, en);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_density", "cm^-3", 1, hp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_qf_potential", "V", 1, phin);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_qf_potential", "V", 1, phip);
+  if (!e) e = TcadOutputNodeField(s->out, "electric_field_magnitude", "V/cm", 1, ef);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_current_density", "A/cm^2", 3, jn);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_current_density", "A/cm^2", 3, jp);
+  if (!e) e = TcadOutputNodeField(s->out, "recombination", "cm^-3 s^-1", 1, rec);
+  if (!e) e = TcadOutputEndStep(s->out);
+  free(buf);
+  return e;
+}
+
+int tcad_sim_record(TcadSim *s, const char *what)
+{
+  char label[512];
+  const double t0 = tcad_now();
+  TCAD_CALL(tcad_sim_currents(s));
+  bias_label(s, label, sizeof label);
+  const TcadSolveStats *st = &s->last;
+  if (!s->quiet) {
+    printf("  %-12s %-40s newton %2d  |F| %.2e  %.3f s", what, label, st->iterations, st->fnorm, st->seconds);
+    for (int c = 0; c < s->ncontacts; c++)
+      if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
+    printf("\n");
+    fflush(stdout);
+  }
+  if (s->out) TCAD_CALL(write_fields(s, label));
+  if (s->iv) {
+    double row[1 + 4 * MAX_CONTACTS];
+    row[0] = s->npoints;
+    for (int c = 0; c < s->ncontacts && c < MAX_CONTACTS; c++) {
+      row[1 + 4 * c] = s->contacts[c].voltage;
+      for (int k = 0; k < 3; k++) row[2 + 4 * c + k] = s->contacts[c].cur[k];
+    }
+    TCAD_CALL(TcadIVTableAppend(s->iv, row));
+    if (s->out) {
+      const double *data;
+      int nrows = TcadIVTableRows(s->iv, &data);
+      TCAD_CALL(TcadOutputTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
+    }
+  }
+  s->npoints++;
+  s->totals.points++;
+  s->totals.t_output += tcad_now() - t0;
+  return 0;
+}
+
+/* Charge-neutral initial guess: ψ from the local doping, n and p in equilibrium. */
+static void initial_guess(TcadSim *s)
+{
+  double *x = TcadSimState(s);
+  const double *sv = s->D.p.sv;
+  for (int i = 0; i < s->nnodes; i++) {
+    if (!s->node_semi[i]) {
+      x[3 * i] = x[3 * i + 1] = x[3 * i + 2] = 0;
+      continue;
+    }
+    const double N = s->donors[i] - s->acceptors[i], psi = s->vt * asinh(N / (2 * s->nie));
+    x[3 * i] = psi / sv[0];
+    x[3 * i + 1] = s->nie * exp(psi / s->vt) / sv[1];
+    x[3 * i + 2] = s->nie * exp(-psi / s->vt) / sv[2];
+  }
+  for (int i = 0; i < s->nnodes; i++)
+    if (s->node_bc[i] == TCAD_BC_GATE) x[3 * i] = s->bc_value[3 * i] / sv[0];
+}
+
+static int no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step)
+{
+  char label[512], hist[1024];
+  size_t w = 0;
+  bias_label(s, label, sizeof label);
+  hist[0] = 0;
+  for (int k = 0; k < st->nhist && w < sizeof hist; k++)
+    w += (size_t)snprintf(hist + w, sizeof hist - w, "%s%.2e", k ? " " : "", st->hist[k]);
+  return tcad_error(TCAD_ERR_CONVERGE,
+                    "%s did not converge at %s even with the smallest step (%.3g V): %s after %d Newton "
+                    "iterations, residual history [%s]. Every earlier bias point is saved. Try a smaller "
+                    "min_step, a finer mesh where the fields are high, -tcad_damp_volts 0.1 (stronger damping) or "
+                    "-snes_max_it 60", what, label, step, st->reason, st->iterations, hist);
+}
+
+int TcadSimEquilibrium(TcadSim *s)
+{
+  for (int c = 0; c < s->ncontacts; c++) s->contacts[c].voltage = 0;
+  tcad_sim_update_bc(s);
+  if (!s->eq_done) initial_guess(s);
+  TcadSolveStats st;
+  s->D.p.mode = TCAD_DD_EQUILIBRIUM;
+  TCAD_CALL(tcad_sim_newton(s, &st));
+  if (!st.converged) return no_convergence(s, "the equilibrium (nonlinear Poisson) solve", &st, 0);
+  /* the coupled system at zero bias: the same solution, checked by Newton (1-2 iterations) */
+  s->D.p.mode = TCAD_DD_COUPLED;
+  const int its = st.iterations;
+  TCAD_CALL(tcad_sim_newton(s, &st));
+  if (!st.converged) return no_convergence(s, "the coupled solve at equilibrium", &st, 0);
+  s->last.iterations += its;
+  s->eq_done = 1;
+  return tcad_sim_record(s, "equilibrium");
+}
+
+/* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
+ * converged point is recorded; otherwise only the end point. */
+static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
+                double max_step, int record, const char *what)
+{
+  double v0[MAX_CONTACTS], span = 0;
+  if (nc > MAX_CONTACTS) return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
+  for (int k = 0; k < nc; k++) v0[k] = s->contacts[contact[k]].voltage, span = fmax(span, fabs(volts[k] - v0[k]));
+  if (s->D.p.mode != TCAD_DD_COUPLED)
+    return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
+  if (span == 0) return record ? 0 : tcad_sim_record(s, what);
+  if (step <= 0 || step > span) step = span;
+  if (max_step <= 0) max_step = step;
+  if (min_step <= 0) min_step = step / 256;
+  const size_t nx = 3 * (size_t)s->nnodes;
+  double *hist = malloc(2 * nx * sizeof(double)); /* the last two converged states along t */
+  if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
+  double *xa = hist, *xb = hist + nx, ta = 0, tb = 0;
+  int nhist = 1, e = 0;
+  double *x = TcadSimState(s);
+  memcpy(xb, x, nx * sizeof(double));
+  double t = 0, dt = step / span;
+  const double dtmin = min_step / span, dtmax = max_step / span;
+  while (t < 1.0 - 1e-12) {
+    const double tn = fmin(1.0, t + dt);
+    for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + tn * (volts[k] - v0[k]);
+    tcad_sim_update_bc(s);
+    /* initial guess: linear in ψ and in log density from the last two points */
+    if (nhist == 2) {
+      const double a = (tn - tb) / (tb - ta);
+      for (size_t k = 0; k < nx; k++) {
+        if (k % 3 == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
+        else x[k] = xb[k] * exp(fmax(-EXTRAP_MAX, fmin(EXTRAP_MAX, a * log(xb[k] / xa[k]))));
+      }
+    } else {
+      memcpy(x, xb, nx * sizeof(double));
+    }
+    TcadSolveStats st;
+    e = tcad_sim_newton(s, &st);
+    if (e) break;
+    if (!st.converged) {
+      memcpy(x, xb, nx * sizeof(double));
+      if (dt <= dtmin * (1 + 1e-9)) {
+        e = no_convergence(s, what, &st, dt * span);
+        break;
+      }
+      dt = fmax(dt * 0.5, dtmin);
+      if (!s->quiet) printf("  %-12s step cut to %.3g V (%s after %d iterations)\n", what, dt * span, st.reason,
+                            st.iterations);
+      continue;
+    }
+    memcpy(xa, xb, nx * sizeof(double));
+    memcpy(xb, x, nx * sizeof(double));
+    ta = tb, tb = tn, t = tn;
+    nhist = 2;
+    if (record || t >= 1.0 - 1e-12) {
+      e = tcad_sim_record(s, what);
+      if (e) break;
+    }
+    if (st.iterations <= EASY_ITS) dt = fmin(dt * GROW, dtmax);
+  }
+  if (e) {
+    /* leave the contacts at the last converged point */
+    for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + t * (volts[k] - v0[k]);
+    tcad_sim_update_bc(s);
+  }
+  free(hist);
+  return e;
+}
+
+int TcadSimBias(TcadSim *s, int nc, const int *contact, const double *volts)
+{
+  double span = 0;
+  for (int k = 0; k < nc; k++) span = fmax(span, fabs(volts[k] - s->contacts[contact[k]].voltage));
+  /* one jump when Newton takes it; halved on failure down to 1/256 of it */
+  return ramp(s, nc, contact, volts, span, 0, span, 0, "bias");
+}
+
+int TcadSimSweep(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
+                 double max_step)
+{
+  return ramp(s, nc, contact, volts, step, min_step, max_step, 1, "sweep");
+}
+
+static int step_contacts(TcadSim *s, const TcadSolveStep *st, int *idx)
+{
+  for (int k = 0; k < st->ncontacts; k++) {
+    idx[k] = TcadSimFindContact(s, st->contact[k]);
+    if (idx[k] < 0)
+      return tcad_error(TCAD_ERR_INPUT, "%s: no contact named '%s'", TcadDeckWhere(s->deck, st->loc), st->contact[k]);
+  }
+  return 0;
+}
+
+int TcadSimRunDeck(TcadSim *s)
+{
+  const TcadDeck *d = s->deck;
+  const double t0 = tcad_now();
+  if (!s->quiet) printf("solve: equilibrium, then %d step%s\n", d->nsteps, d->nsteps == 1 ? "" : "s");
+  TCAD_CALL(TcadSimEquilibrium(s));
+  /* contacts with an initial `voltage` */
+  int idx[MAX_CONTACTS], n0 = 0;
+  double v[MAX_CONTACTS];
+  for (int c = 0; c < s->ncontacts && n0 < MAX_CONTACTS; c++) {
+    const TcadContactSpec *cs = NULL;
+    for (int k = 0; k < d->ncontacts; k++)
+      if (!strcmp(d->contacts[k].name, s->contacts[c].name)) cs = &d->contacts[k];
+    if (cs && cs->voltage != 0) idx[n0] = c, v[n0++] = cs->voltage;
+  }
+  if (n0) TCAD_CALL(TcadSimBias(s, n0, idx, v));
+  for (int k = 0; k < d->nsteps; k++) {
+    const TcadSolveStep *st = &d->steps[k];
+    int e = 0;
+    if (st->kind == TCAD_STEP_EQUILIBRIUM) {
+      if (k == 0 && !n0) continue; /* the equilibrium that starts every run */
+      for (int c = 0; c < s->ncontacts; c++) idx[c] = c, v[c] = 0;
+      e = TcadSimBias(s, s->ncontacts, idx, v);
+    } else {
+      TCAD_CALL(step_contacts(s, st, idx));
+      if (st->kind == TCAD_STEP_BIAS) e = TcadSimBias(s, st->ncontacts, idx, st->value);
+      else e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
+    }
+    if (e) {
+      tcad_error_context("%s: solve step %d", TcadDeckWhere(d, st->loc), k + 1);
+      return e;
+    }
+  }
+  s->totals.t_total = tcad_now() - t0;
+  return 0;
+}
