@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 want_test=0
 for a in "$@"; do case "$a" in --test) want_test=1 ;; *) echo "install-deps: unknown option $a" >&2; exit 2 ;; esac; done
 
-apt_pkgs=(build-essential pkg-config petsc-dev libhdf5-openmpi-dev libyaml-dev gmsh)
+apt_pkgs=(build-essential pkg-config petsc-dev libhdf5-openmpi-dev libyaml-dev libopenblas0-serial gmsh)
 missing=()
 for p in "${apt_pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -94,22 +94,28 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
     for (int k = 1; k < 3; k++) {
       double *v = &w[3 * i + k];
       const double old = x[3 * i + k];
-      /* a decrease beyond 90 % continues as an exponential in the relative step: Newton on a
-       * density that must fall by decades (a junction going into reverse) then gets there in a
-       * few steps instead of creeping by a constant factor, and stays positive (C¹ at −0.9) */
+      /* Newton's relative step r = δn/n, measured before limiting, judges convergence (a
+       * limited step must not look converged). A decrease to less than a tenth continues as
+       * 0.1 e^(r + 0.9): close to the e^r that a potential swing asks for when r ≪ −1, and
+       * positive when the linearization overshoots below zero */
       if (old > 0) {
         const double r = (*v - old) / old;
-        if (r < -0.9) *v = fmax(old * 0.1 * exp((r + 0.9) / 0.1), 1e-300);
+        const double rel = fabs(*v - old) / (fabs(old) + nfloor);
+        if (rel > upd) upd = rel, worst = 3 * i + k;
+        if (r < 0) *v = fmax(old * exp(r), 1e-300);
+        /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
+         * density that the linearization would raise by ten decades in one step (the usual
+         * way a coupled Newton on n, p diverges) rises by a bounded factor and the next
+         * iterate is judged again */
+        else if (r > s->grow_limit) *v = old * (1.0 + s->grow_limit * (1.0 + log(r / s->grow_limit)));
       } else if (*v <= 0.0) {
         *v = 1e-300;
       }
-      const double rel = fabs(*v - old) / (fabs(old) + nfloor);
-      if (rel > upd) upd = rel, worst = 3 * i + k;
     }
   }
   s->last_update = upd;
-  if (getenv("TCAD_DEBUG"))
-    printf("    update %.3e lambda %.3g worst %d (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? x[worst] : 0.0,
+  if (s->monitor)
+    printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) N=%.3g (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3)] : 0.0, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3) + 1] : 0.0, worst >= 0 ? s->donors[worst / 3] - s->acceptors[worst / 3] : 0.0, worst >= 0 ? x[worst] : 0.0,
            worst >= 0 ? w[worst] : 0.0);
   PetscCall(VecRestoreArray(W, &w));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -194,13 +200,17 @@ int tcad_sim_setup_snes(TcadSim *s)
   SNES_TRY(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PC setup");
   SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
   SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
-  s->damp_volts = 0.25, s->update_tol = 1e-9;
+  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0;
   PetscReal v;
   PetscInt it;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg), "options");
   if (flg) s->damp_volts = v;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_update_tol", &v, &flg), "options");
   if (flg) s->update_tol = v;
+  SNES_TRY(PetscOptionsHasName(NULL, NULL, "-tcad_newton_monitor", &flg), "options");
+  s->monitor = flg;
+  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_density_growth", &v, &flg), "options");
+  if (flg) s->grow_limit = v;
   SNES_TRY(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL), "options");
   s->max_it = (int)it;
   tcad_petsc_capture_end();

@@ -44,8 +44,8 @@ struct TcadSim {
   Vec X, R;
   Mat J;
   /* Newton controls (-tcad_* options) */
-  double damp_volts, update_tol;
-  int max_it;
+  double damp_volts, update_tol, grow_limit;
+  int max_it, monitor;
   double last_update;
   /* bookkeeping */
   TcadSolveStats last;
