@@ -1,0 +1,197 @@
+/* 1D abrupt pn junctions against closed-form results (shared PHYSICS.md §6; Sze & Ng,
+ * Physics of Semiconductor Devices, ch. 2):
+ * - built-in voltage V_bi = V_T ln(N_A N_D / n_i²) from the neutral-region potentials;
+ * - depletion width (from the integrated space charge) and peak field at 0 V and −5 V against
+ *   the depletion approximation with the majority-carrier tail correction (V_bi − V − 2V_T);
+ *   the plain values of PHYSICS.md (0.3318/0.9063 µm, 4.665e4/1.274e5 V/cm) are printed too;
+ * - forward current of a short diode (neutral widths ≪ diffusion lengths) against the ideal
+ *   law J = q n_i² (D_n/(N_A W_p) + D_p/(N_D W_n)) (e^(V/V_T) − 1) with the neutral widths at
+ *   that bias, constant mobility so D is exact;
+ * - ideality ≈ 1 at moderate forward bias, and ≈ 2 in high injection on a p+n diode (against
+ *   the quasi-Fermi split at the junction, so series resistance does not enter). */
+#include <math.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/physics/constants.h"
+#include "tap.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/geometry.h"
+#include "tcad/sim.h"
+
+typedef struct {
+  TcadDeck *deck;
+  TcadMesh *mesh;
+  TcadGeometry *geom;
+  TcadSim *sim;
+  double *psi, *n, *p, *phin, *phip;
+} Dev;
+
+static int dev_open(Dev *d, double na, double nd, const char *extra)
+{
+  char text[2048];
+  snprintf(text, sizeof text,
+           "mesh:\n  generate:\n    x: [{at: 0, step: 0.01}, {at: 1, step: 0.0005}, {at: 2, step: 0.01}]\n"
+           "regions: [{name: si, material: Si, box: {x: [0, 2]}}]\n"
+           "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}}\n"
+           "  - {name: cathode, type: ohmic, box: {x: [2, 2]}}\n"
+           "doping:\n  - {profile: box, species: acceptor, conc: %g, box: {x: [0, 1]}}\n"
+           "  - {profile: box, species: donor, conc: %g, box: {x: [1, 2]}}\n%s",
+           na, nd, extra);
+  memset(d, 0, sizeof *d);
+  int e = TcadDeckLoadString(text, "pn", &d->deck);
+  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
+  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
+  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
+  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
+  if (!e) e = TcadSimEquilibrium(d->sim);
+  if (!e) {
+    const int nn = d->mesh->nnodes;
+    d->psi = calloc(nn, sizeof(double)), d->n = calloc(nn, sizeof(double)), d->p = calloc(nn, sizeof(double));
+    d->phin = calloc(nn, sizeof(double)), d->phip = calloc(nn, sizeof(double));
+  }
+  return e;
+}
+
+static void dev_close(Dev *d)
+{
+  free(d->psi), free(d->n), free(d->p), free(d->phin), free(d->phip);
+  TcadSimDestroy(&d->sim);
+  TcadGeometryDestroy(&d->geom);
+  TcadMeshDestroy(&d->mesh);
+  TcadDeckDestroy(&d->deck);
+}
+
+static void dev_state(Dev *d)
+{
+  TcadSimGetSolution(d->sim, d->psi, d->n, d->p);
+  TcadSimDerivedFields(d->sim, d->phin, d->phip, NULL, NULL, NULL, NULL);
+}
+
+static int node_at(const Dev *d, double xcm)
+{
+  int best = 0;
+  for (int i = 1; i < d->mesh->nnodes; i++)
+    if (fabs(d->mesh->coord[3 * i] - xcm) < fabs(d->mesh->coord[3 * best] - xcm)) best = i;
+  return best;
+}
+
+/* W from the space charge: half the integrated |ρ|/q is the charge on each side */
+static double depletion_width(Dev *d, double na, double nd)
+{
+  double q = 0;
+  double *don = calloc(d->mesh->nnodes, sizeof(double)), *acc = calloc(d->mesh->nnodes, sizeof(double));
+  TcadDopingEvaluate(d->deck, d->mesh, don, acc);
+  for (int i = 0; i < d->mesh->nnodes; i++)
+    q += fabs(d->p[i] - d->n[i] + don[i] - acc[i]) * d->geom->node_volume[i];
+  free(don), free(acc);
+  return 0.5 * q * (1 / na + 1 / nd);
+}
+
+/* peak |E| over the edges, from the potential */
+static double peak_field(const Dev *d)
+{
+  double emax = 0;
+  const TcadGeometry *g = d->geom;
+  for (int e = 0; e < g->nedges; e++)
+    emax = fmax(emax, fabs(d->psi[g->edge_j[e]] - d->psi[g->edge_i[e]]) / g->edge_length[e]);
+  return emax;
+}
+
+static double anode_current(Dev *d)
+{
+  double cur[3];
+  TcadSimContactCurrent(d->sim, TcadSimFindContact(d->sim, "anode"), cur);
+  return cur[2];
+}
+
+static int bias(Dev *d, double v)
+{
+  const int c = TcadSimFindContact(d->sim, "anode");
+  return TcadSimBias(d->sim, 1, &c, &v);
+}
+
+int main(int argc, char **argv)
+{
+  PetscInitialize(&argc, &argv, NULL, NULL);
+  const double na = 1e17, nd = 1e16, eps = 11.7 * TCAD_EPS0;
+  Dev d;
+  int e = dev_open(&d, na, nd, "physics: {mobility: constant, high_field: none, recombination: [srh]}\n");
+  tap_check(!e, "pn.setup", "%s", tcad_error_message());
+  if (e) return tap_exit();
+  const double vt = TcadSimVt(d.sim), ni = TcadSimNi(d.sim);
+  const double vbi = vt * log(na * nd / (ni * ni));
+  dev_state(&d);
+  const double vbi_sim = d.psi[node_at(&d, 2e-4 - 0.2e-4)] - d.psi[node_at(&d, 0.2e-4)];
+  /* the neutral regions give exactly V_T asinh(N/2n_i) each */
+  tap_check(tap_close(vbi_sim, vbi, 0, 1e-5), "pn.built_in_voltage", "simulated %.6f V, analytic %.6f V", vbi_sim, vbi);
+  tap_check(tap_close(vbi, 0.7738, 0, 2e-4), "pn.built_in_voltage_reference", "%.5f V vs PHYSICS.md 0.7738 V", vbi);
+  const double vset[2] = {0.0, -5.0}, wref[2] = {0.3318e-4, 0.9063e-4}, eref[2] = {4.665e4, 1.274e5};
+  for (int k = 0; k < 2; k++) {
+    if (k == 1 && (e = bias(&d, vset[k]))) break;
+    dev_state(&d);
+    const double vv = vbi - vset[k];
+    const double wa = sqrt(2 * eps * (vv - 2 * vt) / TCAD_Q * (na + nd) / (na * nd));
+    const double ea = sqrt(2 * TCAD_Q * (vv - 2 * vt) / eps * na * nd / (na + nd));
+    const double ws = depletion_width(&d, na, nd), es = peak_field(&d);
+    char name[64];
+    snprintf(name, sizeof name, "pn.depletion_width_%gV", vset[k]);
+    tap_check(tap_close(ws, wa, 0.02, 0), name, "simulated %.4f um, depletion approx. (V_bi-V-2V_T) %.4f um (plain: %.4f um)",
+              ws * 1e4, wa * 1e4, wref[k] * 1e4);
+    snprintf(name, sizeof name, "pn.peak_field_%gV", vset[k]);
+    tap_check(tap_close(es, ea, 0.02, 0), name, "simulated %.4g V/cm, depletion approx. %.4g V/cm (plain: %.4g)", es, ea,
+              eref[k]);
+  }
+  tap_check(!e, "pn.reverse_bias", "%s", tcad_error_message());
+  /* forward: short diode, 1 µm neutral regions ≪ L_n, L_p (tens of µm) */
+  const double dn = 1417.0 * vt, dp = 470.5 * vt; /* constant mobility of Si (material table) */
+  double vprev = 0, jprev = 0;
+  for (double v = 0.45; v < 0.6001 && !e; v += 0.05) { /* low injection: p_n < 2 % of N_D */
+    if ((e = bias(&d, v))) break;
+    dev_state(&d);
+    const double j = anode_current(&d);
+    const double w = sqrt(2 * eps * (vbi - v - 2 * vt) / TCAD_Q * (na + nd) / (na * nd));
+    const double xn = w * na / (na + nd), xp = w * nd / (na + nd);
+    const double js = TCAD_Q * ni * ni * (dn / (na * (1e-4 - xp)) + dp / (nd * (1e-4 - xn)));
+    const double ja = js * expm1(v / vt);
+    char name[64];
+    snprintf(name, sizeof name, "pn.short_diode_%.2fV", v);
+    printf("# %.2f V: ratio %.4f\n", v, j / ja);
+    tap_check(tap_close(j, ja, 0.03, 0), name, "simulated %.5g A/cm^2, ideal short diode %.5g A/cm^2 (ratio %.4f)", j, ja,
+              j / ja);
+    if (jprev > 0 && v > 0.54 && v < 0.56) {
+      const double ideality = (v - vprev) / (vt * log(j / jprev));
+      tap_check(ideality > 0.98 && ideality < 1.08, "pn.ideality_moderate", "n = %.3f between %.2f and %.2f V", ideality,
+                vprev, v);
+    }
+    vprev = v, jprev = j;
+  }
+  tap_check(!e, "pn.forward_bias", "%s", tcad_error_message());
+  dev_close(&d);
+
+  /* high injection: p+n diode, N_D = 1e15 is exceeded by injected holes above ~0.6 V */
+  e = dev_open(&d, 1e19, 1e15, "physics: {mobility: constant, high_field: none, recombination: [srh]}\n");
+  double vj[2] = {0, 0}, jj[2] = {0, 0};
+  const double vh[2] = {0.80, 0.85};
+  for (int k = 0; k < 2 && !e; k++) {
+    if ((e = bias(&d, vh[k]))) break;
+    dev_state(&d);
+    const int jn = node_at(&d, 1e-4);
+    vj[k] = d.phip[jn] - d.phin[jn];
+    jj[k] = anode_current(&d);
+  }
+  tap_check(!e, "pn.high_injection_solve", "%s", tcad_error_message());
+  if (!e) {
+    const int jn = node_at(&d, 1e-4);
+    const double ideality = (vj[1] - vj[0]) / (vt * log(jj[1] / jj[0]));
+    tap_check(d.p[jn] > 10 * 1e15, "pn.high_injection_reached", "p at the junction %.3g cm^-3", d.p[jn]);
+    tap_check(ideality > 1.8 && ideality < 2.1, "pn.ideality_high_injection",
+              "n = %.3f against the junction quasi-Fermi split (%.4f -> %.4f V)", ideality, vj[0], vj[1]);
+  }
+  dev_close(&d);
+  PetscFinalize();
+  return tap_exit();
+}
