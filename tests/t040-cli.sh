@@ -160,4 +160,27 @@ for ex in "$TCAD_ROOT"/examples/*.yaml; do
   n=$(basename "$ex" .yaml)
   expect "example.$n" 0 "" -- run "$ex" -o "$W/ex-$n" -q
 done
+# the example n-MOSFET: subthreshold slope in the 60-90 mV/dec of a bulk MOSFET of this
+# geometry (the ideal limit is ln(10) kT/q = 59.6 mV/dec at 300 K), drain current saturating
+# at high V_d, and terminal currents summing to zero (Kirchhoff)
+if "$TCAD_PYTHON" - "$W/ex-mosfet2d/iv.csv" <<'PY'
+import sys, numpy as np
+cols = open(sys.argv[1]).readline().strip().split(",")
+iv = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1)
+c = {name.split(" [")[0]: k for k, name in enumerate(cols)}
+vg, vd, idr = iv[:, c["V(gate)"]], iv[:, c["V(drain)"]], iv[:, c["I(drain)"]]
+tot = sum(iv[:, c["I(%s)" % n]] for n in ("source", "drain", "bulk", "gate"))
+assert np.all(np.abs(tot) <= 1e-9 * np.abs(idr).max() + 1e-15), np.abs(tot).max()
+idvg = np.isclose(vd, 0.05) & (vg > 0.01) & (vg <= 0.2)
+s = np.polyfit(np.log10(idr[idvg]), vg[idvg], 1)[0] * 1e3
+print("subthreshold slope %.1f mV/dec" % s)
+assert 60 <= s <= 90, s
+out = np.isclose(vg, 1.5) & (vd >= 0.049)
+vdo, ido = vd[out], idr[out]
+g_lin = (ido[1] - ido[0]) / (vdo[1] - vdo[0])
+g_sat = (ido[-1] - ido[-3]) / (vdo[-1] - vdo[-3])
+print("output conductance: linear %.3g S/cm, at Vd = 3 V %.3g S/cm" % (g_lin, g_sat))
+assert g_sat < 0.1 * g_lin, (g_lin, g_sat)
+PY
+then ok example.mosfet2d_idvg_idvd; else bad example.mosfet2d_idvg_idvd "subthreshold slope, saturation or current balance off"; fi
 [ "$fails" -eq 0 ]
