@@ -154,7 +154,7 @@ int TcadSimEquilibrium(TcadSim *s)
 {
   for (int c = 0; c < s->ncontacts; c++) s->contacts[c].voltage = 0;
   tcad_sim_update_bc(s);
-  if (!s->eq_done) initial_guess(s);
+  initial_guess(s); /* from charge neutrality: a biased state is no start for Poisson */
   TcadSolveStats st;
   s->D.p.mode = TCAD_DD_EQUILIBRIUM;
   TCAD_CALL(tcad_sim_newton(s, &st));
