@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kernels/dd.h"
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -109,12 +110,7 @@ static void run_case(const char *name, const char *text, const char *contact, do
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
   char tn[128];
-  int e = TcadDeckLoadString(text, name, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
-  if (!e) e = TcadGeometryBuild(mesh, &geom);
-  if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
-  if (!e) e = TcadSimSetOutput(sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(sim);
+  int e = test_device_open(text, name, &deck, &mesh, &geom, &sim);
   snprintf(tn, sizeof tn, "jacobian.%s.setup", name);
   tap_check(!e, tn, "%s", tcad_error_message());
   if (e) goto done;
@@ -139,10 +135,7 @@ static void run_case(const char *name, const char *text, const char *contact, do
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
   }
 done:
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  test_device_close(&deck, &mesh, &geom, &sim);
 }
 
 int main(int argc, char **argv)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kernels/physics/constants.h"
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -42,12 +43,7 @@ static int dev_open(Dev *d, double na, double nd, const char *extra)
            "  - {profile: box, species: donor, conc: %g, box: {x: [1, 2]}}\n%s",
            na, nd, extra);
   memset(d, 0, sizeof *d);
-  int e = TcadDeckLoadString(text, "pn", &d->deck);
-  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
-  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
-  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
-  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(d->sim);
+  int e = test_device_open(text, "pn", &d->deck, &d->mesh, &d->geom, &d->sim);
   if (!e) {
     const int nn = d->mesh->nnodes;
     d->psi = calloc(nn, sizeof(double)), d->n = calloc(nn, sizeof(double)), d->p = calloc(nn, sizeof(double));
@@ -59,10 +55,7 @@ static int dev_open(Dev *d, double na, double nd, const char *extra)
 static void dev_close(Dev *d)
 {
   free(d->psi), free(d->n), free(d->p), free(d->phin), free(d->phip);
-  TcadSimDestroy(&d->sim);
-  TcadGeometryDestroy(&d->geom);
-  TcadMeshDestroy(&d->mesh);
-  TcadDeckDestroy(&d->deck);
+  test_device_close(&d->deck, &d->mesh, &d->geom, &d->sim);
 }
 
 static void dev_state(Dev *d)
@@ -71,13 +64,7 @@ static void dev_state(Dev *d)
   TcadSimDerivedFields(d->sim, d->phin, d->phip, NULL, NULL, NULL, NULL);
 }
 
-static int node_at(const Dev *d, double xcm)
-{
-  int best = 0;
-  for (int i = 1; i < d->mesh->nnodes; i++)
-    if (fabs(d->mesh->coord[3 * i] - xcm) < fabs(d->mesh->coord[3 * best] - xcm)) best = i;
-  return best;
-}
+static int node_at(const Dev *d, double xcm) { return test_node_at(d->mesh, xcm); }
 
 /* W from the space charge: half the integrated |ρ|/q is the charge on each side */
 static double depletion_width(Dev *d, double na, double nd)

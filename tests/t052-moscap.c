@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "kernels/physics/constants.h"
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -69,13 +70,6 @@ typedef struct {
   int iface, bulk, gate;
 } Dev;
 
-static int node_at(const TcadMesh *m, double xcm)
-{
-  int best = 0;
-  for (int i = 1; i < m->nnodes; i++)
-    if (fabs(m->coord[3 * i] - xcm) < fabs(m->coord[3 * best] - xcm)) best = i;
-  return best;
-}
 
 static double surface_potential(Dev *d)
 {
@@ -117,16 +111,11 @@ static int dev_open(Dev *d, double vg_shift)
            "physics: {temperature: 300, mobility: constant, high_field: none, recombination: [srh]}\n",
            g_wf0 - vg_shift, NA);
   memset(d, 0, sizeof *d);
-  int e = TcadDeckLoadString(text, "moscap", &d->deck);
-  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
-  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
-  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
-  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(d->sim);
+  int e = test_device_open(text, "moscap", &d->deck, &d->mesh, &d->geom, &d->sim);
   if (!e) {
     const int nn = d->mesh->nnodes;
     d->psi = calloc(nn, sizeof(double)), d->n = calloc(nn, sizeof(double)), d->p = calloc(nn, sizeof(double));
-    d->iface = node_at(d->mesh, 0.0), d->bulk = node_at(d->mesh, 1e-4), d->gate = TcadSimFindContact(d->sim, "gate");
+    d->iface = test_node_at(d->mesh, 0.0), d->bulk = test_node_at(d->mesh, 1e-4), d->gate = TcadSimFindContact(d->sim, "gate");
   }
   return e;
 }
@@ -134,10 +123,7 @@ static int dev_open(Dev *d, double vg_shift)
 static void dev_close(Dev *d)
 {
   free(d->psi), free(d->n), free(d->p);
-  TcadSimDestroy(&d->sim);
-  TcadGeometryDestroy(&d->geom);
-  TcadMeshDestroy(&d->mesh);
-  TcadDeckDestroy(&d->deck);
+  test_device_close(&d->deck, &d->mesh, &d->geom, &d->sim);
 }
 
 /* ψ_s (and W when w != NULL) at gate bias vg, through the work-function shift */

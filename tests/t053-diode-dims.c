@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -49,12 +50,7 @@ static int run_diode(const char *name, int dim, double xscale, int nv, const dou
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
-  int e = TcadDeckLoadString(text, name, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
-  if (!e) e = TcadGeometryBuild(mesh, &geom);
-  if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
-  if (!e) e = TcadSimSetOutput(sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(sim);
+  int e = test_device_open(text, name, &deck, &mesh, &geom, &sim);
   /* A/cm² already in 1D; per unit depth (A/cm) in 2D; A in 3D */
   const double area = dim == 1 ? 1.0 : dim == 2 ? YW * 1e-4 : (YW * 1e-4) * (YW * 1e-4);
   if (!e) printf("# %s: %d nodes\n", name, mesh->nnodes);
@@ -69,10 +65,7 @@ static int run_diode(const char *name, int dim, double xscale, int nv, const dou
       jpa[k] = cur[2] / area;
     }
   }
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  test_device_close(&deck, &mesh, &geom, &sim);
   return e;
 }
 
