@@ -5,6 +5,7 @@
 
 /* Residual f (3 per node, scaled) and, when jac is not NULL, the Jacobian values (D->nnz, in
  * the CSR layout described in dd.h); cflux (2 per node, may be NULL): contact particle
- * currents. Everything is overwritten. */
-void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux);
+ * currents; fmag (3 per node, may be NULL): the size of the terms each residual sums (its
+ * rounding scale). Everything is overwritten. */
+void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
 #endif

@@ -31,7 +31,8 @@ enum { TCAD_DD_EQUILIBRIUM = 0, TCAD_DD_COUPLED = 1 };
 enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
 
 typedef struct {
-  int mode;          /* TCAD_DD_EQUILIBRIUM: n, p follow ψ (Boltzmann, zero Fermi level) */
+  int mode;          /* TCAD_DD_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
+  double efermi;     /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
   double vt;         /* kT/q, V */
   double nie;        /* intrinsic density, cm^-3 */
   int canali;        /* high-field saturation driven by the quasi-Fermi gradient */
@@ -80,9 +81,11 @@ TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadDDPara
 }
 
 /* One carrier's edge flux A J/q (particles/s per depth^(3-d)) and its derivatives with respect
- * to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. */
+ * to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag` (may be NULL) receives the
+ * size of the two Scharfetter–Gummel terms whose difference the flux is: the scale of its
+ * rounding error. */
 TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, double psi_i, double psi_j, double ci,
-                                    double cj, double d[4])
+                                    double cj, double d[4], double *mag)
 {
   const TcadDDParams *P = &D->p;
   const double c = D->edge_coupling[e], h = D->edge_length[e];
@@ -108,27 +111,31 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
   d[1] = a * (mu * dg[1] + g * dmu[1]);
   d[2] = a * (mu * dg[0] / P->vt + g * dmu[2]);
   d[3] = a * (mu * dg[2] + g * dmu[3]);
+  if (mag) *mag = a * mu * (fabs(dg[1] * ci) + fabs(dg[2] * cj));
   return a * mu * g;
 }
 
-/* Edge e: fluxes F (added to node i's rows, subtracted from node j's) and their Jacobian. */
-TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac)
+/* Edge e: fluxes F (added to node i's rows, subtracted from node j's) and their Jacobian.
+ * `fmag` (3 per node, may be NULL) accumulates the size of the terms each residual sums (see
+ * tcad_dd_node): the scale against which a residual is at its rounding floor. */
+TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
 {
   const TcadDDParams *P = &D->p;
   const int i = D->edge_i[e], j = D->edge_j[e];
   const double *sv = P->sv, *se = P->se;
   const double psi_i = x[3 * i] * sv[0], psi_j = x[3 * j] * sv[0];
   /* F[k] and dF[k][m]: m = 0..5 over (ψ_i, n_i, p_i, ψ_j, n_j, p_j) */
-  double F[3] = {0, 0, 0}, dF[3][6] = {{0}};
+  double F[3] = {0, 0, 0}, dF[3][6] = {{0}}, M[3] = {0, 0, 0};
   const double ec = D->edge_eps[e] * D->edge_coupling[e];
   F[0] = ec * (psi_i - psi_j);
   dF[0][0] = ec, dF[0][3] = -ec;
+  M[0] = fabs(F[0]);
   const int carriers = D->edge_semi[e] && P->mode == TCAD_DD_COUPLED;
   if (carriers) {
     double d[4];
-    F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d);
+    F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d, &M[1]);
     dF[1][0] = d[0], dF[1][1] = d[1], dF[1][3] = d[2], dF[1][4] = d[3];
-    F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d);
+    F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d, &M[2]);
     dF[2][0] = d[0], dF[2][2] = d[1], dF[2][3] = d[2], dF[2][5] = d[3];
   }
   const int nk = carriers ? 3 : 1;
@@ -136,6 +143,11 @@ TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f
     f[3 * i + k] += F[k] / se[k];
     f[3 * j + k] -= F[k] / se[k];
   }
+  if (fmag)
+    for (int k = 0; k < nk; k++) {
+      fmag[3 * i + k] += M[k] / se[k];
+      fmag[3 * j + k] += M[k] / se[k];
+    }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
   const int li = D->row_len[i], lj = D->row_len[j];
@@ -154,9 +166,11 @@ TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
-TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, const double *x, double *f, double *jac)
+TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, const double *x, double *f, double *jac,
+                               double *fmag)
 {
   f[3 * i + r] = x[3 * i + r] - value / D->p.sv[r];
+  if (fmag) fmag[3 * i + r] = fabs(x[3 * i + r]) + fabs(value / D->p.sv[r]);
   if (!jac) return;
   const int len = D->row_len[i], start = D->row_start[i] + r * len;
   for (int k = 0; k < len; k++) jac[start + k] = 0.0;
@@ -166,24 +180,32 @@ TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, 
 /* Node i: space charge, recombination, rows without carriers, contacts. Runs after every edge
  * of the node has been added (it reads the summed continuity residual at contacts).
  * `cflux` (2 per node, may be NULL) receives at ohmic contact nodes the electron and hole
- * particle currents entering the device, 1/s per depth^(3-d). */
-TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux)
+ * particle currents entering the device, 1/s per depth^(3-d). `fmag` (may be NULL) completes
+ * the term sizes of tcad_dd_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
+TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
+                          double *fmag)
 {
   const TcadDDParams *P = &D->p;
   const double *sv = P->sv, *se = P->se;
   const int len = D->row_len[i], diag = D->node_diag[i];
   const double psi = x[3 * i] * sv[0];
   f[3 * i] -= D->node_fixed[i] / se[0];
+  if (fmag) fmag[3 * i] += fabs(D->node_fixed[i]) / se[0];
   if (D->node_semi[i]) {
     const double qv = TCAD_Q * D->node_vsemi[i];
     if (P->mode == TCAD_DD_EQUILIBRIUM) {
-      /* n, p from ψ with zero Fermi level; the n, p rows only carry them along */
-      double a = psi / P->vt;
+      /* n, p from ψ and the Fermi potential; the n, p rows only carry them along */
+      double a = (psi - P->efermi) / P->vt;
       a = a > 200.0 ? 200.0 : a < -200.0 ? -200.0 : a;
       const double n = P->nie * exp(a), p = P->nie * exp(-a);
       f[3 * i] -= qv * (p - n) / se[0];
       f[3 * i + 1] = x[3 * i + 1] - n / sv[1];
       f[3 * i + 2] = x[3 * i + 2] - p / sv[2];
+      if (fmag) {
+        fmag[3 * i] += qv * (p + n) / se[0];
+        fmag[3 * i + 1] = fabs(x[3 * i + 1]) + n / sv[1];
+        fmag[3 * i + 2] = fabs(x[3 * i + 2]) + p / sv[2];
+      }
       if (jac) {
         tcad_dd_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
         tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
@@ -200,6 +222,11 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
       const double V = D->node_vsemi[i];
       f[3 * i + 1] -= V * R / se[1];
       f[3 * i + 2] += V * R / se[2];
+      if (fmag) {
+        fmag[3 * i] += qv * (fabs(p) + fabs(n)) / se[0];
+        fmag[3 * i + 1] += fabs(V * R) / se[1];
+        fmag[3 * i + 2] += fabs(V * R) / se[2];
+      }
       if (jac) {
         tcad_dd_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
         tcad_dd_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
@@ -213,6 +240,7 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
     /* no carriers: identity rows keep the matrix uniformly blocked */
     f[3 * i + 1] = x[3 * i + 1];
     f[3 * i + 2] = x[3 * i + 2];
+    if (fmag) fmag[3 * i + 1] = fabs(x[3 * i + 1]), fmag[3 * i + 2] = fabs(x[3 * i + 2]);
     if (jac) {
       tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
       tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
@@ -224,9 +252,9 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
       cflux[2 * i] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 1] * se[1] : 0.0;
       cflux[2 * i + 1] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 2] * se[2] : 0.0;
     }
-    for (int r = 0; r < 3; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[3 * i + r], x, f, jac);
+    for (int r = 0; r < 3; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[3 * i + r], x, f, jac, fmag);
   } else if (bc == TCAD_BC_GATE) {
-    tcad_dd_dirichlet(D, i, 0, D->bc_value[3 * i], x, f, jac);
+    tcad_dd_dirichlet(D, i, 0, D->bc_value[3 * i], x, f, jac, fmag);
   }
 }
 #endif

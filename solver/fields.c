@@ -99,7 +99,7 @@ int TcadSimDerivedFields(const TcadSim *s, double *phin, double *phip, double *e
       if (q == 0) v = -(psi_j - psi_i) / g->edge_length[e];
       else if (!s->edge_semi[e] || !(g->edge_area[e] > 0)) continue;
       else {
-        const double flux = tcad_dd_carrier_flux(D, e, q - 1, psi_i, psi_j, x[3 * i + q] * sv[q], x[3 * j + q] * sv[q], d);
+        const double flux = tcad_dd_carrier_flux(D, e, q - 1, psi_i, psi_j, x[3 * i + q] * sv[q], x[3 * j + q] * sv[q], d, NULL);
         v = TCAD_Q * flux / g->edge_area[e]; /* A/cm^2 along i→j */
       }
       lsq_add(s, M, B, e, v);

@@ -232,6 +232,7 @@ static int setup_arrays(TcadSim *s)
   TCAD_ALLOC(s->bc_value, 3 * (size_t)n);
   TCAD_ALLOC(s->cflux, 2 * (size_t)n);
   TCAD_ALLOC(s->fwork, 3 * (size_t)n);
+  TCAD_ALLOC(s->fmag, 3 * (size_t)n);
   const TcadMaterial *sm = s->semi;
   double C0 = s->nie;
   for (int i = 0; i < n; i++) {
@@ -360,7 +361,7 @@ void TcadSimDestroy(TcadSim **sp)
   free(s->donors), free(s->acceptors), free(s->edge_eps), free(s->edge_mu0), free(s->node_vsemi);
   free(s->node_fixed), free(s->node_tau), free(s->bc_value), free(s->edge_semi), free(s->node_semi);
   free(s->node_bc), free(s->edge_base), free(s->row_start), free(s->row_len), free(s->node_diag);
-  free(s->rowptr), free(s->col), free(s->cflux), free(s->fwork), free(s->contacts), free(s->node_contact);
+  free(s->rowptr), free(s->col), free(s->cflux), free(s->fwork), free(s->fmag), free(s->contacts), free(s->node_contact);
   free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s);
   *sp = NULL;
@@ -398,7 +399,7 @@ int TcadSimEvaluate(TcadSim *s, int mode, const double *x, double *f, double *ja
 {
   const int save = s->D.p.mode;
   s->D.p.mode = mode;
-  tcad_dd_assemble_host(&s->D, x, f, jac, NULL);
+  tcad_dd_assemble_host(&s->D, x, f, jac, NULL, NULL);
   s->D.p.mode = save;
   return 0;
 }

@@ -35,6 +35,9 @@ struct TcadSim {
   int nnz;
   double *cflux;     /* 2 per node: contact particle currents */
   double *fwork;     /* scratch residual */
+  double round_tol;   /* converged when every |residual| < round_tol × its term size */
+  double last_relres; /* largest |residual| / term size at the last iterate */
+  double *fmag;      /* 3 per node: size of the terms of the last residual (rounding scale) */
   /* contacts */
   int ncontacts;
   TcadSimContact *contacts;
@@ -46,6 +49,7 @@ struct TcadSim {
   /* Newton controls (-tcad_* options) */
   double damp_volts, update_tol, grow_limit;
   int max_it, monitor;
+  int eq_bias;        /* solve bias points with every ohmic contact at one voltage as equilibrium */
   double last_update;
   /* bookkeeping */
   TcadSolveStats last;

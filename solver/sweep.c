@@ -89,7 +89,8 @@ int tcad_sim_record(TcadSim *s, const char *what)
   bias_label(s, label, sizeof label);
   const TcadSolveStats *st = &s->last;
   if (!s->quiet) {
-    printf("  %-12s %-40s newton %2d  |F| %.2e  %.3f s", what, label, st->iterations, st->fnorm, st->seconds);
+    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations, st->equilibrium ? "e" : " ",
+           st->fnorm, st->seconds);
     for (int c = 0; c < s->ncontacts; c++)
       if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
     printf("\n");
@@ -169,6 +170,29 @@ int TcadSimEquilibrium(TcadSim *s)
   return tcad_sim_record(s, "equilibrium");
 }
 
+/* One bias point from the guess in X. With every ohmic contact at one voltage V and no current
+ * source other than contacts, the steady state is thermal equilibrium with Fermi potential V
+ * (gates pass no DC current), so it is solved as nonlinear Poisson: exact, and well posed where
+ * the coupled system is not (a MOS-C inversion layer reaches its only carrier contact through
+ * depleted bulk, and its quasi-Fermi level is then fixed only to rounding error). The state is
+ * then that of the coupled system (n, p are carried along), which continues from it. */
+static int solve_point(TcadSim *s, TcadSolveStats *st)
+{
+  double v = NAN;
+  int same = s->eq_bias;
+  for (int c = 0; same && c < s->ncontacts; c++) {
+    if (s->contacts[c].type != TCAD_CONTACT_OHMIC) continue;
+    if (isnan(v)) v = s->contacts[c].voltage;
+    else same = s->contacts[c].voltage == v;
+  }
+  if (!same || isnan(v)) return tcad_sim_newton(s, st);
+  s->D.p.mode = TCAD_DD_EQUILIBRIUM, s->D.p.efermi = v;
+  const int e = tcad_sim_newton(s, st);
+  s->D.p.mode = TCAD_DD_COUPLED, s->D.p.efermi = 0;
+  st->equilibrium = 1, s->last.equilibrium = 1;
+  return e;
+}
+
 /* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
  * converged point is recorded; otherwise only the end point. */
 static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
@@ -207,7 +231,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
       memcpy(x, xb, nx * sizeof(double));
     }
     TcadSolveStats st;
-    e = tcad_sim_newton(s, &st);
+    e = solve_point(s, &st);
     if (e) break;
     if (!st.converged) {
       memcpy(x, xb, nx * sizeof(double));

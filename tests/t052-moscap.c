@@ -198,26 +198,57 @@ int main(int argc, char **argv)
                 1e3 * worst * worst_tol, at, 1e3 * worst_tol);
   }
 
-  /* the same points through the coupled bias ramp on the gate (TcadSimBias from equilibrium):
-   * it must reproduce the equilibrium solve wherever it converges */
+  /* the same points through TcadSimBias on the gate. With the substrate the only carrier
+   * contact every point is an equilibrium, which the solver detects and solves as nonlinear
+   * Poisson with the Fermi level at the substrate voltage: a different code path (gate
+   * Dirichlet value vs work function) that must give the same ψ_s everywhere, inversion
+   * included */
   {
     double worst = 0;
     int reached = 0;
     for (int k = 0; k < nvg; k++) {
       const double v = vg[k];
       if (TcadSimBias(d.sim, 1, &d.gate, &v)) {
-        printf("# coupled gate bias to %.2f V did not converge: %s\n", v, tcad_error_message());
+        printf("# gate bias to %.2f V did not converge: %s\n", v, tcad_error_message());
         break;
       }
       reached++;
       worst = fmax(worst, fabs(surface_potential(&d) - psim[k]));
     }
-    tap_check(reached > 0 && worst < 1e-5, "moscap.bias_vs_workfunction",
-              "coupled TcadSimBias vs work-function-shifted equilibrium: %d points, worst |dpsi_s| %.2e V", reached,
+    tap_check(reached == nvg && worst < 1e-6, "moscap.bias_vs_workfunction",
+              "TcadSimBias vs work-function-shifted equilibrium: %d of %d points, worst |dpsi_s| %.2e V", reached, nvg,
               worst);
-    if (reached < nvg)
-      tap_skip("moscap.coupled_inversion", "coupled Newton does not converge at strong inversion of a MOS-C (solver issue)");
   }
+  dev_close(&d);
+  /* and through the coupled (ψ, n, p) Newton, the equilibrium shortcut switched off: it must
+   * agree through accumulation, depletion and weak inversion. In strong inversion the coupled
+   * system ties the layer's quasi-Fermi level to the substrate only through generation in the
+   * depleted bulk, far below the rounding of the layer's fluxes: how far it gets is printed. */
+  PetscOptionsSetValue(NULL, "-tcad_equilibrium_bias", "0");
+  if (!dev_open(&d, 0.0)) {
+    double worst = 0;
+    int reached = 0;
+    const int nweak = 3; /* -1, 0.5, 1.0 V */
+    for (int k = 0; k < nvg; k++) {
+      const double v = vg[k];
+      if (TcadSimBias(d.sim, 1, &d.gate, &v)) {
+        printf("# coupled Newton: gate bias to %.2f V did not converge (%s)\n", v, k < nweak ? tcad_error_message() : "strong inversion");
+        break;
+      }
+      reached++;
+      const double dpsi = fabs(surface_potential(&d) - psim[k]);
+      const TcadSolveStats *ls = TcadSimLastSolve(d.sim);
+      printf("# coupled Newton at V_g %.2f V: |dpsi_s| %.2e V (%d Newton iterations%s)\n", v, dpsi, ls->iterations,
+             ls->equilibrium ? ", equilibrium path" : "");
+      if (ls->equilibrium) worst = INFINITY; /* the shortcut was not switched off */
+      if (k < nweak) worst = fmax(worst, dpsi);
+    }
+    tap_check(reached >= nweak && worst < 1e-5, "moscap.coupled_vs_workfunction",
+              "coupled TcadSimBias up to V_g 1.0 V vs equilibrium: %d points, worst |dpsi_s| %.2e V", reached, worst);
+  } else {
+    tap_check(0, "moscap.coupled_vs_workfunction", "setup: %s", tcad_error_message());
+  }
+  PetscOptionsClearValue(NULL, "-tcad_equilibrium_bias");
   dev_close(&d);
 
   /* b) threshold: ψ_s = 2φ_F, gate in 0.02 V steps from 1.2 V up */

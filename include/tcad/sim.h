@@ -21,6 +21,7 @@ typedef struct {
   int nhist;
   double hist[64];   /* residual norm per iteration (first nhist) */
   char reason[64];   /* PETSc's SNES converged reason */
+  int equilibrium;   /* solved as equilibrium (every ohmic contact at one voltage; "e" in progress lines) */
 } TcadSolveStats;
 
 /* Cumulated over a run. */
