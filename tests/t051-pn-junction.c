@@ -6,7 +6,8 @@
  *   the plain values of PHYSICS.md (0.3318/0.9063 µm, 4.665e4/1.274e5 V/cm) are printed too;
  * - forward current of a short diode (neutral widths ≪ diffusion lengths) against the ideal
  *   law J = q n_i² (D_n/(N_A W_p) + D_p/(N_D W_n)) (e^(V/V_T) − 1) with the neutral widths at
- *   that bias, constant mobility so D is exact;
+ *   that bias, constant mobility so D is exact; and of a long diode (neutral widths ≫ L_n, L_p,
+ *   fixed lifetimes) against the long-diode law;
  * - ideality ≈ 1 at moderate forward bias, and ≈ 2 in high injection on a p+n diode (against
  *   the quasi-Fermi split at the junction, so series resistance does not enter). */
 #include <math.h>
@@ -158,6 +159,60 @@ int main(int argc, char **argv)
   }
   tap_check(!e, "pn.forward_bias", "%s", tcad_error_message());
   dev_close(&d);
+
+  /* forward: long diode at 0.55 and 0.60 V. τ_n = τ_p = 1e-5 s everywhere (taumin = taumax),
+   * so L_n = 190 µm, L_p = 110 µm; neutral regions of 1000 µm. Reference: the ideal-diode law
+   * with ohmic contacts at finite distance (Sze & Ng §2.3), J = q n_i² (D_n/(N_A L_n)
+   * coth(W_p/L_n) + D_p/(N_D L_p) coth(W_n/L_p)) (e^(V_j/V_T) − 1), which is the long-diode law
+   * here (coth − 1 < 1e-4) and 8× the short-diode value at these widths. V_j is the quasi-Fermi
+   * split at the junction: the 2 mm of neutral silicon drop about 1 mV at these currents. The
+   * depletion-region recombination (bounded by q n_i W e^(V/2V_T)/(2τ), printed) stays under
+   * 1.5 %, and injection low (p_n ≤ 1 % of N_D; at 0.65 V it is 6 % and the law is off by 4 %). */
+  {
+    const double tau = 1e-5, L = 2000.0; /* s, µm */
+    char extra[512];
+    snprintf(extra, sizeof extra,
+             "physics: {mobility: constant, high_field: none, recombination: [srh]}\n"
+             "materials: {Si: {taumax: [%g, %g], taumin: [%g, %g]}}\n", tau, tau, tau, tau);
+    char text[2048];
+    snprintf(text, sizeof text,
+             "mesh:\n  generate:\n    x: [{at: 0, step: 4}, {at: %g, step: 0.05}, {at: %g, step: 0.002},"
+             " {at: %g, step: 0.05}, {at: %g, step: 4}]\n"
+             "regions: [{name: si, material: Si, box: {x: [0, %g]}}]\n"
+             "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}}\n"
+             "  - {name: cathode, type: ohmic, box: {x: [%g, %g]}}\n"
+             "doping:\n  - {profile: box, species: acceptor, conc: %g, box: {x: [0, %g]}}\n"
+             "  - {profile: box, species: donor, conc: %g, box: {x: [%g, %g]}}\n%s",
+             L / 2 - 10, L / 2, L / 2 + 10, L, L, L, L, na, L / 2, nd, L / 2, L, extra);
+    memset(&d, 0, sizeof d);
+    e = test_device_open(text, "pn_long", &d.deck, &d.mesh, &d.geom, &d.sim);
+    tap_check(!e, "pn.long_diode_setup", "%s", tcad_error_message());
+    if (!e) d.n = calloc(d.mesh->nnodes, sizeof(double)), d.p = calloc(d.mesh->nnodes, sizeof(double));
+    const double ln = sqrt(dn * tau), lp = sqrt(dp * tau);
+    printf("# long diode: %d nodes, L_n %.1f um, L_p %.1f um\n", e ? 0 : d.mesh->nnodes, 1e4 * ln, 1e4 * lp);
+    for (double v = 0.55; v < 0.6001 && !e; v += 0.05) {
+      if ((e = bias(&d, v))) break;
+      const double j = anode_current(&d);
+      TcadSimGetSolution(d.sim, NULL, d.n, d.p);
+      const int jn = test_node_at(d.mesh, L / 2 * 1e-4);
+      const double vj = vt * log(d.n[jn] * d.p[jn] / (ni * ni)); /* φ_p − φ_n at the junction */
+      const double w = sqrt(2 * eps * (vbi - vj - 2 * vt) / TCAD_Q * (na + nd) / (na * nd));
+      const double wp = L / 2 * 1e-4 - w * nd / (na + nd), wn = L / 2 * 1e-4 - w * na / (na + nd);
+      const double js = TCAD_Q * ni * ni * (dn / (na * ln * tanh(wp / ln)) + dp / (nd * lp * tanh(wn / lp)));
+      const double ja = js * expm1(vj / vt);
+      const double jshort = TCAD_Q * ni * ni * (dn / (na * wp) + dp / (nd * wn)) * expm1(vj / vt);
+      const double jrec = TCAD_Q * ni * w * exp(vj / (2 * vt)) / (2 * tau);
+      printf("# long diode %.2f V (V_j %.4f V): simulated %.5g, long-diode law %.5g (ratio %.4f), short-diode law %.5g, "
+             "depletion recombination < %.3g A/cm^2, p_n/N_D %.2g\n", v, vj, j, ja, j / ja, jshort, jrec,
+             d.p[test_node_at(d.mesh, (L / 2 + 5) * 1e-4)] / nd);
+      char name[64];
+      snprintf(name, sizeof name, "pn.long_diode_%.2fV", v);
+      tap_check(tap_close(j, ja, 0.02, 0), name, "simulated %.5g A/cm^2, long-diode law %.5g A/cm^2 (ratio %.4f)", j, ja,
+                j / ja);
+    }
+    tap_check(!e, "pn.long_diode_forward", "%s", tcad_error_message());
+    dev_close(&d);
+  }
 
   /* high injection: p+n diode, N_D = 1e15 is exceeded by injected holes above ~0.6 V */
   e = dev_open(&d, 1e19, 1e15, "physics: {mobility: constant, high_field: none, recombination: [srh]}\n");
