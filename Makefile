@@ -2,7 +2,8 @@
 #   make            build libtcad.a and the tcad executable (CUDA parts when nvcc exists)
 #   make run        install what is missing, build, run the built-in example
 #   make test       install what is missing (incl. Python test helpers), build, run all tests
-#   make bench      benchmarks (mesh load + geometry), results in bench/results/
+#   make bench      benchmarks (mesh load + geometry; drift-diffusion MOSFET Id-Vd sweep), results in
+#                   bench/results/ (BENCH_ONLY=geometry or BENCH_ONLY=dd runs one part)
 #   make asan       build + tests under AddressSanitizer/UBSan (build-asan/)
 #   make valgrind   tests under valgrind (memcheck)
 # BUILD=dir selects the build folder (several builds can live side by side).
@@ -15,8 +16,8 @@ VERSION := 0.1.0
 
 CC      ?= cc
 OPT     ?= -O2 -g
-CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L $(OPT) -Wall -Wextra -fPIC -Iinclude -I. -DTCAD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
-LDFLAGS += $(EXTRA_LDFLAGS)
+CFLAGS  += -std=c17 -D_POSIX_C_SOURCE=200809L $(OPT) -fopenmp -Wall -Wextra -fPIC -Iinclude -I. -DTCAD_VERSION=\"$(VERSION)\" $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDFLAGS += -fopenmp $(EXTRA_LDFLAGS)
 LDLIBS  += $(PKG_LIBS) -lm
 
 # CUDA: built and linked whenever nvcc exists, GPU or not.
@@ -113,3 +114,11 @@ format:
 
 clean:
 	rm -rf $(BUILD) build-asan
+
+# make gpu-bundle: a CUDA (sm_90) build of tcad, the tests and the benchmarks, with the .debs of
+# their runtime libraries (PETSc, HDF5, libyaml, OpenMPI and closure) and run-gpu.sh, in
+# .gpu-bundle/, for a GPU machine that has only the CUDA toolkit (docs/gpu.md).
+GPU_BUNDLE_BUILD ?= build-bundle
+.PHONY: gpu-bundle
+gpu-bundle: deps
+	@bash scripts/gpu-bundle.sh $(GPU_BUNDLE_BUILD)

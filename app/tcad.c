@@ -129,13 +129,10 @@ static void print_mesh(const TcadMesh *m, const TcadGeometry *g)
 
 static void print_cuda_line(void)
 {
-  TcadCudaInfo ci;
-  tcad_cuda_query(&ci);
-  if (ci.ndevices)
-    printf("tcad %s: CUDA device %s (sm_%d%d, %.0f GiB); backend host until GPU assembly lands\n", TCAD_VERSION,
-           ci.name, ci.major, ci.minor, ci.memory_gib);
-  else
-    printf("tcad %s: backend host (%s)\n", TCAD_VERSION, ci.why);
+  char why[512];
+  const int b = TcadSimDefaultBackend(why, sizeof why);
+  if (b < 0) printf("tcad %s: %s\n", TCAD_VERSION, tcad_error_message());
+  else printf("tcad %s: backend %s (%s)\n", TCAD_VERSION, b == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
 }
 
 static int cmd_info(const char *path, int quiet)
@@ -259,7 +256,9 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
                "iterations (%.1f per point), %d linear iterations; assembly %.3f s, linear solve %.3f s, output "
                "%.3f s\n",
                t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
-               t->t_assembly, t->t_linear, t->t_output);
+               t->t_assembly - t->t_copy, t->t_linear, t->t_output);
+      if (TcadSimBackend(sim) == TCAD_BACKEND_CUDA)
+        printf("  Jacobian copy device -> host for the CPU linear solver: %.3f s\n", t->t_copy);
       if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
     }
     TcadSimDestroy(&sim);

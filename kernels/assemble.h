@@ -8,4 +8,7 @@
  * currents; fmag (3 per node, may be NULL): the size of the terms each residual sums (its
  * rounding scale). Everything is overwritten. */
 void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
+/* The same by rows (tcad_dd_row over the nodes, in parallel with OpenMP when built with it):
+ * bitwise equal to tcad_dd_assemble_host, the loop the CUDA kernel runs. */
+void tcad_dd_assemble_rows(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
 #endif

@@ -14,3 +14,9 @@ void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, doub
   for (int e = 0; e < D->nedges; e++) tcad_dd_edge(D, e, x, f, jac, fmag);
   for (int i = 0; i < D->nnodes; i++) tcad_dd_node(D, i, x, f, jac, cflux, fmag);
 }
+
+void tcad_dd_assemble_rows(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag)
+{
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < D->nnodes; i++) tcad_dd_row(D, i, x, f, jac, cflux, fmag);
+}

@@ -4,6 +4,8 @@
 #define TCAD_KERNELS_CUDA_H
 #include <stddef.h>
 
+#include "kernels/dd.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -24,6 +26,31 @@ void tcad_cuda_query(TcadCudaInfo *info);
 /* Evaluate tcad_bernoulli on device 0 for n points (host arrays in and out); for the
  * host-vs-device physics tests. Returns 0, or an error code with tcad_error_message(). */
 int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx);
+
+/* Evaluate tcad_physics_probe(which, ...) (kernels/physics/probe.h) on device 0 for n points:
+ * in has TCAD_PROBE_NIN values per point, out receives TCAD_PROBE_NOUT. */
+int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out);
+
+/* Drift-diffusion assembly on device 0 (kernels/assemble_cuda.cu). */
+typedef struct TcadCudaDD TcadCudaDD;
+typedef struct {
+  double upload, kernel, download, jac_copy; /* seconds: state up, assembly kernel, residual down,
+                                              * Jacobian down (the CPU linear solver's copy) */
+  long calls;
+} TcadCudaTimes;
+/* Upload the mesh-constant arrays of D (once per mesh; D->node_edge_start/node_edges needed)
+ * and the scalar CSR pattern of the Jacobian. */
+int TcadCudaDDCreate(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD **c);
+void TcadCudaDDDestroy(TcadCudaDD **c);
+/* Residual f (and cflux, fmag when not NULL) at state x with parameters P and contact values
+ * bc_value, all host arrays; with jac not NULL the Jacobian is assembled on the device and,
+ * with jac_to_host, copied into jac (D->nnz values). Times accumulate into t (may be NULL). */
+int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_value, const double *x, double *f,
+                       double *jac, int jac_to_host, double *cflux, double *fmag, TcadCudaTimes *t);
+/* y = J x with the device Jacobian of the last assembly (host vectors, 3 × nnodes). */
+int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y);
+/* Device memory held, bytes. */
+size_t TcadCudaDDBytes(const TcadCudaDD *c);
 
 #ifdef __cplusplus
 }

@@ -52,6 +52,8 @@ typedef struct {
   const unsigned char *edge_semi; /* 1: semiconductor region (carries current) */
   const double *edge_mu0;        /* 2 per edge: low-field μ_n, μ_p, cm^2/Vs */
   const int *edge_base;          /* 4 per edge: bases of blocks (i,i), (i,j), (j,i), (j,j) */
+  const int *node_edge_start;    /* nnodes + 1: node i's incident edges are */
+  const int *node_edges;         /* node_edges[node_edge_start[i] .. [i+1]), ascending */
   /* nodes */
   const int *row_start;          /* value offset of scalar row 3i */
   const int *row_len;            /* entries per scalar row of block row i (3 × blocks) */
@@ -120,54 +122,63 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
   return a * mu * g;
 }
 
-/* Edge e: fluxes F (added to node i's rows, subtracted from node j's) and their Jacobian.
- * `fmag` (3 per node, may be NULL) accumulates the size of the terms each residual sums (see
- * tcad_dd_node): the scale against which a residual is at its rounding floor. */
-TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
+/* Edge e: the fluxes F[k] of the Poisson (k = 0) and, in semiconductors in the coupled mode,
+ * electron and hole (k = 1, 2) equations from node i to node j, their derivatives dF[k][m]
+ * over (ψ_i, n_i, p_i, ψ_j, n_j, p_j), and M[k], the size of the terms each flux is a
+ * difference of (its rounding scale). Physical units. Returns how many equations (1 or 3). */
+TCAD_HD int tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, double F[3], double dF[3][6], double M[3])
 {
   const TcadDDParams *P = &D->p;
   const int i = D->edge_i[e], j = D->edge_j[e];
-  const double *sv = P->sv, *se = P->se;
+  const double *sv = P->sv;
   const double psi_i = x[3 * i] * sv[0], psi_j = x[3 * j] * sv[0];
-  /* F[k] and dF[k][m]: m = 0..5 over (ψ_i, n_i, p_i, ψ_j, n_j, p_j) */
-  double F[3] = {0, 0, 0}, dF[3][6] = {{0}}, M[3] = {0, 0, 0};
+  for (int k = 0; k < 3; k++) {
+    F[k] = M[k] = 0.0;
+    for (int m = 0; m < 6; m++) dF[k][m] = 0.0;
+  }
   const double ec = D->edge_eps[e] * D->edge_coupling[e];
   F[0] = ec * (psi_i - psi_j);
   dF[0][0] = ec, dF[0][3] = -ec;
   M[0] = fabs(F[0]);
-  const int carriers = D->edge_semi[e] && P->mode == TCAD_DD_COUPLED;
-  if (carriers) {
-    double d[4];
-    F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d, &M[1]);
-    dF[1][0] = d[0], dF[1][1] = d[1], dF[1][3] = d[2], dF[1][4] = d[3];
-    F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d, &M[2]);
-    dF[2][0] = d[0], dF[2][2] = d[1], dF[2][3] = d[2], dF[2][5] = d[3];
-  }
-  const int nk = carriers ? 3 : 1;
-  for (int k = 0; k < nk; k++) {
-    f[3 * i + k] += F[k] / se[k];
-    f[3 * j + k] -= F[k] / se[k];
-  }
+  if (!(D->edge_semi[e] && P->mode == TCAD_DD_COUPLED)) return 1;
+  double d[4];
+  F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d, &M[1]);
+  dF[1][0] = d[0], dF[1][1] = d[1], dF[1][3] = d[2], dF[1][4] = d[3];
+  F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d, &M[2]);
+  dF[2][0] = d[0], dF[2][2] = d[1], dF[2][3] = d[2], dF[2][5] = d[3];
+  return 3;
+}
+
+/* Add edge e's fluxes to one end: side 0 adds F to node i's rows (blocks (i,i), (i,j)),
+ * side 1 subtracts it from node j's (blocks (j,i), (j,j)). Scaled like the residual. */
+TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, int e, int side, int nk, const double F[3], const double dF[3][6],
+                              const double M[3], double *f, double *jac, double *fmag)
+{
+  const double *sv = D->p.sv, *se = D->p.se;
+  const int node = side ? D->edge_j[e] : D->edge_i[e];
+  const double sg = side ? -1.0 : 1.0;
+  for (int k = 0; k < nk; k++) f[3 * node + k] += sg * F[k] / se[k];
   if (fmag)
-    for (int k = 0; k < nk; k++) {
-      fmag[3 * i + k] += M[k] / se[k];
-      fmag[3 * j + k] += M[k] / se[k];
-    }
+    for (int k = 0; k < nk; k++) fmag[3 * node + k] += M[k] / se[k];
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
-  const int li = D->row_len[i], lj = D->row_len[j];
+  const int len = D->row_len[node], bi = side ? b[2] : b[0], bj = side ? b[3] : b[1];
   for (int k = 0; k < nk; k++)
     for (int m = 0; m < 3; m++) {
       const double vi = dF[k][m] * sv[m] / se[k], vj = dF[k][m + 3] * sv[m] / se[k];
-      if (vi != 0.0) {
-        tcad_dd_jadd(jac, b[0], li, k, m, vi);  /* row i, column block i */
-        tcad_dd_jadd(jac, b[2], lj, k, m, -vi); /* row j, column block i */
-      }
-      if (vj != 0.0) {
-        tcad_dd_jadd(jac, b[1], li, k, m, vj);
-        tcad_dd_jadd(jac, b[3], lj, k, m, -vj);
-      }
+      if (vi != 0.0) tcad_dd_jadd(jac, bi, len, k, m, sg * vi); /* column block i */
+      if (vj != 0.0) tcad_dd_jadd(jac, bj, len, k, m, sg * vj); /* column block j */
     }
+}
+
+/* Edge e added to both ends (the host's edge loop). `fmag` (3 per node, may be NULL)
+ * accumulates the term sizes (see tcad_dd_node). */
+TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
+{
+  double F[3], dF[3][6], M[3];
+  const int nk = tcad_dd_edge_eval(D, e, x, F, dF, M);
+  tcad_dd_edge_add(D, e, 0, nk, F, dF, M, f, jac, fmag);
+  tcad_dd_edge_add(D, e, 1, nk, F, dF, M, f, jac, fmag);
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
@@ -261,5 +272,28 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
   } else if (bc == TCAD_BC_GATE) {
     tcad_dd_dirichlet(D, i, 0, D->bc_value[3 * i], x, f, jac, fmag);
   }
+}
+/* Block row i alone, gathered from its incident edges (D->node_edges[node_edge_start[i] ..
+ * node_edge_start[i+1]), ascending edge index) and then the node terms: what one CUDA thread
+ * (or one host thread) computes. Rows of different nodes are independent, so the result does
+ * not depend on scheduling; with ascending edges each row sums in the order of the edge loop
+ * (tcad_dd_edge over all edges, then tcad_dd_node), so the two agree bitwise. Each edge is
+ * evaluated once from each end. */
+TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
+                         double *fmag)
+{
+  for (int k = 0; k < 3; k++) f[3 * i + k] = 0.0;
+  if (fmag)
+    for (int k = 0; k < 3; k++) fmag[3 * i + k] = 0.0;
+  if (cflux) cflux[2 * i] = cflux[2 * i + 1] = 0.0;
+  if (jac)
+    for (int k = D->row_start[i], end = k + 3 * D->row_len[i]; k < end; k++) jac[k] = 0.0;
+  for (int k = D->node_edge_start[i]; k < D->node_edge_start[i + 1]; k++) {
+    const int e = D->node_edges[k];
+    double F[3], dF[3][6], M[3];
+    const int nk = tcad_dd_edge_eval(D, e, x, F, dF, M);
+    tcad_dd_edge_add(D, e, D->edge_i[e] == i ? 0 : 1, nk, F, dF, M, f, jac, fmag);
+  }
+  tcad_dd_node(D, i, x, f, jac, cflux, fmag);
 }
 #endif

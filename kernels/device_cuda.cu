@@ -9,6 +9,7 @@ extern "C" {
 }
 #include "kernels/cuda.h"
 #include "kernels/physics/bernoulli.h"
+#include "kernels/physics/probe.h"
 
 #define TCAD_CUDA_CHECK(call)                                                                \
   do {                                                                                       \
@@ -68,5 +69,26 @@ extern "C" int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx
   TCAD_CUDA_CHECK(cudaFree(dx));
   TCAD_CUDA_CHECK(cudaFree(dbv));
   TCAD_CUDA_CHECK(cudaFree(ddb));
+  return 0;
+}
+
+__global__ static void probe_kernel(int which, int n, const double *in, double *out)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+    tcad_physics_probe(which, in + (size_t)TCAD_PROBE_NIN * i, out + (size_t)TCAD_PROBE_NOUT * i);
+}
+
+extern "C" int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out)
+{
+  double *din = NULL, *dout = NULL;
+  const size_t bin = (size_t)n * TCAD_PROBE_NIN * sizeof(double), bout = (size_t)n * TCAD_PROBE_NOUT * sizeof(double);
+  TCAD_CUDA_CHECK(cudaMalloc(&din, bin ? bin : 1));
+  TCAD_CUDA_CHECK(cudaMalloc(&dout, bout ? bout : 1));
+  TCAD_CUDA_CHECK(cudaMemcpy(din, in, bin, cudaMemcpyHostToDevice));
+  probe_kernel<<<(n + 127) / 128 > 0 ? (n + 127) / 128 : 1, 128>>>(which, n, din, dout);
+  TCAD_CUDA_CHECK(cudaGetLastError());
+  TCAD_CUDA_CHECK(cudaMemcpy(out, dout, bout, cudaMemcpyDeviceToHost));
+  TCAD_CUDA_CHECK(cudaFree(din));
+  TCAD_CUDA_CHECK(cudaFree(dout));
   return 0;
 }

@@ -19,7 +19,12 @@ static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(F, &f));
-  tcad_dd_assemble_host(&s->D, x, f, NULL, s->cflux, s->fmag);
+  const int e = tcad_sim_assemble(s, x, f, NULL, s->cflux, s->fmag);
+  if (e) {
+    VecRestoreArray(F, &f);
+    VecRestoreArrayRead(X, &x);
+    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "residual assembly failed: %s", tcad_error_message());
+  }
   /* an iterate outside the model's domain (overflow) makes SNES stop and the step be cut */
   int finite = 1;
   for (int k = 0; k < 3 * s->nnodes && finite; k++) finite = isfinite(f[k]);
@@ -35,16 +40,21 @@ static PetscErrorCode form_jacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
   TcadSim *s = ctx;
   const PetscScalar *x;
   PetscScalar *a;
-  (void)snes, (void)J;
+  (void)snes;
   const double t = tcad_now();
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(MatSeqAIJGetArray(P, &a));
-  tcad_dd_assemble_host(&s->D, x, s->fwork, a, NULL, NULL);
+  const int e = tcad_sim_assemble(s, x, s->fwork, a, NULL, NULL);
   PetscCall(MatSeqAIJRestoreArray(P, &a));
   PetscCall(VecRestoreArrayRead(X, &x));
+  if (e) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "Jacobian assembly failed: %s", tcad_error_message());
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
+  if (J != P) { /* the device MATSHELL: a new state, so the preconditioner is rebuilt */
+    PetscCall(MatAssemblyBegin(J, MAT_FINAL_ASSEMBLY));
+    PetscCall(MatAssemblyEnd(J, MAT_FINAL_ASSEMBLY));
+  }
   s->t_asm_acc += tcad_now() - t;
   PetscFunctionReturn(0);
 }
@@ -253,7 +263,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   Vec save;
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
-  s->t_asm_acc = 0;
+  s->t_asm_acc = s->t_copy_acc = 0;
   s->last_update = INFINITY;
   tcad_petsc_capture_begin();
   SNES_TRY(VecDuplicate(s->X, &save), "vector copy");
@@ -278,7 +288,9 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   tcad_petsc_capture_end();
   st->seconds = tcad_now() - t0;
   st->t_assembly = s->t_asm_acc;
+  st->t_copy = s->t_copy_acc;
   st->t_linear = st->seconds - st->t_assembly;
+  s->totals.t_copy += st->t_copy;
   s->totals.solves++;
   s->totals.newton_its += st->iterations, s->totals.linear_its += st->linear_its;
   s->totals.t_assembly += st->t_assembly, s->totals.t_linear += st->t_linear;
@@ -291,8 +303,9 @@ int tcad_sim_currents(TcadSim *s)
 {
   const PetscScalar *x;
   if (VecGetArrayRead(s->X, &x)) return tcad_error(TCAD_ERR_PETSC, "cannot read the solution vector");
-  tcad_dd_assemble_host(&s->D, x, s->fwork, NULL, s->cflux, NULL);
+  const int e = tcad_sim_assemble(s, x, s->fwork, NULL, s->cflux, NULL);
   VecRestoreArrayRead(s->X, &x);
+  if (e) return e;
   for (int c = 0; c < s->ncontacts; c++) {
     const TcadMeshContact *mc = &s->mesh->contacts[s->contacts[c].mesh_index];
     double in = 0, ip = 0;

@@ -114,6 +114,12 @@ static int build_pattern(TcadSim *s)
     s->edge_base[4 * e + 2] = s->row_start[j] + 3 * find_block(cj, fill[j], i);
     s->edge_base[4 * e + 3] = s->node_diag[j];
   }
+  /* node → incident edges, ascending (deg[] still holds the degrees): the row-wise assembly */
+  TCAD_ALLOC(s->node_edge_start, n + 1);
+  for (int i = 0; i < n; i++) s->node_edge_start[i + 1] = s->node_edge_start[i] + deg[i];
+  TCAD_ALLOC(s->node_edges, s->node_edge_start[n] > 0 ? s->node_edge_start[n] : 1);
+  for (int i = 0; i < n; i++) fill[i] = s->node_edge_start[i];
+  for (int e = 0; e < g->nedges; e++) s->node_edges[fill[g->edge_i[e]]++] = e, s->node_edges[fill[g->edge_j[e]]++] = e;
   free(deg), free(bptr), free(bcol), free(fill);
   return 0;
 }
@@ -326,6 +332,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   D->edge_i = geom->edge_i, D->edge_j = geom->edge_j;
   D->edge_coupling = geom->edge_coupling, D->edge_length = geom->edge_length;
   D->edge_eps = s->edge_eps, D->edge_semi = s->edge_semi, D->edge_mu0 = s->edge_mu0, D->edge_base = s->edge_base;
+  D->node_edge_start = s->node_edge_start, D->node_edges = s->node_edges;
   D->row_start = s->row_start, D->row_len = s->row_len, D->node_diag = s->node_diag;
   D->node_semi = s->node_semi, D->node_vsemi = s->node_vsemi, D->node_fixed = s->node_fixed;
   D->node_tau = s->node_tau, D->node_bc = s->node_bc, D->bc_value = s->bc_value;
@@ -341,6 +348,10 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   P->se[1] = P->se[2] = s->vt * s->C0 * L;
   tcad_sim_update_bc(s);
   e = tcad_sim_setup_snes(s);
+  if (!e) {
+    const int b = TcadSimDefaultBackend(NULL, 0);
+    e = b < 0 ? -b : TcadSimSetBackend(s, b);
+  }
   if (e) {
     TcadSimDestroy(&s);
     return e;
@@ -354,6 +365,7 @@ void TcadSimDestroy(TcadSim **sp)
   TcadSim *s = sp ? *sp : NULL;
   if (!s) return;
   if (s->snes) SNESDestroy(&s->snes);
+  tcad_sim_backend_destroy(s);
   if (s->X) VecDestroy(&s->X);
   if (s->R) VecDestroy(&s->R);
   if (s->J) MatDestroy(&s->J);
@@ -361,7 +373,7 @@ void TcadSimDestroy(TcadSim **sp)
   free(s->donors), free(s->acceptors), free(s->edge_eps), free(s->edge_mu0), free(s->node_vsemi);
   free(s->node_fixed), free(s->node_tau), free(s->bc_value), free(s->edge_semi), free(s->node_semi);
   free(s->node_bc), free(s->edge_base), free(s->row_start), free(s->row_len), free(s->node_diag);
-  free(s->rowptr), free(s->col), free(s->cflux), free(s->fwork), free(s->fmag), free(s->contacts), free(s->node_contact);
+  free(s->rowptr), free(s->col), free(s->node_edge_start), free(s->node_edges), free(s->cflux), free(s->fwork), free(s->fmag), free(s->contacts), free(s->node_contact);
   free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s);
   *sp = NULL;
@@ -399,7 +411,7 @@ int TcadSimEvaluate(TcadSim *s, int mode, const double *x, double *f, double *ja
 {
   const int save = s->D.p.mode;
   s->D.p.mode = mode;
-  tcad_dd_assemble_host(&s->D, x, f, jac, NULL, NULL);
+  const int e = tcad_sim_assemble(s, x, f, jac, NULL, NULL);
   s->D.p.mode = save;
-  return 0;
+  return e;
 }

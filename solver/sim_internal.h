@@ -4,6 +4,7 @@
 #include <petscsnes.h>
 
 #include "kernels/assemble.h"
+#include "kernels/cuda.h"
 #include "tcad/sim.h"
 
 typedef struct TcadIVTable TcadIVTable;
@@ -31,6 +32,7 @@ struct TcadSim {
   double *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
   unsigned char *edge_semi, *node_semi, *node_bc;
   int *edge_base, *row_start, *row_len, *node_diag;
+  int *node_edge_start, *node_edges; /* node → incident edges (row-wise assembly) */
   int *rowptr, *col; /* scalar CSR pattern, 3*nnodes rows */
   int nnz;
   double *cflux;     /* 2 per node: contact particle currents */
@@ -46,6 +48,12 @@ struct TcadSim {
   SNES snes;
   Vec X, R;
   Mat J;
+  /* backend (backend.c) */
+  int backend;        /* TCAD_BACKEND_* */
+  TcadCudaDD *cuda;   /* device data (CUDA backend) */
+  Mat Jshell;         /* MATSHELL over the device Jacobian */
+  TcadCudaTimes ctimes;
+  double t_copy_acc;  /* Jacobian device → host seconds inside the current solve */
   /* Newton controls (-tcad_* options) */
   double damp_volts, update_tol, grow_limit;
   int max_it, monitor;
@@ -67,6 +75,9 @@ struct TcadSim {
 };
 
 double tcad_now(void);
+/* Residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's backend. */
+int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);
+void tcad_sim_backend_destroy(TcadSim *s);
 /* Boundary values at contact nodes from the contacts' voltages. */
 void tcad_sim_update_bc(TcadSim *s);
 /* Newton on the current state (s->X) in s->D.p.mode; on failure s->X is restored. Returns 0

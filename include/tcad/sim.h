@@ -18,6 +18,7 @@ typedef struct {
   double fnorm;      /* final scaled residual 2-norm */
   double update;     /* final scaled update (max over nodes of |Δψ|/V_T and |Δn|/n) */
   double seconds, t_assembly, t_linear;
+  double t_copy;     /* Jacobian device → host copy for the CPU linear solver (CUDA backend) */
   int nhist;
   double hist[64];   /* residual norm per iteration (first nhist) */
   char reason[64];   /* PETSc's SNES converged reason */
@@ -28,7 +29,18 @@ typedef struct {
 typedef struct {
   int points, solves, failures, newton_its, linear_its;
   double t_assembly, t_linear, t_total, t_output;
+  double t_copy;     /* Jacobian device → host copies (CUDA backend; part of t_assembly) */
 } TcadSimTotals;
+
+/* Where residual and Jacobian are assembled. */
+enum { TCAD_BACKEND_HOST = 0, TCAD_BACKEND_CUDA = 1 };
+/* The backend a new TcadSim uses: -tcad_backend host|cuda, by default cuda when a CUDA device
+ * is present. `why` (may be NULL) gets a line saying which and why. Returns TCAD_BACKEND_* or,
+ * when cuda is asked for and cannot be had, a negative error code. */
+int TcadSimDefaultBackend(char *why, size_t n);
+int TcadSimBackend(const TcadSim *sim);
+/* Switch the backend (the device data is uploaded on the first switch to CUDA). */
+int TcadSimSetBackend(TcadSim *sim, int backend);
 
 int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry *geom, TcadSim **sim);
 void TcadSimDestroy(TcadSim **sim);

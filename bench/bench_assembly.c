@@ -1,0 +1,141 @@
+/* Residual + Jacobian assembly of the coupled drift-diffusion system on a 2D pn structure of
+ * about NODES nodes (a generated triangle mesh of a 1 µm square, Gaussian n⁺ well in a
+ * p-substrate, two contacts), at a charge-neutral coupled state with a bias-like potential
+ * ramp so every branch of the physics runs (Canali, SRH, Auger, SG in both directions).
+ *   bench_assembly NODES [NODES ...]
+ * One CSV line per size: nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,
+ * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial
+ * - bytes: what one assembly must move at least (read the state, the per-edge and per-node
+ *   data once; write the residual and every Jacobian value once); floor_ms = bytes / 3.0 TB/s
+ *   (the H100's HBM3 bandwidth, rounded down);
+ * - host_serial: the edge loop (one thread); host_omp: the row loop on every OpenMP thread;
+ * - device: the CUDA row kernel alone (state already on the device), best of the repeats;
+ *   "NA" without a device. Each timing is the best of REPEAT runs (env BENCH_REPEAT, 5). */
+#include <math.h>
+#include <omp.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kernels/assemble.h"
+#include "kernels/cuda.h"
+#include "solver/sim_internal.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/geometry.h"
+#include "tcad/mesh.h"
+#include "tcad/sim.h"
+
+static double now(void)
+{
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int run(long nodes, int repeat)
+{
+  const long per = (long)ceil(sqrt((double)nodes));
+  const double h = 1.0 / (double)(per - 1);
+  char text[2048];
+  snprintf(text, sizeof text,
+           "mesh:\n  generate:\n    x: [{at: 0, step: %.9g}, {at: 1, step: %.9g}]\n"
+           "    y: [{at: 0, step: %.9g}, {at: 1, step: %.9g}]\n"
+           "regions: [{name: si, material: Si, box: {x: [0, 1], y: [0, 1]}}]\n"
+           "contacts:\n  - {name: well, type: ohmic, box: {x: [0, 0.2], y: [0, 0]}}\n"
+           "  - {name: sub, type: ohmic, box: {x: [0, 1], y: [1, 1]}}\n"
+           "doping:\n  - {profile: uniform, species: acceptor, conc: 1e17}\n"
+           "  - {profile: gaussian, species: donor, peak: 1e20, window: {x: [0, 0.3]}, axis: y, surface: 0,"
+           " junction: 0.2, background: 1e17, lateral: 0.05}\n"
+           "physics: {mobility: masetti, high_field: canali, recombination: [srh, auger]}\n",
+           h, h, h, h);
+  TcadDeck *deck = NULL;
+  TcadMesh *mesh = NULL;
+  TcadGeometry *geom = NULL;
+  TcadSim *sim = NULL;
+  int e = TcadDeckLoadString(text, "bench_assembly", &deck);
+  if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  if (!e) e = TcadGeometryBuild(mesh, &geom);
+  if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
+  if (!e) e = TcadSimSetBackend(sim, TCAD_BACKEND_HOST);
+  if (e) {
+    fprintf(stderr, "bench_assembly: %s\n", tcad_error_message());
+    goto done;
+  }
+  {
+    TcadSim *s = sim;
+    const int n = s->nnodes;
+    const TcadDDParams *P = &s->D.p;
+    double *x = TcadSimState(s);
+    /* charge-neutral state plus a 1 V ramp along y with split quasi-Fermi levels */
+    for (int i = 0; i < n; i++) {
+      const double N = s->donors[i] - s->acceptors[i];
+      const double psi = s->vt * asinh(N / (2 * s->nie)) + 1.0 * mesh->coord[3 * i + 1] / 1e-4;
+      x[3 * i] = psi / P->sv[0];
+      x[3 * i + 1] = s->nie * exp((psi - 0.3) / s->vt) / P->sv[1];
+      x[3 * i + 2] = s->nie * exp(-(psi - 0.1) / s->vt) / P->sv[2];
+    }
+    s->D.p.mode = TCAD_DD_COUPLED;
+    double *f = malloc(sizeof(double) * 3 * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
+    double *cf = malloc(sizeof(double) * 2 * (size_t)n);
+    double ts = INFINITY, tp = INFINITY, td = NAN;
+    for (int r = 0; r < repeat; r++) {
+      double t0 = now();
+      tcad_dd_assemble_host(&s->D, x, f, jac, cf, NULL);
+      ts = fmin(ts, now() - t0);
+      t0 = now();
+      tcad_dd_assemble_rows(&s->D, x, f, jac, cf, NULL);
+      tp = fmin(tp, now() - t0);
+    }
+    TcadCudaInfo ci;
+    tcad_cuda_query(&ci);
+    if (ci.ndevices) {
+      e = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
+      for (int r = 0; !e && r < repeat + 1; r++) {
+        TcadCudaTimes t = {0};
+        e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, 0, cf, NULL, &t);
+        if (r > 0) td = isnan(td) ? t.kernel : fmin(td, t.kernel); /* the first call warms up */
+      }
+      if (e) fprintf(stderr, "bench_assembly: device: %s\n", tcad_error_message());
+    }
+    const double ne = geom->nedges;
+    const double bytes = 3.0 * n * 8 /* x */ + ne * (8 + 8 * 5 + 16 + 1) /* edge data */ +
+                         n * (12 + 8 * 4 + 24 + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
+                         3.0 * n * 8 /* f */ + 2.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
+    const double floor_ms = bytes / 3.0e12 * 1e3;
+    char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA";
+    if (!isnan(td)) {
+      snprintf(dev, sizeof dev, "%.4f", 1e3 * td);
+      snprintf(dvf, sizeof dvf, "%.2f", 1e3 * td / floor_ms);
+      snprintf(dsp, sizeof dsp, "%.1f", tp / td);
+    }
+    printf("%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f\n", n, geom->nedges, s->nnz, bytes, floor_ms,
+           omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne);
+    fflush(stdout);
+    free(f), free(jac), free(cf);
+  }
+done:
+  TcadSimDestroy(&sim);
+  TcadGeometryDestroy(&geom);
+  TcadMeshDestroy(&mesh);
+  TcadDeckDestroy(&deck);
+  return e;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc < 2) {
+    fprintf(stderr, "usage: bench_assembly NODES [NODES ...]\n");
+    return 2;
+  }
+  PetscInitializeNoArguments();
+  const int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 5;
+  printf("nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
+         "device_speedup_vs_omp,ns_per_edge_serial\n");
+  int e = 0;
+  for (int k = 1; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1);
+  PetscFinalize();
+  return e ? 1 : 0;
+}

@@ -1,0 +1,213 @@
+/* CUDA assembly of the drift-diffusion residual and Jacobian: the mesh-constant arrays of a
+ * TcadDDData live on the device (uploaded once per mesh), one thread computes one block row
+ * with tcad_dd_row (kernels/dd.h, the same code the host's row loop runs), so every entry has
+ * one writer and a fixed summation order: the same input gives bitwise the same matrix on
+ * every run. The Jacobian stays on the device as CSR (cuSPARSE SpMV for the MATSHELL); the
+ * residual, contact fluxes and, on request, a host copy of the Jacobian come back. */
+#include <cstdio>
+#include <cstring>
+#include <new>
+#include <cuda_runtime.h>
+#include <cusparse.h>
+
+extern "C" {
+#include "tcad/error.h"
+}
+#include "kernels/cuda.h"
+#include "kernels/dd.h"
+
+#define CK(call)                                                                                   \
+  do {                                                                                             \
+    cudaError_t e_ = (call);                                                                       \
+    if (e_ != cudaSuccess)                                                                         \
+      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,     \
+                        cudaGetErrorName(e_), cudaGetErrorString(e_));                             \
+  } while (0)
+#define CKS(call)                                                                                  \
+  do {                                                                                             \
+    cusparseStatus_t s_ = (call);                                                                  \
+    if (s_ != CUSPARSE_STATUS_SUCCESS)                                                             \
+      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,     \
+                        cusparseGetErrorName(s_), cusparseGetErrorString(s_));                     \
+  } while (0)
+
+struct TcadCudaDD {
+  TcadDDData d; /* device pointers, parameters refreshed per call */
+  int n, nedges, nnz, nedge_incidences;
+  /* owned device arrays (also referenced from d) */
+  int *edge_i, *edge_j, *edge_base, *row_start, *row_len, *node_diag, *node_edge_start, *node_edges;
+  double *edge_coupling, *edge_length, *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
+  unsigned char *edge_semi, *node_semi, *node_bc;
+  int *rowptr, *col;
+  double *x, *f, *jac, *cflux, *fmag, *vin, *vout;
+  int have_jac; /* jac holds the Jacobian of the last assembly */
+  cusparseHandle_t sp;
+  cusparseSpMatDescr_t A;
+  cusparseDnVecDescr_t vx, vy;
+  void *spbuf;
+  cudaEvent_t ev0, ev1;
+};
+
+template <typename T> static int upload(T **dst, const T *src, size_t count)
+{
+  *dst = NULL;
+  const size_t bytes = (count ? count : 1) * sizeof(T);
+  CK(cudaMalloc((void **)dst, bytes));
+  if (src && count) CK(cudaMemcpy(*dst, src, count * sizeof(T), cudaMemcpyHostToDevice));
+  return 0;
+}
+
+__global__ static void dd_rows_kernel(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
+                                      double *fmag)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
+    tcad_dd_row(&D, i, x, f, jac, cflux, fmag);
+}
+
+extern "C" void TcadCudaDDDestroy(TcadCudaDD **cp)
+{
+  TcadCudaDD *c = *cp;
+  if (!c) return;
+  void *ptrs[] = {c->edge_i, c->edge_j, c->edge_base, c->row_start, c->row_len, c->node_diag, c->node_edge_start,
+                  c->node_edges, c->edge_coupling, c->edge_length, c->edge_eps, c->edge_mu0, c->node_vsemi,
+                  c->node_fixed, c->node_tau, c->bc_value, c->edge_semi, c->node_semi, c->node_bc, c->rowptr,
+                  c->col, c->x, c->f, c->jac, c->cflux, c->fmag, c->vin, c->vout, c->spbuf};
+  for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++)
+    if (ptrs[k]) cudaFree(ptrs[k]);
+  if (c->A) cusparseDestroySpMat(c->A);
+  if (c->vx) cusparseDestroyDnVec(c->vx);
+  if (c->vy) cusparseDestroyDnVec(c->vy);
+  if (c->sp) cusparseDestroy(c->sp);
+  if (c->ev0) cudaEventDestroy(c->ev0);
+  if (c->ev1) cudaEventDestroy(c->ev1);
+  delete c;
+  *cp = NULL;
+}
+
+static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD *c)
+{
+  const int n = D->nnodes, ne = D->nedges;
+  c->n = n, c->nedges = ne, c->nnz = D->nnz, c->nedge_incidences = D->node_edge_start[n];
+  if (upload(&c->edge_i, D->edge_i, ne) || upload(&c->edge_j, D->edge_j, ne) ||
+      upload(&c->edge_base, D->edge_base, 4 * (size_t)ne) || upload(&c->row_start, D->row_start, n) ||
+      upload(&c->row_len, D->row_len, n) || upload(&c->node_diag, D->node_diag, n) ||
+      upload(&c->node_edge_start, D->node_edge_start, (size_t)n + 1) ||
+      upload(&c->node_edges, D->node_edges, (size_t)c->nedge_incidences) ||
+      upload(&c->edge_coupling, D->edge_coupling, ne) || upload(&c->edge_length, D->edge_length, ne) ||
+      upload(&c->edge_eps, D->edge_eps, ne) || upload(&c->edge_mu0, D->edge_mu0, 2 * (size_t)ne) ||
+      upload(&c->node_vsemi, D->node_vsemi, n) || upload(&c->node_fixed, D->node_fixed, n) ||
+      upload(&c->node_tau, D->node_tau, 2 * (size_t)n) || upload(&c->bc_value, D->bc_value, 3 * (size_t)n) ||
+      upload(&c->edge_semi, D->edge_semi, ne) || upload(&c->node_semi, D->node_semi, n) ||
+      upload(&c->node_bc, D->node_bc, n) || upload(&c->rowptr, rowptr, 3 * (size_t)n + 1) ||
+      upload(&c->col, col, (size_t)D->nnz) || upload(&c->x, (const double *)NULL, 3 * (size_t)n) ||
+      upload(&c->f, (const double *)NULL, 3 * (size_t)n) || upload(&c->jac, (const double *)NULL, (size_t)D->nnz) ||
+      upload(&c->cflux, (const double *)NULL, 2 * (size_t)n) || upload(&c->fmag, (const double *)NULL, 3 * (size_t)n) ||
+      upload(&c->vin, (const double *)NULL, 3 * (size_t)n) || upload(&c->vout, (const double *)NULL, 3 * (size_t)n))
+    return TCAD_ERR_CUDA;
+  TcadDDData *d = &c->d;
+  *d = *D;
+  d->edge_i = c->edge_i, d->edge_j = c->edge_j, d->edge_coupling = c->edge_coupling, d->edge_length = c->edge_length;
+  d->edge_eps = c->edge_eps, d->edge_semi = c->edge_semi, d->edge_mu0 = c->edge_mu0, d->edge_base = c->edge_base;
+  d->node_edge_start = c->node_edge_start, d->node_edges = c->node_edges;
+  d->row_start = c->row_start, d->row_len = c->row_len, d->node_diag = c->node_diag;
+  d->node_semi = c->node_semi, d->node_vsemi = c->node_vsemi, d->node_fixed = c->node_fixed;
+  d->node_tau = c->node_tau, d->node_bc = c->node_bc, d->bc_value = c->bc_value;
+  CK(cudaEventCreate(&c->ev0));
+  CK(cudaEventCreate(&c->ev1));
+  CKS(cusparseCreate(&c->sp));
+  const int64_t N = 3 * (int64_t)n;
+  CKS(cusparseCreateCsr(&c->A, N, N, D->nnz, c->rowptr, c->col, c->jac, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
+                        CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
+  CKS(cusparseCreateDnVec(&c->vx, N, c->vin, CUDA_R_64F));
+  CKS(cusparseCreateDnVec(&c->vy, N, c->vout, CUDA_R_64F));
+  size_t bytes = 0;
+  const double one = 1.0, zero = 0.0;
+  CKS(cusparseSpMV_bufferSize(c->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, c->A, c->vx, &zero, c->vy, CUDA_R_64F,
+                              CUSPARSE_SPMV_ALG_DEFAULT, &bytes));
+  CK(cudaMalloc(&c->spbuf, bytes ? bytes : 1));
+  return 0;
+}
+
+extern "C" int TcadCudaDDCreate(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD **out)
+{
+  *out = NULL;
+  if (!D->node_edge_start || !D->node_edges)
+    return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly needs the node → edge incidence");
+  TcadCudaDD *c = new (std::nothrow) TcadCudaDD();
+  if (!c) return tcad_error(TCAD_ERR_MEM, "out of memory");
+  const int e = create(D, rowptr, col, c);
+  if (e) {
+    TcadCudaDDDestroy(&c);
+    tcad_error_context("uploading the device data (%d nodes, %d edges, %d Jacobian entries)", D->nnodes, D->nedges,
+                       D->nnz);
+    return e;
+  }
+  *out = c;
+  return 0;
+}
+
+static double seconds_since(cudaEvent_t a, cudaEvent_t b)
+{
+  float ms = 0;
+  cudaEventElapsedTime(&ms, a, b);
+  return 1e-3 * ms;
+}
+
+extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_value, const double *x,
+                                  double *f, double *jac, int jac_to_host, double *cflux, double *fmag,
+                                  TcadCudaTimes *t)
+{
+  const size_t n = (size_t)c->n;
+  c->d.p = *P;
+  CK(cudaEventRecord(c->ev0));
+  CK(cudaMemcpy(c->x, x, 3 * n * sizeof(double), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(c->bc_value, bc_value, 3 * n * sizeof(double), cudaMemcpyHostToDevice));
+  CK(cudaEventRecord(c->ev1));
+  CK(cudaEventSynchronize(c->ev1));
+  if (t) t->upload += seconds_since(c->ev0, c->ev1);
+  int threads = 128, blocks = (int)((n + threads - 1) / threads);
+  if (blocks < 1) blocks = 1;
+  CK(cudaEventRecord(c->ev0));
+  dd_rows_kernel<<<blocks, threads>>>(c->d, c->x, c->f, jac ? c->jac : NULL, cflux ? c->cflux : NULL,
+                                      fmag ? c->fmag : NULL);
+  CK(cudaGetLastError());
+  CK(cudaEventRecord(c->ev1));
+  CK(cudaEventSynchronize(c->ev1));
+  if (t) t->kernel += seconds_since(c->ev0, c->ev1), t->calls++;
+  if (jac) c->have_jac = 1;
+  CK(cudaEventRecord(c->ev0));
+  CK(cudaMemcpy(f, c->f, 3 * n * sizeof(double), cudaMemcpyDeviceToHost));
+  if (cflux) CK(cudaMemcpy(cflux, c->cflux, 2 * n * sizeof(double), cudaMemcpyDeviceToHost));
+  if (fmag) CK(cudaMemcpy(fmag, c->fmag, 3 * n * sizeof(double), cudaMemcpyDeviceToHost));
+  CK(cudaEventRecord(c->ev1));
+  CK(cudaEventSynchronize(c->ev1));
+  if (t) t->download += seconds_since(c->ev0, c->ev1);
+  if (jac && jac_to_host) {
+    CK(cudaEventRecord(c->ev0));
+    CK(cudaMemcpy(jac, c->jac, (size_t)c->nnz * sizeof(double), cudaMemcpyDeviceToHost));
+    CK(cudaEventRecord(c->ev1));
+    CK(cudaEventSynchronize(c->ev1));
+    if (t) t->jac_copy += seconds_since(c->ev0, c->ev1);
+  }
+  return 0;
+}
+
+extern "C" int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
+{
+  if (!c->have_jac) return tcad_error(TCAD_ERR_INTERNAL, "device Jacobian used before it was assembled");
+  const size_t N = 3 * (size_t)c->n;
+  const double one = 1.0, zero = 0.0;
+  CK(cudaMemcpy(c->vin, x, N * sizeof(double), cudaMemcpyHostToDevice));
+  CKS(cusparseSpMV(c->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, c->A, c->vx, &zero, c->vy, CUDA_R_64F,
+                   CUSPARSE_SPMV_ALG_DEFAULT, c->spbuf));
+  CK(cudaMemcpy(y, c->vout, N * sizeof(double), cudaMemcpyDeviceToHost));
+  return 0;
+}
+
+extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
+{
+  const size_t n = (size_t)c->n, ne = (size_t)c->nedges, nnz = (size_t)c->nnz;
+  return ne * (2 * sizeof(int) + 4 * sizeof(int) + 5 * sizeof(double) + 1) + n * (3 * sizeof(int) + 7 * sizeof(double) + 2) +
+         (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (3 * n + 1 + nnz) * sizeof(int) +
+         nnz * sizeof(double) + n * 16 * sizeof(double);
+}

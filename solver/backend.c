@@ -1,0 +1,91 @@
+/* Assembly backends: the host (the edge loop, or the row loop on several OpenMP threads; the
+ * two agree bitwise) and CUDA (kernels/assemble_cuda.cu). With CUDA the Newton Jacobian is a
+ * MATSHELL whose MatMult runs on the device matrix; the preconditioner matrix is the host AIJ
+ * copy that the CPU linear solver factors, and that copy is timed on its own. */
+#include <omp.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kernels/cuda.h"
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+
+int TcadSimDefaultBackend(char *why, size_t n)
+{
+  char opt[32] = "";
+  PetscBool set = PETSC_FALSE;
+  PetscOptionsGetString(NULL, NULL, "-tcad_backend", opt, sizeof opt, &set);
+  TcadCudaInfo ci;
+  tcad_cuda_query(&ci);
+  if (set && strcmp(opt, "host") && strcmp(opt, "cuda"))
+    return -tcad_error(TCAD_ERR_INPUT, "-tcad_backend %s: unknown backend; use host or cuda", opt);
+  if (set && !strcmp(opt, "cuda") && !ci.ndevices)
+    return -tcad_error(TCAD_ERR_CUDA, "-tcad_backend cuda: %s; use -tcad_backend host", ci.why);
+  const int cuda = ci.ndevices && !(set && !strcmp(opt, "host"));
+  if (why) {
+    if (cuda)
+      snprintf(why, n, "CUDA device %s (sm_%d%d, %.0f GiB)%s", ci.name, ci.major, ci.minor, ci.memory_gib,
+               set ? ", -tcad_backend cuda" : "");
+    else if (ci.ndevices)
+      snprintf(why, n, "-tcad_backend host; CUDA device %s not used", ci.name);
+    else
+      snprintf(why, n, "%s; %d OpenMP thread%s", ci.why, omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
+  }
+  return cuda ? TCAD_BACKEND_CUDA : TCAD_BACKEND_HOST;
+}
+
+static PetscErrorCode shell_mult(Mat A, Vec x, Vec y)
+{
+  TcadSim *s;
+  const PetscScalar *xa;
+  PetscScalar *ya;
+  PetscFunctionBeginUser;
+  PetscCall(MatShellGetContext(A, &s));
+  PetscCall(VecGetArrayRead(x, &xa));
+  PetscCall(VecGetArray(y, &ya));
+  const int e = TcadCudaDDMatMult(s->cuda, xa, ya);
+  PetscCall(VecRestoreArray(y, &ya));
+  PetscCall(VecRestoreArrayRead(x, &xa));
+  if (e) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());
+  PetscFunctionReturn(0);
+}
+
+int TcadSimSetBackend(TcadSim *s, int backend)
+{
+  if (backend != TCAD_BACKEND_HOST && backend != TCAD_BACKEND_CUDA)
+    return tcad_error(TCAD_ERR_INPUT, "unknown backend %d", backend);
+  if (backend == TCAD_BACKEND_CUDA && !s->cuda) {
+    TCAD_CALL(TcadCudaDDCreate(&s->D, s->rowptr, s->col, &s->cuda));
+    const PetscInt N = 3 * s->nnodes;
+    if (MatCreateShell(PETSC_COMM_SELF, N, N, N, N, s, &s->Jshell) ||
+        MatShellSetOperation(s->Jshell, MATOP_MULT, (void (*)(void))shell_mult))
+      return tcad_error(TCAD_ERR_PETSC, "cannot create the device Jacobian's MATSHELL");
+  }
+  s->backend = backend;
+  /* the Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner */
+  if (s->snes && SNESSetJacobian(s->snes, backend == TCAD_BACKEND_CUDA ? s->Jshell : s->J, s->J, NULL, NULL))
+    return tcad_error(TCAD_ERR_PETSC, "cannot set the Newton Jacobian");
+  return 0;
+}
+
+int TcadSimBackend(const TcadSim *s) { return s->backend; }
+
+void tcad_sim_backend_destroy(TcadSim *s)
+{
+  TcadCudaDDDestroy(&s->cuda);
+  if (s->Jshell) MatDestroy(&s->Jshell);
+}
+
+int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag)
+{
+  if (s->backend == TCAD_BACKEND_CUDA) {
+    TcadCudaTimes *t = &s->ctimes;
+    const double before = t->jac_copy;
+    TCAD_CALL(TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, 1, cflux, fmag, t));
+    s->t_copy_acc += t->jac_copy - before;
+    return 0;
+  }
+  if (omp_get_max_threads() > 1) tcad_dd_assemble_rows(&s->D, x, f, jac, cflux, fmag);
+  else tcad_dd_assemble_host(&s->D, x, f, jac, cflux, fmag);
+  return 0;
+}

@@ -1,0 +1,230 @@
+/* Assembly backends against each other on the example 2D n-MOSFET (oxide, gate, Si/SiO2
+ * interface, four contacts) and the example 3D diode, at equilibrium (Poisson mode) and at a
+ * biased coupled state:
+ * - the row loop (tcad_dd_row per node: what each CUDA thread runs, and the host's OpenMP
+ *   loop) against the edge loop (tcad_dd_edge, then tcad_dd_node): bitwise equal residual,
+ *   Jacobian, contact fluxes and term sizes (same sums in the same order, by construction);
+ * - on a CUDA device: the device residual and Jacobian against the host's to 1e-12 (residual
+ *   entries relative to the size of the terms they sum, Jacobian entries relative to the
+ *   largest entry of their row), two device assemblies bitwise equal (determinism), and a
+ *   short Id–Vd sweep whose IV table matches the host's within the Newton tolerance.
+ *   Without a device these are reported as SKIP with the reason. */
+#include <math.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/cuda.h"
+#include "solver/sim_internal.h"
+#include "tap.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/geometry.h"
+#include "tcad/sim.h"
+
+typedef struct {
+  TcadDeck *deck;
+  TcadMesh *mesh;
+  TcadGeometry *geom;
+  TcadSim *sim;
+} Dev;
+
+static int open_example(const char *file, Dev *d)
+{
+  char path[1024];
+  const char *root = getenv("TCAD_ROOT");
+  snprintf(path, sizeof path, "%s/examples/%s", root ? root : ".", file);
+  memset(d, 0, sizeof *d);
+  int e = TcadDeckLoad(path, &d->deck);
+  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
+  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
+  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
+  if (!e) e = TcadSimSetBackend(d->sim, TCAD_BACKEND_HOST);
+  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
+  if (!e) e = TcadSimEquilibrium(d->sim);
+  return e;
+}
+
+static void close_example(Dev *d)
+{
+  TcadSimDestroy(&d->sim);
+  TcadGeometryDestroy(&d->geom);
+  TcadMeshDestroy(&d->mesh);
+  TcadDeckDestroy(&d->deck);
+}
+
+typedef struct {
+  double *f, *jac, *cflux, *fmag;
+} Out;
+
+static void out_alloc(Out *o, const TcadSim *s)
+{
+  o->f = calloc(3 * (size_t)s->nnodes, sizeof(double));
+  o->jac = calloc((size_t)s->nnz, sizeof(double));
+  o->cflux = calloc(2 * (size_t)s->nnodes, sizeof(double));
+  o->fmag = calloc(3 * (size_t)s->nnodes, sizeof(double));
+}
+
+static void out_free(Out *o) { free(o->f), free(o->jac), free(o->cflux), free(o->fmag); }
+
+static int same_bits(const double *a, const double *b, size_t n, size_t *where)
+{
+  for (size_t k = 0; k < n; k++)
+    if (memcmp(&a[k], &b[k], sizeof(double))) {
+      *where = k;
+      return 0;
+    }
+  return 1;
+}
+
+/* largest |a − b| relative to the scale of each entry's equation */
+static double resid_diff(const TcadSim *s, const Out *a, const Out *b)
+{
+  double worst = 0;
+  for (int k = 0; k < 3 * s->nnodes; k++) {
+    const double scale = fmax(a->fmag[k], fabs(a->f[k]));
+    if (scale > 0) worst = fmax(worst, fabs(a->f[k] - b->f[k]) / scale);
+  }
+  return worst;
+}
+
+static double jac_diff(const TcadSim *s, const Out *a, const Out *b)
+{
+  double worst = 0;
+  for (int r = 0; r < 3 * s->nnodes; r++) {
+    double big = 0;
+    for (int k = s->rowptr[r]; k < s->rowptr[r + 1]; k++) big = fmax(big, fabs(a->jac[k]));
+    for (int k = s->rowptr[r]; big > 0 && k < s->rowptr[r + 1]; k++)
+      worst = fmax(worst, fabs(a->jac[k] - b->jac[k]) / big);
+  }
+  return worst;
+}
+
+static void compare_states(const char *name, Dev *d, int cuda, const char *nocuda)
+{
+  TcadSim *s = d->sim;
+  const double *x = TcadSimState(s);
+  const size_t n3 = 3 * (size_t)s->nnodes, nnz = (size_t)s->nnz, n2 = 2 * (size_t)s->nnodes;
+  Out e, r;
+  out_alloc(&e, s), out_alloc(&r, s);
+  tcad_dd_assemble_host(&s->D, x, e.f, e.jac, e.cflux, e.fmag);
+  tcad_dd_assemble_rows(&s->D, x, r.f, r.jac, r.cflux, r.fmag);
+  size_t w = 0;
+  char tn[128];
+  int ok = same_bits(e.f, r.f, n3, &w);
+  snprintf(tn, sizeof tn, "rows_vs_edges.%s.residual", name);
+  tap_check(ok, tn, "first difference at entry %zu: %.17g vs %.17g", w, e.f[w], r.f[w]);
+  ok = same_bits(e.jac, r.jac, nnz, &w);
+  snprintf(tn, sizeof tn, "rows_vs_edges.%s.jacobian", name);
+  tap_check(ok, tn, "first difference at value %zu: %.17g vs %.17g", w, e.jac[w], r.jac[w]);
+  ok = same_bits(e.cflux, r.cflux, n2, &w) && same_bits(e.fmag, r.fmag, n3, &w);
+  snprintf(tn, sizeof tn, "rows_vs_edges.%s.contact_flux_and_term_sizes", name);
+  tap_check(ok, tn, "differ at entry %zu", w);
+
+  snprintf(tn, sizeof tn, "cuda.%s.host_vs_device", name);
+  if (!cuda) {
+    tap_skip(tn, nocuda);
+  } else {
+    Out g, g2;
+    out_alloc(&g, s), out_alloc(&g2, s);
+    TcadCudaTimes t = {0};
+    int err = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
+    if (!err) err = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, g.f, g.jac, 1, g.cflux, g.fmag, &t);
+    if (!err) err = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
+    if (err) {
+      tap_check(0, tn, "%s", tcad_error_message());
+    } else {
+      const double dr = resid_diff(s, &e, &g), dj = jac_diff(s, &e, &g);
+      tap_check(dr < 1e-12 && dj < 1e-12, tn, "residual %.2e (of term size), Jacobian %.2e (of row max)", dr, dj);
+      snprintf(tn, sizeof tn, "cuda.%s.deterministic", name);
+      tap_check(same_bits(g.f, g2.f, n3, &w) && same_bits(g.jac, g2.jac, nnz, &w), tn,
+                "two device assemblies differ at entry %zu", w);
+      printf("# %s: device assembly kernel %.3f ms per call\n", name, 1e3 * t.kernel / (t.calls ? t.calls : 1));
+    }
+    TcadSimSetBackend(s, TCAD_BACKEND_HOST);
+    out_free(&g), out_free(&g2);
+  }
+  out_free(&e), out_free(&r);
+}
+
+/* a short Id–Vd sweep on one backend: the drain currents */
+static int sweep(int backend, double *id, int npts)
+{
+  Dev d;
+  int e = open_example("mosfet2d.yaml", &d);
+  if (!e) e = TcadSimSetBackend(d.sim, backend);
+  const int gate = e ? -1 : TcadSimFindContact(d.sim, "gate"), drain = e ? -1 : TcadSimFindContact(d.sim, "drain");
+  const double vg = 1.2;
+  if (!e) e = TcadSimBias(d.sim, 1, &gate, &vg);
+  for (int k = 0; k < npts && !e; k++) {
+    const double vd = 0.5 * (k + 1);
+    e = TcadSimBias(d.sim, 1, &drain, &vd);
+    double cur[3];
+    if (!e) TcadSimContactCurrent(d.sim, drain, cur), id[k] = cur[2];
+  }
+  close_example(&d);
+  return e;
+}
+
+int main(int argc, char **argv)
+{
+  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadCudaInfo ci;
+  tcad_cuda_query(&ci);
+  const int cuda = ci.ndevices > 0;
+  char nocuda[300];
+  snprintf(nocuda, sizeof nocuda, "%s", ci.why);
+  if (cuda) printf("# CUDA device: %s (sm_%d%d)\n", ci.name, ci.major, ci.minor);
+
+  const char *files[2] = {"mosfet2d.yaml", "diode3d.yaml"}, *names[2] = {"mosfet2d", "diode3d"};
+  for (int f = 0; f < 2; f++) {
+    Dev d;
+    int e = open_example(files[f], &d);
+    char tn[64];
+    snprintf(tn, sizeof tn, "setup.%s", names[f]);
+    tap_check(!e, tn, "%s", tcad_error_message());
+    if (e) {
+      close_example(&d);
+      continue;
+    }
+    char nm[64];
+    /* equilibrium state in Poisson mode */
+    TcadSimSetMode(d.sim, TCAD_DD_EQUILIBRIUM);
+    snprintf(nm, sizeof nm, "%s_poisson", names[f]);
+    compare_states(nm, &d, cuda, nocuda);
+    TcadSimSetMode(d.sim, TCAD_DD_COUPLED);
+    /* a biased coupled state: high fields, both carriers flowing */
+    if (f == 0) {
+      const int c[2] = {TcadSimFindContact(d.sim, "gate"), TcadSimFindContact(d.sim, "drain")};
+      const double v[2] = {1.0, 1.5};
+      e = TcadSimBias(d.sim, 2, c, v);
+    } else {
+      const int c = TcadSimFindContact(d.sim, "anode");
+      const double v = 0.6;
+      e = TcadSimBias(d.sim, 1, &c, &v);
+    }
+    snprintf(tn, sizeof tn, "bias.%s", names[f]);
+    tap_check(!e, tn, "%s", tcad_error_message());
+    if (!e) {
+      snprintf(nm, sizeof nm, "%s_biased", names[f]);
+      compare_states(nm, &d, cuda, nocuda);
+    }
+    close_example(&d);
+  }
+
+  if (!cuda) {
+    tap_skip("cuda.sweep_iv", nocuda);
+  } else {
+    double ih[3] = {0}, ig[3] = {0};
+    int e = sweep(TCAD_BACKEND_HOST, ih, 3);
+    if (!e) e = sweep(TCAD_BACKEND_CUDA, ig, 3);
+    double worst = 0;
+    for (int k = 0; !e && k < 3; k++) worst = fmax(worst, fabs(ig[k] - ih[k]) / fabs(ih[k]));
+    /* the Newton tolerance (scaled update 1e-9) bounds the current's change well below 1e-7 */
+    tap_check(!e && worst < 1e-7, "cuda.sweep_iv", "drain current host vs device: worst relative %.2e %s", worst,
+              e ? tcad_error_message() : "");
+  }
+  PetscFinalize();
+  return tap_exit();
+}

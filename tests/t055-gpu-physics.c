@@ -1,0 +1,169 @@
+/* Every physics function (kernels/physics/probe.h) on the CUDA device against the host, over
+ * awkward ranges: Bernoulli arguments near 0, at the series/closed-form switch and at ±700 and
+ * beyond; densities from 1e-300 to 1e22; doping 0 to 1e22; fields 0 to 1e7 V/cm; intrinsic
+ * densities of 300 K and of 600 K silicon (1e10 and ~4e15). Tolerance 1e-14 relative to the
+ * size of the terms each result sums (a recombination rate near equilibrium is a difference of
+ * two nearly equal terms; any relative test on the difference itself tests rounding). The
+ * host values are also checked for being finite, so the input set stays meaningful without a
+ * device; the device comparison is a SKIP with the reason when there is none. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kernels/cuda.h"
+#include "kernels/physics/probe.h"
+#include "tap.h"
+#include "tcad/error.h"
+#include "tcad/material.h"
+
+#define MAXP 20000
+
+static const char *names[TCAD_PROBE_COUNT] = {"bernoulli", "sg_electron", "sg_hole", "caughey_thomas", "masetti",
+                                              "canali",    "srh_lifetime", "srh",  "auger"};
+
+static double xs[] = {0.0,    1e-300, 1e-100, 1e-12, 1e-8,  1e-4,  0.05,  0.0999999, 0.1,   0.1000001,
+                      0.5,    1.0,    2.0,    10.0,  36.0,  37.5,  40.0,  100.0,     300.0, 699.0,
+                      700.0,  709.0,  710.0,  745.0, 800.0, 1e3,   1e4};
+static const double dens[] = {1e-300, 1e-200, 1e-100, 1e-30, 1e-10, 1.0, 1e3, 1e8, 1e10, 1e12, 1e15, 1e17, 1e19, 1e20, 1e22};
+
+/* inputs for function `w`; returns the number of points */
+static int make_inputs(int w, double *in)
+{
+  const TcadMaterial *si = tcad_material_find("Si");
+  const int nx = (int)(sizeof xs / sizeof xs[0]), nd = (int)(sizeof dens / sizeof dens[0]);
+  int n = 0;
+#define PT (in + (size_t)TCAD_PROBE_NIN * n)
+  switch (w) {
+  case TCAD_PROBE_BERNOULLI:
+    for (int s = -1; s <= 1; s += 2)
+      for (int k = 0; k < nx; k++) PT[0] = s * xs[k], n++;
+    break;
+  case TCAD_PROBE_SG_ELECTRON:
+  case TCAD_PROBE_SG_HOLE:
+    for (int s = -1; s <= 1; s += 2)
+      for (int k = 0; k < nx; k++)
+        for (int a = 0; a < nd; a += 2)
+          for (int b = 1; b < nd; b += 2) PT[0] = s * xs[k], PT[1] = dens[a], PT[2] = dens[b], n++;
+    break;
+  case TCAD_PROBE_CAUGHEY_THOMAS:
+    for (int c = 0; c < 2; c++)
+      for (int a = 0; a < nd; a++)
+        PT[0] = a == 0 ? 0.0 : dens[a], PT[1] = si->ct_mumin[c], PT[2] = si->ct_mumax[c], PT[3] = si->ct_nref[c],
+        PT[4] = si->ct_alpha[c], n++;
+    break;
+  case TCAD_PROBE_MASETTI:
+    for (int c = 0; c < 2; c++)
+      for (int a = 0; a < nd; a++) {
+        double *p = PT;
+        p[0] = a == 0 ? 0.0 : dens[a], p[1] = si->ms_mumax[c], p[2] = si->ms_mumin1[c], p[3] = si->ms_mumin2[c];
+        p[4] = si->ms_mu1[c], p[5] = si->ms_pc[c], p[6] = si->ms_cr[c], p[7] = si->ms_cs[c], p[8] = si->ms_alpha[c];
+        p[9] = si->ms_beta[c];
+        n++;
+      }
+    break;
+  case TCAD_PROBE_CANALI: {
+    const double F[] = {0.0, 1e-10, 1.0, 10.0, 1e3, 1e4, 3e4, 1e5, 3e5, 1e6, 1e7};
+    const double beta[] = {1.0, 1.109, 2.0, 2.5};
+    for (int f = 0; f < (int)(sizeof F / sizeof F[0]); f++)
+      for (int b = 0; b < 4; b++)
+        for (int m = 0; m < 3; m++) PT[0] = 100.0 + 700.0 * m, PT[1] = F[f], PT[2] = 1.07e7, PT[3] = beta[b], n++;
+    break;
+  }
+  case TCAD_PROBE_SRH_LIFETIME:
+    for (int c = 0; c < 2; c++)
+      for (int a = 0; a < nd; a++)
+        PT[0] = a == 0 ? 0.0 : dens[a], PT[1] = si->taumax[c], PT[2] = si->taumin[c], PT[3] = si->tau_nref[c],
+        PT[4] = si->tau_gamma[c], n++;
+    break;
+  case TCAD_PROBE_SRH:
+  case TCAD_PROBE_AUGER: {
+    const double nie[2] = {1.0e10, 4.0e15}; /* 300 K and about 600 K */
+    for (int t = 0; t < 2; t++)
+      for (int a = 0; a < nd; a++)
+        for (int b = 0; b < nd; b++) {
+          double *p = PT;
+          p[0] = dens[a], p[1] = dens[b], p[2] = nie[t];
+          if (w == TCAD_PROBE_SRH) p[3] = 1e-7, p[4] = 3e-8;
+          else p[3] = si->auger[0], p[4] = si->auger[1];
+          n++;
+        }
+    /* exactly at equilibrium, n p = n_ie² */
+    for (int a = 0; a < nd; a++) {
+      double *p = PT;
+      p[0] = dens[a], p[1] = 1e20 / dens[a], p[2] = 1e10;
+      if (w == TCAD_PROBE_SRH) p[3] = 1e-7, p[4] = 3e-8;
+      else p[3] = si->auger[0], p[4] = si->auger[1];
+      if (p[1] <= 1e22) n++; /* physical densities only */
+    }
+    break;
+  }
+  default: break;
+  }
+#undef PT
+  return n;
+}
+
+/* the size of the terms output k of function w sums, at input p (host value h) */
+static double term_scale(int w, int k, const double *p, const double *h)
+{
+  double s = fabs(h[k]);
+  if (w == TCAD_PROBE_SG_ELECTRON || w == TCAD_PROBE_SG_HOLE) {
+    /* g = c_j B(Δ) − c_i B(−Δ): each term is at most max(c) · max(B(±Δ)) */
+    double db;
+    const double bp = tcad_bernoulli(p[0], &db), bm = tcad_bernoulli(-p[0], &db);
+    const double c = fmax(p[1], p[2]), b = fmax(bp, bm);
+    s = fmax(s, k == 0 ? c * b : k == 1 ? c * fmax(1.0, fabs(p[0])) * b : b);
+    if (k >= 2) s = fmax(s, b);
+  } else if (w == TCAD_PROBE_SRH || w == TCAD_PROBE_AUGER) {
+    const double n = p[0], q = p[1], ni = p[2];
+    const double big = fmax(n * q, ni * ni);
+    if (w == TCAD_PROBE_SRH) {
+      const double den = fmin(p[3], p[4]) * (n + q + 2 * ni);
+      s = fmax(s, k == 0 ? big / den : k == 1 ? fmax(q, n) / den : fmax(n, q) / den);
+    } else {
+      const double c = fmax(p[3], p[4]);
+      s = fmax(s, k == 0 ? c * (n + q) * big : c * (n + q) * fmax(n, q) + c * big);
+    }
+  }
+  return s;
+}
+
+int main(void)
+{
+  TcadCudaInfo ci;
+  tcad_cuda_query(&ci);
+  double *in = calloc((size_t)MAXP * TCAD_PROBE_NIN, sizeof(double));
+  double *hout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));
+  double *dout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));
+  for (int w = 0; w < TCAD_PROBE_COUNT; w++) {
+    const int n = make_inputs(w, in);
+    int finite = n > 0;
+    for (int i = 0; i < n; i++) {
+      tcad_physics_probe(w, in + (size_t)TCAD_PROBE_NIN * i, hout + (size_t)TCAD_PROBE_NOUT * i);
+      for (int k = 0; k < TCAD_PROBE_NOUT; k++) finite = finite && isfinite(hout[(size_t)TCAD_PROBE_NOUT * i + k]);
+    }
+    char tn[64];
+    snprintf(tn, sizeof tn, "probe.%s.host_finite", names[w]);
+    tap_check(finite, tn, "%d points, every output finite", n);
+    snprintf(tn, sizeof tn, "probe.%s.cuda_vs_host", names[w]);
+    if (!ci.ndevices) {
+      tap_skip(tn, ci.why);
+      continue;
+    }
+    const int e = TcadCudaPhysicsProbe(w, n, in, dout);
+    double worst = 0;
+    int at = -1, atk = 0;
+    for (int i = 0; !e && i < n; i++)
+      for (int k = 0; k < TCAD_PROBE_NOUT; k++) {
+        const double *h = hout + (size_t)TCAD_PROBE_NOUT * i, *d = dout + (size_t)TCAD_PROBE_NOUT * i;
+        const double sc = term_scale(w, k, in + (size_t)TCAD_PROBE_NIN * i, h);
+        const double err = sc > 0 ? fabs(d[k] - h[k]) / sc : fabs(d[k] - h[k]);
+        if (!(err <= worst)) worst = err, at = i, atk = k;
+      }
+    tap_check(!e && worst <= 1e-14, tn, "%d points, worst %.3g (output %d at point %d) %s", n, worst, atk, at,
+              e ? tcad_error_message() : "");
+  }
+  free(in), free(hout), free(dout);
+  return tap_exit();
+}
