@@ -85,7 +85,8 @@ int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, doubl
     s->t_copy_acc += t->jac_copy - before;
     return 0;
   }
-  if (omp_get_max_threads() > 1) tcad_dd_assemble_rows(&s->D, x, f, jac, cflux, fmag);
+  /* the row loop evaluates each edge twice and pays a parallel region: worth it on big meshes */
+  if (omp_get_max_threads() > 1 && s->nnodes >= 50000) tcad_dd_assemble_rows(&s->D, x, f, jac, cflux, fmag);
   else tcad_dd_assemble_host(&s->D, x, f, jac, cflux, fmag);
   return 0;
 }

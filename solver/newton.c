@@ -231,6 +231,27 @@ int tcad_sim_setup_snes(TcadSim *s)
   SNES_TRY(PCSetType(pc, PCLU), "PC setup");
   /* MUMPS when Debian's PETSc has it (it does): partial pivoting copes with the DD Jacobian */
   SNES_TRY(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PC setup");
+  /* -tcad_linear krylov: restarted GMRES(200) with ILU(2) on the symmetrically diagonal-scaled
+   * system (D^-1/2 J D^-1/2, PETSc's -ksp_diagonal_scale), relative tolerance 1e-10 so the
+   * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it */
+  {
+    char lin[32] = "direct";
+    PetscBool set;
+    SNES_TRY(PetscOptionsGetString(NULL, NULL, "-tcad_linear", lin, sizeof lin, &set), "options");
+    if (!strcmp(lin, "krylov")) {
+      SNES_TRY(KSPSetType(ksp, KSPGMRES), "KSP setup");
+      SNES_TRY(KSPGMRESSetRestart(ksp, 200), "KSP setup");
+      SNES_TRY(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000), "KSP setup");
+      SNES_TRY(KSPSetDiagonalScale(ksp, PETSC_TRUE), "KSP setup");
+      SNES_TRY(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE), "KSP setup");
+      SNES_TRY(PCSetType(pc, PCILU), "PC setup");
+      SNES_TRY(PCFactorSetLevels(pc, 2), "PC setup");
+    } else if (strcmp(lin, "direct")) {
+      tcad_petsc_capture_end();
+      return tcad_error(TCAD_ERR_INPUT, "-tcad_linear %s: unknown; use direct (LU, MUMPS) or krylov (GMRES + ILU(2))",
+                        lin);
+    }
+  }
   SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
   SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
   s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->round_tol = 0;
