@@ -1,35 +1,49 @@
 #!/usr/bin/env bash
-# make bench: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
-# Results: bench/results/geometry.csv and bench/results/geometry.md (time per node; the
-# geometry must be linear in the node count, so ns/node should stay flat across sizes).
+# make bench, three parts (BENCH_ONLY=geometry, dd or assembly runs one of them):
+# - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
+#   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
+#   linear in the node count, so ns/node should stay flat across sizes).
+# - dd: the drift-diffusion Id-Vd sweep of the 2D MOSFET (examples/mosfet2d.yaml) on the
+#   checked-in mesh (~1.1e4 nodes) and on meshes of mosfet2d.geo refined to ~2e4 and ~2e5 nodes.
+#   Results: bench/results/dd.csv and dd.md (Newton iterations and time per bias point, the
+#   assembly / linear-solve split, assembly ns per edge per evaluation, which must stay flat
+#   across sizes, and peak memory). The ~2e5-node case takes about 20 minutes on one core (MUMPS LU
+#   is ~90 % of it); BENCH_DD_SCALES="ref 0.72" leaves it out.
+# - assembly: residual + Jacobian assembly alone at 1e5, 1e6 (and 1e7 with a GPU) nodes: host
+#   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
+#   Results: bench/results/assembly.csv and assembly.md.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
+only=${BENCH_ONLY:-}
+case "$only" in ""|geometry|dd|assembly) ;; *) echo "bench: BENCH_ONLY must be geometry, dd or assembly, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
-csv="$out/geometry.csv"
-echo "kind,dim,nodes,cells,edges,load_s,geometry_s,load_ns_per_node,geometry_ns_per_node" > "$csv"
-for dim in 2 3; do
-  for n in 10000 100000 1000000; do
-    echo "bench: generated ${dim}D, ~$n nodes" >&2
-    "$build/bench/bench_geometry" gen $dim $n | tee -a "$csv"
+
+bench_geometry() {
+  local csv="$out/geometry.csv"
+  echo "kind,dim,nodes,cells,edges,load_s,geometry_s,load_ns_per_node,geometry_ns_per_node" > "$csv"
+  for dim in 2 3; do
+    for n in 10000 100000 1000000; do
+      echo "bench: generated ${dim}D, ~$n nodes" >&2
+      "$build/bench/bench_geometry" gen $dim $n | tee -a "$csv"
+    done
   done
-done
-# Gmsh meshes of a unit square (2D) and cube (3D) with a uniform size chosen for the node count.
-for spec in "2 10000 0.0104" "2 100000 0.00329" "2 1000000 0.00104" "3 10000 0.052" "3 100000 0.0242" "3 1000000 0.0089"; do
-  set -- $spec; dim=$1; n=$2; h=$3
-  geo="$tmp/m${dim}_$n.geo"; msh="$tmp/m${dim}_$n.msh"
-  if [ "$dim" = 2 ]; then
-    printf 'SetFactory("OpenCASCADE");\nRectangle(1)={0,0,0,1,1};\nPhysical Surface("bulk")={1};\nPhysical Curve("south")={1};\nMesh.CharacteristicLengthMax=%s;\nMesh.Algorithm=5;\n' "$h" > "$geo"
-  else
-    printf 'SetFactory("OpenCASCADE");\nBox(1)={0,0,0,1,1,1};\nPhysical Volume("bulk")={1};\nPhysical Surface("south")={5};\nMesh.CharacteristicLengthMax=%s;\n' "$h" > "$geo"
-  fi
-  echo "bench: meshing ${dim}D Gmsh ~$n nodes" >&2
-  gmsh -$dim -format msh41 -bin "$geo" -o "$msh" >/dev/null 2>&1 || { echo "bench: gmsh failed for $geo" >&2; continue; }
-  BENCH_REPEAT=2 "$build/bench/bench_geometry" msh "$msh" | tee -a "$csv"
-done
-python3 - "$csv" > "$out/geometry.md" <<'PY'
+  # Gmsh meshes of a unit square (2D) and cube (3D) with a uniform size chosen for the node count.
+  for spec in "2 10000 0.0104" "2 100000 0.00329" "2 1000000 0.00104" "3 10000 0.052" "3 100000 0.0242" "3 1000000 0.0089"; do
+    set -- $spec; dim=$1; n=$2; h=$3
+    geo="$tmp/m${dim}_$n.geo"; msh="$tmp/m${dim}_$n.msh"
+    if [ "$dim" = 2 ]; then
+      printf 'SetFactory("OpenCASCADE");\nRectangle(1)={0,0,0,1,1};\nPhysical Surface("bulk")={1};\nPhysical Curve("south")={1};\nMesh.CharacteristicLengthMax=%s;\nMesh.Algorithm=5;\n' "$h" > "$geo"
+    else
+      printf 'SetFactory("OpenCASCADE");\nBox(1)={0,0,0,1,1,1};\nPhysical Volume("bulk")={1};\nPhysical Surface("south")={5};\nMesh.CharacteristicLengthMax=%s;\n' "$h" > "$geo"
+    fi
+    echo "bench: meshing ${dim}D Gmsh ~$n nodes" >&2
+    gmsh -$dim -format msh41 -bin "$geo" -o "$msh" >/dev/null 2>&1 || { echo "bench: gmsh failed for $geo" >&2; continue; }
+    BENCH_REPEAT=2 "$build/bench/bench_geometry" msh "$msh" | tee -a "$csv"
+  done
+  python3 - "$csv" > "$out/geometry.md" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 print("| mesh | dim | nodes | cells | load s | geometry s | load ns/node | geometry ns/node |")
@@ -37,4 +51,113 @@ print("|---|---|---|---|---|---|---|---|")
 for r in rows:
     print(f"| {r['kind']} | {r['dim']} | {int(r['nodes']):,} | {int(r['cells']):,} | {float(r['load_s']):.3f} | {float(r['geometry_s']):.3f} | {r['load_ns_per_node']} | {r['geometry_ns_per_node']} |")
 PY
-cat "$out/geometry.md"
+  cat "$out/geometry.md"
+}
+
+bench_dd() {
+  local csv="$out/dd.csv" failed=()
+  "$build/bench/bench_dd" --header > "$csv"
+  # Gmsh's -clscale multiplies every size field of mosfet2d.geo (uniform refinement of the same
+  # device). Measured with Gmsh 4.8.4: 0.72 -> 20,774 nodes, 0.227 -> 198,679 nodes (0.225 and
+  # 0.23 leave one region-edge with a negative box-method coupling, 0.227 none). Override with
+  # BENCH_DD_SCALES="0.72" etc.; "ref" is the checked-in mosfet2d.msh.
+  local scales=${BENCH_DD_SCALES:-ref 0.72 0.227}
+  # One OpenMP thread: the host backend then runs the same (serial edge) loop at every size, so
+  # ns/edge compares like with like; with more threads it switches to the row loop at 5e4 nodes.
+  local OMP_NUM_THREADS=${BENCH_DD_THREADS:-1}; export OMP_NUM_THREADS
+  for s in $scales; do
+    local deck msh
+    if [ "$s" = ref ]; then
+      deck="$root/examples/mosfet2d.yaml"
+    else
+      msh="$tmp/mosfet2d_s$s.msh"; deck="$tmp/mosfet2d_s$s.yaml"
+      echo "bench: meshing mosfet2d.geo with -clscale $s" >&2
+      if ! gmsh -2 -format msh41 -bin -clscale "$s" "$root/examples/mosfet2d.geo" -o "$msh" >/dev/null 2>&1; then
+        echo "bench: gmsh failed for -clscale $s" >&2; failed+=("clscale $s (gmsh)"); continue
+      fi
+      # the same deck (physics, doping, contacts) on the refined mesh
+      sed "s|^\([[:space:]]*file:[[:space:]]*\)mosfet2d\.msh[[:space:]]*$|\1$msh|" \
+        "$root/examples/mosfet2d.yaml" > "$deck"
+      grep -q "file: $msh" "$deck" || { echo "bench: cannot point the deck copy at $msh" >&2; exit 1; }
+    fi
+    echo "bench: drift-diffusion Id-Vd sweep, $(basename "$deck")" >&2
+    local row
+    if row=$("$build/bench/bench_dd" "$deck"); then
+      echo "$row" | tee -a "$csv"
+    else
+      echo "bench: bench_dd failed for $(basename "$deck")" >&2; failed+=("$(basename "$deck")")
+    fi
+  done
+  {
+    python3 - "$csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+copy = any(float(r['copy_s']) > 0 for r in rows)
+head = ("| mesh | backend | nodes | edges | unknowns | Id-Vd points | Newton its/point | step cuts | s/point "
+      "| assembly s |" + (" Jacobian copy s |" if copy else "") + " linear s | assembly / linear "
+      "| CPU / wall | assembly ns/edge/eval | peak RSS MiB | Id(3 V) A/cm | prep s |")
+print(head)
+print("|---" * (head.count("|") - 1) + "|")
+for r in rows:
+    print(f"| {r['mesh']} | {r['backend']}, {r['threads']} thr | {int(r['nodes']):,} | {int(r['edges']):,} "
+          f"| {int(r['unknowns']):,} | {r['points']} "
+          f"| {float(r['its_per_point']):.2f} | {r['failures']} | {float(r['s_per_point']):.3f} "
+          f"| {float(r['assembly_s']):.2f} |" + (f" {float(r['copy_s']):.2f} |" if copy else "") +
+          f" {float(r['linear_s']):.2f} "
+          f"| {100 * float(r['assembly_share']):.0f} % / {100 * float(r['linear_share']):.0f} % "
+          f"| {100 * float(r['sweep_cpu_s']) / float(r['sweep_s']):.0f} % "
+          f"| {float(r['assembly_ns_per_edge_eval']):.1f} | {float(r['peak_rss_mib']):.0f} "
+          f"| {float(r['id_final']):.4g} | {float(r['prep_s']):.1f} |")
+if len(rows) >= 2:
+    lo = min(rows, key=lambda r: int(r['nodes']))
+    hi = max(rows, key=lambda r: int(r['nodes']))
+    ratio = float(hi['assembly_ns_per_edge_eval']) / float(lo['assembly_ns_per_edge_eval'])
+    print(f"\nAssembly ns/edge/evaluation, largest / smallest mesh ({int(hi['edges']):,} / {int(lo['edges']):,} "
+          f"edges): {ratio:.2f} (about 1 when assembly is linear in the edge count).")
+    busy = {r['mesh']: float(r['sweep_cpu_s']) / float(r['sweep_s']) for r in (lo, hi)}
+    if min(busy.values()) < 0.9:
+        scaled = ratio * busy[hi['mesh']] / busy[lo['mesh']]
+        print(f"Caution: the machine was busy (CPU / wall {100 * busy[lo['mesh']]:.0f} % and "
+              f"{100 * busy[hi['mesh']]:.0f} %); with each time scaled by its CPU / wall the ratio is "
+              f"{scaled:.2f}. Run again on an idle machine to trust it.")
+print("\nId-Vd sweep only (drain 0.05 -> 3.0 V, step 0.1, Vg = 1.5 V); Newton its/point include the "
+      "iterations of failed attempts (step cuts). An evaluation is one SNES residual or Jacobian "
+      "callback (PETSc event counts); linear = Newton time outside assembly (by default the MUMPS LU "
+      "factorization and solve). CPU / wall of the sweep well below 100 % (one thread) means the process "
+      "waited for a core: the machine was busy and the times are inflated.")
+PY
+    echo
+    echo "Machine: $(getconf _NPROCESSORS_ONLN) cores, $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//'); OMP_NUM_THREADS=$OMP_NUM_THREADS; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
+    if [ ${#failed[@]} -gt 0 ]; then echo; echo "Failed: ${failed[*]}."; fi
+  } > "$out/dd.md"
+  cat "$out/dd.md"
+  [ ${#failed[@]} -eq 0 ]
+}
+
+# Residual + Jacobian assembly: host edge loop (1 thread), host row loop (all OpenMP threads),
+# CUDA kernel when a device is present, against the memory-bandwidth floor (bench_assembly.c).
+# Sizes: BENCH_ASSEMBLY_SIZES (default 1e5 and 1e6 nodes, plus 1e7 when a GPU is present).
+bench_assembly() {
+  local sizes=${BENCH_ASSEMBLY_SIZES:-}
+  if [ -z "$sizes" ]; then
+    sizes="100000 1000000"
+    if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then sizes="$sizes 10000000"; fi
+  fi
+  echo "bench: assembly at $sizes nodes" >&2
+  "$build/bench/bench_assembly" $sizes | tee "$out/assembly.csv"
+  python3 - "$out/assembly.csv" > "$out/assembly.md" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| nodes | edges | Jacobian nnz | MB moved | floor ms (3 TB/s) | host 1 thread ms | host OpenMP ms (threads) | device ms | device / floor | device speedup vs OpenMP |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {int(r['nodes']):,} | {int(r['edges']):,} | {int(r['nnz']):,} | {float(r['bytes'])/1e6:.0f} | {r['floor_ms']} "
+          f"| {r['host_serial_ms']} | {r['host_omp_ms']} ({r['threads']}) | {r['device_ms']} | {r['device_vs_floor']} | {r['device_speedup_vs_omp']} |")
+PY
+  echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; $(nvidia-smi -L 2>/dev/null | head -1 || echo 'no GPU'); $(date -u +%Y-%m-%d)." >> "$out/assembly.md"
+  cat "$out/assembly.md"
+}
+
+if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
+if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
+if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi

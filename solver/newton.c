@@ -79,6 +79,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(W, &w));
   double lambda = 1.0;
+  int limited = 0;
   if (vd > 0) {
     if (coupled) {
       double dmax = 0;
@@ -89,7 +90,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
     } else {
       for (int i = 0; i < n; i++) {
         const double d = w[3 * i] - x[3 * i], a = fabs(d);
-        if (a > vd) w[3 * i] = x[3 * i] + copysign(vd * (1.0 + log(a / vd)), d);
+        if (a > vd) w[3 * i] = x[3 * i] + copysign(vd * (1.0 + log(a / vd)), d), limited = 1;
       }
     }
   }
@@ -112,18 +113,21 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
         const double r = (*v - old) / old;
         const double rel = fabs(*v - old) / (fabs(old) + nfloor);
         if (rel > upd) upd = rel, worst = 3 * i + k;
+        if (r < -0.5) limited = 1; /* e^r is no longer within O(r²) of 1 + r */
         if (r < 0) *v = fmax(old * exp(r), 1e-300);
         /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
          * density that the linearization would raise by ten decades in one step (the usual
          * way a coupled Newton on n, p diverges) rises by a bounded factor and the next
          * iterate is judged again */
-        else if (r > s->grow_limit) *v = old * (1.0 + s->grow_limit * (1.0 + log(r / s->grow_limit)));
+        else if (r > s->grow_limit) *v = old * (1.0 + s->grow_limit * (1.0 + log(r / s->grow_limit))), limited = 1;
       } else if (*v <= 0.0) {
         *v = 1e-300;
       }
     }
   }
+  s->prev_update = s->last_update;
   s->last_update = upd;
+  s->limited = limited || lambda < 1.0;
   if (s->monitor)
     printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) N=%.3g (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3)] : 0.0, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3) + 1] : 0.0, worst >= 0 ? s->donors[worst / 3] - s->acceptors[worst / 3] : 0.0, worst >= 0 ? x[worst] : 0.0,
            worst >= 0 ? w[worst] : 0.0);
@@ -159,6 +163,12 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
   if (s->monitor) printf("    it %d: |F| %.3e, largest residual / term size %.3e\n", (int)it, fnorm, rel);
   if (*reason == SNES_CONVERGED_ITERATING && it > 0 && isfinite(fnorm)) {
     if (s->last_update < s->update_tol) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+    /* Deuflhard's error estimate: with contraction θ = |δ_k|/|δ_k−1| the iterate just reached
+     * is off by about θ|δ_k|. When that is below the tolerance (and the step was a plain Newton
+     * step) the next update would be too: stop one iteration earlier */
+    else if (!s->limited && isfinite(s->prev_update) && s->last_update < 0.5 * s->prev_update &&
+             s->last_update * (s->last_update / s->prev_update) < s->update_tol)
+      *reason = SNES_CONVERGED_SNORM_RELATIVE;
     /* -tcad_residual_tol r: also converged when every residual is below r times the size of
      * the terms it sums (about 3e-14 is the rounding floor). For a carrier tied to its contact
      * only through a depleted region, whose update wanders at that floor. Off by default: a
@@ -167,7 +177,7 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
      * reverse current moves by 20 % when this test stops Newton at r = 1e-14) */
     else if (rel < s->round_tol) *reason = SNES_CONVERGED_FNORM_ABS;
   }
-  if (it == 0) s->last_update = INFINITY;
+  if (it == 0) s->last_update = s->prev_update = INFINITY;
   PetscFunctionReturn(0);
 }
 
@@ -285,7 +295,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
   s->t_asm_acc = s->t_copy_acc = 0;
-  s->last_update = INFINITY;
+  s->last_update = s->prev_update = INFINITY;
   tcad_petsc_capture_begin();
   SNES_TRY(VecDuplicate(s->X, &save), "vector copy");
   SNES_TRY(VecCopy(s->X, save), "vector copy");

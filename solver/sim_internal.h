@@ -58,7 +58,8 @@ struct TcadSim {
   double damp_volts, update_tol, grow_limit;
   int max_it, monitor;
   int eq_bias;        /* solve bias points with every ohmic contact at one voltage as equilibrium */
-  double last_update;
+  double last_update, prev_update; /* scaled Newton updates of the last two steps */
+  int limited;        /* the last step was changed by the limiter */
   /* bookkeeping */
   TcadSolveStats last;
   TcadSimTotals totals;
