@@ -1,0 +1,194 @@
+#!/usr/bin/env bash
+# Runs the GPU test suite and benchmarks from a bundle made by scripts/gpu-bundle.sh (make
+# gpu-bundle), on a machine that has the CUDA toolkit but no PETSc/HDF5/libyaml/OpenMPI (the
+# device tool's GPU machine). Run from the repository root with the bundle at .gpu-bundle/:
+#   bash .gpu-bundle/run-gpu.sh [OUTDIR]        (default: $OUT if set, else ./gpu-results)
+# It unpacks the bundled .debs into a private prefix (TCAD_RT_PREFIX, default /tmp/tcad-rt; never
+# /), points LD_LIBRARY_PATH and OpenMPI/PMIx at it, checks where the libraries come from
+# (sanity.txt), then runs these phases, each under a time limit so that the whole stays inside
+# GPU_RUN_BUDGET_S (default 560 s; the device tool stops a command at 600):
+#   gpu-tests  the tests that use the CUDA backend, whole output kept       -> tests.log
+#   tests      tests/run.sh with the bundled binaries (unpacked to PREFIX/build) -> tests.log
+#   assembly   bench_assembly host vs device (BENCH_ASSEMBLY_NODES)          -> bench.log
+#   dd         bench/run.sh drift-diffusion part: BENCH_DD_SCALES "ref" + the meshes pre-made in
+#              the bundle (there is no gmsh there; bin/gmsh replays them)    -> bench.log, dd.md
+#   geometry   bench/run.sh mesh load + geometry part (its Gmsh cases fail without gmsh)
+# GPU_RUN="gpu-tests tests assembly dd geometry" picks and orders them; TCAD_TEST_PATTERN narrows
+# the suite; GPU_RUN_TIMEOUT_GPU_TESTS/_TESTS/_ASSEMBLY/_DD/_GEOMETRY (s) cap each phase. At most 7
+# files go to OUTDIR: summary.txt sanity.txt tests.log bench.log dd.md geometry.md
+# bench-results.tar.gz (all of bench/results/). bench/run.sh writes bench/results/ of this tree
+# (a throwaway copy on the GPU machine). Exit status 0 when every phase passed.
+set -uo pipefail
+t_start=$(date +%s)
+bundle=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$bundle/.." && pwd)
+cd "$root"
+out=${1:-${OUT:-$root/gpu-results}}
+mkdir -p "$out"; out=$(cd "$out" && pwd)
+prefix=${TCAD_RT_PREFIX:-/tmp/tcad-rt}
+phases=${GPU_RUN:-gpu-tests tests assembly dd geometry}
+budget=${GPU_RUN_BUDGET_S:-560}
+build="$prefix/build"
+say() { echo "run-gpu: $*" >&2; }
+[ -f "$bundle/build.tar.xz" ] || { say "no $bundle/build.tar.xz: build the bundle first (make gpu-bundle)"; exit 2; }
+case "$prefix" in /|/usr|/usr/*|/lib*|/etc*|/bin*|/opt) say "TCAD_RT_PREFIX=$prefix: refusing to unpack over the system"; exit 2 ;; esac
+
+# 1. Unpack the runtime packages (again only when the bundle's package list changed).
+if ! cmp -s "$bundle/packages.txt" "$prefix/.tcad-packages.txt" 2>/dev/null; then
+  rm -rf "$prefix"; mkdir -p "$prefix"
+  for d in "$bundle"/debs/*.deb; do
+    dpkg-deb -x "$d" "$prefix" || { say "cannot unpack $d"; exit 3; }
+  done
+  # Debian reaches libblas.so.3 / liblapack.so.3 / libopenblas.so.0 through /etc/alternatives
+  # symlinks made by postinst, which dpkg-deb -x does not run: point them at the implementation
+  # that was in use when the bundle was built, inside the prefix.
+  while read -r link target; do
+    [ -n "$link" ] || continue
+    [ -e "$prefix/$target" ] || { say "alternative target missing: $target"; continue; }
+    mkdir -p "$(dirname "$prefix/$link")"; ln -sfn "$prefix/$target" "$prefix/$link"
+  done < "$bundle/alternatives.txt"
+  cp "$bundle/packages.txt" "$prefix/.tcad-packages.txt"
+fi
+rm -rf "$build"; tar -xJf "$bundle/build.tar.xz" -C "$prefix" || { say "cannot unpack build.tar.xz"; exit 3; }
+
+# 2. Environment: the prefix's library folders first (lib/ too: some packages still ship /lib).
+ldp=""
+while read -r d; do
+  for v in "$prefix/$d" "$prefix/${d#usr/}"; do
+    [ -d "$v" ] && [[ ":$ldp:" != *":$v:"* ]] && ldp="${ldp:+$ldp:}$v"
+  done
+done < "$bundle/libdirs.txt"
+export LD_LIBRARY_PATH="$ldp${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+if ldd "$build/tcad" | grep 'libcudart.*not found' >/dev/null; then  # CUDA away from the linked rpath
+  for c in "$(dirname "$(command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)")/../lib64" /usr/local/cuda/lib64; do
+    [ -d "$c" ] && { LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(cd "$c" && pwd)"; break; }
+  done
+fi
+# OpenMPI and PMIx find their plugins, help texts and settings relative to these prefixes.
+export OPAL_PREFIX="$prefix/usr" PMIX_INSTALL_PREFIX="$prefix/usr/lib/x86_64-linux-gnu/pmix2"
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+# Debian's /etc/openmpi/openmpi-mca-params.conf (not relocated, and absent there), and a
+# singleton without the orted daemon (not bundled; one process needs none).
+export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_mtl='^ofi' OMPI_MCA_btl='^uct,openib,ofi' \
+  OMPI_MCA_pml='^ucx' OMPI_MCA_osc='^ucx,pt2pt' OMPI_MCA_ess_singleton_isolated=1
+# hwloc's plugins (not bundled) only from the prefix, never from the system's hwloc folder
+export HWLOC_PLUGINS_PATH="$prefix/usr/lib/x86_64-linux-gnu/hwloc"
+# the gmsh stand-in, only where no real gmsh comes first (GPU_RUN_GMSH=replay: always)
+if [ "${GPU_RUN_GMSH:-}" = replay ]; then export PATH="$bundle/bin:$PATH"; else export PATH="$PATH:$bundle/bin"; fi
+
+# 3. Sanity: the machine, and where every library of the binaries comes from.
+{
+  echo "== run-gpu $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname), $(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}"), $(nproc) cores"
+  echo "== bundle"; cat "$bundle/info.txt"; echo "packages: $(wc -l < "$bundle/packages.txt") ($prefix)"
+  echo "== nvidia-smi"; nvidia-smi 2>&1 || echo "(nvidia-smi failed)"
+  echo "== nvcc"; (command -v nvcc >/dev/null && nvcc --version | tail -n2) || echo "(no nvcc on PATH)"
+  echo "== environment"; env | grep -E '^(LD_LIBRARY_PATH|OPAL_PREFIX|PMIX_INSTALL_PREFIX|OMPI_|HWLOC_)' | sort
+  echo "== ldd $build/tcad"; ldd "$build/tcad"
+  echo "== resolution over all bundled binaries (prefix / CUDA / system / not found)"
+  for b in "$build/tcad" "$build"/tests/t* "$build"/bench/*; do ldd "$b"; done | sort -u | awk -v p="$prefix/" '
+    /not found/ {nf[$1]=1; next}
+    $2 == "=>" && $3 ~ /^\// { if (index($3, p) == 1) np++; else if ($3 ~ /cuda/) cu[$3]=1; else sys[$3]=1 }
+    END { printf "from the prefix: %d\n", np; for (k in cu) print "CUDA:      " k; for (k in sys) print "system:    " k; for (k in nf) print "NOT FOUND: " k }'
+  echo "== tcad --version"; "$build/tcad" --version 2>&1
+  # A smoke run (PETSc, MPI, HDF5, libyaml, CUDA query) under LD_DEBUG: every shared object
+  # it initialises, dlopened plugins included, that does not come from the prefix.
+  smoke=$(mktemp -d /tmp/tcad-smoke.XXXXXX)
+  echo "== smoke: tcad run examples/pn1d.yaml"
+  LD_DEBUG=libs LD_DEBUG_OUTPUT="$smoke/ld" "$build/tcad" run examples/pn1d.yaml -o "$smoke/out" > "$smoke/log" 2>&1
+  echo "exit $? ; $(tail -n1 "$smoke/log")"
+  echo "objects loaded at run time: $(cat "$smoke"/ld.* 2>/dev/null | grep -c 'calling init:'), from outside the prefix:"
+  cat "$smoke"/ld.* 2>/dev/null | awk '/calling init:/ {print $NF}' | sort -u | grep -v "^$prefix/" | sed 's/^/  /'
+  rm -rf "$smoke"
+} > "$out/sanity.txt" 2>&1
+say "sanity: $(grep -A1 '^== tcad --version' "$out/sanity.txt" | tail -n1); $(grep '^from the prefix' "$out/sanity.txt"); smoke run $(grep -A1 '^== smoke' "$out/sanity.txt" | tail -n1 | cut -d';' -f1)"
+grep -q '^NOT FOUND' "$out/sanity.txt" && say "some libraries are not found: see sanity.txt"
+
+# 4. The phases, in order of interest for GPU work, each under its share of the budget.
+status=()
+remaining() { echo $((budget - ($(date +%s) - t_start))); }
+phase() { # name cap command...
+  local name=$1 cap=$2; shift 2
+  local left; left=$(($(remaining) - 15))
+  [ "$left" -lt "$cap" ] && cap=$left
+  if [ "$cap" -lt 20 ]; then status+=("$name: skipped (time budget)"); say "$name: skipped, budget spent"; return; fi
+  say "$name (at most ${cap}s)"
+  local t0=$(date +%s) rc
+  timeout -k 10 "$cap" "$@"; rc=$?
+  local how="ok"; [ $rc -ne 0 ] && how="exit $rc"; [ $rc -eq 124 ] || [ $rc -eq 137 ] && how="TIMED OUT after ${cap}s"
+  status+=("$name: $how ($(( $(date +%s) - t0 ))s)")
+}
+# The tests that use the CUDA backend, run on their own with their whole output kept (which
+# device, which GPU checks ran or were skipped and why); tests/run.sh keeps only failures' logs.
+gpu_tests() {
+  local rc=0 t b
+  for t in tests/t*.c; do
+    grep -qE 'kernels/cuda\.h|TcadCuda|tcad_cuda' "$t" || continue
+    b="$build/tests/$(basename "$t" .c)"; [ -x "$b" ] || continue
+    echo "=== $(basename "$b") (full output)"
+    "$b" 2>&1; local r=$?; echo "=== exit $r"; [ $r -eq 0 ] || rc=1
+  done
+  return $rc
+}
+suite() {
+  echo "=== tests/run.sh $build ${TCAD_TEST_PATTERN:-}"
+  bash tests/run.sh "$build" ${TCAD_TEST_PATTERN:-}
+}
+# bench_assembly (host serial / OpenMP / device assembly against the bandwidth floor) is a bench
+# program that bench/run.sh does not run.
+assembly() {
+  mkdir -p bench/results
+  "$build/bench/bench_assembly" ${BENCH_ASSEMBLY_NODES:-10000 100000 1000000} > bench/results/assembly.csv
+  local rc=$?; cat bench/results/assembly.csv; return $rc
+}
+export -f gpu_tests suite assembly; export build out
+logged() { # log command...: the command's output to the terminal and appended to the log
+  local log=$1; shift
+  "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"
+}
+export -f logged
+has_only=0; grep -q 'BENCH_ONLY' bench/run.sh && has_only=1
+replayed=$(cut -d' ' -f3- "$bundle/meshes/index.txt" 2>/dev/null | sed -n 's/.*-clscale \([0-9.]*\).*/\1/p' | tr '\n' ' ')
+rm -f "$out/tests.log" "$out/bench.log"
+for p in $phases; do
+  case "$p" in
+    gpu-tests) phase gpu-tests "${GPU_RUN_TIMEOUT_GPU_TESTS:-120}" bash -c 'logged "$out/tests.log" gpu_tests' ;;
+    tests) phase tests "${GPU_RUN_TIMEOUT_TESTS:-300}" bash -c 'logged "$out/tests.log" suite' ;;
+    assembly)
+      if [ -x "$build/bench/bench_assembly" ]; then
+        rm -f bench/results/assembly.csv
+        phase bench-assembly "${GPU_RUN_TIMEOUT_ASSEMBLY:-90}" bash -c 'logged "$out/bench.log" assembly'
+      fi ;;
+    dd|geometry)
+      if [ "$has_only" = 0 ]; then
+        [ "$p" = geometry ] && continue   # one run of everything, under the dd phase
+        phase bench "${GPU_RUN_TIMEOUT_DD:-210}" bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
+      else
+        cap=${GPU_RUN_TIMEOUT_GEOMETRY:-60}; [ "$p" = dd ] && cap=${GPU_RUN_TIMEOUT_DD:-150}
+        phase "bench-$p" "$cap" env BENCH_ONLY="$p" BENCH_DD_SCALES="${BENCH_DD_SCALES:-ref $replayed}" \
+          bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
+      fi ;;
+    *) say "unknown phase '$p' (gpu-tests, tests, assembly, dd, geometry)"; status+=("$p: unknown") ;;
+  esac
+done
+
+# 5. Results (the device tool returns at most 8 files; this writes at most 7).
+if [ -d bench/results ] && [ -n "$(ls bench/results 2>/dev/null)" ]; then
+  for f in dd.md geometry.md; do [ -s "bench/results/$f" ] && cp "bench/results/$f" "$out/"; done
+  tar -czf "$out/bench-results.tar.gz" -C bench results
+fi
+{
+  echo "run-gpu on $(hostname): $(nvidia-smi --query-gpu=name,driver_version --format=csv,noheader 2>/dev/null | head -n1 || echo 'no GPU')"
+  echo "bundle: $(head -n2 "$bundle/info.txt" | tr '\n' ' ')"
+  printf '%s\n' "${status[@]}"
+  if [ -f "$out/tests.log" ]; then
+    echo; echo "tests: $(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped' "$out/tests.log" | tail -n1 || echo '(the suite did not finish)')"
+    grep -E '^(failed: |FAIL )' "$out/tests.log" | head -n 20
+    grep -E '^SKIP ' "$out/tests.log" | head -n 20
+  fi
+  [ -s bench/results/assembly.csv ] && { echo; echo "bench_assembly:"; cat bench/results/assembly.csv; }
+  [ -f "$out/dd.md" ] && { echo; cat "$out/dd.md"; }
+  echo; echo "total $(( $(date +%s) - t_start ))s"
+} > "$out/summary.txt"
+cat "$out/summary.txt" >&2
+for s in "${status[@]}"; do [[ "$s" == *": ok ("* ]] || exit 1; done
+exit 0
