@@ -118,8 +118,13 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
         /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
          * density that the linearization would raise by ten decades in one step (the usual
          * way a coupled Newton on n, p diverges) rises by a bounded factor and the next
-         * iterate is judged again */
-        else if (r > s->grow_limit) *v = old * (1.0 + s->grow_limit * (1.0 + log(r / s->grow_limit))), limited = 1;
+         * iterate is judged again. The factor counts from max(n, n_i): a density far below
+         * n_i may rise to n_i freely (else one that a step sent to 1e-300 in a depleted
+         * region needs hundreds of steps to come back, and Newton stalls) */
+        else if (r > s->grow_limit) {
+          const double base = fmax(old, nfloor), rb = (*v - base) / base;
+          if (rb > s->grow_limit) *v = base * (1.0 + s->grow_limit * (1.0 + log(rb / s->grow_limit))), limited = 1;
+        }
       } else if (*v <= 0.0) {
         *v = 1e-300;
       }
