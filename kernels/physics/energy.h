@@ -1,0 +1,82 @@
+/* Energy-balance edge fluxes with the carrier temperature varying linearly along the edge
+ * (shared PHYSICS.md §2), Hänsch energy-dependent mobility, and the logarithmic mean.
+ *
+ * Derivation (done here; the result is the form of Tang, IEEE TED 31, 1984). Along an edge of
+ * length h from node 1 to node 2 take ψ and T linear, μ constant and the flux constant. For
+ * electrons J/(qμ) = −n ψ' + (k/q)(n T)' = (k/q) T [n' − n g/T] with g = qψ'/k − T' constant.
+ * With Φ(x) = ∫₀ˣ g/T ds, and ∫₀ʰ ds/T = h/Θ for the logarithmic mean Θ = (T₂−T₁)/ln(T₂/T₁),
+ * the equation integrates exactly:
+ *     J/(qμ) = (k/q) (Θ/h) [n₂ B(y) − n₁ B(−y)],   y = (q(ψ₂−ψ₁)/k − (T₂−T₁)) / Θ,
+ * which is Scharfetter–Gummel when T₁ = T₂ (Θ = T, y = (ψ₂−ψ₁)/V_T). The energy flux
+ * S = −(5/2)(kT/q) J − κ T' with κ = (5/2)(k²/q) μ n T becomes, with u = nT,
+ * S = −(5/2) k μ (k/q) T [u' − u g/T]: the same equation in u, so
+ *     S = −(5/2) k μ (k/q) (Θ/h) [u₂ B(y) − u₁ B(−y)]     (u = nT, the same y),
+ * also exact under the same assumptions. Holes: J = qμ(pE − ∇(pkT/q)),
+ * S = (5/2)(kT/q) J − κ∇T give y = (−q(ψ₂−ψ₁)/k − (T₂−T₁))/Θ and the bracket with a minus
+ * sign and +(5/2)k for S (the hole energy moves with the hole current).
+ *
+ * tcad_eb_flux returns the dimensionless-in-structure part G (density × kelvin):
+ *     electrons G = Θ [c₂ B(y) − c₁ B(−y)],   holes G = −Θ [c₂ B(y) − c₁ B(−y)],
+ * so A·J/q = μ (k/q) (A/h) G with c = n (p), and the energy flux A·S = ∓(5/2) k μ (k/q) (A/h) G
+ * with c = nT (pT): electrons −, holes +. With T₁ = T₂ = T, G = T g of kernels/physics/sg.h. */
+#ifndef TCAD_PHYSICS_ENERGY_H
+#define TCAD_PHYSICS_ENERGY_H
+#include <math.h>
+
+#include "kernels/physics/bernoulli.h"
+#include "kernels/physics/constants.h"
+
+/* Θ = (T₂ − T₁)/ln(T₂/T₁) (→ T when T₁ = T₂) and its derivatives d[0] = ∂Θ/∂T₁, d[1] = ∂Θ/∂T₂.
+ * Written as Θ = T̄ f(ε), ε = (T₂ − T₁)/(T₂ + T₁), f = ε/atanh ε; f and f' from their series
+ * for |ε| < 1e-2 (truncation below 1e-12 relative), where the closed forms cancel. */
+TCAD_HD double tcad_logmean(double T1, double T2, double d[2])
+{
+  const double tb = 0.5 * (T1 + T2), e = (T2 - T1) / (T2 + T1);
+  double f, fp;
+  if (fabs(e) < 1e-2) {
+    const double e2 = e * e;
+    f = 1.0 - e2 * (1.0 / 3.0 + e2 * (4.0 / 45.0 + e2 * (44.0 / 945.0)));
+    fp = -e * (2.0 / 3.0 + e2 * (16.0 / 45.0 + e2 * (88.0 / 315.0)));
+  } else {
+    const double a = atanh(e);
+    f = e / a;
+    fp = (a - e / (1.0 - e * e)) / (a * a);
+  }
+  d[0] = 0.5 * (f - fp * (1.0 + e));
+  d[1] = 0.5 * (f + fp * (1.0 - e));
+  return tb * f;
+}
+
+/* G of the header comment for carrier 0 (electrons) or 1 (holes), with dpsik = q(ψ₂−ψ₁)/k in
+ * kelvin, end temperatures T1, T2 (K, > 0) and end densities c1, c2 (any unit ≥ 0; n or p for
+ * the particle flux, nT or pT for the energy flux). d[0..4] = ∂G/∂(dpsik, T1, T2, c1, c2). */
+TCAD_HD double tcad_eb_flux(int carrier, double dpsik, double T1, double T2, double c1, double c2, double d[5])
+{
+  double dth[2], bp, bm;
+  const double th = tcad_logmean(T1, T2, dth);
+  const double s = carrier == 0 ? 1.0 : -1.0;
+  const double y = (s * dpsik - (T2 - T1)) / th;
+  const double b1 = tcad_bernoulli(y, &bp), b2 = tcad_bernoulli(-y, &bm); /* B(y), B(−y) */
+  const double br = c2 * b1 - c1 * b2;
+  const double dGdy = s * th * (c2 * bp + c1 * bm); /* d/dy of B(−y) is −B'(−y) */
+  /* ∂y/∂T₁ = (1 − y Θ₁)/Θ, ∂y/∂T₂ = (−1 − y Θ₂)/Θ, ∂y/∂dpsik = s/Θ */
+  d[0] = dGdy * s / th;
+  d[1] = s * dth[0] * br + dGdy * (1.0 - y * dth[0]) / th;
+  d[2] = s * dth[1] * br + dGdy * (-1.0 - y * dth[1]) / th;
+  d[3] = -s * th * b2;
+  d[4] = s * th * b1;
+  return s * th * br;
+}
+
+/* Hänsch energy-dependent mobility, μ = μ0 / (1 + (3/2) k μ0 (T − T_L)/(q τ_w v_sat²)), T the
+ * carrier temperature (K), τ_w (s) the energy relaxation time, v_sat (cm/s). Returns μ and
+ * ∂μ/∂T. Below T_L (cooling, rare) the correction is clamped at 0. */
+TCAD_HD double tcad_mobility_hansch(double mu0, double T, double TL, double tauw, double vsat, double *dmu_dT)
+{
+  const double a = 1.5 * (TCAD_KB / TCAD_Q) * mu0 / (tauw * vsat * vsat);
+  const double dT = T > TL ? T - TL : 0.0;
+  const double den = 1.0 + a * dT;
+  *dmu_dT = T > TL ? -mu0 * a / (den * den) : 0.0;
+  return mu0 / den;
+}
+#endif

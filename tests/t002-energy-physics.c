@@ -1,0 +1,163 @@
+/* Energy-balance edge physics (kernels/physics/energy.h):
+ * - uniform temperature: the particle flux equals T × the Scharfetter–Gummel factor of
+ *   kernels/physics/sg.h (PHYSICS.md §2's required self-check), electrons and holes;
+ * - exactness: for linear ψ and T along the edge and a constant flux, the 1D drift-diffusion
+ *   equation with temperature, integrated numerically (RK4 in long double, 2e5 steps) from
+ *   n₁ with the flux the formula gives, must arrive at n₂ — an independent check of the
+ *   derivation in the header;
+ * - the logarithmic mean against a long-double evaluation of (T₂−T₁)/ln(T₂/T₁), across the
+ *   series/closed-form switch;
+ * - analytic derivatives against central finite differences (long double), including steep
+ *   temperature gradients (300 K to 5000 K on one edge) and both field directions;
+ * - Hänsch mobility: its derivative, and μ(T_L) = μ0. */
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kernels/physics/energy.h"
+#include "kernels/physics/sg.h"
+#include "tap.h"
+
+static const double KQ = TCAD_KB / TCAD_Q; /* V/K */
+
+/* the 1D equation: electrons n' = n g/T + G/(h T), holes p' = −p g'/T − G/(h T) with
+ * g = qψ'/k − T' (electrons), g' = qψ'/k + T' (holes), T linear, from x = 0 to h = 1 */
+static long double integrate(int carrier, double dpsik, double T1, double T2, double c1, double G)
+{
+  const int N = 200000;
+  const long double h = 1.0L, dx = h / N, Tp = (T2 - T1) / h;
+  const long double gn = dpsik / h - Tp, gp = dpsik / h + Tp;
+  long double c = c1;
+#define RHS(x, v)                                                                                   \
+  (carrier == 0 ? ((v) * gn + (long double)G / h) / (T1 + Tp * (x))                               \
+                : (-(v) * gp - (long double)G / h) / (T1 + Tp * (x)))
+  for (int k = 0; k < N; k++) {
+    const long double x = k * dx;
+    const long double k1 = RHS(x, c), k2 = RHS(x + dx / 2, c + dx / 2 * k1), k3 = RHS(x + dx / 2, c + dx / 2 * k2),
+                      k4 = RHS(x + dx, c + dx * k3);
+    c += dx / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+  }
+#undef RHS
+  return c;
+}
+
+static long double logmean_ref(long double a, long double b)
+{
+  if (a == b) return a;
+  return (b - a) / log1pl((b - a) / a); /* ln(b/a) without rounding b/a first */
+}
+
+int main(void)
+{
+  /* 1. uniform temperature = Scharfetter–Gummel */
+  {
+    const double T[] = {300.0, 77.0, 1500.0};
+    const double dv[] = {0.0, 1e-9, 1e-4, 0.002, 0.0258, 0.1, 0.5, 2.0, 5.0};
+    const double cs[][2] = {{1e10, 1e10}, {1e17, 1e3}, {1e3, 1e19}, {0.0, 1e16}};
+    double worst = 0;
+    for (int t = 0; t < 3; t++)
+      for (int k = 0; k < 9; k++)
+        for (int sgn = -1; sgn <= 1; sgn += 2)
+          for (int c = 0; c < 4; c++)
+            for (int car = 0; car < 2; car++) {
+              double d[5], ds[3];
+              const double vt = KQ * T[t], v = sgn * dv[k];
+              const double G = tcad_eb_flux(car, v / KQ, T[t], T[t], cs[c][0], cs[c][1], d);
+              const double g = car == 0 ? tcad_sg_electron(v / vt, cs[c][0], cs[c][1], ds)
+                                        : tcad_sg_hole(v / vt, cs[c][0], cs[c][1], ds);
+              const double scale = T[t] * fmax(cs[c][0], cs[c][1]) * (1.0 + fabs(v / vt));
+              worst = fmax(worst, fabs(G - T[t] * g) / scale);
+            }
+    tap_check(worst < 1e-14, "energy.uniform_T_is_sg", "worst |G - T g| / term size %.2e", worst);
+  }
+
+  /* 2. exactness against the integrated 1D equation */
+  {
+    const double cases[][5] = {/* dpsik, T1, T2, c1, c2 */
+                               {5000.0, 300.0, 3000.0, 1e16, 3e15},  {-5000.0, 300.0, 3000.0, 1e16, 3e15},
+                               {20000.0, 2000.0, 400.0, 1e12, 1e17}, {0.0, 300.0, 1200.0, 5e17, 5e17},
+                               {-800.0, 700.0, 650.0, 1e15, 2e15},   {300.0, 300.0, 300.0001, 1e15, 1.1e15}};
+    double worst = 0;
+    for (int k = 0; k < 6; k++)
+      for (int car = 0; car < 2; car++) {
+        const double *q = cases[k];
+        double d[5];
+        const double G = tcad_eb_flux(car, q[0], q[1], q[2], q[3], q[4], d);
+        const long double c2 = integrate(car, q[0], q[1], q[2], q[3], G);
+        worst = fmax(worst, (double)fabsl((c2 - q[4]) / q[4]));
+      }
+    tap_check(worst < 1e-10, "energy.flux_exact_for_linear_psi_T",
+              "integrated n(h) vs n2: worst relative %.2e (RK4, 2e5 steps)", worst);
+  }
+
+  /* 3. logarithmic mean */
+  {
+    const double r[] = {1.0, 1.0 + 1e-12, 1.0 + 1e-6, 1.0 + 1e-3, 1.0199, 1.0203, 1.02021, 1.1, 2.0, 10.0, 30.0};
+    double worst = 0, worstd = 0;
+    for (int k = 0; k < 11; k++)
+      for (int flip = 0; flip < 2; flip++) {
+        const double a = 300.0, b = 300.0 * r[k], T1 = flip ? b : a, T2 = flip ? a : b;
+        double d[2];
+        const double th = tcad_logmean(T1, T2, d);
+        worst = fmax(worst, (double)fabsl((th - logmean_ref(T1, T2)) / logmean_ref(T1, T2)));
+        const long double h = 1e-4L;
+        const long double f1 = (logmean_ref(T1 + h, T2) - logmean_ref(T1 - h, T2)) / (2 * h);
+        const long double f2 = (logmean_ref(T1, T2 + h) - logmean_ref(T1, T2 - h)) / (2 * h);
+        if (fabs(T2 - T1) > 1e-3) /* the long-double reference itself cancels closer */
+          worstd = fmax(worstd, (double)fmaxl(fabsl(d[0] - f1), fabsl(d[1] - f2)));
+      }
+    tap_check(worst < 2e-15, "energy.logmean", "worst relative error %.2e", worst);
+    tap_check(worstd < 1e-8, "energy.logmean_derivative", "worst absolute error %.2e", worstd);
+  }
+
+  /* 4. derivatives of G against central differences */
+  {
+    const double pts[][5] = {{5000.0, 300.0, 3000.0, 1e16, 3e15},   {-5000.0, 300.0, 5000.0, 1e3, 1e17},
+                             {40000.0, 300.0, 310.0, 1e19, 1e10},   {-40000.0, 4000.0, 300.0, 1e10, 1e19},
+                             {10.0, 300.0, 300.0, 1e15, 1e15},      {0.0, 300.0, 5000.0, 1e17, 1e17},
+                             {1000.0, 1000.0, 1000.5, 1e12, 2e12}};
+    double worst = 0;
+    int at = -1, wk = -1;
+    for (int p = 0; p < 7; p++)
+      for (int car = 0; car < 2; car++) {
+        double d[5], dd[5];
+        const double G = tcad_eb_flux(car, pts[p][0], pts[p][1], pts[p][2], pts[p][3], pts[p][4], d);
+        double scale = fabs(G);
+        for (int k = 0; k < 5; k++) {
+          double a[5], b[5];
+          for (int m = 0; m < 5; m++) a[m] = b[m] = pts[p][m];
+          const double h = 1e-6 * fmax(fabs(pts[p][k]), k == 0 ? 1.0 : k <= 2 ? 300.0 : 1e10);
+          a[k] += h, b[k] -= h;
+          const double ga = tcad_eb_flux(car, a[0], a[1], a[2], a[3], a[4], dd);
+          const double gb = tcad_eb_flux(car, b[0], b[1], b[2], b[3], b[4], dd);
+          const double fd = (ga - gb) / (2 * h);
+          /* compare in units of G per relative change of the variable */
+          const double var = fmax(fabs(pts[p][k]), k == 0 ? 1.0 : k <= 2 ? 300.0 : 1e10);
+          scale = fmax(scale, fabs(d[k]) * var);
+          const double err = fabs(d[k] - fd) * var;
+          if (err > worst * scale) worst = err / scale, at = p, wk = k;
+        }
+      }
+    tap_check(worst < 1e-6, "energy.flux_derivatives", "worst %.2e (point %d, variable %d)", worst, at, wk);
+  }
+
+  /* 5. Hänsch mobility */
+  {
+    double dm;
+    const double mu0 = 1417.0, TL = 300.0, tw = 0.3e-12, vs = 1.07e7;
+    const double m0 = tcad_mobility_hansch(mu0, TL, TL, tw, vs, &dm);
+    double worst = 0;
+    for (double T = 350.0; T < 1e4; T *= 1.7) {
+      double d1, d2;
+      const double m = tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
+      const double h = 1e-4 * T;
+      const double fd = (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) / (2 * h);
+      worst = fmax(worst, fabs(dm - fd) / fabs(fd));
+      (void)m;
+    }
+    tap_check(m0 == mu0, "energy.hansch_at_TL", "mu(T_L) %.17g vs mu0 %.17g", m0, mu0);
+    tap_check(worst < 1e-7, "energy.hansch_derivative", "worst relative %.2e", worst);
+  }
+  return tap_exit();
+}
