@@ -7,29 +7,13 @@
 #include <cstdio>
 #include <cstring>
 #include <new>
-#include <cuda_runtime.h>
-#include <cusparse.h>
 
-extern "C" {
-#include "tcad/error.h"
-}
+#include "kernels/cuda_check.h"
 #include "kernels/cuda.h"
 #include "kernels/dd.h"
 
-#define CK(call)                                                                                   \
-  do {                                                                                             \
-    cudaError_t e_ = (call);                                                                       \
-    if (e_ != cudaSuccess)                                                                         \
-      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,     \
-                        cudaGetErrorName(e_), cudaGetErrorString(e_));                             \
-  } while (0)
-#define CKS(call)                                                                                  \
-  do {                                                                                             \
-    cusparseStatus_t s_ = (call);                                                                  \
-    if (s_ != CUSPARSE_STATUS_SUCCESS)                                                             \
-      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,     \
-                        cusparseGetErrorName(s_), cusparseGetErrorString(s_));                     \
-  } while (0)
+#define CK TCAD_CUDA_CHECK
+#define CKS TCAD_CUSPARSE_CHECK
 
 struct TcadCudaDD {
   TcadDDData d; /* device pointers, parameters refreshed per call */

@@ -2,22 +2,12 @@
  * include the same TCAD_HD headers as the host code. */
 #include <cstdio>
 #include <cstring>
-#include <cuda_runtime.h>
 
-extern "C" {
-#include "tcad/error.h"
-}
+#include "kernels/cuda_check.h"
 #include "kernels/cuda.h"
 #include "kernels/physics/bernoulli.h"
 #include "kernels/physics/probe.h"
 
-#define TCAD_CUDA_CHECK(call)                                                                \
-  do {                                                                                       \
-    cudaError_t e_ = (call);                                                                 \
-    if (e_ != cudaSuccess)                                                                   \
-      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call, \
-                        cudaGetErrorName(e_), cudaGetErrorString(e_));                       \
-  } while (0)
 
 extern "C" void tcad_cuda_query(TcadCudaInfo *info)
 {

@@ -17,6 +17,7 @@
 
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -46,13 +47,7 @@ static int open_example(const char *file, Dev *d)
   return e;
 }
 
-static void close_example(Dev *d)
-{
-  TcadSimDestroy(&d->sim);
-  TcadGeometryDestroy(&d->geom);
-  TcadMeshDestroy(&d->mesh);
-  TcadDeckDestroy(&d->deck);
-}
+static void close_example(Dev *d) { test_device_close(&d->deck, &d->mesh, &d->geom, &d->sim); }
 
 typedef struct {
   double *f, *jac, *cflux, *fmag;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -57,10 +58,7 @@ static int run_case(const Case *c, int krylov, double *cur, double *its_per_newt
     const TcadSimTotals *t = TcadSimGetTotals(sim);
     *its_per_newton = (double)t->linear_its / (t->newton_its > 0 ? t->newton_its : 1);
   }
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  test_device_close(&deck, &mesh, &geom, &sim);
   return e;
 }
 
