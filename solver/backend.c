@@ -62,8 +62,18 @@ int TcadSimSetBackend(TcadSim *s, int backend)
       return tcad_error(TCAD_ERR_PETSC, "cannot create the device Jacobian's MATSHELL");
   }
   s->backend = backend;
-  /* the Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner */
-  if (s->snes && SNESSetJacobian(s->snes, backend == TCAD_BACKEND_CUDA ? s->Jshell : s->J, s->J, NULL, NULL))
+  /* The Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner.
+   * A Krylov method on the CPU multiplies with the host copy instead: the shell would copy
+   * vectors across every iteration, and it has no diagonal scaling (-ksp_diagonal_scale). */
+  Mat A = s->J;
+  if (backend == TCAD_BACKEND_CUDA && s->snes) {
+    KSP ksp;
+    PetscBool preonly = PETSC_FALSE;
+    if (SNESGetKSP(s->snes, &ksp) || PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly))
+      return tcad_error(TCAD_ERR_PETSC, "cannot query the linear solver");
+    if (preonly) A = s->Jshell;
+  }
+  if (s->snes && SNESSetJacobian(s->snes, A, s->J, NULL, NULL))
     return tcad_error(TCAD_ERR_PETSC, "cannot set the Newton Jacobian");
   return 0;
 }
