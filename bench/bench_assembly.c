@@ -17,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
@@ -27,13 +26,6 @@
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
 #include "tcad/sim.h"
-
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 static int run(long nodes, int repeat)
 {
@@ -82,12 +74,12 @@ static int run(long nodes, int repeat)
     double *cf = malloc(sizeof(double) * 2 * (size_t)n);
     double ts = INFINITY, tp = INFINITY, td = NAN;
     for (int r = 0; r < repeat; r++) {
-      double t0 = now();
+      double t0 = tcad_now();
       tcad_dd_assemble_host(&s->D, x, f, jac, cf, NULL);
-      ts = fmin(ts, now() - t0);
-      t0 = now();
+      ts = fmin(ts, tcad_now() - t0);
+      t0 = tcad_now();
       tcad_dd_assemble_rows(&s->D, x, f, jac, cf, NULL);
-      tp = fmin(tp, now() - t0);
+      tp = fmin(tp, tcad_now() - t0);
     }
     TcadCudaInfo ci;
     tcad_cuda_query(&ci);
