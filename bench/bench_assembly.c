@@ -1,9 +1,11 @@
-/* Residual + Jacobian assembly of the coupled drift-diffusion system on a 2D pn structure of
- * about NODES nodes (a generated triangle mesh of a 1 µm square, Gaussian n⁺ well in a
+/* Residual + Jacobian assembly of the coupled drift-diffusion (block size 3) or energy-balance
+ * (block size 5) system on a 2D pn structure of about NODES nodes (a generated triangle mesh of a 1 µm square, Gaussian n⁺ well in a
  * p-substrate, two contacts), at a charge-neutral coupled state with a bias-like potential
- * ramp so every branch of the physics runs (Canali, SRH, Auger, SG in both directions).
- *   bench_assembly NODES [NODES ...]
- * One CSV line per size: nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,
+ * ramp so every branch of the physics runs (Canali or Hänsch, SRH, Auger, SG or the
+ * temperature-aware fluxes in both directions; energy balance: carrier temperatures rising
+ * from 300 to 1500 K along y).
+ *   bench_assembly [--eb] NODES [NODES ...]
+ * One CSV line per size: model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,
  * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial
  * - bytes: what one assembly must move at least (read the state, the per-edge and per-node
  *   data once; write the residual and every Jacobian value once); floor_ms = bytes / 3.0 TB/s
@@ -27,7 +29,7 @@
 #include "tcad/mesh.h"
 #include "tcad/sim.h"
 
-static int run(long nodes, int repeat)
+static int run(long nodes, int repeat, int eb)
 {
   const long per = (long)ceil(sqrt((double)nodes));
   const double h = 1.0 / (double)(per - 1);
@@ -41,8 +43,8 @@ static int run(long nodes, int repeat)
            "doping:\n  - {profile: uniform, species: acceptor, conc: 1e17}\n"
            "  - {profile: gaussian, species: donor, peak: 1e20, window: {x: [0, 0.3]}, axis: y, surface: 0,"
            " junction: 0.2, background: 1e17, lateral: 0.05}\n"
-           "physics: {mobility: masetti, high_field: canali, recombination: [srh, auger]}\n",
-           h, h, h, h);
+           "physics: {mobility: masetti, high_field: canali, recombination: [srh, auger], transport: %s}\n",
+           h, h, h, h, eb ? "energy-balance" : "drift-diffusion");
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
@@ -58,20 +60,22 @@ static int run(long nodes, int repeat)
   }
   {
     TcadSim *s = sim;
-    const int n = s->nnodes;
+    const int n = s->nnodes, bs = s->bs;
     const TcadDDParams *P = &s->D.p;
     double *x = TcadSimState(s);
     /* charge-neutral state plus a 1 V ramp along y with split quasi-Fermi levels */
     for (int i = 0; i < n; i++) {
       const double N = s->donors[i] - s->acceptors[i];
       const double psi = s->vt * asinh(N / (2 * s->nie)) + 1.0 * mesh->coord[3 * i + 1] / 1e-4;
-      x[3 * i] = psi / P->sv[0];
-      x[3 * i + 1] = s->nie * exp((psi - 0.3) / s->vt) / P->sv[1];
-      x[3 * i + 2] = s->nie * exp(-(psi - 0.1) / s->vt) / P->sv[2];
+      x[bs * i] = psi / P->sv[0];
+      x[bs * i + 1] = s->nie * exp((psi - 0.3) / s->vt) / P->sv[1];
+      x[bs * i + 2] = s->nie * exp(-(psi - 0.1) / s->vt) / P->sv[2];
+      for (int t = 3; t < bs; t++) x[bs * i + t] = (300.0 + 1200.0 * mesh->coord[3 * i + 1] / 1e-4) / P->sv[t];
     }
     s->D.p.mode = TCAD_DD_COUPLED;
-    double *f = malloc(sizeof(double) * 3 * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
-    double *cf = malloc(sizeof(double) * 2 * (size_t)n);
+    if (eb) TcadSimSetEnergy(s, 1, 1.0);
+    double *f = malloc(sizeof(double) * bs * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
+    double *cf = malloc(sizeof(double) * TCAD_DD_NCFLUX * (size_t)n);
     double ts = INFINITY, tp = INFINITY, td = NAN;
     for (int r = 0; r < repeat; r++) {
       double t0 = tcad_now();
@@ -93,9 +97,9 @@ static int run(long nodes, int repeat)
       if (e) fprintf(stderr, "bench_assembly: device: %s\n", tcad_error_message());
     }
     const double ne = geom->nedges;
-    const double bytes = 3.0 * n * 8 /* x */ + ne * (8 + 8 * 5 + 16 + 1) /* edge data */ +
-                         n * (12 + 8 * 4 + 24 + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
-                         3.0 * n * 8 /* f */ + 2.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
+    const double bytes = (double)bs * n * 8 /* x */ + ne * (8 + 8 * 5 + 16 + 1) /* edge data */ +
+                         n * (12 + 8 * 4 + 8.0 * bs + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
+                         (double)bs * n * 8 /* f */ + 4.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
     const double floor_ms = bytes / 3.0e12 * 1e3;
     char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA";
     if (!isnan(td)) {
@@ -103,7 +107,7 @@ static int run(long nodes, int repeat)
       snprintf(dvf, sizeof dvf, "%.2f", 1e3 * td / floor_ms);
       snprintf(dsp, sizeof dsp, "%.1f", tp / td);
     }
-    printf("%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f\n", n, geom->nedges, s->nnz, bytes, floor_ms,
+    printf("%s,%d,%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f\n", eb ? "eb" : "dd", bs, n, geom->nedges, s->nnz, bytes, floor_ms,
            omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne);
     fflush(stdout);
     free(f), free(jac), free(cf);
@@ -119,15 +123,16 @@ done:
 int main(int argc, char **argv)
 {
   if (argc < 2) {
-    fprintf(stderr, "usage: bench_assembly NODES [NODES ...]\n");
+    fprintf(stderr, "usage: bench_assembly [--eb] NODES [NODES ...]\n");
     return 2;
   }
   PetscInitializeNoArguments();
   const int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 5;
-  printf("nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
+  printf("model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
          "device_speedup_vs_omp,ns_per_edge_serial\n");
   int e = 0;
-  for (int k = 1; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1);
+  const int eb = !strcmp(argv[1], "--eb");
+  for (int k = 1 + eb; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1, eb);
   PetscFinalize();
   return e ? 1 : 0;
 }

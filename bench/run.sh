@@ -9,7 +9,8 @@
 #   assembly / linear-solve split, assembly ns per edge per evaluation, which must stay flat
 #   across sizes, and peak memory). The ~2e5-node case takes about 20 minutes on one core (MUMPS LU
 #   is ~90 % of it); BENCH_DD_SCALES="ref 0.72" leaves it out.
-# - assembly: residual + Jacobian assembly alone at 1e5, 1e6 (and 1e7 with a GPU) nodes: host
+# - assembly: residual + Jacobian assembly alone, DD (bs 3) and energy balance (bs 5), at 1e5, 1e6
+#   (and 1e7 with a GPU) nodes: host
 #   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
 #   Results: bench/results/assembly.csv and assembly.md.
 set -euo pipefail
@@ -144,14 +145,14 @@ bench_assembly() {
     if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then sizes="$sizes 10000000"; fi
   fi
   echo "bench: assembly at $sizes nodes" >&2
-  "$build/bench/bench_assembly" $sizes | tee "$out/assembly.csv"
+  { "$build/bench/bench_assembly" $sizes; "$build/bench/bench_assembly" --eb $sizes | tail -n +2; } | tee "$out/assembly.csv"
   python3 - "$out/assembly.csv" > "$out/assembly.md" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-print("| nodes | edges | Jacobian nnz | MB moved | floor ms (3 TB/s) | host 1 thread ms | host OpenMP ms (threads) | device ms | device / floor | device speedup vs OpenMP |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+print("| model | bs | nodes | edges | Jacobian nnz | MB moved | floor ms (3 TB/s) | host 1 thread ms | host OpenMP ms (threads) | device ms | device / floor | device speedup vs OpenMP |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 for r in rows:
-    print(f"| {int(r['nodes']):,} | {int(r['edges']):,} | {int(r['nnz']):,} | {float(r['bytes'])/1e6:.0f} | {r['floor_ms']} "
+    print(f"| {r['model']} | {r['bs']} | {int(r['nodes']):,} | {int(r['edges']):,} | {int(r['nnz']):,} | {float(r['bytes'])/1e6:.0f} | {r['floor_ms']} "
           f"| {r['host_serial_ms']} | {r['host_omp_ms']} ({r['threads']}) | {r['device_ms']} | {r['device_vs_floor']} | {r['device_speedup_vs_omp']} |")
 PY
   echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; $(nvidia-smi -L 2>/dev/null | head -1 || echo 'no GPU'); $(date -u +%Y-%m-%d)." >> "$out/assembly.md"

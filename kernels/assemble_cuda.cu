@@ -17,7 +17,7 @@
 
 struct TcadCudaDD {
   TcadDDData d; /* device pointers, parameters refreshed per call */
-  int n, nedges, nnz, nedge_incidences;
+  int n, bs, nedges, nnz, nedge_incidences;
   /* owned device arrays (also referenced from d) */
   int *edge_i, *edge_j, *edge_base, *row_start, *row_len, *node_diag, *node_edge_start, *node_edges;
   double *edge_coupling, *edge_length, *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
@@ -71,7 +71,8 @@ extern "C" void TcadCudaDDDestroy(TcadCudaDD **cp)
 static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD *c)
 {
   const int n = D->nnodes, ne = D->nedges;
-  c->n = n, c->nedges = ne, c->nnz = D->nnz, c->nedge_incidences = D->node_edge_start[n];
+  const size_t nb = (size_t)D->bs * n;
+  c->n = n, c->bs = D->bs, c->nedges = ne, c->nnz = D->nnz, c->nedge_incidences = D->node_edge_start[n];
   if (upload(&c->edge_i, D->edge_i, ne) || upload(&c->edge_j, D->edge_j, ne) ||
       upload(&c->edge_base, D->edge_base, 4 * (size_t)ne) || upload(&c->row_start, D->row_start, n) ||
       upload(&c->row_len, D->row_len, n) || upload(&c->node_diag, D->node_diag, n) ||
@@ -80,13 +81,13 @@ static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCu
       upload(&c->edge_coupling, D->edge_coupling, ne) || upload(&c->edge_length, D->edge_length, ne) ||
       upload(&c->edge_eps, D->edge_eps, ne) || upload(&c->edge_mu0, D->edge_mu0, 2 * (size_t)ne) ||
       upload(&c->node_vsemi, D->node_vsemi, n) || upload(&c->node_fixed, D->node_fixed, n) ||
-      upload(&c->node_tau, D->node_tau, 2 * (size_t)n) || upload(&c->bc_value, D->bc_value, 3 * (size_t)n) ||
+      upload(&c->node_tau, D->node_tau, 2 * (size_t)n) || upload(&c->bc_value, D->bc_value, nb) ||
       upload(&c->edge_semi, D->edge_semi, ne) || upload(&c->node_semi, D->node_semi, n) ||
-      upload(&c->node_bc, D->node_bc, n) || upload(&c->rowptr, rowptr, 3 * (size_t)n + 1) ||
-      upload(&c->col, col, (size_t)D->nnz) || upload(&c->x, (const double *)NULL, 3 * (size_t)n) ||
-      upload(&c->f, (const double *)NULL, 3 * (size_t)n) || upload(&c->jac, (const double *)NULL, (size_t)D->nnz) ||
-      upload(&c->cflux, (const double *)NULL, 2 * (size_t)n) || upload(&c->fmag, (const double *)NULL, 3 * (size_t)n) ||
-      upload(&c->vin, (const double *)NULL, 3 * (size_t)n) || upload(&c->vout, (const double *)NULL, 3 * (size_t)n))
+      upload(&c->node_bc, D->node_bc, n) || upload(&c->rowptr, rowptr, nb + 1) ||
+      upload(&c->col, col, (size_t)D->nnz) || upload(&c->x, (const double *)NULL, nb) ||
+      upload(&c->f, (const double *)NULL, nb) || upload(&c->jac, (const double *)NULL, (size_t)D->nnz) ||
+      upload(&c->cflux, (const double *)NULL, TCAD_DD_NCFLUX * (size_t)n) || upload(&c->fmag, (const double *)NULL, nb) ||
+      upload(&c->vin, (const double *)NULL, nb) || upload(&c->vout, (const double *)NULL, nb))
     return TCAD_ERR_CUDA;
   TcadDDData *d = &c->d;
   *d = *D;
@@ -99,7 +100,7 @@ static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCu
   CK(cudaEventCreate(&c->ev0));
   CK(cudaEventCreate(&c->ev1));
   CKS(cusparseCreate(&c->sp));
-  const int64_t N = 3 * (int64_t)n;
+  const int64_t N = (int64_t)nb;
   CKS(cusparseCreateCsr(&c->A, N, N, D->nnz, c->rowptr, c->col, c->jac, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
                         CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
   CKS(cusparseCreateDnVec(&c->vx, N, c->vin, CUDA_R_64F));
@@ -141,11 +142,11 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
                                   double *f, double *jac, int jac_to_host, double *cflux, double *fmag,
                                   TcadCudaTimes *t)
 {
-  const size_t n = (size_t)c->n;
+  const size_t n = (size_t)c->n, nb = (size_t)c->bs * n;
   c->d.p = *P;
   CK(cudaEventRecord(c->ev0));
-  CK(cudaMemcpy(c->x, x, 3 * n * sizeof(double), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(c->bc_value, bc_value, 3 * n * sizeof(double), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(c->x, x, nb * sizeof(double), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(c->bc_value, bc_value, nb * sizeof(double), cudaMemcpyHostToDevice));
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
   if (t) t->upload += seconds_since(c->ev0, c->ev1);
@@ -160,9 +161,9 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
   if (t) t->kernel += seconds_since(c->ev0, c->ev1), t->calls++;
   if (jac) c->have_jac = 1;
   CK(cudaEventRecord(c->ev0));
-  CK(cudaMemcpy(f, c->f, 3 * n * sizeof(double), cudaMemcpyDeviceToHost));
-  if (cflux) CK(cudaMemcpy(cflux, c->cflux, 2 * n * sizeof(double), cudaMemcpyDeviceToHost));
-  if (fmag) CK(cudaMemcpy(fmag, c->fmag, 3 * n * sizeof(double), cudaMemcpyDeviceToHost));
+  CK(cudaMemcpy(f, c->f, nb * sizeof(double), cudaMemcpyDeviceToHost));
+  if (cflux) CK(cudaMemcpy(cflux, c->cflux, TCAD_DD_NCFLUX * n * sizeof(double), cudaMemcpyDeviceToHost));
+  if (fmag) CK(cudaMemcpy(fmag, c->fmag, nb * sizeof(double), cudaMemcpyDeviceToHost));
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
   if (t) t->download += seconds_since(c->ev0, c->ev1);
@@ -179,7 +180,7 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
 extern "C" int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
 {
   if (!c->have_jac) return tcad_error(TCAD_ERR_INTERNAL, "device Jacobian used before it was assembled");
-  const size_t N = 3 * (size_t)c->n;
+  const size_t N = (size_t)c->bs * c->n;
   const double one = 1.0, zero = 0.0;
   CK(cudaMemcpy(c->vin, x, N * sizeof(double), cudaMemcpyHostToDevice));
   CKS(cusparseSpMV(c->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, c->A, c->vx, &zero, c->vy, CUDA_R_64F,
@@ -190,8 +191,10 @@ extern "C" int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
 
 extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
 {
-  const size_t n = (size_t)c->n, ne = (size_t)c->nedges, nnz = (size_t)c->nnz;
-  return ne * (2 * sizeof(int) + 4 * sizeof(int) + 5 * sizeof(double) + 1) + n * (3 * sizeof(int) + 7 * sizeof(double) + 2) +
-         (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (3 * n + 1 + nnz) * sizeof(int) +
-         nnz * sizeof(double) + n * 16 * sizeof(double);
+  const size_t n = (size_t)c->n, ne = (size_t)c->nedges, nnz = (size_t)c->nnz, bs = (size_t)c->bs;
+  /* edges: i, j, 4 bases, coupling, length, ε, 2 μ0, semi; nodes: row start/len/diag, vsemi,
+   * fixed, 2 τ, semi, bc; bc values, x, f, fmag, SpMV in/out (bs each), contact fluxes */
+  return ne * (6 * sizeof(int) + 5 * sizeof(double) + 1) + n * (3 * sizeof(int) + 4 * sizeof(double) + 2) +
+         (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (bs * n + 1 + nnz) * sizeof(int) +
+         nnz * sizeof(double) + n * (6 * bs + TCAD_DD_NCFLUX) * sizeof(double);
 }

@@ -1,22 +1,34 @@
-/* Drift-diffusion assembly: the per-edge and per-node loop bodies that write the residual and
- * the Jacobian values of the coupled (ψ, n, p) system. They are TCAD_HD so the host loop
- * (assemble_host.c) and a CUDA grid-stride kernel run the same code; they see only flat
- * arrays and TcadDDParams, never PETSc.
+/* Drift-diffusion and energy-balance assembly: the per-edge and per-node loop bodies that write
+ * the residual and the Jacobian values of the coupled system. They are TCAD_HD so the host
+ * loop (assemble_host.c) and a CUDA kernel run the same code; they see only flat arrays and
+ * TcadDDParams, never PETSc.
  *
- * Unknown layout: node-major blocks of 3 (ψ, n, p), scaled: x = value / sv[k]. Residuals are
- * returned scaled by 1/se[k]. The Jacobian is a scalar CSR whose rows 3i..3i+2 hold the 3×3
- * blocks of block row i with block columns sorted, so entry (r, c) of a block whose first
- * entry is at `base` in row r's stride `len` is value[base + r*len + c]. The solver computes
- * the per-edge block bases once per mesh (the edge → slot map), which is what a CUDA scatter
- * needs to be deterministic.
+ * Unknown layout: node-major blocks of bs = D->bs unknowns, scaled: x = value / sv[k]:
+ *   bs 3: ψ, n, p (drift-diffusion)
+ *   bs 4: ψ, n, p, T_n (energy balance for electrons)
+ *   bs 5: ψ, n, p, T_n, T_p (energy balance for both carriers)
+ * Residuals are returned scaled by 1/se[k]. The Jacobian is a scalar CSR whose rows
+ * bs·i .. bs·i+bs−1 hold the bs×bs blocks of block row i with block columns sorted, so entry
+ * (r, c) of a block whose first entry is at `base` in row r's stride `len` is
+ * value[base + r*len + c]. The solver computes the per-edge block bases once per mesh (the
+ * edge → slot map), which is what a CUDA scatter needs to be deterministic.
  *
  * Residuals (physical, before scaling), with c = A_ij/h_ij, V the semiconductor volume:
  *   Poisson   F_ψ,i = Σ_j ε c (ψ_i − ψ_j) − q V (p − n) − Q_fixed,i
- *   electrons F_n,i = Σ_j μ_n V_T c g_n,ij − V R      (= Σ A J_n/q − V R; ∇·J_n = qR)
- *   holes     F_p,i = Σ_j μ_p V_T c g_p,ij + V R      (∇·J_p = −qR)
- * with g the Scharfetter–Gummel factors of kernels/physics/sg.h. At an ohmic contact node the
- * three rows become Dirichlet rows; their electron and hole residuals before that are the
- * particle currents entering the device there (terminal currents, shared PHYSICS.md §1). */
+ *   electrons F_n,i = Σ_j A J_n,ij/q − V R      (∇·J_n = qR)
+ *   holes     F_p,i = Σ_j A J_p,ij/q + V R      (∇·J_p = −qR)
+ *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k c (T − T_L)/τ_w
+ *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2)
+ * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
+ * temperature equations are off, the energy-balance flux with the temperatures varying
+ * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
+ * of the same construction. The Joule term ½ A J_ij (ψ_i − ψ_j) goes to both ends, so the
+ * summed Joule power is the electrical power Σ current × voltage drop over the edges exactly.
+ * At an ohmic contact node every row becomes a Dirichlet row (T = T_L); the carrier and
+ * energy residuals before that are the particle currents and energy flows entering the
+ * device there (terminal currents, shared PHYSICS.md §1). Elsewhere the energy flux through
+ * the boundary is zero. With the temperature equations off (P->energy = 0, the DD start of an
+ * energy-balance run) the T rows hold T = T_L. */
 #ifndef TCAD_KERNELS_DD_H
 #define TCAD_KERNELS_DD_H
 #include <math.h>
@@ -25,26 +37,34 @@
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
 #include "kernels/physics/sg.h"
+#include "kernels/physics/energy.h"
 
-#define TCAD_DD_BS 3
+#define TCAD_DD_MAXBS 5
 enum { TCAD_DD_EQUILIBRIUM = 0, TCAD_DD_COUPLED = 1 };
 enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
+/* high-field mobility: in drift-diffusion driven by the quasi-Fermi gradient; with the
+ * temperature equations on, any of them means Hänsch's carrier-temperature law */
+enum { TCAD_DD_HF_NONE = 0, TCAD_DD_HF_CANALI = 1, TCAD_DD_HF_HANSCH = 2 };
 
 typedef struct {
   int mode;          /* TCAD_DD_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
   double efermi;     /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
   double vt;         /* kT/q, V */
   double nie;        /* intrinsic density, cm^-3 */
-  int canali;        /* high-field saturation driven by the quasi-Fermi gradient */
+  int hf;            /* TCAD_DD_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
   double vsat[2], beta[2];
   int srh, auger;
   double auger_c[2]; /* C_n, C_p, cm^6/s */
-  double sv[3];      /* variable scales: ψ, n, p */
-  double se[3];      /* equation scales: Poisson, electrons, holes */
+  int energy;        /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
+  double TL;         /* lattice temperature, K */
+  double tauw[2];    /* energy relaxation times τ_wn, τ_wp, s */
+  double sv[TCAD_DD_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
+  double se[TCAD_DD_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
 } TcadDDParams;
 
 typedef struct {
   int nnodes, nedges, nnz;
+  int bs;                        /* unknowns per node: 3, 4 or 5 (see the header comment) */
   /* edges (region-edges: an edge in two regions appears twice, once with each permittivity) */
   const int *edge_i, *edge_j;
   const double *edge_coupling, *edge_length;
@@ -55,17 +75,24 @@ typedef struct {
   const int *node_edge_start;    /* nnodes + 1: node i's incident edges are */
   const int *node_edges;         /* node_edges[node_edge_start[i] .. [i+1]), ascending */
   /* nodes */
-  const int *row_start;          /* value offset of scalar row 3i */
-  const int *row_len;            /* entries per scalar row of block row i (3 × blocks) */
+  const int *row_start;          /* value offset of scalar row bs·i */
+  const int *row_len;            /* entries per scalar row of block row i (bs × blocks) */
   const int *node_diag;          /* base of block (i,i) */
   const unsigned char *node_semi; /* 1: carriers exist here */
   const double *node_vsemi;      /* semiconductor control volume, cm^d */
   const double *node_fixed;      /* fixed charge (doping and interface charge), C (per depth^(3-d)) */
   const double *node_tau;        /* 2 per node: τ_n, τ_p, s */
   const unsigned char *node_bc;  /* TCAD_BC_* */
-  const double *bc_value;        /* 3 per node: ψ, n, p (physical) imposed at contacts */
+  const double *bc_value;        /* bs per node: ψ, n, p, T.. (physical) imposed at contacts */
   TcadDDParams p;
 } TcadDDData;
+
+/* contact fluxes per node (cflux): electron and hole particle currents, electron and hole
+ * energy flows, each entering the device */
+#define TCAD_DD_NCFLUX 4
+
+/* The temperature unknown of carrier c (0 electrons, 1 holes), or −1 when the layout has none. */
+TCAD_HD int tcad_dd_tindex(const TcadDDData *D, int c) { return 3 + c < D->bs ? 3 + c : -1; }
 
 TCAD_HD void tcad_dd_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
 
@@ -87,10 +114,10 @@ TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadDDPara
   return psi - sign * P->vt * log(d / P->nie);
 }
 
-/* One carrier's edge flux A J/q (particles/s per depth^(3-d)) and its derivatives with respect
- * to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag` (may be NULL) receives the
- * size of the two Scharfetter–Gummel terms whose difference the flux is: the scale of its
- * rounding error. */
+/* One carrier's drift-diffusion edge flux A J/q (particles/s per depth^(3-d)) and its
+ * derivatives with respect to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag`
+ * (may be NULL) receives the size of the two Scharfetter–Gummel terms whose difference the
+ * flux is: the scale of its rounding error. */
 TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, double psi_i, double psi_j, double ci,
                                     double cj, double d[4], double *mag)
 {
@@ -101,7 +128,7 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
   const double g = carrier == 0 ? tcad_sg_electron(delta, ci, cj, dg) : tcad_sg_hole(delta, ci, cj, dg);
   double mu = D->edge_mu0[2 * e + carrier];
   double dmu[4] = {0, 0, 0, 0};
-  if (P->canali) {
+  if (P->hf != TCAD_DD_HF_NONE) {
     const double sign = carrier == 0 ? 1.0 : -1.0;
     double dphii = 0, dphij = 0, dmudF, phii = psi_i, phij = psi_j;
     /* On an edge that ends at an ohmic contact the driving force is the field along the edge:
@@ -114,7 +141,8 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
      * G = 0 for β near 1 (dμ/dG ∝ G^(β−1)), which stalls Newton where the current is nil;
      * F0 = 10 V/cm moves μ by less than 1e-3 of itself */
     const double F0 = 10.0, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
-    mu = tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF);
+    mu = P->hf == TCAD_DD_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
+                                    : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
     const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
     dmu[0] = -k, dmu[1] = -k * dphii, dmu[2] = k, dmu[3] = k * dphij;
   }
@@ -127,91 +155,176 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
   return a * mu * g;
 }
 
-/* Edge e: the fluxes F[k] of the Poisson (k = 0) and, in semiconductors in the coupled mode,
- * electron and hole (k = 1, 2) equations from node i to node j, their derivatives dF[k][m]
- * over (ψ_i, n_i, p_i, ψ_j, n_j, p_j), and M[k], the size of the terms each flux is a
- * difference of (its rounding scale). Physical units. Returns how many equations (1 or 3). */
-TCAD_HD int tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, double F[3], double dF[3][6], double M[3])
+/* One carrier's energy-balance edge fluxes, u = (ψ_i, c_i, T_i, ψ_j, c_j, T_j) with c the
+ * density: returns the particle flux A J/q with dJ[0..5] = ∂/∂u, and puts the energy flux A S
+ * (W per depth^(3-d), i → j) in *S with dS[0..5]. μ is Hänsch's at the edge-mean temperature
+ * when a high-field model is on, else the low-field μ0. mag[0], mag[1] (may be NULL): the
+ * sizes of the two terms each flux is a difference of. */
+TCAD_HD double tcad_eb_carrier_flux(const TcadDDData *D, int e, int carrier, const double u[6], double dJ[6],
+                                    double *S, double dS[6], double *mag)
 {
   const TcadDDParams *P = &D->p;
-  const int i = D->edge_i[e], j = D->edge_j[e];
+  const double kq = TCAD_KB / TCAD_Q, cc = D->edge_coupling[e];
+  const double Ti = u[2], Tj = u[5];
+  double mu = D->edge_mu0[2 * e + carrier], dmu = 0.0;
+  if (P->hf != TCAD_DD_HF_NONE) {
+    double dm;
+    mu = tcad_mobility_hansch(mu, 0.5 * (Ti + Tj), P->TL, P->tauw[carrier], P->vsat[carrier], &dm);
+    dmu = 0.5 * dm; /* ∂μ/∂T_i = ∂μ/∂T_j */
+  }
+  const double dpsik = (u[3] - u[0]) / kq;
+  double d[5], ds[5];
+  const double G = tcad_eb_flux(carrier, dpsik, Ti, Tj, u[1], u[4], d);
+  const double a = kq * cc;
+  dJ[0] = -mu * cc * d[0], dJ[3] = mu * cc * d[0];
+  dJ[1] = a * mu * d[3], dJ[4] = a * mu * d[4];
+  dJ[2] = a * (mu * d[1] + G * dmu), dJ[5] = a * (mu * d[2] + G * dmu);
+  const double Gs = tcad_eb_flux(carrier, dpsik, Ti, Tj, u[1] * Ti, u[4] * Tj, ds);
+  const double pre = (carrier == 0 ? -2.5 : 2.5) * TCAD_KB * a;
+  *S = pre * mu * Gs;
+  dS[0] = -pre * mu * ds[0] / kq, dS[3] = pre * mu * ds[0] / kq;
+  dS[1] = pre * mu * ds[3] * Ti, dS[4] = pre * mu * ds[4] * Tj;
+  dS[2] = pre * (mu * (ds[1] + ds[3] * u[1]) + Gs * dmu);
+  dS[5] = pre * (mu * (ds[2] + ds[4] * u[4]) + Gs * dmu);
+  if (mag) {
+    mag[0] = a * mu * (fabs(d[3] * u[1]) + fabs(d[4] * u[4]));
+    mag[1] = fabs(pre) * mu * (fabs(ds[3] * u[1] * Ti) + fabs(ds[4] * u[4] * Tj));
+  }
+  return a * mu * G;
+}
+
+/* What one edge contributes, in physical units. F[k]: flux of equation k from i to j (added to
+ * node i, subtracted from node j); Fs[c]: the part of carrier c's energy equation that both
+ * ends receive alike (−½ A J (ψ_i − ψ_j), the Joule term), in row 3 + c. dF[k][m] is
+ * ∂F[k]/∂(unknown m of node i), dF[k][TCAD_DD_MAXBS + m] the same for node j; dFs likewise.
+ * M[k], Ms[c]: the size of the terms each is a difference of (its rounding scale). */
+typedef struct {
+  int nk; /* equations the edge adds to: 1 (Poisson only) or bs */
+  double F[TCAD_DD_MAXBS], dF[TCAD_DD_MAXBS][2 * TCAD_DD_MAXBS], M[TCAD_DD_MAXBS];
+  double Fs[2], dFs[2][2 * TCAD_DD_MAXBS], Ms[2];
+} TcadDDEdge;
+
+/* Edge e's fluxes at the scaled state x (see TcadDDEdge). */
+TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, TcadDDEdge *E)
+{
+  const TcadDDParams *P = &D->p;
+  const int i = D->edge_i[e], j = D->edge_j[e], bs = D->bs, W = TCAD_DD_MAXBS;
   const double *sv = P->sv;
-  const double psi_i = x[3 * i] * sv[0], psi_j = x[3 * j] * sv[0];
-  for (int k = 0; k < 3; k++) {
-    F[k] = M[k] = 0.0;
-    for (int m = 0; m < 6; m++) dF[k][m] = 0.0;
+  const double psi_i = x[bs * i] * sv[0], psi_j = x[bs * j] * sv[0];
+  for (int k = 0; k < bs; k++) {
+    E->F[k] = E->M[k] = 0.0;
+    for (int m = 0; m < 2 * W; m++) E->dF[k][m] = 0.0;
   }
   const double ec = D->edge_eps[e] * D->edge_coupling[e];
-  F[0] = ec * (psi_i - psi_j);
-  dF[0][0] = ec, dF[0][3] = -ec;
-  M[0] = fabs(F[0]);
-  if (!(D->edge_semi[e] && P->mode == TCAD_DD_COUPLED)) return 1;
-  double d[4];
-  F[1] = tcad_dd_carrier_flux(D, e, 0, psi_i, psi_j, x[3 * i + 1] * sv[1], x[3 * j + 1] * sv[1], d, &M[1]);
-  dF[1][0] = d[0], dF[1][1] = d[1], dF[1][3] = d[2], dF[1][4] = d[3];
-  F[2] = tcad_dd_carrier_flux(D, e, 1, psi_i, psi_j, x[3 * i + 2] * sv[2], x[3 * j + 2] * sv[2], d, &M[2]);
-  dF[2][0] = d[0], dF[2][2] = d[1], dF[2][3] = d[2], dF[2][5] = d[3];
-  return 3;
+  E->F[0] = ec * (psi_i - psi_j);
+  E->dF[0][0] = ec, E->dF[0][W] = -ec;
+  E->M[0] = fabs(E->F[0]);
+  E->nk = 1;
+  if (!(D->edge_semi[e] && P->mode == TCAD_DD_COUPLED)) return;
+  E->nk = bs;
+  for (int c = 0; c < 2; c++) {
+    const int r = 1 + c, t = P->energy ? tcad_dd_tindex(D, c) : -1;
+    const double ci = x[bs * i + r] * sv[r], cj = x[bs * j + r] * sv[r];
+    if (t < 0) {
+      double d[4];
+      E->F[r] = tcad_dd_carrier_flux(D, e, c, psi_i, psi_j, ci, cj, d, &E->M[r]);
+      E->dF[r][0] = d[0], E->dF[r][r] = d[1], E->dF[r][W] = d[2], E->dF[r][W + r] = d[3];
+      continue;
+    }
+    const double u[6] = {psi_i, ci, x[bs * i + t] * sv[t], psi_j, cj, x[bs * j + t] * sv[t]};
+    double dJ[6], dS[6], mag[2];
+    E->F[r] = tcad_eb_carrier_flux(D, e, c, u, dJ, &E->F[t], dS, mag);
+    E->M[r] = mag[0], E->M[t] = mag[1];
+    const int col[6] = {0, r, t, W, W + r, W + t};
+    for (int m = 0; m < 6; m++) E->dF[r][col[m]] = dJ[m], E->dF[t][col[m]] = dS[m];
+    /* Joule: −½ q (A J/q)(ψ_i − ψ_j) to both ends */
+    const double h = -0.5 * TCAD_Q, dpsi = psi_i - psi_j;
+    E->Fs[c] = h * E->F[r] * dpsi;
+    E->Ms[c] = fabs(E->Fs[c]);
+    for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = h * E->dF[r][m] * dpsi;
+    E->dFs[c][0] += h * E->F[r], E->dFs[c][W] -= h * E->F[r];
+  }
 }
 
 /* Add edge e's fluxes to one end: side 0 adds F to node i's rows (blocks (i,i), (i,j)),
- * side 1 subtracts it from node j's (blocks (j,i), (j,j)). Scaled like the residual. */
-TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, int e, int side, int nk, const double F[3], const double dF[3][6],
-                              const double M[3], double *f, double *jac, double *fmag)
+ * side 1 subtracts it from node j's (blocks (j,i), (j,j)); the Joule parts go to both alike.
+ * Scaled like the residual. */
+TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, int e, int side, const TcadDDEdge *E, double *f, double *jac,
+                              double *fmag)
 {
   const double *sv = D->p.sv, *se = D->p.se;
+  const int bs = D->bs, W = TCAD_DD_MAXBS, nk = E->nk;
   const int node = side ? D->edge_j[e] : D->edge_i[e];
   const double sg = side ? -1.0 : 1.0;
-  for (int k = 0; k < nk; k++) f[3 * node + k] += sg * F[k] / se[k];
-  if (fmag)
-    for (int k = 0; k < nk; k++) fmag[3 * node + k] += M[k] / se[k];
+  const int energy = nk > 1 && D->p.energy;
+  for (int k = 0; k < nk; k++) f[bs * node + k] += sg * E->F[k] / se[k];
+  if (energy)
+    for (int c = 0; c < 2; c++) {
+      const int t = tcad_dd_tindex(D, c);
+      if (t >= 0) f[bs * node + t] += E->Fs[c] / se[t];
+    }
+  if (fmag) {
+    for (int k = 0; k < nk; k++) fmag[bs * node + k] += E->M[k] / se[k];
+    if (energy)
+      for (int c = 0; c < 2; c++) {
+        const int t = tcad_dd_tindex(D, c);
+        if (t >= 0) fmag[bs * node + t] += E->Ms[c] / se[t];
+      }
+  }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
   const int len = D->row_len[node], bi = side ? b[2] : b[0], bj = side ? b[3] : b[1];
-  for (int k = 0; k < nk; k++)
-    for (int m = 0; m < 3; m++) {
-      const double vi = dF[k][m] * sv[m] / se[k], vj = dF[k][m + 3] * sv[m] / se[k];
-      if (vi != 0.0) tcad_dd_jadd(jac, bi, len, k, m, sg * vi); /* column block i */
-      if (vj != 0.0) tcad_dd_jadd(jac, bj, len, k, m, sg * vj); /* column block j */
+  for (int k = 0; k < nk; k++) {
+    const int c = k - 3, sym = energy && c >= 0; /* T rows: 3 + c with c the carrier */
+    for (int m = 0; m < bs; m++) {
+      double vi = sg * E->dF[k][m], vj = sg * E->dF[k][W + m];
+      if (sym) vi += E->dFs[c][m], vj += E->dFs[c][W + m];
+      vi *= sv[m] / se[k], vj *= sv[m] / se[k];
+      if (vi != 0.0) tcad_dd_jadd(jac, bi, len, k, m, vi); /* column block i */
+      if (vj != 0.0) tcad_dd_jadd(jac, bj, len, k, m, vj); /* column block j */
     }
+  }
 }
 
-/* Edge e added to both ends (the host's edge loop). `fmag` (3 per node, may be NULL)
+/* Edge e added to both ends (the host's edge loop). `fmag` (bs per node, may be NULL)
  * accumulates the term sizes (see tcad_dd_node). */
 TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
 {
-  double F[3], dF[3][6], M[3];
-  const int nk = tcad_dd_edge_eval(D, e, x, F, dF, M);
-  tcad_dd_edge_add(D, e, 0, nk, F, dF, M, f, jac, fmag);
-  tcad_dd_edge_add(D, e, 1, nk, F, dF, M, f, jac, fmag);
+  TcadDDEdge E;
+  tcad_dd_edge_eval(D, e, x, &E);
+  tcad_dd_edge_add(D, e, 0, &E, f, jac, fmag);
+  tcad_dd_edge_add(D, e, 1, &E, f, jac, fmag);
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
 TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, const double *x, double *f, double *jac,
                                double *fmag)
 {
-  f[3 * i + r] = x[3 * i + r] - value / D->p.sv[r];
-  if (fmag) fmag[3 * i + r] = fabs(x[3 * i + r]) + fabs(value / D->p.sv[r]);
+  const int bs = D->bs;
+  f[bs * i + r] = x[bs * i + r] - value / D->p.sv[r];
+  if (fmag) fmag[bs * i + r] = fabs(x[bs * i + r]) + fabs(value / D->p.sv[r]);
   if (!jac) return;
   const int len = D->row_len[i], start = D->row_start[i] + r * len;
   for (int k = 0; k < len; k++) jac[start + k] = 0.0;
   jac[D->node_diag[i] + r * len + r] = 1.0;
 }
 
-/* Node i: space charge, recombination, rows without carriers, contacts. Runs after every edge
- * of the node has been added (it reads the summed continuity residual at contacts).
- * `cflux` (2 per node, may be NULL) receives at ohmic contact nodes the electron and hole
- * particle currents entering the device, 1/s per depth^(3-d). `fmag` (may be NULL) completes
- * the term sizes of tcad_dd_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
+/* Node i: space charge, recombination, energy relaxation, rows without carriers, contacts.
+ * Runs after every edge of the node has been added (it reads the summed continuity and energy
+ * residuals at contacts). `cflux` (TCAD_DD_NCFLUX per node, may be NULL) receives at ohmic
+ * contact nodes the electron and hole particle currents (1/s per depth^(3-d)) and energy flows
+ * (W per depth^(3-d)) entering the device. `fmag` (may be NULL) completes the term sizes of
+ * tcad_dd_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
 TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
                           double *fmag)
 {
   const TcadDDParams *P = &D->p;
   const double *sv = P->sv, *se = P->se;
-  const int len = D->row_len[i], diag = D->node_diag[i];
-  const double psi = x[3 * i] * sv[0];
-  f[3 * i] -= D->node_fixed[i] / se[0];
-  if (fmag) fmag[3 * i] += fabs(D->node_fixed[i]) / se[0];
+  const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
+  const double psi = x[bs * i] * sv[0];
+  int hot = 0; /* the temperature rows carry the energy balance here */
+  f[bs * i] -= D->node_fixed[i] / se[0];
+  if (fmag) fmag[bs * i] += fabs(D->node_fixed[i]) / se[0];
   if (D->node_semi[i]) {
     const double qv = TCAD_Q * D->node_vsemi[i];
     if (P->mode == TCAD_DD_EQUILIBRIUM) {
@@ -219,13 +332,13 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
       double a = (psi - P->efermi) / P->vt;
       a = a > 200.0 ? 200.0 : a < -200.0 ? -200.0 : a;
       const double n = P->nie * exp(a), p = P->nie * exp(-a);
-      f[3 * i] -= qv * (p - n) / se[0];
-      f[3 * i + 1] = x[3 * i + 1] - n / sv[1];
-      f[3 * i + 2] = x[3 * i + 2] - p / sv[2];
+      f[bs * i] -= qv * (p - n) / se[0];
+      f[bs * i + 1] = x[bs * i + 1] - n / sv[1];
+      f[bs * i + 2] = x[bs * i + 2] - p / sv[2];
       if (fmag) {
-        fmag[3 * i] += qv * (p + n) / se[0];
-        fmag[3 * i + 1] = fabs(x[3 * i + 1]) + n / sv[1];
-        fmag[3 * i + 2] = fabs(x[3 * i + 2]) + p / sv[2];
+        fmag[bs * i] += qv * (p + n) / se[0];
+        fmag[bs * i + 1] = fabs(x[bs * i + 1]) + n / sv[1];
+        fmag[bs * i + 2] = fabs(x[bs * i + 2]) + p / sv[2];
       }
       if (jac) {
         tcad_dd_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
@@ -235,18 +348,18 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         tcad_dd_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
       }
     } else {
-      const double n = x[3 * i + 1] * sv[1], p = x[3 * i + 2] * sv[2];
-      f[3 * i] -= qv * (p - n) / se[0];
+      const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2];
+      f[bs * i] -= qv * (p - n) / se[0];
       double R = 0, dn = 0, dp = 0, a, b;
       if (P->srh) R += tcad_srh(n, p, P->nie, D->node_tau[2 * i], D->node_tau[2 * i + 1], &a, &b), dn += a, dp += b;
       if (P->auger) R += tcad_auger(n, p, P->nie, P->auger_c[0], P->auger_c[1], &a, &b), dn += a, dp += b;
       const double V = D->node_vsemi[i];
-      f[3 * i + 1] -= V * R / se[1];
-      f[3 * i + 2] += V * R / se[2];
+      f[bs * i + 1] -= V * R / se[1];
+      f[bs * i + 2] += V * R / se[2];
       if (fmag) {
-        fmag[3 * i] += qv * (fabs(p) + fabs(n)) / se[0];
-        fmag[3 * i + 1] += fabs(V * R) / se[1];
-        fmag[3 * i + 2] += fabs(V * R) / se[2];
+        fmag[bs * i] += qv * (fabs(p) + fabs(n)) / se[0];
+        fmag[bs * i + 1] += fabs(V * R) / se[1];
+        fmag[bs * i + 2] += fabs(V * R) / se[2];
       }
       if (jac) {
         tcad_dd_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
@@ -256,12 +369,28 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         tcad_dd_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
         tcad_dd_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
       }
+      hot = P->energy;
+      for (int c = 0; hot && c < 2; c++) {
+        /* relaxation V (3/2) k c (T − T_L)/τ_w and recombination V (3/2) k T R */
+        const int t = tcad_dd_tindex(D, c), r = 1 + c;
+        if (t < 0) continue;
+        const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p, w = 1.5 * TCAD_KB * V;
+        const double relax = w * dens * (T - P->TL) / P->tauw[c], rec = w * T * R;
+        f[bs * i + t] += (relax + rec) / se[t];
+        if (fmag) fmag[bs * i + t] += (w * fabs(dens) * (T + P->TL) / P->tauw[c] + fabs(rec)) / se[t];
+        if (jac) {
+          tcad_dd_jadd(jac, diag, len, t, t, w * (dens / P->tauw[c] + R) * sv[t] / se[t]);
+          tcad_dd_jadd(jac, diag, len, t, r, w * (T - P->TL) / P->tauw[c] * sv[r] / se[t]);
+          tcad_dd_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);
+          tcad_dd_jadd(jac, diag, len, t, 2, w * T * dp * sv[2] / se[t]);
+        }
+      }
     }
   } else {
     /* no carriers: identity rows keep the matrix uniformly blocked */
-    f[3 * i + 1] = x[3 * i + 1];
-    f[3 * i + 2] = x[3 * i + 2];
-    if (fmag) fmag[3 * i + 1] = fabs(x[3 * i + 1]), fmag[3 * i + 2] = fabs(x[3 * i + 2]);
+    f[bs * i + 1] = x[bs * i + 1];
+    f[bs * i + 2] = x[bs * i + 2];
+    if (fmag) fmag[bs * i + 1] = fabs(x[bs * i + 1]), fmag[bs * i + 2] = fabs(x[bs * i + 2]);
     if (jac) {
       tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
       tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
@@ -270,14 +399,22 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
   const int bc = D->node_bc[i];
   if (bc == TCAD_BC_OHMIC) {
     if (cflux) {
-      cflux[2 * i] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 1] * se[1] : 0.0;
-      cflux[2 * i + 1] = P->mode == TCAD_DD_COUPLED ? f[3 * i + 2] * se[2] : 0.0;
+      const int coupled = P->mode == TCAD_DD_COUPLED;
+      for (int c = 0; c < 2; c++) {
+        const int t = tcad_dd_tindex(D, c);
+        cflux[TCAD_DD_NCFLUX * i + c] = coupled ? f[bs * i + 1 + c] * se[1 + c] : 0.0;
+        cflux[TCAD_DD_NCFLUX * i + 2 + c] = hot && t >= 0 ? f[bs * i + t] * se[t] : 0.0;
+      }
     }
-    for (int r = 0; r < 3; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[3 * i + r], x, f, jac, fmag);
-  } else if (bc == TCAD_BC_GATE) {
-    tcad_dd_dirichlet(D, i, 0, D->bc_value[3 * i], x, f, jac, fmag);
+    for (int r = 0; r < bs; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[bs * i + r], x, f, jac, fmag);
+    return;
   }
+  if (bc == TCAD_BC_GATE) tcad_dd_dirichlet(D, i, 0, D->bc_value[bs * i], x, f, jac, fmag);
+  /* temperature rows without an energy balance: T = T_L */
+  if (!hot)
+    for (int t = 3; t < bs; t++) tcad_dd_dirichlet(D, i, t, P->TL, x, f, jac, fmag);
 }
+
 /* Block row i alone, gathered from its incident edges (D->node_edges[node_edge_start[i] ..
  * node_edge_start[i+1]), ascending edge index) and then the node terms: what one CUDA thread
  * (or one host thread) computes. Rows of different nodes are independent, so the result does
@@ -287,17 +424,19 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
 TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
                          double *fmag)
 {
-  for (int k = 0; k < 3; k++) f[3 * i + k] = 0.0;
+  const int bs = D->bs;
+  for (int k = 0; k < bs; k++) f[bs * i + k] = 0.0;
   if (fmag)
-    for (int k = 0; k < 3; k++) fmag[3 * i + k] = 0.0;
-  if (cflux) cflux[2 * i] = cflux[2 * i + 1] = 0.0;
+    for (int k = 0; k < bs; k++) fmag[bs * i + k] = 0.0;
+  if (cflux)
+    for (int k = 0; k < TCAD_DD_NCFLUX; k++) cflux[TCAD_DD_NCFLUX * i + k] = 0.0;
   if (jac)
-    for (int k = D->row_start[i], end = k + 3 * D->row_len[i]; k < end; k++) jac[k] = 0.0;
+    for (int k = D->row_start[i], end = k + bs * D->row_len[i]; k < end; k++) jac[k] = 0.0;
   for (int k = D->node_edge_start[i]; k < D->node_edge_start[i + 1]; k++) {
     const int e = D->node_edges[k];
-    double F[3], dF[3][6], M[3];
-    const int nk = tcad_dd_edge_eval(D, e, x, F, dF, M);
-    tcad_dd_edge_add(D, e, D->edge_i[e] == i ? 0 : 1, nk, F, dF, M, f, jac, fmag);
+    TcadDDEdge E;
+    tcad_dd_edge_eval(D, e, x, &E);
+    tcad_dd_edge_add(D, e, D->edge_i[e] == i ? 0 : 1, &E, f, jac, fmag);
   }
   tcad_dd_node(D, i, x, f, jac, cflux, fmag);
 }

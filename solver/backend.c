@@ -56,7 +56,7 @@ int TcadSimSetBackend(TcadSim *s, int backend)
     return tcad_error(TCAD_ERR_INPUT, "unknown backend %d", backend);
   if (backend == TCAD_BACKEND_CUDA && !s->cuda) {
     TCAD_CALL(TcadCudaDDCreate(&s->D, s->rowptr, s->col, &s->cuda));
-    const PetscInt N = 3 * s->nnodes;
+    const PetscInt N = (PetscInt)s->bs * s->nnodes;
     if (MatCreateShell(PETSC_COMM_SELF, N, N, N, N, s, &s->Jshell) ||
         MatShellSetOperation(s->Jshell, MATOP_MULT, (void (*)(void))shell_mult))
       return tcad_error(TCAD_ERR_PETSC, "cannot create the device Jacobian's MATSHELL");

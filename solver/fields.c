@@ -12,11 +12,32 @@
 void TcadSimGetSolution(const TcadSim *s, double *psi, double *n, double *p)
 {
   const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
+  const int bs = s->bs;
   for (int i = 0; i < s->nnodes; i++) {
-    if (psi) psi[i] = x[3 * i] * sv[0];
-    if (n) n[i] = x[3 * i + 1] * sv[1];
-    if (p) p[i] = x[3 * i + 2] * sv[2];
+    if (psi) psi[i] = x[bs * i] * sv[0];
+    if (n) n[i] = x[bs * i + 1] * sv[1];
+    if (p) p[i] = x[bs * i + 2] * sv[2];
   }
+}
+
+int TcadSimBlockSize(const TcadSim *s) { return s->bs; }
+int TcadSimEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
+
+/* Particle flux A J/q of carrier c along edge e (i → j) and, with the temperature equations on,
+ * the energy flux A S (else 0): the fluxes the assembly uses. */
+static double edge_fluxes(const TcadSim *s, const double *x, int e, int c, double *S)
+{
+  const TcadDDData *D = &s->D;
+  const double *sv = D->p.sv;
+  const int bs = s->bs, i = D->edge_i[e], j = D->edge_j[e], r = 1 + c, t = tcad_dd_tindex(D, c);
+  double d[6], dS[6];
+  *S = 0.0;
+  if (!D->p.energy || t < 0)
+    return tcad_dd_carrier_flux(D, e, c, x[bs * i] * sv[0], x[bs * j] * sv[0], x[bs * i + r] * sv[r],
+                                x[bs * j + r] * sv[r], d, NULL);
+  const double u[6] = {x[bs * i] * sv[0], x[bs * i + r] * sv[r], x[bs * i + t] * sv[t],
+                       x[bs * j] * sv[0], x[bs * j + r] * sv[r], x[bs * j + t] * sv[t]};
+  return tcad_eb_carrier_flux(D, e, c, u, d, S, dS, NULL);
 }
 
 /* Accumulate w t t^T and w t v for edge e into the per-node normal equations (6 + 3 each). */
@@ -62,15 +83,52 @@ static void lsq_solve(int dim, const double *m, const double *b, double *out)
   out[2] = (c13 * b[0] + c23 * b[1] + c33 * b[2]) / det;
 }
 
+/* Node vectors of edge quantities: q 0: E (all edges), 1, 2: J_n, J_p, 3, 4: S_n, S_p
+ * (semiconductor edges); outs[q] may be NULL. E is stored as |E| (one per node). */
+static int edge_vectors(const TcadSim *s, double *const outs[5])
+{
+  const int n = s->nnodes, bs = s->bs;
+  const TcadGeometry *g = s->geom;
+  const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
+  double *M = calloc(6 * (size_t)n, sizeof(double)), *B = calloc(3 * (size_t)n, sizeof(double));
+  if (!M || !B) {
+    free(M), free(B);
+    return tcad_error(TCAD_ERR_MEM, "out of memory for derived fields");
+  }
+  for (int q = 0; q < 5; q++) {
+    if (!outs[q]) continue;
+    memset(M, 0, 6 * (size_t)n * sizeof(double));
+    memset(B, 0, 3 * (size_t)n * sizeof(double));
+    for (int e = 0; e < g->nedges; e++) {
+      const int i = g->edge_i[e], j = g->edge_j[e];
+      double v, S;
+      if (q == 0) v = -(x[bs * j] - x[bs * i]) * sv[0] / g->edge_length[e];
+      else if (!s->edge_semi[e] || !(g->edge_area[e] > 0)) continue;
+      else {
+        const double flux = edge_fluxes(s, x, e, (q - 1) % 2, &S);
+        v = (q < 3 ? TCAD_Q * flux : S) / g->edge_area[e]; /* A/cm^2 or W/cm^2 along i→j */
+      }
+      lsq_add(s, M, B, e, v);
+    }
+    for (int i = 0; i < n; i++) {
+      double vec[3];
+      lsq_solve(s->dim, M + 6 * (size_t)i, B + 3 * (size_t)i, vec);
+      if (q == 0) outs[0][i] = sqrt(vec[0] * vec[0] + vec[1] * vec[1] + vec[2] * vec[2]);
+      else memcpy(outs[q] + 3 * (size_t)i, vec, sizeof vec);
+    }
+  }
+  free(M), free(B);
+  return 0;
+}
+
 int TcadSimDerivedFields(const TcadSim *s, double *phin, double *phip, double *efield, double *jn, double *jp,
                          double *recomb)
 {
-  const int n = s->nnodes;
-  const TcadGeometry *g = s->geom;
+  const int n = s->nnodes, bs = s->bs;
   const TcadDDData *D = &s->D;
   const double *x = TcadSimState((TcadSim *)s), *sv = D->p.sv;
   for (int i = 0; i < n; i++) {
-    const double psi = x[3 * i] * sv[0], en = x[3 * i + 1] * sv[1], hp = x[3 * i + 2] * sv[2];
+    const double psi = x[bs * i] * sv[0], en = x[bs * i + 1] * sv[1], hp = x[bs * i + 2] * sv[2];
     const int semi = s->node_semi[i] && en > 0 && hp > 0;
     if (phin) phin[i] = semi ? psi - s->vt * log(en / s->nie) : 0.0;
     if (phip) phip[i] = semi ? psi + s->vt * log(hp / s->nie) : 0.0;
@@ -81,36 +139,61 @@ int TcadSimDerivedFields(const TcadSim *s, double *phin, double *phip, double *e
       recomb[i] = r;
     }
   }
-  double *M = calloc(6 * (size_t)n, sizeof(double)), *B = calloc(3 * (size_t)n, sizeof(double));
-  if (!M || !B) {
-    free(M), free(B);
-    return tcad_error(TCAD_ERR_MEM, "out of memory for derived fields");
+  double *const outs[5] = {efield, jn, jp, NULL, NULL};
+  return edge_vectors(s, outs);
+}
+
+int TcadSimEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp)
+{
+  const int n = s->nnodes, bs = s->bs;
+  const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
+  const int tin = tcad_dd_tindex(&s->D, 0), tip = tcad_dd_tindex(&s->D, 1);
+  for (int i = 0; i < n; i++) {
+    if (tn) tn[i] = tin >= 0 ? x[bs * i + tin] * sv[tin] : s->T;
+    if (tp) tp[i] = tip >= 0 ? x[bs * i + tip] * sv[tip] : s->T;
   }
-  /* 0: E (all edges), 1: J_n, 2: J_p (semiconductor edges) */
-  double *outs[3] = {efield, jn, jp};
-  for (int q = 0; q < 3; q++) {
-    if (!outs[q]) continue;
-    memset(M, 0, 6 * (size_t)n * sizeof(double));
-    memset(B, 0, 3 * (size_t)n * sizeof(double));
-    for (int e = 0; e < g->nedges; e++) {
-      const int i = g->edge_i[e], j = g->edge_j[e];
-      const double psi_i = x[3 * i] * sv[0], psi_j = x[3 * j] * sv[0];
-      double v, d[4];
-      if (q == 0) v = -(psi_j - psi_i) / g->edge_length[e];
-      else if (!s->edge_semi[e] || !(g->edge_area[e] > 0)) continue;
-      else {
-        const double flux = tcad_dd_carrier_flux(D, e, q - 1, psi_i, psi_j, x[3 * i + q] * sv[q], x[3 * j + q] * sv[q], d, NULL);
-        v = TCAD_Q * flux / g->edge_area[e]; /* A/cm^2 along i→j */
-      }
-      lsq_add(s, M, B, e, v);
+  double *const outs[5] = {NULL, vn, vp, sn, sp}; /* current densities first */
+  TCAD_CALL(edge_vectors(s, outs));
+  /* v = ∓J/(q c): electrons move against their current */
+  for (int i = 0; i < n; i++)
+    for (int k = 0; k < 3; k++) {
+      const double en = x[bs * i + 1] * sv[1], hp = x[bs * i + 2] * sv[2];
+      if (vn) vn[3 * i + k] = s->node_semi[i] && en > 0 ? -vn[3 * i + k] / (TCAD_Q * en) : 0.0;
+      if (vp) vp[3 * i + k] = s->node_semi[i] && hp > 0 ? vp[3 * i + k] / (TCAD_Q * hp) : 0.0;
     }
-    for (int i = 0; i < n; i++) {
-      double vec[3];
-      lsq_solve(s->dim, M + 6 * (size_t)i, B + 3 * (size_t)i, vec);
-      if (q == 0) efield[i] = sqrt(vec[0] * vec[0] + vec[1] * vec[1] + vec[2] * vec[2]);
-      else memcpy(outs[q] + 3 * (size_t)i, vec, sizeof vec);
+  return 0;
+}
+
+int TcadSimEnergyBudget(const TcadSim *s, double joule[2], double relax[2], double recomb[2], double contacts[2])
+{
+  const TcadDDData *D = &s->D;
+  const TcadGeometry *g = s->geom;
+  const int bs = s->bs;
+  const double *x = TcadSimState((TcadSim *)s), *sv = D->p.sv;
+  for (int c = 0; c < 2; c++) joule[c] = relax[c] = recomb[c] = contacts[c] = 0.0;
+  for (int e = 0; e < g->nedges; e++) {
+    if (!s->edge_semi[e]) continue;
+    const int i = g->edge_i[e], j = g->edge_j[e];
+    for (int c = 0; c < 2; c++) {
+      double S;
+      joule[c] += TCAD_Q * edge_fluxes(s, x, e, c, &S) * (x[bs * i] - x[bs * j]) * sv[0];
     }
   }
-  free(M), free(B);
+  for (int i = 0; i < s->nnodes; i++) {
+    if (!s->node_semi[i]) continue;
+    const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2], V = s->node_vsemi[i];
+    double R = 0, a, b;
+    if (D->p.srh) R += tcad_srh(n, p, s->nie, s->node_tau[2 * i], s->node_tau[2 * i + 1], &a, &b);
+    if (D->p.auger) R += tcad_auger(n, p, s->nie, D->p.auger_c[0], D->p.auger_c[1], &a, &b);
+    for (int c = 0; c < 2; c++) {
+      const int t = tcad_dd_tindex(D, c);
+      if (t < 0 || !D->p.energy) continue;
+      const double T = x[bs * i + t] * sv[t], dens = c ? p : n;
+      relax[c] += 1.5 * TCAD_KB * V * dens * (T - s->T) / D->p.tauw[c];
+      recomb[c] += 1.5 * TCAD_KB * V * T * R;
+    }
+  }
+  for (int k = 0; k < s->ncontacts; k++)
+    for (int c = 0; c < 2; c++) contacts[c] += s->contacts[k].energy[c];
   return 0;
 }

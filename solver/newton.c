@@ -27,7 +27,7 @@ static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
   }
   /* an iterate outside the model's domain (overflow) makes SNES stop and the step be cut */
   int finite = 1;
-  for (int k = 0; k < 3 * s->nnodes && finite; k++) finite = isfinite(f[k]);
+  for (int k = 0; k < s->bs * s->nnodes && finite; k++) finite = isfinite(f[k]);
   PetscCall(VecRestoreArray(F, &f));
   if (!finite) PetscCall(SNESSetFunctionDomainError(snes));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -63,8 +63,9 @@ static PetscErrorCode form_jacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
  * - potential: in the equilibrium (Poisson) solve each node's Δψ beyond V_d is compressed
  *   logarithmically, V_d (1 + ln(|Δψ|/V_d)); in the coupled solve the whole update is scaled by
  *   the same factor taken at the largest |Δψ|, which keeps the Newton direction;
- * - densities: see below; they stay positive.
- * The scaled size of the step taken (max |Δψ|/V_T, |Δn|/(n + n_i)) feeds the convergence test. */
+ * - densities and temperatures: see below; they stay positive.
+ * The scaled size of the step taken (max |Δψ|/V_T, |Δn|/(n + n_i), |ΔT|/T) feeds the convergence
+ * test. */
 static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBool *changed_y, PetscBool *changed_w,
                                  void *ctx)
 {
@@ -72,7 +73,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   const PetscScalar *x;
   PetscScalar *w;
   const double vd = s->damp_volts / s->vt; /* in scaled ψ units */
-  const int n = s->nnodes, coupled = s->D.p.mode == TCAD_DD_COUPLED;
+  const int n = s->nnodes, bs = s->bs, coupled = s->D.p.mode == TCAD_DD_COUPLED, hot = coupled && s->D.p.energy;
   (void)ls, (void)Y;
   PetscFunctionBeginUser;
   *changed_y = PETSC_FALSE;
@@ -83,14 +84,14 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   if (vd > 0) {
     if (coupled) {
       double dmax = 0;
-      for (int i = 0; i < n; i++) dmax = fmax(dmax, fabs(w[3 * i] - x[3 * i]));
+      for (int i = 0; i < n; i++) dmax = fmax(dmax, fabs(w[bs * i] - x[bs * i]));
       if (dmax > vd) lambda = vd * (1.0 + log(dmax / vd)) / dmax;
       if (lambda < 1.0)
-        for (int k = 0; k < 3 * n; k++) w[k] = x[k] + lambda * (w[k] - x[k]);
+        for (int k = 0; k < bs * n; k++) w[k] = x[k] + lambda * (w[k] - x[k]);
     } else {
       for (int i = 0; i < n; i++) {
-        const double d = w[3 * i] - x[3 * i], a = fabs(d);
-        if (a > vd) w[3 * i] = x[3 * i] + copysign(vd * (1.0 + log(a / vd)), d), limited = 1;
+        const double d = w[bs * i] - x[bs * i], a = fabs(d);
+        if (a > vd) w[bs * i] = x[bs * i] + copysign(vd * (1.0 + log(a / vd)), d), limited = 1;
       }
     }
   }
@@ -100,19 +101,21 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
    * their relative change is measured against n_i */
   const double nfloor = s->nie / s->C0;
   for (int i = 0; i < n; i++) {
-    upd = fmax(upd, fabs(w[3 * i] - x[3 * i]));
+    upd = fmax(upd, fabs(w[bs * i] - x[bs * i]));
     if (!coupled || !s->node_semi[i]) continue;
-    for (int k = 1; k < 3; k++) {
-      double *v = &w[3 * i + k];
-      const double old = x[3 * i + k];
+    /* a temperature is limited like a density, its growth per step to a factor 1 + G_T */
+    for (int k = 1; k < (hot ? bs : 3); k++) {
+      double *v = &w[bs * i + k];
+      const double old = x[bs * i + k], G = k < 3 ? s->grow_limit : s->tgrow_limit;
+      const double fl = k < 3 ? nfloor : 0.0;
       /* Newton's relative step r = δn/n, measured before limiting, judges convergence (a
        * limited step must not look converged). A decrease to less than a tenth continues as
        * 0.1 e^(r + 0.9): close to the e^r that a potential swing asks for when r ≪ −1, and
        * positive when the linearization overshoots below zero */
       if (old > 0) {
         const double r = (*v - old) / old;
-        const double rel = fabs(*v - old) / (fabs(old) + nfloor);
-        if (rel > upd) upd = rel, worst = 3 * i + k;
+        const double rel = fabs(*v - old) / (fabs(old) + fl);
+        if (rel > upd) upd = rel, worst = bs * i + k;
         if (r < -0.5) limited = 1; /* e^r is no longer within O(r²) of 1 + r */
         if (r < 0) *v = fmax(old * exp(r), 1e-300);
         /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
@@ -121,9 +124,9 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
          * iterate is judged again. The factor counts from max(n, n_i): a density far below
          * n_i may rise to n_i freely (else one that a step sent to 1e-300 in a depleted
          * region needs hundreds of steps to come back, and Newton stalls) */
-        else if (r > s->grow_limit) {
-          const double base = fmax(old, nfloor), rb = (*v - base) / base;
-          if (rb > s->grow_limit) *v = base * (1.0 + s->grow_limit * (1.0 + log(rb / s->grow_limit))), limited = 1;
+        else if (r > G) {
+          const double base = fmax(old, fl), rb = (*v - base) / base;
+          if (rb > G) *v = base * (1.0 + G * (1.0 + log(rb / G))), limited = 1;
         }
       } else if (*v <= 0.0) {
         *v = 1e-300;
@@ -134,7 +137,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   s->last_update = upd;
   s->limited = limited || lambda < 1.0;
   if (s->monitor)
-    printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) N=%.3g (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3)] : 0.0, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / 3) + 1] : 0.0, worst >= 0 ? s->donors[worst / 3] - s->acceptors[worst / 3] : 0.0, worst >= 0 ? x[worst] : 0.0,
+    printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) N=%.3g (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / bs)] : 0.0, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / bs) + 1] : 0.0, worst >= 0 ? s->donors[worst / bs] - s->acceptors[worst / bs] : 0.0, worst >= 0 ? x[worst] : 0.0,
            worst >= 0 ? w[worst] : 0.0);
   PetscCall(VecRestoreArray(W, &w));
   PetscCall(VecRestoreArrayRead(X, &x));
@@ -158,7 +161,7 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
     const PetscScalar *f;
     PetscCall(SNESGetFunction(snes, &F, NULL, NULL));
     PetscCall(VecGetArrayRead(F, &f));
-    for (int k = 0; k < 3 * s->nnodes; k++) {
+    for (int k = 0; k < s->bs * s->nnodes; k++) {
       const double a = fabs(f[k]);
       if (a > 0) rel = fmax(rel, s->fmag[k] > 0 ? a / s->fmag[k] : INFINITY);
     }
@@ -200,7 +203,7 @@ static int petsc_fail(PetscErrorCode ierr, const char *what)
 
 int tcad_sim_setup_snes(TcadSim *s)
 {
-  const PetscInt N = 3 * s->nnodes;
+  const PetscInt N = (PetscInt)s->bs * s->nnodes;
   SNESLineSearch ls;
   KSP ksp;
   PC pc;
@@ -210,7 +213,7 @@ int tcad_sim_setup_snes(TcadSim *s)
   SNES_TRY(VecDuplicate(s->X, &s->R), "vector creation");
   SNES_TRY(MatCreate(PETSC_COMM_SELF, &s->J), "matrix creation");
   SNES_TRY(MatSetSizes(s->J, N, N, N, N), "matrix creation");
-  SNES_TRY(MatSetBlockSize(s->J, 3), "matrix creation");
+  SNES_TRY(MatSetBlockSize(s->J, s->bs), "matrix creation");
   SNES_TRY(MatSetType(s->J, MATSEQAIJ), "matrix creation");
   SNES_TRY(MatSeqAIJSetPreallocationCSR(s->J, s->rowptr, s->col, NULL), "matrix preallocation");
   SNES_TRY(MatSetOption(s->J, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE), "matrix options");
@@ -269,7 +272,7 @@ int tcad_sim_setup_snes(TcadSim *s)
   }
   SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
   SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
-  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->round_tol = 0;
+  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->tgrow_limit = 1.0, s->round_tol = 0;
   PetscReal v;
   PetscInt it;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg), "options");
@@ -285,6 +288,8 @@ int tcad_sim_setup_snes(TcadSim *s)
   s->monitor = flg;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_density_growth", &v, &flg), "options");
   if (flg) s->grow_limit = v;
+  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_temperature_growth", &v, &flg), "options");
+  if (flg) s->tgrow_limit = v;
   SNES_TRY(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL), "options");
   s->max_it = (int)it;
   tcad_petsc_capture_end();
@@ -344,8 +349,12 @@ int tcad_sim_currents(TcadSim *s)
   if (e) return e;
   for (int c = 0; c < s->ncontacts; c++) {
     const TcadMeshContact *mc = &s->mesh->contacts[s->contacts[c].mesh_index];
-    double in = 0, ip = 0;
-    for (int k = 0; k < mc->nnodes; k++) in += s->cflux[2 * mc->node[k]], ip += s->cflux[2 * mc->node[k] + 1];
+    double in = 0, ip = 0, wn = 0, wp = 0;
+    for (int k = 0; k < mc->nnodes; k++) {
+      const double *cf = s->cflux + TCAD_DD_NCFLUX * (size_t)mc->node[k];
+      in += cf[0], ip += cf[1], wn += cf[2], wp += cf[3];
+    }
+    s->contacts[c].energy[0] = wn, s->contacts[c].energy[1] = wp;
     s->contacts[c].cur[0] = TCAD_Q * in;
     s->contacts[c].cur[1] = TCAD_Q * ip;
     s->contacts[c].cur[2] = TCAD_Q * (in + ip);

@@ -57,11 +57,11 @@ static int find_block(const int *cols, int n, int c)
 }
 
 /* Block pattern: node i couples to itself and to its edge neighbours. The scalar CSR follows:
- * rows 3i..3i+2 each hold 3 entries per block of block row i. */
+ * rows bs·i .. bs·i+bs−1 each hold bs entries per block of block row i. */
 static int build_pattern(TcadSim *s)
 {
   const TcadGeometry *g = s->geom;
-  const int n = s->nnodes;
+  const int n = s->nnodes, bs = s->bs;
   int *deg = NULL, *bptr = NULL, *bcol = NULL, *fill = NULL;
   TCAD_ALLOC(deg, n + 1);
   for (int e = 0; e < g->nedges; e++) deg[g->edge_i[e]]++, deg[g->edge_j[e]]++;
@@ -87,31 +87,31 @@ static int build_pattern(TcadSim *s)
     w += u;
   }
   bptr[n] = w;
-  s->nnz = 9 * w;
-  TCAD_ALLOC(s->rowptr, 3 * n + 1);
+  s->nnz = bs * bs * w;
+  TCAD_ALLOC(s->rowptr, (size_t)bs * n + 1);
   TCAD_ALLOC(s->col, s->nnz);
   TCAD_ALLOC(s->row_start, n);
   TCAD_ALLOC(s->row_len, n);
   TCAD_ALLOC(s->node_diag, n);
   for (int i = 0; i < n; i++) {
-    const int nb = fill[i], start = 9 * bptr[i];
+    const int nb = fill[i], start = bs * bs * bptr[i];
     s->row_start[i] = start;
-    s->row_len[i] = 3 * nb;
-    s->node_diag[i] = start + 3 * find_block(bcol + bptr[i], nb, i);
-    for (int r = 0; r < 3; r++) {
-      s->rowptr[3 * i + r] = start + r * 3 * nb;
+    s->row_len[i] = bs * nb;
+    s->node_diag[i] = start + bs * find_block(bcol + bptr[i], nb, i);
+    for (int r = 0; r < bs; r++) {
+      s->rowptr[bs * i + r] = start + r * bs * nb;
       for (int k = 0; k < nb; k++)
-        for (int c = 0; c < 3; c++) s->col[start + r * 3 * nb + 3 * k + c] = 3 * bcol[bptr[i] + k] + c;
+        for (int c = 0; c < bs; c++) s->col[start + r * bs * nb + bs * k + c] = bs * bcol[bptr[i] + k] + c;
     }
   }
-  s->rowptr[3 * n] = s->nnz;
+  s->rowptr[bs * n] = s->nnz;
   TCAD_ALLOC(s->edge_base, 4 * (size_t)g->nedges);
   for (int e = 0; e < g->nedges; e++) {
     const int i = g->edge_i[e], j = g->edge_j[e];
     const int *ci = bcol + bptr[i], *cj = bcol + bptr[j];
     s->edge_base[4 * e + 0] = s->node_diag[i];
-    s->edge_base[4 * e + 1] = s->row_start[i] + 3 * find_block(ci, fill[i], j);
-    s->edge_base[4 * e + 2] = s->row_start[j] + 3 * find_block(cj, fill[j], i);
+    s->edge_base[4 * e + 1] = s->row_start[i] + bs * find_block(ci, fill[i], j);
+    s->edge_base[4 * e + 2] = s->row_start[j] + bs * find_block(cj, fill[j], i);
     s->edge_base[4 * e + 3] = s->node_diag[j];
   }
   /* node → incident edges, ascending (deg[] still holds the degrees): the row-wise assembly */
@@ -128,9 +128,6 @@ static int build_pattern(TcadSim *s)
 static int check_models(const TcadDeck *d)
 {
   const TcadPhysicsSpec *ph = &d->physics;
-  if (ph->transport != TCAD_TRANSPORT_DD)
-    return tcad_error(TCAD_ERR_NOTIMPL, "%s: the energy-balance transport model is not implemented yet; use "
-                      "'transport: drift-diffusion'", TcadDeckWhere(d, ph->loc_transport));
   if (ph->statistics != TCAD_STAT_BOLTZMANN)
     return tcad_error(TCAD_ERR_NOTIMPL, "%s: Fermi-Dirac statistics are not implemented yet; use "
                       "'statistics: boltzmann'", TcadDeckWhere(d, ph->loc_statistics));
@@ -204,7 +201,8 @@ void tcad_sim_update_bc(TcadSim *s)
     const int c = s->node_contact[i];
     if (c < 0) continue;
     const TcadSimContact *sc = &s->contacts[c];
-    double *b = s->bc_value + 3 * i;
+    double *b = s->bc_value + (size_t)s->bs * i;
+    for (int t = 3; t < s->bs; t++) b[t] = s->T; /* carriers at the lattice temperature */
     if (sc->type == TCAD_CONTACT_OHMIC) {
       /* neutral and in equilibrium; the majority density is computed without cancellation */
       const double N = s->donors[i] - s->acceptors[i], ni = s->nie;
@@ -235,10 +233,10 @@ static int setup_arrays(TcadSim *s)
   TCAD_ALLOC(s->node_fixed, n);
   TCAD_ALLOC(s->node_tau, 2 * (size_t)n);
   TCAD_ALLOC(s->node_bc, n);
-  TCAD_ALLOC(s->bc_value, 3 * (size_t)n);
-  TCAD_ALLOC(s->cflux, 2 * (size_t)n);
-  TCAD_ALLOC(s->fwork, 3 * (size_t)n);
-  TCAD_ALLOC(s->fmag, 3 * (size_t)n);
+  TCAD_ALLOC(s->bc_value, (size_t)s->bs * n);
+  TCAD_ALLOC(s->cflux, TCAD_DD_NCFLUX * (size_t)n);
+  TCAD_ALLOC(s->fwork, (size_t)s->bs * n);
+  TCAD_ALLOC(s->fmag, (size_t)s->bs * n);
   const TcadMaterial *sm = s->semi;
   double C0 = s->nie;
   for (int i = 0; i < n; i++) {
@@ -298,6 +296,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   s->deck = deck, s->mesh = mesh, s->geom = geom;
   s->nnodes = mesh->nnodes, s->dim = mesh->dim;
   s->T = deck->physics.temperature;
+  s->bs = deck->physics.transport == TCAD_TRANSPORT_EB ? 5 : deck->physics.transport == TCAD_TRANSPORT_EB_ELECTRONS ? 4 : 3;
   s->vt = TCAD_KB * s->T / TCAD_Q;
   /* the semiconductor material: one per device for now (no heterojunctions) */
   for (int r = 0; r < mesh->nregions; r++) {
@@ -328,7 +327,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
    * coupling (A/h ~ L^(d-2), L = 1 µm) gives O(ε_r) and O(μ) entries */
   const double L = pow(1e-4, s->dim - 2);
   TcadDDData *D = &s->D;
-  D->nnodes = s->nnodes, D->nedges = geom->nedges, D->nnz = s->nnz;
+  D->nnodes = s->nnodes, D->nedges = geom->nedges, D->nnz = s->nnz, D->bs = s->bs;
   D->edge_i = geom->edge_i, D->edge_j = geom->edge_j;
   D->edge_coupling = geom->edge_coupling, D->edge_length = geom->edge_length;
   D->edge_eps = s->edge_eps, D->edge_semi = s->edge_semi, D->edge_mu0 = s->edge_mu0, D->edge_base = s->edge_base;
@@ -339,13 +338,19 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   TcadDDParams *P = &D->p;
   P->mode = TCAD_DD_EQUILIBRIUM;
   P->vt = s->vt, P->nie = s->nie;
-  P->canali = deck->physics.high_field == TCAD_HF_CANALI;
+  P->hf = deck->physics.high_field == TCAD_HF_CANALI   ? TCAD_DD_HF_CANALI
+          : deck->physics.high_field == TCAD_HF_HANSCH ? TCAD_DD_HF_HANSCH
+                                                       : TCAD_DD_HF_NONE;
+  P->TL = s->T, P->energy = 0;
+  for (int k = 0; k < 2; k++) P->tauw[k] = s->tauw[k] = s->semi->tauw[k];
   for (int k = 0; k < 2; k++) P->vsat[k] = s->semi->vsat[k], P->beta[k] = s->semi->canali_beta[k];
   P->srh = deck->physics.srh, P->auger = deck->physics.auger;
   P->auger_c[0] = s->semi->auger[0], P->auger_c[1] = s->semi->auger[1];
   P->sv[0] = s->vt, P->sv[1] = P->sv[2] = s->C0;
   P->se[0] = TCAD_EPS0 * s->vt * L;
   P->se[1] = P->se[2] = s->vt * s->C0 * L;
+  /* temperatures in T_L; energy equations as k T_L times the particle equations */
+  for (int t = 3; t < s->bs; t++) P->sv[t] = s->T, P->se[t] = TCAD_KB * s->T * P->se[1];
   tcad_sim_update_bc(s);
   e = tcad_sim_setup_snes(s);
   if (!e) {
@@ -397,7 +402,22 @@ double TcadSimVt(const TcadSim *s) { return s->vt; }
 
 int TcadSimPattern(const TcadSim *s, int *nrows, const int **rowptr, const int **col)
 {
-  *nrows = 3 * s->nnodes, *rowptr = s->rowptr, *col = s->col;
+  *nrows = s->bs * s->nnodes, *rowptr = s->rowptr, *col = s->col;
+  return 0;
+}
+
+void TcadSimContactEnergy(const TcadSim *s, int c, double w[2])
+{
+  w[0] = s->contacts[c].energy[0], w[1] = s->contacts[c].energy[1];
+}
+
+int TcadSimSetEnergy(TcadSim *s, int on, double tauw_factor)
+{
+  if (s->bs == 3)
+    return tcad_error(TCAD_ERR_INPUT, "the drift-diffusion transport has no temperature equations; use 'transport: "
+                      "energy-balance' or 'energy-balance-electrons'");
+  s->D.p.energy = on ? 1 : 0;
+  for (int k = 0; k < 2; k++) s->D.p.tauw[k] = tauw_factor * s->tauw[k];
   return 0;
 }
 

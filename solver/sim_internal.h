@@ -16,6 +16,7 @@ typedef struct {
   double voltage; /* applied now, V */
   double psi_offset; /* gate: ψ = V − Φ_ms, psi_offset = −Φ_ms; ohmic: 0 */
   double cur[3];  /* electron, hole, total current into the device */
+  double energy[2]; /* electron, hole energy flow into the device, W (per depth^(3-d)) */
 } TcadSimContact;
 
 struct TcadSim {
@@ -23,6 +24,8 @@ struct TcadSim {
   const TcadMesh *mesh;
   const TcadGeometry *geom;
   int nnodes, dim;
+  int bs;           /* unknowns per node (kernels/dd.h): 3 DD, 4 or 5 energy balance */
+  double tauw[2];   /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
   double T, vt, nie, C0;
   const TcadMaterial *semi; /* the semiconductor material */
   /* doping */
@@ -33,13 +36,13 @@ struct TcadSim {
   unsigned char *edge_semi, *node_semi, *node_bc;
   int *edge_base, *row_start, *row_len, *node_diag;
   int *node_edge_start, *node_edges; /* node → incident edges (row-wise assembly) */
-  int *rowptr, *col; /* scalar CSR pattern, 3*nnodes rows */
+  int *rowptr, *col; /* scalar CSR pattern, bs*nnodes rows */
   int nnz;
-  double *cflux;     /* 2 per node: contact particle currents */
+  double *cflux;     /* TCAD_DD_NCFLUX per node: contact particle currents and energy flows */
   double *fwork;     /* scratch residual */
   double round_tol;   /* converged when every |residual| < round_tol × its term size */
   double last_relres; /* largest |residual| / term size at the last iterate */
-  double *fmag;      /* 3 per node: size of the terms of the last residual (rounding scale) */
+  double *fmag;      /* bs per node: size of the terms of the last residual (rounding scale) */
   /* contacts */
   int ncontacts;
   TcadSimContact *contacts;
@@ -55,7 +58,7 @@ struct TcadSim {
   TcadCudaTimes ctimes;
   double t_copy_acc;  /* Jacobian device → host seconds inside the current solve */
   /* Newton controls (-tcad_* options) */
-  double damp_volts, update_tol, grow_limit;
+  double damp_volts, update_tol, grow_limit, tgrow_limit;
   int max_it, monitor;
   int eq_bias;        /* solve bias points with every ohmic contact at one voltage as equilibrium */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */

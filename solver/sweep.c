@@ -122,18 +122,21 @@ static void initial_guess(TcadSim *s)
 {
   double *x = TcadSimState(s);
   const double *sv = s->D.p.sv;
+  const int bs = s->bs;
   for (int i = 0; i < s->nnodes; i++) {
+    double *xi = x + (size_t)bs * i;
+    for (int t = 3; t < bs; t++) xi[t] = s->T / sv[t];
     if (!s->node_semi[i]) {
-      x[3 * i] = x[3 * i + 1] = x[3 * i + 2] = 0;
+      xi[0] = xi[1] = xi[2] = 0;
       continue;
     }
     const double N = s->donors[i] - s->acceptors[i], psi = s->vt * asinh(N / (2 * s->nie));
-    x[3 * i] = psi / sv[0];
-    x[3 * i + 1] = s->nie * exp(psi / s->vt) / sv[1];
-    x[3 * i + 2] = s->nie * exp(-psi / s->vt) / sv[2];
+    xi[0] = psi / sv[0];
+    xi[1] = s->nie * exp(psi / s->vt) / sv[1];
+    xi[2] = s->nie * exp(-psi / s->vt) / sv[2];
   }
   for (int i = 0; i < s->nnodes; i++)
-    if (s->node_bc[i] == TCAD_BC_GATE) x[3 * i] = s->bc_value[3 * i] / sv[0];
+    if (s->node_bc[i] == TCAD_BC_GATE) x[(size_t)bs * i] = s->bc_value[(size_t)bs * i] / sv[0];
 }
 
 static int no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step)
@@ -207,7 +210,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   if (step <= 0 || step > span) step = span;
   if (max_step <= 0) max_step = step;
   if (min_step <= 0) min_step = step / 256;
-  const size_t nx = 3 * (size_t)s->nnodes;
+  const size_t nx = (size_t)s->bs * s->nnodes;
   double *hist = malloc(2 * nx * sizeof(double)); /* the last two converged states along t */
   if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
   double *xa = hist, *xb = hist + nx, ta = 0, tb = 0;
@@ -220,11 +223,11 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     const double tn = fmin(1.0, t + dt);
     for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + tn * (volts[k] - v0[k]);
     tcad_sim_update_bc(s);
-    /* initial guess: linear in ψ and in log density from the last two points */
+    /* initial guess: linear in ψ and in log density (and log temperature) from the last two points */
     if (nhist == 2) {
       const double a = (tn - tb) / (tb - ta);
       for (size_t k = 0; k < nx; k++) {
-        if (k % 3 == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
+        if (k % (size_t)s->bs == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
         else x[k] = xb[k] * exp(fmax(-EXTRAP_MAX, fmin(EXTRAP_MAX, a * log(xb[k] / xa[k]))));
       }
     } else {

@@ -56,13 +56,14 @@ static double fd_check(TcadSim *sim, int mode, int *where)
   const int *rp, *col;
   TcadSimPattern(sim, &nrows, &rp, &col);
   double *x = TcadSimState(sim);
+  const int bs = TcadSimBlockSize(sim);
   double *f0 = malloc(sizeof(double) * nrows), *fp = malloc(sizeof(double) * nrows),
          *fm = malloc(sizeof(double) * nrows), *jac = malloc(sizeof(double) * rp[nrows]),
          *fd = calloc((size_t)rp[nrows], sizeof(double)), *xs = malloc(sizeof(double) * nrows),
          *rowscale = calloc((size_t)nrows, sizeof(double));
   TcadSimEvaluate(sim, mode, x, f0, jac);
   /* ψ enters through differences: its natural size is one V_T whatever its value */
-  for (int k = 0; k < nrows; k++) xs[k] = k % 3 == 0 ? 1.0 : fmax(fabs(x[k]), 1e-30);
+  for (int k = 0; k < nrows; k++) xs[k] = k % bs == 0 ? 1.0 : fmax(fabs(x[k]), 1e-30);
   for (int k = 0; k < nrows; k++) {
     const double x0 = x[k], h = 1e-6 * xs[k];
     x[k] = x0 + h;
@@ -88,7 +89,7 @@ static double fd_check(TcadSim *sim, int mode, int *where)
   *where = -1;
   for (int r = 0; r < nrows; r++)
     for (int q = rp[r]; q < rp[r + 1]; q++) {
-      if (col[q] % 3 != 0 && fabs(x[col[q]]) < 1e-150) continue;
+      if (col[q] % bs != 0 && fabs(x[col[q]]) < 1e-150) continue;
       const double err = fabs(fd[q] - jac[q]) * xs[col[q]] / (rowscale[r] > 0 ? rowscale[r] : 1.0);
       if (!(err <= worst)) worst = err, *where = q;
     }
@@ -96,7 +97,7 @@ static double fd_check(TcadSim *sim, int mode, int *where)
     int r = 0;
     while (rp[r + 1] <= *where) r++;
     printf("# worst: row %d (node %d eq %d) col %d (node %d var %d): analytic %.6e fd %.6e rowscale %.3e x %.3e\n", r,
-           r / 3, r % 3, col[*where], col[*where] / 3, col[*where] % 3, jac[*where], fd[*where], rowscale[r],
+           r / bs, r % bs, col[*where], col[*where] / bs, col[*where] % bs, jac[*where], fd[*where], rowscale[r],
            x[col[*where]]);
   }
   free(f0), free(fp), free(fm), free(jac), free(fd), free(xs), free(rowscale);

@@ -55,10 +55,10 @@ typedef struct {
 
 static void out_alloc(Out *o, const TcadSim *s)
 {
-  o->f = calloc(3 * (size_t)s->nnodes, sizeof(double));
+  o->f = calloc((size_t)s->bs * s->nnodes, sizeof(double));
   o->jac = calloc((size_t)s->nnz, sizeof(double));
-  o->cflux = calloc(2 * (size_t)s->nnodes, sizeof(double));
-  o->fmag = calloc(3 * (size_t)s->nnodes, sizeof(double));
+  o->cflux = calloc(TCAD_DD_NCFLUX * (size_t)s->nnodes, sizeof(double));
+  o->fmag = calloc((size_t)s->bs * s->nnodes, sizeof(double));
 }
 
 static void out_free(Out *o) { free(o->f), free(o->jac), free(o->cflux), free(o->fmag); }
@@ -77,7 +77,7 @@ static int same_bits(const double *a, const double *b, size_t n, size_t *where)
 static double resid_diff(const TcadSim *s, const Out *a, const Out *b)
 {
   double worst = 0;
-  for (int k = 0; k < 3 * s->nnodes; k++) {
+  for (int k = 0; k < s->bs * s->nnodes; k++) {
     const double scale = fmax(a->fmag[k], fabs(a->f[k]));
     if (scale > 0) worst = fmax(worst, fabs(a->f[k] - b->f[k]) / scale);
   }
@@ -87,7 +87,7 @@ static double resid_diff(const TcadSim *s, const Out *a, const Out *b)
 static double jac_diff(const TcadSim *s, const Out *a, const Out *b)
 {
   double worst = 0;
-  for (int r = 0; r < 3 * s->nnodes; r++) {
+  for (int r = 0; r < s->bs * s->nnodes; r++) {
     double big = 0;
     for (int k = s->rowptr[r]; k < s->rowptr[r + 1]; k++) big = fmax(big, fabs(a->jac[k]));
     for (int k = s->rowptr[r]; big > 0 && k < s->rowptr[r + 1]; k++)
@@ -100,7 +100,7 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
 {
   TcadSim *s = d->sim;
   const double *x = TcadSimState(s);
-  const size_t n3 = 3 * (size_t)s->nnodes, nnz = (size_t)s->nnz, n2 = 2 * (size_t)s->nnodes;
+  const size_t n3 = (size_t)s->bs * s->nnodes, nnz = (size_t)s->nnz, n2 = TCAD_DD_NCFLUX * (size_t)s->nnodes;
   Out e, r;
   out_alloc(&e, s), out_alloc(&r, s);
   tcad_dd_assemble_host(&s->D, x, e.f, e.jac, e.cflux, e.fmag);

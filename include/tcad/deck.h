@@ -84,7 +84,10 @@ typedef struct {
 typedef enum { TCAD_TRANSPORT_DD = 0, TCAD_TRANSPORT_EB = 1, TCAD_TRANSPORT_EB_ELECTRONS = 2 } TcadTransport;
 typedef enum { TCAD_STAT_BOLTZMANN = 0, TCAD_STAT_FERMI = 1 } TcadStatistics;
 typedef enum { TCAD_MOB_CONSTANT = 0, TCAD_MOB_CAUGHEY_THOMAS = 1, TCAD_MOB_MASETTI = 2 } TcadMobility;
-typedef enum { TCAD_HF_NONE = 0, TCAD_HF_CANALI = 1 } TcadHighField;
+/* canali and hansch saturate with the quasi-Fermi gradient in drift-diffusion (hansch: the
+ * law that matches the energy-balance model's τ_w → 0 limit); with the energy-balance
+ * transport either means Hänsch's carrier-temperature law */
+typedef enum { TCAD_HF_NONE = 0, TCAD_HF_CANALI = 1, TCAD_HF_HANSCH = 2 } TcadHighField;
 typedef enum { TCAD_II_NONE = 0, TCAD_II_VANOVERSTRAETEN = 1, TCAD_II_SELBERHERR = 2, TCAD_II_OKUTO = 3 } TcadImpact;
 typedef enum { TCAD_HC_NONE = 0, TCAD_HC_LUCKY = 1, TCAD_HC_FIEGNA = 2 } TcadHotCarrier;
 

@@ -78,17 +78,36 @@ void TcadSimGetSolution(const TcadSim *sim, double *psi, double *n, double *p);
  * (cm^-3 s^-1). Any pointer may be NULL. */
 int TcadSimDerivedFields(const TcadSim *sim, double *phin, double *phip, double *efield, double *jn, double *jp,
                          double *recomb);
+/* Energy-balance fields of the current solution (arrays of nnodes, vectors 3 per node): carrier
+ * temperatures (K; T_L where a carrier has no temperature equation), drift velocities (cm/s)
+ * and energy flux densities (W/cm^2). Any pointer may be NULL. */
+int TcadSimEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp);
+/* Power balance of the current solution, electrons [0] and holes [1], W (per depth^(3-d)):
+ * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k c (T − T_L)/τ_w and
+ * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation; energy
+ * flowing into the device through the ohmic contacts (from the last residual, see
+ * TcadSimContactEnergy). In steady state joule + contacts = relax + recomb per carrier. */
+int TcadSimEnergyBudget(const TcadSim *sim, double joule[2], double relax[2], double recomb[2], double contacts[2]);
+/* Energy flowing into the device through contact c (electrons, holes), W (per depth^(3-d)). */
+void TcadSimContactEnergy(const TcadSim *sim, int c, double w[2]);
+/* Unknowns per node: 3 (drift-diffusion), 4 (electron temperature), 5 (both temperatures). */
+int TcadSimBlockSize(const TcadSim *sim);
+/* 1 when the temperature equations are on (energy-balance transport, after the DD start). */
+int TcadSimEnergyBalance(const TcadSim *sim);
 const TcadSolveStats *TcadSimLastSolve(const TcadSim *sim);
 const TcadSimTotals *TcadSimGetTotals(const TcadSim *sim);
 /* Intrinsic density and thermal voltage in use. */
 double TcadSimNi(const TcadSim *sim);
 double TcadSimVt(const TcadSim *sim);
 
-/* Testing hooks: evaluate the scaled residual (3 per node) and the Jacobian values for a scaled
+/* Testing hooks: evaluate the scaled residual (bs per node) and the Jacobian values for a scaled
  * state vector x in mode TCAD_DD_EQUILIBRIUM/COUPLED; the CSR arrays describe the pattern. */
 int TcadSimEvaluate(TcadSim *sim, int mode, const double *x, double *f, double *jac);
 int TcadSimPattern(const TcadSim *sim, int *nrows, const int **rowptr, const int **col);
-/* Scaled state of the current solution (3 per node); writable (for tests). */
+/* Scaled state of the current solution (bs per node); writable (for tests). */
 double *TcadSimState(TcadSim *sim);
 int TcadSimSetMode(TcadSim *sim, int mode);
+/* Switch the temperature equations on or off (energy-balance layouts only), with the
+ * relaxation times scaled by tauw_factor (1: the material's). Returns an error for bs = 3. */
+int TcadSimSetEnergy(TcadSim *sim, int on, double tauw_factor);
 #endif

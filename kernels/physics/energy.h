@@ -79,4 +79,16 @@ TCAD_HD double tcad_mobility_hansch(double mu0, double T, double TL, double tauw
   *dmu_dT = T > TL ? -mu0 * a / (den * den) : 0.0;
   return mu0 / den;
 }
+
+/* The drift-diffusion mobility that matches Hänsch in a homogeneous field (the τ_w → 0 limit
+ * of the energy-balance model): with (3/2) k (T − T_L)/τ_w = q μ F² the Hänsch law gives
+ * μ (1 + μ0 μ F²/v_sat²) = μ0, so μ = 2μ0/(1 + √(1 + (2μ0 F/v_sat)²)), whatever τ_w.
+ * F ≥ 0 the driving force, V/cm. Returns μ and dμ/dF. */
+TCAD_HD double tcad_mobility_hansch_field(double mu0, double F, double vsat, double *dmu_dF)
+{
+  const double r = 2.0 * mu0 / vsat, s = sqrt(1.0 + r * r * F * F);
+  const double mu = 2.0 * mu0 / (1.0 + s);
+  *dmu_dF = -mu / (1.0 + s) * r * r * F / s;
+  return mu;
+}
 #endif
