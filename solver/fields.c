@@ -21,6 +21,7 @@ void TcadSimGetSolution(const TcadSim *s, double *psi, double *n, double *p)
 }
 
 int TcadSimBlockSize(const TcadSim *s) { return s->bs; }
+int TcadSimNodeCount(const TcadSim *s) { return s->nnodes; }
 int TcadSimEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
 
 /* Particle flux A J/q of carrier c along edge e (i → j) and, with the temperature equations on,

@@ -50,6 +50,25 @@ static void bias_label(const TcadSim *s, char *buf, size_t n)
     w += (size_t)snprintf(buf + w, n - w, "%s%s=%.4g", c ? " " : "", s->contacts[c].name, s->contacts[c].voltage);
 }
 
+/* Energy-balance fields: temperatures, drift velocities, energy flux densities (holes only with
+ * their temperature equation). */
+static int write_energy_fields(TcadSim *s)
+{
+  const int n = s->nnodes, holes = s->bs > 4;
+  double *buf = calloc((size_t)n * 14, sizeof(double));
+  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
+  int e = TcadSimEnergyFields(s, tn, tp, vn, vp, sn, sp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_temperature", "K", 1, tn);
+  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_temperature", "K", 1, tp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_velocity", "cm/s", 3, vn);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_velocity", "cm/s", 3, vp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_energy_flux", "W/cm^2", 3, sn);
+  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_energy_flux", "W/cm^2", 3, sp);
+  free(buf);
+  return e;
+}
+
 static int write_fields(TcadSim *s, const char *label)
 {
   const int n = s->nnodes;
@@ -76,6 +95,7 @@ static int write_fields(TcadSim *s, const char *label)
   if (!e) e = TcadOutputNodeField(s->out, "electron_current_density", "A/cm^2", 3, jn);
   if (!e) e = TcadOutputNodeField(s->out, "hole_current_density", "A/cm^2", 3, jp);
   if (!e) e = TcadOutputNodeField(s->out, "recombination", "cm^-3 s^-1", 1, rec);
+  if (!e && s->bs > 3) e = write_energy_fields(s);
   if (!e) e = TcadOutputEndStep(s->out);
   free(buf);
   return e;
@@ -89,7 +109,8 @@ int tcad_sim_record(TcadSim *s, const char *what)
   bias_label(s, label, sizeof label);
   const TcadSolveStats *st = &s->last;
   if (!s->quiet) {
-    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations, st->equilibrium ? "e" : " ",
+    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
+           st->equilibrium ? "e" : st->fallback == 1 ? "d" : st->fallback == 2 ? "r" : " ",
            st->fnorm, st->seconds);
     for (int c = 0; c < s->ncontacts; c++)
       if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
@@ -168,9 +189,72 @@ int TcadSimEquilibrium(TcadSim *s)
   const int its = st.iterations;
   TCAD_CALL(tcad_sim_newton(s, &st));
   if (!st.converged) return no_convergence(s, "the coupled solve at equilibrium", &st, 0);
-  s->last.iterations += its;
+  /* energy balance: at equilibrium T = T_L everywhere, so the DD solution is the solution with
+   * the temperature equations on; Newton confirms it and the run continues with them on */
+  if (s->bs > 3) {
+    const int its2 = its + st.iterations;
+    TCAD_CALL(TcadSimSetEnergy(s, 1, 1.0));
+    TCAD_CALL(tcad_sim_newton(s, &st));
+    if (!st.converged) return no_convergence(s, "the energy-balance solve at equilibrium", &st, 0);
+    s->last.iterations += its2;
+  } else {
+    s->last.iterations += its;
+  }
   s->eq_done = 1;
   return tcad_sim_record(s, "equilibrium");
+}
+
+/* Add the work of a solve that failed and was retried to the statistics of the next. */
+static void add_stats(TcadSolveStats *into, const TcadSolveStats *st)
+{
+  into->iterations += st->iterations, into->linear_its += st->linear_its;
+  into->seconds += st->seconds, into->t_assembly += st->t_assembly, into->t_linear += st->t_linear;
+  into->t_copy += st->t_copy;
+}
+
+/* One Newton solve with the temperature equations on or off (τ_w scaled by f); its work is
+ * added to acc. */
+static int attempt(TcadSim *s, int on, double f, TcadSolveStats *sub, TcadSolveStats *acc)
+{
+  TCAD_CALL(TcadSimSetEnergy(s, on, f));
+  TCAD_CALL(tcad_sim_newton(s, sub));
+  add_stats(acc, sub);
+  if (!s->quiet)
+    printf("  %-12s %s: %s after %d Newton iterations\n", "", on ? (f == 1.0 ? "energy balance" : "energy balance, tau_w scaled")
+                                                                  : "drift-diffusion at this bias",
+           sub->converged ? "converged" : sub->reason, sub->iterations);
+  return 0;
+}
+
+/* An energy-balance bias point that Newton did not take directly from the guess even with the
+ * smallest step: converge DD
+ * there first (temperature equations off, T = T_L), then switch them on from that state; if
+ * that fails, ramp τ_w up from 1e-3 of its value in decades (a small τ_w keeps T near T_L: the
+ * DD limit). A failed Newton leaves the state where it started, so each attempt continues from
+ * the last converged one. st accumulates every attempt; st->converged tells the outcome. */
+static int energy_fallback(TcadSim *s, TcadSolveStats *st)
+{
+  static const double ramp[] = {1e-3, 1e-2, 1e-1, 1.0};
+  TcadSolveStats sub, acc = *st;
+  int e = attempt(s, 0, 1.0, &sub, &acc), how = 0;
+  if (!e && sub.converged) {
+    e = attempt(s, 1, 1.0, &sub, &acc);
+    how = 1;
+    for (int k = 0; !e && !sub.converged && k < 4; k++) {
+      e = attempt(s, 1, ramp[k], &sub, &acc);
+      how = 2;
+    }
+  }
+  const int e2 = TcadSimSetEnergy(s, 1, 1.0);
+  if (e || e2) return e ? e : e2;
+  acc.converged = sub.converged;
+  snprintf(acc.reason, sizeof acc.reason, "%s", sub.reason);
+  acc.fnorm = sub.fnorm, acc.update = sub.update, acc.nhist = sub.nhist;
+  memcpy(acc.hist, sub.hist, sizeof acc.hist);
+  acc.fallback = sub.converged ? how : 0;
+  *st = acc;
+  s->last = acc;
+  return 0;
 }
 
 /* One bias point from the guess in X. With every ohmic contact at one voltage V and no current
@@ -179,7 +263,7 @@ int TcadSimEquilibrium(TcadSim *s)
  * the coupled system is not (a MOS-C inversion layer reaches its only carrier contact through
  * depleted bulk, and its quasi-Fermi level is then fixed only to rounding error). The state is
  * then that of the coupled system (n, p are carried along), which continues from it. */
-static int solve_point(TcadSim *s, TcadSolveStats *st)
+static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
 {
   double v = NAN;
   int same = s->eq_bias;
@@ -188,7 +272,11 @@ static int solve_point(TcadSim *s, TcadSolveStats *st)
     if (isnan(v)) v = s->contacts[c].voltage;
     else same = s->contacts[c].voltage == v;
   }
-  if (!same || isnan(v)) return tcad_sim_newton(s, st);
+  if (!same || isnan(v)) {
+    const int e = tcad_sim_newton(s, st);
+    if (e || st->converged || !s->D.p.energy || !last_resort) return e;
+    return energy_fallback(s, st);
+  }
   s->D.p.mode = TCAD_DD_EQUILIBRIUM, s->D.p.efermi = v;
   const int e = tcad_sim_newton(s, st);
   s->D.p.mode = TCAD_DD_COUPLED, s->D.p.efermi = 0;
@@ -234,7 +322,9 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
       memcpy(x, xb, nx * sizeof(double));
     }
     TcadSolveStats st;
-    e = solve_point(s, &st);
+    /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
+     * cannot be cut any further: a smaller step is the cheaper cure */
+    e = solve_point(s, &st, dt <= dtmin * (1 + 1e-9));
     if (e) break;
     if (!st.converged) {
       memcpy(x, xb, nx * sizeof(double));

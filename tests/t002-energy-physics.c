@@ -156,8 +156,51 @@ int main(void)
       worst = fmax(worst, fabs(dm - fd) / fabs(fd));
       (void)m;
     }
+    /* across the smoothed join at T_L, with steps well inside δ */
+    for (double T = TL - 0.49; T < TL + 0.5; T += 0.0625) { /* not at T_L itself: C¹ there, not C² */
+      double d1, d2;
+      tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
+      const double h = 1e-4;
+      const double fd = (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) / (2 * h);
+      worst = fmax(worst, fabs(dm - fd) / (mu0 * 1.5 * 8.617333262e-5 * mu0 / (tw * vs * vs)));
+    }
     tap_check(m0 == mu0, "energy.hansch_at_TL", "mu(T_L) %.17g vs mu0 %.17g", m0, mu0);
     tap_check(worst < 1e-7, "energy.hansch_derivative", "worst relative %.2e", worst);
+    /* the closed form μ0/(1 + α(T − T_L)), α = 3kμ0/(2qτ_w v_sat²) (Hänsch et al.), away from the join */
+    const double alpha = 1.5 * 8.617333262e-5 * mu0 / (tw * vs * vs);
+    double wv = 0;
+    for (double T = 310.0; T < 1e4; T *= 1.3) {
+      const double m = tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
+      wv = fmax(wv, fabs(m / (mu0 / (1 + alpha * (T - TL))) - 1));
+    }
+    tap_check(wv < 1e-5, "energy.hansch_closed_form", "worst relative %.2e (smoothing δ = 0.1 K)", wv);
+  }
+
+  /* 6. the field law matching Hänsch: in a homogeneous field the energy balance
+   * q μ F² = (3/2) k (T − T_L)/τ_w with Hänsch's μ(T), solved here by bisection in T, gives
+   * the mobility tcad_mobility_hansch_field returns, for any τ_w */
+  {
+    const double mu0 = 1417.0, TL = 300.0, vs = 1.07e7, kq = 8.617333262e-5;
+    double worst = 0, wd = 0;
+    for (double tw = 1e-14; tw < 1e-11; tw *= 10)
+      for (double F = 1e2; F < 1e6; F *= 3.1) {
+        double lo = TL + 1.0, hi = TL + 1e7, dm;
+        for (int it = 0; it < 200; it++) { /* g(T) = q μ(T) F² − (3/2) k (T − T_L)/τ_w, decreasing */
+          const double T = 0.5 * (lo + hi);
+          const double g = tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm) * F * F - 1.5 * kq * (T - TL) / tw;
+          if (g > 0) lo = T;
+          else hi = T;
+        }
+        const double mu_eb = tcad_mobility_hansch(mu0, 0.5 * (lo + hi), TL, tw, vs, &dm);
+        double dmf, d1, d2;
+        const double mu_dd = tcad_mobility_hansch_field(mu0, F, vs, &dmf);
+        if (0.5 * (lo + hi) - TL > 10) worst = fmax(worst, fabs(mu_eb / mu_dd - 1));
+        const double h = 1e-5 * F;
+        const double fd = (tcad_mobility_hansch_field(mu0, F + h, vs, &d1) - tcad_mobility_hansch_field(mu0, F - h, vs, &d2)) / (2 * h);
+        wd = fmax(wd, fabs(dmf - fd) / fabs(fd));
+      }
+    tap_check(worst < 1e-5, "energy.hansch_field_limit", "worst relative %.2e", worst);
+    tap_check(wd < 1e-7, "energy.hansch_field_derivative", "worst relative %.2e", wd);
   }
   return tap_exit();
 }

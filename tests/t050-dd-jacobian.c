@@ -1,7 +1,9 @@
-/* The analytic drift-diffusion Jacobian against central finite differences of the residual,
- * on small 1D, 2D (with oxide and gate) and 3D devices: at equilibrium (Poisson mode), and in
- * the coupled mode at forward bias and at a reverse bias with high fields, with Canali
- * saturation, SRH and Auger switched on. The comparison is column-scaled: an entry's error
+/* The analytic drift-diffusion and energy-balance Jacobians against central finite
+ * differences of the residual, on small 1D, 2D (with oxide and gate) and 3D devices: at
+ * equilibrium (Poisson mode), and in the coupled mode at forward bias and at a reverse bias
+ * with high fields, with Canali (DD) or Hänsch (energy balance) saturation, SRH and Auger
+ * switched on. The energy-balance cases (block size 5, and 4 for electrons only) also run on
+ * a state whose carrier temperatures jump between 300 and 6000 K from node to node. The comparison is column-scaled: an entry's error
  * times the size of its unknown, against the row's total |J| times the unknowns' sizes, so a
  * missing derivative term of any physical importance shows, whatever the units. */
 #include <math.h>
@@ -104,6 +106,20 @@ static double fd_check(TcadSim *sim, int mode, int *where)
   return worst;
 }
 
+/* Carrier temperatures from 300 to 6000 K, changing abruptly from node to node (a fixed
+ * pseudo-random pattern): steep gradients along every edge. */
+static void steep_temperatures(TcadSim *sim)
+{
+  const int bs = TcadSimBlockSize(sim), n = TcadSimNodeCount(sim);
+  double *x = TcadSimState(sim);
+  unsigned r = 12345u;
+  for (int i = 0; i < n; i++)
+    for (int t = 3; t < bs; t++) {
+      r = r * 1103515245u + 12345u;
+      x[bs * i + t] = (300.0 + 5700.0 * (double)(r >> 16 & 0x7fff) / 32767.0) / 300.0;
+    }
+}
+
 static void run_case(const char *name, const char *text, const char *contact, double forward, double reverse)
 {
   TcadDeck *deck = NULL;
@@ -135,6 +151,12 @@ static void run_case(const char *name, const char *text, const char *contact, do
     snprintf(tn, sizeof tn, "jacobian.%s.coupled_%s", name, labels[b]);
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
   }
+  if (!e && TcadSimBlockSize(sim) > 3) {
+    steep_temperatures(sim);
+    w = fd_check(sim, TCAD_DD_COUPLED, &where);
+    snprintf(tn, sizeof tn, "jacobian.%s.steep_temperatures", name);
+    tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
+  }
 done:
   test_device_close(&deck, &mesh, &geom, &sim);
 }
@@ -145,6 +167,19 @@ int main(int argc, char **argv)
   run_case("1d", deck_1d, "anode", 0.7, -5.0);
   run_case("2d", deck_2d, "drain", 1.5, -1.0);
   run_case("3d", deck_3d, "anode", 0.6, -3.0);
+  /* energy balance: the same devices with the temperature equations */
+  const char *decks[3] = {deck_1d, deck_2d, deck_3d};
+  const char *names[3][2] = {{"1d_eb", "1d_eb_electrons"}, {"2d_eb", "2d_eb_electrons"}, {"3d_eb", "3d_eb_electrons"}};
+  const char *contacts[3] = {"anode", "drain", "anode"};
+  const double fwd[3] = {0.7, 1.5, 0.6}, rev[3] = {-5.0, -1.0, -3.0};
+  for (int k = 0; k < 3; k++)
+    for (int m = 0; m < 2; m++) {
+      char text[4096];
+      const char *at = strstr(decks[k], "physics: {");
+      snprintf(text, sizeof text, "%.*sphysics: {transport: %s, %s", (int)(at - decks[k]), decks[k],
+               m ? "energy-balance-electrons" : "energy-balance", at + strlen("physics: {"));
+      run_case(names[k][m], text, contacts[k], fwd[k], rev[k]);
+    }
   PetscFinalize();
   return tap_exit();
 }

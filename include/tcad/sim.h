@@ -23,6 +23,8 @@ typedef struct {
   double hist[64];   /* residual norm per iteration (first nhist) */
   char reason[64];   /* PETSc's SNES converged reason */
   int equilibrium;   /* solved as equilibrium (every ohmic contact at one voltage; "e" in progress lines) */
+  int fallback;      /* energy balance reached through a DD solve at this bias ("d" in progress lines) or
+                        that and a τ_w ramp ("r"); 0: directly */
 } TcadSolveStats;
 
 /* Cumulated over a run. */
@@ -90,6 +92,7 @@ int TcadSimEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, 
 int TcadSimEnergyBudget(const TcadSim *sim, double joule[2], double relax[2], double recomb[2], double contacts[2]);
 /* Energy flowing into the device through contact c (electrons, holes), W (per depth^(3-d)). */
 void TcadSimContactEnergy(const TcadSim *sim, int c, double w[2]);
+int TcadSimNodeCount(const TcadSim *sim);
 /* Unknowns per node: 3 (drift-diffusion), 4 (electron temperature), 5 (both temperatures). */
 int TcadSimBlockSize(const TcadSim *sim);
 /* 1 when the temperature equations are on (energy-balance transport, after the DD start). */
