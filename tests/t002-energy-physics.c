@@ -160,7 +160,7 @@ int main(void)
     for (double T = TL - 0.49; T < TL + 0.5; T += 0.0625) { /* not at T_L itself: C¹ there, not C² */
       double d1, d2;
       tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
-      const double h = 1e-4;
+      const double h = 1e-5;
       const double fd = (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) / (2 * h);
       worst = fmax(worst, fabs(dm - fd) / (mu0 * 1.5 * 8.617333262e-5 * mu0 / (tw * vs * vs)));
     }
