@@ -296,7 +296,24 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   s->deck = deck, s->mesh = mesh, s->geom = geom;
   s->nnodes = mesh->nnodes, s->dim = mesh->dim;
   s->T = deck->physics.temperature;
-  s->bs = deck->physics.transport == TCAD_TRANSPORT_EB ? 5 : deck->physics.transport == TCAD_TRANSPORT_EB_ELECTRONS ? 4 : 3;
+  int transport = deck->physics.transport;
+  {
+    /* -tcad_transport overrides the deck's (to run one deck in both models) */
+    char opt[64] = "";
+    PetscBool set = PETSC_FALSE;
+    PetscOptionsGetString(NULL, NULL, "-tcad_transport", opt, sizeof opt, &set);
+    if (set) {
+      if (!strcmp(opt, "drift-diffusion")) transport = TCAD_TRANSPORT_DD;
+      else if (!strcmp(opt, "energy-balance")) transport = TCAD_TRANSPORT_EB;
+      else if (!strcmp(opt, "energy-balance-electrons")) transport = TCAD_TRANSPORT_EB_ELECTRONS;
+      else {
+        TcadSimDestroy(&s);
+        return tcad_error(TCAD_ERR_INPUT, "-tcad_transport %s: unknown; use drift-diffusion, energy-balance or "
+                          "energy-balance-electrons", opt);
+      }
+    }
+  }
+  s->bs = transport == TCAD_TRANSPORT_EB ? 5 : transport == TCAD_TRANSPORT_EB_ELECTRONS ? 4 : 3;
   s->vt = TCAD_KB * s->T / TCAD_Q;
   /* the semiconductor material: one per device for now (no heterojunctions) */
   for (int r = 0; r < mesh->nregions; r++) {

@@ -294,7 +294,13 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   for (int k = 0; k < nc; k++) v0[k] = s->contacts[contact[k]].voltage, span = fmax(span, fabs(volts[k] - v0[k]));
   if (s->D.p.mode != TCAD_DD_COUPLED)
     return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
-  if (span == 0) return record ? 0 : tcad_sim_record(s, what);
+  if (span == 0) {
+    /* no voltage moves: solve again where we are (parameters may have changed) */
+    TcadSolveStats st;
+    TCAD_CALL(solve_point(s, &st, 1));
+    if (!st.converged) return no_convergence(s, what, &st, 0);
+    return tcad_sim_record(s, what);
+  }
   if (step <= 0 || step > span) step = span;
   if (max_step <= 0) max_step = step;
   if (min_step <= 0) min_step = step / 256;
@@ -384,7 +390,19 @@ int TcadSimRunDeck(TcadSim *s)
 {
   const TcadDeck *d = s->deck;
   const double t0 = tcad_now();
-  if (!s->quiet) printf("solve: equilibrium, then %d step%s\n", d->nsteps, d->nsteps == 1 ? "" : "s");
+  if (!s->quiet) {
+    printf("solve: equilibrium, then %d step%s\n", d->nsteps, d->nsteps == 1 ? "" : "s");
+    const TcadDDParams *P = &s->D.p;
+    if (s->bs > 3)
+      printf("  transport: energy balance (%s; %d unknowns per node), tau_w %.3g ps (electrons)%s%.3g ps (holes), "
+             "mobility %s; DD equilibrium first, then the temperature equations\n",
+             s->bs == 5 ? "electron and hole temperatures" : "electron temperature", s->bs, 1e12 * s->tauw[0],
+             s->bs == 5 ? ", " : ", holes drift-diffusion; ", 1e12 * s->tauw[1],
+             P->hf != TCAD_DD_HF_NONE ? "Hänsch (carrier-temperature saturation)" : "low-field (no saturation)");
+    else
+      printf("  transport: drift-diffusion, high-field mobility %s\n",
+             P->hf == TCAD_DD_HF_CANALI ? "Canali" : P->hf == TCAD_DD_HF_HANSCH ? "Hänsch field law" : "none");
+  }
   TCAD_CALL(TcadSimEquilibrium(s));
   /* contacts with an initial `voltage` */
   int idx[MAX_CONTACTS], n0 = 0;

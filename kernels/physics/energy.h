@@ -71,15 +71,18 @@ TCAD_HD double tcad_eb_flux(int carrier, double dpsik, double T1, double T2, dou
 /* Hänsch energy-dependent mobility, μ = μ0 / (1 + (3/2) k μ0 ΔT/(q τ_w v_sat²)), T the carrier
  * temperature (K), τ_w (s) the energy relaxation time, v_sat (cm/s). Returns μ and ∂μ/∂T.
  * ΔT is T − T_L above T_L and 0 below (cooling, rare; the law is singular for T far below),
- * joined with a continuous derivative: ΔT = d²/√(d² + δ²) for d = T − T_L > 0, δ = 0.1 K.
- * A kink at T_L puts a jump into the Jacobian exactly where carriers sit at T_L (contacts,
- * equilibrium regions) and makes Newton cycle. The join changes nothing at or below T_L and
- * ΔT by δ²/(2d) above (5e-4 K at 10 K of heating). */
-#define TCAD_HANSCH_DELTA 0.1
+ * joined with a continuous derivative: ΔT = d²/√(d² + δ²) for d = T − T_L > 0, with δ such
+ * that the correction a δ = 1e-4 (a = (3/2) k μ0/(q τ_w v_sat²); δ = 0.02 K for electrons in
+ * Si at τ_w = 0.3 ps). A kink at T_L puts a jump into the Jacobian exactly where carriers sit
+ * at T_L (contacts, equilibrium regions) and makes Newton cycle. The join changes nothing at
+ * or below T_L and μ by less than 1e-4 of itself above. δ scales with τ_w: as τ_w → 0 the
+ * heating T − T_L shrinks like τ_w while a ΔT stays finite, so a fixed δ in kelvin would
+ * change the law there. */
+#define TCAD_HANSCH_JOIN 1e-4
 TCAD_HD double tcad_mobility_hansch(double mu0, double T, double TL, double tauw, double vsat, double *dmu_dT)
 {
   const double a = 1.5 * (TCAD_KB / TCAD_Q) * mu0 / (tauw * vsat * vsat);
-  const double d = T > TL ? T - TL : 0.0, dl = TCAD_HANSCH_DELTA, r = sqrt(d * d + dl * dl);
+  const double d = T > TL ? T - TL : 0.0, dl = TCAD_HANSCH_JOIN / a, r = sqrt(d * d + dl * dl);
   const double dT = d * d / r, ddT = d * (d * d + 2.0 * dl * dl) / (r * r * r);
   const double den = 1.0 + a * dT;
   *dmu_dT = -mu0 * a * ddT / (den * den);
