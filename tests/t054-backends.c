@@ -1,6 +1,6 @@
 /* Assembly backends against each other on the example 2D n-MOSFET (oxide, gate, Si/SiO2
- * interface, four contacts) and the example 3D diode, at equilibrium (Poisson mode) and at a
- * biased coupled state:
+ * interface, four contacts) and the example 3D diode, drift-diffusion and energy balance
+ * (block size 5), at equilibrium (Poisson mode) and at a biased coupled state:
  * - the row loop (tcad_dd_row per node: what each CUDA thread runs, and the host's OpenMP
  *   loop) against the edge loop (tcad_dd_edge, then tcad_dd_node): bitwise equal residual,
  *   Jacobian, contact fluxes and term sizes (same sums in the same order, by construction);
@@ -31,7 +31,8 @@ typedef struct {
   TcadSim *sim;
 } Dev;
 
-static int open_example(const char *file, Dev *d)
+/* transport: NULL for the deck's (drift-diffusion), else a -tcad_transport value */
+static int open_example(const char *file, const char *transport, Dev *d)
 {
   char path[1024];
   const char *root = getenv("TCAD_ROOT");
@@ -40,7 +41,9 @@ static int open_example(const char *file, Dev *d)
   int e = TcadDeckLoad(path, &d->deck);
   if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
   if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
+  if (transport) PetscOptionsSetValue(NULL, "-tcad_transport", transport);
   if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
+  if (transport) PetscOptionsClearValue(NULL, "-tcad_transport");
   if (!e) e = TcadSimSetBackend(d->sim, TCAD_BACKEND_HOST);
   if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
   if (!e) e = TcadSimEquilibrium(d->sim);
@@ -144,10 +147,10 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
 }
 
 /* a short Id–Vd sweep on one backend: the drain currents */
-static int sweep(int backend, double *id, int npts)
+static int sweep(int backend, const char *transport, double *id, int npts)
 {
   Dev d;
-  int e = open_example("mosfet2d.yaml", &d);
+  int e = open_example("mosfet2d.yaml", transport, &d);
   if (!e) e = TcadSimSetBackend(d.sim, backend);
   const int gate = e ? -1 : TcadSimFindContact(d.sim, "gate"), drain = e ? -1 : TcadSimFindContact(d.sim, "drain");
   const double vg = 1.2;
@@ -172,10 +175,11 @@ int main(int argc, char **argv)
   snprintf(nocuda, sizeof nocuda, "%s", ci.why);
   if (cuda) printf("# CUDA device: %s (sm_%d%d)\n", ci.name, ci.major, ci.minor);
 
-  const char *files[2] = {"mosfet2d.yaml", "diode3d.yaml"}, *names[2] = {"mosfet2d", "diode3d"};
-  for (int f = 0; f < 2; f++) {
+  const char *files[4] = {"mosfet2d.yaml", "diode3d.yaml", "mosfet2d.yaml", "diode3d.yaml"};
+  const char *names[4] = {"mosfet2d", "diode3d", "mosfet2d_eb", "diode3d_eb"};
+  for (int f = 0; f < 4; f++) {
     Dev d;
-    int e = open_example(files[f], &d);
+    int e = open_example(files[f], f < 2 ? NULL : "energy-balance", &d);
     char tn[64];
     snprintf(tn, sizeof tn, "setup.%s", names[f]);
     tap_check(!e, tn, "%s", tcad_error_message());
@@ -190,7 +194,7 @@ int main(int argc, char **argv)
     compare_states(nm, &d, cuda, nocuda);
     TcadSimSetMode(d.sim, TCAD_DD_COUPLED);
     /* a biased coupled state: high fields, both carriers flowing */
-    if (f == 0) {
+    if (f % 2 == 0) {
       const int c[2] = {TcadSimFindContact(d.sim, "gate"), TcadSimFindContact(d.sim, "drain")};
       const double v[2] = {1.0, 1.5};
       e = TcadSimBias(d.sim, 2, c, v);
@@ -208,16 +212,19 @@ int main(int argc, char **argv)
     close_example(&d);
   }
 
-  if (!cuda) {
-    tap_skip("cuda.sweep_iv", nocuda);
-  } else {
+  for (int m = 0; m < 2; m++) {
+    const char *tn = m ? "cuda.sweep_iv_energy_balance" : "cuda.sweep_iv";
+    if (!cuda) {
+      tap_skip(tn, nocuda);
+      continue;
+    }
     double ih[3] = {0}, ig[3] = {0};
-    int e = sweep(TCAD_BACKEND_HOST, ih, 3);
-    if (!e) e = sweep(TCAD_BACKEND_CUDA, ig, 3);
+    int e = sweep(TCAD_BACKEND_HOST, m ? "energy-balance" : NULL, ih, 3);
+    if (!e) e = sweep(TCAD_BACKEND_CUDA, m ? "energy-balance" : NULL, ig, 3);
     double worst = 0;
     for (int k = 0; !e && k < 3; k++) worst = fmax(worst, fabs(ig[k] - ih[k]) / fabs(ih[k]));
     /* the Newton tolerance (scaled update 1e-9) bounds the current's change well below 1e-7 */
-    tap_check(!e && worst < 1e-7, "cuda.sweep_iv", "drain current host vs device: worst relative %.2e %s", worst,
+    tap_check(!e && worst < 1e-7, tn, "drain current host vs device: worst relative %.2e %s", worst,
               e ? tcad_error_message() : "");
   }
   PetscFinalize();
