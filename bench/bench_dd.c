@@ -1,5 +1,6 @@
-/* Drift-diffusion benchmark: the 2D MOSFET Id-Vd sweep.
+/* Drift-diffusion / energy-balance benchmark: the 2D MOSFET Id-Vd sweep.
  *   bench_dd [-q] DECK.yaml [PETSc options]    one CSV line on stdout (columns: bench_dd --header)
+ *   (-tcad_transport energy-balance runs the deck in the energy-balance model)
  *   bench_dd --header                           the CSV header line
  * The deck and its mesh load as in `tcad run`; no fields or IV table are written. Preparation:
  * equilibrium, drain to 0.05 V (TcadSimBias), gate swept to 1.5 V (step 0.1, may grow to 0.5).
@@ -46,7 +47,7 @@
 #define VG_MAX_STEP 0.5 /* the gate ramp is preparation: its step may grow */
 
 static const char header[] =
-    "mesh,backend,threads,nodes,edges,unknowns,jacobian_nnz,points,newton_its,its_per_point,failures,evaluations,"
+    "mesh,transport,backend,threads,nodes,edges,unknowns,jacobian_nnz,points,newton_its,its_per_point,failures,evaluations,"
     "sweep_s,sweep_cpu_s,s_per_point,assembly_s,copy_s,linear_s,assembly_share,linear_share,assembly_ns_per_edge_eval,"
     "peak_rss_mib,id_final,prep_s";
 
@@ -193,9 +194,11 @@ static int run(const char *path, int quiet)
 #ifdef _OPENMP
     threads = omp_get_max_threads();
 #endif
-    printf("%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
-           base_name(deck->mesh.file), TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", threads,
-           mesh->nnodes, geom->nedges, 3 * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points, its,
+    const int bs = TcadSimBlockSize(sim);
+    printf("%s,%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
+           base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd",
+           TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", threads, mesh->nnodes, geom->nedges,
+           bs * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points, its,
            points ? (double)its / points : 0.0, failures, evals, sweep_s, sweep_cpu, points ? sweep_s / points : 0.0,
            t_asm, t_copy, t_lin, t_newton > 0 ? t_asm / t_newton : 0.0, t_newton > 0 ? t_lin / t_newton : 0.0,
            evals > 0 && geom->nedges > 0 ? 1e9 * t_asm / ((double)evals * geom->nedges) : 0.0, peak_rss_mib(), cur[2],

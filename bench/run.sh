@@ -9,6 +9,10 @@
 #   assembly / linear-solve split, assembly ns per edge per evaluation, which must stay flat
 #   across sizes, and peak memory). The ~2e5-node case takes about 20 minutes on one core (MUMPS LU
 #   is ~90 % of it); BENCH_DD_SCALES="ref 0.72" leaves it out.
+# - eb: the same Id-Vd sweep in drift-diffusion and in the energy-balance model (electron and hole
+#   temperatures, 5 unknowns per node), side by side on the checked-in mesh and the 2e4-node
+#   refinement (BENCH_EB_SCALES, default "ref 0.72"). Results: bench/results/eb.csv and eb.md
+#   (time per bias point, Newton iterations, linear-solve share, and EB / DD ratios).
 # - assembly: residual + Jacobian assembly alone, DD (bs 3) and energy balance (bs 5), at 1e5, 1e6
 #   (and 1e7 with a GPU) nodes: host
 #   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
@@ -17,7 +21,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|dd|assembly) ;; *) echo "bench: BENCH_ONLY must be geometry, dd or assembly, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|dd|eb|assembly) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb or assembly, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -135,6 +139,60 @@ PY
   [ ${#failed[@]} -eq 0 ]
 }
 
+# Energy balance against drift-diffusion: the MOSFET Id-Vd sweep in both models, one after the
+# other on the same mesh (one thread), so the ratios compare like with like.
+bench_eb() {
+  local csv="$out/eb.csv" failed=()
+  "$build/bench/bench_dd" --header > "$csv"
+  local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
+  for s in ${BENCH_EB_SCALES:-ref 0.72}; do
+    local deck msh
+    if [ "$s" = ref ]; then
+      deck="$root/examples/mosfet2d.yaml"
+    else
+      msh="$tmp/mosfet2d_eb_s$s.msh"; deck="$tmp/mosfet2d_eb_s$s.yaml"
+      gmsh -2 -format msh41 -bin -clscale "$s" "$root/examples/mosfet2d.geo" -o "$msh" >/dev/null 2>&1 ||
+        { failed+=("clscale $s (gmsh)"); continue; }
+      sed "s|^\([[:space:]]*file:[[:space:]]*\)mosfet2d\.msh[[:space:]]*$|\1$msh|" "$root/examples/mosfet2d.yaml" > "$deck"
+    fi
+    for t in drift-diffusion energy-balance; do
+      echo "bench: $t Id-Vd sweep, $(basename "$deck")" >&2
+      local row
+      if row=$("$build/bench/bench_dd" "$deck" -tcad_transport $t); then echo "$row" | tee -a "$csv"
+      else failed+=("$(basename "$deck") $t"); fi
+    done
+  done
+  {
+    python3 - "$csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| mesh | model | nodes | unknowns | points | Newton its/point | step cuts | s/point | assembly / linear | peak RSS MiB | Id(3 V) A/cm |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['mesh']} | {r['transport']} | {int(r['nodes']):,} | {int(r['unknowns']):,} | {r['points']} "
+          f"| {float(r['its_per_point']):.2f} | {r['failures']} | {float(r['s_per_point']):.3f} "
+          f"| {100 * float(r['assembly_share']):.0f} % / {100 * float(r['linear_share']):.0f} % "
+          f"| {float(r['peak_rss_mib']):.0f} | {float(r['id_final']):.4g} |")
+print()
+by = {}
+for r in rows: by.setdefault(int(r['nodes']), {})[r['transport']] = r
+for n, m in sorted(by.items()):
+    if 'dd' in m and 'eb' in m:
+        d, e = m['dd'], m['eb']
+        print(f"- {n:,} nodes: energy balance / DD time per bias point {float(e['s_per_point']) / float(d['s_per_point']):.2f}, "
+              f"Newton its/point {float(e['its_per_point']) / float(d['its_per_point']):.2f}, "
+              f"time per Newton iteration {float(e['sweep_s']) / float(e['newton_its']) / (float(d['sweep_s']) / float(d['newton_its'])):.2f}, "
+              f"Id(3 V) {float(e['id_final']) / float(d['id_final']):.3f}")
+print("\nId-Vd sweep only (drain 0.05 -> 3.0 V, step 0.1, Vg = 1.5 V), host backend, one thread, MUMPS LU; "
+      "energy balance: both carrier temperatures (5 unknowns per node), Hänsch mobility, tau_w 0.3/0.25 ps.")
+PY
+    echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
+    if [ ${#failed[@]} -gt 0 ]; then echo; echo "Failed: ${failed[*]}."; fi
+  } > "$out/eb.md"
+  cat "$out/eb.md"
+  [ ${#failed[@]} -eq 0 ]
+}
+
 # Residual + Jacobian assembly: host edge loop (1 thread), host row loop (all OpenMP threads),
 # CUDA kernel when a device is present, against the memory-bandwidth floor (bench_assembly.c).
 # Sizes: BENCH_ASSEMBLY_SIZES (default 1e5 and 1e6 nodes, plus 1e7 when a GPU is present).
@@ -161,4 +219,5 @@ PY
 
 if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
+if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
 if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi

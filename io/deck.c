@@ -588,9 +588,9 @@ static int deck_mesh(DeckCtx *c, const yaml_node_t *n)
 /* Sign rule of a material field: 0 any sign (affinity), 1 >= 0 (zero is meaningful), 2 > 0. */
 static int deck_field_sign(const char *key)
 {
-  static const char *const any[] = {"affinity", NULL};
+  static const char *const any[] = {"affinity", "tauw_t1", "tauw_t2", NULL};
   static const char *const nonneg[] = {"ni", "ct_mumin", "ms_mumin1", "ms_mumin2", "ms_mu1", "ms_pc",
-                                       "taumin", "tau_gamma", "auger", "tauw", NULL};
+                                       "taumin", "tau_gamma", "auger", NULL};
   for (int i = 0; any[i]; i++)
     if (!strcmp(any[i], key)) return 0;
   for (int i = 0; nonneg[i]; i++)

@@ -111,6 +111,8 @@ static const TcadMaterialField tcad_material_fields[] = {
     TCAD_FIELD(tau_gamma, 2, "1"),
     TCAD_FIELD(auger, 2, "cm^6/s"),
     TCAD_FIELD(tauw, 2, "s"),
+    TCAD_FIELD(tauw_t1, 2, "1"),
+    TCAD_FIELD(tauw_t2, 2, "1"),
 };
 
 #define TCAD_NFIELDS ((int)(sizeof tcad_material_fields / sizeof tcad_material_fields[0]))

@@ -57,7 +57,8 @@ typedef struct {
   double auger_c[2]; /* C_n, C_p, cm^6/s */
   int energy;        /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
   double TL;         /* lattice temperature, K */
-  double tauw[2];    /* energy relaxation times τ_wn, τ_wp, s */
+  double tauw[2];    /* energy relaxation times τ_wn, τ_wp at T_L, s */
+  double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
   double sv[TCAD_DD_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
   double se[TCAD_DD_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
 } TcadDDParams;
@@ -168,8 +169,10 @@ TCAD_HD double tcad_eb_carrier_flux(const TcadDDData *D, int e, int carrier, con
   const double Ti = u[2], Tj = u[5];
   double mu = D->edge_mu0[2 * e + carrier], dmu = 0.0;
   if (P->hf != TCAD_DD_HF_NONE) {
-    double dm;
-    mu = tcad_mobility_hansch(mu, 0.5 * (Ti + Tj), P->TL, P->tauw[carrier], P->vsat[carrier], &dm);
+    double dm, dtau;
+    const double Tm = 0.5 * (Ti + Tj);
+    const double tau = tcad_tauw(P->tauw[carrier], P->tauw_t1[carrier], P->tauw_t2[carrier], Tm, P->TL, &dtau);
+    mu = tcad_mobility_hansch_t(mu, Tm, P->TL, tau, dtau, P->vsat[carrier], &dm);
     dmu = 0.5 * dm; /* ∂μ/∂T_i = ∂μ/∂T_j */
   }
   const double dpsik = (u[3] - u[0]) / kq;
@@ -375,12 +378,15 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         const int t = tcad_dd_tindex(D, c), r = 1 + c;
         if (t < 0) continue;
         const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p, w = 1.5 * TCAD_KB * V;
-        const double relax = w * dens * (T - P->TL) / P->tauw[c], rec = w * T * R;
+        double dtau;
+        const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], T, P->TL, &dtau);
+        const double relax = w * dens * (T - P->TL) / tau, rec = w * T * R;
         f[bs * i + t] += (relax + rec) / se[t];
-        if (fmag) fmag[bs * i + t] += (w * fabs(dens) * (T + P->TL) / P->tauw[c] + fabs(rec)) / se[t];
+        if (fmag) fmag[bs * i + t] += (w * fabs(dens) * (T + P->TL) / tau + fabs(rec)) / se[t];
         if (jac) {
-          tcad_dd_jadd(jac, diag, len, t, t, w * (dens / P->tauw[c] + R) * sv[t] / se[t]);
-          tcad_dd_jadd(jac, diag, len, t, r, w * (T - P->TL) / P->tauw[c] * sv[r] / se[t]);
+          const double drelax = w * dens * (1.0 - (T - P->TL) * dtau / tau) / tau;
+          tcad_dd_jadd(jac, diag, len, t, t, (drelax + w * R) * sv[t] / se[t]);
+          tcad_dd_jadd(jac, diag, len, t, r, w * (T - P->TL) / tau * sv[r] / se[t]);
           tcad_dd_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);
           tcad_dd_jadd(jac, diag, len, t, 2, w * T * dp * sv[2] / se[t]);
         }

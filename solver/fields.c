@@ -190,7 +190,9 @@ int TcadSimEnergyBudget(const TcadSim *s, double joule[2], double relax[2], doub
       const int t = tcad_dd_tindex(D, c);
       if (t < 0 || !D->p.energy) continue;
       const double T = x[bs * i + t] * sv[t], dens = c ? p : n;
-      relax[c] += 1.5 * TCAD_KB * V * dens * (T - s->T) / D->p.tauw[c];
+      double dtau;
+      const double tau = tcad_tauw(D->p.tauw[c], D->p.tauw_t1[c], D->p.tauw_t2[c], T, s->T, &dtau);
+      relax[c] += 1.5 * TCAD_KB * V * dens * (T - s->T) / tau;
       recomb[c] += 1.5 * TCAD_KB * V * T * R;
     }
   }

@@ -359,7 +359,10 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
           : deck->physics.high_field == TCAD_HF_HANSCH ? TCAD_DD_HF_HANSCH
                                                        : TCAD_DD_HF_NONE;
   P->TL = s->T, P->energy = 0;
-  for (int k = 0; k < 2; k++) P->tauw[k] = s->tauw[k] = s->semi->tauw[k];
+  for (int k = 0; k < 2; k++) {
+    P->tauw[k] = s->tauw[k] = s->semi->tauw[k];
+    P->tauw_t1[k] = s->semi->tauw_t1[k], P->tauw_t2[k] = s->semi->tauw_t2[k];
+  }
   for (int k = 0; k < 2; k++) P->vsat[k] = s->semi->vsat[k], P->beta[k] = s->semi->canali_beta[k];
   P->srh = deck->physics.srh, P->auger = deck->physics.auger;
   P->auger_c[0] = s->semi->auger[0], P->auger_c[1] = s->semi->auger[1];

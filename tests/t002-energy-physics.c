@@ -176,6 +176,27 @@ int main(void)
     tap_check(wv < 1e-5, "energy.hansch_closed_form", "worst relative %.2e (join within 1e-4)", wv);
   }
 
+  /* 5b. τ_w(T) = τ0 (1 + t1 x + t2 x²) and Hänsch with it: derivatives against differences */
+  {
+    const double mu0 = 1417.0, TL = 300.0, t0 = 0.3e-12, vs = 1.07e7, t1 = 0.6, t2 = -0.02;
+    double worst = 0, wt = 0;
+    for (double T = 301.0; T < 8000.0; T *= 1.37) {
+      double dt, dtp, dtm, dm, d1, d2;
+      const double h = 1e-6 * T;
+      const double tau = tcad_tauw(t0, t1, t2, T, TL, &dt);
+      const double tp = tcad_tauw(t0, t1, t2, T + h, TL, &dtp), tm = tcad_tauw(t0, t1, t2, T - h, TL, &dtm);
+      wt = fmax(wt, fabs(dt - (tp - tm) / (2 * h)) / (t0 / TL));
+      tcad_mobility_hansch_t(mu0, T, TL, tau, dt, vs, &dm);
+      const double fd = (tcad_mobility_hansch_t(mu0, T + h, TL, tp, dtp, vs, &d1) -
+                         tcad_mobility_hansch_t(mu0, T - h, TL, tm, dtm, vs, &d2)) / (2 * h);
+      worst = fmax(worst, fabs(dm - fd) / fmax(fabs(fd), 1e-3 * mu0 / TL));
+      (void)tau;
+    }
+    double dt;
+    tap_check(wt < 1e-7 && tcad_tauw(t0, t1, t2, TL, TL, &dt) == t0, "energy.tauw_polynomial", "worst %.2e", wt);
+    tap_check(worst < 1e-6, "energy.hansch_with_tauw_T_derivative", "worst relative %.2e", worst);
+  }
+
   /* 6. the field law matching Hänsch: in a homogeneous field the energy balance
    * q μ F² = (3/2) k (T − T_L)/τ_w with Hänsch's μ(T), solved here by bisection in T, gives
    * the mobility tcad_mobility_hansch_field returns, for any τ_w */

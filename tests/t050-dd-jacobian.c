@@ -2,8 +2,9 @@
  * differences of the residual, on small 1D, 2D (with oxide and gate) and 3D devices: at
  * equilibrium (Poisson mode), and in the coupled mode at forward bias and at a reverse bias
  * with high fields, with Canali (DD) or Hänsch (energy balance) saturation, SRH and Auger
- * switched on. The energy-balance cases (block size 5, and 4 for electrons only) also run on
- * a state whose carrier temperatures jump between 300 and 6000 K from node to node. The comparison is column-scaled: an entry's error
+ * switched on. The energy-balance cases (block size 5 with temperature-dependent relaxation
+ * times, and 4 for electrons only) also run on a state whose carrier temperatures jump between
+ * 300 and 6000 K from node to node. The comparison is column-scaled: an entry's error
  * times the size of its unknown, against the row's total |J| times the unknowns' sizes, so a
  * missing derivative term of any physical importance shows, whatever the units. */
 #include <math.h>
@@ -176,8 +177,10 @@ int main(int argc, char **argv)
     for (int m = 0; m < 2; m++) {
       char text[4096];
       const char *at = strstr(decks[k], "physics: {");
-      snprintf(text, sizeof text, "%.*sphysics: {transport: %s, %s", (int)(at - decks[k]), decks[k],
-               m ? "energy-balance-electrons" : "energy-balance", at + strlen("physics: {"));
+      /* both-carrier cases with temperature-dependent relaxation times */
+      snprintf(text, sizeof text, "%.*sphysics: {transport: %s, %s%s", (int)(at - decks[k]), decks[k],
+               m ? "energy-balance-electrons" : "energy-balance", at + strlen("physics: {"),
+               m ? "" : "materials:\n  Si: {tauw_t1: [0.6, 0.4], tauw_t2: [-0.02, 0.01]}\n");
       run_case(names[k][m], text, contacts[k], fwd[k], rev[k]);
     }
   PetscFinalize();

@@ -25,8 +25,10 @@ typedef struct {
   /* SRH (Scharfetter) and Auger */
   double taumax[2], taumin[2], tau_nref[2], tau_gamma[2];
   double auger[2];       /* C_n, C_p, cm^6/s */
-  /* energy relaxation times (energy-balance model), s */
+  /* energy relaxation times (energy-balance model), s, at the lattice temperature, and their
+   * temperature dependence τ_w(T) = τ_w (1 + t1 x + t2 x²), x = T/T_L − 1 (0, 0: constant) */
   double tauw[2];
+  double tauw_t1[2], tauw_t2[2];
 } TcadMaterial;
 
 /* Number of built-in materials and access by index / name (case-insensitive). */

@@ -68,6 +68,20 @@ TCAD_HD double tcad_eb_flux(int carrier, double dpsik, double T1, double T2, dou
   return s * th * br;
 }
 
+/* Energy relaxation time of a carrier at temperature T: τ_w(T) = τ0 (1 + t1 x + t2 x²) with
+ * x = T/T_L − 1 (a user polynomial; t1 = t2 = 0 is the constant τ0), kept ≥ 1e-2 τ0. Returns
+ * τ_w and dτ_w/dT. */
+TCAD_HD double tcad_tauw(double tau0, double t1, double t2, double T, double TL, double *dtau)
+{
+  const double x = T / TL - 1.0, f = 1.0 + x * (t1 + t2 * x);
+  if (f < 1e-2) {
+    *dtau = 0.0;
+    return 1e-2 * tau0;
+  }
+  *dtau = tau0 * (t1 + 2.0 * t2 * x) / TL;
+  return tau0 * f;
+}
+
 /* Hänsch energy-dependent mobility, μ = μ0 / (1 + (3/2) k μ0 ΔT/(q τ_w v_sat²)), T the carrier
  * temperature (K), τ_w (s) the energy relaxation time, v_sat (cm/s). Returns μ and ∂μ/∂T.
  * ΔT is T − T_L above T_L and 0 below (cooling, rare; the law is singular for T far below),
@@ -79,14 +93,24 @@ TCAD_HD double tcad_eb_flux(int carrier, double dpsik, double T1, double T2, dou
  * heating T − T_L shrinks like τ_w while a ΔT stays finite, so a fixed δ in kelvin would
  * change the law there. */
 #define TCAD_HANSCH_JOIN 1e-4
+TCAD_HD double tcad_mobility_hansch_t(double mu0, double T, double TL, double tauw, double dtauw, double vsat,
+                                      double *dmu_dT)
+{
+  /* a = K/τ_w(T), the join δ = J/a; with τ_w depending on T both carry its derivative */
+  const double a = 1.5 * (TCAD_KB / TCAD_Q) * mu0 / (tauw * vsat * vsat), da = -a * dtauw / tauw;
+  const double d = T > TL ? T - TL : 0.0, dl = TCAD_HANSCH_JOIN / a, ddl = dl * dtauw / tauw;
+  const double r = sqrt(d * d + dl * dl), r3 = r * r * r;
+  const double dT = d * d / r;
+  const double ddT = (T > TL ? d * (d * d + 2.0 * dl * dl) / r3 : 0.0) - d * d * dl / r3 * ddl;
+  const double den = 1.0 + a * dT;
+  *dmu_dT = -mu0 * (da * dT + a * ddT) / (den * den);
+  return mu0 / den;
+}
+
+/* The same with a constant τ_w. */
 TCAD_HD double tcad_mobility_hansch(double mu0, double T, double TL, double tauw, double vsat, double *dmu_dT)
 {
-  const double a = 1.5 * (TCAD_KB / TCAD_Q) * mu0 / (tauw * vsat * vsat);
-  const double d = T > TL ? T - TL : 0.0, dl = TCAD_HANSCH_JOIN / a, r = sqrt(d * d + dl * dl);
-  const double dT = d * d / r, ddT = d * (d * d + 2.0 * dl * dl) / (r * r * r);
-  const double den = 1.0 + a * dT;
-  *dmu_dT = -mu0 * a * ddT / (den * den);
-  return mu0 / den;
+  return tcad_mobility_hansch_t(mu0, T, TL, tauw, 0.0, vsat, dmu_dT);
 }
 
 /* The drift-diffusion mobility that matches Hänsch in a homogeneous field (the τ_w → 0 limit
