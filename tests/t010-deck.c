@@ -438,6 +438,10 @@ static void test_more_errors(void)
                "characters long; expected a region name of at most 63 characters", NULL);
   expect_error("mesh scale with generate", "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}, scale: 2}\n", E,
                "t.yaml:1:61: 'mesh.scale' applies to 'mesh.file' only", NULL);
+  expect_error("zero energy relaxation time", "materials: {Si: {tauw: [0, 2.5e-13]}}\n", E,
+               "'materials.Si.tauw[0]' is 0; expected a positive number (s)", NULL);
+  expect_error("unknown high-field model", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nphysics: {high_field: hansh}\n",
+               E, "'hansh'", NULL);
   expect_error("negative resistance", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a, resistance: -1}]\n",
                E, "t.yaml:3:34: 'contacts[0].resistance' is -1; expected a number >= 0", NULL);
   expect_error("window on the depth axis",
@@ -514,7 +518,7 @@ static void test_materials(void)
     pairs += f && f->count == 2;
     if (ok && !strcmp(f->key, "vsat")) ok &= *(const double *)((const char *)si + f->offset + sizeof(double)) == 8.37e6;
   }
-  tap_check(ok && pairs == 22 && !tcad_material_field(-1) && !tcad_material_field(tcad_material_field_count()),
+  tap_check(ok && pairs == 24 && !tcad_material_field(-1) && !tcad_material_field(tcad_material_field_count()),
             "material field table", "ok %d pairs %d", ok, pairs);
 }
 

@@ -183,4 +183,23 @@ print("output conductance: linear %.3g S/cm, at Vd = 3 V %.3g S/cm" % (g_lin, g_
 assert g_sat < 0.1 * g_lin, (g_lin, g_sat)
 PY
 then ok example.mosfet2d_idvg_idvd; else bad example.mosfet2d_idvg_idvd "subthreshold slope, saturation or current balance off"; fi
+expect run.unknown_transport_option 3 "-tcad_transport hydro: unknown; use drift-diffusion, energy-balance" -- run "$TCAD_ROOT/examples/ballistic1d.yaml" -o "$W/bad-transport" -q -tcad_transport hydro
+# the energy-balance example writes its temperature, velocity and energy-flux fields to the
+# HDF5 file with units, and the XDMF index (what ParaView reads) names them
+if "$TCAD_PYTHON" - "$W/ex-ballistic1d/fields.h5" "$W/ex-ballistic1d/fields.xdmf" <<'PY'
+import sys, h5py
+f = h5py.File(sys.argv[1], "r")
+last = f["steps"]["%06d" % (f["steps"].attrs["nsteps"] - 1)]
+want = {"electron_temperature": ("K", 1), "hole_temperature": ("K", 1), "electron_velocity": ("cm/s", 3),
+        "hole_velocity": ("cm/s", 3), "electron_energy_flux": ("W/cm^2", 3), "hole_energy_flux": ("W/cm^2", 3)}
+x = open(sys.argv[2]).read()
+for name, (unit, comp) in want.items():
+    d = last[name]
+    u = d.attrs["units"]
+    assert (u.decode() if isinstance(u, bytes) else u) == unit, (name, u)
+    assert (d.ndim == 1) == (comp == 1), (name, d.shape)
+    assert 'Name="%s"' % name in x, name
+assert last["electron_temperature"][:].max() > 1500, last["electron_temperature"][:].max()
+PY
+then ok example.ballistic1d_energy_fields; else bad example.ballistic1d_energy_fields "energy-balance fields missing or wrong in fields.h5/fields.xdmf"; fi
 [ "$fails" -eq 0 ]
