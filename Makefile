@@ -81,7 +81,7 @@ test-deps:
 
 # The entry points a new user runs: install first, then re-enter make so pkg-config sees
 # the freshly installed packages.
-run: deps
+run: test-deps
 	@$(MAKE) --no-print-directory all
 	@bash scripts/run-example.sh $(BUILD)
 
