@@ -59,6 +59,24 @@ PY
   cat "$out/geometry.md"
 }
 
+# The example MOSFET deck on its checked-in mesh (SCALE "ref") or on mosfet2d.geo meshed with
+# Gmsh's -clscale SCALE (uniform refinement of the same device; meshed once per run): prints the
+# deck path, fails when Gmsh does.
+mosfet_deck() {
+  local s=$1 msh deck
+  if [ "$s" = ref ]; then echo "$root/examples/mosfet2d.yaml"; return 0; fi
+  msh="$tmp/mosfet2d_s$s.msh"; deck="$tmp/mosfet2d_s$s.yaml"
+  if [ ! -f "$deck" ]; then
+    echo "bench: meshing mosfet2d.geo with -clscale $s" >&2
+    gmsh -2 -format msh41 -bin -clscale "$s" "$root/examples/mosfet2d.geo" -o "$msh" >/dev/null 2>&1 ||
+      { echo "bench: gmsh failed for -clscale $s" >&2; return 1; }
+    # the same deck (physics, doping, contacts) on the refined mesh
+    sed "s|^\([[:space:]]*file:[[:space:]]*\)mosfet2d\.msh[[:space:]]*$|\1$msh|" "$root/examples/mosfet2d.yaml" > "$deck"
+    grep -q "file: $msh" "$deck" || { echo "bench: cannot point the deck copy at $msh" >&2; exit 1; }
+  fi
+  echo "$deck"
+}
+
 bench_dd() {
   local csv="$out/dd.csv" failed=()
   "$build/bench/bench_dd" --header > "$csv"
@@ -71,20 +89,8 @@ bench_dd() {
   # ns/edge compares like with like; with more threads it switches to the row loop at 5e4 nodes.
   local OMP_NUM_THREADS=${BENCH_DD_THREADS:-1}; export OMP_NUM_THREADS
   for s in $scales; do
-    local deck msh
-    if [ "$s" = ref ]; then
-      deck="$root/examples/mosfet2d.yaml"
-    else
-      msh="$tmp/mosfet2d_s$s.msh"; deck="$tmp/mosfet2d_s$s.yaml"
-      echo "bench: meshing mosfet2d.geo with -clscale $s" >&2
-      if ! gmsh -2 -format msh41 -bin -clscale "$s" "$root/examples/mosfet2d.geo" -o "$msh" >/dev/null 2>&1; then
-        echo "bench: gmsh failed for -clscale $s" >&2; failed+=("clscale $s (gmsh)"); continue
-      fi
-      # the same deck (physics, doping, contacts) on the refined mesh
-      sed "s|^\([[:space:]]*file:[[:space:]]*\)mosfet2d\.msh[[:space:]]*$|\1$msh|" \
-        "$root/examples/mosfet2d.yaml" > "$deck"
-      grep -q "file: $msh" "$deck" || { echo "bench: cannot point the deck copy at $msh" >&2; exit 1; }
-    fi
+    local deck
+    deck=$(mosfet_deck "$s") || { failed+=("clscale $s (gmsh)"); continue; }
     echo "bench: drift-diffusion Id-Vd sweep, $(basename "$deck")" >&2
     local row
     if row=$("$build/bench/bench_dd" "$deck"); then
@@ -146,15 +152,8 @@ bench_eb() {
   "$build/bench/bench_dd" --header > "$csv"
   local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
   for s in ${BENCH_EB_SCALES:-ref 0.72}; do
-    local deck msh
-    if [ "$s" = ref ]; then
-      deck="$root/examples/mosfet2d.yaml"
-    else
-      msh="$tmp/mosfet2d_eb_s$s.msh"; deck="$tmp/mosfet2d_eb_s$s.yaml"
-      gmsh -2 -format msh41 -bin -clscale "$s" "$root/examples/mosfet2d.geo" -o "$msh" >/dev/null 2>&1 ||
-        { failed+=("clscale $s (gmsh)"); continue; }
-      sed "s|^\([[:space:]]*file:[[:space:]]*\)mosfet2d\.msh[[:space:]]*$|\1$msh|" "$root/examples/mosfet2d.yaml" > "$deck"
-    fi
+    local deck
+    deck=$(mosfet_deck "$s") || { failed+=("clscale $s (gmsh)"); continue; }
     for t in drift-diffusion energy-balance; do
       echo "bench: $t Id-Vd sweep, $(basename "$deck")" >&2
       local row

@@ -9,6 +9,14 @@
 #include "tcad/mesh.h"
 #include "tcad/sim.h"
 
+/* The four objects of one simulated device. */
+typedef struct {
+  TcadDeck *deck;
+  TcadMesh *mesh;
+  TcadGeometry *geom;
+  TcadSim *sim;
+} TestDevice;
+
 static inline int test_device_open(const char *text, const char *name, TcadDeck **deck, TcadMesh **mesh,
                                    TcadGeometry **geom, TcadSim **sim)
 {

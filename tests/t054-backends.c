@@ -24,12 +24,7 @@
 #include "tcad/geometry.h"
 #include "tcad/sim.h"
 
-typedef struct {
-  TcadDeck *deck;
-  TcadMesh *mesh;
-  TcadGeometry *geom;
-  TcadSim *sim;
-} Dev;
+typedef TestDevice Dev;
 
 /* transport: NULL for the deck's (drift-diffusion), else a -tcad_transport value */
 static int open_example(const char *file, const char *transport, Dev *d)

@@ -30,12 +30,7 @@
 
 #define KQ (TCAD_KB / TCAD_Q)
 
-typedef struct {
-  TcadDeck *deck;
-  TcadMesh *mesh;
-  TcadGeometry *geom;
-  TcadSim *sim;
-} Dev;
+typedef TestDevice Dev;
 
 static int dev_open(Dev *d, const char *text, const char *name)
 {
