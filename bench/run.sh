@@ -9,8 +9,8 @@
 #   assembly / linear-solve split, assembly ns per edge per evaluation, which must stay flat
 #   across sizes, and peak memory). The ~2e5-node case takes about 20 minutes on one core (MUMPS LU
 #   is ~90 % of it); BENCH_DD_SCALES="ref 0.72" leaves it out.
-# - eb: the same Id-Vd sweep in drift-diffusion and in the energy-balance model (electron and hole
-#   temperatures, 5 unknowns per node), side by side on the checked-in mesh and the 2e4-node
+# - eb: the same Id-Vd sweep in drift-diffusion and in the energy-balance model (electron
+#   temperature only, 4 unknowns per node, and both temperatures, 5), side by side on the checked-in mesh and the 2e4-node
 #   refinement (BENCH_EB_SCALES, default "ref 0.72"). Results: bench/results/eb.csv and eb.md
 #   (time per bias point, Newton iterations, linear-solve share, and EB / DD ratios).
 # - assembly: residual + Jacobian assembly alone, DD (bs 3) and energy balance (bs 5), at 1e5, 1e6
@@ -154,7 +154,7 @@ bench_eb() {
   for s in ${BENCH_EB_SCALES:-ref 0.72}; do
     local deck
     deck=$(mosfet_deck "$s") || { failed+=("clscale $s (gmsh)"); continue; }
-    for t in drift-diffusion energy-balance; do
+    for t in drift-diffusion energy-balance-electrons energy-balance; do
       echo "bench: $t Id-Vd sweep, $(basename "$deck")" >&2
       local row
       if row=$("$build/bench/bench_dd" "$deck" -tcad_transport $t); then echo "$row" | tee -a "$csv"
@@ -176,14 +176,17 @@ print()
 by = {}
 for r in rows: by.setdefault(int(r['nodes']), {})[r['transport']] = r
 for n, m in sorted(by.items()):
-    if 'dd' in m and 'eb' in m:
-        d, e = m['dd'], m['eb']
-        print(f"- {n:,} nodes: energy balance / DD time per bias point {float(e['s_per_point']) / float(d['s_per_point']):.2f}, "
+    for k, what in (('eb-electrons', 'electron temperature only'), ('eb', 'both temperatures')):
+        if 'dd' not in m or k not in m:
+            continue
+        d, e = m['dd'], m[k]
+        print(f"- {n:,} nodes, {what} / DD: time per bias point {float(e['s_per_point']) / float(d['s_per_point']):.2f}, "
               f"Newton its/point {float(e['its_per_point']) / float(d['its_per_point']):.2f}, "
               f"time per Newton iteration {float(e['sweep_s']) / float(e['newton_its']) / (float(d['sweep_s']) / float(d['newton_its'])):.2f}, "
               f"Id(3 V) {float(e['id_final']) / float(d['id_final']):.3f}")
 print("\nId-Vd sweep only (drain 0.05 -> 3.0 V, step 0.1, Vg = 1.5 V), host backend, one thread, MUMPS LU; "
-      "energy balance: both carrier temperatures (5 unknowns per node), Hänsch mobility, tau_w 0.3/0.25 ps.")
+      "energy balance: electron temperature only (eb-electrons, 4 unknowns per node) and both carrier temperatures "
+      "(eb, 5), Hänsch mobility, tau_w 0.3/0.25 ps.")
 PY
     echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
     if [ ${#failed[@]} -gt 0 ]; then echo; echo "Failed: ${failed[*]}."; fi
