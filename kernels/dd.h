@@ -17,8 +17,9 @@
  *   Poisson   F_ψ,i = Σ_j ε c (ψ_i − ψ_j) − q V (p − n) − Q_fixed,i
  *   electrons F_n,i = Σ_j A J_n,ij/q − V R      (∇·J_n = qR)
  *   holes     F_p,i = Σ_j A J_p,ij/q + V R      (∇·J_p = −qR)
- *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k c (T − T_L)/τ_w
- *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2)
+ *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k (c + c_f)(T − T_L)/τ_w
+ *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2;
+ *                                                c_f = 1e-2 n_i, a floor, see tcad_dd_node)
  * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
  * temperature equations are off, the energy-balance flux with the temperatures varying
  * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
@@ -87,6 +88,9 @@ typedef struct {
   const double *bc_value;        /* bs per node: ψ, n, p, T.. (physical) imposed at contacts */
   TcadDDParams p;
 } TcadDDData;
+
+/* energy balance: floor of the relaxing carrier density, in units of n_i (see tcad_dd_node) */
+#define TCAD_EB_NFLOOR 1e-2
 
 /* contact fluxes per node (cflux): electron and hole particle currents, electron and hole
  * energy flows, each entering the device */
@@ -380,11 +384,18 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p, w = 1.5 * TCAD_KB * V;
         double dtau;
         const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], T, P->TL, &dtau);
-        const double relax = w * dens * (T - P->TL) / tau, rec = w * T * R;
+        /* the relaxing density has a floor of TCAD_EB_NFLOOR n_i: where a carrier is all but
+         * absent (a minority carrier in a depletion region, 1e5 cm⁻³) every other term of its
+         * energy row is ∝ its density, so its temperature is set by rounding and Newton's
+         * steps on it diverge (the MOSFET's drain junction at Vd = 0.25 V did); with the floor
+         * such a carrier relaxes to T_L, and where the density exceeds n_i the balance moves
+         * by less than 1e-2 of the relaxation term */
+        const double dr = dens + TCAD_EB_NFLOOR * P->nie;
+        const double relax = w * dr * (T - P->TL) / tau, rec = w * T * R;
         f[bs * i + t] += (relax + rec) / se[t];
-        if (fmag) fmag[bs * i + t] += (w * fabs(dens) * (T + P->TL) / tau + fabs(rec)) / se[t];
+        if (fmag) fmag[bs * i + t] += (w * fabs(dr) * (T + P->TL) / tau + fabs(rec)) / se[t];
         if (jac) {
-          const double drelax = w * dens * (1.0 - (T - P->TL) * dtau / tau) / tau;
+          const double drelax = w * dr * (1.0 - (T - P->TL) * dtau / tau) / tau;
           tcad_dd_jadd(jac, diag, len, t, t, (drelax + w * R) * sv[t] / se[t]);
           tcad_dd_jadd(jac, diag, len, t, r, w * (T - P->TL) / tau * sv[r] / se[t]);
           tcad_dd_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);

@@ -192,7 +192,7 @@ int TcadSimEnergyBudget(const TcadSim *s, double joule[2], double relax[2], doub
       const double T = x[bs * i + t] * sv[t], dens = c ? p : n;
       double dtau;
       const double tau = tcad_tauw(D->p.tauw[c], D->p.tauw_t1[c], D->p.tauw_t2[c], T, s->T, &dtau);
-      relax[c] += 1.5 * TCAD_KB * V * dens * (T - s->T) / tau;
+      relax[c] += 1.5 * TCAD_KB * V * (dens + TCAD_EB_NFLOOR * s->nie) * (T - s->T) / tau;
       recomb[c] += 1.5 * TCAD_KB * V * T * R;
     }
   }

@@ -117,7 +117,12 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
         const double rel = fabs(*v - old) / (fabs(old) + fl);
         if (rel > upd) upd = rel, worst = bs * i + k;
         if (r < -0.5) limited = 1; /* e^r is no longer within O(r²) of 1 + r */
-        if (r < 0) *v = fmax(old * exp(r), 1e-300);
+        if (r < 0 && k < 3) *v = fmax(old * exp(r), 1e-300);
+        /* a temperature falls by at most the factor it may grow by, and not below T_L/10:
+         * where a carrier is all but absent (a minority carrier in n⁺, p ~ 10 cm⁻³) every term
+         * of its energy row is ∝ p, its temperature is set to rounding, and the linearization
+         * asks for steps to 1e-300 K that no flux formula survives */
+        else if (r < 0) *v = fmax(fmax(old * exp(r), old / (1.0 + G)), 0.1 * s->T / s->D.p.sv[k]);
         /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
          * density that the linearization would raise by ten decades in one step (the usual
          * way a coupled Newton on n, p diverges) rises by a bounded factor and the next

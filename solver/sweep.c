@@ -317,11 +317,17 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     const double tn = fmin(1.0, t + dt);
     for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + tn * (volts[k] - v0[k]);
     tcad_sim_update_bc(s);
-    /* initial guess: linear in ψ and in log density (and log temperature) from the last two points */
+    /* initial guess from the last two points: linear in ψ, in log density, and linear in the
+     * temperatures within a factor 2 of the last (a carrier temperature rises about linearly
+     * with the bias; the geometric extrapolation of a density overshoots it, e.g. 300 → 700 K
+     * over 0.1 V guessed 1630 K for the next 0.1 V at the MOSFET's drain end, and that step
+     * failed) */
     if (nhist == 2) {
       const double a = (tn - tb) / (tb - ta);
       for (size_t k = 0; k < nx; k++) {
-        if (k % (size_t)s->bs == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
+        const size_t r = k % (size_t)s->bs;
+        if (r >= 3) x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
+        else if (r == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
         else x[k] = xb[k] * exp(fmax(-EXTRAP_MAX, fmin(EXTRAP_MAX, a * log(xb[k] / xa[k]))));
       }
     } else {

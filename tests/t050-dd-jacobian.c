@@ -68,7 +68,9 @@ static double fd_check(TcadSim *sim, int mode, int *where)
   /* ψ enters through differences: its natural size is one V_T whatever its value */
   for (int k = 0; k < nrows; k++) xs[k] = k % bs == 0 ? 1.0 : fmax(fabs(x[k]), 1e-30);
   for (int k = 0; k < nrows; k++) {
-    const double x0 = x[k], h = 1e-6 * xs[k];
+    /* temperatures: a smaller step, inside the Hänsch join at T_L (1e-4/a kelvin wide, 6e-5
+     * of T_L for electrons), which a step of 1e-6 T_L straddles with a (h/δ)² ~ 2e-4 error */
+    const double x0 = x[k], h = (k % bs >= 3 ? 1e-7 : 1e-6) * xs[k];
     x[k] = x0 + h;
     TcadSimEvaluate(sim, mode, x, fp, NULL);
     x[k] = x0 - h;

@@ -85,7 +85,7 @@ int TcadSimDerivedFields(const TcadSim *sim, double *phin, double *phip, double 
  * and energy flux densities (W/cm^2). Any pointer may be NULL. */
 int TcadSimEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp);
 /* Power balance of the current solution, electrons [0] and holes [1], W (per depth^(3-d)):
- * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k c (T − T_L)/τ_w and
+ * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k (c + 1e-2 n_i)(T − T_L)/τ_w and
  * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation; energy
  * flowing into the device through the ohmic contacts (from the last residual, see
  * TcadSimContactEnergy). In steady state joule + contacts = relax + recomb per carrier. */
