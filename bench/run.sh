@@ -180,7 +180,8 @@ for n, m in sorted(by.items()):
         if 'dd' not in m or k not in m:
             continue
         d, e = m['dd'], m[k]
-        print(f"- {n:,} nodes, {what} / DD: time per bias point {float(e['s_per_point']) / float(d['s_per_point']):.2f}, "
+        print(f"- {n:,} nodes, {what} / DD: whole sweep {float(e['sweep_s']) / float(d['sweep_s']):.2f} "
+              f"({e['points']} vs {d['points']} points), time per bias point {float(e['s_per_point']) / float(d['s_per_point']):.2f}, "
               f"Newton its/point {float(e['its_per_point']) / float(d['its_per_point']):.2f}, "
               f"time per Newton iteration {float(e['sweep_s']) / float(e['newton_its']) / (float(d['sweep_s']) / float(d['newton_its'])):.2f}, "
               f"Id(3 V) {float(e['id_final']) / float(d['id_final']):.3f}")

@@ -277,7 +277,7 @@ int tcad_sim_setup_snes(TcadSim *s)
   }
   SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
   SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
-  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->tgrow_limit = 1.0, s->round_tol = 0;
+  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->tgrow_limit = 3.0, s->round_tol = 0;
   PetscReal v;
   PetscInt it;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg), "options");
@@ -287,6 +287,9 @@ int tcad_sim_setup_snes(TcadSim *s)
   PetscBool b = PETSC_TRUE;
   SNES_TRY(PetscOptionsGetBool(NULL, NULL, "-tcad_equilibrium_bias", &b, &flg), "options");
   s->eq_bias = b ? 1 : 0;
+  b = PETSC_TRUE;
+  SNES_TRY(PetscOptionsGetBool(NULL, NULL, "-tcad_extrapolate", &b, &flg), "options");
+  s->extrapolate = b ? 1 : 0;
   SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_residual_tol", &v, &flg), "options");
   if (flg) s->round_tol = v;
   SNES_TRY(PetscOptionsHasName(NULL, NULL, "-tcad_newton_monitor", &flg), "options");

@@ -61,6 +61,7 @@ struct TcadSim {
   double damp_volts, update_tol, grow_limit, tgrow_limit;
   int max_it, monitor;
   int eq_bias;        /* solve bias points with every ohmic contact at one voltage as equilibrium */
+  int extrapolate;    /* guess a bias point from the last two (else: the last one) */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */
   int limited;        /* the last step was changed by the limiter */
   /* bookkeeping */

@@ -322,7 +322,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
      * with the bias; the geometric extrapolation of a density overshoots it, e.g. 300 → 700 K
      * over 0.1 V guessed 1630 K for the next 0.1 V at the MOSFET's drain end, and that step
      * failed) */
-    if (nhist == 2) {
+    if (nhist == 2 && s->extrapolate) {
       const double a = (tn - tb) / (tb - ta);
       for (size_t k = 0; k < nx; k++) {
         const size_t r = k % (size_t)s->bs;
