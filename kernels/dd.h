@@ -387,7 +387,8 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         /* the relaxing density has a floor of TCAD_EB_NFLOOR n_i: where a carrier is all but
          * absent (a minority carrier in a depletion region, 1e5 cm⁻³) every other term of its
          * energy row is ∝ its density, so its temperature is set by rounding and Newton's
-         * steps on it diverge (the MOSFET's drain junction at Vd = 0.25 V did); with the floor
+         * steps on it are wild (factors of 1e8 per step in the example MOSFET's drain
+         * junction and for holes in its n⁺ regions); with the floor
          * such a carrier relaxes to T_L, and where the density exceeds n_i the balance moves
          * by less than 1e-2 of the relaxation term */
         const double dr = dens + TCAD_EB_NFLOOR * P->nie;
