@@ -43,13 +43,6 @@ static const char usage[] =
     "\n"
     "The deck format is described in docs/deck.md.\n";
 
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 static int has_suffix(const char *s, const char *suf)
 {
   size_t a = strlen(s), b = strlen(suf);
@@ -206,7 +199,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
   TcadOutput *out = NULL;
-  double *nd = NULL, *na = NULL, t0 = now(), t_mesh = 0, t_geom = 0, t_out = 0;
+  double *nd = NULL, *na = NULL, t0 = tcad_now(), t_mesh = 0, t_geom = 0, t_out = 0;
   char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16];
   int e;
 
@@ -215,12 +208,12 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
   if (!e) {
     snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
     e = TcadMeshFromDeck(deck, &mesh);
-    t_mesh = now() - t0;
+    t_mesh = tcad_now() - t0;
   }
   if (!e) {
-    double t = now();
+    double t = tcad_now();
     e = TcadGeometryBuild(mesh, &geom);
-    t_geom = now() - t;
+    t_geom = tcad_now() - t;
   }
   if (!e) {
     if (!quiet) print_mesh(mesh, geom);
@@ -229,7 +222,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
   }
   if (!e) e = mkdir_p(dir);
   if (!e) {
-    double t = now();
+    double t = tcad_now();
     snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
     snprintf(xdmf, sizeof xdmf, "%s", h5);
     char *dot = strrchr(xdmf, '.');
@@ -237,7 +230,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
     strncat(xdmf, ".xdmf", sizeof xdmf - strlen(xdmf) - 1);
     e = TcadOutputOpen(h5, xdmf, mesh, &out);
     if (!e) e = write_mesh_step(out, mesh, geom, nd, na);
-    t_out = now() - t;
+    t_out = tcad_now() - t;
     if (!e) printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
   }
   /* the mesh step is on disk before anything that can fail later; every converged bias point
@@ -268,7 +261,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
     if (!e) e = e2;
   }
   if (!e)
-    printf("done: mesh %.3f s, geometry %.3f s, output %.3f s, total %.3f s\n", t_mesh, t_geom, t_out, now() - t0);
+    printf("done: mesh %.3f s, geometry %.3f s, output %.3f s, total %.3f s\n", t_mesh, t_geom, t_out, tcad_now() - t0);
   free(nd), free(na);
   TcadGeometryDestroy(&geom);
   TcadMeshDestroy(&mesh);

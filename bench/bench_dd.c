@@ -51,13 +51,6 @@ static const char header[] =
     "sweep_s,sweep_cpu_s,s_per_point,assembly_s,copy_s,linear_s,assembly_share,linear_share,assembly_ns_per_edge_eval,"
     "peak_rss_mib,id_final,prep_s";
 
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
 /* CPU time of the process (all threads), user + system: with one thread, well below the wall
  * time means the process waited for a core (a busy machine) and the timings are inflated. */
 static double cpu_seconds(void)
@@ -122,18 +115,18 @@ static int run(const char *path, int quiet)
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
-  const double t0 = now();
+  const double t0 = tcad_now();
   double t = t0;
   int e = TcadDeckLoad(path, &deck);
   if (!e) e = TcadMeshFromDeck(deck, &mesh);
-  if (!e) phase("deck + mesh load", now() - t, NULL), t = now();
+  if (!e) phase("deck + mesh load", tcad_now() - t, NULL), t = tcad_now();
   if (!e) e = TcadGeometryBuild(mesh, &geom);
-  if (!e) phase("geometry", now() - t, NULL), t = now();
+  if (!e) phase("geometry", tcad_now() - t, NULL), t = tcad_now();
   if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
   if (!e) e = TcadSimSetOutput(sim, NULL, NULL, quiet);
   if (!e) {
     char why[512];
-    phase("simulation setup", now() - t, NULL), t = now();
+    phase("simulation setup", tcad_now() - t, NULL), t = tcad_now();
     TcadSimDefaultBackend(why, sizeof why);
     fprintf(stderr, "bench_dd: backend %s (%s)\n", TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
   }
@@ -143,14 +136,14 @@ static int run(const char *path, int quiet)
 
   const int saved = redirect_stdout();
   if (!e) e = TcadSimEquilibrium(sim);
-  if (!e) phase("equilibrium", now() - t, TcadSimGetTotals(sim)), t = now();
+  if (!e) phase("equilibrium", tcad_now() - t, TcadSimGetTotals(sim)), t = tcad_now();
   if (!e) {
     const double vd = VD_START, vg = VG_END;
     e = TcadSimBias(sim, 1, &drain, &vd);
     if (!e) e = TcadSimSweep(sim, 1, &gate, &vg, VG_STEP, 0, VG_MAX_STEP);
   }
-  if (!e) phase("gate ramp to 1.5 V", now() - t, TcadSimGetTotals(sim)), t = now();
-  const double prep_s = now() - t0;
+  if (!e) phase("gate ramp to 1.5 V", tcad_now() - t, TcadSimGetTotals(sim)), t = tcad_now();
+  const double prep_s = tcad_now() - t0;
 
   /* the measured part */
   TcadSimTotals before = {0}, after = {0};
@@ -159,9 +152,9 @@ static int run(const char *path, int quiet)
   if (!e) {
     before = *TcadSimGetTotals(sim);
     ev0 = snes_evaluations();
-    const double vd = VD_END, ts = now(), tc = cpu_seconds();
+    const double vd = VD_END, ts = tcad_now(), tc = cpu_seconds();
     e = TcadSimSweep(sim, 1, &drain, &vd, VD_STEP, 0, 0);
-    sweep_s = now() - ts, sweep_cpu = cpu_seconds() - tc;
+    sweep_s = tcad_now() - ts, sweep_cpu = cpu_seconds() - tc;
     after = *TcadSimGetTotals(sim);
     ev1 = snes_evaluations();
   }

@@ -14,13 +14,7 @@
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
-
-static double now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
+#include "tcad/sim.h"
 
 static int load(const char *kind, const char *arg, TcadMesh **m, TcadDeck *deck)
 {
@@ -67,11 +61,11 @@ int main(int argc, char **argv)
   for (int r = 0; r < repeat; r++) {
     TcadMesh *m = NULL;
     TcadGeometry *g = NULL;
-    double t0 = now();
+    double t0 = tcad_now();
     int e = load(kind, argv[2], &m, &deck);
-    double t1 = now();
+    double t1 = tcad_now();
     if (!e) e = TcadGeometryBuild(m, &g);
-    double t2 = now();
+    double t2 = tcad_now();
     if (e) {
       fprintf(stderr, "bench_geometry: %s\n", tcad_error_message());
       return 1;

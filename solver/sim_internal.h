@@ -79,7 +79,6 @@ struct TcadSim {
   int eq_done;
 };
 
-double tcad_now(void);
 /* Residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's backend. */
 int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);
 void tcad_sim_backend_destroy(TcadSim *s);

@@ -10,6 +10,9 @@
 
 typedef struct TcadSim TcadSim;
 
+/* Monotonic wall clock, seconds (for timings). */
+double tcad_now(void);
+
 /* Statistics of one nonlinear solve (one bias point, or one failed attempt). */
 typedef struct {
   int converged;
