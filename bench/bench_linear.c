@@ -1,0 +1,269 @@
+/* Linear-solver study on the Newton systems of a device: which scaling and preconditioner make
+ * an iterative solve dependable, measured with PETSc on the CPU (the proof that the GPU solvers
+ * of solver/linear_gpu.c must then match).
+ *   bench_linear [-q] DECK.yaml [--vd V1,V2,..] [--vg VG] [--config NAME:SCALE:MATTYPE:OPTIONS]...
+ *                [PETSc options]
+ *   bench_linear --header
+ * Systems: the deck's device at equilibrium, drain 0.05 V, gate ramped to VG (default 1.5 V),
+ * then for each drain voltage V_k of the list (default 0.5,1.5,3): the Newton system at the
+ * converged state of V_(k-1) ("J") with right-hand side b = J·δ, δ = x(V_k) − x(V_(k-1)), the
+ * update a Newton step from the last point must find (its exact solution is known).
+ * Each config solves every system: SCALE is one of
+ *   none     J as assembled
+ *   jacobi   D^-1/2 J D^-1/2 with D = |diag J| (PETSc's -ksp_diagonal_scale)
+ *   row      rows equilibrated: R J, R = 1/max_j |J_rj|
+ *   colrow   density columns scaled by the density (relative updates), then rows equilibrated
+ *   block    colrow, then each block row multiplied by the inverse of its diagonal block
+ * MATTYPE aij or baij (block size bs), OPTIONS PETSc options for the config's KSP (spaces,
+ * no colon), e.g. "gmres:-ksp_type gmres -pc_type ilu". One CSV line per config and system. */
+#include <math.h>
+#include <petscksp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kernels/dd.h"
+#include "kernels/linear.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/geometry.h"
+#include "tcad/mesh.h"
+#include "tcad/sim.h"
+
+static const char header[] = "mesh,transport,nodes,unknowns,nnz,vd_from,vd_to,config,scale,mattype,its,reason,setup_s,"
+                             "solve_s,true_relres,error_rel";
+
+#define MAXCFG 32
+#define MAXVD 16
+typedef struct {
+  char name[64], scale[16], mattype[16], options[512];
+} Config;
+
+static int redirect_stdout(void)
+{
+  fflush(stdout);
+  int saved = dup(STDOUT_FILENO);
+  if (saved >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
+  return saved;
+}
+static void restore_stdout(int saved)
+{
+  fflush(stdout);
+  if (saved < 0) return;
+  dup2(saved, STDOUT_FILENO);
+  close(saved);
+}
+
+static int parse_config(const char *s, Config *c)
+{
+  memset(c, 0, sizeof *c);
+  const char *a = strchr(s, ':'), *b = a ? strchr(a + 1, ':') : NULL, *d = b ? strchr(b + 1, ':') : NULL;
+  if (!d || a - s >= 63 || b - a - 1 >= 15 || d - b - 1 >= 15)
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: use NAME:SCALE:MATTYPE:OPTIONS", s);
+  memcpy(c->name, s, (size_t)(a - s));
+  memcpy(c->scale, a + 1, (size_t)(b - a - 1));
+  memcpy(c->mattype, b + 1, (size_t)(d - b - 1));
+  snprintf(c->options, sizeof c->options, "%s", d + 1);
+  if (tcad_lin_scale_kind(c->scale) < 0) return tcad_error(TCAD_ERR_INPUT, "--config %s: unknown scale %s", s, c->scale);
+  if (strcmp(c->mattype, "aij") && strcmp(c->mattype, "baij"))
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij or baij", s);
+  return 0;
+}
+
+/* Solve J δ = b with config c; prints the CSV line. */
+static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowptr, const int *col, const double *jac,
+                     const double *x, const double *delta, const char *prefix_line)
+{
+  const int N = bs * n, nnz = rowptr[N];
+  double *a = malloc(sizeof(double) * (size_t)nnz), *rs = malloc(sizeof(double) * (size_t)N),
+         *cs = malloc(sizeof(double) * (size_t)N), *b = malloc(sizeof(double) * (size_t)N),
+         *y = malloc(sizeof(double) * (size_t)N), *dinv = malloc(sizeof(double) * (size_t)N * bs);
+  TcadLinPattern pat = {bs, n, rowptr, col};
+  /* b = J δ (unscaled), then the scaled system (R J C) y = R b, δ = C y */
+  for (int r = 0; r < N; r++) {
+    double s = 0;
+    for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * delta[col[k]];
+    b[r] = s;
+  }
+  memcpy(a, jac, sizeof(double) * (size_t)nnz);
+  const double t0 = tcad_now();
+  const int kind = tcad_lin_scale_kind(c->scale);
+  const int sing = tcad_lin_scale(&pat, kind, x, a, rs, cs, dinv);
+  if (sing) fprintf(stderr, "bench_linear: %d singular diagonal blocks\n", sing);
+  Mat A;
+  Vec vb, vy;
+  KSP ksp;
+  char prefix[16];
+  snprintf(prefix, sizeof prefix, "c%d_", cfgno);
+  PetscCall(MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, (PetscInt *)rowptr, (PetscInt *)col, a, &A));
+  PetscCall(MatSetBlockSize(A, bs));
+  Mat M = A;
+  if (!strcmp(c->mattype, "baij")) PetscCall(MatConvert(A, MATSEQBAIJ, MAT_INITIAL_MATRIX, &M));
+  PetscCall(VecCreateSeq(PETSC_COMM_SELF, N, &vb));
+  PetscCall(VecDuplicate(vb, &vy));
+  {
+    PetscScalar *p;
+    PetscCall(VecGetArray(vb, &p));
+    for (int r = 0; r < N; r++) p[r] = b[r];
+    for (int i = 0; i < n; i++) tcad_lin_scale_rhs_node(bs, kind, i, rs, dinv, p);
+    PetscCall(VecRestoreArray(vb, &p));
+  }
+  PetscCall(KSPCreate(PETSC_COMM_SELF, &ksp));
+  PetscCall(KSPSetOptionsPrefix(ksp, prefix));
+  PetscCall(KSPSetOperators(ksp, M, M));
+  PetscCall(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e10, 5000));
+  PetscCall(KSPSetFromOptions(ksp));
+  PetscCall(KSPSetUp(ksp));
+  const double t1 = tcad_now();
+  PetscCall(KSPSolve(ksp, vb, vy));
+  const double t2 = tcad_now();
+  PetscInt its;
+  KSPConvergedReason reason;
+  PetscCall(KSPGetIterationNumber(ksp, &its));
+  PetscCall(KSPGetConvergedReason(ksp, &reason));
+  /* true residual of the unscaled system and the error against δ */
+  double rn = 0, bn = 0, en = 0, dn = 0;
+  {
+    const PetscScalar *p;
+    PetscCall(VecGetArrayRead(vy, &p));
+    for (int r = 0; r < N; r++) y[r] = cs[r] * p[r];
+    PetscCall(VecRestoreArrayRead(vy, &p));
+    for (int r = 0; r < N; r++) {
+      double s = 0;
+      for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * y[col[k]];
+      /* residuals measured in the row-equilibrated norm: the raw rows differ by 1e20 */
+      const double w = tcad_lin_row_weight(&pat, jac, r);
+      rn = fmax(rn, fabs(w * (b[r] - s))), bn = fmax(bn, fabs(w * b[r]));
+      en = fmax(en, fabs(y[r] - delta[r])), dn = fmax(dn, fabs(delta[r]));
+    }
+  }
+  printf("%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.3e,%.3e\n", prefix_line, c->name, c->scale, c->mattype, (int)its, (int)reason,
+         t1 - t0, t2 - t1, bn > 0 ? rn / bn : rn, dn > 0 ? en / dn : en);
+  fflush(stdout);
+  KSPDestroy(&ksp);
+  if (M != A) MatDestroy(&M);
+  MatDestroy(&A);
+  VecDestroy(&vb);
+  VecDestroy(&vy);
+  free(a), free(rs), free(cs), free(b), free(y), free(dinv);
+  return 0;
+}
+
+static int run(const char *path, int quiet, int nvd, const double *vds, double vg, int ncfg, const Config *cfg)
+{
+  TcadDeck *deck = NULL;
+  TcadMesh *mesh = NULL;
+  TcadGeometry *geom = NULL;
+  TcadSim *sim = NULL;
+  int e = TcadDeckLoad(path, &deck);
+  if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  if (!e) e = TcadGeometryBuild(mesh, &geom);
+  if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
+  if (!e) e = TcadSimSetOutput(sim, NULL, NULL, quiet);
+  const int gate = sim ? TcadSimFindContact(sim, "gate") : -1, drain = sim ? TcadSimFindContact(sim, "drain") : -1;
+  if (!e && (gate < 0 || drain < 0))
+    e = tcad_error(TCAD_ERR_INPUT, "%s: the deck needs contacts 'gate' and 'drain'", path);
+  int saved = redirect_stdout();
+  if (!e) e = TcadSimEquilibrium(sim);
+  double vd = 0.05;
+  if (!e) e = TcadSimBias(sim, 1, &drain, &vd);
+  if (!e) e = TcadSimSweep(sim, 1, &gate, &vg, 0.1, 0, 0.5);
+  restore_stdout(saved);
+  if (e) goto done;
+  const int bs = TcadSimBlockSize(sim), n = TcadSimNodeCount(sim), N = bs * n;
+  int nrows;
+  const int *rowptr, *col;
+  TcadSimPattern(sim, &nrows, &rowptr, &col);
+  double *x0 = malloc(sizeof(double) * (size_t)N), *delta = malloc(sizeof(double) * (size_t)N),
+         *f = malloc(sizeof(double) * (size_t)N), *jac = malloc(sizeof(double) * (size_t)rowptr[N]);
+  const char *mname = strrchr(deck->mesh.file, '/') ? strrchr(deck->mesh.file, '/') + 1 : deck->mesh.file;
+  for (int k = 0; k < nvd && !e; k++) {
+    memcpy(x0, TcadSimState(sim), sizeof(double) * (size_t)N);
+    e = TcadSimEvaluate(sim, TCAD_DD_COUPLED, x0, f, jac);
+    saved = redirect_stdout();
+    if (!e) e = TcadSimSweep(sim, 1, &drain, &vds[k], 0.1, 0, 0.1);
+    restore_stdout(saved);
+    if (e) break;
+    const double *x1 = TcadSimState(sim);
+    for (int r = 0; r < N; r++) delta[r] = x1[r] - x0[r];
+    char line[1200];
+    snprintf(line, sizeof line, "%s,%s,%d,%d,%d,%.3f,%.3f", mname, bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", n,
+             N, rowptr[N], vd, vds[k]);
+    for (int c = 0; c < ncfg && !e; c++)
+      if (solve_one(&cfg[c], c, bs, n, rowptr, col, jac, x0, delta, line))
+        e = tcad_error(TCAD_ERR_PETSC, "config %s: PETSc failed", cfg[c].name);
+    vd = vds[k];
+  }
+  free(x0), free(delta), free(f), free(jac);
+done:
+  TcadSimDestroy(&sim);
+  TcadGeometryDestroy(&geom);
+  TcadMeshDestroy(&mesh);
+  TcadDeckDestroy(&deck);
+  return e;
+}
+
+int main(int argc, char **argv)
+{
+  if (argc >= 2 && !strcmp(argv[1], "--header")) {
+    printf("%s\n", header);
+    return 0;
+  }
+  int quiet = 0, a = 1, nvd = 3, ncfg = 0;
+  double vds[MAXVD] = {0.5, 1.5, 3.0}, vg = 1.5;
+  static Config cfg[MAXCFG];
+  if (a < argc && !strcmp(argv[a], "-q")) quiet = 1, a++;
+  if (a >= argc || argv[a][0] == '-') {
+    fprintf(stderr, "usage: bench_linear [-q] DECK.yaml [--vd V,..] [--vg V] [--config N:S:M:O].. [PETSc options]\n");
+    return 2;
+  }
+  const char *deck = argv[a++];
+  int pargc = 1;
+  char **pargv = malloc(sizeof(char *) * (size_t)(argc + 1));
+  pargv[0] = argv[0];
+  for (; a < argc; a++) {
+    if (!strcmp(argv[a], "--vd") && a + 1 < argc) {
+      nvd = 0;
+      for (char *s = argv[++a], *end; *s && nvd < MAXVD; s = *end ? end + 1 : end) vds[nvd++] = strtod(s, &end);
+    } else if (!strcmp(argv[a], "--vg") && a + 1 < argc) {
+      vg = atof(argv[++a]);
+    } else if (!strcmp(argv[a], "--config") && a + 1 < argc && ncfg < MAXCFG) {
+      if (parse_config(argv[++a], &cfg[ncfg++])) {
+        fprintf(stderr, "bench_linear: %s\n", tcad_error_message());
+        return 2;
+      }
+    } else {
+      pargv[pargc++] = argv[a];
+    }
+  }
+  pargv[pargc] = NULL;
+  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return TCAD_ERR_PETSC;
+  if (!ncfg) {
+    const char *def[] = {"mumps:none:aij:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps",
+                         "ilu0-gmres:jacobi:aij:-ksp_type gmres -ksp_gmres_restart 50 -pc_type ilu",
+                         "bilu0-gmres:block:baij:-ksp_type gmres -ksp_gmres_restart 50 -pc_type ilu"};
+    for (int c = 0; c < 3; c++) parse_config(def[c], &cfg[ncfg++]);
+  }
+  char opt[600];
+  for (int c = 0; c < ncfg; c++) {
+    /* the config's options under its prefix */
+    char *s = opt, *tok, *save = NULL;
+    snprintf(opt, sizeof opt, "%s", cfg[c].options);
+    for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+      char name[128];
+      if (tok[0] != '-') continue;
+      snprintf(name, sizeof name, "-c%d_%s", c, tok + 1);
+      char *val = NULL;
+      char *peek = save ? save : NULL;
+      while (peek && *peek == ' ') peek++;
+      if (peek && *peek && *peek != '-') val = strtok_r(NULL, " ", &save);
+      PetscOptionsSetValue(NULL, name, val);
+    }
+  }
+  const int e = run(deck, quiet, nvd, vds, vg, ncfg, cfg);
+  if (e) fprintf(stderr, "bench_linear: error: %s\n", tcad_error_message());
+  PetscFinalize();
+  free(pargv);
+  return e;
+}
