@@ -25,6 +25,7 @@
 
 #include "kernels/dd.h"
 #include "kernels/linear.h"
+#include "solver/krylov.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -66,9 +67,24 @@ static int parse_config(const char *s, Config *c)
   memcpy(c->mattype, b + 1, (size_t)(d - b - 1));
   snprintf(c->options, sizeof c->options, "%s", d + 1);
   if (tcad_lin_scale_kind(c->scale) < 0) return tcad_error(TCAD_ERR_INPUT, "--config %s: unknown scale %s", s, c->scale);
-  if (strcmp(c->mattype, "aij") && strcmp(c->mattype, "baij"))
-    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij or baij", s);
+  if (strcmp(c->mattype, "aij") && strcmp(c->mattype, "baij") && strcmp(c->mattype, "tcad-bicgstab") &&
+      strcmp(c->mattype, "tcad-gmres"))
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij, baij, tcad-bicgstab or tcad-gmres", s);
   return 0;
+}
+
+/* solver/krylov.c's driver with a PETSc preconditioner */
+typedef struct {
+  PC pc;
+  Vec x, y;
+} PcCtx;
+static int pc_apply(void *ctx, const double *x, double *y)
+{
+  PcCtx *c = ctx;
+  if (VecPlaceArray(c->x, x) || VecPlaceArray(c->y, y)) return 1;
+  const int e = PCApply(c->pc, c->x, c->y) != 0;
+  VecResetArray(c->x), VecResetArray(c->y);
+  return e;
 }
 
 /* Solve J δ = b with config c; prints the CSV line. */
@@ -99,7 +115,8 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
   PetscCall(MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, (PetscInt *)rowptr, (PetscInt *)col, a, &A));
   PetscCall(MatSetBlockSize(A, bs));
   Mat M = A;
-  if (!strcmp(c->mattype, "baij")) PetscCall(MatConvert(A, MATSEQBAIJ, MAT_INITIAL_MATRIX, &M));
+  const int own = !strncmp(c->mattype, "tcad-", 5);
+  if (!strcmp(c->mattype, "baij") || own) PetscCall(MatConvert(A, MATSEQBAIJ, MAT_INITIAL_MATRIX, &M));
   PetscCall(VecCreateSeq(PETSC_COMM_SELF, N, &vb));
   PetscCall(VecDuplicate(vb, &vy));
   {
@@ -109,19 +126,50 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
     for (int i = 0; i < n; i++) tcad_lin_scale_rhs_node(bs, kind, i, rs, dinv, p);
     PetscCall(VecRestoreArray(vb, &p));
   }
+  PetscInt its = 0;
+  KSPConvergedReason reason = KSP_CONVERGED_ITERATING;
+  double t1, t2;
   PetscCall(KSPCreate(PETSC_COMM_SELF, &ksp));
   PetscCall(KSPSetOptionsPrefix(ksp, prefix));
   PetscCall(KSPSetOperators(ksp, M, M));
   PetscCall(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e10, 5000));
   PetscCall(KSPSetFromOptions(ksp));
-  PetscCall(KSPSetUp(ksp));
-  const double t1 = tcad_now();
-  PetscCall(KSPSolve(ksp, vb, vy));
-  const double t2 = tcad_now();
-  PetscInt its;
-  KSPConvergedReason reason;
-  PetscCall(KSPGetIterationNumber(ksp, &its));
-  PetscCall(KSPGetConvergedReason(ksp, &reason));
+  if (own) { /* the ksp only carries the PC and its options */
+    PcCtx pcc;
+    PetscInt restart = 30;
+    PetscBool set;
+    PetscCall(PetscOptionsGetInt(NULL, prefix, "-ksp_gmres_restart", &restart, &set));
+    PetscCall(KSPGetPC(ksp, &pcc.pc));
+    PetscCall(PCSetUp(pcc.pc));
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.x));
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.y));
+    TcadKrylovOpts ko = {!strcmp(c->mattype, "tcad-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB, (int)restart,
+                         1e-10, 5000, 5};
+    TcadKrylovHost kh = {N, rowptr, col, a, pc_apply, &pcc};
+    TcadKrylovOps ops;
+    TcadKrylovResult kr;
+    t1 = tcad_now();
+    PetscScalar *py;
+    const PetscScalar *pb;
+    PetscCall(VecGetArray(vy, &py));
+    PetscCall(VecGetArrayRead(vb, &pb));
+    int e = tcad_krylov_host_ops(&kh, &ko, &ops);
+    if (!e) e = tcad_krylov_solve(&ops, &ko, pb, py, &kr);
+    tcad_krylov_host_free(&ops);
+    PetscCall(VecRestoreArrayRead(vb, &pb));
+    PetscCall(VecRestoreArray(vy, &py));
+    t2 = tcad_now();
+    its = kr.its;
+    reason = e ? KSP_DIVERGED_PC_FAILED : kr.converged ? KSP_CONVERGED_RTOL : kr.breakdown ? KSP_DIVERGED_BREAKDOWN : KSP_DIVERGED_ITS;
+    VecDestroy(&pcc.x), VecDestroy(&pcc.y);
+  } else {
+    PetscCall(KSPSetUp(ksp));
+    t1 = tcad_now();
+    PetscCall(KSPSolve(ksp, vb, vy));
+    t2 = tcad_now();
+    PetscCall(KSPGetIterationNumber(ksp, &its));
+    PetscCall(KSPGetConvergedReason(ksp, &reason));
+  }
   /* true residual of the unscaled system and the error against δ */
   double rn = 0, bn = 0, en = 0, dn = 0;
   {
