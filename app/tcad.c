@@ -252,6 +252,8 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
                t->t_assembly - t->t_copy, t->t_linear, t->t_output);
       if (TcadSimBackend(sim) == TCAD_BACKEND_CUDA)
         printf("  Jacobian copy device -> host for the CPU linear solver: %.3f s\n", t->t_copy);
+      char lin[512];
+      if (TcadSimLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
       if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
     }
     TcadSimDestroy(&sim);

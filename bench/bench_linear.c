@@ -144,7 +144,7 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.x));
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.y));
     TcadKrylovOpts ko = {!strcmp(c->mattype, "tcad-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB, (int)restart,
-                         1e-10, 5000, 5};
+                         1e-10, 5000, 5, 0, 0};
     TcadKrylovHost kh = {N, rowptr, col, a, pc_apply, &pcc};
     TcadKrylovOps ops;
     TcadKrylovResult kr;

@@ -198,3 +198,12 @@ extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
          (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (bs * n + 1 + nnz) * sizeof(int) +
          nnz * sizeof(double) + n * (6 * bs + TCAD_DD_NCFLUX) * sizeof(double);
 }
+
+extern "C" const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c) { return c && c->have_jac ? c->jac : NULL; }
+
+extern "C" int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac)
+{
+  if (!c->have_jac) return tcad_error(TCAD_ERR_INTERNAL, "device Jacobian copied before it was assembled");
+  CK(cudaMemcpy(jac, c->jac, (size_t)c->nnz * sizeof(double), cudaMemcpyDeviceToHost));
+  return 0;
+}

@@ -51,6 +51,31 @@ int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_va
 int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y);
 /* Device memory held, bytes. */
 size_t TcadCudaDDBytes(const TcadCudaDD *c);
+/* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
+const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c);
+/* Copy them to the host array jac. */
+int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac);
+
+/* The device linear solver (kernels/linear_cuda.cu; driven by solver/linear.c): scaling,
+ * ILU(0) (cuSPARSE bsrilu02 on the BSR copy), the Krylov ops, cuDSS loaded at run time. */
+typedef struct TcadCudaLin TcadCudaLin;
+int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l);
+void TcadCudaLinDestroy(TcadCudaLin **l);
+/* Scale (kernels/linear.h kind) and factor the Jacobian `values` (device pointer when on_device,
+ * else host). Returns 0, TCAD_ERR_CONVERGE on a zero pivot (its block row in *zero_pivot), or
+ * another error code. */
+int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot);
+/* Krylov solve of J x = b (host vectors) with options opt (solver/krylov.h); the true relative
+ * residual (row-equilibrated 2-norm) in *true_rel. */
+struct TcadKrylovOpts;
+struct TcadKrylovResult;
+int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
+                     struct TcadKrylovResult *res, double *true_rel);
+/* cuDSS: present (the library loaded), why not, and a direct solve (analysis once per pattern,
+ * refactorization after each setup) with its true relative residual. */
+int TcadCudaLinHaveCudss(const TcadCudaLin *l);
+const char *TcadCudaLinCudssWhy(const TcadCudaLin *l);
+int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel);
 
 #ifdef __cplusplus
 }

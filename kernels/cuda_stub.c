@@ -52,3 +52,55 @@ size_t TcadCudaDDBytes(const TcadCudaDD *c)
   (void)c;
   return 0;
 }
+
+const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c)
+{
+  (void)c;
+  return NULL;
+}
+
+int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac)
+{
+  (void)c, (void)jac;
+  return NO_CUDA;
+}
+
+int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l)
+{
+  (void)bs, (void)nnodes, (void)rowptr, (void)col;
+  *l = NULL;
+  return NO_CUDA;
+}
+
+void TcadCudaLinDestroy(TcadCudaLin **l) { *l = NULL; }
+
+int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot)
+{
+  (void)l, (void)values, (void)on_device, (void)scale, (void)zero_pivot;
+  return NO_CUDA;
+}
+
+int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
+                     struct TcadKrylovResult *res, double *true_rel)
+{
+  (void)l, (void)opt, (void)b, (void)x, (void)res, (void)true_rel;
+  return NO_CUDA;
+}
+
+int TcadCudaLinHaveCudss(const TcadCudaLin *l)
+{
+  (void)l;
+  return 0;
+}
+
+const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
+{
+  (void)l;
+  return "tcad was built without CUDA (nvcc not found at build time)";
+}
+
+int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel)
+{
+  (void)l, (void)b, (void)x, (void)true_rel;
+  return NO_CUDA;
+}

@@ -70,7 +70,8 @@ TCAD_HD TcadKLayout tcad_krylov_layout(int m, int max_it)
   return L;
 }
 
-/* Scalar steps (the argument `it` is the global iteration, j the step inside a GMRES cycle). */
+/* Scalar steps. `it`: BiCGSTAB the iteration (1-based), GMRES the iterations done before this
+ * one (0-based); j the step inside a GMRES cycle. S[TCAD_KS_BREAK] gets the 1-based iteration. */
 enum {
   TCAD_KSTEP_INIT = 0,  /* constants, no breakdown; BiCGSTAB: ρ_old = α = ω = 1 */
   TCAD_KSTEP_BICG_BETA, /* after ρ = r̂·r: β, βω, ρ_old; breakdown when ρ = 0 */
@@ -95,7 +96,7 @@ TCAD_HD void tcad_krylov_scalar(double *S, TcadKLayout L, int step, int it, int 
   case TCAD_KSTEP_BICG_BETA: {
     const double d = S[TCAD_KS_RHO_OLD] * S[TCAD_KS_OMEGA];
     if (S[TCAD_KS_RHO] == 0.0 || d == 0.0 || !isfinite(S[TCAD_KS_RHO])) {
-      if (S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it + 1;
+      if (S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it > 0 ? it : 1;
       S[TCAD_KS_BETA] = S[TCAD_KS_BW] = 0.0;
     } else {
       S[TCAD_KS_BETA] = S[TCAD_KS_RHO] / S[TCAD_KS_RHO_OLD] * (S[TCAD_KS_ALPHA] / S[TCAD_KS_OMEGA]);
@@ -106,7 +107,7 @@ TCAD_HD void tcad_krylov_scalar(double *S, TcadKLayout L, int step, int it, int 
   }
   case TCAD_KSTEP_BICG_ALPHA:
     if (S[TCAD_KS_RV] == 0.0 || !isfinite(S[TCAD_KS_RV])) {
-      if (S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it + 1;
+      if (S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it > 0 ? it : 1;
       S[TCAD_KS_ALPHA] = 0.0;
     } else {
       S[TCAD_KS_ALPHA] = S[TCAD_KS_RHO] / S[TCAD_KS_RV];
@@ -115,11 +116,11 @@ TCAD_HD void tcad_krylov_scalar(double *S, TcadKLayout L, int step, int it, int 
   case TCAD_KSTEP_BICG_OMEGA:
     /* t = 0 means s = 0 already: the step is done with ω = 0 */
     S[TCAD_KS_OMEGA] = S[TCAD_KS_TT] > 0.0 ? S[TCAD_KS_TS] / S[TCAD_KS_TT] : 0.0;
-    if (S[TCAD_KS_TT] > 0.0 && S[TCAD_KS_OMEGA] == 0.0 && S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it + 1;
+    if (S[TCAD_KS_TT] > 0.0 && S[TCAD_KS_OMEGA] == 0.0 && S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it > 0 ? it : 1;
     break;
   case TCAD_KSTEP_BICG_HIST:
     hist[it] = sqrt(fmax(S[TCAD_KS_RR], 0.0));
-    if (!isfinite(S[TCAD_KS_RR]) && S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it + 1;
+    if (!isfinite(S[TCAD_KS_RR]) && S[TCAD_KS_BREAK] == 0.0) S[TCAD_KS_BREAK] = it > 0 ? it : 1;
     break;
   case TCAD_KSTEP_GM_START: {
     const double beta = sqrt(fmax(S[TCAD_KS_RR], 0.0));

@@ -62,6 +62,14 @@ int TcadSimSetBackend(TcadSim *s, int backend)
       return tcad_error(TCAD_ERR_PETSC, "cannot create the device Jacobian's MATSHELL");
   }
   s->backend = backend;
+  /* the linear-solver pipeline follows the backend (device or host engine) */
+  tcad_linear_destroy(&s->lin);
+  if (s->snes) {
+    KSP ksp;
+    TCAD_CALL(tcad_linear_create(s, &s->lin));
+    if (s->lin && (SNESGetKSP(s->snes, &ksp) || tcad_linear_attach(s->lin, ksp)))
+      return tcad_error(TCAD_ERR_PETSC, "cannot install the %s linear solver", tcad_linear_name(s->lin));
+  }
   /* The Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner.
    * A Krylov method on the CPU multiplies with the host copy instead: the shell would copy
    * vectors across every iteration, and it has no diagonal scaling (-ksp_diagonal_scale). */
@@ -82,6 +90,7 @@ int TcadSimBackend(const TcadSim *s) { return s->backend; }
 
 void tcad_sim_backend_destroy(TcadSim *s)
 {
+  tcad_linear_destroy(&s->lin);
   TcadCudaDDDestroy(&s->cuda);
   if (s->Jshell) MatDestroy(&s->Jshell);
 }
@@ -91,7 +100,9 @@ int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, doubl
   if (s->backend == TCAD_BACKEND_CUDA) {
     TcadCudaTimes *t = &s->ctimes;
     const double before = t->jac_copy;
-    TCAD_CALL(TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, 1, cflux, fmag, t));
+    /* the device linear solver reads the device Jacobian: no host copy then */
+    const int to_host = !tcad_linear_on_device(s->lin);
+    TCAD_CALL(TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, to_host, cflux, fmag, t));
     s->t_copy_acc += t->jac_copy - before;
     return 0;
   }
@@ -101,4 +112,17 @@ int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, doubl
   if (omp_get_max_threads() >= 4 && s->nnodes >= 50000) tcad_dd_assemble_rows(&s->D, x, f, jac, cflux, fmag);
   else tcad_dd_assemble_host(&s->D, x, f, jac, cflux, fmag);
   return 0;
+}
+
+int TcadSimLinearSummary(const TcadSim *s, char *buf, size_t n)
+{
+  const TcadLinStats *st = tcad_linear_stats(s->lin);
+  if (!st) return 0;
+  snprintf(buf, n,
+           "linear solver %s (%s): %ld setups, %ld solves, %ld Krylov iterations (%.1f per solve), %ld fallbacks "
+           "(%ld finished by the CPU direct solver), %ld failed; setup %.2f s, solve %.2f s",
+           tcad_linear_name(s->lin), tcad_linear_on_device(s->lin) ? "device" : "host engine", st->setups, st->solves,
+           st->krylov_its, st->solves ? (double)st->krylov_its / st->solves : 0.0, st->fallbacks, st->cpu_direct,
+           st->failed, st->t_setup, st->t_solve);
+  return 1;
 }

@@ -38,9 +38,19 @@ static int check(const TcadKrylovOps *o, TcadKLayout L, int from, int upto, doub
   }
   int r = 0;
   for (int k = 0; k < count; k++) {
+    const int it = from + 1 + k;
     res->rnorm = h[k];
     if (h[k] <= tol) {
-      res->its = from + 1 + k, res->converged = 1, r = 1;
+      res->its = it, res->converged = 1, r = 1;
+      break;
+    }
+    if (!(h[k] < 0.5 * res->ref) && !(it - res->it_ref <= res->stall_limit)) {
+      res->stalled = 1, r = -1;
+      break;
+    }
+    if (h[k] < 0.5 * res->ref) res->ref = h[k], res->it_ref = it;
+    if (res->dtol_abs > 0 && !(h[k] <= res->dtol_abs)) { /* also NaN */
+      res->diverged = 1, r = -1;
       break;
     }
   }
@@ -68,7 +78,8 @@ static int bicgstab(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const dou
   double h0;
   int e = o->fetch(o->ctx, L.hist, 1, &h0);
   res->fetches++;
-  res->bnorm = res->rnorm = h0;
+  res->bnorm = res->rnorm = res->ref = h0;
+  res->dtol_abs = opt->dtol > 0 ? opt->dtol * h0 : 0;
   const double tol = opt->rtol * h0;
   if (e || h0 == 0.0 || !isfinite(h0)) {
     o->release(o->ctx, w);
@@ -124,7 +135,8 @@ static int gmres(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double
       double h0;
       e = o->fetch(o->ctx, L.hist, 1, &h0);
       res->fetches++;
-      res->bnorm = res->rnorm = h0;
+      res->bnorm = res->rnorm = res->ref = h0;
+      res->dtol_abs = opt->dtol > 0 ? opt->dtol * h0 : 0;
       if (e || h0 == 0.0 || !isfinite(h0)) {
         if (e) e = tcad_error(TCAD_ERR_CUDA, "Krylov: reading the residual failed");
         res->converged = h0 == 0.0;
@@ -177,6 +189,7 @@ int tcad_krylov_solve(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const d
                       TcadKrylovResult *res)
 {
   memset(res, 0, sizeof *res);
+  res->ref = INFINITY, res->stall_limit = opt->stall > 0 ? opt->stall : opt->max_it + 1;
   if (opt->max_it < 1 || opt->check < 1 || !(opt->rtol > 0) ||
       (opt->method == TCAD_KRYLOV_GMRES && opt->restart < 1))
     return tcad_error(TCAD_ERR_INPUT, "Krylov options: max_it, check, restart ≥ 1 and rtol > 0 needed");

@@ -314,6 +314,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   memset(st, 0, sizeof *st);
   s->t_asm_acc = s->t_copy_acc = 0;
   s->last_update = s->prev_update = INFINITY;
+  if (s->lin) tcad_linear_stats_rw(s->lin)->its_newton = 0;
   tcad_petsc_capture_begin();
   SNES_TRY(VecDuplicate(s->X, &save), "vector copy");
   SNES_TRY(VecCopy(s->X, save), "vector copy");
@@ -328,6 +329,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   SNES_TRY(SNESGetFunctionNorm(s->snes, &fnorm), "SNES query");
   SNES_TRY(SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh), "SNES query");
   st->converged = reason > 0 && isfinite(fnorm);
+  if (s->lin) lits = tcad_linear_stats(s->lin)->its_newton; /* Krylov iterations inside the PCSHELL */
   st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
   st->nhist = nh < 64 ? (int)nh : 64;
   for (int k = 0; k < st->nhist; k++) st->hist[k] = hist[k];

@@ -5,6 +5,7 @@
 
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
+#include "solver/linear.h"
 #include "tcad/sim.h"
 
 typedef struct TcadIVTable TcadIVTable;
@@ -55,6 +56,7 @@ struct TcadSim {
   int backend;        /* TCAD_BACKEND_* */
   TcadCudaDD *cuda;   /* device data (CUDA backend) */
   Mat Jshell;         /* MATSHELL over the device Jacobian */
+  TcadLinSolver *lin; /* the GPU linear-solver pipeline (-tcad_gpu_solver), NULL when off */
   TcadCudaTimes ctimes;
   double t_copy_acc;  /* Jacobian device → host seconds inside the current solve */
   /* Newton controls (-tcad_* options) */

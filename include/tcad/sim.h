@@ -44,6 +44,9 @@ enum { TCAD_BACKEND_HOST = 0, TCAD_BACKEND_CUDA = 1 };
  * when cuda is asked for and cannot be had, a negative error code. */
 int TcadSimDefaultBackend(char *why, size_t n);
 int TcadSimBackend(const TcadSim *sim);
+/* One summary line of the GPU linear-solver pipeline (-tcad_gpu_solver) into buf; returns 0 (and
+ * leaves buf alone) when the pipeline is off. */
+int TcadSimLinearSummary(const TcadSim *sim, char *buf, size_t n);
 /* Switch the backend (the device data is uploaded on the first switch to CUDA). */
 int TcadSimSetBackend(TcadSim *sim, int backend);
 

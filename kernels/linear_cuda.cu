@@ -1,0 +1,432 @@
+/* The device linear solver behind solver/linear.c: everything between the Jacobian (already on
+ * the device after the CUDA assembly) and the Newton update stays on the device.
+ *   setup: the scaled copy R J C (kernels/linear.h: tcad_lin_scale_node one thread per block
+ *          row, column maxima one thread per column through a transpose map built once), a
+ *          BSR repack of it and cuSPARSE block ILU(0) (bsrilu02; the triangular solves with
+ *          bsrsv2, analysed once per pattern);
+ *   solve: solver/krylov.c's driver over the ops below: cuSPARSE SpMV (CSR_ALG2, deterministic),
+ *          cuBLAS dot and gemv with device pointer mode (the scalars never leave the device),
+ *          one fused kernel for the vector updates and a one-thread kernel running
+ *          tcad_krylov_scalar. The driver reads the scalars every `check` iterations only.
+ * cuDSS is not wired in yet: TcadCudaLinHaveCudss says so, and the pipeline falls back to the
+ * CPU direct solver. */
+#define DISABLE_CUSPARSE_DEPRECATED /* bsrilu02/bsrsv2 are deprecated in CUDA 13 but present */
+#include <cublas_v2.h>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "kernels/cuda_check.h"
+#include "kernels/cuda.h"
+#include "kernels/linear.h"
+extern "C" {
+#include "solver/krylov.h"
+}
+
+#define CK TCAD_CUDA_CHECK
+#define CKS TCAD_CUSPARSE_CHECK
+#define CKB(call)                                                                                       \
+  do {                                                                                                  \
+    cublasStatus_t s_ = (call);                                                                         \
+    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                    \
+      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,           \
+                        cublasGetStatusName(s_), cublasGetStatusString(s_));                             \
+  } while (0)
+/* inside void callbacks: remember the first error, report it at the next checked call */
+#define SOFT(l, call)                                                                                   \
+  do {                                                                                                  \
+    if (!(l)->err) (l)->err = (call);                                                                   \
+  } while (0)
+
+struct TcadCudaLin {
+  int bs, n, N, nnz, nnzb;
+  TcadLinPattern pat; /* device pointers */
+  int *rowptr, *col, *browptr, *bcol, *tmap, *tptr; /* scalar CSR, BSR, column → entries map */
+  double *as, *ailu, *rs, *cs, *b0, *b, *y, *x, *work, *S;
+  int nS;
+  int ilu_analysed, err;
+  cusparseHandle_t sp;
+  cublasHandle_t bl;
+  cusparseSpMatDescr_t A;
+  cusparseDnVecDescr_t vin, vout;
+  double *vin_p, *vout_p;
+  void *spbuf;
+  cusparseMatDescr_t dM, dL, dU;
+  bsrilu02Info_t iM;
+  bsrsv2Info_t iL, iU;
+  void *ilubuf;
+  double *pool;
+  int pool_count;
+};
+
+static int blocks_for(int n, int threads) { return n / threads + 1; }
+
+__global__ static void k_fill(int n, double *v, double value)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) v[i] = value;
+}
+__global__ static void k_scale_rows(TcadLinPattern p, int kind, const double *cs, double *a, double *rs)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < p.nnodes; i += blockDim.x * gridDim.x)
+    tcad_lin_scale_node(&p, kind, i, cs, a, rs + p.bs * i, NULL);
+}
+__global__ static void k_col_max(int N, const int *tptr, const int *tmap, const double *a, double *cs)
+{
+  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < N; c += blockDim.x * gridDim.x) {
+    double m = 0;
+    for (int k = tptr[c]; k < tptr[c + 1]; k++) m = fmax(m, fabs(a[tmap[k]]));
+    cs[c] = m > 0 ? 1.0 / m : 1.0;
+  }
+}
+__global__ static void k_col_apply(int nnz, const int *col, const double *cs, double *a)
+{
+  for (int k = blockIdx.x * blockDim.x + threadIdx.x; k < nnz; k += blockDim.x * gridDim.x) a[k] *= cs[col[k]];
+}
+/* scalar CSR (node-major, whole blocks) → BSR with row-major blocks */
+__global__ static void k_to_bsr(int n, int bs, const int *rowptr, const double *a, double *bsr)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) {
+    const int r0 = bs * i, base = rowptr[r0], len = rowptr[r0 + 1] - base;
+    for (int b = 0; b < len / bs; b++)
+      for (int k = 0; k < bs; k++)
+        for (int m = 0; m < bs; m++) bsr[base + b * bs * bs + k * bs + m] = a[base + k * len + b * bs + m];
+  }
+}
+__global__ static void k_rhs(int N, const double *rs, const double *b0, double *b)
+{
+  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) b[r] = rs[r] * b0[r];
+}
+__global__ static void k_mul(int N, const double *cs, const double *y, double *x)
+{
+  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) x[r] = cs[r] * y[r];
+}
+__device__ static double coef(const double *S, TcadKCoef k) { return k.slot < 0 ? k.mul : k.mul * S[k.slot]; }
+__global__ static void k_lincomb(int N, const double *S, double *y, TcadKCoef a, const double *xa, TcadKCoef b,
+                                 const double *xb, TcadKCoef c)
+{
+  const double ka = coef(S, a), kb = coef(S, b), kc = coef(S, c);
+  const int ready = c.slot < 0 && c.mul == 0.0;
+  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) {
+    double v = ka * xa[r];
+    if (xb) v += kb * xb[r];
+    if (!ready) v += kc * y[r];
+    y[r] = v;
+  }
+}
+__global__ static void k_scalar(double *S, TcadKLayout L, int step, int it, int j)
+{
+  tcad_krylov_scalar(S, L, step, it, j);
+}
+
+#define GRID(n) blocks_for((n), 256) < 65535 ? blocks_for((n), 256) : 65535, 256
+
+/* ---- ops ---- */
+
+static int spmv(TcadCudaLin *l, const double *x, double *y)
+{
+  const double one = 1.0, zero = 0.0;
+  CKS(cusparseDnVecSetValues(l->vin, (void *)x));
+  CKS(cusparseDnVecSetValues(l->vout, (void *)y));
+  CKS(cusparseSpMV(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
+                   CUSPARSE_SPMV_CSR_ALG2, l->spbuf));
+  return 0;
+}
+static int op_matvec(void *c, const double *x, double *y) { return spmv((TcadCudaLin *)c, x, y); }
+static int op_precond(void *c, const double *x, double *y)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  const double one = 1.0;
+  CKS(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
+                            l->dL, l->ailu, l->browptr, l->bcol, l->bs, l->iL, x, l->work,
+                            CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+  CKS(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
+                            l->dU, l->ailu, l->browptr, l->bcol, l->bs, l->iU, l->work, y,
+                            CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+  return 0;
+}
+static int dot(TcadCudaLin *l, int slot, const double *x, const double *y)
+{
+  CKB(cublasDdot(l->bl, l->N, x, 1, y, 1, l->S + slot));
+  return 0;
+}
+static void op_dot(void *c, int slot, const double *x, const double *y)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  SOFT(l, dot(l, slot, x, y));
+}
+static void op_lincomb(void *c, double *y, TcadKCoef a, const double *xa, TcadKCoef b, const double *xb, TcadKCoef cc)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  k_lincomb<<<GRID(l->N)>>>(l->N, l->S, y, a, xa, b, xb, cc);
+  SOFT(l, cudaGetLastError() == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "lincomb kernel launch failed"));
+}
+static int gemv_t(TcadCudaLin *l, int slot, const double *V, int kk, const double *w)
+{
+  CKB(cublasDgemv(l->bl, CUBLAS_OP_T, l->N, kk, l->S + TCAD_KS_ONE, V, l->N, w, 1, l->S + TCAD_KS_ZERO, l->S + slot, 1));
+  return 0;
+}
+static void op_gemv_t(void *c, int slot, const double *V, int kk, const double *w)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  SOFT(l, gemv_t(l, slot, V, kk, w));
+}
+static int gemv_n(TcadCudaLin *l, double *w, const double *V, int kk, int slot, double sign)
+{
+  CKB(cublasDgemv(l->bl, CUBLAS_OP_N, l->N, kk, l->S + (sign < 0 ? TCAD_KS_MINUS : TCAD_KS_ONE), V, l->N,
+                  l->S + slot, 1, l->S + TCAD_KS_ONE, w, 1));
+  return 0;
+}
+static void op_gemv_n(void *c, double *w, const double *V, int kk, int slot, double sign)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  SOFT(l, gemv_n(l, w, V, kk, slot, sign));
+}
+static void op_scalar(void *c, TcadKLayout L, int step, int it, int j)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  k_scalar<<<1, 1>>>(l->S, L, step, it, j);
+  SOFT(l, cudaGetLastError() == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "scalar kernel launch failed"));
+}
+static int op_fetch(void *c, int first, int count, double *dst)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  if (l->err) return l->err;
+  CK(cudaMemcpy(dst, l->S + first, (size_t)count * sizeof(double), cudaMemcpyDeviceToHost));
+  return 0;
+}
+static double *op_alloc(void *c, int count)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  if (l->pool && l->pool_count >= count) {
+    double *p = l->pool;
+    l->pool = NULL;
+    return p;
+  }
+  if (l->pool) cudaFree(l->pool), l->pool = NULL;
+  double *p = NULL;
+  if (cudaMalloc((void **)&p, (size_t)count * l->N * sizeof(double)) != cudaSuccess) return NULL;
+  l->pool_count = count;
+  return p;
+}
+static void op_release(void *c, double *v)
+{
+  TcadCudaLin *l = (TcadCudaLin *)c;
+  if (!l->pool) l->pool = v; /* keep the block for the next solve */
+  else cudaFree(v);
+}
+
+/* ---- create / destroy ---- */
+
+extern "C" void TcadCudaLinDestroy(TcadCudaLin **lp)
+{
+  TcadCudaLin *l = *lp;
+  if (!l) return;
+  void *ptrs[] = {l->rowptr, l->col, l->browptr, l->bcol, l->tmap, l->tptr, l->as, l->ailu, l->rs, l->cs, l->b0,
+                  l->b, l->y, l->x, l->work, l->S, l->vin_p, l->vout_p, l->spbuf, l->ilubuf, l->pool};
+  for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++)
+    if (ptrs[k]) cudaFree(ptrs[k]);
+  if (l->A) cusparseDestroySpMat(l->A);
+  if (l->vin) cusparseDestroyDnVec(l->vin);
+  if (l->vout) cusparseDestroyDnVec(l->vout);
+  if (l->dM) cusparseDestroyMatDescr(l->dM);
+  if (l->dL) cusparseDestroyMatDescr(l->dL);
+  if (l->dU) cusparseDestroyMatDescr(l->dU);
+  if (l->iM) cusparseDestroyBsrilu02Info(l->iM);
+  if (l->iL) cusparseDestroyBsrsv2Info(l->iL);
+  if (l->iU) cusparseDestroyBsrsv2Info(l->iU);
+  if (l->sp) cusparseDestroy(l->sp);
+  if (l->bl) cublasDestroy(l->bl);
+  delete l;
+  *lp = NULL;
+}
+
+template <typename T> static int dalloc(T **p, size_t count)
+{
+  CK(cudaMalloc((void **)p, (count ? count : 1) * sizeof(T)));
+  return 0;
+}
+
+static int create(TcadCudaLin *l, int bs, int n, const int *rowptr, const int *col)
+{
+  const int N = bs * n, nnz = rowptr[N];
+  l->bs = bs, l->n = n, l->N = N, l->nnz = nnz, l->nnzb = nnz / (bs * bs);
+  /* host: BSR pattern and the column → entries map */
+  std::vector<int> brp(n + 1), bc(l->nnzb), tptr(N + 1, 0), tmap(nnz);
+  for (int i = 0; i < n; i++) {
+    const int r0 = bs * i, len = rowptr[r0 + 1] - rowptr[r0];
+    brp[i] = rowptr[r0] / (bs * bs);
+    for (int b = 0; b < len / bs; b++) bc[brp[i] + b] = col[rowptr[r0] + b * bs] / bs;
+  }
+  brp[n] = l->nnzb;
+  for (int k = 0; k < nnz; k++) tptr[col[k] + 1]++;
+  for (int c = 0; c < N; c++) tptr[c + 1] += tptr[c];
+  {
+    std::vector<int> next(tptr.begin(), tptr.end() - 1);
+    for (int r = 0; r < N; r++)
+      for (int k = rowptr[r]; k < rowptr[r + 1]; k++) tmap[next[col[k]]++] = k;
+  }
+  if (dalloc(&l->rowptr, N + 1) || dalloc(&l->col, nnz) || dalloc(&l->browptr, n + 1) || dalloc(&l->bcol, l->nnzb) ||
+      dalloc(&l->tptr, N + 1) || dalloc(&l->tmap, nnz) || dalloc(&l->as, nnz) || dalloc(&l->ailu, nnz) ||
+      dalloc(&l->rs, N) || dalloc(&l->cs, N) || dalloc(&l->b0, N) || dalloc(&l->b, N) || dalloc(&l->y, N) ||
+      dalloc(&l->x, N) || dalloc(&l->work, N) || dalloc(&l->vin_p, N) || dalloc(&l->vout_p, N))
+    return TCAD_ERR_CUDA;
+  CK(cudaMemcpy(l->rowptr, rowptr, (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(l->col, col, nnz * sizeof(int), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(l->browptr, brp.data(), (n + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(l->bcol, bc.data(), l->nnzb * sizeof(int), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(l->tptr, tptr.data(), (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  CK(cudaMemcpy(l->tmap, tmap.data(), nnz * sizeof(int), cudaMemcpyHostToDevice));
+  l->pat.bs = bs, l->pat.nnodes = n, l->pat.rowptr = l->rowptr, l->pat.col = l->col;
+  CKS(cusparseCreate(&l->sp));
+  CKB(cublasCreate(&l->bl));
+  CKB(cublasSetPointerMode(l->bl, CUBLAS_POINTER_MODE_DEVICE));
+  CKS(cusparseCreateCsr(&l->A, N, N, nnz, l->rowptr, l->col, l->as, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
+                        CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
+  CKS(cusparseCreateDnVec(&l->vin, N, l->vin_p, CUDA_R_64F));
+  CKS(cusparseCreateDnVec(&l->vout, N, l->vout_p, CUDA_R_64F));
+  size_t bytes = 0;
+  const double one = 1.0, zero = 0.0;
+  CKS(cusparseSpMV_bufferSize(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
+                              CUSPARSE_SPMV_CSR_ALG2, &bytes));
+  CK(cudaMalloc(&l->spbuf, bytes ? bytes : 1));
+  CKS(cusparseCreateMatDescr(&l->dM));
+  CKS(cusparseCreateMatDescr(&l->dL));
+  CKS(cusparseSetMatFillMode(l->dL, CUSPARSE_FILL_MODE_LOWER));
+  CKS(cusparseSetMatDiagType(l->dL, CUSPARSE_DIAG_TYPE_UNIT));
+  CKS(cusparseCreateMatDescr(&l->dU));
+  CKS(cusparseSetMatFillMode(l->dU, CUSPARSE_FILL_MODE_UPPER));
+  CKS(cusparseSetMatDiagType(l->dU, CUSPARSE_DIAG_TYPE_NON_UNIT));
+  CKS(cusparseCreateBsrilu02Info(&l->iM));
+  CKS(cusparseCreateBsrsv2Info(&l->iL));
+  CKS(cusparseCreateBsrsv2Info(&l->iU));
+  int b1 = 0, b2 = 0, b3 = 0;
+  const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
+  CKS(cusparseDbsrilu02_bufferSize(l->sp, dir, n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, bs, l->iM, &b1));
+  CKS(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dL, l->ailu, l->browptr,
+                                 l->bcol, bs, l->iL, &b2));
+  CKS(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dU, l->ailu, l->browptr,
+                                 l->bcol, bs, l->iU, &b3));
+  int mx = b1 > b2 ? b1 : b2;
+  mx = mx > b3 ? mx : b3;
+  CK(cudaMalloc(&l->ilubuf, mx > 0 ? mx : 1));
+  return 0;
+}
+
+extern "C" int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **out)
+{
+  *out = NULL;
+  if (bs < 1 || bs > TCAD_LIN_MAXBS) return tcad_error(TCAD_ERR_INTERNAL, "block size %d", bs);
+  TcadCudaLin *l = new (std::nothrow) TcadCudaLin();
+  if (!l) return tcad_error(TCAD_ERR_MEM, "out of memory");
+  const int e = create(l, bs, nnodes, rowptr, col);
+  if (e) {
+    TcadCudaLinDestroy(&l);
+    tcad_error_context("setting up the device linear solver (%d nodes, block size %d)", nnodes, bs);
+    return e;
+  }
+  *out = l;
+  return 0;
+}
+
+/* ---- setup: scale and factor ---- */
+
+extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot)
+{
+  *zero_pivot = -1;
+  if (!values) return tcad_error(TCAD_ERR_INTERNAL, "device linear solver: no Jacobian");
+  CK(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
+                on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
+  const int N = l->N;
+  const int node_kind = scale == TCAD_LIN_SCALE_ROWCOL ? TCAD_LIN_SCALE_ROW : scale;
+  k_fill<<<GRID(N)>>>(N, l->cs, 1.0);
+  k_scale_rows<<<GRID(l->n)>>>(l->pat, node_kind, l->cs, l->as, l->rs);
+  if (scale == TCAD_LIN_SCALE_ROWCOL) {
+    k_col_max<<<GRID(N)>>>(N, l->tptr, l->tmap, l->as, l->cs);
+    k_col_apply<<<GRID(l->nnz)>>>(l->nnz, l->col, l->cs, l->as);
+  }
+  k_to_bsr<<<GRID(l->n)>>>(l->n, l->bs, l->rowptr, l->as, l->ailu);
+  CK(cudaGetLastError());
+  const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
+  if (!l->ilu_analysed) {
+    CKS(cusparseDbsrilu02_analysis(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
+                                   CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    int pos = -1;
+    if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
+      *zero_pivot = pos;
+      return tcad_error(TCAD_ERR_CONVERGE, "ILU(0): structural zero pivot in block row %d", pos);
+    }
+    CKS(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dL, l->ailu,
+                                 l->browptr, l->bcol, l->bs, l->iL, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    CKS(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dU, l->ailu,
+                                 l->browptr, l->bcol, l->bs, l->iU, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    l->ilu_analysed = 1;
+  }
+  CKS(cusparseDbsrilu02(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
+                        CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+  int pos = -1;
+  if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
+    *zero_pivot = pos;
+    return tcad_error(TCAD_ERR_CONVERGE, "ILU(0): zero pivot in block row %d", pos);
+  }
+  return 0;
+}
+
+/* ---- solve ---- */
+
+extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
+                                struct TcadKrylovResult *res, double *true_rel)
+{
+  const int N = l->N;
+  const int nS = tcad_krylov_scalars(opt);
+  if (nS > l->nS) {
+    if (l->S) cudaFree(l->S), l->S = NULL;
+    CK(cudaMalloc((void **)&l->S, (size_t)nS * sizeof(double)));
+    l->nS = nS;
+  }
+  CK(cudaMemset(l->S, 0, (size_t)nS * sizeof(double)));
+  CK(cudaMemcpy(l->b0, b, (size_t)N * sizeof(double), cudaMemcpyHostToDevice));
+  k_rhs<<<GRID(N)>>>(N, l->rs, l->b0, l->b);
+  CK(cudaGetLastError());
+  TcadKrylovOps o;
+  memset(&o, 0, sizeof o);
+  o.ctx = l, o.n = N, o.S = l->S;
+  o.matvec = op_matvec, o.precond = op_precond, o.dot = op_dot, o.lincomb = op_lincomb;
+  o.gemv_t = op_gemv_t, o.gemv_n = op_gemv_n, o.scalar = op_scalar, o.fetch = op_fetch;
+  o.alloc = op_alloc, o.release = op_release;
+  l->err = 0;
+  int e = tcad_krylov_solve(&o, opt, l->b, l->y, res);
+  if (!e) e = l->err;
+  if (e) return e;
+  /* x = C y; true residual ‖R b − A_s y‖ / ‖R b‖ (A_s C⁻¹ x = A_s y) */
+  k_mul<<<GRID(N)>>>(N, l->cs, l->y, l->x);
+  CK(cudaGetLastError());
+  if (spmv(l, l->y, l->work)) return TCAD_ERR_CUDA;
+  const TcadKCoef one = {-1, 1.0}, minus = {-1, -1.0}, zero = {-1, 0.0};
+  k_lincomb<<<GRID(N)>>>(N, l->S, l->work, one, l->b, minus, l->work, zero);
+  CK(cudaGetLastError());
+  if (dot(l, TCAD_KS_RR, l->work, l->work) || dot(l, TCAD_KS_BB, l->b, l->b)) return TCAD_ERR_CUDA;
+  double nrm[2];
+  CK(cudaMemcpy(nrm, l->S + TCAD_KS_RR, 2 * sizeof(double), cudaMemcpyDeviceToHost));
+  *true_rel = nrm[1] > 0 ? sqrt(nrm[0] / nrm[1]) : sqrt(nrm[0]);
+  CK(cudaMemcpy(x, l->x, (size_t)N * sizeof(double), cudaMemcpyDeviceToHost));
+  return 0;
+}
+
+extern "C" int TcadCudaLinHaveCudss(const TcadCudaLin *l)
+{
+  (void)l;
+  return 0;
+}
+
+extern "C" const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
+{
+  (void)l;
+  return "cuDSS is not wired into this build yet";
+}
+
+extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel)
+{
+  (void)l, (void)b, (void)x, (void)true_rel;
+  return tcad_error(TCAD_ERR_CUDA, "cuDSS is not wired into this build yet");
+}
