@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/bench_util.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -77,24 +78,6 @@ static long snes_evaluations(void)
   if (PetscLogEventGetPerfInfo(PETSC_DETERMINE, ef, &pf) || PetscLogEventGetPerfInfo(PETSC_DETERMINE, ej, &pj))
     return -1;
   return pf.count + pj.count > 0 ? (long)pf.count + pj.count : -1;
-}
-
-/* The simulator's progress lines go to stdout; while it runs, stdout points at stderr so that
- * stdout carries nothing but the CSV line. */
-static int redirect_stdout(void)
-{
-  fflush(stdout);
-  int saved = dup(STDOUT_FILENO);
-  if (saved >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
-  return saved;
-}
-
-static void restore_stdout(int saved)
-{
-  fflush(stdout);
-  if (saved < 0) return;
-  dup2(saved, STDOUT_FILENO);
-  close(saved);
 }
 
 static void phase(const char *what, double t, const TcadSimTotals *tot)

@@ -26,6 +26,8 @@
 #include "kernels/dd.h"
 #include "kernels/linear.h"
 #include "solver/krylov.h"
+#include "solver/linear.h"
+#include "bench/bench_util.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -41,20 +43,6 @@ typedef struct {
   char name[64], scale[16], mattype[16], options[512];
 } Config;
 
-static int redirect_stdout(void)
-{
-  fflush(stdout);
-  int saved = dup(STDOUT_FILENO);
-  if (saved >= 0) dup2(STDERR_FILENO, STDOUT_FILENO);
-  return saved;
-}
-static void restore_stdout(int saved)
-{
-  fflush(stdout);
-  if (saved < 0) return;
-  dup2(saved, STDOUT_FILENO);
-  close(saved);
-}
 
 static int parse_config(const char *s, Config *c)
 {
@@ -71,20 +59,6 @@ static int parse_config(const char *s, Config *c)
       strcmp(c->mattype, "tcad-gmres"))
     return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij, baij, tcad-bicgstab or tcad-gmres", s);
   return 0;
-}
-
-/* solver/krylov.c's driver with a PETSc preconditioner */
-typedef struct {
-  PC pc;
-  Vec x, y;
-} PcCtx;
-static int pc_apply(void *ctx, const double *x, double *y)
-{
-  PcCtx *c = ctx;
-  if (VecPlaceArray(c->x, x) || VecPlaceArray(c->y, y)) return 1;
-  const int e = PCApply(c->pc, c->x, c->y) != 0;
-  VecResetArray(c->x), VecResetArray(c->y);
-  return e;
 }
 
 /* Solve J δ = b with config c; prints the CSV line. */
@@ -135,7 +109,7 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
   PetscCall(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e10, 5000));
   PetscCall(KSPSetFromOptions(ksp));
   if (own) { /* the ksp only carries the PC and its options */
-    PcCtx pcc;
+    TcadPcWrap pcc;
     PetscInt restart = 30;
     PetscBool set;
     PetscCall(PetscOptionsGetInt(NULL, prefix, "-ksp_gmres_restart", &restart, &set));
@@ -145,7 +119,7 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.y));
     TcadKrylovOpts ko = {!strcmp(c->mattype, "tcad-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB, (int)restart,
                          1e-10, 5000, 5, 0, 0};
-    TcadKrylovHost kh = {N, rowptr, col, a, pc_apply, &pcc};
+    TcadKrylovHost kh = {N, rowptr, col, a, tcad_pc_wrap_apply, &pcc};
     TcadKrylovOps ops;
     TcadKrylovResult kr;
     t1 = tcad_now();

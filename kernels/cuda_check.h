@@ -23,4 +23,13 @@ extern "C" {
       return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,   \
                         cusparseGetErrorName(s_), cusparseGetErrorString(s_));                   \
   } while (0)
+#ifdef CUBLAS_V2_H_
+#define TCAD_CUBLAS_CHECK(call)                                                                  \
+  do {                                                                                           \
+    cublasStatus_t s_ = (call);                                                                  \
+    if (s_ != CUBLAS_STATUS_SUCCESS)                                                             \
+      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,   \
+                        cublasGetStatusName(s_), cublasGetStatusString(s_));                     \
+  } while (0)
+#endif
 #endif

@@ -26,13 +26,7 @@ extern "C" {
 
 #define CK TCAD_CUDA_CHECK
 #define CKS TCAD_CUSPARSE_CHECK
-#define CKB(call)                                                                                       \
-  do {                                                                                                  \
-    cublasStatus_t s_ = (call);                                                                         \
-    if (s_ != CUBLAS_STATUS_SUCCESS)                                                                    \
-      return tcad_error(TCAD_ERR_CUDA, "%s:%d: %s failed: %s (%s)", __FILE__, __LINE__, #call,           \
-                        cublasGetStatusName(s_), cublasGetStatusString(s_));                             \
-  } while (0)
+#define CKB TCAD_CUBLAS_CHECK
 /* inside void callbacks: remember the first error, report it at the next checked call */
 #define SOFT(l, call)                                                                                   \
   do {                                                                                                  \

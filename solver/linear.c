@@ -42,8 +42,7 @@ struct TcadLinSolver {
   /* host engine */
   double *a, *rs, *cs, *dinv, *b, *y, *r;
   Mat As, Ab;
-  PC ilu;
-  Vec px, py;
+  TcadPcWrap ilu; /* PETSc's ILU(0) on Ab */
   int ilu_ok;
   /* CPU direct fallback (MUMPS LU on s->J) */
   PC lu;
@@ -78,12 +77,12 @@ static void message(TcadLinSolver *l, const char *fmt, ...)
 
 /* ---- host engine ---- */
 
-static int host_pc_apply(void *ctx, const double *x, double *y)
+int tcad_pc_wrap_apply(void *ctx, const double *x, double *y)
 {
-  TcadLinSolver *l = ctx;
-  if (VecPlaceArray(l->px, x) || VecPlaceArray(l->py, y)) return TCAD_ERR_PETSC;
-  PetscErrorCode e = PCApply(l->ilu, l->px, l->py);
-  VecResetArray(l->px), VecResetArray(l->py);
+  TcadPcWrap *w = ctx;
+  if (VecPlaceArray(w->x, x) || VecPlaceArray(w->y, y)) return TCAD_ERR_PETSC;
+  PetscErrorCode e = PCApply(w->pc, w->x, w->y);
+  VecResetArray(w->x), VecResetArray(w->y);
   return e ? TCAD_ERR_PETSC : 0;
 }
 
@@ -93,16 +92,16 @@ static int host_setup(TcadLinSolver *l, const double *jac)
   memcpy(l->a, jac, sizeof(double) * (size_t)nnz);
   tcad_lin_scale(&l->pat, l->scale, NULL, l->a, l->rs, l->cs, l->dinv);
   PetscErrorCode e = MatConvert(l->As, MATSEQBAIJ, l->Ab ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, &l->Ab);
-  if (!e && !l->ilu) {
-    e = PCCreate(PETSC_COMM_SELF, &l->ilu);
-    if (!e) e = PCSetType(l->ilu, PCILU);
-    if (!e) e = PCSetOperators(l->ilu, l->Ab, l->Ab);
+  if (!e && !l->ilu.pc) {
+    e = PCCreate(PETSC_COMM_SELF, &l->ilu.pc);
+    if (!e) e = PCSetType(l->ilu.pc, PCILU);
+    if (!e) e = PCSetOperators(l->ilu.pc, l->Ab, l->Ab);
   }
   if (e) return tcad_error(TCAD_ERR_PETSC, "linear solve: cannot set up the host ILU(0)");
-  l->ilu_ok = PCSetUp(l->ilu) == 0;
+  l->ilu_ok = PCSetUp(l->ilu.pc) == 0;
   if (l->ilu_ok) {
     PCFailedReason why;
-    PCGetFailedReason(l->ilu, &why);
+    PCGetFailedReason(l->ilu.pc, &why);
     l->ilu_ok = why == PC_NOERROR;
   }
   return 0;
@@ -115,7 +114,7 @@ static int host_solve(TcadLinSolver *l, const TcadKrylovOpts *o, const double *b
   const int N = l->N, bs = l->pat.bs;
   memcpy(l->b, b, sizeof(double) * (size_t)N);
   for (int i = 0; i < l->pat.nnodes; i++) tcad_lin_scale_rhs_node(bs, l->scale, i, l->rs, l->dinv, l->b);
-  TcadKrylovHost kh = {N, l->pat.rowptr, l->pat.col, l->a, host_pc_apply, l};
+  TcadKrylovHost kh = {N, l->pat.rowptr, l->pat.col, l->a, tcad_pc_wrap_apply, &l->ilu};
   TcadKrylovOps ops;
   int e = tcad_krylov_host_ops(&kh, o, &ops);
   if (!e) e = tcad_krylov_solve(&ops, o, l->b, l->y, kr);
@@ -361,8 +360,8 @@ int tcad_linear_create(TcadSim *s, TcadLinSolver **out)
     if (!l->a || !l->rs || !l->cs || !l->b || !l->y || !l->r) e = tcad_error(TCAD_ERR_MEM, "linear solver arrays");
     if (!e && (MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, l->N, l->N, s->rowptr, s->col, l->a, &l->As) ||
                MatSetBlockSize(l->As, s->bs) ||
-               VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->px) ||
-               VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->py)))
+               VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->ilu.x) ||
+               VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->ilu.y)))
       e = tcad_error(TCAD_ERR_PETSC, "linear solver: PETSc objects");
   }
   if (e) {
@@ -387,12 +386,12 @@ void tcad_linear_destroy(TcadLinSolver **lp)
   TcadLinSolver *l = *lp;
   if (!l) return;
   TcadCudaLinDestroy(&l->cl);
-  if (l->ilu) PCDestroy(&l->ilu);
+  if (l->ilu.pc) PCDestroy(&l->ilu.pc);
   if (l->lu) PCDestroy(&l->lu);
   if (l->Ab) MatDestroy(&l->Ab);
   if (l->As) MatDestroy(&l->As);
-  if (l->px) VecDestroy(&l->px);
-  if (l->py) VecDestroy(&l->py);
+  if (l->ilu.x) VecDestroy(&l->ilu.x);
+  if (l->ilu.y) VecDestroy(&l->ilu.y);
   free(l->a), free(l->rs), free(l->cs), free(l->b), free(l->y), free(l->r), free(l->dinv);
   free(l);
   *lp = NULL;

@@ -21,6 +21,14 @@ typedef struct {
   double last_true;        /* true relative residual of the last accepted Krylov solve */
 } TcadLinStats;
 
+/* A PETSc preconditioner as the Krylov driver's precond callback (solver/krylov.h): ctx is a
+ * TcadPcWrap whose vectors are created with no array (VecCreateSeqWithArray(.., NULL, ..)). */
+typedef struct {
+  PC pc;
+  Vec x, y;
+} TcadPcWrap;
+int tcad_pc_wrap_apply(void *ctx, const double *x, double *y);
+
 /* From the options (-tcad_gpu_solver, ...): NULL in *l when the pipeline is off. The engine
  * follows the sim's backend (CUDA: on the device; host: the same pipeline on the CPU). */
 int tcad_linear_create(TcadSim *s, TcadLinSolver **l);

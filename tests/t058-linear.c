@@ -22,6 +22,7 @@
 #include "kernels/dd.h"
 #include "kernels/linear.h"
 #include "solver/krylov.h"
+#include "solver/linear.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -55,20 +56,6 @@ static void close_dev(Dev *d)
   TcadGeometryDestroy(&d->geom);
   TcadMeshDestroy(&d->mesh);
   TcadDeckDestroy(&d->deck);
-}
-
-/* ---- a PETSc ILU(0) preconditioner for the driver ---- */
-typedef struct {
-  PC pc;
-  Vec x, y;
-} PcCtx;
-static int pc_apply(void *ctx, const double *x, double *y)
-{
-  PcCtx *c = ctx;
-  if (VecPlaceArray(c->x, x) || VecPlaceArray(c->y, y)) return 1;
-  const int e = PCApply(c->pc, c->x, c->y) != 0;
-  VecResetArray(c->x), VecResetArray(c->y);
-  return e;
 }
 
 static double lcg(unsigned long *s)
@@ -150,7 +137,7 @@ static void test_scaling_and_driver(void)
   Mat A, Ab;
   Vec vb, vx;
   KSP ksp;
-  PcCtx pcc;
+  TcadPcWrap pcc;
   MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, (PetscInt *)rp, (PetscInt *)col, a, &A);
   MatSetBlockSize(A, bs);
   MatConvert(A, MATSEQBAIJ, MAT_INITIAL_MATRIX, &Ab);
@@ -178,7 +165,7 @@ static void test_scaling_and_driver(void)
     KSPGetIterationNumber(ksp, &pits);
     KSPGetConvergedReason(ksp, &reason);
     TcadKrylovOpts o = {m == 0 ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB, 30, 1e-10, 3000, 1, 0, 0};
-    TcadKrylovHost h = {N, rp, col, a, pc_apply, &pcc};
+    TcadKrylovHost h = {N, rp, col, a, tcad_pc_wrap_apply, &pcc};
     TcadKrylovOps ops;
     TcadKrylovResult r1, r7;
     tcad_krylov_host_ops(&h, &o, &ops);
