@@ -49,7 +49,7 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 HEADERS := $(wildcard include/tcad/*.h kernels/physics/*.h kernels/*.h mesh/*.h io/*.h solver/*.h tests/*.h)
 
 .PHONY: all deps test-deps run test check bench asan valgrind clean format
-all: $(TCAD) $(TEST_BIN) $(BENCH_BIN)
+all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -69,6 +69,11 @@ $(TCAD): $(BUILD)/app/tcad.o $(LIB)
 $(BUILD)/tests/%: tests/%.c $(LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+
+# a stand-in cuDSS library for t058's loader checks
+$(BUILD)/tests/libfake_cudss.so: tests/fake_cudss.c
+	@mkdir -p $(dir $@)
+	$(CC) -shared -fPIC -O1 -o $@ $<
 
 $(BUILD)/bench/%: bench/%.c $(LIB) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -119,6 +124,10 @@ clean:
 # their runtime libraries (PETSc, HDF5, libyaml, OpenMPI and closure) and run-gpu.sh, in
 # .gpu-bundle/, for a GPU machine that has only the CUDA toolkit (docs/gpu.md).
 GPU_BUNDLE_BUILD ?= build-bundle
-.PHONY: gpu-bundle
+.PHONY: gpu-bundle gpu-bundle-cudss
 gpu-bundle: deps
 	@bash scripts/gpu-bundle.sh $(GPU_BUNDLE_BUILD)
+# make gpu-bundle-cudss: the cuDSS library in parts that fit the device tool's 64 MiB per call
+# (.gpu-cudss/p1, p2, ...; scripts/cudss-stage.sh puts them together there; docs/gpu.md).
+gpu-bundle-cudss:
+	@bash scripts/cudss-bundle.sh

@@ -1,7 +1,8 @@
 /* Linear-solver study on the Newton systems of a device: which scaling and preconditioner make
  * an iterative solve dependable, measured with PETSc on the CPU (the proof that the GPU solvers
  * of solver/linear_gpu.c must then match).
- *   bench_linear [-q] DECK.yaml [--vd V1,V2,..] [--vg VG] [--config NAME:SCALE:MATTYPE:OPTIONS]...
+ *   bench_linear [-q] DECK.yaml [--vd V1,V2,..] [--vg VG] [--repeat R] [--dump DIR]
+ *                [--config NAME:SCALE:MATTYPE:OPTIONS]...
  *                [PETSc options]
  *   bench_linear --header
  * Systems: the deck's device at equilibrium, drain 0.05 V, gate ramped to VG (default 1.5 V),
@@ -15,7 +16,15 @@
  *   colrow   density columns scaled by the density (relative updates), then rows equilibrated
  *   block    colrow, then each block row multiplied by the inverse of its diagonal block
  * MATTYPE aij or baij (block size bs), OPTIONS PETSc options for the config's KSP (spaces,
- * no colon), e.g. "gmres:-ksp_type gmres -pc_type ilu". One CSV line per config and system. */
+ * no colon), e.g. "gmres:-ksp_type gmres -pc_type ilu"; tcad-bicgstab / tcad-gmres: our Krylov
+ * driver with the config's PETSc PC; gpu-bicgstab / gpu-gmres / gpu-cudss: the device engine of
+ * the pipeline (kernels/linear_cuda.cu; SCALE row, rowcol or none; OPTIONS may hold
+ * -ksp_gmres_restart N) on the Jacobian uploaded once: setup_s is scaling + factorization (ILU(0)
+ * or cuDSS; the first repeat includes cuDSS's analysis), solve_s the solve with b up and x down.
+ * --repeat R solves each system R times per config (one CSV line each, rep = 0..R-1).
+ * --dump DIR writes each system (J_k, b_k, δ_k as PETSc binary files, its CSV prefix line) for
+ * bench_mpisolve, the all-cores CPU baseline under mpirun.
+ * One CSV line per config, system and repeat. */
 #include <math.h>
 #include <petscksp.h>
 #include <stdio.h>
@@ -23,6 +32,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kernels/cuda.h"
 #include "kernels/dd.h"
 #include "kernels/linear.h"
 #include "solver/krylov.h"
@@ -34,8 +44,8 @@
 #include "tcad/mesh.h"
 #include "tcad/sim.h"
 
-static const char header[] = "mesh,transport,nodes,unknowns,nnz,vd_from,vd_to,config,scale,mattype,its,reason,setup_s,"
-                             "solve_s,true_relres,error_rel";
+static const char header[] = "mesh,transport,nodes,unknowns,nnz,vd_from,vd_to,config,scale,mattype,rep,its,reason,"
+                             "setup_s,solve_s,true_relres,error_rel";
 
 #define MAXCFG 32
 #define MAXVD 16
@@ -55,27 +65,95 @@ static int parse_config(const char *s, Config *c)
   memcpy(c->mattype, b + 1, (size_t)(d - b - 1));
   snprintf(c->options, sizeof c->options, "%s", d + 1);
   if (tcad_lin_scale_kind(c->scale) < 0) return tcad_error(TCAD_ERR_INPUT, "--config %s: unknown scale %s", s, c->scale);
-  if (strcmp(c->mattype, "aij") && strcmp(c->mattype, "baij") && strcmp(c->mattype, "tcad-bicgstab") &&
-      strcmp(c->mattype, "tcad-gmres"))
-    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij, baij, tcad-bicgstab or tcad-gmres", s);
+  const char *types[] = {"aij", "baij", "tcad-bicgstab", "tcad-gmres", "gpu-bicgstab", "gpu-gmres", "gpu-cudss"};
+  int ok = 0;
+  for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) ok |= !strcmp(c->mattype, types[k]);
+  if (!ok)
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij, baij, tcad-bicgstab, tcad-gmres, gpu-bicgstab, "
+                                      "gpu-gmres or gpu-cudss", s);
+  const int kind = tcad_lin_scale_kind(c->scale);
+  if (!strncmp(c->mattype, "gpu-", 4) && kind != TCAD_LIN_SCALE_NONE && kind != TCAD_LIN_SCALE_ROW &&
+      kind != TCAD_LIN_SCALE_ROWCOL)
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: the device engine scales with row, rowcol or none", s);
   return 0;
 }
 
+/* The true residual (row-equilibrated max norm) of J y = b and the error of y against δ; prints
+ * the CSV line. */
+static void report(const Config *c, int rep, int bs, int n, const int *rowptr, const int *col, const double *jac,
+                   const double *b, const double *y, const double *delta, const char *prefix_line, int its,
+                   int reason, double t_setup, double t_solve)
+{
+  const TcadLinPattern pat = {bs, n, rowptr, col};
+  double rn = 0, bn = 0, en = 0, dn = 0;
+  for (int r = 0; r < bs * n; r++) {
+    double s = 0;
+    for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * y[col[k]];
+    /* residuals measured in the row-equilibrated norm: the raw rows differ by 1e20 */
+    const double w = tcad_lin_row_weight(&pat, jac, r);
+    rn = fmax(rn, fabs(w * (b[r] - s))), bn = fmax(bn, fabs(w * b[r]));
+    en = fmax(en, fabs(y[r] - delta[r])), dn = fmax(dn, fabs(delta[r]));
+  }
+  printf("%s,%s,%s,%s,%d,%d,%d,%.5f,%.5f,%.3e,%.3e\n", prefix_line, c->name, c->scale, c->mattype, rep, its, reason,
+         t_setup, t_solve, bn > 0 ? rn / bn : rn, dn > 0 ? en / dn : en);
+  fflush(stdout);
+}
+
+/* A gpu-* config: the device engine on the Jacobian uploaded once, `repeat` setups and solves. */
+static int solve_device(const Config *c, int cfgno, int repeat, int bs, int n, const int *rowptr, const int *col,
+                        const double *jac, const double *b, const double *delta, const char *prefix_line)
+{
+  const int N = bs * n, nnz = rowptr[N];
+  (void)cfgno;
+  TcadCudaLin *cl = NULL;
+  void *dj = NULL;
+  double *y = malloc(sizeof(double) * (size_t)N);
+  int e = y ? 0 : tcad_error(TCAD_ERR_MEM, "bench_linear");
+  if (!e) e = TcadCudaLinCreate(bs, n, rowptr, col, &cl);
+  if (!e) e = TcadCudaUpload(jac, sizeof(double) * (size_t)nnz, &dj);
+  const int direct = !strcmp(c->mattype, "gpu-cudss");
+  int restart = 30;
+  const char *rs = strstr(c->options, "-ksp_gmres_restart");
+  if (rs) restart = atoi(rs + strlen("-ksp_gmres_restart"));
+  TcadKrylovOpts ko = {!strcmp(c->mattype, "gpu-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB,
+                       restart > 0 ? restart : 30, 1e-10, 5000, 5, 0, 0};
+  for (int rep = 0; rep < repeat && !e; rep++) {
+    int zp = -1, its = 0, reason = 2;
+    const double t0 = tcad_now();
+    e = TcadCudaLinSetup(cl, dj, 1, tcad_lin_scale_kind(c->scale), direct ? TCAD_CUDA_LIN_DIRECT : TCAD_CUDA_LIN_ILU,
+                         &zp);
+    const double t1 = tcad_now();
+    double rel = 0;
+    if (!e && direct) {
+      int refine = 0;
+      e = TcadCudaLinDirect(cl, b, y, 1e-10, &rel, &refine);
+      its = refine;
+    } else if (!e) {
+      TcadKrylovResult kr;
+      e = TcadCudaLinSolve(cl, &ko, b, y, &kr, &rel);
+      its = kr.its;
+      reason = kr.converged ? 2 : kr.breakdown ? -5 : -3;
+    }
+    const double t2 = tcad_now();
+    if (!e) report(c, rep, bs, n, rowptr, col, jac, b, y, delta, prefix_line, its, reason, t1 - t0, t2 - t1);
+  }
+  if (e) fprintf(stderr, "bench_linear: config %s: %s\n", c->name, tcad_error_message());
+  TcadCudaRelease(dj);
+  TcadCudaLinDestroy(&cl);
+  free(y);
+  return e;
+}
+
 /* Solve J δ = b with config c; prints the CSV line. */
-static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowptr, const int *col, const double *jac,
-                     const double *x, const double *delta, const char *prefix_line)
+static int solve_one(const Config *c, int cfgno, int rep, int bs, int n, const int *rowptr, const int *col,
+                     const double *jac, const double *x, const double *b, const double *delta, const char *prefix_line)
 {
   const int N = bs * n, nnz = rowptr[N];
   double *a = malloc(sizeof(double) * (size_t)nnz), *rs = malloc(sizeof(double) * (size_t)N),
-         *cs = malloc(sizeof(double) * (size_t)N), *b = malloc(sizeof(double) * (size_t)N),
-         *y = malloc(sizeof(double) * (size_t)N), *dinv = malloc(sizeof(double) * (size_t)N * bs);
+         *cs = malloc(sizeof(double) * (size_t)N), *y = malloc(sizeof(double) * (size_t)N),
+         *dinv = malloc(sizeof(double) * (size_t)N * bs);
   TcadLinPattern pat = {bs, n, rowptr, col};
-  /* b = J δ (unscaled), then the scaled system (R J C) y = R b, δ = C y */
-  for (int r = 0; r < N; r++) {
-    double s = 0;
-    for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * delta[col[k]];
-    b[r] = s;
-  }
+  /* the scaled system (R J C) y = R b, δ = C y */
   memcpy(a, jac, sizeof(double) * (size_t)nnz);
   const double t0 = tcad_now();
   const int kind = tcad_lin_scale_kind(c->scale);
@@ -144,35 +222,56 @@ static int solve_one(const Config *c, int cfgno, int bs, int n, const int *rowpt
     PetscCall(KSPGetIterationNumber(ksp, &its));
     PetscCall(KSPGetConvergedReason(ksp, &reason));
   }
-  /* true residual of the unscaled system and the error against δ */
-  double rn = 0, bn = 0, en = 0, dn = 0;
   {
     const PetscScalar *p;
     PetscCall(VecGetArrayRead(vy, &p));
     for (int r = 0; r < N; r++) y[r] = cs[r] * p[r];
     PetscCall(VecRestoreArrayRead(vy, &p));
-    for (int r = 0; r < N; r++) {
-      double s = 0;
-      for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * y[col[k]];
-      /* residuals measured in the row-equilibrated norm: the raw rows differ by 1e20 */
-      const double w = tcad_lin_row_weight(&pat, jac, r);
-      rn = fmax(rn, fabs(w * (b[r] - s))), bn = fmax(bn, fabs(w * b[r]));
-      en = fmax(en, fabs(y[r] - delta[r])), dn = fmax(dn, fabs(delta[r]));
-    }
   }
-  printf("%s,%s,%s,%s,%d,%d,%.4f,%.4f,%.3e,%.3e\n", prefix_line, c->name, c->scale, c->mattype, (int)its, (int)reason,
-         t1 - t0, t2 - t1, bn > 0 ? rn / bn : rn, dn > 0 ? en / dn : en);
-  fflush(stdout);
+  report(c, rep, bs, n, rowptr, col, jac, b, y, delta, prefix_line, (int)its, (int)reason, t1 - t0, t2 - t1);
   KSPDestroy(&ksp);
   if (M != A) MatDestroy(&M);
   MatDestroy(&A);
   VecDestroy(&vb);
   VecDestroy(&vy);
-  free(a), free(rs), free(cs), free(b), free(y), free(dinv);
+  free(a), free(rs), free(cs), free(y), free(dinv);
   return 0;
 }
 
-static int run(const char *path, int quiet, int nvd, const double *vds, double vg, int ncfg, const Config *cfg)
+/* system k for bench_mpisolve: DIR/J<k>.bin, b<k>.bin, delta<k>.bin (PETSc binary), system<k>.csv */
+static int dump_system(const char *dir, int k, int N, const int *rowptr, const int *col, const double *jac,
+                       const double *b, const double *delta, const char *line)
+{
+  char path[1200];
+  Mat J;
+  Vec v;
+  PetscViewer vw;
+  snprintf(path, sizeof path, "%s/J%d.bin", dir, k);
+  PetscCall(MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, (PetscInt *)rowptr, (PetscInt *)col, (double *)jac, &J));
+  PetscCall(PetscViewerBinaryOpen(PETSC_COMM_SELF, path, FILE_MODE_WRITE, &vw));
+  PetscCall(MatView(J, vw));
+  PetscCall(PetscViewerDestroy(&vw));
+  PetscCall(MatDestroy(&J));
+  const double *vecs[2] = {b, delta};
+  const char *names[2] = {"b", "delta"};
+  for (int q = 0; q < 2; q++) {
+    snprintf(path, sizeof path, "%s/%s%d.bin", dir, names[q], k);
+    PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, vecs[q], &v));
+    PetscCall(PetscViewerBinaryOpen(PETSC_COMM_SELF, path, FILE_MODE_WRITE, &vw));
+    PetscCall(VecView(v, vw));
+    PetscCall(PetscViewerDestroy(&vw));
+    PetscCall(VecDestroy(&v));
+  }
+  snprintf(path, sizeof path, "%s/system%d.csv", dir, k);
+  FILE *f = fopen(path, "w");
+  if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s", path);
+  fprintf(f, "%s\n", line);
+  fclose(f);
+  return 0;
+}
+
+static int run(const char *path, int quiet, int nvd, const double *vds, double vg, int ncfg, const Config *cfg,
+               int repeat, const char *dump)
 {
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
@@ -198,8 +297,10 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
   const int *rowptr, *col;
   TcadSimPattern(sim, &nrows, &rowptr, &col);
   double *x0 = malloc(sizeof(double) * (size_t)N), *delta = malloc(sizeof(double) * (size_t)N),
-         *f = malloc(sizeof(double) * (size_t)N), *jac = malloc(sizeof(double) * (size_t)rowptr[N]);
-  const char *mname = strrchr(deck->mesh.file, '/') ? strrchr(deck->mesh.file, '/') + 1 : deck->mesh.file;
+         *f = malloc(sizeof(double) * (size_t)N), *jac = malloc(sizeof(double) * (size_t)rowptr[N]),
+         *b = malloc(sizeof(double) * (size_t)N);
+  const char *mfile = deck->mesh.file[0] ? deck->mesh.file : path; /* a generated mesh: the deck */
+  const char *mname = strrchr(mfile, '/') ? strrchr(mfile, '/') + 1 : mfile;
   for (int k = 0; k < nvd && !e; k++) {
     memcpy(x0, TcadSimState(sim), sizeof(double) * (size_t)N);
     e = TcadSimEvaluate(sim, TCAD_DD_COUPLED, x0, f, jac);
@@ -212,12 +313,27 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
     char line[1200];
     snprintf(line, sizeof line, "%s,%s,%d,%d,%d,%.3f,%.3f", mname, bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", n,
              N, rowptr[N], vd, vds[k]);
-    for (int c = 0; c < ncfg && !e; c++)
-      if (solve_one(&cfg[c], c, bs, n, rowptr, col, jac, x0, delta, line))
-        e = tcad_error(TCAD_ERR_PETSC, "config %s: PETSc failed", cfg[c].name);
+    /* b = J δ (unscaled) */
+    for (int r = 0; r < N; r++) {
+      double s = 0;
+      for (int k = rowptr[r]; k < rowptr[r + 1]; k++) s += jac[k] * delta[col[k]];
+      b[r] = s;
+    }
+    if (dump && dump_system(dump, k, N, rowptr, col, jac, b, delta, line))
+      e = e ? e : tcad_error(TCAD_ERR_IO, "cannot dump system %d into %s", k, dump);
+    for (int c = 0; c < ncfg && !e; c++) {
+      if (!strncmp(cfg[c].mattype, "gpu-", 4)) {
+        /* a device config that cannot run (no GPU, no cuDSS) is reported and skipped */
+        if (solve_device(&cfg[c], c, repeat, bs, n, rowptr, col, jac, b, delta, line)) tcad_error_clear();
+        continue;
+      }
+      for (int rep = 0; rep < repeat && !e; rep++)
+        if (solve_one(&cfg[c], c, rep, bs, n, rowptr, col, jac, x0, b, delta, line))
+          e = tcad_error(TCAD_ERR_PETSC, "config %s: PETSc failed", cfg[c].name);
+    }
     vd = vds[k];
   }
-  free(x0), free(delta), free(f), free(jac);
+  free(x0), free(delta), free(f), free(jac), free(b);
 done:
   TcadSimDestroy(&sim);
   TcadGeometryDestroy(&geom);
@@ -232,12 +348,14 @@ int main(int argc, char **argv)
     printf("%s\n", header);
     return 0;
   }
-  int quiet = 0, a = 1, nvd = 3, ncfg = 0;
+  int quiet = 0, a = 1, nvd = 3, ncfg = 0, repeat = 1;
+  const char *dump = NULL;
   double vds[MAXVD] = {0.5, 1.5, 3.0}, vg = 1.5;
   static Config cfg[MAXCFG];
   if (a < argc && !strcmp(argv[a], "-q")) quiet = 1, a++;
   if (a >= argc || argv[a][0] == '-') {
-    fprintf(stderr, "usage: bench_linear [-q] DECK.yaml [--vd V,..] [--vg V] [--config N:S:M:O].. [PETSc options]\n");
+    fprintf(stderr, "usage: bench_linear [-q] DECK.yaml [--vd V,..] [--vg V] [--repeat R] [--dump DIR] [--config N:S:M:O].. "
+                    "[PETSc options]\n");
     return 2;
   }
   const char *deck = argv[a++];
@@ -248,6 +366,11 @@ int main(int argc, char **argv)
     if (!strcmp(argv[a], "--vd") && a + 1 < argc) {
       nvd = 0;
       for (char *s = argv[++a], *end; *s && nvd < MAXVD; s = *end ? end + 1 : end) vds[nvd++] = strtod(s, &end);
+    } else if (!strcmp(argv[a], "--dump") && a + 1 < argc) {
+      dump = argv[++a];
+    } else if (!strcmp(argv[a], "--repeat") && a + 1 < argc) {
+      repeat = atoi(argv[++a]);
+      if (repeat < 1) repeat = 1;
     } else if (!strcmp(argv[a], "--vg") && a + 1 < argc) {
       vg = atof(argv[++a]);
     } else if (!strcmp(argv[a], "--config") && a + 1 < argc && ncfg < MAXCFG) {
@@ -267,23 +390,8 @@ int main(int argc, char **argv)
                          "bilu0-gmres:block:baij:-ksp_type gmres -ksp_gmres_restart 50 -pc_type ilu"};
     for (int c = 0; c < 3; c++) parse_config(def[c], &cfg[ncfg++]);
   }
-  char opt[600];
-  for (int c = 0; c < ncfg; c++) {
-    /* the config's options under its prefix */
-    char *s = opt, *tok, *save = NULL;
-    snprintf(opt, sizeof opt, "%s", cfg[c].options);
-    for (tok = strtok_r(s, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-      char name[128];
-      if (tok[0] != '-') continue;
-      snprintf(name, sizeof name, "-c%d_%s", c, tok + 1);
-      char *val = NULL;
-      char *peek = save ? save : NULL;
-      while (peek && *peek == ' ') peek++;
-      if (peek && *peek && *peek != '-') val = strtok_r(NULL, " ", &save);
-      PetscOptionsSetValue(NULL, name, val);
-    }
-  }
-  const int e = run(deck, quiet, nvd, vds, vg, ncfg, cfg);
+  for (int c = 0; c < ncfg; c++) bench_set_config_options(c, cfg[c].options);
+  const int e = run(deck, quiet, nvd, vds, vg, ncfg, cfg, repeat, dump);
   if (e) fprintf(stderr, "bench_linear: error: %s\n", tcad_error_message());
   PetscFinalize();
   free(pargv);

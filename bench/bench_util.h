@@ -1,8 +1,10 @@
 /* Shared by the bench programs: while the simulator runs, stdout points at stderr, so that
- * stdout carries nothing but the CSV lines. */
+ * stdout carries nothing but the CSV lines; a config's PETSc options under its own prefix. */
 #ifndef TCAD_BENCH_UTIL_H
 #define TCAD_BENCH_UTIL_H
+#include <petscsys.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static inline int redirect_stdout(void)
@@ -18,5 +20,22 @@ static inline void restore_stdout(int saved)
   if (saved < 0) return;
   dup2(saved, STDOUT_FILENO);
   close(saved);
+}
+
+/* "-ksp_type gmres -pc_type ilu" of config number c → -c<c>_ksp_type gmres, -c<c>_pc_type ilu
+ * (a token not starting with '-' is the value of the option before it) */
+static inline void bench_set_config_options(int c, const char *options)
+{
+  char opt[600], *save = NULL;
+  snprintf(opt, sizeof opt, "%s", options);
+  for (char *tok = strtok_r(opt, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+    if (tok[0] != '-') continue;
+    char name[128];
+    snprintf(name, sizeof name, "-c%d_%s", c, tok + 1);
+    char *val = NULL, *peek = save;
+    while (peek && *peek == ' ') peek++;
+    if (peek && *peek && *peek != '-') val = strtok_r(NULL, " ", &save);
+    PetscOptionsSetValue(NULL, name, val);
+  }
 }
 #endif

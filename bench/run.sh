@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench, three parts (BENCH_ONLY=geometry, dd or assembly runs one of them):
+# make bench, five parts (BENCH_ONLY=geometry, dd, eb, assembly or linear runs one of them):
 # - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
 #   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
 #   linear in the node count, so ns/node should stay flat across sizes).
@@ -17,11 +17,21 @@
 #   (and 1e7 with a GPU) nodes: host
 #   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
 #   Results: bench/results/assembly.csv and assembly.md.
+# - linear: one Newton system of the generated 2D MOSFET (examples/mosfet2d-gen.yaml with its
+#   mesh steps divided so that it has BENCH_LINEAR_NODES nodes; default 1e5, and 1e5 1e6 with a
+#   GPU), DD and energy balance (BENCH_LINEAR_MODELS, default "dd eb"), solved by each solver in
+#   one run (bench_linear.c, BENCH_LINEAR_REPEAT times each): MUMPS LU and PETSc BiCGSTAB +
+#   ILU(0) on the CPU, and with a GPU the device engine (ILU(0) + BiCGSTAB, ILU(0) + GMRES(30),
+#   cuDSS), and MUMPS and SuperLU_DIST on all cores under mpirun (bench_mpisolve.c;
+#   BENCH_LINEAR_MPI_NP, default all cores). The bias point is converged with the device pipeline
+#   when there is a GPU.
+#   Results: bench/results/linear.csv and linear.md (iterations, setup and solve times, true
+#   residual, error against the known update, speed-up against MUMPS).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|dd|eb|assembly) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb or assembly, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|dd|eb|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, assembly or linear, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -220,7 +230,87 @@ PY
   cat "$out/assembly.md"
 }
 
+# One Newton system per size and model, every solver on it (bench_linear.c).
+bench_linear() {
+  local gpu=0 sizes=${BENCH_LINEAR_NODES:-} models=${BENCH_LINEAR_MODELS:-dd eb} rep=${BENCH_LINEAR_REPEAT:-3}
+  if command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then gpu=1; fi
+  [ -n "$sizes" ] || { sizes=100000; [ $gpu = 1 ] && sizes="100000 1000000"; }
+  # the all-cores CPU baseline: the same systems solved under mpirun (bench_mpisolve.c)
+  local np=${BENCH_LINEAR_MPI_NP:-$(getconf _NPROCESSORS_ONLN)}
+  command -v mpirun >/dev/null 2>&1 || { echo "bench: no mpirun: no all-cores CPU baseline" >&2; np=0; }
+  local csv="$out/linear.csv"
+  "$build/bench/bench_linear" --header > "$csv"
+  local cfgs=(--config "mumps:none:aij:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps"
+              --config "cpu-ilu0-bicgstab:rowcol:baij:-ksp_type bcgs -pc_type ilu")
+  local conv=()
+  if [ $gpu = 1 ]; then
+    cfgs+=(--config "gpu-ilu0-bicgstab:rowcol:gpu-bicgstab:" --config "gpu-ilu0-gmres30:rowcol:gpu-gmres:-ksp_gmres_restart 30"
+           --config "gpu-cudss:rowcol:gpu-cudss:")
+    # the bias ramp before the measured system: on the device, with cuDSS when it is there
+    local how=${BENCH_LINEAR_CONVERGE:-}
+    [ -n "$how" ] || { how=ilu-bicgstab; [ -n "${TCAD_CUDSS_LIB:-}" ] && how=cudss; }
+    conv=(-tcad_backend cuda -tcad_gpu_solver "$how")
+  fi
+  for n in $sizes; do
+    local deck="$tmp/mosfet_$n.yaml"
+    # the generated mesh has ~5,700 nodes; its steps divided by sqrt(n / 5700) give ~n nodes
+    python3 - "$root/examples/mosfet2d-gen.yaml" "$n" > "$deck" <<'PY'
+import math, re, sys
+text = open(sys.argv[1]).read()
+f = math.sqrt(float(sys.argv[2]) / 5697.0)
+print(re.sub(r"step: ([0-9.eE+-]+)", lambda m: "step: %.6g" % (float(m.group(1)) / f), text), end="")
+PY
+    for m in $models; do
+      local tr=(); [ "$m" = eb ] && tr=(-tcad_transport energy-balance)
+      local dump=(); [ "$np" -ge 2 ] && { rm -rf "$tmp/sys"; mkdir -p "$tmp/sys"; dump=(--dump "$tmp/sys"); }
+      echo "bench: linear solvers, $m, ~$n nodes" >&2
+      "$build/bench/bench_linear" -q "$deck" --vd 0.5 --vg 1.0 --repeat "$rep" "${dump[@]}" "${cfgs[@]}" "${conv[@]}" \
+        "${tr[@]}" | grep -v "^mesh," | tee -a "$csv" \
+        || echo "bench: bench_linear failed for $m at $n nodes" >&2
+      if [ "$np" -ge 2 ] && [ -f "$tmp/sys/system0.csv" ]; then
+        echo "bench: the same system on $np processes (mpirun): MUMPS, SuperLU_DIST" >&2
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --mca plm isolated --bind-to core -np "$np" \
+          "$build/bench/bench_mpisolve" "$tmp/sys" --repeat "$rep" \
+          --config "mumps-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps" \
+          --config "superlu_dist-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type superlu_dist" \
+          | tee -a "$csv" || echo "bench: bench_mpisolve failed for $m at $n nodes" >&2
+      fi
+      rm -rf "$tmp/sys"
+    done
+  done
+  python3 - "$csv" > "$out/linear.md" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+groups = {}
+for r in rows:
+    groups.setdefault((r['transport'], int(r['nodes']), r['config']), []).append(r)
+def best(rs, key, skip_first):
+    vals = [float(r[key]) for r in (rs[1:] if skip_first and len(rs) > 1 else rs)]
+    return min(vals)
+tot = {k: best(rs, 'setup_s', True) + best(rs, 'solve_s', False) for k, rs in groups.items()}
+print("| model | nodes | unknowns | solver | its | setup s (first) | setup s (best) | solve s (best) | setup + solve s | vs best CPU | true residual | error |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for (tr, n, cfg), rs in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+    cpu = [t for (tr2, n2, c2), t in tot.items() if tr2 == tr and n2 == n and not c2.startswith('gpu-')]
+    last = rs[-1]
+    where = f"{cfg} ({last['mattype']})"
+    ratio = f"{min(cpu) / tot[(tr, n, cfg)]:.2f}x" if cpu else "-"
+    print(f"| {tr} | {n:,} | {int(last['unknowns']):,} | {where} | {last['its']} | {float(rs[0]['setup_s']):.4f} "
+          f"| {best(rs, 'setup_s', True):.4f} | {best(rs, 'solve_s', False):.4f} | {tot[(tr, n, cfg)]:.4f} | {ratio} "
+          f"| {last['true_relres']} | {last['error_rel']} |")
+print()
+print("its: Krylov iterations (cuDSS: refinement steps; MUMPS: 1). Setup = scaling + factorization "
+      "(ILU(0), LU; cuDSS's first includes its analysis), best of the repeats after the first; solve includes "
+      "the host-device copies of b and x. True residual: row-equilibrated max norm; error: against the exact "
+      "Newton update (max norm, relative). aij/baij: one core (PETSc sequential); mpiaij-npP: P processes "
+      "under mpirun (bench_mpisolve). vs best CPU: the fastest CPU row's setup + solve over this row's.")
+PY
+  echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; $(nvidia-smi -L 2>/dev/null | head -1 || echo 'no GPU'); $(date -u +%Y-%m-%d)." >> "$out/linear.md"
+  cat "$out/linear.md"
+}
+
 if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
 if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
 if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi
+if [ -z "$only" ] || [ "$only" = linear ]; then bench_linear; fi

@@ -31,6 +31,10 @@ int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx);
  * in has TCAD_PROBE_NIN values per point, out receives TCAD_PROBE_NOUT. */
 int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out);
 
+/* A device copy of `bytes` bytes of host memory (benchmarks), and its release. */
+int TcadCudaUpload(const void *host, size_t bytes, void **dev);
+void TcadCudaRelease(void *dev);
+
 /* Drift-diffusion assembly on device 0 (kernels/assemble_cuda.cu). */
 typedef struct TcadCudaDD TcadCudaDD;
 typedef struct {
@@ -61,21 +65,26 @@ int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac);
 typedef struct TcadCudaLin TcadCudaLin;
 int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l);
 void TcadCudaLinDestroy(TcadCudaLin **l);
-/* Scale (kernels/linear.h kind) and factor the Jacobian `values` (device pointer when on_device,
- * else host). Returns 0, TCAD_ERR_CONVERGE on a zero pivot (its block row in *zero_pivot), or
- * another error code. */
-int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot);
+/* Scale (kernels/linear.h kind) the Jacobian `values` (device pointer when on_device, else host)
+ * and factor it: `what` is TCAD_CUDA_LIN_ILU (ILU(0) for the Krylov solves) and/or
+ * TCAD_CUDA_LIN_DIRECT (cuDSS now; without it, TcadCudaLinDirect factors on first use). Returns 0,
+ * TCAD_ERR_CONVERGE on a zero pivot (an ILU block row in *zero_pivot, else -1), or another code. */
+enum { TCAD_CUDA_LIN_ILU = 1, TCAD_CUDA_LIN_DIRECT = 2 };
+int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what, int *zero_pivot);
 /* Krylov solve of J x = b (host vectors) with options opt (solver/krylov.h); the true relative
  * residual (row-equilibrated 2-norm) in *true_rel. */
 struct TcadKrylovOpts;
 struct TcadKrylovResult;
 int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
                      struct TcadKrylovResult *res, double *true_rel);
-/* cuDSS: present (the library loaded), why not, and a direct solve (analysis once per pattern,
- * refactorization after each setup) with its true relative residual. */
+/* cuDSS: present (the library loads), why not, and a direct solve of J x = b (host vectors):
+ * analysis once per pattern, refactorization after each setup, iterative refinement (counted in
+ * *refine_steps) and one full refactorization while the true relative residual is above tol. */
 int TcadCudaLinHaveCudss(const TcadCudaLin *l);
 const char *TcadCudaLinCudssWhy(const TcadCudaLin *l);
-int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel);
+int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel, int *refine_steps);
+/* Nonzeros of the LU factors (first factorization) and perturbed pivots (last one). */
+void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots);
 
 #ifdef __cplusplus
 }

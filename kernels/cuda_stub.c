@@ -74,9 +74,9 @@ int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, Tca
 
 void TcadCudaLinDestroy(TcadCudaLin **l) { *l = NULL; }
 
-int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot)
+int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what, int *zero_pivot)
 {
-  (void)l, (void)values, (void)on_device, (void)scale, (void)zero_pivot;
+  (void)l, (void)values, (void)on_device, (void)scale, (void)what, (void)zero_pivot;
   return NO_CUDA;
 }
 
@@ -99,8 +99,23 @@ const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
   return "tcad was built without CUDA (nvcc not found at build time)";
 }
 
-int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel)
+int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel, int *refine_steps)
 {
-  (void)l, (void)b, (void)x, (void)true_rel;
+  (void)l, (void)b, (void)x, (void)tol, (void)true_rel, (void)refine_steps;
   return NO_CUDA;
 }
+
+void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
+{
+  (void)l;
+  *lu_nnz = 0, *npivots = 0;
+}
+
+int TcadCudaUpload(const void *host, size_t bytes, void **dev)
+{
+  (void)host, (void)bytes;
+  *dev = NULL;
+  return NO_CUDA;
+}
+
+void TcadCudaRelease(void *dev) { (void)dev; }

@@ -82,3 +82,19 @@ extern "C" int TcadCudaPhysicsProbe(int which, int n, const double *in, double *
   TCAD_CUDA_CHECK(cudaFree(dout));
   return 0;
 }
+
+extern "C" int TcadCudaUpload(const void *host, size_t bytes, void **dev)
+{
+  *dev = NULL;
+  TCAD_CUDA_CHECK(cudaMalloc(dev, bytes ? bytes : 1));
+  if (cudaMemcpy(*dev, host, bytes, cudaMemcpyHostToDevice) != cudaSuccess) {
+    cudaFree(*dev), *dev = NULL;
+    return tcad_error(TCAD_ERR_CUDA, "copying %zu bytes to the device failed", bytes);
+  }
+  return 0;
+}
+
+extern "C" void TcadCudaRelease(void *dev)
+{
+  if (dev) cudaFree(dev);
+}

@@ -8,8 +8,10 @@
  *          cuBLAS dot and gemv with device pointer mode (the scalars never leave the device),
  *          one fused kernel for the vector updates and a one-thread kernel running
  *          tcad_krylov_scalar. The driver reads the scalars every `check` iterations only.
- * cuDSS is not wired in yet: TcadCudaLinHaveCudss says so, and the pipeline falls back to the
- * CPU direct solver. */
+ *   direct: cuDSS (loaded at run time, solver/cudss.h) on the same scaled CSR: analysis once per
+ *          pattern, refactorization after each setup (a full factorization when a refactored
+ *          solve is inaccurate), up to 3 steps of iterative refinement against R J C when the
+ *          true residual is above the tolerance. */
 #define DISABLE_CUSPARSE_DEPRECATED /* bsrilu02/bsrsv2 are deprecated in CUDA 13 but present */
 #include <cublas_v2.h>
 #include <cstdlib>
@@ -21,6 +23,7 @@
 #include "kernels/cuda.h"
 #include "kernels/linear.h"
 extern "C" {
+#include "solver/cudss.h"
 #include "solver/krylov.h"
 }
 
@@ -52,6 +55,16 @@ struct TcadCudaLin {
   void *ilubuf;
   double *pool;
   int pool_count;
+  /* cuDSS */
+  const TcadCudssLib *ds;
+  TcadCudssHandle dh;
+  TcadCudssConfig dc;
+  TcadCudssData dd;
+  TcadCudssMatrix dA, dY, dB, dD, dR; /* R J C; y, R b; the refinement's correction and residual */
+  int ds_analysed, ds_factored_ever, ds_refactored;
+  long setup_id, ds_factored_id; /* the setup whose values the factors hold */
+  long long lu_nnz;
+  int npivots;
 };
 
 static int blocks_for(int n, int threads) { return n / threads + 1; }
@@ -231,6 +244,14 @@ extern "C" void TcadCudaLinDestroy(TcadCudaLin **lp)
   if (l->iU) cusparseDestroyBsrsv2Info(l->iU);
   if (l->sp) cusparseDestroy(l->sp);
   if (l->bl) cublasDestroy(l->bl);
+  if (l->ds) {
+    TcadCudssMatrix ms[] = {l->dA, l->dY, l->dB, l->dD, l->dR};
+    for (size_t k = 0; k < sizeof ms / sizeof ms[0]; k++)
+      if (ms[k]) l->ds->MatrixDestroy(ms[k]);
+    if (l->dd) l->ds->DataDestroy(l->dh, l->dd);
+    if (l->dc) l->ds->ConfigDestroy(l->dc);
+    if (l->dh) l->ds->Destroy(l->dh);
+  }
   delete l;
   *lp = NULL;
 }
@@ -323,12 +344,80 @@ extern "C" int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const in
   return 0;
 }
 
+/* ---- cuDSS ---- */
+
+#define CKD(l, call, what)                                                                                  \
+  do {                                                                                                  \
+    const int st_ = (call);                                                                             \
+    if (st_ != TCAD_CUDSS_SUCCESS)                                                                      \
+      return tcad_error(TCAD_ERR_CUDA, "cuDSS %s failed: %s (%d)", what, tcad_cudss_status_name(st_), st_); \
+  } while (0)
+
+static int ds_init(TcadCudaLin *l)
+{
+  if (l->dh) return 0;
+  l->ds = tcad_cudss();
+  if (!l->ds) return tcad_error(TCAD_ERR_CUDA, "%s", tcad_cudss_why());
+  const TcadCudssLib *d = l->ds;
+  CKD(l, d->Create(&l->dh), "handle creation");
+  CKD(l, d->ConfigCreate(&l->dc), "configuration");
+  CKD(l, d->DataCreate(l->dh, &l->dd), "data creation");
+  /* bitwise-reproducible factors, as the assembly is (a setting newer than some 1.x builds: its
+   * absence is not an error) */
+  const int one = 1;
+  d->ConfigSet(l->dc, TCAD_CUDSS_CONFIG_DETERMINISTIC_MODE, &one, sizeof one);
+  CKD(l, d->MatrixCreateCsr(&l->dA, l->N, l->N, l->nnz, l->rowptr, NULL, l->col, l->as, TCAD_CUDA_R_32I,
+                            TCAD_CUDA_R_32I, TCAD_CUDA_R_64F, TCAD_CUDSS_MTYPE_GENERAL, TCAD_CUDSS_MVIEW_FULL,
+                            TCAD_CUDSS_BASE_ZERO),
+      "matrix creation");
+  double *dense[] = {l->y, l->b, l->x, l->work};
+  TcadCudssMatrix *dm[] = {&l->dY, &l->dB, &l->dD, &l->dR};
+  for (int k = 0; k < 4; k++)
+    CKD(l, d->MatrixCreateDn(dm[k], l->N, 1, l->N, dense[k], TCAD_CUDA_R_64F, TCAD_CUDSS_LAYOUT_COL_MAJOR),
+        "vector creation");
+  return 0;
+}
+
+/* Factor the scaled matrix of the current setup: analysis once, then a refactorization (reusing
+ * the analysis and the pivot order) or, when `full` or the first time, a full factorization. */
+static int ds_factor(TcadCudaLin *l, int full)
+{
+  TCAD_CALL(ds_init(l));
+  const TcadCudssLib *d = l->ds;
+  if (!l->ds_analysed) {
+    CKD(l, d->Execute(l->dh, TCAD_CUDSS_PHASE_ANALYSIS, l->dc, l->dd, l->dA, l->dY, l->dB), "analysis");
+    l->ds_analysed = 1;
+  }
+  const int phase = full || !l->ds_factored_ever ? TCAD_CUDSS_PHASE_FACTORIZATION : TCAD_CUDSS_PHASE_REFACTORIZATION;
+  CKD(l, d->Execute(l->dh, phase, l->dc, l->dd, l->dA, l->dY, l->dB), "factorization");
+  CK(cudaDeviceSynchronize());
+  int info = 0;
+  size_t w = 0;
+  CKD(l, d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_INFO, &info, sizeof info, &w), "status query");
+  if (info != 0) {
+    l->ds_factored_id = -1;
+    return tcad_error(TCAD_ERR_CONVERGE, "cuDSS: the factorization reports info %d (a zero pivot: the Jacobian is singular)",
+                      info);
+  }
+  if (!l->ds_factored_ever) {
+    int64_t lnz = 0;
+    if (d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_LU_NNZ, &lnz, sizeof lnz, &w) == TCAD_CUDSS_SUCCESS) l->lu_nnz = lnz;
+  }
+  int np = 0;
+  if (d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_NPIVOTS, &np, sizeof np, &w) == TCAD_CUDSS_SUCCESS) l->npivots = np;
+  l->ds_factored_ever = 1, l->ds_refactored = phase == TCAD_CUDSS_PHASE_REFACTORIZATION;
+  l->ds_factored_id = l->setup_id;
+  return 0;
+}
+
 /* ---- setup: scale and factor ---- */
 
-extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int *zero_pivot)
+extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what,
+                                int *zero_pivot)
 {
   *zero_pivot = -1;
   if (!values) return tcad_error(TCAD_ERR_INTERNAL, "device linear solver: no Jacobian");
+  l->setup_id++;
   CK(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
                 on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
   const int N = l->N;
@@ -339,6 +428,9 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
     k_col_max<<<GRID(N)>>>(N, l->tptr, l->tmap, l->as, l->cs);
     k_col_apply<<<GRID(l->nnz)>>>(l->nnz, l->col, l->cs, l->as);
   }
+  CK(cudaGetLastError());
+  if (what & TCAD_CUDA_LIN_DIRECT) TCAD_CALL(ds_factor(l, 0));
+  if (!(what & TCAD_CUDA_LIN_ILU)) return 0;
   k_to_bsr<<<GRID(l->n)>>>(l->n, l->bs, l->rowptr, l->as, l->ailu);
   CK(cudaGetLastError());
   const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
@@ -368,11 +460,11 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
 
 /* ---- solve ---- */
 
-extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
-                                struct TcadKrylovResult *res, double *true_rel)
+/* S sized for opt's scalars (or the two norm slots), the host b scaled into l->b */
+static int load_rhs(TcadCudaLin *l, int nS, const double *b)
 {
   const int N = l->N;
-  const int nS = tcad_krylov_scalars(opt);
+  if (nS < TCAD_KS_BB + 1) nS = TCAD_KS_BB + 1;
   if (nS > l->nS) {
     if (l->S) cudaFree(l->S), l->S = NULL;
     CK(cudaMalloc((void **)&l->S, (size_t)nS * sizeof(double)));
@@ -382,9 +474,40 @@ extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt
   CK(cudaMemcpy(l->b0, b, (size_t)N * sizeof(double), cudaMemcpyHostToDevice));
   k_rhs<<<GRID(N)>>>(N, l->rs, l->b0, l->b);
   CK(cudaGetLastError());
+  return 0;
+}
+
+/* r = R b − A_s y (A_s y = R J C C⁻¹ x = R J x) and ‖r‖ / ‖R b‖ */
+static int residual(TcadCudaLin *l, const double *y, double *r, double *rel)
+{
+  const int N = l->N;
+  if (spmv(l, y, r)) return TCAD_ERR_CUDA;
+  const TcadKCoef one = {-1, 1.0}, minus = {-1, -1.0}, zero = {-1, 0.0};
+  k_lincomb<<<GRID(N)>>>(N, l->S, r, one, l->b, minus, r, zero);
+  CK(cudaGetLastError());
+  if (dot(l, TCAD_KS_RR, r, r) || dot(l, TCAD_KS_BB, l->b, l->b)) return TCAD_ERR_CUDA;
+  double nrm[2];
+  CK(cudaMemcpy(nrm, l->S + TCAD_KS_RR, 2 * sizeof(double), cudaMemcpyDeviceToHost));
+  *rel = nrm[1] > 0 ? sqrt(nrm[0] / nrm[1]) : sqrt(nrm[0]);
+  return 0;
+}
+
+/* x (host) = C y */
+static int store_x(TcadCudaLin *l, double *x)
+{
+  k_mul<<<GRID(l->N)>>>(l->N, l->cs, l->y, l->x);
+  CK(cudaGetLastError());
+  CK(cudaMemcpy(x, l->x, (size_t)l->N * sizeof(double), cudaMemcpyDeviceToHost));
+  return 0;
+}
+
+extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
+                                struct TcadKrylovResult *res, double *true_rel)
+{
+  TCAD_CALL(load_rhs(l, tcad_krylov_scalars(opt), b));
   TcadKrylovOps o;
   memset(&o, 0, sizeof o);
-  o.ctx = l, o.n = N, o.S = l->S;
+  o.ctx = l, o.n = l->N, o.S = l->S;
   o.matvec = op_matvec, o.precond = op_precond, o.dot = op_dot, o.lincomb = op_lincomb;
   o.gemv_t = op_gemv_t, o.gemv_n = op_gemv_n, o.scalar = op_scalar, o.fetch = op_fetch;
   o.alloc = op_alloc, o.release = op_release;
@@ -392,35 +515,52 @@ extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt
   int e = tcad_krylov_solve(&o, opt, l->b, l->y, res);
   if (!e) e = l->err;
   if (e) return e;
-  /* x = C y; true residual ‖R b − A_s y‖ / ‖R b‖ (A_s C⁻¹ x = A_s y) */
-  k_mul<<<GRID(N)>>>(N, l->cs, l->y, l->x);
-  CK(cudaGetLastError());
-  if (spmv(l, l->y, l->work)) return TCAD_ERR_CUDA;
-  const TcadKCoef one = {-1, 1.0}, minus = {-1, -1.0}, zero = {-1, 0.0};
-  k_lincomb<<<GRID(N)>>>(N, l->S, l->work, one, l->b, minus, l->work, zero);
-  CK(cudaGetLastError());
-  if (dot(l, TCAD_KS_RR, l->work, l->work) || dot(l, TCAD_KS_BB, l->b, l->b)) return TCAD_ERR_CUDA;
-  double nrm[2];
-  CK(cudaMemcpy(nrm, l->S + TCAD_KS_RR, 2 * sizeof(double), cudaMemcpyDeviceToHost));
-  *true_rel = nrm[1] > 0 ? sqrt(nrm[0] / nrm[1]) : sqrt(nrm[0]);
-  CK(cudaMemcpy(x, l->x, (size_t)N * sizeof(double), cudaMemcpyDeviceToHost));
-  return 0;
+  TCAD_CALL(residual(l, l->y, l->work, true_rel));
+  return store_x(l, x);
 }
 
 extern "C" int TcadCudaLinHaveCudss(const TcadCudaLin *l)
 {
   (void)l;
-  return 0;
+  return tcad_cudss() != NULL;
 }
 
 extern "C" const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
 {
   (void)l;
-  return "cuDSS is not wired into this build yet";
+  return tcad_cudss_why();
 }
 
-extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double *true_rel)
+#define DIRECT_REFINE 3
+
+extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel,
+                                 int *refine_steps)
 {
-  (void)l, (void)b, (void)x, (void)true_rel;
-  return tcad_error(TCAD_ERR_CUDA, "cuDSS is not wired into this build yet");
+  *true_rel = INFINITY, *refine_steps = 0;
+  if (l->ds_factored_id != l->setup_id) TCAD_CALL(ds_factor(l, 0));
+  TCAD_CALL(load_rhs(l, 0, b));
+  const int N = l->N;
+  const TcadKCoef one = {-1, 1.0}, zero = {-1, 0.0};
+  for (int pass = 0; pass < 2; pass++) {
+    CKD(l, l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dY, l->dB), "solve");
+    TCAD_CALL(residual(l, l->y, l->work, true_rel));
+    /* iterative refinement with the factors: A_s d = r, y += d */
+    for (int k = 0; k < DIRECT_REFINE && !(*true_rel <= tol); k++) {
+      CKD(l, l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR), "refinement solve");
+      k_lincomb<<<GRID(N)>>>(N, l->S, l->y, one, l->x, zero, NULL, one);
+      CK(cudaGetLastError());
+      TCAD_CALL(residual(l, l->y, l->work, true_rel));
+      ++*refine_steps;
+    }
+    /* a refactorization keeps the pivot order of the first factorization, which may no longer
+     * suit these values: factor afresh once */
+    if (*true_rel <= tol || pass || !l->ds_refactored) break;
+    TCAD_CALL(ds_factor(l, 1));
+  }
+  return store_x(l, x);
+}
+
+extern "C" void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
+{
+  *lu_nnz = l->lu_nnz, *npivots = l->npivots;
 }

@@ -12,6 +12,7 @@
 #                           there by a gmsh stand-in (the GPU machine has no gmsh); default 0.72
 #                           (~2e4 nodes, 2 MB). "" for none.
 #   GPU_BUNDLE_EXCLUDE      packages never bundled (a bare Debian/Ubuntu CUDA image has them)
+#   GPU_BUNDLE_EXTRA        packages bundled for their programs (default openmpi-bin: mpirun)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,7 +35,7 @@ for t in dpkg dpkg-query ldd apt-get readelf; do command -v $t >/dev/null || die
 # 1. Build (library, tcad, tests, benchmarks) with CUDA for sm_90.
 log "building into ${build#$root/} for: $arch"
 make --no-print-directory -C "$root" BUILD="$build" NVCC="$nvcc" CUDA_ARCH="$arch" -j"$(nproc)" all >&2
-bins=("$build/tcad" "$build"/tests/t* "$build"/bench/*)
+bins=("$build/tcad" "$build"/tests/t* "$build"/tests/libfake_cudss.so "$build"/bench/*)
 bins=($(for b in "${bins[@]}"; do [ -f "$b" ] && [ -x "$b" ] && echo "$b"; done))
 [ ${#bins[@]} -ge 3 ] || die "no binaries in $build"
 readelf -S "$build/tcad" | grep '\.nv_fatbin' >/dev/null || die "$build/tcad has no CUDA code (.nv_fatbin)"
@@ -60,6 +61,16 @@ pkg_of() { # path -> package name (empty when no package owns it)
 declare -A pkgs=() seen_lib=() why=() dirs=()
 declare -a alts=()  # "link target" pairs for libraries reached through /etc/alternatives
 queue=("${bins[@]}")
+# Packages bundled whole for their programs (mpirun for the all-cores CPU baseline of the linear
+# bench), with what their programs need.
+extra_pkgs=${GPU_BUNDLE_EXTRA-openmpi-bin}
+for p in $extra_pkgs; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || { log "note: $p is not installed; not bundled"; continue; }
+  pkgs[$p]=$(dpkg-query -W -f='${Version}' "$p"); why[$p]="programs"
+  while IFS= read -r f; do
+    [ -f "$f" ] && [ ! -L "$f" ] && head -c4 "$f" | grep -q ELF && queue+=("$f")
+  done < <(dpkg -L "$p" | grep -E '/bin/')
+done
 while [ ${#queue[@]} -gt 0 ]; do
   next=()
   libs=$(for f in "${queue[@]}"; do ldd "$f" 2>/dev/null | awk '$2 == "=>" && $3 ~ /^\// {print $3}'; done | sort -u)

@@ -2,11 +2,19 @@
 # Installs what tcad needs to build, run and test, idempotently and without prompts.
 #   scripts/install-deps.sh          build + run dependencies (apt)
 #   scripts/install-deps.sh --test   also the Python helpers the tests and plots use (.venv)
+#   scripts/install-deps.sh --cudss  also NVIDIA's cuDSS (the nvidia-cudss-cu13 wheel, ~160 MB, into
+#                                    .venv) for -tcad_gpu_solver cudss on a GPU machine
 # Safe to run again: it checks before it installs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-want_test=0
-for a in "$@"; do case "$a" in --test) want_test=1 ;; *) echo "install-deps: unknown option $a" >&2; exit 2 ;; esac; done
+want_test=0 want_cudss=0
+for a in "$@"; do
+  case "$a" in
+    --test) want_test=1 ;;
+    --cudss) want_cudss=1 ;;
+    *) echo "install-deps: unknown option $a (--test, --cudss)" >&2; exit 2 ;;
+  esac
+done
 
 apt_pkgs=(build-essential pkg-config petsc-dev libhdf5-openmpi-dev libyaml-dev libopenblas0-serial gmsh)
 missing=()
@@ -21,8 +29,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [ "$want_test" = 1 ]; then
-  venv="$here/.venv"
+venv="$here/.venv"
+if [ "$want_test" = 1 ] || [ "$want_cudss" = 1 ]; then
   if [ ! -x "$venv/bin/python" ]; then
     echo "install-deps: creating $venv"
     python3 -m venv "$venv" 2>/dev/null || {
@@ -30,6 +38,13 @@ if [ "$want_test" = 1 ]; then
       DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q python3-venv
       python3 -m venv "$venv"; }
   fi
+fi
+if [ "$want_cudss" = 1 ] && ! ls "$venv"/lib/python3*/site-packages/nvidia/cu13/lib/libcudss.so.1 >/dev/null 2>&1; then
+  # loaded at run time by solver/cudss.c, which looks in this .venv among other places
+  echo "install-deps: installing cuDSS (nvidia-cudss-cu13) into $venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps 'nvidia-cudss-cu13>=1,<2'
+fi
+if [ "$want_test" = 1 ]; then
   # numpy/h5py/vtk: independent readers of our HDF5/XDMF output (vtk is what ParaView uses);
   # matplotlib for plots.
   if ! "$venv/bin/python" -c "import numpy, h5py, vtk, matplotlib" 2>/dev/null; then

@@ -13,9 +13,11 @@
 #   dd         bench/run.sh drift-diffusion part: BENCH_DD_SCALES "ref" + the meshes pre-made in
 #              the bundle (there is no gmsh there; bin/gmsh replays them)    -> bench.log, dd.md
 #   geometry   bench/run.sh mesh load + geometry part (its Gmsh cases fail without gmsh)
+#   linear     bench/run.sh linear-solver part (BENCH_LINEAR_NODES, _MODELS, _REPEAT), not in the
+#              default list: name it in GPU_RUN (-> linear.md)
 # GPU_RUN="gpu-tests tests assembly dd geometry" picks and orders them; TCAD_TEST_PATTERN narrows
-# the suite; GPU_RUN_TIMEOUT_GPU_TESTS/_TESTS/_ASSEMBLY/_DD/_GEOMETRY (s) cap each phase. At most 7
-# files go to OUTDIR: summary.txt sanity.txt tests.log bench.log dd.md geometry.md
+# the suite; GPU_RUN_TIMEOUT_GPU_TESTS/_TESTS/_ASSEMBLY/_LINEAR/_DD/_GEOMETRY (s) cap each phase. At
+# most 8 files go to OUTDIR: summary.txt sanity.txt tests.log bench.log dd.md geometry.md linear.md
 # bench-results.tar.gz (all of bench/results/). bench/run.sh writes bench/results/ of this tree
 # (a throwaway copy on the GPU machine). Exit status 0 when every phase passed.
 set -uo pipefail
@@ -64,6 +66,15 @@ if ldd "$build/tcad" | grep 'libcudart.*not found' >/dev/null; then  # CUDA away
     [ -d "$c" ] && { LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(cd "$c" && pwd)"; break; }
   done
 fi
+# cuDSS (-tcad_gpu_solver cudss, and the Krylov pipeline's fallback), when scripts/cudss-stage.sh
+# put it together here from the parts carried by earlier calls; it needs CUDA's libnvrtc/libcublas.
+stage=${TCAD_CUDSS_STAGE:-/tmp/tcad-cudss}
+if [ -z "${TCAD_CUDSS_LIB:-}" ] && [ -f "$stage/libcudss.so.1" ]; then export TCAD_CUDSS_LIB="$stage/libcudss.so.1"; fi
+if [ -n "${TCAD_CUDSS_LIB:-}" ]; then
+  for c in "$(dirname "$(command -v nvcc 2>/dev/null || echo /usr/local/cuda/bin/nvcc)")/../lib64" /usr/local/cuda/lib64; do
+    [ -d "$c" ] && { LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(cd "$c" && pwd)"; break; }
+  done
+fi
 # OpenMPI and PMIx find their plugins, help texts and settings relative to these prefixes.
 export OPAL_PREFIX="$prefix/usr" PMIX_INSTALL_PREFIX="$prefix/usr/lib/x86_64-linux-gnu/pmix2"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -73,6 +84,8 @@ export OMPI_MCA_btl_base_warn_component_unused=0 OMPI_MCA_mtl='^ofi' OMPI_MCA_bt
   OMPI_MCA_pml='^ucx' OMPI_MCA_osc='^ucx,pt2pt' OMPI_MCA_ess_singleton_isolated=1
 # hwloc's plugins (not bundled) only from the prefix, never from the system's hwloc folder
 export HWLOC_PLUGINS_PATH="$prefix/usr/lib/x86_64-linux-gnu/hwloc"
+# the bundled programs (mpirun for the linear bench's all-cores CPU baseline)
+[ -d "$prefix/usr/bin" ] && export PATH="$prefix/usr/bin:$PATH"
 # the gmsh stand-in, only where no real gmsh comes first (GPU_RUN_GMSH=replay: always)
 if [ "${GPU_RUN_GMSH:-}" = replay ]; then export PATH="$bundle/bin:$PATH"; else export PATH="$PATH:$bundle/bin"; fi
 
@@ -89,6 +102,8 @@ if [ "${GPU_RUN_GMSH:-}" = replay ]; then export PATH="$bundle/bin:$PATH"; else 
     /not found/ {nf[$1]=1; next}
     $2 == "=>" && $3 ~ /^\// { if (index($3, p) == 1) np++; else if ($3 ~ /cuda/) cu[$3]=1; else sys[$3]=1 }
     END { printf "from the prefix: %d\n", np; for (k in cu) print "CUDA:      " k; for (k in sys) print "system:    " k; for (k in nf) print "NOT FOUND: " k }'
+  echo "== cuDSS: ${TCAD_CUDSS_LIB:-none staged (scripts/cudss-stage.sh)}"
+  [ -n "${TCAD_CUDSS_LIB:-}" ] && ldd "$TCAD_CUDSS_LIB" | grep -E "not found|cublas|nvrtc"
   echo "== tcad --version"; "$build/tcad" --version 2>&1
   # A smoke run (PETSc, MPI, HDF5, libyaml, CUDA query) under LD_DEBUG: every shared object
   # it initialises, dlopened plugins included, that does not come from the prefix.
@@ -161,6 +176,9 @@ for p in $phases; do
         rm -f bench/results/assembly.csv
         phase bench-assembly "${GPU_RUN_TIMEOUT_ASSEMBLY:-90}" bash -c 'logged "$out/bench.log" assembly'
       fi ;;
+    linear)
+      phase bench-linear "${GPU_RUN_TIMEOUT_LINEAR:-300}" env BENCH_ONLY=linear \
+        bash -c "logged '$out/bench.log' bash bench/run.sh '$build'" ;;
     dd|geometry)
       if [ "$has_only" = 0 ]; then
         [ "$p" = geometry ] && continue   # one run of everything, under the dd phase
@@ -170,13 +188,13 @@ for p in $phases; do
         phase "bench-$p" "$cap" env BENCH_ONLY="$p" BENCH_DD_SCALES="${BENCH_DD_SCALES:-ref $replayed}" \
           bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
       fi ;;
-    *) say "unknown phase '$p' (gpu-tests, tests, assembly, dd, geometry)"; status+=("$p: unknown") ;;
+    *) say "unknown phase '$p' (gpu-tests, tests, assembly, linear, dd, geometry)"; status+=("$p: unknown") ;;
   esac
 done
 
-# 5. Results (the device tool returns at most 8 files; this writes at most 7).
+# 5. Results (the device tool returns at most 8 files; this writes at most 8).
 if [ -d bench/results ] && [ -n "$(ls bench/results 2>/dev/null)" ]; then
-  for f in dd.md geometry.md; do [ -s "bench/results/$f" ] && cp "bench/results/$f" "$out/"; done
+  for f in dd.md geometry.md linear.md; do [ -s "bench/results/$f" ] && cp "bench/results/$f" "$out/"; done
   tar -czf "$out/bench-results.tar.gz" -C bench results
 fi
 {
@@ -190,6 +208,7 @@ fi
   fi
   [ -s bench/results/assembly.csv ] && { echo; echo "bench_assembly:"; cat bench/results/assembly.csv; }
   [ -f "$out/dd.md" ] && { echo; cat "$out/dd.md"; }
+  [ -f "$out/linear.md" ] && { echo; cat "$out/linear.md"; }
   echo; echo "total $(( $(date +%s) - t_start ))s"
 } > "$out/summary.txt"
 cat "$out/summary.txt" >&2

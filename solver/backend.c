@@ -118,11 +118,18 @@ int TcadSimLinearSummary(const TcadSim *s, char *buf, size_t n)
 {
   const TcadLinStats *st = tcad_linear_stats(s->lin);
   if (!st) return 0;
-  snprintf(buf, n,
-           "linear solver %s (%s): %ld setups, %ld solves, %ld Krylov iterations (%.1f per solve), %ld fallbacks "
-           "(%ld finished by the CPU direct solver), %ld failed; setup %.2f s, solve %.2f s",
-           tcad_linear_name(s->lin), tcad_linear_on_device(s->lin) ? "device" : "host engine", st->setups, st->solves,
-           st->krylov_its, st->solves ? (double)st->krylov_its / st->solves : 0.0, st->fallbacks, st->cpu_direct,
-           st->failed, st->t_setup, st->t_solve);
+  int k = snprintf(buf, n,
+                   "linear solver %s (%s): %ld setups, %ld solves, %ld Krylov iterations (%.1f per solve), %ld "
+                   "fallbacks; finished by cuDSS %ld, by the CPU direct solver %ld; %ld failed; setup %.2f s, solve "
+                   "%.2f s",
+                   tcad_linear_name(s->lin), tcad_linear_on_device(s->lin) ? "device" : "host engine", st->setups,
+                   st->solves, st->krylov_its, st->solves ? (double)st->krylov_its / st->solves : 0.0, st->fallbacks,
+                   st->direct, st->cpu_direct, st->failed, st->t_setup, st->t_solve);
+  long long lu = 0;
+  int npiv = 0;
+  tcad_linear_direct_info(s->lin, &lu, &npiv);
+  if (lu > 0 && k > 0 && (size_t)k < n)
+    snprintf(buf + k, n - (size_t)k, "; cuDSS LU %lld nonzeros (%.1fx the Jacobian), %ld refinement steps", lu,
+             (double)lu / s->nnz, st->direct_refine);
   return 1;
 }

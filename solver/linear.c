@@ -50,6 +50,8 @@ struct TcadLinSolver {
   int cpu_fallback; /* -tcad_gpu_cpu_fallback (default true) */
   /* CUDA engine */
   TcadCudaLin *cl;
+  int direct_ok;       /* the cuDSS factorization of this setup (method cudss) succeeded */
+  char setup_why[200]; /* ... and why not */
   /* stats */
   TcadLinStats st;
   int messages;
@@ -183,9 +185,14 @@ static PetscErrorCode pc_setup(PC pc)
   l->lu_ready = 0;
   if (l->device) {
     int zp = -1;
-    const int e = TcadCudaLinSetup(l->cl, TcadCudaDDJacobianDevice(l->s->cuda), 1, l->scale, &zp);
-    if (e && e != TCAD_ERR_CONVERGE) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());
-    l->ilu_ok = e == 0;
+    const int direct = l->method == TCAD_GPU_SOLVER_CUDSS;
+    const int e = TcadCudaLinSetup(l->cl, TcadCudaDDJacobianDevice(l->s->cuda), 1, l->scale,
+                                   direct ? TCAD_CUDA_LIN_DIRECT : TCAD_CUDA_LIN_ILU, &zp);
+    /* a zero pivot, or any cuDSS failure, is for the fallbacks to handle; other errors are bugs */
+    if (e && e != TCAD_ERR_CONVERGE && !direct) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());
+    l->ilu_ok = !direct && e == 0;
+    l->direct_ok = direct && e == 0;
+    snprintf(l->setup_why, sizeof l->setup_why, "%s", e ? tcad_error_message() : "");
   } else {
     const PetscScalar *v;
     PetscCall(MatSeqAIJGetArrayRead(l->s->J, &v));
@@ -217,7 +224,7 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
   PetscCall(VecGetArrayRead(vb, &b));
   PetscCall(VecGetArray(vx, &x));
   const char *what = method_name(l->method);
-  char why[160] = "";
+  char why[256] = "";
   int done = 0;
   /* 1. the method; 2. GMRES with a larger restart */
   for (int attempt = 0; attempt < 2 && !done; attempt++) {
@@ -252,19 +259,33 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
       what = "the gmres fallback";
     }
   }
+  /* 3. (CUDA) cuDSS: the method itself, or the next fallback when its library loads */
+  if (!done && l->device && (l->method == TCAD_GPU_SOLVER_CUDSS || TcadCudaLinHaveCudss(l->cl))) {
+    if (l->method != TCAD_GPU_SOLVER_CUDSS) {
+      message(l, "%s: %s; trying cuDSS", what, why);
+    } else if (!l->direct_ok) {
+      snprintf(why, sizeof why, "%s", l->setup_why);
+    }
+    if (l->method != TCAD_GPU_SOLVER_CUDSS || l->direct_ok) {
+      double rel = INFINITY;
+      int refine = 0;
+      const int e = TcadCudaLinDirect(l->cl, b, x, l->true_tol, &rel, &refine);
+      l->st.direct_refine += refine;
+      if (!e && rel <= l->true_tol) {
+        done = 1, l->st.direct++;
+        l->st.last_true = rel;
+      } else if (e) {
+        snprintf(why, sizeof why, "%s", tcad_error_message());
+      } else {
+        snprintf(why, sizeof why, "the true residual is %.2e after %d refinement steps (limit %.1e)", rel, refine,
+                 l->true_tol);
+      }
+    }
+    what = "cudss";
+  }
   PetscCall(VecRestoreArray(vx, &x));
   PetscCall(VecRestoreArrayRead(vb, &b));
-  /* 3. (CUDA) cuDSS; 4. the CPU direct solver */
-  if (!done && l->device && TcadCudaLinHaveCudss(l->cl)) {
-    PetscCall(VecGetArrayRead(vb, &b));
-    PetscCall(VecGetArray(vx, &x));
-    double rel = INFINITY;
-    const int e = TcadCudaLinDirect(l->cl, b, x, &rel);
-    PetscCall(VecRestoreArray(vx, &x));
-    PetscCall(VecRestoreArrayRead(vb, &b));
-    if (!e && rel <= l->true_tol) done = 1, l->st.direct++;
-    else message(l, "cudss: %s; trying the CPU direct solver", e ? tcad_error_message() : "inaccurate");
-  }
+  /* 4. the CPU direct solver */
   if (!done && l->cpu_fallback) {
     message(l, "%s: %s; using the CPU direct solver (MUMPS)", what, why);
     if (!cpu_direct(l, vb, vx)) done = 1, l->st.cpu_direct++;
@@ -401,3 +422,8 @@ const TcadLinStats *tcad_linear_stats(const TcadLinSolver *l) { return l ? &l->s
 TcadLinStats *tcad_linear_stats_rw(TcadLinSolver *l) { return l ? &l->st : NULL; }
 const char *tcad_linear_name(const TcadLinSolver *l) { return l ? method_name(l->method) : "off"; }
 int tcad_linear_on_device(const TcadLinSolver *l) { return l && l->device; }
+void tcad_linear_direct_info(const TcadLinSolver *l, long long *lu_nnz, int *npivots)
+{
+  *lu_nnz = 0, *npivots = 0;
+  if (l && l->cl) TcadCudaLinDirectInfo(l->cl, lu_nnz, npivots);
+}

@@ -16,6 +16,7 @@ typedef struct {
   int its_newton;          /* the same inside the current Newton solve (reset by the Newton driver) */
   long fallbacks;          /* attempts that failed and passed on to the next solver */
   long direct, cpu_direct; /* solves finished by cuDSS, by the CPU LU */
+  long direct_refine;      /* iterative-refinement steps in the cuDSS solves */
   long failed;             /* solves that every solver failed (SNES was told) */
   double t_setup, t_solve; /* seconds */
   double last_true;        /* true relative residual of the last accepted Krylov solve */
@@ -39,6 +40,8 @@ const TcadLinStats *tcad_linear_stats(const TcadLinSolver *l);
 TcadLinStats *tcad_linear_stats_rw(TcadLinSolver *l);
 const char *tcad_linear_name(const TcadLinSolver *l);
 int tcad_linear_on_device(const TcadLinSolver *l);
+/* cuDSS: nonzeros of the LU factors and perturbed pivots (0, 0 when it was not used). */
+void tcad_linear_direct_info(const TcadLinSolver *l, long long *lu_nnz, int *npivots);
 /* ‖R b − A_s C⁻¹ x‖₂ / ‖R b‖₂ with the scaled matrix A_s = R J C: the true relative residual of
  * J x = b in the row-equilibrated norm (work: bs·nnodes doubles). */
 double tcad_linear_true_residual(const TcadLinPattern *p, const double *as, const double *rs, const double *cs,

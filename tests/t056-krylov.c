@@ -13,6 +13,7 @@
 
 #include "device.h"
 #include "kernels/cuda.h"
+#include "solver/cudss.h"
 #include "tap.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -33,14 +34,16 @@ typedef struct {
 
 /* Linear solvers compared with the direct one: PETSc GMRES + ILU(2), and the GPU pipeline
  * (solver/linear.c: rows and columns equilibrated, ILU(0), right-preconditioned BiCGSTAB or
- * GMRES(30), true-residual check) on its host engine, which is what runs without a GPU. */
+ * GMRES(30), true-residual check) on its host engine, which is what runs without a GPU; with a
+ * GPU, the pipeline on the device and cuDSS (when its library loads). */
 typedef struct {
   const char *name, *opt, *value;
 } Mode;
 static const Mode modes[] = {{"direct", NULL, NULL},
                              {"krylov", "-tcad_linear", "krylov"},
                              {"ilu-bicgstab", "-tcad_gpu_solver", "ilu-bicgstab"},
-                             {"ilu-gmres", "-tcad_gpu_solver", "ilu-gmres"}};
+                             {"ilu-gmres", "-tcad_gpu_solver", "ilu-gmres"},
+                             {"cudss", "-tcad_gpu_solver", "cudss"}};
 
 /* run the sweeps; cur[k]: the total current into the first sweep's contact at the end of sweep k */
 static int run_case(const Case *c, int mode, double *cur, double *its_per_newton)
@@ -108,6 +111,14 @@ int main(int argc, char **argv)
       if (c->transport && mode == 1) continue; /* GMRES + ILU(2) is the older option; the pipeline covers EB */
       /* the pipeline's host engine (ILU(0), one thread) takes 3-5 minutes per MOSFET sweep here:
        * those runs are for the GPU or TCAD_LONG_TESTS=1 (t058 runs a shorter MOSFET sweep) */
+      /* cuDSS: the device direct solver, only with a GPU and its library */
+      if (!strcmp(modes[mode].name, "cudss") && (!ci.ndevices || !tcad_cudss())) {
+        char why[1200];
+        snprintf(tn, sizeof tn, "krylov.%s.%s", label, modes[mode].name);
+        snprintf(why, sizeof why, "%s", !ci.ndevices ? "no GPU" : tcad_cudss_why());
+        tap_skip(tn, why);
+        continue;
+      }
       if (mode >= 2 && strstr(c->file, "mosfet") && !long_tests) {
         snprintf(tn, sizeof tn, "krylov.%s.%s", label, modes[mode].name);
         tap_skip(tn, "no GPU, and the host engine is too slow for make test; TCAD_LONG_TESTS=1 runs it");

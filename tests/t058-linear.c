@@ -11,16 +11,22 @@
  *  - the fallback chain inside a sweep: an iteration limit the Krylov solve cannot meet falls
  *    back to the CPU direct solver with the same currents; with that fallback off the Newton
  *    step fails and the sweep reports it, keeping the converged points; bad options are refused.
- *  - GPU (skipped without one): the device engine's sweep gives the direct solver's currents. */
+ *  - the cuDSS loader (solver/cudss.c): a missing file, a library that is not cuDSS and a cuDSS
+ *    of another major version (tests/fake_cudss.c) are refused with messages that name the file
+ *    and the fix; the real library, when installed, loads and reports version 1.x;
+ *  - GPU (skipped without one): the device engine's sweep gives the direct solver's currents,
+ *    with each Krylov method and with cuDSS (skipped without its library). */
 #include <math.h>
 #include <petscksp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kernels/cuda.h"
 #include "kernels/dd.h"
 #include "kernels/linear.h"
+#include "solver/cudss.h"
 #include "solver/krylov.h"
 #include "solver/linear.h"
 #include "tap.h"
@@ -287,7 +293,9 @@ static void test_fallbacks(void)
   const char *p = strstr(line, "fallbacks");
   if (p) {
     while (p > line && p[-1] != ',') p--;
-    sscanf(p, " %ld fallbacks (%ld finished by the CPU direct solver), %ld failed", &fb, &cpu, &failed);
+    long ds = -1;
+    sscanf(p, " %ld fallbacks; finished by cuDSS %ld, by the CPU direct solver %ld; %ld failed", &fb, &ds, &cpu,
+           &failed);
   }
   printf("# forced fallback: %s\n", line);
   const double dev = fmax(fabs(c[0] - ref[0]) / fabs(ref[0]), fabs(c[1] - ref[1]) / fabs(ref[1]));
@@ -320,6 +328,47 @@ static void test_fallbacks(void)
   close_dev(&d);
 }
 
+static void test_cudss_loader(const char *argv0)
+{
+  TcadCudssLib lib;
+  int e = tcad_cudss_load_path("/nonexistent/libcudss.so.1", &lib);
+  tap_check(e == TCAD_ERR_IO && strstr(tcad_error_message(), "/nonexistent/libcudss.so.1"), "linear.cudss.missing_file",
+            "error %d: %s", e, tcad_error_message());
+  e = tcad_cudss_load_path("libm.so.6", &lib);
+  tap_check(e == TCAD_ERR_IO && strstr(tcad_error_message(), "no symbol cudss"), "linear.cudss.not_cudss",
+            "error %d: %s", e, tcad_error_message());
+  /* the stand-in next to this test binary */
+  char fake[1024];
+  snprintf(fake, sizeof fake, "%s", argv0);
+  char *slash = strrchr(fake, '/');
+  snprintf(slash ? slash + 1 : fake, sizeof fake - (size_t)(slash ? slash + 1 - fake : 0), "libfake_cudss.so");
+  if (access(fake, R_OK)) {
+    tap_skip("linear.cudss.wrong_major", "libfake_cudss.so is not beside the test binary (make builds it)");
+  } else {
+    e = tcad_cudss_load_path(fake, &lib);
+    const char *m = tcad_error_message();
+    tap_check(e == TCAD_ERR_IO && strstr(m, "is cuDSS 0.7") && strstr(m, "pip install"), "linear.cudss.wrong_major",
+              "error %d: %s", e, m);
+    setenv("FAKE_CUDSS_MAJOR", "1", 1);
+    e = tcad_cudss_load_path(fake, &lib);
+    tap_check(!e && lib.major == 1 && lib.minor == 7 && lib.Execute, "linear.cudss.loads_1x", "error %d: %s", e,
+              e ? tcad_error_message() : "");
+    if (!e) tcad_cudss_unload(&lib);
+    unsetenv("FAKE_CUDSS_MAJOR");
+  }
+  /* the real one: TCAD_CUDSS_LIB, the loader's path, the pip wheel's folders */
+  const TcadCudssLib *real = tcad_cudss();
+  if (!real) {
+    char why[1200];
+    snprintf(why, sizeof why, "no cuDSS library here: %s", tcad_cudss_why());
+    tap_skip("linear.cudss.installed", why);
+  } else {
+    printf("# cuDSS %d.%d.%d from %s\n", real->major, real->minor, real->patch, real->path);
+    tap_check(real->major == 1 && real->Create && real->Execute, "linear.cudss.installed", "version %d.%d",
+              real->major, real->minor);
+  }
+}
+
 static void test_gpu(void)
 {
   TcadCudaInfo ci;
@@ -329,13 +378,20 @@ static void test_gpu(void)
     snprintf(why, sizeof why, "no CUDA device (%s)", ci.why);
     tap_skip("linear.gpu.ilu-bicgstab", why);
     tap_skip("linear.gpu.ilu-gmres", why);
+    tap_skip("linear.gpu.cudss", why);
     return;
   }
   double ref[2] = {0}, c[2] = {0};
   char line[512];
   int e = sweep("-tcad_backend host", ref, NULL, 0);
-  const char *solvers[2] = {"ilu-bicgstab", "ilu-gmres"};
-  for (int k = 0; k < 2 && !e; k++) {
+  const char *solvers[3] = {"ilu-bicgstab", "ilu-gmres", "cudss"};
+  for (int k = 0; k < 3 && !e; k++) {
+    if (k == 2 && !tcad_cudss()) {
+      char why[1200];
+      snprintf(why, sizeof why, "no cuDSS library: %s", tcad_cudss_why());
+      tap_skip("linear.gpu.cudss", why);
+      break;
+    }
     char opts[128], tn[64];
     snprintf(opts, sizeof opts, "-tcad_backend cuda -tcad_gpu_solver %s", solvers[k]);
     const int e2 = sweep(opts, c, line, sizeof line);
@@ -353,6 +409,7 @@ int main(int argc, char **argv)
   test_analytic();
   test_scaling_and_driver();
   test_fallbacks();
+  test_cudss_loader(argv[0]);
   test_gpu();
   PetscFinalize();
   return tap_exit();
