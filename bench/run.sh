@@ -237,7 +237,10 @@ bench_linear() {
   [ -n "$sizes" ] || { sizes=100000; [ $gpu = 1 ] && sizes="100000 1000000"; }
   # the all-cores CPU baseline: the same systems solved under mpirun (bench_mpisolve.c)
   local np=${BENCH_LINEAR_MPI_NP:-$(getconf _NPROCESSORS_ONLN)}
-  command -v mpirun >/dev/null 2>&1 || { echo "bench: no mpirun: no all-cores CPU baseline" >&2; np=0; }
+  # mpirun is a Debian alternatives link that an unpacked .deb lacks: orterun is the program
+  local mpirun=""
+  for m in mpirun mpirun.openmpi orterun; do command -v $m >/dev/null 2>&1 && { mpirun=$m; break; }; done
+  [ -n "$mpirun" ] || { echo "bench: no mpirun: no all-cores CPU baseline" >&2; np=0; }
   local csv="$out/linear.csv"
   "$build/bench/bench_linear" --header > "$csv"
   local cfgs=(--config "mumps:none:aij:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps"
@@ -269,7 +272,7 @@ PY
         || echo "bench: bench_linear failed for $m at $n nodes" >&2
       if [ "$np" -ge 2 ] && [ -f "$tmp/sys/system0.csv" ]; then
         echo "bench: the same system on $np processes (mpirun): MUMPS, SuperLU_DIST" >&2
-        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --mca plm isolated --bind-to core -np "$np" \
+        OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$mpirun" --mca plm isolated --bind-to core -np "$np" \
           "$build/bench/bench_mpisolve" "$tmp/sys" --repeat "$rep" \
           --config "mumps-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps" \
           --config "superlu_dist-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type superlu_dist" \

@@ -360,6 +360,7 @@ static int ds_init(TcadCudaLin *l)
   if (!l->ds) return tcad_error(TCAD_ERR_CUDA, "%s", tcad_cudss_why());
   const TcadCudssLib *d = l->ds;
   CKD(l, d->Create(&l->dh), "handle creation");
+  CKD(l, d->SetStream(l->dh, NULL), "stream selection"); /* the legacy default stream, as our kernels */
   CKD(l, d->ConfigCreate(&l->dc), "configuration");
   CKD(l, d->DataCreate(l->dh, &l->dd), "data creation");
   /* bitwise-reproducible factors, as the assembly is (a setting newer than some 1.x builds: its

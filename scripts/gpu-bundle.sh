@@ -12,7 +12,8 @@
 #                           there by a gmsh stand-in (the GPU machine has no gmsh); default 0.72
 #                           (~2e4 nodes, 2 MB). "" for none.
 #   GPU_BUNDLE_EXCLUDE      packages never bundled (a bare Debian/Ubuntu CUDA image has them)
-#   GPU_BUNDLE_EXTRA        packages bundled for their programs (default openmpi-bin: mpirun)
+#   GPU_BUNDLE_EXTRA        packages bundled for their programs (default openmpi-bin: mpirun, and
+#                           openmpi-common: its help texts)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -63,7 +64,7 @@ declare -a alts=()  # "link target" pairs for libraries reached through /etc/alt
 queue=("${bins[@]}")
 # Packages bundled whole for their programs (mpirun for the all-cores CPU baseline of the linear
 # bench), with what their programs need.
-extra_pkgs=${GPU_BUNDLE_EXTRA-openmpi-bin}
+extra_pkgs=${GPU_BUNDLE_EXTRA-openmpi-bin openmpi-common}
 for p in $extra_pkgs; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || { log "note: $p is not installed; not bundled"; continue; }
   pkgs[$p]=$(dpkg-query -W -f='${Version}' "$p"); why[$p]="programs"

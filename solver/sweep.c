@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "solver/linear.h"
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 #include "tcad/ivtable.h"
@@ -162,17 +163,29 @@ static void initial_guess(TcadSim *s)
 
 static int no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step)
 {
-  char label[512], hist[1024];
+  char label[512], hist[1024], hint[400];
   size_t w = 0;
   bias_label(s, label, sizeof label);
   hist[0] = 0;
   for (int k = 0; k < st->nhist && w < sizeof hist; k++)
     w += (size_t)snprintf(hist + w, sizeof hist - w, "%s%.2e", k ? " " : "", st->hist[k]);
+  if (strstr(st->reason, "LINEAR_SOLVE") && s->lin)
+    snprintf(hint, sizeof hint,
+             "The linear solver (%s) failed, see the 'linear solve:' lines: keep -tcad_gpu_cpu_fallback true, "
+             "raise -tcad_gpu_max_it, or solve directly (-tcad_gpu_solver off, or cudss on a GPU)",
+             tcad_linear_name(s->lin));
+  else if (strstr(st->reason, "LINEAR_SOLVE"))
+    snprintf(hint, sizeof hint,
+             "The linear solver failed: with -tcad_linear krylov, try the default direct solver, or "
+             "-ksp_max_it 2000");
+  else
+    snprintf(hint, sizeof hint,
+             "Try a smaller min_step, a finer mesh where the fields are high, -tcad_damp_volts 0.1 (stronger "
+             "damping) or -snes_max_it 60");
   return tcad_error(TCAD_ERR_CONVERGE,
                     "%s did not converge at %s even with the smallest step (%.3g V): %s after %d Newton "
-                    "iterations, residual history [%s]. Every earlier bias point is saved. Try a smaller "
-                    "min_step, a finer mesh where the fields are high, -tcad_damp_volts 0.1 (stronger damping) or "
-                    "-snes_max_it 60", what, label, step, st->reason, st->iterations, hist);
+                    "iterations, residual history [%s]. Every earlier bias point is saved. %s",
+                    what, label, step, st->reason, st->iterations, hist, hint);
 }
 
 int TcadSimEquilibrium(TcadSim *s)

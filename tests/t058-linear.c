@@ -305,6 +305,10 @@ static void test_fallbacks(void)
   e = sweep("-tcad_gpu_solver ilu-gmres -tcad_gpu_max_it 3 -tcad_gpu_cpu_fallback false", c, line, sizeof line);
   printf("# no fallback: error %d: %s\n#   %s\n", e, e ? tcad_error_message() : "", line);
   tap_check(e != 0 && strstr(line, "failed") != NULL, "linear.fallback.off_fails_the_step", "error %d", e);
+  /* ... and the message points at the linear-solver options */
+  tap_check(e != 0 && strstr(tcad_error_message(), "-tcad_gpu_cpu_fallback") &&
+                strstr(tcad_error_message(), "earlier bias point is saved"),
+            "linear.fallback.off_message_names_the_fix", "%s", tcad_error_message());
   /* bad options */
   const char *bad[] = {"-tcad_gpu_solver ilu-cg", "-tcad_gpu_restart 0", "-tcad_gpu_scale block", "-tcad_gpu_rtol 2"};
   for (int k = 0; k < 4; k++) {
