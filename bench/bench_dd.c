@@ -171,9 +171,14 @@ static int run(const char *path, int quiet)
     threads = omp_get_max_threads();
 #endif
     const int bs = TcadSimBlockSize(sim);
+    /* the backend, with the linear-solver pipeline when one is on (-tcad_gpu_solver) */
+    char backend[64], gs[32] = "";
+    PetscBool gset = PETSC_FALSE;
+    PetscOptionsGetString(NULL, NULL, "-tcad_gpu_solver", gs, sizeof gs, &gset);
+    snprintf(backend, sizeof backend, "%s%s%s", TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host",
+             gset && strcmp(gs, "off") ? "+" : "", gset && strcmp(gs, "off") ? gs : "");
     printf("%s,%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
-           base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd",
-           TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", threads, mesh->nnodes, geom->nedges,
+           base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", backend, threads, mesh->nnodes, geom->nedges,
            bs * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points, its,
            points ? (double)its / points : 0.0, failures, evals, sweep_s, sweep_cpu, points ? sweep_s / points : 0.0,
            t_asm, t_copy, t_lin, t_newton > 0 ? t_asm / t_newton : 0.0, t_newton > 0 ? t_lin / t_newton : 0.0,

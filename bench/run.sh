@@ -98,16 +98,30 @@ bench_dd() {
   # One OpenMP thread: the host backend then runs the same (serial edge) loop at every size, so
   # ns/edge compares like with like; with more threads it switches to the row loop at 5e4 nodes.
   local OMP_NUM_THREADS=${BENCH_DD_THREADS:-1}; export OMP_NUM_THREADS
+  # With a GPU the sweep runs once per solver setup, side by side (the issue's end-to-end GPU vs
+  # CPU): host + MUMPS, device assembly + MUMPS on the copied Jacobian, device assembly + the
+  # device pipeline (ILU(0)-BiCGSTAB, and cuDSS when TCAD_CUDSS_LIB is set). BENCH_DD_VARIANTS
+  # ("|"-separated option sets) overrides.
+  local variants=("")
+  if [ -n "${BENCH_DD_VARIANTS:-}" ]; then
+    IFS='|' read -r -a variants <<< "$BENCH_DD_VARIANTS"
+  elif command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
+    variants=("-tcad_backend host" "-tcad_backend cuda" "-tcad_backend cuda -tcad_gpu_solver ilu-bicgstab")
+    [ -n "${TCAD_CUDSS_LIB:-}" ] && variants+=("-tcad_backend cuda -tcad_gpu_solver cudss")
+  fi
   for s in $scales; do
     local deck
     deck=$(mosfet_deck "$s") || { failed+=("clscale $s (gmsh)"); continue; }
     echo "bench: drift-diffusion Id-Vd sweep, $(basename "$deck")" >&2
-    local row
-    if row=$("$build/bench/bench_dd" "$deck"); then
-      echo "$row" | tee -a "$csv"
-    else
-      echo "bench: bench_dd failed for $(basename "$deck")" >&2; failed+=("$(basename "$deck")")
-    fi
+    local row v
+    for v in "${variants[@]}"; do
+      [ -n "$v" ] && echo "bench:   with $v" >&2
+      if row=$("$build/bench/bench_dd" "$deck" $v); then
+        echo "$row" | tee -a "$csv"
+      else
+        echo "bench: bench_dd failed for $(basename "$deck") $v" >&2; failed+=("$(basename "$deck") $v")
+      fi
+    done
   done
   {
     python3 - "$csv" <<'PY'
@@ -129,9 +143,23 @@ for r in rows:
           f"| {100 * float(r['sweep_cpu_s']) / float(r['sweep_s']):.0f} % "
           f"| {float(r['assembly_ns_per_edge_eval']):.1f} | {float(r['peak_rss_mib']):.0f} "
           f"| {float(r['id_final']):.4g} | {float(r['prep_s']):.1f} |")
-if len(rows) >= 2:
-    lo = min(rows, key=lambda r: int(r['nodes']))
-    hi = max(rows, key=lambda r: int(r['nodes']))
+by = {}
+for r in rows:
+    by.setdefault(r['mesh'], []).append(r)
+ends = []
+for m, rs in by.items():
+    host = [r for r in rs if r['backend'] == 'host']
+    if host and len(rs) > 1:
+        h = float(host[0]['sweep_s'])
+        ends.append(f"- {m}: whole Id-Vd sweep against host + MUMPS: " +
+                    ", ".join(f"{r['backend']} {h / float(r['sweep_s']):.2f}x" for r in rs if r is not host[0]))
+if ends:
+    print("\nEnd to end (one run, side by side):\n" + "\n".join(ends))
+# the assembly scaling compares one backend across the meshes
+same = [r for r in rows if r['backend'] == rows[0]['backend']]
+if len(same) >= 2:
+    lo = min(same, key=lambda r: int(r['nodes']))
+    hi = max(same, key=lambda r: int(r['nodes']))
     ratio = float(hi['assembly_ns_per_edge_eval']) / float(lo['assembly_ns_per_edge_eval'])
     print(f"\nAssembly ns/edge/evaluation, largest / smallest mesh ({int(hi['edges']):,} / {int(lo['edges']):,} "
           f"edges): {ratio:.2f} (about 1 when assembly is linear in the edge count).")

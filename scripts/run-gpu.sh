@@ -184,7 +184,7 @@ for p in $phases; do
         [ "$p" = geometry ] && continue   # one run of everything, under the dd phase
         phase bench "${GPU_RUN_TIMEOUT_DD:-210}" bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
       else
-        cap=${GPU_RUN_TIMEOUT_GEOMETRY:-60}; [ "$p" = dd ] && cap=${GPU_RUN_TIMEOUT_DD:-150}
+        cap=${GPU_RUN_TIMEOUT_GEOMETRY:-60}; [ "$p" = dd ] && cap=${GPU_RUN_TIMEOUT_DD:-300}
         phase "bench-$p" "$cap" env BENCH_ONLY="$p" BENCH_DD_SCALES="${BENCH_DD_SCALES:-ref $replayed}" \
           bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
       fi ;;
