@@ -3,6 +3,10 @@
 #ifndef TCAD_TESTS_DEVICE_H
 #define TCAD_TESTS_DEVICE_H
 #include <math.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "tcad/deck.h"
 #include "tcad/geometry.h"
@@ -37,6 +41,27 @@ static inline void test_device_close(TcadDeck **deck, TcadMesh **mesh, TcadGeome
   TcadMeshDestroy(mesh);
   TcadDeckDestroy(deck);
 }
+
+/* examples/<file> (under $TCAD_ROOT, default "."): deck, mesh, geometry and a quiet simulation,
+ * not solved yet; transport (a -tcad_transport value, NULL for the deck's) is in force while the
+ * simulation is created. */
+static inline int test_example_open(const char *file, const char *transport, TestDevice *d)
+{
+  char path[1024];
+  const char *root = getenv("TCAD_ROOT");
+  snprintf(path, sizeof path, "%s/examples/%s", root ? root : ".", file);
+  memset(d, 0, sizeof *d);
+  int e = TcadDeckLoad(path, &d->deck);
+  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
+  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
+  if (transport) PetscOptionsSetValue(NULL, "-tcad_transport", transport);
+  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
+  if (transport) PetscOptionsClearValue(NULL, "-tcad_transport");
+  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
+  return e;
+}
+
+static inline void test_device_free(TestDevice *d) { test_device_close(&d->deck, &d->mesh, &d->geom, &d->sim); }
 
 /* node nearest to x (cm) along the first axis */
 static inline int test_node_at(const TcadMesh *m, double xcm)

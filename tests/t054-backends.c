@@ -29,23 +29,13 @@ typedef TestDevice Dev;
 /* transport: NULL for the deck's (drift-diffusion), else a -tcad_transport value */
 static int open_example(const char *file, const char *transport, Dev *d)
 {
-  char path[1024];
-  const char *root = getenv("TCAD_ROOT");
-  snprintf(path, sizeof path, "%s/examples/%s", root ? root : ".", file);
-  memset(d, 0, sizeof *d);
-  int e = TcadDeckLoad(path, &d->deck);
-  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
-  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
-  if (transport) PetscOptionsSetValue(NULL, "-tcad_transport", transport);
-  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
-  if (transport) PetscOptionsClearValue(NULL, "-tcad_transport");
+  int e = test_example_open(file, transport, d);
   if (!e) e = TcadSimSetBackend(d->sim, TCAD_BACKEND_HOST);
-  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
   if (!e) e = TcadSimEquilibrium(d->sim);
   return e;
 }
 
-static void close_example(Dev *d) { test_device_close(&d->deck, &d->mesh, &d->geom, &d->sim); }
+static void close_example(Dev *d) { test_device_free(d); }
 
 typedef struct {
   double *f, *jac, *cflux, *fmag;

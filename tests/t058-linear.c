@@ -23,6 +23,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "device.h"
 #include "kernels/cuda.h"
 #include "kernels/dd.h"
 #include "kernels/linear.h"
@@ -36,33 +37,9 @@
 #include "tcad/mesh.h"
 #include "tcad/sim.h"
 
-typedef struct {
-  TcadDeck *deck;
-  TcadMesh *mesh;
-  TcadGeometry *geom;
-  TcadSim *sim;
-} Dev;
-
-static int open_example(const char *file, Dev *d)
-{
-  char path[1024];
-  const char *root = getenv("TCAD_ROOT");
-  snprintf(path, sizeof path, "%s/examples/%s", root ? root : ".", file);
-  memset(d, 0, sizeof *d);
-  int e = TcadDeckLoad(path, &d->deck);
-  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
-  if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
-  if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);
-  if (!e) e = TcadSimSetOutput(d->sim, NULL, NULL, 1);
-  return e;
-}
-static void close_dev(Dev *d)
-{
-  TcadSimDestroy(&d->sim);
-  TcadGeometryDestroy(&d->geom);
-  TcadMeshDestroy(&d->mesh);
-  TcadDeckDestroy(&d->deck);
-}
+typedef TestDevice Dev;
+static int open_example(const char *file, Dev *d) { return test_example_open(file, NULL, d); }
+static void close_dev(Dev *d) { test_device_free(d); }
 
 static double lcg(unsigned long *s)
 {
