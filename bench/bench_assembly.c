@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench/bench_util.h"
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
@@ -113,10 +114,7 @@ static int run(long nodes, int repeat, int eb)
     free(f), free(jac), free(cf);
   }
 done:
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  bench_close(&deck, &mesh, &geom, &sim);
   return e;
 }
 

@@ -186,10 +186,7 @@ static int run(const char *path, int quiet)
            prep_s);
     fflush(stdout);
   }
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  bench_close(&deck, &mesh, &geom, &sim);
   return e;
 }
 

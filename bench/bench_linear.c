@@ -277,11 +277,7 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
-  int e = TcadDeckLoad(path, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
-  if (!e) e = TcadGeometryBuild(mesh, &geom);
-  if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
-  if (!e) e = TcadSimSetOutput(sim, NULL, NULL, quiet);
+  int e = bench_open(path, quiet, &deck, &mesh, &geom, &sim);
   const int gate = sim ? TcadSimFindContact(sim, "gate") : -1, drain = sim ? TcadSimFindContact(sim, "drain") : -1;
   if (!e && (gate < 0 || drain < 0))
     e = tcad_error(TCAD_ERR_INPUT, "%s: the deck needs contacts 'gate' and 'drain'", path);
@@ -335,10 +331,7 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
   }
   free(x0), free(delta), free(f), free(jac), free(b);
 done:
-  TcadSimDestroy(&sim);
-  TcadGeometryDestroy(&geom);
-  TcadMeshDestroy(&mesh);
-  TcadDeckDestroy(&deck);
+  bench_close(&deck, &mesh, &geom, &sim);
   return e;
 }
 

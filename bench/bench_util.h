@@ -7,6 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tcad/deck.h"
+#include "tcad/geometry.h"
+#include "tcad/mesh.h"
+#include "tcad/sim.h"
+
 static inline int redirect_stdout(void)
 {
   fflush(stdout);
@@ -37,5 +42,25 @@ static inline void bench_set_config_options(int c, const char *options)
     if (peek && *peek && *peek != '-') val = strtok_r(NULL, " ", &save);
     PetscOptionsSetValue(NULL, name, val);
   }
+}
+/* The deck at path, its mesh, geometry and simulation (output quiet or not). */
+static inline int bench_open(const char *path, int quiet, TcadDeck **deck, TcadMesh **mesh, TcadGeometry **geom,
+                             TcadSim **sim)
+{
+  *deck = NULL, *mesh = NULL, *geom = NULL, *sim = NULL;
+  int e = TcadDeckLoad(path, deck);
+  if (!e) e = TcadMeshFromDeck(*deck, mesh);
+  if (!e) e = TcadGeometryBuild(*mesh, geom);
+  if (!e) e = TcadSimCreate(*deck, *mesh, *geom, sim);
+  if (!e) e = TcadSimSetOutput(*sim, NULL, NULL, quiet);
+  return e;
+}
+
+static inline void bench_close(TcadDeck **deck, TcadMesh **mesh, TcadGeometry **geom, TcadSim **sim)
+{
+  TcadSimDestroy(sim);
+  TcadGeometryDestroy(geom);
+  TcadMeshDestroy(mesh);
+  TcadDeckDestroy(deck);
 }
 #endif
