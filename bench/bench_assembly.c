@@ -6,13 +6,15 @@
  * from 300 to 1500 K along y).
  *   bench_assembly [--eb] NODES [NODES ...]
  * One CSV line per size: model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,
- * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial
+ * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial,device_generic_ms,generic_vs_device,generic_maxrel
  * - bytes: what one assembly must move at least (read the state, the per-edge and per-node
  *   data once; write the residual and every Jacobian value once); floor_ms = bytes / 3.0 TB/s
  *   (the H100's HBM3 bandwidth, rounded down);
  * - host_serial: the edge loop (one thread); host_omp: the row loop on every OpenMP thread;
  * - device: the CUDA row kernel alone (state already on the device), best of the repeats;
- *   "NA" without a device. Each timing is the best of REPEAT runs (env BENCH_REPEAT, 5). */
+ *   "NA" without a device; device_generic: the kernel that reads the block size at run time
+ *   (TcadCudaDDSetGeneric), its time over the device one and the largest relative difference
+ *   between their Jacobians. Each timing is the best of REPEAT runs (env BENCH_REPEAT, 5). */
 #include <math.h>
 #include <omp.h>
 #include <petscsys.h>
@@ -77,7 +79,7 @@ static int run(long nodes, int repeat, int eb)
     if (eb) TcadSimSetEnergy(s, 1, 1.0);
     double *f = malloc(sizeof(double) * bs * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
     double *cf = malloc(sizeof(double) * TCAD_DD_NCFLUX * (size_t)n);
-    double ts = INFINITY, tp = INFINITY, td = NAN;
+    double ts = INFINITY, tp = INFINITY, td = NAN, tg = NAN, gdiff = NAN;
     for (int r = 0; r < repeat; r++) {
       double t0 = tcad_now();
       tcad_dd_assemble_host(&s->D, x, f, jac, cf, NULL);
@@ -89,12 +91,28 @@ static int run(long nodes, int repeat, int eb)
     TcadCudaInfo ci;
     tcad_cuda_query(&ci);
     if (ci.ndevices) {
+      /* the kernel instantiated for this block size, then the run-time-bs one, alternating so
+       * clock drift hits both; the Jacobians of the last pair are compared */
+      double *jg = malloc(sizeof(double) * (size_t)s->nnz);
       e = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
-      for (int r = 0; !e && r < repeat + 1; r++) {
-        TcadCudaTimes t = {0};
-        e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, 0, cf, NULL, &t);
-        if (r > 0) td = isnan(td) ? t.kernel : fmin(td, t.kernel); /* the first call warms up */
+      for (int r = 0; !e && r < repeat + 1; r++)
+        for (int g = 0; !e && g < 2; g++) {
+          TcadCudaTimes t = {0};
+          e = TcadCudaDDSetGeneric(s->cuda, g);
+          if (!e) e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, g ? jg : jac, 1, cf, NULL, &t);
+          if (r == 0) continue; /* the first call of each warms up */
+          if (g) tg = isnan(tg) ? t.kernel : fmin(tg, t.kernel);
+          else td = isnan(td) ? t.kernel : fmin(td, t.kernel);
+        }
+      if (!e) {
+        gdiff = 0.0;
+        for (long k = 0; k < s->nnz; k++) {
+          const double d = fabs(jg[k] - jac[k]), m = fmax(fabs(jg[k]), fabs(jac[k]));
+          if (d > 0) gdiff = fmax(gdiff, d / m);
+        }
       }
+      TcadCudaDDSetGeneric(s->cuda, 0);
+      free(jg);
       if (e) fprintf(stderr, "bench_assembly: device: %s\n", tcad_error_message());
     }
     const double ne = geom->nedges;
@@ -102,14 +120,19 @@ static int run(long nodes, int repeat, int eb)
                          n * (12 + 8 * 4 + 8.0 * bs + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
                          (double)bs * n * 8 /* f */ + 4.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
     const double floor_ms = bytes / 3.0e12 * 1e3;
-    char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA";
+    char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA", gen[64] = "NA", grat[64] = "NA", gdf[64] = "NA";
     if (!isnan(td)) {
       snprintf(dev, sizeof dev, "%.4f", 1e3 * td);
       snprintf(dvf, sizeof dvf, "%.2f", 1e3 * td / floor_ms);
       snprintf(dsp, sizeof dsp, "%.1f", tp / td);
     }
-    printf("%s,%d,%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f\n", eb ? "eb" : "dd", bs, n, geom->nedges, s->nnz, bytes, floor_ms,
-           omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne);
+    if (!isnan(tg)) {
+      snprintf(gen, sizeof gen, "%.4f", 1e3 * tg);
+      snprintf(grat, sizeof grat, "%.2f", tg / td);
+      snprintf(gdf, sizeof gdf, "%.1e", gdiff);
+    }
+    printf("%s,%d,%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f,%s,%s,%s\n", eb ? "eb" : "dd", bs, n, geom->nedges, s->nnz,
+           bytes, floor_ms, omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne, gen, grat, gdf);
     fflush(stdout);
     free(f), free(jac), free(cf);
   }
@@ -127,7 +150,7 @@ int main(int argc, char **argv)
   PetscInitializeNoArguments();
   const int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 5;
   printf("model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
-         "device_speedup_vs_omp,ns_per_edge_serial\n");
+         "device_speedup_vs_omp,ns_per_edge_serial,device_generic_ms,generic_vs_device,generic_maxrel\n");
   int e = 0;
   const int eb = !strcmp(argv[1], "--eb");
   for (int k = 1 + eb; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1, eb);

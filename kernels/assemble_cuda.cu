@@ -25,6 +25,7 @@ struct TcadCudaDD {
   int *rowptr, *col;
   double *x, *f, *jac, *cflux, *fmag, *vin, *vout;
   int have_jac; /* jac holds the Jacobian of the last assembly */
+  int generic;  /* TcadCudaDDSetGeneric */
   cusparseHandle_t sp;
   cusparseSpMatDescr_t A;
   cusparseDnVecDescr_t vx, vy;
@@ -41,8 +42,20 @@ template <typename T> static int upload(T **dst, const T *src, size_t count)
   return 0;
 }
 
+/* One instance per block size: with BS a constant the row body unrolls and its edge record
+ * stays in registers (kernels/dd.h, tcad_dd_row_bs). */
+template <int BS>
 __global__ static void dd_rows_kernel(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
                                       double *fmag)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
+    tcad_dd_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
+}
+
+/* The block size read at run time: the loops over the unknowns do not unroll and the edge
+ * record goes to local memory (TcadCudaDDSetGeneric; for the benchmark). */
+__global__ static void dd_rows_kernel_any(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
+                                          double *fmag)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
     tcad_dd_row(&D, i, x, f, jac, cflux, fmag);
@@ -153,8 +166,14 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
   int threads = 128, blocks = (int)((n + threads - 1) / threads);
   if (blocks < 1) blocks = 1;
   CK(cudaEventRecord(c->ev0));
-  dd_rows_kernel<<<blocks, threads>>>(c->d, c->x, c->f, jac ? c->jac : NULL, cflux ? c->cflux : NULL,
-                                      fmag ? c->fmag : NULL);
+  double *dj = jac ? c->jac : NULL, *dc = cflux ? c->cflux : NULL, *dm = fmag ? c->fmag : NULL;
+  switch (c->generic ? 0 : c->bs) {
+  case 0: dd_rows_kernel_any<<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
+  case 3: dd_rows_kernel<3><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
+  case 4: dd_rows_kernel<4><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
+  case 5: dd_rows_kernel<5><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
+  default: return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly: block size %d (expected 3, 4 or 5)", c->bs);
+  }
   CK(cudaGetLastError());
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
@@ -197,6 +216,12 @@ extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
   return ne * (6 * sizeof(int) + 5 * sizeof(double) + 1) + n * (3 * sizeof(int) + 4 * sizeof(double) + 2) +
          (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (bs * n + 1 + nnz) * sizeof(int) +
          nnz * sizeof(double) + n * (6 * bs + TCAD_DD_NCFLUX) * sizeof(double);
+}
+
+extern "C" int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic)
+{
+  c->generic = generic != 0;
+  return 0;
 }
 
 extern "C" const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c) { return c && c->have_jac ? c->jac : NULL; }

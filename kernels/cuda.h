@@ -55,6 +55,10 @@ int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_va
 int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y);
 /* Device memory held, bytes. */
 size_t TcadCudaDDBytes(const TcadCudaDD *c);
+/* generic = 1: assemble with the kernel that reads the block size at run time (its edge record
+ * lives in local memory, 680 bytes a thread) instead of the one instantiated per block size;
+ * the same arithmetic, kept so bench_assembly can time the two side by side. */
+int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic);
 /* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
 const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c);
 /* Copy them to the host array jac. */

@@ -53,6 +53,12 @@ size_t TcadCudaDDBytes(const TcadCudaDD *c)
   return 0;
 }
 
+int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic)
+{
+  (void)c, (void)generic;
+  return NO_CUDA;
+}
+
 const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c)
 {
   (void)c;

@@ -99,6 +99,12 @@ typedef struct {
 /* The temperature unknown of carrier c (0 electrons, 1 holes), or −1 when the layout has none. */
 TCAD_HD int tcad_dd_tindex(const TcadDDData *D, int c) { return 3 + c < D->bs ? 3 + c : -1; }
 
+/* Block size as an argument: the row, edge and node bodies below take `bs` (= D->bs) from their
+ * caller, so a CUDA kernel can call them with a literal 3, 4 or 5. Inlined, every loop over the
+ * unknowns then unrolls and every index into a TcadDDEdge is a constant, and the edge record
+ * lives in registers instead of the thread's local memory (ptxas: 680 bytes of stack per thread
+ * with a run-time bs). The host passes D->bs; the arithmetic is the same either way. */
+
 TCAD_HD void tcad_dd_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
 
 /* Quasi-Fermi potential of one carrier as the Canali driving force sees it,
@@ -211,15 +217,17 @@ typedef struct {
   double Fs[2], dFs[2][2 * TCAD_DD_MAXBS], Ms[2];
 } TcadDDEdge;
 
-/* Edge e's fluxes at the scaled state x (see TcadDDEdge). */
-TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, TcadDDEdge *E)
+/* Edge e's fluxes at the scaled state x (see TcadDDEdge); bs = D->bs. */
+TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, const int bs, int e, const double *x, TcadDDEdge *E)
 {
   const TcadDDParams *P = &D->p;
-  const int i = D->edge_i[e], j = D->edge_j[e], bs = D->bs, W = TCAD_DD_MAXBS;
+  const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_DD_MAXBS;
   const double *sv = P->sv;
   const double psi_i = x[bs * i] * sv[0], psi_j = x[bs * j] * sv[0];
+  TCAD_UNROLL
   for (int k = 0; k < bs; k++) {
     E->F[k] = E->M[k] = 0.0;
+    TCAD_UNROLL
     for (int m = 0; m < 2 * W; m++) E->dF[k][m] = 0.0;
   }
   const double ec = D->edge_eps[e] * D->edge_coupling[e];
@@ -229,10 +237,11 @@ TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, Tcad
   E->nk = 1;
   if (!(D->edge_semi[e] && P->mode == TCAD_DD_COUPLED)) return;
   E->nk = bs;
+  TCAD_UNROLL
   for (int c = 0; c < 2; c++) {
-    const int r = 1 + c, t = P->energy ? tcad_dd_tindex(D, c) : -1;
+    const int r = 1 + c, t = 3 + c;
     const double ci = x[bs * i + r] * sv[r], cj = x[bs * j + r] * sv[r];
-    if (t < 0) {
+    if (!P->energy || t >= bs) { /* no temperature of this carrier: Scharfetter–Gummel */
       double d[4];
       E->F[r] = tcad_dd_carrier_flux(D, e, c, psi_i, psi_j, ci, cj, d, &E->M[r]);
       E->dF[r][0] = d[0], E->dF[r][r] = d[1], E->dF[r][W] = d[2], E->dF[r][W + r] = d[3];
@@ -243,11 +252,13 @@ TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, Tcad
     E->F[r] = tcad_eb_carrier_flux(D, e, c, u, dJ, &E->F[t], dS, mag);
     E->M[r] = mag[0], E->M[t] = mag[1];
     const int col[6] = {0, r, t, W, W + r, W + t};
+    TCAD_UNROLL
     for (int m = 0; m < 6; m++) E->dF[r][col[m]] = dJ[m], E->dF[t][col[m]] = dS[m];
     /* Joule: −½ q (A J/q)(ψ_i − ψ_j) to both ends */
     const double h = -0.5 * TCAD_Q, dpsi = psi_i - psi_j;
     E->Fs[c] = h * E->F[r] * dpsi;
     E->Ms[c] = fabs(E->Fs[c]);
+    TCAD_UNROLL
     for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = h * E->dF[r][m] * dpsi;
     E->dFs[c][0] += h * E->F[r], E->dFs[c][W] -= h * E->F[r];
   }
@@ -255,34 +266,34 @@ TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, int e, const double *x, Tcad
 
 /* Add edge e's fluxes to one end: side 0 adds F to node i's rows (blocks (i,i), (i,j)),
  * side 1 subtracts it from node j's (blocks (j,i), (j,j)); the Joule parts go to both alike.
- * Scaled like the residual. */
-TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, int e, int side, const TcadDDEdge *E, double *f, double *jac,
-                              double *fmag)
+ * Scaled like the residual. nk = E->nk (1 or bs), an argument for the same reason as bs. */
+TCAD_HD void tcad_dd_edge_add_nk(const TcadDDData *D, const int bs, const int nk, int e, int side,
+                                 const TcadDDEdge *E, double *f, double *jac, double *fmag)
 {
   const double *sv = D->p.sv, *se = D->p.se;
-  const int bs = D->bs, W = TCAD_DD_MAXBS, nk = E->nk;
+  const int W = TCAD_DD_MAXBS;
   const int node = side ? D->edge_j[e] : D->edge_i[e];
   const double sg = side ? -1.0 : 1.0;
   const int energy = nk > 1 && D->p.energy;
+  TCAD_UNROLL
   for (int k = 0; k < nk; k++) f[bs * node + k] += sg * E->F[k] / se[k];
   if (energy)
-    for (int c = 0; c < 2; c++) {
-      const int t = tcad_dd_tindex(D, c);
-      if (t >= 0) f[bs * node + t] += E->Fs[c] / se[t];
-    }
+    TCAD_UNROLL
+    for (int c = 0; c < 2 && 3 + c < bs; c++) f[bs * node + 3 + c] += E->Fs[c] / se[3 + c];
   if (fmag) {
+    TCAD_UNROLL
     for (int k = 0; k < nk; k++) fmag[bs * node + k] += E->M[k] / se[k];
     if (energy)
-      for (int c = 0; c < 2; c++) {
-        const int t = tcad_dd_tindex(D, c);
-        if (t >= 0) fmag[bs * node + t] += E->Ms[c] / se[t];
-      }
+      TCAD_UNROLL
+      for (int c = 0; c < 2 && 3 + c < bs; c++) fmag[bs * node + 3 + c] += E->Ms[c] / se[3 + c];
   }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
   const int len = D->row_len[node], bi = side ? b[2] : b[0], bj = side ? b[3] : b[1];
+  TCAD_UNROLL
   for (int k = 0; k < nk; k++) {
     const int c = k - 3, sym = energy && c >= 0; /* T rows: 3 + c with c the carrier */
+    TCAD_UNROLL
     for (int m = 0; m < bs; m++) {
       double vi = sg * E->dF[k][m], vj = sg * E->dF[k][W + m];
       if (sym) vi += E->dFs[c][m], vj += E->dFs[c][W + m];
@@ -293,14 +304,23 @@ TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, int e, int side, const TcadDD
   }
 }
 
+TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, const int bs, int e, int side, const TcadDDEdge *E, double *f,
+                              double *jac, double *fmag)
+{
+  if (E->nk == 1)
+    tcad_dd_edge_add_nk(D, bs, 1, e, side, E, f, jac, fmag);
+  else
+    tcad_dd_edge_add_nk(D, bs, bs, e, side, E, f, jac, fmag);
+}
+
 /* Edge e added to both ends (the host's edge loop). `fmag` (bs per node, may be NULL)
  * accumulates the term sizes (see tcad_dd_node). */
 TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
 {
   TcadDDEdge E;
-  tcad_dd_edge_eval(D, e, x, &E);
-  tcad_dd_edge_add(D, e, 0, &E, f, jac, fmag);
-  tcad_dd_edge_add(D, e, 1, &E, f, jac, fmag);
+  tcad_dd_edge_eval(D, D->bs, e, x, &E);
+  tcad_dd_edge_add(D, D->bs, e, 0, &E, f, jac, fmag);
+  tcad_dd_edge_add(D, D->bs, e, 1, &E, f, jac, fmag);
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
@@ -439,10 +459,9 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
  * not depend on scheduling; with ascending edges each row sums in the order of the edge loop
  * (tcad_dd_edge over all edges, then tcad_dd_node), so the two agree bitwise. Each edge is
  * evaluated once from each end. */
-TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
-                         double *fmag)
+TCAD_HD void tcad_dd_row_bs(const TcadDDData *D, const int bs, int i, const double *x, double *f, double *jac,
+                            double *cflux, double *fmag)
 {
-  const int bs = D->bs;
   for (int k = 0; k < bs; k++) f[bs * i + k] = 0.0;
   if (fmag)
     for (int k = 0; k < bs; k++) fmag[bs * i + k] = 0.0;
@@ -453,9 +472,15 @@ TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f,
   for (int k = D->node_edge_start[i]; k < D->node_edge_start[i + 1]; k++) {
     const int e = D->node_edges[k];
     TcadDDEdge E;
-    tcad_dd_edge_eval(D, e, x, &E);
-    tcad_dd_edge_add(D, e, D->edge_i[e] == i ? 0 : 1, &E, f, jac, fmag);
+    tcad_dd_edge_eval(D, bs, e, x, &E);
+    tcad_dd_edge_add(D, bs, e, D->edge_i[e] == i ? 0 : 1, &E, f, jac, fmag);
   }
   tcad_dd_node(D, i, x, f, jac, cflux, fmag);
+}
+
+TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
+                         double *fmag)
+{
+  tcad_dd_row_bs(D, D->bs, i, x, f, jac, cflux, fmag);
 }
 #endif
