@@ -6,15 +6,16 @@
  * from 300 to 1500 K along y).
  *   bench_assembly [--eb] NODES [NODES ...]
  * One CSV line per size: model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,
- * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial,device_generic_ms,generic_vs_device,generic_maxrel
+ * device_ms,device_vs_floor,device_speedup_vs_omp,ns_per_edge_serial,bounded_ms,bounded_maxrel,generic_ms,generic_maxrel
  * - bytes: what one assembly must move at least (read the state, the per-edge and per-node
  *   data once; write the residual and every Jacobian value once); floor_ms = bytes / 3.0 TB/s
  *   (the H100's HBM3 bandwidth, rounded down);
  * - host_serial: the edge loop (one thread); host_omp: the row loop on every OpenMP thread;
  * - device: the CUDA row kernel alone (state already on the device), best of the repeats;
- *   "NA" without a device; device_generic: the kernel that reads the block size at run time
- *   (TcadCudaDDSetGeneric), its time over the device one and the largest relative difference
- *   between their Jacobians. Each timing is the best of REPEAT runs (env BENCH_REPEAT, 5). */
+ *   "NA" without a device; bounded, generic: the other row kernels (kernels/cuda.h
+ *   TCAD_CUDA_ROWS_BOUNDED: at most 128 registers; TCAD_CUDA_ROWS_GENERIC: block size read at
+ *   run time), timed alternately with the default one, and the largest relative difference of
+ *   their Jacobians from its. Each timing is the best of REPEAT runs (env BENCH_REPEAT, 5). */
 #include <math.h>
 #include <omp.h>
 #include <petscsys.h>
@@ -79,7 +80,8 @@ static int run(long nodes, int repeat, int eb)
     if (eb) TcadSimSetEnergy(s, 1, 1.0);
     double *f = malloc(sizeof(double) * bs * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
     double *cf = malloc(sizeof(double) * TCAD_DD_NCFLUX * (size_t)n);
-    double ts = INFINITY, tp = INFINITY, td = NAN, tg = NAN, gdiff = NAN;
+    double ts = INFINITY, tp = INFINITY, tk[TCAD_CUDA_ROWS_N], kdiff[TCAD_CUDA_ROWS_N];
+    for (int k = 0; k < TCAD_CUDA_ROWS_N; k++) tk[k] = kdiff[k] = NAN;
     for (int r = 0; r < repeat; r++) {
       double t0 = tcad_now();
       tcad_dd_assemble_host(&s->D, x, f, jac, cf, NULL);
@@ -91,27 +93,25 @@ static int run(long nodes, int repeat, int eb)
     TcadCudaInfo ci;
     tcad_cuda_query(&ci);
     if (ci.ndevices) {
-      /* the kernel instantiated for this block size, then the run-time-bs one, alternating so
-       * clock drift hits both; the Jacobians of the last pair are compared */
+      /* every row kernel in turn, alternating so clock drift hits all alike; the Jacobians of
+       * the last round are compared with the default kernel's */
       double *jg = malloc(sizeof(double) * (size_t)s->nnz);
       e = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
       for (int r = 0; !e && r < repeat + 1; r++)
-        for (int g = 0; !e && g < 2; g++) {
+        for (int k = 0; !e && k < TCAD_CUDA_ROWS_N; k++) {
           TcadCudaTimes t = {0};
-          e = TcadCudaDDSetGeneric(s->cuda, g);
-          if (!e) e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, g ? jg : jac, 1, cf, NULL, &t);
-          if (r == 0) continue; /* the first call of each warms up */
-          if (g) tg = isnan(tg) ? t.kernel : fmin(tg, t.kernel);
-          else td = isnan(td) ? t.kernel : fmin(td, t.kernel);
+          e = TcadCudaDDSetRows(s->cuda, (TcadCudaRows)k);
+          if (!e) e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, k ? jg : jac, 1, cf, NULL, &t);
+          if (!e && r == repeat && k) {
+            kdiff[k] = 0.0;
+            for (long q = 0; q < s->nnz; q++) {
+              const double d = fabs(jg[q] - jac[q]), m = fmax(fabs(jg[q]), fabs(jac[q]));
+              if (d > 0) kdiff[k] = fmax(kdiff[k], d / m);
+            }
+          }
+          if (r > 0) tk[k] = isnan(tk[k]) ? t.kernel : fmin(tk[k], t.kernel); /* the first round warms up */
         }
-      if (!e) {
-        gdiff = 0.0;
-        for (long k = 0; k < s->nnz; k++) {
-          const double d = fabs(jg[k] - jac[k]), m = fmax(fabs(jg[k]), fabs(jac[k]));
-          if (d > 0) gdiff = fmax(gdiff, d / m);
-        }
-      }
-      TcadCudaDDSetGeneric(s->cuda, 0);
+      TcadCudaDDSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
       free(jg);
       if (e) fprintf(stderr, "bench_assembly: device: %s\n", tcad_error_message());
     }
@@ -120,19 +120,21 @@ static int run(long nodes, int repeat, int eb)
                          n * (12 + 8 * 4 + 8.0 * bs + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
                          (double)bs * n * 8 /* f */ + 4.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
     const double floor_ms = bytes / 3.0e12 * 1e3;
-    char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA", gen[64] = "NA", grat[64] = "NA", gdf[64] = "NA";
+    const double td = tk[TCAD_CUDA_ROWS_BS];
+    char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA", other[TCAD_CUDA_ROWS_N][2][64];
+    for (int k = 1; k < TCAD_CUDA_ROWS_N; k++) {
+      snprintf(other[k][0], 64, isnan(tk[k]) ? "NA" : "%.4f", 1e3 * tk[k]);
+      snprintf(other[k][1], 64, isnan(kdiff[k]) ? "NA" : "%.1e", kdiff[k]);
+    }
     if (!isnan(td)) {
       snprintf(dev, sizeof dev, "%.4f", 1e3 * td);
       snprintf(dvf, sizeof dvf, "%.2f", 1e3 * td / floor_ms);
       snprintf(dsp, sizeof dsp, "%.1f", tp / td);
     }
-    if (!isnan(tg)) {
-      snprintf(gen, sizeof gen, "%.4f", 1e3 * tg);
-      snprintf(grat, sizeof grat, "%.2f", tg / td);
-      snprintf(gdf, sizeof gdf, "%.1e", gdiff);
-    }
-    printf("%s,%d,%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f,%s,%s,%s\n", eb ? "eb" : "dd", bs, n, geom->nedges, s->nnz,
-           bytes, floor_ms, omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne, gen, grat, gdf);
+    printf("%s,%d,%d,%d,%d,%.0f,%.4f,%d,%.3f,%.3f,%s,%s,%s,%.1f,%s,%s,%s,%s\n", eb ? "eb" : "dd", bs, n, geom->nedges,
+           s->nnz, bytes, floor_ms, omp_get_max_threads(), 1e3 * ts, 1e3 * tp, dev, dvf, dsp, 1e9 * ts / ne,
+           other[TCAD_CUDA_ROWS_BOUNDED][0], other[TCAD_CUDA_ROWS_BOUNDED][1], other[TCAD_CUDA_ROWS_GENERIC][0],
+           other[TCAD_CUDA_ROWS_GENERIC][1]);
     fflush(stdout);
     free(f), free(jac), free(cf);
   }
@@ -150,7 +152,7 @@ int main(int argc, char **argv)
   PetscInitializeNoArguments();
   const int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 5;
   printf("model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
-         "device_speedup_vs_omp,ns_per_edge_serial,device_generic_ms,generic_vs_device,generic_maxrel\n");
+         "device_speedup_vs_omp,ns_per_edge_serial,bounded_ms,bounded_maxrel,generic_ms,generic_maxrel\n");
   int e = 0;
   const int eb = !strcmp(argv[1], "--eb");
   for (int k = 1 + eb; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1, eb);

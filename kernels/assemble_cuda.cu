@@ -25,7 +25,7 @@ struct TcadCudaDD {
   int *rowptr, *col;
   double *x, *f, *jac, *cflux, *fmag, *vin, *vout;
   int have_jac; /* jac holds the Jacobian of the last assembly */
-  int generic;  /* TcadCudaDDSetGeneric */
+  TcadCudaRows rows; /* TcadCudaDDSetRows */
   cusparseHandle_t sp;
   cusparseSpMatDescr_t A;
   cusparseDnVecDescr_t vx, vy;
@@ -42,6 +42,8 @@ template <typename T> static int upload(T **dst, const T *src, size_t count)
   return 0;
 }
 
+#define TCAD_ROWS_THREADS 128
+
 /* One instance per block size: with BS a constant the row body unrolls and its edge record
  * stays in registers (kernels/dd.h, tcad_dd_row_bs). */
 template <int BS>
@@ -52,8 +54,17 @@ __global__ static void dd_rows_kernel(const TcadDDData D, const double *x, doubl
     tcad_dd_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
 }
 
+/* The same, at most 128 registers (4 blocks of 128 threads per SM; TCAD_CUDA_ROWS_BOUNDED). */
+template <int BS>
+__global__ static void __launch_bounds__(TCAD_ROWS_THREADS, 4)
+    dd_rows_kernel_bounded(const TcadDDData D, const double *x, double *f, double *jac, double *cflux, double *fmag)
+{
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
+    tcad_dd_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
+}
+
 /* The block size read at run time: the loops over the unknowns do not unroll and the edge
- * record goes to local memory (TcadCudaDDSetGeneric; for the benchmark). */
+ * record goes to local memory (TCAD_CUDA_ROWS_GENERIC; for the benchmark). */
 __global__ static void dd_rows_kernel_any(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
                                           double *fmag)
 {
@@ -163,17 +174,22 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
   if (t) t->upload += seconds_since(c->ev0, c->ev1);
-  int threads = 128, blocks = (int)((n + threads - 1) / threads);
+  int threads = TCAD_ROWS_THREADS, blocks = (int)((n + threads - 1) / threads);
   if (blocks < 1) blocks = 1;
   CK(cudaEventRecord(c->ev0));
   double *dj = jac ? c->jac : NULL, *dc = cflux ? c->cflux : NULL, *dm = fmag ? c->fmag : NULL;
-  switch (c->generic ? 0 : c->bs) {
-  case 0: dd_rows_kernel_any<<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
-  case 3: dd_rows_kernel<3><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
-  case 4: dd_rows_kernel<4><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
-  case 5: dd_rows_kernel<5><<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm); break;
-  default: return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly: block size %d (expected 3, 4 or 5)", c->bs);
-  }
+  if (c->bs < 3 || c->bs > 5)
+    return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly: block size %d (expected 3, 4 or 5)", c->bs);
+  if (c->rows == TCAD_CUDA_ROWS_GENERIC)
+    dd_rows_kernel_any<<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm);
+  else if (c->rows == TCAD_CUDA_ROWS_BOUNDED)
+    (c->bs == 3   ? dd_rows_kernel_bounded<3>
+     : c->bs == 4 ? dd_rows_kernel_bounded<4>
+                  : dd_rows_kernel_bounded<5>)<<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm);
+  else
+    (c->bs == 3   ? dd_rows_kernel<3>
+     : c->bs == 4 ? dd_rows_kernel<4>
+                  : dd_rows_kernel<5>)<<<blocks, threads>>>(c->d, c->x, c->f, dj, dc, dm);
   CK(cudaGetLastError());
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
@@ -218,9 +234,11 @@ extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
          nnz * sizeof(double) + n * (6 * bs + TCAD_DD_NCFLUX) * sizeof(double);
 }
 
-extern "C" int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic)
+extern "C" int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which)
 {
-  c->generic = generic != 0;
+  if ((int)which < 0 || (int)which >= TCAD_CUDA_ROWS_N)
+    return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly: no row kernel %d", (int)which);
+  c->rows = which;
   return 0;
 }
 

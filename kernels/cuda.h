@@ -55,10 +55,14 @@ int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_va
 int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y);
 /* Device memory held, bytes. */
 size_t TcadCudaDDBytes(const TcadCudaDD *c);
-/* generic = 1: assemble with the kernel that reads the block size at run time (its edge record
- * lives in local memory, 680 bytes a thread) instead of the one instantiated per block size;
- * the same arithmetic, kept so bench_assembly can time the two side by side. */
-int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic);
+/* Which row kernel assembles (the same arithmetic in each; bench_assembly times them side by side):
+ * TCAD_CUDA_ROWS_BS the one instantiated per block size, edge record in registers (default);
+ * TCAD_CUDA_ROWS_BOUNDED the same with __launch_bounds__(128, 4): at most 128 registers, for
+ * 4 blocks per SM, at the price of some spills at bs 4 and 5;
+ * TCAD_CUDA_ROWS_GENERIC the block size read at run time, edge record in local memory. */
+typedef enum { TCAD_CUDA_ROWS_BS = 0, TCAD_CUDA_ROWS_BOUNDED = 1, TCAD_CUDA_ROWS_GENERIC = 2 } TcadCudaRows;
+#define TCAD_CUDA_ROWS_N 3
+int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which);
 /* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
 const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c);
 /* Copy them to the host array jac. */

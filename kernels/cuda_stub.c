@@ -53,9 +53,9 @@ size_t TcadCudaDDBytes(const TcadCudaDD *c)
   return 0;
 }
 
-int TcadCudaDDSetGeneric(TcadCudaDD *c, int generic)
+int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which)
 {
-  (void)c, (void)generic;
+  (void)c, (void)which;
   return NO_CUDA;
 }
 
