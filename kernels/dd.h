@@ -277,15 +277,17 @@ TCAD_HD void tcad_dd_edge_add_nk(const TcadDDData *D, const int bs, const int nk
   const int energy = nk > 1 && D->p.energy;
   TCAD_UNROLL
   for (int k = 0; k < nk; k++) f[bs * node + k] += sg * E->F[k] / se[k];
-  if (energy)
+  if (energy) { /* braces: the pragma must not stand as the if's statement */
     TCAD_UNROLL
     for (int c = 0; c < 2 && 3 + c < bs; c++) f[bs * node + 3 + c] += E->Fs[c] / se[3 + c];
+  }
   if (fmag) {
     TCAD_UNROLL
     for (int k = 0; k < nk; k++) fmag[bs * node + k] += E->M[k] / se[k];
-    if (energy)
+    if (energy) {
       TCAD_UNROLL
       for (int c = 0; c < 2 && 3 + c < bs; c++) fmag[bs * node + 3 + c] += E->Ms[c] / se[3 + c];
+    }
   }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
