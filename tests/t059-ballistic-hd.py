@@ -7,7 +7,8 @@ scripts/ballistic_hd.py.
     t059-ballistic-hd.py BUILD_DIR
 
 The two models differ by construction: ours has no electron inertia, uses Hänsch's mobility, a
-heat-flux coefficient about 6x (at 300 K) to 40x (at 2000 K) Gardner's and T = T_L at the contacts.
+heat-flux coefficient about 6x Gardner's (at 300 K and, with Hänsch's mu(T), at 2000 K too) and
+T = T_L at the contacts.
 When this comparison was set up (2026-11-24) they differed by:
 
     bias   T_n peak   its position   current   T_n over 0.25-0.45 um   velocity over 0.25-0.40 um
