@@ -99,15 +99,20 @@ def reference(v):
     return {"x": d[:, 0], "n": d[:, 1], "v": d[:, 2], "T": d[:, 3]}
 
 
-def run(build, out):
+def run(build, out, transport=None):
+    """Runs the deck into OUT (energy balance) or, with transport="drift-diffusion", into OUT/dd;
+    returns the fields.h5 path."""
+    if transport:
+        out = os.path.join(out, "dd")
     os.makedirs(out, exist_ok=True)
     path = os.path.join(out, "gardner.yaml")
     with open(path, "w") as f:
         f.write(deck())
     tcad = os.path.join(build, "tcad")
-    r = subprocess.run([tcad, "run", path, "-o", out], capture_output=True, text=True)
+    cmd = [tcad, "run", path, "-o", out] + (["-tcad_transport", transport] if transport else [])
+    r = subprocess.run(cmd, capture_output=True, text=True)
     if r.returncode:
-        raise RuntimeError(f"{tcad} run {path} failed ({r.returncode}):\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
+        raise RuntimeError(f"{' '.join(cmd)} failed ({r.returncode}):\n{r.stdout[-2000:]}{r.stderr[-2000:]}")
     return os.path.join(out, "fields.h5")
 
 
@@ -121,8 +126,13 @@ def ours(h5, v):
             g = f["steps"][k]
             if "V_anode" in g.attrs and abs(g.attrs["V_anode"] - v) < 1e-9:
                 o = np.argsort(x)
-                return {"x": x[o], "T": g["electron_temperature"][:][o], "v": np.abs(g["electron_velocity"][:, 0][o]),
-                        "n": g["electron_density"][:][o], "J": abs(g.attrs["I_anode"])}
+                n = g["electron_density"][:][o]
+                if "electron_velocity" in g:
+                    v = np.abs(g["electron_velocity"][:, 0][o])
+                else:  # drift-diffusion: |J_n|/(q n)
+                    v = np.abs(g["electron_current_density"][:, 0][o]) / (1.602176634e-19 * n)
+                T = g["electron_temperature"][:][o] if "electron_temperature" in g else np.full_like(n, 300.0)
+                return {"x": x[o], "T": T, "v": v, "n": n, "J": abs(g.attrs["I_anode"])}
     raise RuntimeError(f"{h5}: no bias point at V_anode = {v}")
 
 
@@ -162,7 +172,7 @@ def table(rows):
     return "\n".join(lines)
 
 
-def plot(h5, path):
+def plot(h5, path, h5dd=None):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -175,6 +185,9 @@ def plot(h5, path):
         ax[0].plot(g["x"], g["T"], color=c, ls="--", label=f"{v:g} V hydrodynamic (Gardner)")
         ax[1].plot(a["x"], a["v"] / 1e7, color=c, label=f"{v:g} V energy balance (tcad)")
         ax[1].plot(g["x"], g["v"] / 1e7, color=c, ls="--", label=f"{v:g} V hydrodynamic (Gardner)")
+    if h5dd:
+        d = ours(h5dd, BIASES[-1])
+        ax[1].plot(d["x"], d["v"] / 1e7, color="k", lw=0.8, label=f"{BIASES[-1]:g} V drift-diffusion (tcad)")
     ax[1].axhline(1.035, color="gray", lw=0.8, ls=":", label="v_s")
     for a_ in ax:
         a_.set_xlabel("x (µm)")
@@ -197,7 +210,10 @@ def main():
     h5 = run(build, out)
     print(table([(v, metrics(ours(h5, v), reference(v))) for v in BIASES]))
     print(f"tau_w fit against Gardner's tau_w(T) in the channel, 300-3000 K: within {gardner_tauw_fit_error():.1%}")
-    plot(h5, os.path.join(out, "ballistic-hd.png"))
+    h5dd = run(build, out, "drift-diffusion")
+    d = ours(h5dd, BIASES[-1])
+    print(f"drift-diffusion at {BIASES[-1]:g} V: peak velocity {d['v'].max():.3g} cm/s, current {d['J']:.4g} A/cm2")
+    plot(h5, os.path.join(out, "ballistic-hd.png"), h5dd)
     print(f"wrote {os.path.join(out, 'ballistic-hd.png')}")
     return 0
 
