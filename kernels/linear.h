@@ -183,4 +183,29 @@ static inline int tcad_lin_scale(const TcadLinPattern *p, int kind, const double
   }
   return sing;
 }
+
+/* The block (BSR) form of the node-major CSR: block row i's blocks are its scalar rows' entries
+ * regrouped, in the same order, so block b of block row i starts at value rowptr[bs·i] + b·bs².
+ * The block pattern (host, once per mesh): browptr[n + 1], bcol[nnz / bs²]. */
+static inline void tcad_lin_bsr_pattern(const TcadLinPattern *p, int *browptr, int *bcol)
+{
+  const int bs = p->bs, n = p->nnodes;
+  for (int i = 0; i < n; i++) {
+    const int r0 = bs * i, len = p->rowptr[r0 + 1] - p->rowptr[r0];
+    browptr[i] = p->rowptr[r0] / (bs * bs);
+    for (int b = 0; b < len / bs; b++) bcol[browptr[i] + b] = p->col[p->rowptr[r0] + b * bs] / bs;
+  }
+  browptr[n] = p->rowptr[bs * n] / (bs * bs);
+}
+
+/* Block row i's values into BSR blocks: row-major within each block (cuSPARSE
+ * CUSPARSE_DIRECTION_ROW) or, with colmajor, column-major (PETSc's SeqBAIJ storage). */
+TCAD_HD void tcad_lin_to_bsr_node(int bs, int i, const int *rowptr, const double *a, double *bsr, int colmajor)
+{
+  const int r0 = bs * i, base = rowptr[r0], len = rowptr[r0 + 1] - base;
+  for (int b = 0; b < len / bs; b++)
+    for (int k = 0; k < bs; k++)
+      for (int m = 0; m < bs; m++)
+        bsr[base + b * bs * bs + (colmajor ? m * bs + k : k * bs + m)] = a[base + k * len + b * bs + m];
+}
 #endif

@@ -93,12 +93,8 @@ __global__ static void k_col_apply(int nnz, const int *col, const double *cs, do
 /* scalar CSR (node-major, whole blocks) → BSR with row-major blocks */
 __global__ static void k_to_bsr(int n, int bs, const int *rowptr, const double *a, double *bsr)
 {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) {
-    const int r0 = bs * i, base = rowptr[r0], len = rowptr[r0 + 1] - base;
-    for (int b = 0; b < len / bs; b++)
-      for (int k = 0; k < bs; k++)
-        for (int m = 0; m < bs; m++) bsr[base + b * bs * bs + k * bs + m] = a[base + k * len + b * bs + m];
-  }
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
+    tcad_lin_to_bsr_node(bs, i, rowptr, a, bsr, 0);
 }
 __global__ static void k_rhs(int N, const double *rs, const double *b0, double *b)
 {
@@ -268,12 +264,8 @@ static int create(TcadCudaLin *l, int bs, int n, const int *rowptr, const int *c
   l->bs = bs, l->n = n, l->N = N, l->nnz = nnz, l->nnzb = nnz / (bs * bs);
   /* host: BSR pattern and the column → entries map */
   std::vector<int> brp(n + 1), bc(l->nnzb), tptr(N + 1, 0), tmap(nnz);
-  for (int i = 0; i < n; i++) {
-    const int r0 = bs * i, len = rowptr[r0 + 1] - rowptr[r0];
-    brp[i] = rowptr[r0] / (bs * bs);
-    for (int b = 0; b < len / bs; b++) bc[brp[i] + b] = col[rowptr[r0] + b * bs] / bs;
-  }
-  brp[n] = l->nnzb;
+  const TcadLinPattern pat = {bs, n, rowptr, col};
+  tcad_lin_bsr_pattern(&pat, brp.data(), bc.data());
   for (int k = 0; k < nnz; k++) tptr[col[k] + 1]++;
   for (int c = 0; c < N; c++) tptr[c + 1] += tptr[c];
   {

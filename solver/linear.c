@@ -41,7 +41,7 @@ struct TcadLinSolver {
   TcadLinPattern pat;
   /* host engine */
   double *a, *rs, *cs, *dinv, *b, *y, *r;
-  Mat As, Ab;
+  TcadBaij Ab;
   TcadPcWrap ilu; /* PETSc's ILU(0) on Ab */
   int ilu_ok;
   /* CPU direct fallback (MUMPS LU on s->J) */
@@ -88,16 +88,53 @@ int tcad_pc_wrap_apply(void *ctx, const double *x, double *y)
   return e ? TCAD_ERR_PETSC : 0;
 }
 
+int tcad_baij_create(const TcadLinPattern *p, TcadBaij *b)
+{
+  const int n = p->nnodes, bs = p->bs, nnz = p->rowptr[bs * n];
+  b->A = NULL;
+  int *browptr = malloc(sizeof(int) * ((size_t)n + 1)), *bcol = malloc(sizeof(int) * (size_t)(nnz / (bs * bs) + 1));
+  int e = browptr && bcol ? 0 : tcad_error(TCAD_ERR_MEM, "block matrix for the ILU (%d block rows)", n);
+  if (!e) {
+    tcad_lin_bsr_pattern(p, browptr, bcol);
+    if (MatCreate(PETSC_COMM_SELF, &b->A) || MatSetSizes(b->A, bs * n, bs * n, bs * n, bs * n) ||
+        MatSetType(b->A, MATSEQBAIJ) || MatSeqBAIJSetPreallocationCSR(b->A, bs, browptr, bcol, NULL))
+      e = tcad_error(TCAD_ERR_PETSC, "block matrix for the ILU: PETSc could not create it");
+  }
+  free(browptr), free(bcol);
+  if (e) tcad_baij_destroy(b);
+  return e;
+}
+
+int tcad_baij_fill(const TcadLinPattern *p, TcadBaij *b, const double *a)
+{
+  PetscScalar *v;
+  if (MatSeqBAIJGetArray(b->A, &v)) return tcad_error(TCAD_ERR_PETSC, "block matrix update");
+  for (int i = 0; i < p->nnodes; i++) tcad_lin_to_bsr_node(p->bs, i, p->rowptr, a, v, 1);
+  /* assembling again gives the matrix a new object state, which is what makes a PC refactor */
+  if (MatSeqBAIJRestoreArray(b->A, &v) || MatAssemblyBegin(b->A, MAT_FINAL_ASSEMBLY) ||
+      MatAssemblyEnd(b->A, MAT_FINAL_ASSEMBLY))
+    return tcad_error(TCAD_ERR_PETSC, "block matrix update");
+  return 0;
+}
+
+void tcad_baij_destroy(TcadBaij *b)
+{
+  if (b->A) MatDestroy(&b->A);
+  b->A = NULL;
+}
+
 static int host_setup(TcadLinSolver *l, const double *jac)
 {
   const int nnz = l->s->nnz;
   memcpy(l->a, jac, sizeof(double) * (size_t)nnz);
   tcad_lin_scale(&l->pat, l->scale, NULL, l->a, l->rs, l->cs, l->dinv);
-  PetscErrorCode e = MatConvert(l->As, MATSEQBAIJ, l->Ab ? MAT_REUSE_MATRIX : MAT_INITIAL_MATRIX, &l->Ab);
-  if (!e && !l->ilu.pc) {
+  int err = tcad_baij_fill(&l->pat, &l->Ab, l->a);
+  if (err) return err;
+  PetscErrorCode e = 0;
+  if (!l->ilu.pc) {
     e = PCCreate(PETSC_COMM_SELF, &l->ilu.pc);
     if (!e) e = PCSetType(l->ilu.pc, PCILU);
-    if (!e) e = PCSetOperators(l->ilu.pc, l->Ab, l->Ab);
+    if (!e) e = PCSetOperators(l->ilu.pc, l->Ab.A, l->Ab.A);
   }
   if (e) return tcad_error(TCAD_ERR_PETSC, "linear solve: cannot set up the host ILU(0)");
   l->ilu_ok = PCSetUp(l->ilu.pc) == 0;
@@ -379,9 +416,8 @@ int tcad_linear_create(TcadSim *s, TcadLinSolver **out)
     l->y = malloc(sizeof(double) * N), l->r = malloc(sizeof(double) * N);
     l->dinv = NULL;
     if (!l->a || !l->rs || !l->cs || !l->b || !l->y || !l->r) e = tcad_error(TCAD_ERR_MEM, "linear solver arrays");
-    if (!e && (MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, l->N, l->N, s->rowptr, s->col, l->a, &l->As) ||
-               MatSetBlockSize(l->As, s->bs) ||
-               VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->ilu.x) ||
+    if (!e) e = tcad_baij_create(&l->pat, &l->Ab);
+    if (!e && (VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->ilu.x) ||
                VecCreateSeqWithArray(PETSC_COMM_SELF, 1, l->N, NULL, &l->ilu.y)))
       e = tcad_error(TCAD_ERR_PETSC, "linear solver: PETSc objects");
   }
@@ -409,8 +445,7 @@ void tcad_linear_destroy(TcadLinSolver **lp)
   TcadCudaLinDestroy(&l->cl);
   if (l->ilu.pc) PCDestroy(&l->ilu.pc);
   if (l->lu) PCDestroy(&l->lu);
-  if (l->Ab) MatDestroy(&l->Ab);
-  if (l->As) MatDestroy(&l->As);
+  tcad_baij_destroy(&l->Ab);
   if (l->ilu.x) VecDestroy(&l->ilu.x);
   if (l->ilu.y) VecDestroy(&l->ilu.y);
   free(l->a), free(l->rs), free(l->cs), free(l->b), free(l->y), free(l->r), free(l->dinv);

@@ -30,6 +30,18 @@ typedef struct {
 } TcadPcWrap;
 int tcad_pc_wrap_apply(void *ctx, const double *x, double *y);
 
+/* A PETSc SeqBAIJ copy of the node-major CSR: the block pattern once per mesh; tcad_baij_fill
+ * repacks the values straight into PETSc's column-major block array (kernels/linear.h
+ * tcad_lin_to_bsr_node, O(nnz)) and marks the matrix changed so a PC refactors. PETSc 3.18's
+ * MatConvert(AIJ → BAIJ) took time growing as N² here (7.8 s at 146k rows), and its
+ * MatCreateSeqBAIJWithArrays refuses block sizes above 1. */
+typedef struct {
+  Mat A;
+} TcadBaij;
+int tcad_baij_create(const TcadLinPattern *p, TcadBaij *b);
+int tcad_baij_fill(const TcadLinPattern *p, TcadBaij *b, const double *a);
+void tcad_baij_destroy(TcadBaij *b);
+
 /* From the options (-tcad_gpu_solver, ...): NULL in *l when the pipeline is off. The engine
  * follows the sim's backend (CUDA: on the device; host: the same pipeline on the CPU). */
 int tcad_linear_create(TcadSim *s, TcadLinSolver **l);

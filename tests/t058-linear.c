@@ -112,6 +112,32 @@ static void test_scaling_and_driver(void)
   }
   tap_check(!sing && worst_id < 1e-12, "linear.scale.block_identity", "%d singular, worst %.2e", sing, worst_id);
 
+  /* the block copy for the ILU (solver/linear.h TcadBaij): every scalar entry read back from
+   * PETSc's SeqBAIJ with MatGetRow equals the CSR's, also after a refill with other values */
+  TcadBaij B = {0};
+  int be = tcad_baij_create(&pat, &B);
+  for (int pass = 0; pass < 2; pass++) {
+    for (int k = 0; k < nnz; k++) a[k] = pass ? -0.5 * J[k] + k : J[k];
+    if (!be) be = tcad_baij_fill(&pat, &B, a);
+    long bad = 0;
+    for (int r = 0; !be && r < N; r++) {
+      PetscInt ncols;
+      const PetscInt *cols;
+      const PetscScalar *vals;
+      if (MatGetRow(B.A, r, &ncols, &cols, &vals)) {
+        be = tcad_error(TCAD_ERR_PETSC, "MatGetRow failed on row %d", r);
+        break;
+      }
+      if (ncols != rp[r + 1] - rp[r]) bad++;
+      for (PetscInt k = 0; k < ncols && ncols == rp[r + 1] - rp[r]; k++)
+        if (cols[k] != col[rp[r] + k] || vals[k] != a[rp[r] + k]) bad++;
+      MatRestoreRow(B.A, r, &ncols, &cols, &vals);
+    }
+    tap_check(!be && bad == 0, pass ? "linear.baij.refill_exact" : "linear.baij.entries_exact", "%ld entries differ%s%s",
+              bad, be ? "; " : "", be ? tcad_error_message() : "");
+  }
+  tcad_baij_destroy(&B);
+
   /* the driver against PETSc on R J C with the same ILU(0) */
   memcpy(a, J, sizeof(double) * nnz);
   tcad_lin_scale(&pat, TCAD_LIN_SCALE_ROWCOL, NULL, a, rs, cs, NULL);
