@@ -24,21 +24,8 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    if ok:
-        print(f"PASS {name}", flush=True)
-    else:
-        failures += 1
-        print(f"FAIL {name}: {why}", flush=True)
-    return ok
-
-
-def skip(name, why):
-    print(f"SKIP {name}: {why}", flush=True)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import check, skip, status  # noqa: E402
 
 
 # ------------------------------------------------------------------ the analytic meshes
@@ -260,7 +247,7 @@ def main():
             import numpy as np
         except ImportError as e:
             skip("numpy", f"numpy cannot be imported ({e}); install the test helpers: make test-deps")
-            return 1 if failures else 0
+            return status()
         try:
             import h5py
         except ImportError as e:
@@ -273,7 +260,7 @@ def main():
             from vtkmodules.vtkIOXdmf2 import vtkXdmfReader
         except ImportError as e:
             skip("vtk", f"VTK with the XDMF reader cannot be imported ({e}); make test-deps installs it")
-            return 1 if failures else 0
+            return status()
         readers = [("vtkXdmfReader", vtkXdmfReader)]
         try:
             from vtkmodules.vtkIOXdmf3 import vtkXdmf3Reader
@@ -294,7 +281,7 @@ def main():
         check_reader(np, v2n, "moved.vtkXdmfReader", vtkXdmfReader, os.path.join(moved, "out2d.xdmf"), 2)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return 1 if failures else 0
+    return status()
 
 
 if __name__ == "__main__":

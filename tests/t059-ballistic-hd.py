@@ -29,17 +29,8 @@ import os
 import sys
 import tempfile
 
-failures = 0
-
-
-def check(ok, name, why=""):
-    global failures
-    if ok:
-        print(f"PASS {name}", flush=True)
-    else:
-        failures += 1
-        print(f"FAIL {name}: {why}", flush=True)
-    return ok
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import check, status  # noqa: E402
 
 
 def main():
@@ -87,7 +78,7 @@ def main():
             va, vg = m["v_plateau"]
             check(abs(va / vg - 1) < 0.15, f"{tag}.channel_velocity", f"{va:.3g} cm/s against {vg:.3g} cm/s")
         print("# " + bh.table(rows).replace("\n", "\n# "))
-    return 1 if failures else 0
+    return status()
 
 
 if __name__ == "__main__":
