@@ -26,10 +26,9 @@ ifneq ($(strip $(NVCC)),)
   CUDA_HOME  := $(patsubst %/bin/nvcc,%,$(NVCC))
   CUDA_ARCH  ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
   NVCCFLAGS  += -std=c++17 -O3 -g $(CUDA_ARCH) -Iinclude -I. -Xcompiler -fPIC,-Wall,-Wextra $(EXTRA_NVCCFLAGS)
-  CUDA_SRC   := $(wildcard kernels/*.cu)
+  CUDA_SRC   := $(wildcard kernels/*.cu kernels/linalg/*.cu)
   CUDA_OBJ   := $(CUDA_SRC:%.cu=$(BUILD)/%.cu.o)
   CUDA_LIBS  := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcusparse -lcublas -lcudart -lstdc++
-  CFLAGS     += -DTCAD_HAVE_CUDA=1
   STUB_SRC   :=
 else
   CUDA_OBJ   :=
@@ -37,7 +36,7 @@ else
   STUB_SRC   := kernels/cuda_stub.c
 endif
 
-LIB_SRC := $(wildcard kernels/*.c solver/*.c mesh/*.c io/*.c)
+LIB_SRC := $(wildcard core/*.c kernels/*.c kernels/linalg/*.c solver/*.c mesh/*.c io/*.c)
 LIB_SRC := $(filter-out kernels/cuda_stub.c,$(LIB_SRC)) $(STUB_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libtcad.a
@@ -46,18 +45,19 @@ TEST_SRC := $(wildcard tests/t[0-9]*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
-HEADERS := $(wildcard include/tcad/*.h kernels/physics/*.h kernels/*.h mesh/*.h io/*.h solver/*.h tests/*.h)
+# header dependencies are generated (-MMD -MP): a header edit rebuilds only what includes it
+DEPFLAGS = -MMD -MP
 
 .PHONY: all deps test-deps run test check bench asan valgrind clean format
 all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so
 
-$(BUILD)/%.o: %.c $(HEADERS)
+$(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(BUILD)/%.cu.o: %.cu $(HEADERS)
+$(BUILD)/%.cu.o: %.cu
 	@mkdir -p $(dir $@)
-	$(NVCC) $(NVCCFLAGS) -c $< -o $@
+	$(NVCC) $(NVCCFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJ) $(CUDA_OBJ)
 	@rm -f $@
@@ -66,18 +66,20 @@ $(LIB): $(LIB_OBJ) $(CUDA_OBJ)
 $(TCAD): $(BUILD)/app/tcad.o $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
 
-$(BUILD)/tests/%: tests/%.c $(LIB) $(HEADERS)
+$(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
 
 # a stand-in cuDSS library for t058's loader checks
 $(BUILD)/tests/libfake_cudss.so: tests/fake_cudss.c
 	@mkdir -p $(dir $@)
 	$(CC) -shared -fPIC -O1 -o $@ $<
 
-$(BUILD)/bench/%: bench/%.c $(LIB) $(HEADERS)
+$(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+
+-include $(LIB_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(BUILD)/app/tcad.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
 
 deps:
 	@bash scripts/install-deps.sh

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "kernels/cuda.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -250,10 +251,10 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
                "%.3f s\n",
                t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
                t->t_assembly - t->t_copy, t->t_linear, t->t_output);
-      if (TcadSimBackend(sim) == TCAD_BACKEND_CUDA)
+      if (TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA)
         printf("  Jacobian copy device -> host for the CPU linear solver: %.3f s\n", t->t_copy);
       char lin[512];
-      if (TcadSimLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
+      if (TcadSimGetLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
       if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
     }
     TcadSimDestroy(&sim);
@@ -345,7 +346,7 @@ int main(int argc, char **argv)
     free(pargv);
     return TCAD_ERR_USAGE;
   }
-  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) {
+  if (TcadInitialize(&pargc, &pargv, NULL)) {
     fprintf(stderr, "tcad: error: PETSc failed to initialize\n");
     free(pargv);
     return TCAD_ERR_PETSC;
@@ -360,7 +361,7 @@ int main(int argc, char **argv)
     fflush(stdout);
     fprintf(stderr, "tcad: error: %s\n", tcad_error_message());
   }
-  PetscFinalize();
+  TcadFinalize();
   free(pargv);
   return e;
 }

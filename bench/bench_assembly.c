@@ -27,6 +27,7 @@
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -65,8 +66,8 @@ static int run(long nodes, int repeat, int eb)
   {
     TcadSim *s = sim;
     const int n = s->nnodes, bs = s->bs;
-    const TcadDDParams *P = &s->D.p;
-    double *x = TcadSimState(s);
+    const TcadAsmParams *P = &s->D.p;
+    double *x = TcadSimGetState(s);
     /* charge-neutral state plus a 1 V ramp along y with split quasi-Fermi levels */
     for (int i = 0; i < n; i++) {
       const double N = s->donors[i] - s->acceptors[i];
@@ -76,18 +77,18 @@ static int run(long nodes, int repeat, int eb)
       x[bs * i + 2] = s->nie * exp(-(psi - 0.1) / s->vt) / P->sv[2];
       for (int t = 3; t < bs; t++) x[bs * i + t] = (300.0 + 1200.0 * mesh->coord[3 * i + 1] / 1e-4) / P->sv[t];
     }
-    s->D.p.mode = TCAD_DD_COUPLED;
+    s->D.p.mode = TCAD_ASM_COUPLED;
     if (eb) TcadSimSetEnergy(s, 1, 1.0);
     double *f = malloc(sizeof(double) * bs * (size_t)n), *jac = malloc(sizeof(double) * (size_t)s->nnz);
-    double *cf = malloc(sizeof(double) * TCAD_DD_NCFLUX * (size_t)n);
+    double *cf = malloc(sizeof(double) * TCAD_ASM_NCFLUX * (size_t)n);
     double ts = INFINITY, tp = INFINITY, tk[TCAD_CUDA_ROWS_N], kdiff[TCAD_CUDA_ROWS_N];
     for (int k = 0; k < TCAD_CUDA_ROWS_N; k++) tk[k] = kdiff[k] = NAN;
     for (int r = 0; r < repeat; r++) {
       double t0 = tcad_now();
-      tcad_dd_assemble_host(&s->D, x, f, jac, cf, NULL);
+      tcad_asm_host_edges(&s->D, x, f, jac, cf, NULL);
       ts = fmin(ts, tcad_now() - t0);
       t0 = tcad_now();
-      tcad_dd_assemble_rows(&s->D, x, f, jac, cf, NULL);
+      tcad_asm_host_rows(&s->D, x, f, jac, cf, NULL);
       tp = fmin(tp, tcad_now() - t0);
     }
     TcadCudaInfo ci;
@@ -100,8 +101,8 @@ static int run(long nodes, int repeat, int eb)
       for (int r = 0; !e && r < repeat + 1; r++)
         for (int k = 0; !e && k < TCAD_CUDA_ROWS_N; k++) {
           TcadCudaTimes t = {0};
-          e = TcadCudaDDSetRows(s->cuda, (TcadCudaRows)k);
-          if (!e) e = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, k ? jg : jac, 1, cf, NULL, &t);
+          e = TcadCudaAsmSetRows(s->cuda, (TcadCudaRows)k);
+          if (!e) e = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, f, k ? jg : jac, 1, cf, NULL, &t);
           if (!e && r == repeat && k) {
             kdiff[k] = 0.0;
             for (long q = 0; q < s->nnz; q++) {
@@ -111,7 +112,7 @@ static int run(long nodes, int repeat, int eb)
           }
           if (r > 0) tk[k] = isnan(tk[k]) ? t.kernel : fmin(tk[k], t.kernel); /* the first round warms up */
         }
-      TcadCudaDDSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
+      TcadCudaAsmSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
       free(jg);
       if (e) fprintf(stderr, "bench_assembly: device: %s\n", tcad_error_message());
     }
@@ -149,13 +150,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: bench_assembly [--eb] NODES [NODES ...]\n");
     return 2;
   }
-  PetscInitializeNoArguments();
+  TcadInitialize(NULL, NULL, NULL);
   const int repeat = getenv("BENCH_REPEAT") ? atoi(getenv("BENCH_REPEAT")) : 5;
   printf("model,bs,nodes,edges,nnz,bytes,floor_ms,threads,host_serial_ms,host_omp_ms,device_ms,device_vs_floor,"
          "device_speedup_vs_omp,ns_per_edge_serial,bounded_ms,bounded_maxrel,generic_ms,generic_maxrel\n");
   int e = 0;
   const int eb = !strcmp(argv[1], "--eb");
   for (int k = 1 + eb; k < argc && !e; k++) e = run(atol(argv[k]), repeat > 0 ? repeat : 1, eb);
-  PetscFinalize();
+  TcadFinalize();
   return e ? 1 : 0;
 }

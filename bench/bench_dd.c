@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "bench/bench_util.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -111,7 +112,7 @@ static int run(const char *path, int quiet)
     char why[512];
     phase("simulation setup", tcad_now() - t, NULL), t = tcad_now();
     TcadSimDefaultBackend(why, sizeof why);
-    fprintf(stderr, "bench_dd: backend %s (%s)\n", TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
+    fprintf(stderr, "bench_dd: backend %s (%s)\n", TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
   }
   const int gate = sim ? TcadSimFindContact(sim, "gate") : -1, drain = sim ? TcadSimFindContact(sim, "drain") : -1;
   if (!e && (gate < 0 || drain < 0))
@@ -161,21 +162,21 @@ static int run(const char *path, int quiet)
     }
     int nrows = 0;
     const int *rowptr = NULL, *col = NULL;
-    TcadSimPattern(sim, &nrows, &rowptr, &col);
+    TcadSimGetPattern(sim, &nrows, &rowptr, &col);
     double cur[3];
-    TcadSimContactCurrent(sim, drain, cur);
+    TcadSimGetContactCurrent(sim, drain, cur);
     fprintf(stderr, "bench_dd: final drain current %.6e %s at Vd = %.3f V, Vg = %.3f V\n", cur[2],
-            TcadSimCurrentUnit(sim), TcadSimContactVoltage(sim, drain), TcadSimContactVoltage(sim, gate));
+            TcadSimGetCurrentUnit(sim), TcadSimGetContactVoltage(sim, drain), TcadSimGetContactVoltage(sim, gate));
     int threads = 1;
 #ifdef _OPENMP
     threads = omp_get_max_threads();
 #endif
-    const int bs = TcadSimBlockSize(sim);
+    const int bs = TcadSimGetBlockSize(sim);
     /* the backend, with the linear-solver pipeline when one is on (-tcad_gpu_solver) */
     char backend[64], gs[32] = "";
     PetscBool gset = PETSC_FALSE;
     PetscOptionsGetString(NULL, NULL, "-tcad_gpu_solver", gs, sizeof gs, &gset);
-    snprintf(backend, sizeof backend, "%s%s%s", TcadSimBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host",
+    snprintf(backend, sizeof backend, "%s%s%s", TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host",
              gset && strcmp(gs, "off") ? "+" : "", gset && strcmp(gs, "off") ? gs : "");
     printf("%s,%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
            base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", backend, threads, mesh->nnodes, geom->nedges,
@@ -207,7 +208,7 @@ int main(int argc, char **argv)
   int pargc = argc - a;
   char **pargv = argv + a;
   pargv[0] = argv[0];
-  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) {
+  if (TcadInitialize(&pargc, &pargv, NULL)) {
     fprintf(stderr, "bench_dd: PETSc failed to initialize\n");
     return TCAD_ERR_PETSC;
   }
@@ -217,6 +218,6 @@ int main(int argc, char **argv)
     fflush(stdout);
     fprintf(stderr, "bench_dd: error: %s\n", tcad_error_message());
   }
-  PetscFinalize();
+  TcadFinalize();
   return e;
 }

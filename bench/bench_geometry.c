@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -55,7 +56,7 @@ int main(int argc, char **argv)
     deck.regions = &reg;
     deck.nregions = 1;
   }
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   double best_load = HUGE_VAL, best_geom = HUGE_VAL;
   int nn = 0, nc = 0, ne = 0;
   for (int r = 0; r < repeat; r++) {
@@ -79,6 +80,6 @@ int main(int argc, char **argv)
   printf("%s,%d,%d,%d,%d,%.4f,%.4f,%.1f,%.1f\n", kind, dim, nn, nc, ne, best_load, best_geom, 1e9 * best_load / nn,
          1e9 * best_geom / nn);
   for (int a = 0; a < 3; a++) free(deck.mesh.lines[a]);
-  PetscFinalize();
+  TcadFinalize();
   return 0;
 }

@@ -18,7 +18,7 @@
  * MATTYPE aij or baij (block size bs), OPTIONS PETSc options for the config's KSP (spaces,
  * no colon), e.g. "gmres:-ksp_type gmres -pc_type ilu"; tcad-bicgstab / tcad-gmres: our Krylov
  * driver with the config's PETSc PC; gpu-bicgstab / gpu-gmres / gpu-cudss: the device engine of
- * the pipeline (kernels/linear_cuda.cu; SCALE row, rowcol or none; OPTIONS may hold
+ * the pipeline (kernels/linalg/linear_cuda.cu; SCALE row, rowcol or none; OPTIONS may hold
  * -ksp_gmres_restart N) on the Jacobian uploaded once: setup_s is scaling + factorization (ILU(0)
  * or cuDSS; the first repeat includes cuDSS's analysis), solve_s the solve with b up and x down.
  * --repeat R solves each system R times per config (one CSV line each, rep = 0..R-1).
@@ -33,11 +33,12 @@
 #include <unistd.h>
 
 #include "kernels/cuda.h"
-#include "kernels/dd.h"
-#include "kernels/linear.h"
-#include "solver/krylov.h"
+#include "kernels/asm.h"
+#include "kernels/linalg/linear.h"
+#include "kernels/linalg/krylov_solve.h"
 #include "solver/linear.h"
 #include "bench/bench_util.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -295,23 +296,23 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
   if (!e) e = TcadSimSweep(sim, 1, &gate, &vg, 0.1, 0, 0.5);
   restore_stdout(saved);
   if (e) goto done;
-  const int bs = TcadSimBlockSize(sim), n = TcadSimNodeCount(sim), N = bs * n;
+  const int bs = TcadSimGetBlockSize(sim), n = TcadSimGetNodeCount(sim), N = bs * n;
   int nrows;
   const int *rowptr, *col;
-  TcadSimPattern(sim, &nrows, &rowptr, &col);
+  TcadSimGetPattern(sim, &nrows, &rowptr, &col);
   double *x0 = malloc(sizeof(double) * (size_t)N), *delta = malloc(sizeof(double) * (size_t)N),
          *f = malloc(sizeof(double) * (size_t)N), *jac = malloc(sizeof(double) * (size_t)rowptr[N]),
          *b = malloc(sizeof(double) * (size_t)N);
   const char *mfile = deck->mesh.file[0] ? deck->mesh.file : path; /* a generated mesh: the deck */
   const char *mname = strrchr(mfile, '/') ? strrchr(mfile, '/') + 1 : mfile;
   for (int k = 0; k < nvd && !e; k++) {
-    memcpy(x0, TcadSimState(sim), sizeof(double) * (size_t)N);
-    e = TcadSimEvaluate(sim, TCAD_DD_COUPLED, x0, f, jac);
+    memcpy(x0, TcadSimGetState(sim), sizeof(double) * (size_t)N);
+    e = TcadSimEvaluate(sim, TCAD_ASM_COUPLED, x0, f, jac);
     saved = redirect_stdout();
     if (!e) e = TcadSimSweep(sim, 1, &drain, &vds[k], 0.1, 0, 0.1);
     restore_stdout(saved);
     if (e) break;
-    const double *x1 = TcadSimState(sim);
+    const double *x1 = TcadSimGetState(sim);
     for (int r = 0; r < N; r++) delta[r] = x1[r] - x0[r];
     char line[1200];
     snprintf(line, sizeof line, "%s,%s,%d,%d,%d,%.3f,%.3f", mname, bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", n,
@@ -383,7 +384,7 @@ int main(int argc, char **argv)
     }
   }
   pargv[pargc] = NULL;
-  if (PetscInitialize(&pargc, &pargv, NULL, NULL)) return TCAD_ERR_PETSC;
+  if (TcadInitialize(&pargc, &pargv, NULL)) return TCAD_ERR_PETSC;
   if (!ncfg) {
     const char *def[] = {"mumps:none:aij:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps",
                          "ilu0-gmres:jacobi:aij:-ksp_type gmres -ksp_gmres_restart 50 -pc_type ilu",
@@ -393,7 +394,7 @@ int main(int argc, char **argv)
   for (int c = 0; c < ncfg; c++) bench_set_config_options(c, cfg[c].options);
   const int e = run(deck, quiet, nvd, vds, vg, ncfg, cfg, repeat, dump);
   if (e) fprintf(stderr, "bench_linear: error: %s\n", tcad_error_message());
-  PetscFinalize();
+  TcadFinalize();
   free(pargv);
   return e;
 }

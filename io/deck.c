@@ -895,7 +895,7 @@ static int deck_doping_one(DeckCtx *c, const yaml_node_t *it, const char *p, Tca
     DECK_TRY(deck_str(c, v, pk, "a region name", s->region, sizeof s->region));
     int r = deck_find_region(d, s->region);
     if (r < 0) return deck_unknown_name(c, v, pk, "region", s->region, d, d->nregions, deck_name_region);
-    const TcadMaterial *m = TcadDeckMaterial(d, d->regions[r].material);
+    const TcadMaterial *m = TcadDeckGetMaterial(d, d->regions[r].material);
     if (m && m->kind != TCAD_MAT_SEMICONDUCTOR)
       return deck_fail(c, v, "region '%s' in '%s' is %s, not a semiconductor; expected a semiconductor region (only those are doped)",
                        s->region, pk, m->name);
@@ -1444,7 +1444,7 @@ void TcadDeckDestroy(TcadDeck **deck)
   *deck = NULL;
 }
 
-const TcadMaterial *TcadDeckMaterial(const TcadDeck *deck, const char *name)
+const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
 {
   if (!deck || !name) return NULL;
   int i = deck_find_material(deck, deck->nmaterials, name);

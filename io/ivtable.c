@@ -135,7 +135,7 @@ int TcadIVTableAppend(TcadIVTable *t, const double *row)
   return iv_flush(t, what);
 }
 
-int TcadIVTableRows(const TcadIVTable *t, const double **data)
+int TcadIVTableGetRows(const TcadIVTable *t, const double **data)
 {
   if (data) *data = t ? t->data : NULL;
   return t ? t->nrows : 0;

@@ -1,14 +1,14 @@
 /* Assembly entry points of the backends (host now; CUDA launchers join them). */
 #ifndef TCAD_KERNELS_ASSEMBLE_H
 #define TCAD_KERNELS_ASSEMBLE_H
-#include "kernels/dd.h"
+#include "kernels/asm.h"
 
 /* Residual f (3 per node, scaled) and, when jac is not NULL, the Jacobian values (D->nnz, in
  * the CSR layout described in dd.h); cflux (2 per node, may be NULL): contact particle
  * currents; fmag (3 per node, may be NULL): the size of the terms each residual sums (its
  * rounding scale). Everything is overwritten. */
-void tcad_dd_assemble_host(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
-/* The same by rows (tcad_dd_row over the nodes, in parallel with OpenMP when built with it):
- * bitwise equal to tcad_dd_assemble_host, the loop the CUDA kernel runs. */
-void tcad_dd_assemble_rows(const TcadDDData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
+void tcad_asm_host_edges(const TcadAsmData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
+/* The same by rows (tcad_asm_row over the nodes, in parallel with OpenMP when built with it):
+ * bitwise equal to tcad_asm_host_edges, the loop the CUDA kernel runs. */
+void tcad_asm_host_rows(const TcadAsmData *D, const double *x, double *f, double *jac, double *cflux, double *fmag);
 #endif

@@ -1,6 +1,6 @@
 /* CUDA assembly of the drift-diffusion residual and Jacobian: the mesh-constant arrays of a
- * TcadDDData live on the device (uploaded once per mesh), one thread computes one block row
- * with tcad_dd_row (kernels/dd.h, the same code the host's row loop runs), so every entry has
+ * TcadAsmData live on the device (uploaded once per mesh), one thread computes one block row
+ * with tcad_asm_row (kernels/asm.h, the same code the host's row loop runs), so every entry has
  * one writer and a fixed summation order: the same input gives bitwise the same matrix on
  * every run. The Jacobian stays on the device as CSR (cuSPARSE SpMV for the MATSHELL); the
  * residual, contact fluxes and, on request, a host copy of the Jacobian come back. */
@@ -10,13 +10,13 @@
 
 #include "kernels/cuda_check.h"
 #include "kernels/cuda.h"
-#include "kernels/dd.h"
+#include "kernels/asm.h"
 
 #define CK TCAD_CUDA_CHECK
 #define CKS TCAD_CUSPARSE_CHECK
 
-struct TcadCudaDD {
-  TcadDDData d; /* device pointers, parameters refreshed per call */
+struct TcadCudaAsm {
+  TcadAsmData d; /* device pointers, parameters refreshed per call */
   int n, bs, nedges, nnz, nedge_incidences;
   /* owned device arrays (also referenced from d) */
   int *edge_i, *edge_j, *edge_base, *row_start, *row_len, *node_diag, *node_edge_start, *node_edges;
@@ -25,7 +25,7 @@ struct TcadCudaDD {
   int *rowptr, *col;
   double *x, *f, *jac, *cflux, *fmag, *vin, *vout;
   int have_jac; /* jac holds the Jacobian of the last assembly */
-  TcadCudaRows rows; /* TcadCudaDDSetRows */
+  TcadCudaRows rows; /* TcadCudaAsmSetRows */
   cusparseHandle_t sp;
   cusparseSpMatDescr_t A;
   cusparseDnVecDescr_t vx, vy;
@@ -45,36 +45,36 @@ template <typename T> static int upload(T **dst, const T *src, size_t count)
 #define TCAD_ROWS_THREADS 128
 
 /* One instance per block size: with BS a constant the row body unrolls and its edge record
- * stays in registers (kernels/dd.h, tcad_dd_row_bs). */
+ * stays in registers (kernels/asm.h, tcad_asm_row_bs). */
 template <int BS>
-__global__ static void dd_rows_kernel(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
+__global__ static void dd_rows_kernel(const TcadAsmData D, const double *x, double *f, double *jac, double *cflux,
                                       double *fmag)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
-    tcad_dd_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
+    tcad_asm_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
 }
 
 /* The same, at most 128 registers (4 blocks of 128 threads per SM; TCAD_CUDA_ROWS_BOUNDED). */
 template <int BS>
 __global__ static void __launch_bounds__(TCAD_ROWS_THREADS, 4)
-    dd_rows_kernel_bounded(const TcadDDData D, const double *x, double *f, double *jac, double *cflux, double *fmag)
+    dd_rows_kernel_bounded(const TcadAsmData D, const double *x, double *f, double *jac, double *cflux, double *fmag)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
-    tcad_dd_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
+    tcad_asm_row_bs(&D, BS, i, x, f, jac, cflux, fmag);
 }
 
 /* The block size read at run time: the loops over the unknowns do not unroll and the edge
  * record goes to local memory (TCAD_CUDA_ROWS_GENERIC; for the benchmark). */
-__global__ static void dd_rows_kernel_any(const TcadDDData D, const double *x, double *f, double *jac, double *cflux,
+__global__ static void dd_rows_kernel_any(const TcadAsmData D, const double *x, double *f, double *jac, double *cflux,
                                           double *fmag)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < D.nnodes; i += blockDim.x * gridDim.x)
-    tcad_dd_row(&D, i, x, f, jac, cflux, fmag);
+    tcad_asm_row(&D, i, x, f, jac, cflux, fmag);
 }
 
-extern "C" void TcadCudaDDDestroy(TcadCudaDD **cp)
+extern "C" void TcadCudaAsmDestroy(TcadCudaAsm **cp)
 {
-  TcadCudaDD *c = *cp;
+  TcadCudaAsm *c = *cp;
   if (!c) return;
   void *ptrs[] = {c->edge_i, c->edge_j, c->edge_base, c->row_start, c->row_len, c->node_diag, c->node_edge_start,
                   c->node_edges, c->edge_coupling, c->edge_length, c->edge_eps, c->edge_mu0, c->node_vsemi,
@@ -92,7 +92,7 @@ extern "C" void TcadCudaDDDestroy(TcadCudaDD **cp)
   *cp = NULL;
 }
 
-static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD *c)
+static int create(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm *c)
 {
   const int n = D->nnodes, ne = D->nedges;
   const size_t nb = (size_t)D->bs * n;
@@ -110,10 +110,10 @@ static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCu
       upload(&c->node_bc, D->node_bc, n) || upload(&c->rowptr, rowptr, nb + 1) ||
       upload(&c->col, col, (size_t)D->nnz) || upload(&c->x, (const double *)NULL, nb) ||
       upload(&c->f, (const double *)NULL, nb) || upload(&c->jac, (const double *)NULL, (size_t)D->nnz) ||
-      upload(&c->cflux, (const double *)NULL, TCAD_DD_NCFLUX * (size_t)n) || upload(&c->fmag, (const double *)NULL, nb) ||
+      upload(&c->cflux, (const double *)NULL, TCAD_ASM_NCFLUX * (size_t)n) || upload(&c->fmag, (const double *)NULL, nb) ||
       upload(&c->vin, (const double *)NULL, nb) || upload(&c->vout, (const double *)NULL, nb))
     return TCAD_ERR_CUDA;
-  TcadDDData *d = &c->d;
+  TcadAsmData *d = &c->d;
   *d = *D;
   d->edge_i = c->edge_i, d->edge_j = c->edge_j, d->edge_coupling = c->edge_coupling, d->edge_length = c->edge_length;
   d->edge_eps = c->edge_eps, d->edge_semi = c->edge_semi, d->edge_mu0 = c->edge_mu0, d->edge_base = c->edge_base;
@@ -137,16 +137,16 @@ static int create(const TcadDDData *D, const int *rowptr, const int *col, TcadCu
   return 0;
 }
 
-extern "C" int TcadCudaDDCreate(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD **out)
+extern "C" int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm **out)
 {
   *out = NULL;
   if (!D->node_edge_start || !D->node_edges)
     return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly needs the node → edge incidence");
-  TcadCudaDD *c = new (std::nothrow) TcadCudaDD();
+  TcadCudaAsm *c = new (std::nothrow) TcadCudaAsm();
   if (!c) return tcad_error(TCAD_ERR_MEM, "out of memory");
   const int e = create(D, rowptr, col, c);
   if (e) {
-    TcadCudaDDDestroy(&c);
+    TcadCudaAsmDestroy(&c);
     tcad_error_context("uploading the device data (%d nodes, %d edges, %d Jacobian entries)", D->nnodes, D->nedges,
                        D->nnz);
     return e;
@@ -162,7 +162,7 @@ static double seconds_since(cudaEvent_t a, cudaEvent_t b)
   return 1e-3 * ms;
 }
 
-extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_value, const double *x,
+extern "C" int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, const double *bc_value, const double *x,
                                   double *f, double *jac, int jac_to_host, double *cflux, double *fmag,
                                   TcadCudaTimes *t)
 {
@@ -197,7 +197,7 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
   if (jac) c->have_jac = 1;
   CK(cudaEventRecord(c->ev0));
   CK(cudaMemcpy(f, c->f, nb * sizeof(double), cudaMemcpyDeviceToHost));
-  if (cflux) CK(cudaMemcpy(cflux, c->cflux, TCAD_DD_NCFLUX * n * sizeof(double), cudaMemcpyDeviceToHost));
+  if (cflux) CK(cudaMemcpy(cflux, c->cflux, TCAD_ASM_NCFLUX * n * sizeof(double), cudaMemcpyDeviceToHost));
   if (fmag) CK(cudaMemcpy(fmag, c->fmag, nb * sizeof(double), cudaMemcpyDeviceToHost));
   CK(cudaEventRecord(c->ev1));
   CK(cudaEventSynchronize(c->ev1));
@@ -212,7 +212,7 @@ extern "C" int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const do
   return 0;
 }
 
-extern "C" int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
+extern "C" int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y)
 {
   if (!c->have_jac) return tcad_error(TCAD_ERR_INTERNAL, "device Jacobian used before it was assembled");
   const size_t N = (size_t)c->bs * c->n;
@@ -224,17 +224,17 @@ extern "C" int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
   return 0;
 }
 
-extern "C" size_t TcadCudaDDBytes(const TcadCudaDD *c)
+extern "C" size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
 {
   const size_t n = (size_t)c->n, ne = (size_t)c->nedges, nnz = (size_t)c->nnz, bs = (size_t)c->bs;
   /* edges: i, j, 4 bases, coupling, length, ε, 2 μ0, semi; nodes: row start/len/diag, vsemi,
    * fixed, 2 τ, semi, bc; bc values, x, f, fmag, SpMV in/out (bs each), contact fluxes */
   return ne * (6 * sizeof(int) + 5 * sizeof(double) + 1) + n * (3 * sizeof(int) + 4 * sizeof(double) + 2) +
          (size_t)c->nedge_incidences * sizeof(int) + (n + 1) * sizeof(int) + (bs * n + 1 + nnz) * sizeof(int) +
-         nnz * sizeof(double) + n * (6 * bs + TCAD_DD_NCFLUX) * sizeof(double);
+         nnz * sizeof(double) + n * (6 * bs + TCAD_ASM_NCFLUX) * sizeof(double);
 }
 
-extern "C" int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which)
+extern "C" int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which)
 {
   if ((int)which < 0 || (int)which >= TCAD_CUDA_ROWS_N)
     return tcad_error(TCAD_ERR_INTERNAL, "GPU assembly: no row kernel %d", (int)which);
@@ -242,9 +242,9 @@ extern "C" int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which)
   return 0;
 }
 
-extern "C" const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c) { return c && c->have_jac ? c->jac : NULL; }
+extern "C" const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c) { return c && c->have_jac ? c->jac : NULL; }
 
-extern "C" int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac)
+extern "C" int TcadCudaAsmJacobianToHost(const TcadCudaAsm *c, double *jac)
 {
   if (!c->have_jac) return tcad_error(TCAD_ERR_INTERNAL, "device Jacobian copied before it was assembled");
   CK(cudaMemcpy(jac, c->jac, (size_t)c->nnz * sizeof(double), cudaMemcpyDeviceToHost));

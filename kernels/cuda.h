@@ -4,7 +4,7 @@
 #define TCAD_KERNELS_CUDA_H
 #include <stddef.h>
 
-#include "kernels/dd.h"
+#include "kernels/asm.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,7 +36,7 @@ int TcadCudaUpload(const void *host, size_t bytes, void **dev);
 void TcadCudaRelease(void *dev);
 
 /* Drift-diffusion assembly on device 0 (kernels/assemble_cuda.cu). */
-typedef struct TcadCudaDD TcadCudaDD;
+typedef struct TcadCudaAsm TcadCudaAsm;
 typedef struct {
   double upload, kernel, download, jac_copy; /* seconds: state up, assembly kernel, residual down,
                                               * Jacobian down (the CPU linear solver's copy) */
@@ -44,17 +44,17 @@ typedef struct {
 } TcadCudaTimes;
 /* Upload the mesh-constant arrays of D (once per mesh; D->node_edge_start/node_edges needed)
  * and the scalar CSR pattern of the Jacobian. */
-int TcadCudaDDCreate(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD **c);
-void TcadCudaDDDestroy(TcadCudaDD **c);
+int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm **c);
+void TcadCudaAsmDestroy(TcadCudaAsm **c);
 /* Residual f (and cflux, fmag when not NULL) at state x with parameters P and contact values
  * bc_value, all host arrays; with jac not NULL the Jacobian is assembled on the device and,
  * with jac_to_host, copied into jac (D->nnz values). Times accumulate into t (may be NULL). */
-int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_value, const double *x, double *f,
+int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, const double *bc_value, const double *x, double *f,
                        double *jac, int jac_to_host, double *cflux, double *fmag, TcadCudaTimes *t);
 /* y = J x with the device Jacobian of the last assembly (host vectors, 3 × nnodes). */
-int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y);
+int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y);
 /* Device memory held, bytes. */
-size_t TcadCudaDDBytes(const TcadCudaDD *c);
+size_t TcadCudaAsmBytes(const TcadCudaAsm *c);
 /* Which row kernel assembles (the same arithmetic in each; bench_assembly times them side by side):
  * TCAD_CUDA_ROWS_BS the one instantiated per block size, edge record in registers (default);
  * TCAD_CUDA_ROWS_BOUNDED the same with __launch_bounds__(128, 4): at most 128 registers, for
@@ -62,24 +62,24 @@ size_t TcadCudaDDBytes(const TcadCudaDD *c);
  * TCAD_CUDA_ROWS_GENERIC the block size read at run time, edge record in local memory. */
 typedef enum { TCAD_CUDA_ROWS_BS = 0, TCAD_CUDA_ROWS_BOUNDED = 1, TCAD_CUDA_ROWS_GENERIC = 2 } TcadCudaRows;
 #define TCAD_CUDA_ROWS_N 3
-int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which);
+int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which);
 /* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
-const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c);
+const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c);
 /* Copy them to the host array jac. */
-int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac);
+int TcadCudaAsmJacobianToHost(const TcadCudaAsm *c, double *jac);
 
-/* The device linear solver (kernels/linear_cuda.cu; driven by solver/linear.c): scaling,
+/* The device linear solver (kernels/linalg/linear_cuda.cu; driven by solver/linear.c): scaling,
  * ILU(0) (cuSPARSE bsrilu02 on the BSR copy), the Krylov ops, cuDSS loaded at run time. */
 typedef struct TcadCudaLin TcadCudaLin;
 int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l);
 void TcadCudaLinDestroy(TcadCudaLin **l);
-/* Scale (kernels/linear.h kind) the Jacobian `values` (device pointer when on_device, else host)
+/* Scale (kernels/linalg/linear.h kind) the Jacobian `values` (device pointer when on_device, else host)
  * and factor it: `what` is TCAD_CUDA_LIN_ILU (ILU(0) for the Krylov solves) and/or
  * TCAD_CUDA_LIN_DIRECT (cuDSS now; without it, TcadCudaLinDirect factors on first use). Returns 0,
  * TCAD_ERR_CONVERGE on a zero pivot (an ILU block row in *zero_pivot, else -1), or another code. */
 enum { TCAD_CUDA_LIN_ILU = 1, TCAD_CUDA_LIN_DIRECT = 2 };
 int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what, int *zero_pivot);
-/* Krylov solve of J x = b (host vectors) with options opt (solver/krylov.h); the true relative
+/* Krylov solve of J x = b (host vectors) with options opt (kernels/linalg/krylov_solve.h); the true relative
  * residual (row-equilibrated 2-norm) in *true_rel. */
 struct TcadKrylovOpts;
 struct TcadKrylovResult;

@@ -25,47 +25,47 @@ int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out)
   return NO_CUDA;
 }
 
-int TcadCudaDDCreate(const TcadDDData *D, const int *rowptr, const int *col, TcadCudaDD **c)
+int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm **c)
 {
   (void)D, (void)rowptr, (void)col;
   *c = NULL;
   return NO_CUDA;
 }
 
-void TcadCudaDDDestroy(TcadCudaDD **c) { *c = NULL; }
+void TcadCudaAsmDestroy(TcadCudaAsm **c) { *c = NULL; }
 
-int TcadCudaDDAssemble(TcadCudaDD *c, const TcadDDParams *P, const double *bc_value, const double *x, double *f,
+int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, const double *bc_value, const double *x, double *f,
                        double *jac, int jac_to_host, double *cflux, double *fmag, TcadCudaTimes *t)
 {
   (void)c, (void)P, (void)bc_value, (void)x, (void)f, (void)jac, (void)jac_to_host, (void)cflux, (void)fmag, (void)t;
   return NO_CUDA;
 }
 
-int TcadCudaDDMatMult(TcadCudaDD *c, const double *x, double *y)
+int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y)
 {
   (void)c, (void)x, (void)y;
   return NO_CUDA;
 }
 
-size_t TcadCudaDDBytes(const TcadCudaDD *c)
+size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
 {
   (void)c;
   return 0;
 }
 
-int TcadCudaDDSetRows(TcadCudaDD *c, TcadCudaRows which)
+int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which)
 {
   (void)c, (void)which;
   return NO_CUDA;
 }
 
-const double *TcadCudaDDJacobianDevice(const TcadCudaDD *c)
+const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c)
 {
   (void)c;
   return NULL;
 }
 
-int TcadCudaDDJacobianToHost(const TcadCudaDD *c, double *jac)
+int TcadCudaAsmJacobianToHost(const TcadCudaAsm *c, double *jac)
 {
   (void)c, (void)jac;
   return NO_CUDA;

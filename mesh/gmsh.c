@@ -10,7 +10,7 @@
 
 #include "mesh/mesh_internal.h"
 #include "tcad/error.h"
-#include "tcad/petsc_capture.h"
+#include "tcad/petsc_error.h"
 
 /* Gmsh files start with "$MeshFormat\n<version> <type> <size>". Checking that here gives a
  * message about the file rather than about a PETSc viewer. */
@@ -40,12 +40,6 @@ static int gmsh_check_header(const char *path)
                       "(gmsh -format msh41 or msh22)",
                       path, v);
   return 0;
-}
-
-static int petsc_fail(const char *path, const char *what, const char *msg)
-{
-  return tcad_error(TCAD_ERR_MESH, "%s: %s: %s", path, what,
-                    msg && msg[0] ? msg : "PETSc reported an error without a message");
 }
 
 /* Vertices of point p in closure order. */
@@ -330,15 +324,15 @@ int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh)
    * nodes by Gmsh entity, dropping a contact's end nodes (4.1) or all of them (2.2). */
   PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &had);
   if (!had) PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true");
-  tcad_petsc_capture_begin();
   ierr = DMPlexCreateGmshFromFile(PETSC_COMM_SELF, path, PETSC_TRUE, &dm);
   if (!ierr) ierr = plex_extract(dm, path, scale, m, &terr);
-  const char *msg = tcad_petsc_capture_end();
+  if (ierr) tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
   if (!had) PetscOptionsClearValue(NULL, "-dm_plex_gmsh_use_regions");
   if (dm) DMDestroy(&dm);
   if (ierr) {
     TcadMeshDestroy(&m);
-    return petsc_fail(path, "cannot read the mesh (truncated or corrupt?)", msg);
+    tcad_error_context("%s: cannot read the mesh (truncated or corrupt?)", path);
+    return tcad_error_set_code(TCAD_ERR_MESH);
   }
   if (!terr) terr = TcadMeshReorder(m);
   if (terr) {

@@ -275,7 +275,7 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
                         deck->mesh.source == TCAD_MESH_FILE ? "its cell groups are" : "meshed regions",
                         mesh->nregions ? names : "none");
     }
-    const TcadMaterial *mat = TcadDeckMaterial(deck, rs->material);
+    const TcadMaterial *mat = TcadDeckGetMaterial(deck, rs->material);
     if (!mat)
       return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckWhere(deck, rs->loc),
                         rs->material);

@@ -40,7 +40,7 @@ if [ "$want_test" = 1 ] || [ "$want_cudss" = 1 ]; then
   fi
 fi
 if [ "$want_cudss" = 1 ] && ! ls "$venv"/lib/python3*/site-packages/nvidia/cu13/lib/libcudss.so.1 >/dev/null 2>&1; then
-  # loaded at run time by solver/cudss.c, which looks in this .venv among other places
+  # loaded at run time by kernels/linalg/cudss.c, which looks in this .venv among other places
   echo "install-deps: installing cuDSS (nvidia-cudss-cu13) into $venv"
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps 'nvidia-cudss-cu13>=1,<2'
 fi

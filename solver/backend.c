@@ -43,7 +43,7 @@ static PetscErrorCode shell_mult(Mat A, Vec x, Vec y)
   PetscCall(MatShellGetContext(A, &s));
   PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArray(y, &ya));
-  const int e = TcadCudaDDMatMult(s->cuda, xa, ya);
+  const int e = TcadCudaAsmMatMult(s->cuda, xa, ya);
   PetscCall(VecRestoreArray(y, &ya));
   PetscCall(VecRestoreArrayRead(x, &xa));
   if (e) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());
@@ -55,7 +55,7 @@ int TcadSimSetBackend(TcadSim *s, int backend)
   if (backend != TCAD_BACKEND_HOST && backend != TCAD_BACKEND_CUDA)
     return tcad_error(TCAD_ERR_INPUT, "unknown backend %d", backend);
   if (backend == TCAD_BACKEND_CUDA && !s->cuda) {
-    TCAD_CALL(TcadCudaDDCreate(&s->D, s->rowptr, s->col, &s->cuda));
+    TCAD_CALL(TcadCudaAsmCreate(&s->D, s->rowptr, s->col, &s->cuda));
     const PetscInt N = (PetscInt)s->bs * s->nnodes;
     if (MatCreateShell(PETSC_COMM_SELF, N, N, N, N, s, &s->Jshell) ||
         MatShellSetOperation(s->Jshell, MATOP_MULT, (void (*)(void))shell_mult))
@@ -86,12 +86,12 @@ int TcadSimSetBackend(TcadSim *s, int backend)
   return 0;
 }
 
-int TcadSimBackend(const TcadSim *s) { return s->backend; }
+int TcadSimGetBackend(const TcadSim *s) { return s->backend; }
 
 void tcad_sim_backend_destroy(TcadSim *s)
 {
   tcad_linear_destroy(&s->lin);
-  TcadCudaDDDestroy(&s->cuda);
+  TcadCudaAsmDestroy(&s->cuda);
   if (s->Jshell) MatDestroy(&s->Jshell);
 }
 
@@ -102,19 +102,19 @@ int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, doubl
     const double before = t->jac_copy;
     /* the device linear solver reads the device Jacobian: no host copy then */
     const int to_host = !tcad_linear_on_device(s->lin);
-    TCAD_CALL(TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, to_host, cflux, fmag, t));
+    TCAD_CALL(TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, to_host, cflux, fmag, t));
     s->t_copy_acc += t->jac_copy - before;
     return 0;
   }
   /* the row loop evaluates each edge twice and pays a parallel region: worth it on big meshes
    * and at least 4 threads (measured on 2 cores, 1e5 nodes: 139 ms on 2 threads against 85 ms
    * for the serial edge loop) */
-  if (omp_get_max_threads() >= 4 && s->nnodes >= 50000) tcad_dd_assemble_rows(&s->D, x, f, jac, cflux, fmag);
-  else tcad_dd_assemble_host(&s->D, x, f, jac, cflux, fmag);
+  if (omp_get_max_threads() >= 4 && s->nnodes >= 50000) tcad_asm_host_rows(&s->D, x, f, jac, cflux, fmag);
+  else tcad_asm_host_edges(&s->D, x, f, jac, cflux, fmag);
   return 0;
 }
 
-int TcadSimLinearSummary(const TcadSim *s, char *buf, size_t n)
+int TcadSimGetLinearSummary(const TcadSim *s, char *buf, size_t n)
 {
   const TcadLinStats *st = tcad_linear_stats(s->lin);
   if (!st) return 0;

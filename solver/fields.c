@@ -11,7 +11,7 @@
 
 void TcadSimGetSolution(const TcadSim *s, double *psi, double *n, double *p)
 {
-  const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = s->D.p.sv;
   const int bs = s->bs;
   for (int i = 0; i < s->nnodes; i++) {
     if (psi) psi[i] = x[bs * i] * sv[0];
@@ -20,17 +20,17 @@ void TcadSimGetSolution(const TcadSim *s, double *psi, double *n, double *p)
   }
 }
 
-int TcadSimBlockSize(const TcadSim *s) { return s->bs; }
-int TcadSimNodeCount(const TcadSim *s) { return s->nnodes; }
-int TcadSimEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
+int TcadSimGetBlockSize(const TcadSim *s) { return s->bs; }
+int TcadSimGetNodeCount(const TcadSim *s) { return s->nnodes; }
+int TcadSimGetEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
 
 /* Particle flux A J/q of carrier c along edge e (i → j) and, with the temperature equations on,
  * the energy flux A S (else 0): the fluxes the assembly uses. */
 static double edge_fluxes(const TcadSim *s, const double *x, int e, int c, double *S)
 {
-  const TcadDDData *D = &s->D;
+  const TcadAsmData *D = &s->D;
   const double *sv = D->p.sv;
-  const int bs = s->bs, i = D->edge_i[e], j = D->edge_j[e], r = 1 + c, t = tcad_dd_tindex(D, c);
+  const int bs = s->bs, i = D->edge_i[e], j = D->edge_j[e], r = 1 + c, t = tcad_asm_tindex(D, c);
   double d[6], dS[6];
   *S = 0.0;
   if (!D->p.energy || t < 0)
@@ -90,7 +90,7 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
 {
   const int n = s->nnodes, bs = s->bs;
   const TcadGeometry *g = s->geom;
-  const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = s->D.p.sv;
   double *M = calloc(6 * (size_t)n, sizeof(double)), *B = calloc(3 * (size_t)n, sizeof(double));
   if (!M || !B) {
     free(M), free(B);
@@ -122,12 +122,12 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
   return 0;
 }
 
-int TcadSimDerivedFields(const TcadSim *s, double *phin, double *phip, double *efield, double *jn, double *jp,
+int TcadSimGetDerivedFields(const TcadSim *s, double *phin, double *phip, double *efield, double *jn, double *jp,
                          double *recomb)
 {
   const int n = s->nnodes, bs = s->bs;
-  const TcadDDData *D = &s->D;
-  const double *x = TcadSimState((TcadSim *)s), *sv = D->p.sv;
+  const TcadAsmData *D = &s->D;
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = D->p.sv;
   for (int i = 0; i < n; i++) {
     const double psi = x[bs * i] * sv[0], en = x[bs * i + 1] * sv[1], hp = x[bs * i + 2] * sv[2];
     const int semi = s->node_semi[i] && en > 0 && hp > 0;
@@ -144,11 +144,11 @@ int TcadSimDerivedFields(const TcadSim *s, double *phin, double *phip, double *e
   return edge_vectors(s, outs);
 }
 
-int TcadSimEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp)
+int TcadSimGetEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp)
 {
   const int n = s->nnodes, bs = s->bs;
-  const double *x = TcadSimState((TcadSim *)s), *sv = s->D.p.sv;
-  const int tin = tcad_dd_tindex(&s->D, 0), tip = tcad_dd_tindex(&s->D, 1);
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = s->D.p.sv;
+  const int tin = tcad_asm_tindex(&s->D, 0), tip = tcad_asm_tindex(&s->D, 1);
   for (int i = 0; i < n; i++) {
     if (tn) tn[i] = tin >= 0 ? x[bs * i + tin] * sv[tin] : s->T;
     if (tp) tp[i] = tip >= 0 ? x[bs * i + tip] * sv[tip] : s->T;
@@ -165,12 +165,12 @@ int TcadSimEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn, do
   return 0;
 }
 
-int TcadSimEnergyBudget(const TcadSim *s, double joule[2], double relax[2], double recomb[2], double contacts[2])
+int TcadSimGetEnergyBudget(const TcadSim *s, double joule[2], double relax[2], double recomb[2], double contacts[2])
 {
-  const TcadDDData *D = &s->D;
+  const TcadAsmData *D = &s->D;
   const TcadGeometry *g = s->geom;
   const int bs = s->bs;
-  const double *x = TcadSimState((TcadSim *)s), *sv = D->p.sv;
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = D->p.sv;
   for (int c = 0; c < 2; c++) joule[c] = relax[c] = recomb[c] = contacts[c] = 0.0;
   for (int e = 0; e < g->nedges; e++) {
     if (!s->edge_semi[e]) continue;
@@ -187,7 +187,7 @@ int TcadSimEnergyBudget(const TcadSim *s, double joule[2], double relax[2], doub
     if (D->p.srh) R += tcad_srh(n, p, s->nie, s->node_tau[2 * i], s->node_tau[2 * i + 1], &a, &b);
     if (D->p.auger) R += tcad_auger(n, p, s->nie, D->p.auger_c[0], D->p.auger_c[1], &a, &b);
     for (int c = 0; c < 2; c++) {
-      const int t = tcad_dd_tindex(D, c);
+      const int t = tcad_asm_tindex(D, c);
       if (t < 0 || !D->p.energy) continue;
       const double T = x[bs * i + t] * sv[t], dens = c ? p : n;
       double dtau;

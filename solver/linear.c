@@ -1,9 +1,9 @@
 /* The GPU linear-solver pipeline, plugged into SNES as KSPPREONLY + PCSHELL
  * (-tcad_gpu_solver ilu-bicgstab|ilu-gmres):
- *   setup: scale the Jacobian (kernels/linear.h: rows, then columns equilibrated) and factor
+ *   setup: scale the Jacobian (kernels/linalg/linear.h: rows, then columns equilibrated) and factor
  *          it with ILU(0) (block ILU(0): the pattern is made of whole bs×bs blocks, so the scalar
  *          and the block factorization are the same);
- *   apply: BiCGSTAB or restarted GMRES, right-preconditioned (solver/krylov.c), on the scaled
+ *   apply: BiCGSTAB or restarted GMRES, right-preconditioned (kernels/linalg/krylov_solve.c), on the scaled
  *          system; then the true residual ‖R(b − J x)‖₂ / ‖R b‖₂ of the unscaled Jacobian is
  *          computed. An unconverged or inaccurate solve falls back, with a message: GMRES with a
  *          4× larger restart, then (CUDA) the cuDSS direct solver when its library is present, then
@@ -11,7 +11,7 @@
  *          PC reports PC_SUBPC_ERROR and SNES sees a failed linear solve (the bias step is cut);
  *          no update is ever used that did not pass the true-residual check.
  * Engines: with the CUDA backend the vectors, the scaling, ILU(0) (cuSPARSE) and the Krylov
- * iteration stay on the device (kernels/linear_cuda.cu). With the host backend the same
+ * iteration stay on the device (kernels/linalg/linear_cuda.cu). With the host backend the same
  * pipeline runs on the CPU with PETSc's ILU(0) on a BAIJ copy: that is how it is tested
  * without a GPU, and the CPU proof that the GPU iteration counts are compared against. */
 #include <math.h>
@@ -22,8 +22,8 @@
 #include <string.h>
 
 #include "kernels/cuda.h"
-#include "kernels/linear.h"
-#include "solver/krylov.h"
+#include "kernels/linalg/linear.h"
+#include "kernels/linalg/krylov_solve.h"
 #include "solver/linear.h"
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
@@ -193,7 +193,7 @@ static int cpu_direct(TcadLinSolver *l, Vec b, Vec x)
     if (l->device) { /* the device solver runs without the host copy: make it now */
       PetscScalar *a;
       if (MatSeqAIJGetArray(l->s->J, &a)) return tcad_error(TCAD_ERR_PETSC, "linear solve: host Jacobian");
-      const int e = TcadCudaDDJacobianToHost(l->s->cuda, a);
+      const int e = TcadCudaAsmJacobianToHost(l->s->cuda, a);
       MatSeqAIJRestoreArray(l->s->J, &a);
       if (e) return e;
     }
@@ -223,7 +223,7 @@ static PetscErrorCode pc_setup(PC pc)
   if (l->device) {
     int zp = -1;
     const int direct = l->method == TCAD_GPU_SOLVER_CUDSS;
-    const int e = TcadCudaLinSetup(l->cl, TcadCudaDDJacobianDevice(l->s->cuda), 1, l->scale,
+    const int e = TcadCudaLinSetup(l->cl, TcadCudaAsmJacobianDevice(l->s->cuda), 1, l->scale,
                                    direct ? TCAD_CUDA_LIN_DIRECT : TCAD_CUDA_LIN_ILU, &zp);
     /* a zero pivot, or any cuDSS failure, is for the fallbacks to handle; other errors are bugs */
     if (e && e != TCAD_ERR_CONVERGE && !direct) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());

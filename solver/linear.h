@@ -3,7 +3,7 @@
 #define TCAD_SOLVER_LINEAR_H
 #include <petscksp.h>
 
-#include "kernels/linear.h"
+#include "kernels/linalg/linear.h"
 
 typedef struct TcadSim TcadSim;
 typedef struct TcadLinSolver TcadLinSolver;
@@ -22,7 +22,7 @@ typedef struct {
   double last_true;        /* true relative residual of the last accepted Krylov solve */
 } TcadLinStats;
 
-/* A PETSc preconditioner as the Krylov driver's precond callback (solver/krylov.h): ctx is a
+/* A PETSc preconditioner as the Krylov driver's precond callback (kernels/linalg/krylov_solve.h): ctx is a
  * TcadPcWrap whose vectors are created with no array (VecCreateSeqWithArray(.., NULL, ..)). */
 typedef struct {
   PC pc;
@@ -31,7 +31,7 @@ typedef struct {
 int tcad_pc_wrap_apply(void *ctx, const double *x, double *y);
 
 /* A PETSc SeqBAIJ copy of the node-major CSR: the block pattern once per mesh; tcad_baij_fill
- * repacks the values straight into PETSc's column-major block array (kernels/linear.h
+ * repacks the values straight into PETSc's column-major block array (kernels/linalg/linear.h
  * tcad_lin_to_bsr_node, O(nnz)) and marks the matrix changed so a PC refactors. PETSc 3.18's
  * MatConvert(AIJ → BAIJ) took time growing as N² here (7.8 s at 146k rows), and its
  * MatCreateSeqBAIJWithArrays refuses block sizes above 1. */

@@ -8,7 +8,7 @@
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
-#include "tcad/petsc_capture.h"
+#include "tcad/petsc_error.h"
 
 static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
 {
@@ -73,7 +73,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   const PetscScalar *x;
   PetscScalar *w;
   const double vd = s->damp_volts / s->vt; /* in scaled ψ units */
-  const int n = s->nnodes, bs = s->bs, coupled = s->D.p.mode == TCAD_DD_COUPLED, hot = coupled && s->D.p.energy;
+  const int n = s->nnodes, bs = s->bs, coupled = s->D.p.mode == TCAD_ASM_COUPLED, hot = coupled && s->D.p.energy;
   (void)ls, (void)Y;
   PetscFunctionBeginUser;
   *changed_y = PETSC_FALSE;
@@ -194,18 +194,6 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
   PetscFunctionReturn(0);
 }
 
-static int petsc_fail(PetscErrorCode ierr, const char *what)
-{
-  const char *msg = tcad_petsc_capture_end();
-  return tcad_error(TCAD_ERR_PETSC, "%s failed (PETSc error %d): %s", what, (int)ierr, msg[0] ? msg : "no message");
-}
-
-#define SNES_TRY(call, what)                      \
-  do {                                            \
-    PetscErrorCode ierr_ = (call);                \
-    if (ierr_) return petsc_fail(ierr_, what);    \
-  } while (0)
-
 int tcad_sim_setup_snes(TcadSim *s)
 {
   const PetscInt N = (PetscInt)s->bs * s->nnodes;
@@ -213,94 +201,90 @@ int tcad_sim_setup_snes(TcadSim *s)
   KSP ksp;
   PC pc;
   PetscBool flg;
-  tcad_petsc_capture_begin();
-  SNES_TRY(VecCreateSeq(PETSC_COMM_SELF, N, &s->X), "vector creation");
-  SNES_TRY(VecDuplicate(s->X, &s->R), "vector creation");
-  SNES_TRY(MatCreate(PETSC_COMM_SELF, &s->J), "matrix creation");
-  SNES_TRY(MatSetSizes(s->J, N, N, N, N), "matrix creation");
-  SNES_TRY(MatSetBlockSize(s->J, s->bs), "matrix creation");
-  SNES_TRY(MatSetType(s->J, MATSEQAIJ), "matrix creation");
-  SNES_TRY(MatSeqAIJSetPreallocationCSR(s->J, s->rowptr, s->col, NULL), "matrix preallocation");
-  SNES_TRY(MatSetOption(s->J, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE), "matrix options");
+  TCAD_PETSC_CALL(VecCreateSeq(PETSC_COMM_SELF, N, &s->X));
+  TCAD_PETSC_CALL(VecDuplicate(s->X, &s->R));
+  TCAD_PETSC_CALL(MatCreate(PETSC_COMM_SELF, &s->J));
+  TCAD_PETSC_CALL(MatSetSizes(s->J, N, N, N, N));
+  TCAD_PETSC_CALL(MatSetBlockSize(s->J, s->bs));
+  TCAD_PETSC_CALL(MatSetType(s->J, MATSEQAIJ));
+  TCAD_PETSC_CALL(MatSeqAIJSetPreallocationCSR(s->J, s->rowptr, s->col, NULL));
+  TCAD_PETSC_CALL(MatSetOption(s->J, MAT_NEW_NONZERO_LOCATION_ERR, PETSC_TRUE));
   /* the kernels write PETSc's value array directly: its layout must be our CSR */
   {
     const PetscInt *ia, *ja;
     PetscInt nr;
     PetscBool done;
-    SNES_TRY(MatGetRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done), "matrix layout");
+    TCAD_PETSC_CALL(MatGetRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done));
     int same = done && nr == N;
     for (PetscInt r = 0; same && r <= N; r++) same = ia[r] == s->rowptr[r];
     for (PetscInt k = 0; same && k < s->nnz; k++) same = ja[k] == s->col[k];
-    SNES_TRY(MatRestoreRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done), "matrix layout");
+    TCAD_PETSC_CALL(MatRestoreRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done));
     if (!same) {
-      tcad_petsc_capture_end();
       return tcad_error(TCAD_ERR_INTERNAL, "PETSc's AIJ layout differs from the assembly's CSR pattern");
     }
   }
-  SNES_TRY(SNESCreate(PETSC_COMM_SELF, &s->snes), "SNES creation");
-  SNES_TRY(SNESSetFunction(s->snes, s->R, form_function, s), "SNES setup");
-  SNES_TRY(SNESSetJacobian(s->snes, s->J, s->J, form_jacobian, s), "SNES setup");
-  SNES_TRY(SNESSetType(s->snes, SNESNEWTONLS), "SNES setup");
+  TCAD_PETSC_CALL(SNESCreate(PETSC_COMM_SELF, &s->snes));
+  TCAD_PETSC_CALL(SNESSetFunction(s->snes, s->R, form_function, s));
+  TCAD_PETSC_CALL(SNESSetJacobian(s->snes, s->J, s->J, form_jacobian, s));
+  TCAD_PETSC_CALL(SNESSetType(s->snes, SNESNEWTONLS));
   /* residual norms are dominated by the majority-carrier rows, so the default test stays off
    * (rtol, stol 0) unless -snes_rtol etc. ask for it; the update test decides */
-  SNES_TRY(SNESSetTolerances(s->snes, 1e-50, 0.0, 0.0, 30, -1), "SNES setup");
-  SNES_TRY(SNESSetConvergenceTest(s->snes, converged, s, NULL), "SNES setup");
-  SNES_TRY(SNESGetLineSearch(s->snes, &ls), "SNES setup");
-  SNES_TRY(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC), "SNES setup");
-  SNES_TRY(SNESLineSearchSetPostCheck(ls, post_check, s), "SNES setup");
-  SNES_TRY(SNESGetKSP(s->snes, &ksp), "SNES setup");
-  SNES_TRY(KSPSetType(ksp, KSPPREONLY), "KSP setup");
-  SNES_TRY(KSPGetPC(ksp, &pc), "KSP setup");
-  SNES_TRY(PCSetType(pc, PCLU), "PC setup");
+  TCAD_PETSC_CALL(SNESSetTolerances(s->snes, 1e-50, 0.0, 0.0, 30, -1));
+  TCAD_PETSC_CALL(SNESSetConvergenceTest(s->snes, converged, s, NULL));
+  TCAD_PETSC_CALL(SNESGetLineSearch(s->snes, &ls));
+  TCAD_PETSC_CALL(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
+  TCAD_PETSC_CALL(SNESLineSearchSetPostCheck(ls, post_check, s));
+  TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
+  TCAD_PETSC_CALL(KSPSetType(ksp, KSPPREONLY));
+  TCAD_PETSC_CALL(KSPGetPC(ksp, &pc));
+  TCAD_PETSC_CALL(PCSetType(pc, PCLU));
   /* MUMPS when Debian's PETSc has it (it does): partial pivoting copes with the DD Jacobian */
-  SNES_TRY(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS), "PC setup");
+  TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   /* -tcad_linear krylov: restarted GMRES(200) with ILU(2) on the symmetrically diagonal-scaled
    * system (D^-1/2 J D^-1/2, PETSc's -ksp_diagonal_scale), relative tolerance 1e-10 so the
    * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it */
   {
     char lin[32] = "direct";
     PetscBool set;
-    SNES_TRY(PetscOptionsGetString(NULL, NULL, "-tcad_linear", lin, sizeof lin, &set), "options");
+    TCAD_PETSC_CALL(PetscOptionsGetString(NULL, NULL, "-tcad_linear", lin, sizeof lin, &set));
     if (!strcmp(lin, "krylov")) {
-      SNES_TRY(KSPSetType(ksp, KSPGMRES), "KSP setup");
-      SNES_TRY(KSPGMRESSetRestart(ksp, 200), "KSP setup");
-      SNES_TRY(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000), "KSP setup");
-      SNES_TRY(KSPSetDiagonalScale(ksp, PETSC_TRUE), "KSP setup");
-      SNES_TRY(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE), "KSP setup");
-      SNES_TRY(PCSetType(pc, PCILU), "PC setup");
-      SNES_TRY(PCFactorSetLevels(pc, 2), "PC setup");
+      TCAD_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
+      TCAD_PETSC_CALL(KSPGMRESSetRestart(ksp, 200));
+      TCAD_PETSC_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000));
+      TCAD_PETSC_CALL(KSPSetDiagonalScale(ksp, PETSC_TRUE));
+      TCAD_PETSC_CALL(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE));
+      TCAD_PETSC_CALL(PCSetType(pc, PCILU));
+      TCAD_PETSC_CALL(PCFactorSetLevels(pc, 2));
     } else if (strcmp(lin, "direct")) {
-      tcad_petsc_capture_end();
       return tcad_error(TCAD_ERR_INPUT, "-tcad_linear %s: unknown; use direct (LU, MUMPS) or krylov (GMRES + ILU(2))",
                         lin);
     }
   }
-  SNES_TRY(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE), "SNES setup");
-  SNES_TRY(SNESSetFromOptions(s->snes), "SNES options");
+  TCAD_PETSC_CALL(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE));
+  TCAD_PETSC_CALL(SNESSetFromOptions(s->snes));
   s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->tgrow_limit = 3.0, s->round_tol = 0;
   PetscReal v;
   PetscInt it;
-  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg));
   if (flg) s->damp_volts = v;
-  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_update_tol", &v, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_update_tol", &v, &flg));
   if (flg) s->update_tol = v;
   PetscBool b = PETSC_TRUE;
-  SNES_TRY(PetscOptionsGetBool(NULL, NULL, "-tcad_equilibrium_bias", &b, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetBool(NULL, NULL, "-tcad_equilibrium_bias", &b, &flg));
   s->eq_bias = b ? 1 : 0;
   b = PETSC_TRUE;
-  SNES_TRY(PetscOptionsGetBool(NULL, NULL, "-tcad_extrapolate", &b, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetBool(NULL, NULL, "-tcad_extrapolate", &b, &flg));
   s->extrapolate = b ? 1 : 0;
-  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_residual_tol", &v, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_residual_tol", &v, &flg));
   if (flg) s->round_tol = v;
-  SNES_TRY(PetscOptionsHasName(NULL, NULL, "-tcad_newton_monitor", &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsHasName(NULL, NULL, "-tcad_newton_monitor", &flg));
   s->monitor = flg;
-  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_density_growth", &v, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_density_growth", &v, &flg));
   if (flg) s->grow_limit = v;
-  SNES_TRY(PetscOptionsGetReal(NULL, NULL, "-tcad_temperature_growth", &v, &flg), "options");
+  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_temperature_growth", &v, &flg));
   if (flg) s->tgrow_limit = v;
-  SNES_TRY(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL), "options");
+  TCAD_PETSC_CALL(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL));
   s->max_it = (int)it;
-  tcad_petsc_capture_end();
   return 0;
 }
 
@@ -315,28 +299,28 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   s->t_asm_acc = s->t_copy_acc = 0;
   s->last_update = s->prev_update = INFINITY;
   if (s->lin) tcad_linear_stats_rw(s->lin)->its_newton = 0;
-  tcad_petsc_capture_begin();
-  SNES_TRY(VecDuplicate(s->X, &save), "vector copy");
-  SNES_TRY(VecCopy(s->X, save), "vector copy");
+  TCAD_PETSC_CALL(VecDuplicate(s->X, &save));
+  TCAD_PETSC_CALL(VecCopy(s->X, save));
   PetscErrorCode ierr = SNESSolve(s->snes, NULL, s->X);
   if (ierr) {
     VecDestroy(&save);
-    return petsc_fail(ierr, "the Newton solve");
+    tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
+    tcad_error_context("the Newton solve failed");
+    return tcad_error_code();
   }
-  SNES_TRY(SNESGetConvergedReason(s->snes, &reason), "SNES query");
-  SNES_TRY(SNESGetIterationNumber(s->snes, &its), "SNES query");
-  SNES_TRY(SNESGetLinearSolveIterations(s->snes, &lits), "SNES query");
-  SNES_TRY(SNESGetFunctionNorm(s->snes, &fnorm), "SNES query");
-  SNES_TRY(SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh), "SNES query");
+  TCAD_PETSC_CALL(SNESGetConvergedReason(s->snes, &reason));
+  TCAD_PETSC_CALL(SNESGetIterationNumber(s->snes, &its));
+  TCAD_PETSC_CALL(SNESGetLinearSolveIterations(s->snes, &lits));
+  TCAD_PETSC_CALL(SNESGetFunctionNorm(s->snes, &fnorm));
+  TCAD_PETSC_CALL(SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh));
   st->converged = reason > 0 && isfinite(fnorm);
   if (s->lin) lits = tcad_linear_stats(s->lin)->its_newton; /* Krylov iterations inside the PCSHELL */
   st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
   st->nhist = nh < 64 ? (int)nh : 64;
   for (int k = 0; k < st->nhist; k++) st->hist[k] = hist[k];
   snprintf(st->reason, sizeof st->reason, "%s", SNESConvergedReasons[reason]);
-  if (!st->converged) SNES_TRY(VecCopy(save, s->X), "vector copy");
+  if (!st->converged) TCAD_PETSC_CALL(VecCopy(save, s->X));
   VecDestroy(&save);
-  tcad_petsc_capture_end();
   st->seconds = tcad_now() - t0;
   st->t_assembly = s->t_asm_acc;
   st->t_copy = s->t_copy_acc;
@@ -361,7 +345,7 @@ int tcad_sim_currents(TcadSim *s)
     const TcadMeshContact *mc = &s->mesh->contacts[s->contacts[c].mesh_index];
     double in = 0, ip = 0, wn = 0, wp = 0;
     for (int k = 0; k < mc->nnodes; k++) {
-      const double *cf = s->cflux + TCAD_DD_NCFLUX * (size_t)mc->node[k];
+      const double *cf = s->cflux + TCAD_ASM_NCFLUX * (size_t)mc->node[k];
       in += cf[0], ip += cf[1], wn += cf[2], wp += cf[3];
     }
     s->contacts[c].energy[0] = wn, s->contacts[c].energy[1] = wp;
@@ -372,7 +356,7 @@ int tcad_sim_currents(TcadSim *s)
   return 0;
 }
 
-double *TcadSimState(TcadSim *s)
+double *TcadSimGetState(TcadSim *s)
 {
   PetscScalar *x, *keep;
   VecGetArray(s->X, &x);

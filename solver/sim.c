@@ -3,18 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 #include "tcad/ivtable.h"
-
-double tcad_now(void)
-{
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
 
 /* Intrinsic density at T: the material's n_i at 300 K when given (Sproul & Green for Si),
  * else from N_c, N_v, E_g; away from 300 K scaled with N_c N_v ∝ T³ at fixed E_g. */
@@ -234,7 +226,7 @@ static int setup_arrays(TcadSim *s)
   TCAD_ALLOC(s->node_tau, 2 * (size_t)n);
   TCAD_ALLOC(s->node_bc, n);
   TCAD_ALLOC(s->bc_value, (size_t)s->bs * n);
-  TCAD_ALLOC(s->cflux, TCAD_DD_NCFLUX * (size_t)n);
+  TCAD_ALLOC(s->cflux, TCAD_ASM_NCFLUX * (size_t)n);
   TCAD_ALLOC(s->fwork, (size_t)s->bs * n);
   TCAD_ALLOC(s->fmag, (size_t)s->bs * n);
   const TcadMaterial *sm = s->semi;
@@ -273,7 +265,7 @@ static int setup_arrays(TcadSim *s)
   TCAD_ALLOC(s->edge_mu0, 2 * (size_t)g->nedges);
   for (int e = 0; e < g->nedges; e++) {
     const TcadMeshRegion *reg = &m->regions[g->edge_region[e]];
-    const TcadMaterial *mat = TcadDeckMaterial(d, reg->material);
+    const TcadMaterial *mat = TcadDeckGetMaterial(d, reg->material);
     if (!mat) return tcad_error(TCAD_ERR_INTERNAL, "region '%s': material '%s' missing", reg->name, reg->material);
     s->edge_eps[e] = TCAD_EPS0 * mat->permittivity;
     if (reg->kind != TCAD_MAT_SEMICONDUCTOR) continue;
@@ -318,7 +310,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   /* the semiconductor material: one per device for now (no heterojunctions) */
   for (int r = 0; r < mesh->nregions; r++) {
     if (mesh->regions[r].kind != TCAD_MAT_SEMICONDUCTOR) continue;
-    const TcadMaterial *mat = TcadDeckMaterial(deck, mesh->regions[r].material);
+    const TcadMaterial *mat = TcadDeckGetMaterial(deck, mesh->regions[r].material);
     if (s->semi && mat && strcmp(mat->name, s->semi->name)) {
       e = tcad_error(TCAD_ERR_NOTIMPL, "regions use two semiconductors (%s and %s); heterostructures are not "
                      "implemented yet", mesh->regions[r].material, s->semi->name);
@@ -343,7 +335,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   /* scales: ψ in V_T, densities in the largest net doping; equations so that a unit-size
    * coupling (A/h ~ L^(d-2), L = 1 µm) gives O(ε_r) and O(μ) entries */
   const double L = pow(1e-4, s->dim - 2);
-  TcadDDData *D = &s->D;
+  TcadAsmData *D = &s->D;
   D->nnodes = s->nnodes, D->nedges = geom->nedges, D->nnz = s->nnz, D->bs = s->bs;
   D->edge_i = geom->edge_i, D->edge_j = geom->edge_j;
   D->edge_coupling = geom->edge_coupling, D->edge_length = geom->edge_length;
@@ -352,12 +344,12 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   D->row_start = s->row_start, D->row_len = s->row_len, D->node_diag = s->node_diag;
   D->node_semi = s->node_semi, D->node_vsemi = s->node_vsemi, D->node_fixed = s->node_fixed;
   D->node_tau = s->node_tau, D->node_bc = s->node_bc, D->bc_value = s->bc_value;
-  TcadDDParams *P = &D->p;
-  P->mode = TCAD_DD_EQUILIBRIUM;
+  TcadAsmParams *P = &D->p;
+  P->mode = TCAD_ASM_EQUILIBRIUM;
   P->vt = s->vt, P->nie = s->nie;
-  P->hf = deck->physics.high_field == TCAD_HF_CANALI   ? TCAD_DD_HF_CANALI
-          : deck->physics.high_field == TCAD_HF_HANSCH ? TCAD_DD_HF_HANSCH
-                                                       : TCAD_DD_HF_NONE;
+  P->hf = deck->physics.high_field == TCAD_HF_CANALI   ? TCAD_ASM_HF_CANALI
+          : deck->physics.high_field == TCAD_HF_HANSCH ? TCAD_ASM_HF_HANSCH
+                                                       : TCAD_ASM_HF_NONE;
   P->TL = s->T, P->energy = 0;
   for (int k = 0; k < 2; k++) {
     P->tauw[k] = s->tauw[k] = s->semi->tauw[k];
@@ -404,29 +396,29 @@ void TcadSimDestroy(TcadSim **sp)
   *sp = NULL;
 }
 
-int TcadSimContactCount(const TcadSim *s) { return s->ncontacts; }
-const char *TcadSimContactName(const TcadSim *s, int c) { return s->contacts[c].name; }
+int TcadSimGetContactCount(const TcadSim *s) { return s->ncontacts; }
+const char *TcadSimGetContactName(const TcadSim *s, int c) { return s->contacts[c].name; }
 int TcadSimFindContact(const TcadSim *s, const char *name)
 {
   for (int c = 0; c < s->ncontacts; c++)
     if (!strcmp(s->contacts[c].name, name)) return c;
   return -1;
 }
-double TcadSimContactVoltage(const TcadSim *s, int c) { return s->contacts[c].voltage; }
-void TcadSimContactCurrent(const TcadSim *s, int c, double cur[3]) { memcpy(cur, s->contacts[c].cur, sizeof(double) * 3); }
-const char *TcadSimCurrentUnit(const TcadSim *s) { return s->dim == 1 ? "A/cm^2" : s->dim == 2 ? "A/cm" : "A"; }
-const TcadSolveStats *TcadSimLastSolve(const TcadSim *s) { return &s->last; }
+double TcadSimGetContactVoltage(const TcadSim *s, int c) { return s->contacts[c].voltage; }
+void TcadSimGetContactCurrent(const TcadSim *s, int c, double cur[3]) { memcpy(cur, s->contacts[c].cur, sizeof(double) * 3); }
+const char *TcadSimGetCurrentUnit(const TcadSim *s) { return s->dim == 1 ? "A/cm^2" : s->dim == 2 ? "A/cm" : "A"; }
+const TcadSolveStats *TcadSimGetLastSolve(const TcadSim *s) { return &s->last; }
 const TcadSimTotals *TcadSimGetTotals(const TcadSim *s) { return &s->totals; }
-double TcadSimNi(const TcadSim *s) { return s->nie; }
-double TcadSimVt(const TcadSim *s) { return s->vt; }
+double TcadSimGetNi(const TcadSim *s) { return s->nie; }
+double TcadSimGetVt(const TcadSim *s) { return s->vt; }
 
-int TcadSimPattern(const TcadSim *s, int *nrows, const int **rowptr, const int **col)
+int TcadSimGetPattern(const TcadSim *s, int *nrows, const int **rowptr, const int **col)
 {
   *nrows = s->bs * s->nnodes, *rowptr = s->rowptr, *col = s->col;
   return 0;
 }
 
-void TcadSimContactEnergy(const TcadSim *s, int c, double w[2])
+void TcadSimGetContactEnergy(const TcadSim *s, int c, double w[2])
 {
   w[0] = s->contacts[c].energy[0], w[1] = s->contacts[c].energy[1];
 }

@@ -25,21 +25,21 @@ struct TcadSim {
   const TcadMesh *mesh;
   const TcadGeometry *geom;
   int nnodes, dim;
-  int bs;           /* unknowns per node (kernels/dd.h): 3 DD, 4 or 5 energy balance */
+  int bs;           /* unknowns per node (kernels/asm.h): 3 DD, 4 or 5 energy balance */
   double tauw[2];   /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
   double T, vt, nie, C0;
   const TcadMaterial *semi; /* the semiconductor material */
   /* doping */
   double *donors, *acceptors;
   /* kernel data (owned arrays) */
-  TcadDDData D;
+  TcadAsmData D;
   double *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
   unsigned char *edge_semi, *node_semi, *node_bc;
   int *edge_base, *row_start, *row_len, *node_diag;
   int *node_edge_start, *node_edges; /* node → incident edges (row-wise assembly) */
   int *rowptr, *col; /* scalar CSR pattern, bs*nnodes rows */
   int nnz;
-  double *cflux;     /* TCAD_DD_NCFLUX per node: contact particle currents and energy flows */
+  double *cflux;     /* TCAD_ASM_NCFLUX per node: contact particle currents and energy flows */
   double *fwork;     /* scratch residual */
   double round_tol;   /* converged when every |residual| < round_tol × its term size */
   double last_relres; /* largest |residual| / term size at the last iterate */
@@ -54,7 +54,7 @@ struct TcadSim {
   Mat J;
   /* backend (backend.c) */
   int backend;        /* TCAD_BACKEND_* */
-  TcadCudaDD *cuda;   /* device data (CUDA backend) */
+  TcadCudaAsm *cuda;   /* device data (CUDA backend) */
   Mat Jshell;         /* MATSHELL over the device Jacobian */
   TcadLinSolver *lin; /* the GPU linear-solver pipeline (-tcad_gpu_solver), NULL when off */
   TcadCudaTimes ctimes;

@@ -37,7 +37,7 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   for (int c = 0; c < nc; c++)
     for (int k = 0; k < 4; k++) {
       snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
-      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimCurrentUnit(s);
+      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
     }
   for (int k = 0; k < ncol; k++) np[k] = names[k];
   return TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv);
@@ -59,7 +59,7 @@ static int write_energy_fields(TcadSim *s)
   double *buf = calloc((size_t)n * 14, sizeof(double));
   if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
   double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
-  int e = TcadSimEnergyFields(s, tn, tp, vn, vp, sn, sp);
+  int e = TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp);
   if (!e) e = TcadOutputNodeField(s->out, "electron_temperature", "K", 1, tn);
   if (!e && holes) e = TcadOutputNodeField(s->out, "hole_temperature", "K", 1, tp);
   if (!e) e = TcadOutputNodeField(s->out, "electron_velocity", "cm/s", 3, vn);
@@ -78,7 +78,7 @@ static int write_fields(TcadSim *s, const char *label)
   double *psi = buf, *en = buf + n, *hp = buf + 2 * n, *phin = buf + 3 * n, *phip = buf + 4 * n, *ef = buf + 5 * n,
          *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
   TcadSimGetSolution(s, psi, en, hp);
-  int e = TcadSimDerivedFields(s, phin, phip, ef, jn, jp, rec);
+  int e = TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec);
   if (!e) e = TcadOutputBeginStep(s->out, (double)s->npoints, label);
   for (int c = 0; !e && c < s->ncontacts; c++) {
     char name[TCAD_NAME_MAX + 8];
@@ -129,7 +129,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     TCAD_CALL(TcadIVTableAppend(s->iv, row));
     if (s->out) {
       const double *data;
-      int nrows = TcadIVTableRows(s->iv, &data);
+      int nrows = TcadIVTableGetRows(s->iv, &data);
       TCAD_CALL(TcadOutputTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
     }
   }
@@ -142,7 +142,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
 /* Charge-neutral initial guess: ψ from the local doping, n and p in equilibrium. */
 static void initial_guess(TcadSim *s)
 {
-  double *x = TcadSimState(s);
+  double *x = TcadSimGetState(s);
   const double *sv = s->D.p.sv;
   const int bs = s->bs;
   for (int i = 0; i < s->nnodes; i++) {
@@ -194,11 +194,11 @@ int TcadSimEquilibrium(TcadSim *s)
   tcad_sim_update_bc(s);
   initial_guess(s); /* from charge neutrality: a biased state is no start for Poisson */
   TcadSolveStats st;
-  s->D.p.mode = TCAD_DD_EQUILIBRIUM;
+  s->D.p.mode = TCAD_ASM_EQUILIBRIUM;
   TCAD_CALL(tcad_sim_newton(s, &st));
   if (!st.converged) return no_convergence(s, "the equilibrium (nonlinear Poisson) solve", &st, 0);
   /* the coupled system at zero bias: the same solution, checked by Newton (1-2 iterations) */
-  s->D.p.mode = TCAD_DD_COUPLED;
+  s->D.p.mode = TCAD_ASM_COUPLED;
   const int its = st.iterations;
   TCAD_CALL(tcad_sim_newton(s, &st));
   if (!st.converged) return no_convergence(s, "the coupled solve at equilibrium", &st, 0);
@@ -290,9 +290,9 @@ static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
     if (e || st->converged || !s->D.p.energy || !last_resort) return e;
     return energy_fallback(s, st);
   }
-  s->D.p.mode = TCAD_DD_EQUILIBRIUM, s->D.p.efermi = v;
+  s->D.p.mode = TCAD_ASM_EQUILIBRIUM, s->D.p.efermi = v;
   const int e = tcad_sim_newton(s, st);
-  s->D.p.mode = TCAD_DD_COUPLED, s->D.p.efermi = 0;
+  s->D.p.mode = TCAD_ASM_COUPLED, s->D.p.efermi = 0;
   st->equilibrium = 1, s->last.equilibrium = 1;
   return e;
 }
@@ -305,7 +305,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   double v0[MAX_CONTACTS], span = 0;
   if (nc > MAX_CONTACTS) return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
   for (int k = 0; k < nc; k++) v0[k] = s->contacts[contact[k]].voltage, span = fmax(span, fabs(volts[k] - v0[k]));
-  if (s->D.p.mode != TCAD_DD_COUPLED)
+  if (s->D.p.mode != TCAD_ASM_COUPLED)
     return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
   if (span == 0) {
     /* no voltage moves: solve again where we are (parameters may have changed) */
@@ -322,7 +322,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
   double *xa = hist, *xb = hist + nx, ta = 0, tb = 0;
   int nhist = 1, e = 0;
-  double *x = TcadSimState(s);
+  double *x = TcadSimGetState(s);
   memcpy(xb, x, nx * sizeof(double));
   double t = 0, dt = step / span;
   const double dtmin = min_step / span, dtmax = max_step / span;
@@ -411,16 +411,16 @@ int TcadSimRunDeck(TcadSim *s)
   const double t0 = tcad_now();
   if (!s->quiet) {
     printf("solve: equilibrium, then %d step%s\n", d->nsteps, d->nsteps == 1 ? "" : "s");
-    const TcadDDParams *P = &s->D.p;
+    const TcadAsmParams *P = &s->D.p;
     if (s->bs > 3)
       printf("  transport: energy balance (%s; %d unknowns per node), tau_w %.3g ps (electrons)%s%.3g ps (holes), "
              "mobility %s; DD equilibrium first, then the temperature equations\n",
              s->bs == 5 ? "electron and hole temperatures" : "electron temperature", s->bs, 1e12 * s->tauw[0],
              s->bs == 5 ? ", " : ", holes drift-diffusion; ", 1e12 * s->tauw[1],
-             P->hf != TCAD_DD_HF_NONE ? "Hänsch (carrier-temperature saturation)" : "low-field (no saturation)");
+             P->hf != TCAD_ASM_HF_NONE ? "Hänsch (carrier-temperature saturation)" : "low-field (no saturation)");
     else
       printf("  transport: drift-diffusion, high-field mobility %s\n",
-             P->hf == TCAD_DD_HF_CANALI ? "Canali" : P->hf == TCAD_DD_HF_HANSCH ? "Hänsch field law" : "none");
+             P->hf == TCAD_ASM_HF_CANALI ? "Canali" : P->hf == TCAD_ASM_HF_HANSCH ? "Hänsch field law" : "none");
   }
   TCAD_CALL(TcadSimEquilibrium(s));
   /* contacts with an initial `voltage` */

@@ -139,7 +139,7 @@ static void test_full(void)
               "gaussian junction -> char", "char %g", j->char_length);
   }
 
-  const TcadMaterial *si = TcadDeckMaterial(d, "si"), *low = TcadDeckMaterial(d, "SI_LOWMOB"), *ox = TcadDeckMaterial(d, "SiO2");
+  const TcadMaterial *si = TcadDeckGetMaterial(d, "si"), *low = TcadDeckGetMaterial(d, "SI_LOWMOB"), *ox = TcadDeckGetMaterial(d, "SiO2");
   tap_check(si && CLOSE(si->permittivity, 11.9) && CLOSE(si->ni, 1.45e10) && CLOSE(si->mu_const[0], 1400) &&
                 CLOSE(si->mu_const[1], 450) && CLOSE(si->bandgap, 1.1242),
             "Si overrides applied, other fields kept", "eps %g ni %g", si ? si->permittivity : 0, si ? si->ni : 0);

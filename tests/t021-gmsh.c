@@ -9,6 +9,7 @@
 
 #include "mesh/mesh_internal.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 
@@ -186,7 +187,7 @@ int main(int argc, char **argv)
 {
   const char *r = getenv("TCAD_ROOT");
   snprintf(root, sizeof root, "%s", r ? r : ".");
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   test_square_formats();
   test_simple("tests/data/quads-41.msh", "quads", 2, 1.0, "south", p_south);
   {
@@ -200,6 +201,6 @@ int main(int argc, char **argv)
   test_simple("examples/diode3d.msh", "diode3d", 3, 2.0, "anode", p_anode);
   test_simple("examples/diode3d.msh", "diode3d_c", 3, 2.0, "cathode", p_cathode);
   test_mosfet();
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/mesh.h"
@@ -30,12 +31,12 @@ int main(int argc, char **argv)
 {
   TcadDeck *deck = NULL;
   TcadMesh *m = NULL;
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   int e = TcadDeckLoadString(deck_text, "doping.yaml", &deck);
   if (!e) e = TcadMeshFromDeck(deck, &m);
   tap_check(!e, "doping.setup", "%s", tcad_error_message());
   if (e) {
-    PetscFinalize();
+    TcadFinalize();
     return tap_exit();
   }
   double *nd = calloc((size_t)m->nnodes, sizeof(double)), *na = calloc((size_t)m->nnodes, sizeof(double));
@@ -73,6 +74,6 @@ int main(int argc, char **argv)
   free(nd), free(na);
   TcadMeshDestroy(&m);
   TcadDeckDestroy(&deck);
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

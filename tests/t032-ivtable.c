@@ -83,7 +83,7 @@ static void check_roundtrip(const char *dir)
   rc = TcadIVTableOpen(path, NCOLS, cols, units, &t);
   tap_check(rc == 0 && t, "iv.open", "%s", tcad_error_message());
   if (rc) return;
-  tap_check(TcadIVTableRows(t, &mem) == 0, "iv.rows_empty", "%d rows", TcadIVTableRows(t, NULL));
+  tap_check(TcadIVTableGetRows(t, &mem) == 0, "iv.rows_empty", "%d rows", TcadIVTableGetRows(t, NULL));
   n = read_csv(path, hdr, sizeof hdr, back, N);
   tap_check(n == 0 && !strcmp(hdr, header), "iv.header_on_open", "%d rows, header '%s'", n, hdr);
   for (int k = 0; k < N && !rc; k++) rc = TcadIVTableAppend(t, rows + k * NCOLS);
@@ -97,7 +97,7 @@ static void check_roundtrip(const char *dir)
   tap_check(ok, "iv.roundtrip_exact", "%d rows; value %d read %.17g, wrote %.17g", n, bad,
             bad >= 0 ? back[bad] : 0, bad >= 0 ? rows[bad] : 0);
 
-  n = TcadIVTableRows(t, &mem);
+  n = TcadIVTableGetRows(t, &mem);
   ok = n == N && mem;
   for (int i = 0; ok && i < N * NCOLS; i++) ok = same_bits(mem[i], rows[i]);
   tap_check(ok, "iv.rows_in_memory", "%d rows", n);

@@ -12,9 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/dd.h"
+#include "kernels/asm.h"
 #include "device.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -57,9 +58,9 @@ static double fd_check(TcadSim *sim, int mode, int *where)
 {
   int nrows;
   const int *rp, *col;
-  TcadSimPattern(sim, &nrows, &rp, &col);
-  double *x = TcadSimState(sim);
-  const int bs = TcadSimBlockSize(sim);
+  TcadSimGetPattern(sim, &nrows, &rp, &col);
+  double *x = TcadSimGetState(sim);
+  const int bs = TcadSimGetBlockSize(sim);
   double *f0 = malloc(sizeof(double) * nrows), *fp = malloc(sizeof(double) * nrows),
          *fm = malloc(sizeof(double) * nrows), *jac = malloc(sizeof(double) * rp[nrows]),
          *fd = calloc((size_t)rp[nrows], sizeof(double)), *xs = malloc(sizeof(double) * nrows),
@@ -113,8 +114,8 @@ static double fd_check(TcadSim *sim, int mode, int *where)
  * pseudo-random pattern): steep gradients along every edge. */
 static void steep_temperatures(TcadSim *sim)
 {
-  const int bs = TcadSimBlockSize(sim), n = TcadSimNodeCount(sim);
-  double *x = TcadSimState(sim);
+  const int bs = TcadSimGetBlockSize(sim), n = TcadSimGetNodeCount(sim);
+  double *x = TcadSimGetState(sim);
   unsigned r = 12345u;
   for (int i = 0; i < n; i++)
     for (int t = 3; t < bs; t++) {
@@ -135,10 +136,10 @@ static void run_case(const char *name, const char *text, const char *contact, do
   tap_check(!e, tn, "%s", tcad_error_message());
   if (e) goto done;
   int where;
-  double w = fd_check(sim, TCAD_DD_EQUILIBRIUM, &where);
+  double w = fd_check(sim, TCAD_ASM_EQUILIBRIUM, &where);
   snprintf(tn, sizeof tn, "jacobian.%s.equilibrium", name);
   tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
-  w = fd_check(sim, TCAD_DD_COUPLED, &where);
+  w = fd_check(sim, TCAD_ASM_COUPLED, &where);
   snprintf(tn, sizeof tn, "jacobian.%s.coupled_0V", name);
   tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
   const int c = TcadSimFindContact(sim, contact);
@@ -150,13 +151,13 @@ static void run_case(const char *name, const char *text, const char *contact, do
     snprintf(tn, sizeof tn, "jacobian.%s.bias_%s", name, labels[b]);
     tap_check(!e, tn, "%s", tcad_error_message());
     if (e) break;
-    w = fd_check(sim, TCAD_DD_COUPLED, &where);
+    w = fd_check(sim, TCAD_ASM_COUPLED, &where);
     snprintf(tn, sizeof tn, "jacobian.%s.coupled_%s", name, labels[b]);
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
   }
-  if (!e && TcadSimBlockSize(sim) > 3) {
+  if (!e && TcadSimGetBlockSize(sim) > 3) {
     steep_temperatures(sim);
-    w = fd_check(sim, TCAD_DD_COUPLED, &where);
+    w = fd_check(sim, TCAD_ASM_COUPLED, &where);
     snprintf(tn, sizeof tn, "jacobian.%s.steep_temperatures", name);
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
   }
@@ -166,7 +167,7 @@ done:
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   run_case("1d", deck_1d, "anode", 0.7, -5.0);
   run_case("2d", deck_2d, "drain", 1.5, -1.0);
   run_case("3d", deck_3d, "anode", 0.6, -3.0);
@@ -185,6 +186,6 @@ int main(int argc, char **argv)
                m ? "" : "materials:\n  Si: {tauw_t1: [0.6, 0.4], tauw_t2: [-0.02, 0.01]}\n");
       run_case(names[k][m], text, contacts[k], fwd[k], rev[k]);
     }
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

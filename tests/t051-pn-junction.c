@@ -19,6 +19,7 @@
 #include "kernels/physics/constants.h"
 #include "device.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -62,7 +63,7 @@ static void dev_close(Dev *d)
 static void dev_state(Dev *d)
 {
   TcadSimGetSolution(d->sim, d->psi, d->n, d->p);
-  TcadSimDerivedFields(d->sim, d->phin, d->phip, NULL, NULL, NULL, NULL);
+  TcadSimGetDerivedFields(d->sim, d->phin, d->phip, NULL, NULL, NULL, NULL);
 }
 
 static int node_at(const Dev *d, double xcm) { return test_node_at(d->mesh, xcm); }
@@ -92,7 +93,7 @@ static double peak_field(const Dev *d)
 static double anode_current(Dev *d)
 {
   double cur[3];
-  TcadSimContactCurrent(d->sim, TcadSimFindContact(d->sim, "anode"), cur);
+  TcadSimGetContactCurrent(d->sim, TcadSimFindContact(d->sim, "anode"), cur);
   return cur[2];
 }
 
@@ -104,13 +105,13 @@ static int bias(Dev *d, double v)
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   const double na = 1e17, nd = 1e16, eps = 11.7 * TCAD_EPS0;
   Dev d;
   int e = dev_open(&d, na, nd, "physics: {mobility: constant, high_field: none, recombination: [srh]}\n");
   tap_check(!e, "pn.setup", "%s", tcad_error_message());
   if (e) return tap_exit();
-  const double vt = TcadSimVt(d.sim), ni = TcadSimNi(d.sim);
+  const double vt = TcadSimGetVt(d.sim), ni = TcadSimGetNi(d.sim);
   const double vbi = vt * log(na * nd / (ni * ni));
   dev_state(&d);
   const double vbi_sim = d.psi[node_at(&d, 2e-4 - 0.2e-4)] - d.psi[node_at(&d, 0.2e-4)];
@@ -247,6 +248,6 @@ int main(int argc, char **argv)
               "n = %.3f against the junction quasi-Fermi split (%.4f -> %.4f V)", ideality, vj[0], vj[1]);
   }
   dev_close(&d);
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -23,6 +23,7 @@
 #include "kernels/physics/constants.h"
 #include "device.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -141,7 +142,7 @@ static int psis_at(double vg, double *psis, double *w)
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   const TcadMaterial *si = tcad_material_find("Si"), *ox = tcad_material_find("SiO2");
   const double vt0 = TCAD_KB_EV * 300.0;
   /* Φ_m = Φ_i + φ_F, Φ_i = χ + E_g/2 + (kT/2q) ln(N_c/N_v): Φ_ms = 0 on the p-substrate */
@@ -152,10 +153,10 @@ int main(int argc, char **argv)
   tap_check(!e, "moscap.setup", "%s", tcad_error_message());
   if (e) {
     dev_close(&d);
-    PetscFinalize();
+    TcadFinalize();
     return tap_exit();
   }
-  g_vt = TcadSimVt(d.sim), g_ni = TcadSimNi(d.sim);
+  g_vt = TcadSimGetVt(d.sim), g_ni = TcadSimGetNi(d.sim);
   g_eps_s = si->permittivity * TCAD_EPS0, g_cox = ox->permittivity * TCAD_EPS0 / TOX;
   g_pp0 = 0.5 * NA + sqrt(0.25 * NA * NA + g_ni * g_ni), g_np0 = g_ni * g_ni / g_pp0;
   g_ld = sqrt(g_eps_s * g_vt / (TCAD_Q * g_pp0));
@@ -237,7 +238,7 @@ int main(int argc, char **argv)
       }
       reached++;
       const double dpsi = fabs(surface_potential(&d) - psim[k]);
-      const TcadSolveStats *ls = TcadSimLastSolve(d.sim);
+      const TcadSolveStats *ls = TcadSimGetLastSolve(d.sim);
       printf("# coupled Newton at V_g %.2f V: |dpsi_s| %.2e V (%d Newton iterations%s)\n", v, dpsi, ls->iterations,
              ls->equilibrium ? ", equilibrium path" : "");
       if (ls->equilibrium) worst = INFINITY; /* the shortcut was not switched off */
@@ -298,6 +299,6 @@ int main(int argc, char **argv)
                 "plain sqrt(2 eps 2phi_F/qN_A) %.5f um vs PHYSICS.md 0.1038 um", 1e4 * wplain);
     }
   }
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -19,6 +19,7 @@
 #include "device.h"
 #include "kernels/physics/constants.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -64,12 +65,12 @@ static int run_diode(const char *name, int dim, double xscale, int nv, const dou
     e = TcadSimBias(sim, 1, &c, &v[k]);
     if (!e) {
       double cur[3];
-      TcadSimContactCurrent(sim, c, cur);
+      TcadSimGetContactCurrent(sim, c, cur);
       jpa[k] = cur[2] / area;
       if (gen) {
         const int nn = mesh->nnodes;
         double *rec = malloc(sizeof(double) * (size_t)nn), g = 0;
-        e = !rec || TcadSimDerivedFields(sim, NULL, NULL, NULL, NULL, NULL, rec);
+        e = !rec || TcadSimGetDerivedFields(sim, NULL, NULL, NULL, NULL, NULL, rec);
         for (int i = 0; !e && i < nn; i++) g -= TCAD_Q * rec[i] * geom->node_volume[i];
         free(rec);
         gen[k] = g / area;
@@ -82,7 +83,7 @@ static int run_diode(const char *name, int dim, double xscale, int nv, const dou
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   const double v[3] = {0.5, 0.6, -2.0};
   double j[4][3] = {{0}}, g[4][3] = {{0}};
   const char *names[4] = {"", "diode1d", "diode2d", "diode3d"};
@@ -148,6 +149,6 @@ int main(int argc, char **argv)
     /* reference: the finest mesh against the next (Richardson self-convergence) */
     tap_check(tap_close(ih[2], ih[1], 0.01, 0), "refine.h4_vs_h2", "J(h/4) %.6e vs J(h/2) %.6e (tol 1%%)", ih[2], ih[1]);
   }
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -1,8 +1,8 @@
 /* Assembly backends against each other on the example 2D n-MOSFET (oxide, gate, Si/SiO2
  * interface, four contacts) and the example 3D diode, drift-diffusion and energy balance
  * (block size 5), at equilibrium (Poisson mode) and at a biased coupled state:
- * - the row loop (tcad_dd_row per node: what each CUDA thread runs, and the host's OpenMP
- *   loop) against the edge loop (tcad_dd_edge, then tcad_dd_node): bitwise equal residual,
+ * - the row loop (tcad_asm_row per node: what each CUDA thread runs, and the host's OpenMP
+ *   loop) against the edge loop (tcad_asm_edge, then tcad_asm_node): bitwise equal residual,
  *   Jacobian, contact fluxes and term sizes (same sums in the same order, by construction);
  * - on a CUDA device: the device residual and Jacobian (each row kernel: per block size, the
  *   same with bounded registers, block size read at run time) against the host's to 1e-12 (residual
@@ -20,6 +20,7 @@
 #include "solver/sim_internal.h"
 #include "device.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -46,7 +47,7 @@ static void out_alloc(Out *o, const TcadSim *s)
 {
   o->f = calloc((size_t)s->bs * s->nnodes, sizeof(double));
   o->jac = calloc((size_t)s->nnz, sizeof(double));
-  o->cflux = calloc(TCAD_DD_NCFLUX * (size_t)s->nnodes, sizeof(double));
+  o->cflux = calloc(TCAD_ASM_NCFLUX * (size_t)s->nnodes, sizeof(double));
   o->fmag = calloc((size_t)s->bs * s->nnodes, sizeof(double));
 }
 
@@ -88,12 +89,12 @@ static double jac_diff(const TcadSim *s, const Out *a, const Out *b)
 static void compare_states(const char *name, Dev *d, int cuda, const char *nocuda)
 {
   TcadSim *s = d->sim;
-  const double *x = TcadSimState(s);
-  const size_t n3 = (size_t)s->bs * s->nnodes, nnz = (size_t)s->nnz, n2 = TCAD_DD_NCFLUX * (size_t)s->nnodes;
+  const double *x = TcadSimGetState(s);
+  const size_t n3 = (size_t)s->bs * s->nnodes, nnz = (size_t)s->nnz, n2 = TCAD_ASM_NCFLUX * (size_t)s->nnodes;
   Out e, r;
   out_alloc(&e, s), out_alloc(&r, s);
-  tcad_dd_assemble_host(&s->D, x, e.f, e.jac, e.cflux, e.fmag);
-  tcad_dd_assemble_rows(&s->D, x, r.f, r.jac, r.cflux, r.fmag);
+  tcad_asm_host_edges(&s->D, x, e.f, e.jac, e.cflux, e.fmag);
+  tcad_asm_host_rows(&s->D, x, r.f, r.jac, r.cflux, r.fmag);
   size_t w = 0;
   char tn[128];
   int ok = same_bits(e.f, r.f, n3, &w);
@@ -114,8 +115,8 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
     out_alloc(&g, s), out_alloc(&g2, s);
     TcadCudaTimes t = {0};
     int err = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
-    if (!err) err = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, g.f, g.jac, 1, g.cflux, g.fmag, &t);
-    if (!err) err = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
+    if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g.f, g.jac, 1, g.cflux, g.fmag, &t);
+    if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
     if (err) {
       tap_check(0, tn, "%s", tcad_error_message());
     } else {
@@ -130,9 +131,9 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
       static const char *const kname[TCAD_CUDA_ROWS_N] = {"bs", "bounded", "runtime_bs"};
       for (int k = 1; k < TCAD_CUDA_ROWS_N; k++) {
         snprintf(tn, sizeof tn, "cuda.%s.%s_kernel", name, kname[k]);
-        err = TcadCudaDDSetRows(s->cuda, (TcadCudaRows)k);
-        if (!err) err = TcadCudaDDAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
-        TcadCudaDDSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
+        err = TcadCudaAsmSetRows(s->cuda, (TcadCudaRows)k);
+        if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
+        TcadCudaAsmSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
         if (err) {
           tap_check(0, tn, "%s", tcad_error_message());
         } else {
@@ -160,7 +161,7 @@ static int sweep(int backend, const char *transport, double *id, int npts)
     const double vd = 0.5 * (k + 1);
     e = TcadSimBias(d.sim, 1, &drain, &vd);
     double cur[3];
-    if (!e) TcadSimContactCurrent(d.sim, drain, cur), id[k] = cur[2];
+    if (!e) TcadSimGetContactCurrent(d.sim, drain, cur), id[k] = cur[2];
   }
   close_example(&d);
   return e;
@@ -168,7 +169,7 @@ static int sweep(int backend, const char *transport, double *id, int npts)
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   TcadCudaInfo ci;
   tcad_cuda_query(&ci);
   const int cuda = ci.ndevices > 0;
@@ -190,10 +191,10 @@ int main(int argc, char **argv)
     }
     char nm[64];
     /* equilibrium state in Poisson mode */
-    TcadSimSetMode(d.sim, TCAD_DD_EQUILIBRIUM);
+    TcadSimSetMode(d.sim, TCAD_ASM_EQUILIBRIUM);
     snprintf(nm, sizeof nm, "%s_poisson", names[f]);
     compare_states(nm, &d, cuda, nocuda);
-    TcadSimSetMode(d.sim, TCAD_DD_COUPLED);
+    TcadSimSetMode(d.sim, TCAD_ASM_COUPLED);
     /* a biased coupled state: high fields, both carriers flowing */
     if (f % 2 == 0) {
       const int c[2] = {TcadSimFindContact(d.sim, "gate"), TcadSimFindContact(d.sim, "drain")};
@@ -228,6 +229,6 @@ int main(int argc, char **argv)
     tap_check(!e && worst < 1e-7, tn, "drain current host vs device: worst relative %.2e %s", worst,
               e ? tcad_error_message() : "");
   }
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

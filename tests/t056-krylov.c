@@ -13,8 +13,9 @@
 
 #include "device.h"
 #include "kernels/cuda.h"
-#include "solver/cudss.h"
+#include "kernels/linalg/cudss.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -71,13 +72,13 @@ static int run_case(const Case *c, int mode, double *cur, double *its_per_newton
     const int idx = TcadSimFindContact(sim, c->sw[k].contact);
     e = TcadSimSweep(sim, 1, &idx, &c->sw[k].to, c->sw[k].step, 0, 0);
     double ic[3];
-    if (!e) TcadSimContactCurrent(sim, probe, ic), cur[k] = ic[2];
+    if (!e) TcadSimGetContactCurrent(sim, probe, ic), cur[k] = ic[2];
   }
   if (!e) {
     const TcadSimTotals *t = TcadSimGetTotals(sim);
     *its_per_newton = (double)t->linear_its / (t->newton_its > 0 ? t->newton_its : 1);
     char line[512];
-    if (TcadSimLinearSummary(sim, line, sizeof line)) printf("# %s: %s\n", c->file, line);
+    if (TcadSimGetLinearSummary(sim, line, sizeof line)) printf("# %s: %s\n", c->file, line);
   }
   test_device_close(&deck, &mesh, &geom, &sim);
   return e;
@@ -85,7 +86,7 @@ static int run_case(const Case *c, int mode, double *cur, double *its_per_newton
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   const Case cases[] = {
       {"pn1d.yaml", NULL, 3, {{"anode", 0.6, 0.1}, {"anode", 0.8, 0.1}, {"anode", -5.0, 1.0}}},
       {"diode3d.yaml", NULL, 2, {{"anode", 0.6, 0.15}, {"anode", -1.0, 0.8}}},
@@ -150,6 +151,6 @@ int main(int argc, char **argv)
       tap_check(worst < 1e-6, tn, "worst relative difference %.2e over %d sweep ends", worst, c->nsweeps);
     }
   }
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -22,6 +22,7 @@
 #include "device.h"
 #include "kernels/physics/constants.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -47,7 +48,7 @@ static int bias(Dev *d, const char *contact, double v)
 static double current(Dev *d, const char *contact)
 {
   double cur[3];
-  TcadSimContactCurrent(d->sim, TcadSimFindContact(d->sim, contact), cur);
+  TcadSimGetContactCurrent(d->sim, TcadSimFindContact(d->sim, contact), cur);
   return cur[2];
 }
 
@@ -55,7 +56,7 @@ static double current(Dev *d, const char *contact)
 static double budget_error(Dev *d, int c, double *joule)
 {
   double j[2], r[2], g[2], w[2];
-  TcadSimEnergyBudget(d->sim, j, r, g, w);
+  TcadSimGetEnergyBudget(d->sim, j, r, g, w);
   *joule = j[c];
   return fabs(j[c] + w[c] - r[c] - g[c]) / (fabs(j[c]) + fabs(w[c]) + fabs(r[c]) + fabs(g[c]));
 }
@@ -81,7 +82,7 @@ static void resistor(void)
     dev_close(&d);
     return;
   }
-  const TcadMaterial *si = TcadDeckMaterial(d.deck, "Si");
+  const TcadMaterial *si = TcadDeckGetMaterial(d.deck, "Si");
   const double mu0 = si->mu_const[0], tw = si->tauw[0], vs = si->vsat[0], TL = 300.0;
   const int n = d.mesh->nnodes, mid = test_node_at(d.mesh, 5e-4);
   double *psi = malloc(sizeof(double) * n), *en = malloc(sizeof(double) * n), *tn = malloc(sizeof(double) * n);
@@ -91,7 +92,7 @@ static void resistor(void)
     e = bias(&d, "anode", fields[k] * 10e-4);
     if (e) break;
     TcadSimGetSolution(d.sim, psi, en, NULL);
-    TcadSimEnergyFields(d.sim, tn, NULL, NULL, NULL, NULL, NULL);
+    TcadSimGetEnergyFields(d.sim, tn, NULL, NULL, NULL, NULL, NULL);
     /* the field at the middle from the neighbours, the mobility from the terminal current */
     int lo = mid, hi = mid;
     for (int i = 0; i < n; i++) {
@@ -133,8 +134,8 @@ static void uniform_temperature(void)
   if (!e) e = bias(&d, "anode", 10.0);
   tap_check(!e, "uniform_temperature.setup", "%s", tcad_error_message());
   if (!e) {
-    const int n = d.mesh->nnodes, bs = TcadSimBlockSize(d.sim);
-    double *x = TcadSimState(d.sim), *f1 = malloc(sizeof(double) * bs * n), *f0 = malloc(sizeof(double) * bs * n);
+    const int n = d.mesh->nnodes, bs = TcadSimGetBlockSize(d.sim);
+    double *x = TcadSimGetState(d.sim), *f1 = malloc(sizeof(double) * bs * n), *f0 = malloc(sizeof(double) * bs * n);
     for (int i = 0; i < n; i++) x[bs * i + 3] = 1.0; /* T = T_L */
     TcadSimEvaluate(d.sim, 1, x, f1, NULL);
     TcadSimSetEnergy(d.sim, 0, 1.0);
@@ -219,8 +220,8 @@ static void ballistic(void)
   if (!e && !e2) {
     const int n = eb.mesh->nnodes;
     double *tn = malloc(sizeof(double) * n), *v = malloc(sizeof(double) * 3 * n), *vd = malloc(sizeof(double) * 3 * n);
-    TcadSimEnergyFields(eb.sim, tn, NULL, v, NULL, NULL, NULL);
-    TcadSimEnergyFields(dd.sim, NULL, NULL, vd, NULL, NULL, NULL);
+    TcadSimGetEnergyFields(eb.sim, tn, NULL, v, NULL, NULL, NULL);
+    TcadSimGetEnergyFields(dd.sim, NULL, NULL, vd, NULL, NULL, NULL);
     int it = 0, iv = 0, ivd = 0;
     for (int i = 0; i < n; i++) {
       if (tn[i] > tn[it]) it = i;
@@ -245,7 +246,7 @@ static void ballistic(void)
     int e3 = dev_open(&jump, nnn_deck(text, sizeof text, "energy-balance", "canali", 0.1, 0.4, 5e17, 2e15, 0.002),
                       "ballistic_jump");
     if (!e3) e3 = TcadSimSweep(jump.sim, 1, &c, &to, 1.5, 1.5, 1.5);
-    const TcadSolveStats *st = e3 ? NULL : TcadSimLastSolve(jump.sim);
+    const TcadSolveStats *st = e3 ? NULL : TcadSimGetLastSolve(jump.sim);
     tap_check(!e3, "ballistic.one_jump", "%s", tcad_error_message());
     if (!e3) {
       const double a = current(&jump, "anode"), b = current(&eb, "anode");
@@ -276,11 +277,11 @@ static void mosfet(void)
   const double vg = 1.5, vd = 3.0;
   if (!e) e = TcadSimBias(d.sim, 1, &g, &vg);
   if (!e) e = TcadSimSweep(d.sim, 1, &dr, &vd, 0.1, 0, 0);
-  tap_check(!e && TcadSimBlockSize(d.sim) == 5, "mosfet.idvd_energy_balance_converges", "%s", tcad_error_message());
+  tap_check(!e && TcadSimGetBlockSize(d.sim) == 5, "mosfet.idvd_energy_balance_converges", "%s", tcad_error_message());
   if (!e) {
     const int n = d.mesh->nnodes;
     double *tn = malloc(sizeof(double) * n), tmax = 0, joule;
-    TcadSimEnergyFields(d.sim, tn, NULL, NULL, NULL, NULL, NULL);
+    TcadSimGetEnergyFields(d.sim, tn, NULL, NULL, NULL, NULL, NULL);
     for (int i = 0; i < n; i++) tmax = fmax(tmax, tn[i]);
     const TcadSimTotals *t = TcadSimGetTotals(d.sim);
     const double be = budget_error(&d, 0, &joule);
@@ -295,12 +296,12 @@ static void mosfet(void)
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   resistor();
   uniform_temperature();
   tau_limit();
   ballistic();
   mosfet();
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

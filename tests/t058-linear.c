@@ -1,7 +1,7 @@
 /* The GPU linear-solver pipeline's pieces on the CPU, and on a GPU when there is one:
- *  - scaling (kernels/linear.h) of a real Jacobian (the generated 2D MOSFET): rows, then
+ *  - scaling (kernels/linalg/linear.h) of a real Jacobian (the generated 2D MOSFET): rows, then
  *    columns equilibrated exactly; A_s = R J C entry by entry; block-diagonal inverses;
- *  - the Krylov driver (solver/krylov.c) against PETSc on the same scaled matrix and the same
+ *  - the Krylov driver (kernels/linalg/krylov_solve.c) against PETSc on the same scaled matrix and the same
  *    ILU(0) (independent implementation): GMRES(30) with classical Gram–Schmidt and right
  *    preconditioning takes PETSc's iteration count to within 2 (rounding), BiCGSTAB within 10 %; reading the
  *    scalars every 7 iterations finds the same iteration as every one; the true residual of
@@ -11,7 +11,7 @@
  *  - the fallback chain inside a sweep: an iteration limit the Krylov solve cannot meet falls
  *    back to the CPU direct solver with the same currents; with that fallback off the Newton
  *    step fails and the sweep reports it, keeping the converged points; bad options are refused.
- *  - the cuDSS loader (solver/cudss.c): a missing file, a library that is not cuDSS and a cuDSS
+ *  - the cuDSS loader (kernels/linalg/cudss.c): a missing file, a library that is not cuDSS and a cuDSS
  *    of another major version (tests/fake_cudss.c) are refused with messages that name the file
  *    and the fix; the real library, when installed, loads and reports version 1.x;
  *  - GPU (skipped without one): the device engine's sweep gives the direct solver's currents,
@@ -25,12 +25,13 @@
 
 #include "device.h"
 #include "kernels/cuda.h"
-#include "kernels/dd.h"
-#include "kernels/linear.h"
-#include "solver/cudss.h"
-#include "solver/krylov.h"
+#include "kernels/asm.h"
+#include "kernels/linalg/linear.h"
+#include "kernels/linalg/cudss.h"
+#include "kernels/linalg/krylov_solve.h"
 #include "solver/linear.h"
 #include "tap.h"
+#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
@@ -73,15 +74,15 @@ static void test_scaling_and_driver(void)
     close_dev(&d);
     return;
   }
-  const int bs = TcadSimBlockSize(d.sim), n = TcadSimNodeCount(d.sim), N = bs * n;
+  const int bs = TcadSimGetBlockSize(d.sim), n = TcadSimGetNodeCount(d.sim), N = bs * n;
   int nrows;
   const int *rp, *col;
-  TcadSimPattern(d.sim, &nrows, &rp, &col);
+  TcadSimGetPattern(d.sim, &nrows, &rp, &col);
   const int nnz = rp[N];
   double *J = malloc(sizeof(double) * nnz), *a = malloc(sizeof(double) * nnz), *f = malloc(sizeof(double) * N),
          *rs = malloc(sizeof(double) * N), *cs = malloc(sizeof(double) * N), *b = malloc(sizeof(double) * N),
          *x = malloc(sizeof(double) * N), *x2 = malloc(sizeof(double) * N), *dinv = malloc(sizeof(double) * N * bs);
-  TcadSimEvaluate(d.sim, TCAD_DD_COUPLED, TcadSimState(d.sim), f, J);
+  TcadSimEvaluate(d.sim, TCAD_ASM_COUPLED, TcadSimGetState(d.sim), f, J);
   TcadLinPattern pat = {bs, n, rp, col};
 
   /* rows then columns equilibrated */
@@ -274,11 +275,11 @@ static int sweep(const char *opts, double cur[2], char *summary, size_t n)
   for (int k = 0; k < 2 && !e; k++) {
     e = TcadSimSweep(d.sim, 1, &drain, &vd[k], 0.25, 0, 0);
     double c[3];
-    if (!e) TcadSimContactCurrent(d.sim, drain, c), cur[k] = c[2];
+    if (!e) TcadSimGetContactCurrent(d.sim, drain, c), cur[k] = c[2];
   }
   if (summary) {
     summary[0] = 0;
-    if (d.sim) TcadSimLinearSummary(d.sim, summary, n);
+    if (d.sim) TcadSimGetLinearSummary(d.sim, summary, n);
   }
   close_dev(&d);
   return e;
@@ -412,12 +413,12 @@ static void test_gpu(void)
 
 int main(int argc, char **argv)
 {
-  PetscInitialize(&argc, &argv, NULL, NULL);
+  TcadInitialize(&argc, &argv, NULL);
   test_analytic();
   test_scaling_and_driver();
   test_fallbacks();
   test_cudss_loader(argv[0]);
   test_gpu();
-  PetscFinalize();
+  TcadFinalize();
   return tap_exit();
 }

@@ -160,7 +160,7 @@ int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck);
 void TcadDeckDestroy(TcadDeck **deck);
 
 /* Material of a region by name, from the deck's (overridden) table; NULL if absent. */
-const TcadMaterial *TcadDeckMaterial(const TcadDeck *deck, const char *name);
+const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name);
 
 /* Format "FILE:LINE:COL" for messages that point at a deck entry (into a static buffer
  * that lives until the next call). */

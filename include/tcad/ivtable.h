@@ -24,7 +24,7 @@ int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
 int TcadIVTableAppend(TcadIVTable *t, const double *row);
 /* Number of rows appended so far; *data (if data is not NULL) points to them, row-major
  * rows x ncols, valid until the next Append or Close. */
-int TcadIVTableRows(const TcadIVTable *t, const double **data);
+int TcadIVTableGetRows(const TcadIVTable *t, const double **data);
 /* Close the file and free the table; NULL-safe, sets *t to NULL. TCAD_ERR_IO if closing fails. */
 int TcadIVTableClose(TcadIVTable **t);
 #endif

@@ -3,15 +3,13 @@
  * geometry (they must outlive it). */
 #ifndef TCAD_SIM_H
 #define TCAD_SIM_H
+#include "tcad/clock.h"
 #include "tcad/deck.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
 #include "tcad/output.h"
 
 typedef struct TcadSim TcadSim;
-
-/* Monotonic wall clock, seconds (for timings). */
-double tcad_now(void);
 
 /* Statistics of one nonlinear solve (one bias point, or one failed attempt). */
 typedef struct {
@@ -43,10 +41,10 @@ enum { TCAD_BACKEND_HOST = 0, TCAD_BACKEND_CUDA = 1 };
  * is present. `why` (may be NULL) gets a line saying which and why. Returns TCAD_BACKEND_* or,
  * when cuda is asked for and cannot be had, a negative error code. */
 int TcadSimDefaultBackend(char *why, size_t n);
-int TcadSimBackend(const TcadSim *sim);
+int TcadSimGetBackend(const TcadSim *sim);
 /* One summary line of the GPU linear-solver pipeline (-tcad_gpu_solver) into buf; returns 0 (and
  * leaves buf alone) when the pipeline is off. */
-int TcadSimLinearSummary(const TcadSim *sim, char *buf, size_t n);
+int TcadSimGetLinearSummary(const TcadSim *sim, char *buf, size_t n);
 /* Switch the backend (the device data is uploaded on the first switch to CUDA). */
 int TcadSimSetBackend(TcadSim *sim, int backend);
 
@@ -69,14 +67,14 @@ int TcadSimSweep(TcadSim *sim, int ncontacts, const int *contact, const double *
 /* Run the deck's solve list (an equilibrium solve always comes first). */
 int TcadSimRunDeck(TcadSim *sim);
 
-int TcadSimContactCount(const TcadSim *sim);
-const char *TcadSimContactName(const TcadSim *sim, int c);
+int TcadSimGetContactCount(const TcadSim *sim);
+const char *TcadSimGetContactName(const TcadSim *sim, int c);
 int TcadSimFindContact(const TcadSim *sim, const char *name);
-double TcadSimContactVoltage(const TcadSim *sim, int c);
+double TcadSimGetContactVoltage(const TcadSim *sim, int c);
 /* Current into the device through contact c: electron, hole, total. Units: A/cm^2 in 1D,
  * A/cm (per unit depth) in 2D, A in 3D. */
-void TcadSimContactCurrent(const TcadSim *sim, int c, double cur[3]);
-const char *TcadSimCurrentUnit(const TcadSim *sim);
+void TcadSimGetContactCurrent(const TcadSim *sim, int c, double cur[3]);
+const char *TcadSimGetCurrentUnit(const TcadSim *sim);
 
 /* The current solution, physical units (arrays of nnodes): ψ (V, from the intrinsic level),
  * n, p (cm^-3). Any pointer may be NULL. */
@@ -84,37 +82,37 @@ void TcadSimGetSolution(const TcadSim *sim, double *psi, double *n, double *p);
 /* Derived node fields of the current solution (arrays of nnodes, vectors 3 per node):
  * quasi-Fermi potentials (V), |E| (V/cm), current densities (A/cm^2), net recombination
  * (cm^-3 s^-1). Any pointer may be NULL. */
-int TcadSimDerivedFields(const TcadSim *sim, double *phin, double *phip, double *efield, double *jn, double *jp,
+int TcadSimGetDerivedFields(const TcadSim *sim, double *phin, double *phip, double *efield, double *jn, double *jp,
                          double *recomb);
 /* Energy-balance fields of the current solution (arrays of nnodes, vectors 3 per node): carrier
  * temperatures (K; T_L where a carrier has no temperature equation), drift velocities (cm/s)
  * and energy flux densities (W/cm^2). Any pointer may be NULL. */
-int TcadSimEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp);
+int TcadSimGetEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp);
 /* Power balance of the current solution, electrons [0] and holes [1], W (per depth^(3-d)):
  * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k (c + 1e-2 n_i)(T − T_L)/τ_w and
  * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation; energy
  * flowing into the device through the ohmic contacts (from the last residual, see
- * TcadSimContactEnergy). In steady state joule + contacts = relax + recomb per carrier. */
-int TcadSimEnergyBudget(const TcadSim *sim, double joule[2], double relax[2], double recomb[2], double contacts[2]);
+ * TcadSimGetContactEnergy). In steady state joule + contacts = relax + recomb per carrier. */
+int TcadSimGetEnergyBudget(const TcadSim *sim, double joule[2], double relax[2], double recomb[2], double contacts[2]);
 /* Energy flowing into the device through contact c (electrons, holes), W (per depth^(3-d)). */
-void TcadSimContactEnergy(const TcadSim *sim, int c, double w[2]);
-int TcadSimNodeCount(const TcadSim *sim);
+void TcadSimGetContactEnergy(const TcadSim *sim, int c, double w[2]);
+int TcadSimGetNodeCount(const TcadSim *sim);
 /* Unknowns per node: 3 (drift-diffusion), 4 (electron temperature), 5 (both temperatures). */
-int TcadSimBlockSize(const TcadSim *sim);
+int TcadSimGetBlockSize(const TcadSim *sim);
 /* 1 when the temperature equations are on (energy-balance transport, after the DD start). */
-int TcadSimEnergyBalance(const TcadSim *sim);
-const TcadSolveStats *TcadSimLastSolve(const TcadSim *sim);
+int TcadSimGetEnergyBalance(const TcadSim *sim);
+const TcadSolveStats *TcadSimGetLastSolve(const TcadSim *sim);
 const TcadSimTotals *TcadSimGetTotals(const TcadSim *sim);
 /* Intrinsic density and thermal voltage in use. */
-double TcadSimNi(const TcadSim *sim);
-double TcadSimVt(const TcadSim *sim);
+double TcadSimGetNi(const TcadSim *sim);
+double TcadSimGetVt(const TcadSim *sim);
 
 /* Testing hooks: evaluate the scaled residual (bs per node) and the Jacobian values for a scaled
- * state vector x in mode TCAD_DD_EQUILIBRIUM/COUPLED; the CSR arrays describe the pattern. */
+ * state vector x in mode TCAD_ASM_EQUILIBRIUM/COUPLED; the CSR arrays describe the pattern. */
 int TcadSimEvaluate(TcadSim *sim, int mode, const double *x, double *f, double *jac);
-int TcadSimPattern(const TcadSim *sim, int *nrows, const int **rowptr, const int **col);
+int TcadSimGetPattern(const TcadSim *sim, int *nrows, const int **rowptr, const int **col);
 /* Scaled state of the current solution (bs per node); writable (for tests). */
-double *TcadSimState(TcadSim *sim);
+double *TcadSimGetState(TcadSim *sim);
 int TcadSimSetMode(TcadSim *sim, int mode);
 /* Switch the temperature equations on or off (energy-balance layouts only), with the
  * relaxation times scaled by tauw_factor (1: the material's). Returns an error for bs = 3. */

@@ -1,8 +1,8 @@
-/* The Krylov driver over TcadKrylovOps (kernels/krylov.h), and the host implementation of the
- * ops. The CUDA implementation of the same ops is in kernels/linear_cuda.cu. */
+/* The Krylov driver over TcadKrylovOps (kernels/linalg/krylov.h), and the host implementation of the
+ * ops. The CUDA implementation of the same ops is in kernels/linalg/linear_cuda.cu. */
 #ifndef TCAD_SOLVER_KRYLOV_H
 #define TCAD_SOLVER_KRYLOV_H
-#include "kernels/krylov.h"
+#include "kernels/linalg/krylov.h"
 
 enum { TCAD_KRYLOV_BICGSTAB = 0, TCAD_KRYLOV_GMRES = 1 };
 

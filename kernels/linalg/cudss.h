@@ -1,5 +1,5 @@
 /* cuDSS (NVIDIA's sparse direct solver for the GPU), loaded at run time with dlopen so that the
- * binary builds, links and runs without it (solver/cudss.c). Only the calls the linear-solver
+ * binary builds, links and runs without it (kernels/linalg/cudss.c). Only the calls the linear-solver
  * pipeline makes are declared; the handles are opaque pointers. The parameter numbers below are
  * those of the cuDSS 1.x interface (they changed between 0.x releases, so any other major version
  * is refused when the library is loaded).

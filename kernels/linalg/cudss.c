@@ -1,5 +1,5 @@
-/* Run-time loading of cuDSS (solver/cudss.h). */
-#include "solver/cudss.h"
+/* Run-time loading of cuDSS (kernels/linalg/cudss.h). */
+#include "kernels/linalg/cudss.h"
 
 #include <dlfcn.h>
 #include <glob.h>

@@ -1,14 +1,14 @@
 /* The device linear solver behind solver/linear.c: everything between the Jacobian (already on
  * the device after the CUDA assembly) and the Newton update stays on the device.
- *   setup: the scaled copy R J C (kernels/linear.h: tcad_lin_scale_node one thread per block
+ *   setup: the scaled copy R J C (kernels/linalg/linear.h: tcad_lin_scale_node one thread per block
  *          row, column maxima one thread per column through a transpose map built once), a
  *          BSR repack of it and cuSPARSE block ILU(0) (bsrilu02; the triangular solves with
  *          bsrsv2, analysed once per pattern);
- *   solve: solver/krylov.c's driver over the ops below: cuSPARSE SpMV (CSR_ALG2, deterministic),
+ *   solve: kernels/linalg/krylov_solve.c's driver over the ops below: cuSPARSE SpMV (CSR_ALG2, deterministic),
  *          cuBLAS dot and gemv with device pointer mode (the scalars never leave the device),
  *          one fused kernel for the vector updates and a one-thread kernel running
  *          tcad_krylov_scalar. The driver reads the scalars every `check` iterations only.
- *   direct: cuDSS (loaded at run time, solver/cudss.h) on the same scaled CSR: analysis once per
+ *   direct: cuDSS (loaded at run time, kernels/linalg/cudss.h) on the same scaled CSR: analysis once per
  *          pattern, refactorization after each setup (a full factorization when a refactored
  *          solve is inaccurate), up to 3 steps of iterative refinement against R J C when the
  *          true residual is above the tolerance. */
@@ -21,10 +21,10 @@
 
 #include "kernels/cuda_check.h"
 #include "kernels/cuda.h"
-#include "kernels/linear.h"
+#include "kernels/linalg/linear.h"
 extern "C" {
-#include "solver/cudss.h"
-#include "solver/krylov.h"
+#include "kernels/linalg/cudss.h"
+#include "kernels/linalg/krylov_solve.h"
 }
 
 #define CK TCAD_CUDA_CHECK

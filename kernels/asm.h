@@ -1,7 +1,7 @@
 /* Drift-diffusion and energy-balance assembly: the per-edge and per-node loop bodies that write
  * the residual and the Jacobian values of the coupled system. They are TCAD_HD so the host
  * loop (assemble_host.c) and a CUDA kernel run the same code; they see only flat arrays and
- * TcadDDParams, never PETSc.
+ * TcadAsmParams, never PETSc.
  *
  * Unknown layout: node-major blocks of bs = D->bs unknowns, scaled: x = value / sv[k]:
  *   bs 3: ψ, n, p (drift-diffusion)
@@ -19,7 +19,7 @@
  *   holes     F_p,i = Σ_j A J_p,ij/q + V R      (∇·J_p = −qR)
  *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k (c + c_f)(T − T_L)/τ_w
  *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2;
- *                                                c_f = 1e-2 n_i, a floor, see tcad_dd_node)
+ *                                                c_f = 1e-2 n_i, a floor, see tcad_asm_node)
  * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
  * temperature equations are off, the energy-balance flux with the temperatures varying
  * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
@@ -40,19 +40,19 @@
 #include "kernels/physics/sg.h"
 #include "kernels/physics/energy.h"
 
-#define TCAD_DD_MAXBS 5
-enum { TCAD_DD_EQUILIBRIUM = 0, TCAD_DD_COUPLED = 1 };
+#define TCAD_ASM_MAXBS 5
+enum { TCAD_ASM_EQUILIBRIUM = 0, TCAD_ASM_COUPLED = 1 };
 enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
 /* high-field mobility: in drift-diffusion driven by the quasi-Fermi gradient; with the
  * temperature equations on, any of them means Hänsch's carrier-temperature law */
-enum { TCAD_DD_HF_NONE = 0, TCAD_DD_HF_CANALI = 1, TCAD_DD_HF_HANSCH = 2 };
+enum { TCAD_ASM_HF_NONE = 0, TCAD_ASM_HF_CANALI = 1, TCAD_ASM_HF_HANSCH = 2 };
 
 typedef struct {
-  int mode;          /* TCAD_DD_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
+  int mode;          /* TCAD_ASM_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
   double efermi;     /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
   double vt;         /* kT/q, V */
   double nie;        /* intrinsic density, cm^-3 */
-  int hf;            /* TCAD_DD_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
+  int hf;            /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
   double vsat[2], beta[2];
   int srh, auger;
   double auger_c[2]; /* C_n, C_p, cm^6/s */
@@ -60,9 +60,9 @@ typedef struct {
   double TL;         /* lattice temperature, K */
   double tauw[2];    /* energy relaxation times τ_wn, τ_wp at T_L, s */
   double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
-  double sv[TCAD_DD_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
-  double se[TCAD_DD_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
-} TcadDDParams;
+  double sv[TCAD_ASM_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
+  double se[TCAD_ASM_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
+} TcadAsmParams;
 
 typedef struct {
   int nnodes, nedges, nnz;
@@ -86,26 +86,26 @@ typedef struct {
   const double *node_tau;        /* 2 per node: τ_n, τ_p, s */
   const unsigned char *node_bc;  /* TCAD_BC_* */
   const double *bc_value;        /* bs per node: ψ, n, p, T.. (physical) imposed at contacts */
-  TcadDDParams p;
-} TcadDDData;
+  TcadAsmParams p;
+} TcadAsmData;
 
-/* energy balance: floor of the relaxing carrier density, in units of n_i (see tcad_dd_node) */
+/* energy balance: floor of the relaxing carrier density, in units of n_i (see tcad_asm_node) */
 #define TCAD_EB_NFLOOR 1e-2
 
 /* contact fluxes per node (cflux): electron and hole particle currents, electron and hole
  * energy flows, each entering the device */
-#define TCAD_DD_NCFLUX 4
+#define TCAD_ASM_NCFLUX 4
 
 /* The temperature unknown of carrier c (0 electrons, 1 holes), or −1 when the layout has none. */
-TCAD_HD int tcad_dd_tindex(const TcadDDData *D, int c) { return 3 + c < D->bs ? 3 + c : -1; }
+TCAD_HD int tcad_asm_tindex(const TcadAsmData *D, int c) { return 3 + c < D->bs ? 3 + c : -1; }
 
 /* Block size as an argument: the row, edge and node bodies below take `bs` (= D->bs) from their
  * caller, so a CUDA kernel can call them with a literal 3, 4 or 5. Inlined, every loop over the
- * unknowns then unrolls and every index into a TcadDDEdge is a constant, and the edge record
+ * unknowns then unrolls and every index into a TcadAsmEdge is a constant, and the edge record
  * lives in registers instead of the thread's local memory (ptxas: 680 bytes of stack per thread
  * with a run-time bs). The host passes D->bs; the arithmetic is the same either way. */
 
-TCAD_HD void tcad_dd_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
+TCAD_HD void tcad_asm_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
 
 /* Quasi-Fermi potential of one carrier as the Canali driving force sees it,
  * φ = ψ ∓ V_T ln((density + n_f)/n_i), and ∂φ/∂density, with the floor n_f = 1e-2 n_i. Where
@@ -117,7 +117,7 @@ TCAD_HD void tcad_dd_jadd(double *jac, int base, int len, int r, int c, double v
  * and a step cut at Vd = 1 V; 2e5 nodes: 22 iterations); with 1e-2 n_i none, and the
  * subthreshold current moves by 3e-4; with n_i it moves by 3 % (the driving force in the
  * weak-inversion channel, n < n_i, becomes the field, which is wrong for diffusion). */
-TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadDDParams *P, double *dphi)
+TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadAsmParams *P, double *dphi)
 {
   const double nf = 1e-2 * P->nie;
   const double d = (dens > 0 ? dens : 0) + nf;
@@ -129,17 +129,17 @@ TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadDDPara
  * derivatives with respect to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag`
  * (may be NULL) receives the size of the two Scharfetter–Gummel terms whose difference the
  * flux is: the scale of its rounding error. */
-TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, double psi_i, double psi_j, double ci,
+TCAD_HD double tcad_dd_carrier_flux(const TcadAsmData *D, int e, int carrier, double psi_i, double psi_j, double ci,
                                     double cj, double d[4], double *mag)
 {
-  const TcadDDParams *P = &D->p;
+  const TcadAsmParams *P = &D->p;
   const double c = D->edge_coupling[e], h = D->edge_length[e];
   const double delta = (psi_j - psi_i) / P->vt;
   double dg[3];
   const double g = carrier == 0 ? tcad_sg_electron(delta, ci, cj, dg) : tcad_sg_hole(delta, ci, cj, dg);
   double mu = D->edge_mu0[2 * e + carrier];
   double dmu[4] = {0, 0, 0, 0};
-  if (P->hf != TCAD_DD_HF_NONE) {
+  if (P->hf != TCAD_ASM_HF_NONE) {
     const double sign = carrier == 0 ? 1.0 : -1.0;
     double dphii = 0, dphij = 0, dmudF, phii = psi_i, phij = psi_j;
     /* On an edge that ends at an ohmic contact the driving force is the field along the edge:
@@ -152,7 +152,7 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
      * G = 0 for β near 1 (dμ/dG ∝ G^(β−1)), which stalls Newton where the current is nil;
      * F0 = 10 V/cm moves μ by less than 1e-3 of itself */
     const double F0 = 10.0, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
-    mu = P->hf == TCAD_DD_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
+    mu = P->hf == TCAD_ASM_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
                                     : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
     const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
     dmu[0] = -k, dmu[1] = -k * dphii, dmu[2] = k, dmu[3] = k * dphij;
@@ -171,14 +171,14 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadDDData *D, int e, int carrier, dou
  * (W per depth^(3-d), i → j) in *S with dS[0..5]. μ is Hänsch's at the edge-mean temperature
  * when a high-field model is on, else the low-field μ0. mag[0], mag[1] (may be NULL): the
  * sizes of the two terms each flux is a difference of. */
-TCAD_HD double tcad_eb_carrier_flux(const TcadDDData *D, int e, int carrier, const double u[6], double dJ[6],
+TCAD_HD double tcad_eb_carrier_flux(const TcadAsmData *D, int e, int carrier, const double u[6], double dJ[6],
                                     double *S, double dS[6], double *mag)
 {
-  const TcadDDParams *P = &D->p;
+  const TcadAsmParams *P = &D->p;
   const double kq = TCAD_KB / TCAD_Q, cc = D->edge_coupling[e];
   const double Ti = u[2], Tj = u[5];
   double mu = D->edge_mu0[2 * e + carrier], dmu = 0.0;
-  if (P->hf != TCAD_DD_HF_NONE) {
+  if (P->hf != TCAD_ASM_HF_NONE) {
     double dm, dtau;
     const double Tm = 0.5 * (Ti + Tj);
     const double tau = tcad_tauw(P->tauw[carrier], P->tauw_t1[carrier], P->tauw_t2[carrier], Tm, P->TL, &dtau);
@@ -209,19 +209,19 @@ TCAD_HD double tcad_eb_carrier_flux(const TcadDDData *D, int e, int carrier, con
 /* What one edge contributes, in physical units. F[k]: flux of equation k from i to j (added to
  * node i, subtracted from node j); Fs[c]: the part of carrier c's energy equation that both
  * ends receive alike (−½ A J (ψ_i − ψ_j), the Joule term), in row 3 + c. dF[k][m] is
- * ∂F[k]/∂(unknown m of node i), dF[k][TCAD_DD_MAXBS + m] the same for node j; dFs likewise.
+ * ∂F[k]/∂(unknown m of node i), dF[k][TCAD_ASM_MAXBS + m] the same for node j; dFs likewise.
  * M[k], Ms[c]: the size of the terms each is a difference of (its rounding scale). */
 typedef struct {
   int nk; /* equations the edge adds to: 1 (Poisson only) or bs */
-  double F[TCAD_DD_MAXBS], dF[TCAD_DD_MAXBS][2 * TCAD_DD_MAXBS], M[TCAD_DD_MAXBS];
-  double Fs[2], dFs[2][2 * TCAD_DD_MAXBS], Ms[2];
-} TcadDDEdge;
+  double F[TCAD_ASM_MAXBS], dF[TCAD_ASM_MAXBS][2 * TCAD_ASM_MAXBS], M[TCAD_ASM_MAXBS];
+  double Fs[2], dFs[2][2 * TCAD_ASM_MAXBS], Ms[2];
+} TcadAsmEdge;
 
-/* Edge e's fluxes at the scaled state x (see TcadDDEdge); bs = D->bs. */
-TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, const int bs, int e, const double *x, TcadDDEdge *E)
+/* Edge e's fluxes at the scaled state x (see TcadAsmEdge); bs = D->bs. */
+TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const double *x, TcadAsmEdge *E)
 {
-  const TcadDDParams *P = &D->p;
-  const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_DD_MAXBS;
+  const TcadAsmParams *P = &D->p;
+  const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_ASM_MAXBS;
   const double *sv = P->sv;
   const double psi_i = x[bs * i] * sv[0], psi_j = x[bs * j] * sv[0];
   TCAD_UNROLL
@@ -235,7 +235,7 @@ TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, const int bs, int e, const d
   E->dF[0][0] = ec, E->dF[0][W] = -ec;
   E->M[0] = fabs(E->F[0]);
   E->nk = 1;
-  if (!(D->edge_semi[e] && P->mode == TCAD_DD_COUPLED)) return;
+  if (!(D->edge_semi[e] && P->mode == TCAD_ASM_COUPLED)) return;
   E->nk = bs;
   TCAD_UNROLL
   for (int c = 0; c < 2; c++) {
@@ -267,11 +267,11 @@ TCAD_HD void tcad_dd_edge_eval(const TcadDDData *D, const int bs, int e, const d
 /* Add edge e's fluxes to one end: side 0 adds F to node i's rows (blocks (i,i), (i,j)),
  * side 1 subtracts it from node j's (blocks (j,i), (j,j)); the Joule parts go to both alike.
  * Scaled like the residual. nk = E->nk (1 or bs), an argument for the same reason as bs. */
-TCAD_HD void tcad_dd_edge_add_nk(const TcadDDData *D, const int bs, const int nk, int e, int side,
-                                 const TcadDDEdge *E, double *f, double *jac, double *fmag)
+TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int nk, int e, int side,
+                                 const TcadAsmEdge *E, double *f, double *jac, double *fmag)
 {
   const double *sv = D->p.sv, *se = D->p.se;
-  const int W = TCAD_DD_MAXBS;
+  const int W = TCAD_ASM_MAXBS;
   const int node = side ? D->edge_j[e] : D->edge_i[e];
   const double sg = side ? -1.0 : 1.0;
   const int energy = nk > 1 && D->p.energy;
@@ -300,33 +300,33 @@ TCAD_HD void tcad_dd_edge_add_nk(const TcadDDData *D, const int bs, const int nk
       double vi = sg * E->dF[k][m], vj = sg * E->dF[k][W + m];
       if (sym) vi += E->dFs[c][m], vj += E->dFs[c][W + m];
       vi *= sv[m] / se[k], vj *= sv[m] / se[k];
-      if (vi != 0.0) tcad_dd_jadd(jac, bi, len, k, m, vi); /* column block i */
-      if (vj != 0.0) tcad_dd_jadd(jac, bj, len, k, m, vj); /* column block j */
+      if (vi != 0.0) tcad_asm_jadd(jac, bi, len, k, m, vi); /* column block i */
+      if (vj != 0.0) tcad_asm_jadd(jac, bj, len, k, m, vj); /* column block j */
     }
   }
 }
 
-TCAD_HD void tcad_dd_edge_add(const TcadDDData *D, const int bs, int e, int side, const TcadDDEdge *E, double *f,
+TCAD_HD void tcad_asm_edge_add(const TcadAsmData *D, const int bs, int e, int side, const TcadAsmEdge *E, double *f,
                               double *jac, double *fmag)
 {
   if (E->nk == 1)
-    tcad_dd_edge_add_nk(D, bs, 1, e, side, E, f, jac, fmag);
+    tcad_asm_edge_add_nk(D, bs, 1, e, side, E, f, jac, fmag);
   else
-    tcad_dd_edge_add_nk(D, bs, bs, e, side, E, f, jac, fmag);
+    tcad_asm_edge_add_nk(D, bs, bs, e, side, E, f, jac, fmag);
 }
 
 /* Edge e added to both ends (the host's edge loop). `fmag` (bs per node, may be NULL)
- * accumulates the term sizes (see tcad_dd_node). */
-TCAD_HD void tcad_dd_edge(const TcadDDData *D, int e, const double *x, double *f, double *jac, double *fmag)
+ * accumulates the term sizes (see tcad_asm_node). */
+TCAD_HD void tcad_asm_edge(const TcadAsmData *D, int e, const double *x, double *f, double *jac, double *fmag)
 {
-  TcadDDEdge E;
-  tcad_dd_edge_eval(D, D->bs, e, x, &E);
-  tcad_dd_edge_add(D, D->bs, e, 0, &E, f, jac, fmag);
-  tcad_dd_edge_add(D, D->bs, e, 1, &E, f, jac, fmag);
+  TcadAsmEdge E;
+  tcad_asm_edge_eval(D, D->bs, e, x, &E);
+  tcad_asm_edge_add(D, D->bs, e, 0, &E, f, jac, fmag);
+  tcad_asm_edge_add(D, D->bs, e, 1, &E, f, jac, fmag);
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
-TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, const double *x, double *f, double *jac,
+TCAD_HD void tcad_asm_dirichlet(const TcadAsmData *D, int i, int r, double value, const double *x, double *f, double *jac,
                                double *fmag)
 {
   const int bs = D->bs;
@@ -340,14 +340,14 @@ TCAD_HD void tcad_dd_dirichlet(const TcadDDData *D, int i, int r, double value, 
 
 /* Node i: space charge, recombination, energy relaxation, rows without carriers, contacts.
  * Runs after every edge of the node has been added (it reads the summed continuity and energy
- * residuals at contacts). `cflux` (TCAD_DD_NCFLUX per node, may be NULL) receives at ohmic
+ * residuals at contacts). `cflux` (TCAD_ASM_NCFLUX per node, may be NULL) receives at ohmic
  * contact nodes the electron and hole particle currents (1/s per depth^(3-d)) and energy flows
  * (W per depth^(3-d)) entering the device. `fmag` (may be NULL) completes the term sizes of
- * tcad_dd_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
-TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
+ * tcad_asm_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
+TCAD_HD void tcad_asm_node(const TcadAsmData *D, int i, const double *x, double *f, double *jac, double *cflux,
                           double *fmag)
 {
-  const TcadDDParams *P = &D->p;
+  const TcadAsmParams *P = &D->p;
   const double *sv = P->sv, *se = P->se;
   const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
   const double psi = x[bs * i] * sv[0];
@@ -356,7 +356,7 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
   if (fmag) fmag[bs * i] += fabs(D->node_fixed[i]) / se[0];
   if (D->node_semi[i]) {
     const double qv = TCAD_Q * D->node_vsemi[i];
-    if (P->mode == TCAD_DD_EQUILIBRIUM) {
+    if (P->mode == TCAD_ASM_EQUILIBRIUM) {
       /* n, p from ψ and the Fermi potential; the n, p rows only carry them along */
       double a = (psi - P->efermi) / P->vt;
       a = a > 200.0 ? 200.0 : a < -200.0 ? -200.0 : a;
@@ -370,11 +370,11 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         fmag[bs * i + 2] = fabs(x[bs * i + 2]) + p / sv[2];
       }
       if (jac) {
-        tcad_dd_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
-        tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
-        tcad_dd_jadd(jac, diag, len, 1, 0, -n / P->vt * sv[0] / sv[1]);
-        tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
-        tcad_dd_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
+        tcad_asm_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
+        tcad_asm_jadd(jac, diag, len, 1, 1, 1.0);
+        tcad_asm_jadd(jac, diag, len, 1, 0, -n / P->vt * sv[0] / sv[1]);
+        tcad_asm_jadd(jac, diag, len, 2, 2, 1.0);
+        tcad_asm_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
       }
     } else {
       const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2];
@@ -391,17 +391,17 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         fmag[bs * i + 2] += fabs(V * R) / se[2];
       }
       if (jac) {
-        tcad_dd_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
-        tcad_dd_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
-        tcad_dd_jadd(jac, diag, len, 1, 1, -V * dn * sv[1] / se[1]);
-        tcad_dd_jadd(jac, diag, len, 1, 2, -V * dp * sv[2] / se[1]);
-        tcad_dd_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
-        tcad_dd_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
+        tcad_asm_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
+        tcad_asm_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
+        tcad_asm_jadd(jac, diag, len, 1, 1, -V * dn * sv[1] / se[1]);
+        tcad_asm_jadd(jac, diag, len, 1, 2, -V * dp * sv[2] / se[1]);
+        tcad_asm_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
+        tcad_asm_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
       }
       hot = P->energy;
       for (int c = 0; hot && c < 2; c++) {
         /* relaxation V (3/2) k c (T − T_L)/τ_w and recombination V (3/2) k T R */
-        const int t = tcad_dd_tindex(D, c), r = 1 + c;
+        const int t = tcad_asm_tindex(D, c), r = 1 + c;
         if (t < 0) continue;
         const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p, w = 1.5 * TCAD_KB * V;
         double dtau;
@@ -419,10 +419,10 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
         if (fmag) fmag[bs * i + t] += (w * fabs(dr) * (T + P->TL) / tau + fabs(rec)) / se[t];
         if (jac) {
           const double drelax = w * dr * (1.0 - (T - P->TL) * dtau / tau) / tau;
-          tcad_dd_jadd(jac, diag, len, t, t, (drelax + w * R) * sv[t] / se[t]);
-          tcad_dd_jadd(jac, diag, len, t, r, w * (T - P->TL) / tau * sv[r] / se[t]);
-          tcad_dd_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);
-          tcad_dd_jadd(jac, diag, len, t, 2, w * T * dp * sv[2] / se[t]);
+          tcad_asm_jadd(jac, diag, len, t, t, (drelax + w * R) * sv[t] / se[t]);
+          tcad_asm_jadd(jac, diag, len, t, r, w * (T - P->TL) / tau * sv[r] / se[t]);
+          tcad_asm_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);
+          tcad_asm_jadd(jac, diag, len, t, 2, w * T * dp * sv[2] / se[t]);
         }
       }
     }
@@ -432,57 +432,57 @@ TCAD_HD void tcad_dd_node(const TcadDDData *D, int i, const double *x, double *f
     f[bs * i + 2] = x[bs * i + 2];
     if (fmag) fmag[bs * i + 1] = fabs(x[bs * i + 1]), fmag[bs * i + 2] = fabs(x[bs * i + 2]);
     if (jac) {
-      tcad_dd_jadd(jac, diag, len, 1, 1, 1.0);
-      tcad_dd_jadd(jac, diag, len, 2, 2, 1.0);
+      tcad_asm_jadd(jac, diag, len, 1, 1, 1.0);
+      tcad_asm_jadd(jac, diag, len, 2, 2, 1.0);
     }
   }
   const int bc = D->node_bc[i];
   if (bc == TCAD_BC_OHMIC) {
     if (cflux) {
-      const int coupled = P->mode == TCAD_DD_COUPLED;
+      const int coupled = P->mode == TCAD_ASM_COUPLED;
       for (int c = 0; c < 2; c++) {
-        const int t = tcad_dd_tindex(D, c);
-        cflux[TCAD_DD_NCFLUX * i + c] = coupled ? f[bs * i + 1 + c] * se[1 + c] : 0.0;
-        cflux[TCAD_DD_NCFLUX * i + 2 + c] = hot && t >= 0 ? f[bs * i + t] * se[t] : 0.0;
+        const int t = tcad_asm_tindex(D, c);
+        cflux[TCAD_ASM_NCFLUX * i + c] = coupled ? f[bs * i + 1 + c] * se[1 + c] : 0.0;
+        cflux[TCAD_ASM_NCFLUX * i + 2 + c] = hot && t >= 0 ? f[bs * i + t] * se[t] : 0.0;
       }
     }
-    for (int r = 0; r < bs; r++) tcad_dd_dirichlet(D, i, r, D->bc_value[bs * i + r], x, f, jac, fmag);
+    for (int r = 0; r < bs; r++) tcad_asm_dirichlet(D, i, r, D->bc_value[bs * i + r], x, f, jac, fmag);
     return;
   }
-  if (bc == TCAD_BC_GATE) tcad_dd_dirichlet(D, i, 0, D->bc_value[bs * i], x, f, jac, fmag);
+  if (bc == TCAD_BC_GATE) tcad_asm_dirichlet(D, i, 0, D->bc_value[bs * i], x, f, jac, fmag);
   /* temperature rows without an energy balance: T = T_L */
   if (!hot)
-    for (int t = 3; t < bs; t++) tcad_dd_dirichlet(D, i, t, P->TL, x, f, jac, fmag);
+    for (int t = 3; t < bs; t++) tcad_asm_dirichlet(D, i, t, P->TL, x, f, jac, fmag);
 }
 
 /* Block row i alone, gathered from its incident edges (D->node_edges[node_edge_start[i] ..
  * node_edge_start[i+1]), ascending edge index) and then the node terms: what one CUDA thread
  * (or one host thread) computes. Rows of different nodes are independent, so the result does
  * not depend on scheduling; with ascending edges each row sums in the order of the edge loop
- * (tcad_dd_edge over all edges, then tcad_dd_node), so the two agree bitwise. Each edge is
+ * (tcad_asm_edge over all edges, then tcad_asm_node), so the two agree bitwise. Each edge is
  * evaluated once from each end. */
-TCAD_HD void tcad_dd_row_bs(const TcadDDData *D, const int bs, int i, const double *x, double *f, double *jac,
+TCAD_HD void tcad_asm_row_bs(const TcadAsmData *D, const int bs, int i, const double *x, double *f, double *jac,
                             double *cflux, double *fmag)
 {
   for (int k = 0; k < bs; k++) f[bs * i + k] = 0.0;
   if (fmag)
     for (int k = 0; k < bs; k++) fmag[bs * i + k] = 0.0;
   if (cflux)
-    for (int k = 0; k < TCAD_DD_NCFLUX; k++) cflux[TCAD_DD_NCFLUX * i + k] = 0.0;
+    for (int k = 0; k < TCAD_ASM_NCFLUX; k++) cflux[TCAD_ASM_NCFLUX * i + k] = 0.0;
   if (jac)
     for (int k = D->row_start[i], end = k + bs * D->row_len[i]; k < end; k++) jac[k] = 0.0;
   for (int k = D->node_edge_start[i]; k < D->node_edge_start[i + 1]; k++) {
     const int e = D->node_edges[k];
-    TcadDDEdge E;
-    tcad_dd_edge_eval(D, bs, e, x, &E);
-    tcad_dd_edge_add(D, bs, e, D->edge_i[e] == i ? 0 : 1, &E, f, jac, fmag);
+    TcadAsmEdge E;
+    tcad_asm_edge_eval(D, bs, e, x, &E);
+    tcad_asm_edge_add(D, bs, e, D->edge_i[e] == i ? 0 : 1, &E, f, jac, fmag);
   }
-  tcad_dd_node(D, i, x, f, jac, cflux, fmag);
+  tcad_asm_node(D, i, x, f, jac, cflux, fmag);
 }
 
-TCAD_HD void tcad_dd_row(const TcadDDData *D, int i, const double *x, double *f, double *jac, double *cflux,
+TCAD_HD void tcad_asm_row(const TcadAsmData *D, int i, const double *x, double *f, double *jac, double *cflux,
                          double *fmag)
 {
-  tcad_dd_row_bs(D, D->bs, i, x, f, jac, cflux, fmag);
+  tcad_asm_row_bs(D, D->bs, i, x, f, jac, cflux, fmag);
 }
 #endif

@@ -1,6 +1,6 @@
 /* Restarted GMRES (classical Gram–Schmidt, twice) and BiCGSTAB, right-preconditioned, over
- * TcadKrylovOps; and the host ops. See kernels/krylov.h for the design. */
-#include "solver/krylov.h"
+ * TcadKrylovOps; and the host ops. See kernels/linalg/krylov.h for the design. */
+#include "kernels/linalg/krylov_solve.h"
 
 #include <math.h>
 #include <stdlib.h>

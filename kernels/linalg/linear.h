@@ -1,7 +1,7 @@
 /* Scaling of the Newton system for iterative solvers: the per-block-row loop bodies, TCAD_HD so
  * the host (bench_linear, the CPU proof) and the CUDA solver run the same arithmetic.
  *
- * The matrix is the assembly's node-major CSR (kernels/dd.h): scalar rows bs·i .. bs·i+bs−1 of
+ * The matrix is the assembly's node-major CSR (kernels/asm.h): scalar rows bs·i .. bs·i+bs−1 of
  * block row i share one column pattern of whole bs×bs blocks, block columns ascending. The
  * scaled system is  (R J C) y = R b,  x = C y, with diagonal R (rows) and C (columns):
  *   C: 1 for ψ and temperatures; for the densities the density itself (unknown n/C0, floored at

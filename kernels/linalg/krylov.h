@@ -4,7 +4,7 @@
  * Every scalar of the iteration (dot products, α, β, ω, the Hessenberg matrix, the Givens
  * rotations, the residual history) lives in one array S in the backend's memory: on the GPU it
  * never leaves the device during the iteration. The scalar updates are the TCAD_HD functions
- * below, which the CUDA backend runs in a one-thread kernel. The driver (solver/krylov.c) reads
+ * below, which the CUDA backend runs in a one-thread kernel. The driver (kernels/linalg/krylov_solve.c) reads
  * S only at convergence checks, every `check` iterations, through ops->fetch: one small copy,
  * not one per iteration. Since the residual history is kept, a check finds the first iteration
  * that met the tolerance; the iterations run past it only make the answer more accurate.
