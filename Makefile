@@ -25,7 +25,7 @@ NVCC ?= $(shell command -v nvcc 2>/dev/null || ls /usr/local/cuda/bin/nvcc 2>/de
 ifneq ($(strip $(NVCC)),)
   CUDA_HOME  := $(patsubst %/bin/nvcc,%,$(NVCC))
   CUDA_ARCH  ?= -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90
-  NVCCFLAGS  += -std=c++17 -O3 -g $(CUDA_ARCH) -Iinclude -I. -Xcompiler -fPIC,-Wall,-Wextra $(EXTRA_NVCCFLAGS)
+  NVCCFLAGS  += -std=c++17 -O3 -g --extended-lambda $(CUDA_ARCH) -Iinclude -I. -Xcompiler -fPIC,-Wall,-Wextra $(EXTRA_NVCCFLAGS)
   CUDA_SRC   := $(wildcard kernels/*.cu kernels/linalg/*.cu)
   CUDA_OBJ   := $(CUDA_SRC:%.cu=$(BUILD)/%.cu.o)
   CUDA_LIBS  := -L$(CUDA_HOME)/lib64 -Wl,-rpath,$(CUDA_HOME)/lib64 -lcusparse -lcublas -lcudart -lstdc++

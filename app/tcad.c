@@ -1,7 +1,7 @@
 /* tcad command line: argument parsing and the run/info drivers; nothing else lives here. */
 #include <errno.h>
 #include <math.h>
-#include <petscsys.h>
+#include <petscsnes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +14,7 @@
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/options.h"
 #include "tcad/output.h"
 #include "tcad/sim.h"
 
@@ -37,7 +38,9 @@ static const char usage[] =
     "  --version                  print the version and exit\n"
     "  -o DIR                     (run) output directory\n"
     "  -q                         (run, info) less output\n"
-    "Any other option starting with '-' goes to PETSc (e.g. -snes_monitor, -ksp_type gmres).\n"
+    "Any other option starting with '-' goes to PETSc (e.g. -snes_monitor, -ksp_type gmres), including\n"
+    "the -tcad_* options; `tcad run DECK -help` lists them with their defaults. An option nothing used\n"
+    "(a misspelling) is reported at the end of a run; -tcad_trace prints where every error came from.\n"
     "\n"
     "exit status: 0 success, 2 usage, 3 bad deck, 4 bad mesh, 5 file error, 6 not implemented,\n"
     "             7 out of memory, 8 PETSc error, 9 CUDA error, 10 no convergence, 11 internal\n"
@@ -121,12 +124,14 @@ static void print_mesh(const TcadMesh *m, const TcadGeometry *g)
   if (g) print_geometry(m, g);
 }
 
-static void print_cuda_line(void)
+static void print_cuda_line(const TcadOptions *opt)
 {
   char why[512];
-  const int b = TcadSimDefaultBackend(why, sizeof why);
-  if (b < 0) printf("tcad %s: %s\n", TCAD_VERSION, tcad_error_message());
-  else printf("tcad %s: backend %s (%s)\n", TCAD_VERSION, b == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
+  int b;
+  if (TcadSimGetDefaultBackend(opt->backend, &b, why, sizeof why))
+    printf("tcad %s: %s\n", TCAD_VERSION, tcad_error_message());
+  else
+    printf("tcad %s: backend %s (%s)\n", TCAD_VERSION, b == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
 }
 
 static int cmd_info(const char *path, int quiet)
@@ -194,7 +199,8 @@ static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometr
   return e;
 }
 
-static int cmd_run(const char *path, const char *outdir, int quiet)
+/* *reached: the simulation was created (so every option had its chance to be read) */
+static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOptions *opt, int *reached)
 {
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
@@ -204,7 +210,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
   char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16];
   int e;
 
-  print_cuda_line();
+  print_cuda_line(opt);
   e = TcadDeckLoad(path, &deck);
   if (!e) {
     snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
@@ -241,6 +247,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
     char iv[2 * TCAD_PATH_MAX + 8];
     snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
     e = TcadSimCreate(deck, mesh, geom, &sim);
+    *reached = sim != NULL;
     if (!e) e = TcadSimSetOutput(sim, out, iv, quiet);
     if (!e) e = TcadSimRunDeck(sim);
     if (sim) {
@@ -252,7 +259,9 @@ static int cmd_run(const char *path, const char *outdir, int quiet)
                t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
                t->t_assembly - t->t_copy, t->t_linear, t->t_output);
       if (TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA)
-        printf("  Jacobian copy device -> host for the CPU linear solver: %.3f s\n", t->t_copy);
+        printf("  device transfers: state up %.3f s, residual down %.3f s, Jacobian down (CPU linear solver) %.3f "
+               "s, Newton products %.3f s; assembly kernel %.3f s\n",
+               t->t_upload, t->t_download, t->t_copy, t->t_matmult, t->t_kernel);
       char lin[512];
       if (TcadSimGetLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
       if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
@@ -284,16 +293,53 @@ static int cmd_materials(void)
   return 0;
 }
 
+/* The -tcad_* options (with -help: their list), and PETSc's own for the Newton and linear
+ * solvers, without running anything. */
+static int list_options(void)
+{
+  TcadOptions opt;
+  SNES snes = NULL;
+  KSP ksp;
+  PC pc;
+  TCAD_CALL(TcadOptionsRead(&opt));
+  TCAD_PETSC_CALL(SNESCreate(PETSC_COMM_SELF, &snes));
+  TCAD_PETSC_CALL(SNESGetKSP(snes, &ksp));
+  TCAD_PETSC_CALL(KSPSetType(ksp, KSPPREONLY));
+  TCAD_PETSC_CALL(KSPGetPC(ksp, &pc));
+  TCAD_PETSC_CALL(PCSetType(pc, PCLU));
+  TCAD_PETSC_CALL(SNESSetFromOptions(snes));
+  TCAD_PETSC_CALL(SNESDestroy(&snes));
+  return 0;
+}
+
+/* The message, and the trace when asked for or when the error is not the user's to fix. */
+static void report_error(int e, int trace)
+{
+  fflush(stdout);
+  fprintf(stderr, "tcad: error: %s\n", tcad_error_message());
+  if (!(trace || e == TCAD_ERR_MEM || e == TCAD_ERR_PETSC || e == TCAD_ERR_CUDA || e == TCAD_ERR_INTERNAL)) return;
+  const int n = tcad_error_frame_count();
+  char buf[512];
+  fprintf(stderr, "tcad: trace, innermost first:\n");
+  for (int k = 0; k < n && k < TCAD_ERROR_MAX_FRAMES; k++)
+    fprintf(stderr, "  %s\n", tcad_error_frame_text(k, buf, sizeof buf));
+  if (n > TCAD_ERROR_MAX_FRAMES) fprintf(stderr, "  ... %d more\n", n - TCAD_ERROR_MAX_FRAMES);
+}
+
 int main(int argc, char **argv)
 {
   const char *cmd = NULL, *file = NULL, *outdir = NULL;
-  int quiet = 0, pargc = 1, e = 0;
+  int quiet = 0, pargc = 1, e = 0, help = 0;
   char **pargv = calloc((size_t)argc + 1, sizeof(char *));
   if (!pargv) return TCAD_ERR_MEM;
   pargv[0] = argv[0];
   for (int i = 1; i < argc; i++) {
     const char *a = argv[i];
-    if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
+    if (!strcmp(a, "-help") && cmd) {
+      /* after a command: PETSc's -help, which lists the options as they are read */
+      help = 1;
+      pargv[pargc++] = argv[i];
+    } else if (!strcmp(a, "-h") || !strcmp(a, "--help") || !strcmp(a, "-help")) {
       fputs(usage, stdout);
       free(pargv);
       return 0;
@@ -346,21 +392,25 @@ int main(int argc, char **argv)
     free(pargv);
     return TCAD_ERR_USAGE;
   }
+  if (help) fputs(usage, stdout);
   if (TcadInitialize(&pargc, &pargv, NULL)) {
     fprintf(stderr, "tcad: error: PETSc failed to initialize\n");
     free(pargv);
     return TCAD_ERR_PETSC;
   }
-  if (!strcmp(cmd, "run"))
-    e = cmd_run(file, outdir, quiet);
-  else if (!strcmp(cmd, "info"))
-    e = cmd_info(file, quiet);
-  else
-    e = cmd_materials();
-  if (e) {
-    fflush(stdout);
-    fprintf(stderr, "tcad: error: %s\n", tcad_error_message());
+  /* every option is checked before anything is read or written */
+  TcadOptions opt = {0};
+  int reached = 0;
+  if (help) {
+    e = list_options();
+  } else {
+    e = TcadOptionsRead(&opt);
+    if (!e && !strcmp(cmd, "run")) e = cmd_run(file, outdir, quiet, &opt, &reached);
+    else if (!e && !strcmp(cmd, "info")) e = cmd_info(file, quiet);
+    else if (!e) e = cmd_materials();
   }
+  if (e) report_error(e, !help && opt.trace);
+  if (reached) TcadOptionsWarnUnused();
   TcadFinalize();
   free(pargv);
   return e;

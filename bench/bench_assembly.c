@@ -102,7 +102,10 @@ static int run(long nodes, int repeat, int eb)
         for (int k = 0; !e && k < TCAD_CUDA_ROWS_N; k++) {
           TcadCudaTimes t = {0};
           e = TcadCudaAsmSetRows(s->cuda, (TcadCudaRows)k);
-          if (!e) e = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, f, k ? jg : jac, 1, cf, NULL, &t);
+          if (!e) e = TcadCudaAsmUpload(s->cuda, x, s->D.bc_value, &t);
+          if (!e) e = TcadCudaAsmAssemble(s->cuda, &s->D.p, 1, 1, 0, &t);
+          if (!e) e = TcadCudaAsmDownload(s->cuda, f, cf, NULL, &t);
+          if (!e) e = TcadCudaAsmJacobianToHost(s->cuda, k ? jg : jac, &t);
           if (!e && r == repeat && k) {
             kdiff[k] = 0.0;
             for (long q = 0; q < s->nnz; q++) {

@@ -110,8 +110,9 @@ static int run(const char *path, int quiet)
   if (!e) e = TcadSimSetOutput(sim, NULL, NULL, quiet);
   if (!e) {
     char why[512];
+    int b;
     phase("simulation setup", tcad_now() - t, NULL), t = tcad_now();
-    TcadSimDefaultBackend(why, sizeof why);
+    TcadSimGetDefaultBackend(TcadSimGetBackend(sim), &b, why, sizeof why);
     fprintf(stderr, "bench_dd: backend %s (%s)\n", TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host", why);
   }
   const int gate = sim ? TcadSimFindContact(sim, "gate") : -1, drain = sim ? TcadSimFindContact(sim, "drain") : -1;
@@ -172,12 +173,13 @@ static int run(const char *path, int quiet)
     threads = omp_get_max_threads();
 #endif
     const int bs = TcadSimGetBlockSize(sim);
-    /* the backend, with the linear-solver pipeline when one is on (-tcad_gpu_solver) */
-    char backend[64], gs[32] = "";
-    PetscBool gset = PETSC_FALSE;
-    PetscOptionsGetString(NULL, NULL, "-tcad_gpu_solver", gs, sizeof gs, &gset);
+    /* the backend, with the linear solver when it is not the default direct one (-tcad_linear) */
+    static const char *const linear[] = {"", "krylov", "ilu-bicgstab", "ilu-gmres", "cudss"};
+    char backend[64];
+    TcadOptions opt;
+    const int lk = TcadOptionsRead(&opt) ? 0 : opt.lin.kind;
     snprintf(backend, sizeof backend, "%s%s%s", TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host",
-             gset && strcmp(gs, "off") ? "+" : "", gset && strcmp(gs, "off") ? gs : "");
+             lk ? "+" : "", linear[lk]);
     printf("%s,%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
            base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", backend, threads, mesh->nnodes, geom->nedges,
            bs * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points, its,

@@ -106,8 +106,8 @@ bench_dd() {
   if [ -n "${BENCH_DD_VARIANTS:-}" ]; then
     IFS='|' read -r -a variants <<< "$BENCH_DD_VARIANTS"
   elif command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-    variants=("-tcad_backend host" "-tcad_backend cuda" "-tcad_backend cuda -tcad_gpu_solver ilu-bicgstab")
-    [ -n "${TCAD_CUDSS_LIB:-}" ] && variants+=("-tcad_backend cuda -tcad_gpu_solver cudss")
+    variants=("-tcad_backend host" "-tcad_backend cuda" "-tcad_backend cuda -tcad_linear ilu-bicgstab")
+    [ -n "${TCAD_CUDSS_LIB:-}" ] && variants+=("-tcad_backend cuda -tcad_linear cudss")
   fi
   for s in $scales; do
     local deck
@@ -281,7 +281,7 @@ bench_linear() {
     # the bias ramp before the measured system: on the device, with cuDSS when it is there
     local how=${BENCH_LINEAR_CONVERGE:-}
     [ -n "$how" ] || { how=ilu-bicgstab; [ -n "${TCAD_CUDSS_LIB:-}" ] && how=cudss; }
-    conv=(-tcad_backend cuda -tcad_gpu_solver "$how")
+    conv=(-tcad_backend cuda -tcad_linear "$how")
   fi
   for n in $sizes; do
     local deck="$tmp/mosfet_$n.yaml"

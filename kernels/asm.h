@@ -19,7 +19,7 @@
  *   holes     F_p,i = Σ_j A J_p,ij/q + V R      (∇·J_p = −qR)
  *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k (c + c_f)(T − T_L)/τ_w
  *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2;
- *                                                c_f = 1e-2 n_i, a floor, see tcad_asm_node)
+ *                                                c_f = relax_floor n_i, tcad_eb_relaxation)
  * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
  * temperature equations are off, the energy-balance flux with the temperatures varying
  * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
@@ -30,71 +30,17 @@
  * device there (terminal currents, shared PHYSICS.md §1). Elsewhere the energy flux through
  * the boundary is zero. With the temperature equations off (P->energy = 0, the DD start of an
  * energy-balance run) the T rows hold T = T_L. */
-#ifndef TCAD_KERNELS_DD_H
-#define TCAD_KERNELS_DD_H
+#ifndef TCAD_KERNELS_ASM_H
+#define TCAD_KERNELS_ASM_H
 #include <math.h>
 
+#include "kernels/asm_data.h"
 #include "kernels/physics/constants.h"
+#include "kernels/physics/energy.h"
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
 #include "kernels/physics/sg.h"
-#include "kernels/physics/energy.h"
-
-#define TCAD_ASM_MAXBS 5
-enum { TCAD_ASM_EQUILIBRIUM = 0, TCAD_ASM_COUPLED = 1 };
-enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
-/* high-field mobility: in drift-diffusion driven by the quasi-Fermi gradient; with the
- * temperature equations on, any of them means Hänsch's carrier-temperature law */
-enum { TCAD_ASM_HF_NONE = 0, TCAD_ASM_HF_CANALI = 1, TCAD_ASM_HF_HANSCH = 2 };
-
-typedef struct {
-  int mode;          /* TCAD_ASM_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
-  double efermi;     /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
-  double vt;         /* kT/q, V */
-  double nie;        /* intrinsic density, cm^-3 */
-  int hf;            /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
-  double vsat[2], beta[2];
-  int srh, auger;
-  double auger_c[2]; /* C_n, C_p, cm^6/s */
-  int energy;        /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
-  double TL;         /* lattice temperature, K */
-  double tauw[2];    /* energy relaxation times τ_wn, τ_wp at T_L, s */
-  double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
-  double sv[TCAD_ASM_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
-  double se[TCAD_ASM_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
-} TcadAsmParams;
-
-typedef struct {
-  int nnodes, nedges, nnz;
-  int bs;                        /* unknowns per node: 3, 4 or 5 (see the header comment) */
-  /* edges (region-edges: an edge in two regions appears twice, once with each permittivity) */
-  const int *edge_i, *edge_j;
-  const double *edge_coupling, *edge_length;
-  const double *edge_eps;        /* absolute permittivity of the edge's region, F/cm */
-  const unsigned char *edge_semi; /* 1: semiconductor region (carries current) */
-  const double *edge_mu0;        /* 2 per edge: low-field μ_n, μ_p, cm^2/Vs */
-  const int *edge_base;          /* 4 per edge: bases of blocks (i,i), (i,j), (j,i), (j,j) */
-  const int *node_edge_start;    /* nnodes + 1: node i's incident edges are */
-  const int *node_edges;         /* node_edges[node_edge_start[i] .. [i+1]), ascending */
-  /* nodes */
-  const int *row_start;          /* value offset of scalar row bs·i */
-  const int *row_len;            /* entries per scalar row of block row i (bs × blocks) */
-  const int *node_diag;          /* base of block (i,i) */
-  const unsigned char *node_semi; /* 1: carriers exist here */
-  const double *node_vsemi;      /* semiconductor control volume, cm^d */
-  const double *node_fixed;      /* fixed charge (doping and interface charge), C (per depth^(3-d)) */
-  const double *node_tau;        /* 2 per node: τ_n, τ_p, s */
-  const unsigned char *node_bc;  /* TCAD_BC_* */
-  const double *bc_value;        /* bs per node: ψ, n, p, T.. (physical) imposed at contacts */
-  TcadAsmParams p;
-} TcadAsmData;
-
-/* energy balance: floor of the relaxing carrier density, in units of n_i (see tcad_asm_node) */
-#define TCAD_EB_NFLOOR 1e-2
-
-/* contact fluxes per node (cflux): electron and hole particle currents, electron and hole
- * energy flows, each entering the device */
-#define TCAD_ASM_NCFLUX 4
+#include "kernels/physics/statistics.h"
 
 /* The temperature unknown of carrier c (0 electrons, 1 holes), or −1 when the layout has none. */
 TCAD_HD int tcad_asm_tindex(const TcadAsmData *D, int c) { return 3 + c < D->bs ? 3 + c : -1; }
@@ -106,24 +52,6 @@ TCAD_HD int tcad_asm_tindex(const TcadAsmData *D, int c) { return 3 + c < D->bs 
  * with a run-time bs). The host passes D->bs; the arithmetic is the same either way. */
 
 TCAD_HD void tcad_asm_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
-
-/* Quasi-Fermi potential of one carrier as the Canali driving force sees it,
- * φ = ψ ∓ V_T ln((density + n_f)/n_i), and ∂φ/∂density, with the floor n_f = 1e-2 n_i. Where
- * the carrier conducts φ is exact; far below the floor (depleted regions, where carriers are
- * generated and drift in the field) the gradient of φ becomes the field. Without a floor φ
- * swings by volts between iterates and V_T/density puts entries of 1e200 into the Jacobian.
- * Measured on the example MOSFET family: with 1e-4 n_i the densities of 1e6–1e8 cm⁻³ in the
- * drain depletion region made Newton wander near pinch-off (2e4 nodes: a 30-iteration failure
- * and a step cut at Vd = 1 V; 2e5 nodes: 22 iterations); with 1e-2 n_i none, and the
- * subthreshold current moves by 3e-4; with n_i it moves by 3 % (the driving force in the
- * weak-inversion channel, n < n_i, becomes the field, which is wrong for diffusion). */
-TCAD_HD double tcad_dd_qf(double psi, double dens, double sign, const TcadAsmParams *P, double *dphi)
-{
-  const double nf = 1e-2 * P->nie;
-  const double d = (dens > 0 ? dens : 0) + nf;
-  *dphi = dens > 0 ? -sign * P->vt / d : 0.0;
-  return psi - sign * P->vt * log(d / P->nie);
-}
 
 /* One carrier's drift-diffusion edge flux A J/q (particles/s per depth^(3-d)) and its
  * derivatives with respect to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag`
@@ -147,11 +75,10 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadAsmData *D, int e, int carrier, do
      * quasi-Fermi level jumps across that last edge although nothing there is hot, and Canali
      * would throttle the flow into the contact (a 1 µm short diode lost 20 % of its current) */
     if (D->node_bc[D->edge_i[e]] != TCAD_BC_OHMIC && D->node_bc[D->edge_j[e]] != TCAD_BC_OHMIC)
-      phii = tcad_dd_qf(psi_i, ci, sign, P, &dphii), phij = tcad_dd_qf(psi_j, cj, sign, P, &dphij);
-    /* F = sqrt(G² + F0²) − F0 with G = |φ_j − φ_i|/h: the Canali factor is not smooth at
-     * G = 0 for β near 1 (dμ/dG ∝ G^(β−1)), which stalls Newton where the current is nil;
-     * F0 = 10 V/cm moves μ by less than 1e-3 of itself */
-    const double F0 = 10.0, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
+      phii = tcad_quasi_fermi(psi_i, ci, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphii),
+      phij = tcad_quasi_fermi(psi_j, cj, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphij);
+    /* F = sqrt(G² + F0²) − F0 with G = |φ_j − φ_i|/h (TcadAsmParams.hf_floor) */
+    const double F0 = P->hf_floor, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
     mu = P->hf == TCAD_ASM_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
                                     : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
     const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
@@ -254,13 +181,14 @@ TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const
     const int col[6] = {0, r, t, W, W + r, W + t};
     TCAD_UNROLL
     for (int m = 0; m < 6; m++) E->dF[r][col[m]] = dJ[m], E->dF[t][col[m]] = dS[m];
-    /* Joule: −½ q (A J/q)(ψ_i − ψ_j) to both ends */
-    const double h = -0.5 * TCAD_Q, dpsi = psi_i - psi_j;
-    E->Fs[c] = h * E->F[r] * dpsi;
+    /* Joule: −½ q (A J/q)(ψ_i − ψ_j) to both ends; linear in the flux, so its derivatives are
+     * the shares of the flux's derivatives, plus those through ψ_i − ψ_j */
+    const double dpsi = psi_i - psi_j;
+    E->Fs[c] = tcad_eb_joule_share(E->F[r], dpsi);
     E->Ms[c] = fabs(E->Fs[c]);
     TCAD_UNROLL
-    for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = h * E->dF[r][m] * dpsi;
-    E->dFs[c][0] += h * E->F[r], E->dFs[c][W] -= h * E->F[r];
+    for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = tcad_eb_joule_share(E->dF[r][m], dpsi);
+    E->dFs[c][0] += TCAD_EB_JOULE_SHARE * E->F[r], E->dFs[c][W] -= TCAD_EB_JOULE_SHARE * E->F[r];
   }
 }
 
@@ -338,6 +266,96 @@ TCAD_HD void tcad_asm_dirichlet(const TcadAsmData *D, int i, int r, double value
   jac[D->node_diag[i] + r * len + r] = 1.0;
 }
 
+/* Node i in the equilibrium mode: n, p follow ψ and the Fermi potential (Boltzmann); the n, p
+ * rows only carry them along. */
+TCAD_HD void tcad_asm_node_equilibrium(const TcadAsmData *D, int i, const double *x, double *f, double *jac,
+                                       double *fmag)
+{
+  const TcadAsmParams *P = &D->p;
+  const double *sv = P->sv, *se = P->se;
+  const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
+  const double qv = TCAD_Q * D->node_vsemi[i];
+  double n, p;
+  tcad_equilibrium_densities(x[bs * i] * sv[0], P->efermi, P->nie, P->vt, &n, &p);
+  f[bs * i] -= qv * (p - n) / se[0];
+  f[bs * i + 1] = x[bs * i + 1] - n / sv[1];
+  f[bs * i + 2] = x[bs * i + 2] - p / sv[2];
+  if (fmag) {
+    fmag[bs * i] += qv * (p + n) / se[0];
+    fmag[bs * i + 1] = fabs(x[bs * i + 1]) + n / sv[1];
+    fmag[bs * i + 2] = fabs(x[bs * i + 2]) + p / sv[2];
+  }
+  if (jac) {
+    tcad_asm_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
+    tcad_asm_jadd(jac, diag, len, 1, 1, 1.0);
+    tcad_asm_jadd(jac, diag, len, 1, 0, -n / P->vt * sv[0] / sv[1]);
+    tcad_asm_jadd(jac, diag, len, 2, 2, 1.0);
+    tcad_asm_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
+  }
+}
+
+/* Node i's energy rows (energy balance on): relaxation and the energy recombination takes,
+ * per carrier with a temperature equation; R and its derivatives from the continuity rows. */
+TCAD_HD void tcad_asm_node_energy(const TcadAsmData *D, int i, const double *x, double n, double p, double R,
+                                  double dn, double dp, double *f, double *jac, double *fmag)
+{
+  const TcadAsmParams *P = &D->p;
+  const double *sv = P->sv, *se = P->se;
+  const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
+  const double V = D->node_vsemi[i];
+  for (int c = 0; c < 2; c++) {
+    const int t = tcad_asm_tindex(D, c), r = 1 + c;
+    if (t < 0) continue;
+    const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p;
+    double drel[2], mag, dT, dR;
+    const double relax = tcad_eb_relaxation(V, dens, P->relax_floor * P->nie, T, P->TL, P->tauw[c], P->tauw_t1[c],
+                                            P->tauw_t2[c], drel, &mag);
+    const double rec = tcad_eb_recombination_energy(V, T, R, &dT, &dR);
+    f[bs * i + t] += (relax + rec) / se[t];
+    if (fmag) fmag[bs * i + t] += (mag + fabs(rec)) / se[t];
+    if (jac) {
+      tcad_asm_jadd(jac, diag, len, t, t, (drel[1] + dT) * sv[t] / se[t]);
+      tcad_asm_jadd(jac, diag, len, t, r, drel[0] * sv[r] / se[t]);
+      tcad_asm_jadd(jac, diag, len, t, 1, dR * dn * sv[1] / se[t]);
+      tcad_asm_jadd(jac, diag, len, t, 2, dR * dp * sv[2] / se[t]);
+    }
+  }
+}
+
+/* Node i in the coupled mode: space charge, net recombination in the continuity rows and, with
+ * the energy balance on, the energy rows. Returns 1 when the temperature rows carry the energy
+ * balance here. */
+TCAD_HD int tcad_asm_node_coupled(const TcadAsmData *D, int i, const double *x, double *f, double *jac,
+                                  double *fmag)
+{
+  const TcadAsmParams *P = &D->p;
+  const double *sv = P->sv, *se = P->se;
+  const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
+  const double qv = TCAD_Q * D->node_vsemi[i], V = D->node_vsemi[i];
+  const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2];
+  f[bs * i] -= qv * (p - n) / se[0];
+  double dn, dp;
+  const double R = tcad_recombination_net(&P->rec, n, p, D->node_tau[2 * i], D->node_tau[2 * i + 1], &dn, &dp);
+  f[bs * i + 1] -= V * R / se[1];
+  f[bs * i + 2] += V * R / se[2];
+  if (fmag) {
+    fmag[bs * i] += qv * (fabs(p) + fabs(n)) / se[0];
+    fmag[bs * i + 1] += fabs(V * R) / se[1];
+    fmag[bs * i + 2] += fabs(V * R) / se[2];
+  }
+  if (jac) {
+    tcad_asm_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
+    tcad_asm_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
+    tcad_asm_jadd(jac, diag, len, 1, 1, -V * dn * sv[1] / se[1]);
+    tcad_asm_jadd(jac, diag, len, 1, 2, -V * dp * sv[2] / se[1]);
+    tcad_asm_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
+    tcad_asm_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
+  }
+  if (!P->energy) return 0;
+  tcad_asm_node_energy(D, i, x, n, p, R, dn, dp, f, jac, fmag);
+  return 1;
+}
+
 /* Node i: space charge, recombination, energy relaxation, rows without carriers, contacts.
  * Runs after every edge of the node has been added (it reads the summed continuity and energy
  * residuals at contacts). `cflux` (TCAD_ASM_NCFLUX per node, may be NULL) receives at ohmic
@@ -345,87 +363,18 @@ TCAD_HD void tcad_asm_dirichlet(const TcadAsmData *D, int i, int r, double value
  * (W per depth^(3-d)) entering the device. `fmag` (may be NULL) completes the term sizes of
  * tcad_asm_edge: |a| + |b| + ... for a residual a + b + ... (scaled like f). */
 TCAD_HD void tcad_asm_node(const TcadAsmData *D, int i, const double *x, double *f, double *jac, double *cflux,
-                          double *fmag)
+                           double *fmag)
 {
   const TcadAsmParams *P = &D->p;
-  const double *sv = P->sv, *se = P->se;
+  const double *se = P->se;
   const int bs = D->bs, len = D->row_len[i], diag = D->node_diag[i];
-  const double psi = x[bs * i] * sv[0];
   int hot = 0; /* the temperature rows carry the energy balance here */
   f[bs * i] -= D->node_fixed[i] / se[0];
   if (fmag) fmag[bs * i] += fabs(D->node_fixed[i]) / se[0];
-  if (D->node_semi[i]) {
-    const double qv = TCAD_Q * D->node_vsemi[i];
-    if (P->mode == TCAD_ASM_EQUILIBRIUM) {
-      /* n, p from ψ and the Fermi potential; the n, p rows only carry them along */
-      double a = (psi - P->efermi) / P->vt;
-      a = a > 200.0 ? 200.0 : a < -200.0 ? -200.0 : a;
-      const double n = P->nie * exp(a), p = P->nie * exp(-a);
-      f[bs * i] -= qv * (p - n) / se[0];
-      f[bs * i + 1] = x[bs * i + 1] - n / sv[1];
-      f[bs * i + 2] = x[bs * i + 2] - p / sv[2];
-      if (fmag) {
-        fmag[bs * i] += qv * (p + n) / se[0];
-        fmag[bs * i + 1] = fabs(x[bs * i + 1]) + n / sv[1];
-        fmag[bs * i + 2] = fabs(x[bs * i + 2]) + p / sv[2];
-      }
-      if (jac) {
-        tcad_asm_jadd(jac, diag, len, 0, 0, -qv * (-p - n) / P->vt * sv[0] / se[0]);
-        tcad_asm_jadd(jac, diag, len, 1, 1, 1.0);
-        tcad_asm_jadd(jac, diag, len, 1, 0, -n / P->vt * sv[0] / sv[1]);
-        tcad_asm_jadd(jac, diag, len, 2, 2, 1.0);
-        tcad_asm_jadd(jac, diag, len, 2, 0, p / P->vt * sv[0] / sv[2]);
-      }
-    } else {
-      const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2];
-      f[bs * i] -= qv * (p - n) / se[0];
-      double R = 0, dn = 0, dp = 0, a, b;
-      if (P->srh) R += tcad_srh(n, p, P->nie, D->node_tau[2 * i], D->node_tau[2 * i + 1], &a, &b), dn += a, dp += b;
-      if (P->auger) R += tcad_auger(n, p, P->nie, P->auger_c[0], P->auger_c[1], &a, &b), dn += a, dp += b;
-      const double V = D->node_vsemi[i];
-      f[bs * i + 1] -= V * R / se[1];
-      f[bs * i + 2] += V * R / se[2];
-      if (fmag) {
-        fmag[bs * i] += qv * (fabs(p) + fabs(n)) / se[0];
-        fmag[bs * i + 1] += fabs(V * R) / se[1];
-        fmag[bs * i + 2] += fabs(V * R) / se[2];
-      }
-      if (jac) {
-        tcad_asm_jadd(jac, diag, len, 0, 1, qv * sv[1] / se[0]);
-        tcad_asm_jadd(jac, diag, len, 0, 2, -qv * sv[2] / se[0]);
-        tcad_asm_jadd(jac, diag, len, 1, 1, -V * dn * sv[1] / se[1]);
-        tcad_asm_jadd(jac, diag, len, 1, 2, -V * dp * sv[2] / se[1]);
-        tcad_asm_jadd(jac, diag, len, 2, 1, V * dn * sv[1] / se[2]);
-        tcad_asm_jadd(jac, diag, len, 2, 2, V * dp * sv[2] / se[2]);
-      }
-      hot = P->energy;
-      for (int c = 0; hot && c < 2; c++) {
-        /* relaxation V (3/2) k c (T − T_L)/τ_w and recombination V (3/2) k T R */
-        const int t = tcad_asm_tindex(D, c), r = 1 + c;
-        if (t < 0) continue;
-        const double T = x[bs * i + t] * sv[t], dens = r == 1 ? n : p, w = 1.5 * TCAD_KB * V;
-        double dtau;
-        const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], T, P->TL, &dtau);
-        /* the relaxing density has a floor of TCAD_EB_NFLOOR n_i: where a carrier is all but
-         * absent (a minority carrier in a depletion region, 1e5 cm⁻³) every other term of its
-         * energy row is ∝ its density, so its temperature is set by rounding and Newton's
-         * steps on it are wild (factors of 1e8 per step in the example MOSFET's drain
-         * junction and for holes in its n⁺ regions); with the floor
-         * such a carrier relaxes to T_L, and where the density exceeds n_i the balance moves
-         * by less than 1e-2 of the relaxation term */
-        const double dr = dens + TCAD_EB_NFLOOR * P->nie;
-        const double relax = w * dr * (T - P->TL) / tau, rec = w * T * R;
-        f[bs * i + t] += (relax + rec) / se[t];
-        if (fmag) fmag[bs * i + t] += (w * fabs(dr) * (T + P->TL) / tau + fabs(rec)) / se[t];
-        if (jac) {
-          const double drelax = w * dr * (1.0 - (T - P->TL) * dtau / tau) / tau;
-          tcad_asm_jadd(jac, diag, len, t, t, (drelax + w * R) * sv[t] / se[t]);
-          tcad_asm_jadd(jac, diag, len, t, r, w * (T - P->TL) / tau * sv[r] / se[t]);
-          tcad_asm_jadd(jac, diag, len, t, 1, w * T * dn * sv[1] / se[t]);
-          tcad_asm_jadd(jac, diag, len, t, 2, w * T * dp * sv[2] / se[t]);
-        }
-      }
-    }
+  if (D->node_semi[i] && P->mode == TCAD_ASM_EQUILIBRIUM) {
+    tcad_asm_node_equilibrium(D, i, x, f, jac, fmag);
+  } else if (D->node_semi[i]) {
+    hot = tcad_asm_node_coupled(D, i, x, f, jac, fmag);
   } else {
     /* no carriers: identity rows keep the matrix uniformly blocked */
     f[bs * i + 1] = x[bs * i + 1];

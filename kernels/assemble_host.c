@@ -1,6 +1,6 @@
-/* Host assembly: the plain loops over edges, then nodes, around the TCAD_HD bodies of dd.h.
- * Serial on purpose: the sum order is fixed, so the same input gives bitwise the same
- * residual and matrix. */
+/* Host assembly: the plain loops over edges, then nodes, around the TCAD_HD bodies of
+ * kernels/asm.h. The edge loop is serial on purpose: the sum order is fixed, so the same input
+ * gives bitwise the same residual and matrix; the row loop gives the same bits in parallel. */
 #include <string.h>
 
 #include "kernels/assemble.h"

@@ -4,7 +4,7 @@
 #define TCAD_KERNELS_CUDA_H
 #include <stddef.h>
 
-#include "kernels/asm.h"
+#include "kernels/asm_data.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -23,10 +23,6 @@ typedef struct {
 /* Query the CUDA runtime. Never fails: a machine without GPU gives ndevices = 0 and `why`. */
 void tcad_cuda_query(TcadCudaInfo *info);
 
-/* Evaluate tcad_bernoulli on device 0 for n points (host arrays in and out); for the
- * host-vs-device physics tests. Returns 0, or an error code with tcad_error_message(). */
-int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx);
-
 /* Evaluate tcad_physics_probe(which, ...) (kernels/physics/probe.h) on device 0 for n points:
  * in has TCAD_PROBE_NIN values per point, out receives TCAD_PROBE_NOUT. */
 int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out);
@@ -35,24 +31,32 @@ int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out);
 int TcadCudaUpload(const void *host, size_t bytes, void **dev);
 void TcadCudaRelease(void *dev);
 
-/* Drift-diffusion assembly on device 0 (kernels/assemble_cuda.cu). */
+/* Assembly on device 0 (kernels/assemble_cuda.cu). Every host <-> device transfer is its own
+ * call and is timed. */
 typedef struct TcadCudaAsm TcadCudaAsm;
 typedef struct {
   double upload, kernel, download, jac_copy; /* seconds: state up, assembly kernel, residual down,
-                                              * Jacobian down (the CPU linear solver's copy) */
+                                              * Jacobian down (for a CPU linear solver) */
+  double matmult;                            /* the Newton MATSHELL's products, vectors up and down */
   long calls;
 } TcadCudaTimes;
-/* Upload the mesh-constant arrays of D (once per mesh; D->node_edge_start/node_edges needed)
- * and the scalar CSR pattern of the Jacobian. */
+/* Upload the arrays of D (TCAD_ASM_ARRAYS, once per mesh) and the scalar CSR pattern of the
+ * Jacobian. */
 int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm **c);
 void TcadCudaAsmDestroy(TcadCudaAsm **c);
-/* Residual f (and cflux, fmag when not NULL) at state x with parameters P and contact values
- * bc_value, all host arrays; with jac not NULL the Jacobian is assembled on the device and,
- * with jac_to_host, copied into jac (D->nnz values). Times accumulate into t (may be NULL). */
-int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, const double *bc_value, const double *x, double *f,
-                       double *jac, int jac_to_host, double *cflux, double *fmag, TcadCudaTimes *t);
-/* y = J x with the device Jacobian of the last assembly (host vectors, 3 × nnodes). */
-int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y);
+/* Host -> device: the scaled state x and, when not NULL, the contact values (bs per node each). */
+int TcadCudaAsmUpload(TcadCudaAsm *c, const double *x, const double *bc_value, TcadCudaTimes *t);
+/* The assembly kernel at the uploaded state with parameters P: the residual, and the Jacobian,
+ * contact fluxes and term sizes when asked; the results stay on the device. */
+int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux, int want_fmag,
+                        TcadCudaTimes *t);
+/* Device -> host: the residual of the last assembly, and its contact fluxes and term sizes where
+ * not NULL (they must have been asked for). */
+int TcadCudaAsmDownload(TcadCudaAsm *c, double *f, double *cflux, double *fmag, TcadCudaTimes *t);
+/* Device -> host: the Jacobian values (D->nnz) of the last assembly that made one. */
+int TcadCudaAsmJacobianToHost(TcadCudaAsm *c, double *jac, TcadCudaTimes *t);
+/* y = J x with the device Jacobian of the last assembly (host vectors, bs × nnodes). */
+int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, TcadCudaTimes *t);
 /* Device memory held, bytes. */
 size_t TcadCudaAsmBytes(const TcadCudaAsm *c);
 /* Which row kernel assembles (the same arithmetic in each; bench_assembly times them side by side):
@@ -65,8 +69,6 @@ typedef enum { TCAD_CUDA_ROWS_BS = 0, TCAD_CUDA_ROWS_BOUNDED = 1, TCAD_CUDA_ROWS
 int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which);
 /* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
 const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c);
-/* Copy them to the host array jac. */
-int TcadCudaAsmJacobianToHost(const TcadCudaAsm *c, double *jac);
 
 /* The device linear solver (kernels/linalg/linear_cuda.cu; driven by solver/linear.c): scaling,
  * ILU(0) (cuSPARSE bsrilu02 on the BSR copy), the Krylov ops, cuDSS loaded at run time. */

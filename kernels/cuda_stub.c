@@ -11,40 +11,52 @@ void tcad_cuda_query(TcadCudaInfo *info)
   snprintf(info->why, sizeof info->why, "tcad was built without CUDA (nvcc not found at build time)");
 }
 
-#define NO_CUDA tcad_error(TCAD_ERR_CUDA, "tcad was built without CUDA (nvcc not found at build time)")
-
-int TcadCudaBernoulli(int n, const double *x, double *b, double *dbdx)
-{
-  (void)n, (void)x, (void)b, (void)dbdx;
-  return NO_CUDA;
-}
+#define TCAD_NO_CUDA tcad_error(TCAD_ERR_CUDA, "tcad was built without CUDA (nvcc not found at build time)")
 
 int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out)
 {
   (void)which, (void)n, (void)in, (void)out;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, TcadCudaAsm **c)
 {
   (void)D, (void)rowptr, (void)col;
   *c = NULL;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 void TcadCudaAsmDestroy(TcadCudaAsm **c) { *c = NULL; }
 
-int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, const double *bc_value, const double *x, double *f,
-                       double *jac, int jac_to_host, double *cflux, double *fmag, TcadCudaTimes *t)
+int TcadCudaAsmUpload(TcadCudaAsm *c, const double *x, const double *bc_value, TcadCudaTimes *t)
 {
-  (void)c, (void)P, (void)bc_value, (void)x, (void)f, (void)jac, (void)jac_to_host, (void)cflux, (void)fmag, (void)t;
-  return NO_CUDA;
+  (void)c, (void)x, (void)bc_value, (void)t;
+  return TCAD_NO_CUDA;
 }
 
-int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y)
+int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux, int want_fmag,
+                        TcadCudaTimes *t)
 {
-  (void)c, (void)x, (void)y;
-  return NO_CUDA;
+  (void)c, (void)P, (void)want_jac, (void)want_cflux, (void)want_fmag, (void)t;
+  return TCAD_NO_CUDA;
+}
+
+int TcadCudaAsmDownload(TcadCudaAsm *c, double *f, double *cflux, double *fmag, TcadCudaTimes *t)
+{
+  (void)c, (void)f, (void)cflux, (void)fmag, (void)t;
+  return TCAD_NO_CUDA;
+}
+
+int TcadCudaAsmJacobianToHost(TcadCudaAsm *c, double *jac, TcadCudaTimes *t)
+{
+  (void)c, (void)jac, (void)t;
+  return TCAD_NO_CUDA;
+}
+
+int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, TcadCudaTimes *t)
+{
+  (void)c, (void)x, (void)y, (void)t;
+  return TCAD_NO_CUDA;
 }
 
 size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
@@ -56,7 +68,7 @@ size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
 int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which)
 {
   (void)c, (void)which;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c)
@@ -65,17 +77,12 @@ const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c)
   return NULL;
 }
 
-int TcadCudaAsmJacobianToHost(const TcadCudaAsm *c, double *jac)
-{
-  (void)c, (void)jac;
-  return NO_CUDA;
-}
 
 int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l)
 {
   (void)bs, (void)nnodes, (void)rowptr, (void)col;
   *l = NULL;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 void TcadCudaLinDestroy(TcadCudaLin **l) { *l = NULL; }
@@ -83,14 +90,14 @@ void TcadCudaLinDestroy(TcadCudaLin **l) { *l = NULL; }
 int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what, int *zero_pivot)
 {
   (void)l, (void)values, (void)on_device, (void)scale, (void)what, (void)zero_pivot;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
                      struct TcadKrylovResult *res, double *true_rel)
 {
   (void)l, (void)opt, (void)b, (void)x, (void)res, (void)true_rel;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 int TcadCudaLinHaveCudss(const TcadCudaLin *l)
@@ -108,7 +115,7 @@ const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
 int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel, int *refine_steps)
 {
   (void)l, (void)b, (void)x, (void)tol, (void)true_rel, (void)refine_steps;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
@@ -121,7 +128,7 @@ int TcadCudaUpload(const void *host, size_t bytes, void **dev)
 {
   (void)host, (void)bytes;
   *dev = NULL;
-  return NO_CUDA;
+  return TCAD_NO_CUDA;
 }
 
 void TcadCudaRelease(void *dev) { (void)dev; }

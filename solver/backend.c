@@ -1,7 +1,8 @@
 /* Assembly backends: the host (the edge loop, or the row loop on several OpenMP threads; the
- * two agree bitwise) and CUDA (kernels/assemble_cuda.cu). With CUDA the Newton Jacobian is a
- * MATSHELL whose MatMult runs on the device matrix; the preconditioner matrix is the host AIJ
- * copy that the CPU linear solver factors, and that copy is timed on its own. */
+ * two agree bitwise) and CUDA (kernels/assemble_cuda.cu), where every transfer is an explicit,
+ * timed call. With CUDA the Newton Jacobian is a MATSHELL whose MatMult runs on the device matrix;
+ * the preconditioner matrix is the host AIJ copy that a CPU linear solver factors, and that copy
+ * is made (and timed) only when such a solver needs it. */
 #include <omp.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,29 +10,31 @@
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
+#include "tcad/petsc_error.h"
 
-int TcadSimDefaultBackend(char *why, size_t n)
+/* The row loop evaluates each edge twice and pays a parallel region: it wins on big meshes with
+ * at least 4 threads (docs/dev-notes.md, "host assembly threads"). */
+#define TCAD_ROWS_MIN_THREADS 4
+#define TCAD_ROWS_MIN_NODES 50000
+
+int TcadSimGetDefaultBackend(int requested, int *backend, char *why, size_t n)
 {
-  char opt[32] = "";
-  PetscBool set = PETSC_FALSE;
-  PetscOptionsGetString(NULL, NULL, "-tcad_backend", opt, sizeof opt, &set);
   TcadCudaInfo ci;
   tcad_cuda_query(&ci);
-  if (set && strcmp(opt, "host") && strcmp(opt, "cuda"))
-    return -tcad_error(TCAD_ERR_INPUT, "-tcad_backend %s: unknown backend; use host or cuda", opt);
-  if (set && !strcmp(opt, "cuda") && !ci.ndevices)
-    return -tcad_error(TCAD_ERR_CUDA, "-tcad_backend cuda: %s; use -tcad_backend host", ci.why);
-  const int cuda = ci.ndevices && !(set && !strcmp(opt, "host"));
+  if (requested == TCAD_BACKEND_CUDA && !ci.ndevices)
+    return tcad_error(TCAD_ERR_CUDA, "-tcad_backend cuda: %s; use -tcad_backend host", ci.why);
+  const int cuda = ci.ndevices && requested != TCAD_BACKEND_HOST;
   if (why) {
     if (cuda)
       snprintf(why, n, "CUDA device %s (sm_%d%d, %.0f GiB)%s", ci.name, ci.major, ci.minor, ci.memory_gib,
-               set ? ", -tcad_backend cuda" : "");
+               requested == TCAD_BACKEND_CUDA ? ", -tcad_backend cuda" : "");
     else if (ci.ndevices)
       snprintf(why, n, "-tcad_backend host; CUDA device %s not used", ci.name);
     else
       snprintf(why, n, "%s; %d OpenMP thread%s", ci.why, omp_get_max_threads(), omp_get_max_threads() == 1 ? "" : "s");
   }
-  return cuda ? TCAD_BACKEND_CUDA : TCAD_BACKEND_HOST;
+  *backend = cuda ? TCAD_BACKEND_CUDA : TCAD_BACKEND_HOST;
+  return 0;
 }
 
 static PetscErrorCode shell_mult(Mat A, Vec x, Vec y)
@@ -43,10 +46,10 @@ static PetscErrorCode shell_mult(Mat A, Vec x, Vec y)
   PetscCall(MatShellGetContext(A, &s));
   PetscCall(VecGetArrayRead(x, &xa));
   PetscCall(VecGetArray(y, &ya));
-  const int e = TcadCudaAsmMatMult(s->cuda, xa, ya);
+  const int e = TcadCudaAsmMatMult(s->cuda, xa, ya, &s->ctimes);
   PetscCall(VecRestoreArray(y, &ya));
   PetscCall(VecRestoreArrayRead(x, &xa));
-  if (e) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());
+  TCAD_PETSC_RAISE(e);
   PetscFunctionReturn(0);
 }
 
@@ -57,18 +60,19 @@ int TcadSimSetBackend(TcadSim *s, int backend)
   if (backend == TCAD_BACKEND_CUDA && !s->cuda) {
     TCAD_CALL(TcadCudaAsmCreate(&s->D, s->rowptr, s->col, &s->cuda));
     const PetscInt N = (PetscInt)s->bs * s->nnodes;
-    if (MatCreateShell(PETSC_COMM_SELF, N, N, N, N, s, &s->Jshell) ||
-        MatShellSetOperation(s->Jshell, MATOP_MULT, (void (*)(void))shell_mult))
-      return tcad_error(TCAD_ERR_PETSC, "cannot create the device Jacobian's MATSHELL");
+    TCAD_PETSC_CALL(MatCreateShell(PETSC_COMM_SELF, N, N, N, N, s, &s->Jshell));
+    TCAD_PETSC_CALL(MatShellSetOperation(s->Jshell, MATOP_MULT, (void (*)(void))shell_mult));
   }
   s->backend = backend;
   /* the linear-solver pipeline follows the backend (device or host engine) */
   tcad_linear_destroy(&s->lin);
   if (s->snes) {
     KSP ksp;
-    TCAD_CALL(tcad_linear_create(s, &s->lin));
-    if (s->lin && (SNESGetKSP(s->snes, &ksp) || tcad_linear_attach(s->lin, ksp)))
-      return tcad_error(TCAD_ERR_PETSC, "cannot install the %s linear solver", tcad_linear_name(s->lin));
+    const TcadLinInputs in = {{s->bs, s->nnodes, s->rowptr, s->col}, s->nnz, s->J,
+                              backend == TCAD_BACKEND_CUDA ? s->cuda : NULL, s->quiet};
+    TCAD_CALL(tcad_linear_create(&in, &s->opt.lin, &s->lin));
+    TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
+    if (s->lin) TCAD_CALL(tcad_linear_attach(s->lin, ksp));
   }
   /* The Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner.
    * A Krylov method on the CPU multiplies with the host copy instead: the shell would copy
@@ -77,12 +81,11 @@ int TcadSimSetBackend(TcadSim *s, int backend)
   if (backend == TCAD_BACKEND_CUDA && s->snes) {
     KSP ksp;
     PetscBool preonly = PETSC_FALSE;
-    if (SNESGetKSP(s->snes, &ksp) || PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly))
-      return tcad_error(TCAD_ERR_PETSC, "cannot query the linear solver");
+    TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
+    TCAD_PETSC_CALL(PetscObjectTypeCompare((PetscObject)ksp, KSPPREONLY, &preonly));
     if (preonly) A = s->Jshell;
   }
-  if (s->snes && SNESSetJacobian(s->snes, A, s->J, NULL, NULL))
-    return tcad_error(TCAD_ERR_PETSC, "cannot set the Newton Jacobian");
+  if (s->snes) TCAD_PETSC_CALL(SNESSetJacobian(s->snes, A, s->J, NULL, NULL));
   return 0;
 }
 
@@ -97,20 +100,29 @@ void tcad_sim_backend_destroy(TcadSim *s)
 
 int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag)
 {
+  return tcad_sim_assemble_jacobian(s, x, f, jac != NULL, jac, cflux, fmag);
+}
+
+int tcad_sim_assemble_jacobian(TcadSim *s, const double *x, double *f, int want_jac, double *jac, double *cflux,
+                               double *fmag)
+{
   if (s->backend == TCAD_BACKEND_CUDA) {
     TcadCudaTimes *t = &s->ctimes;
-    const double before = t->jac_copy;
-    /* the device linear solver reads the device Jacobian: no host copy then */
-    const int to_host = !tcad_linear_on_device(s->lin);
-    TCAD_CALL(TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, f, jac, to_host, cflux, fmag, t));
-    s->t_copy_acc += t->jac_copy - before;
+    TCAD_CALL(TcadCudaAsmUpload(s->cuda, x, s->D.bc_value, t));
+    TCAD_CALL(TcadCudaAsmAssemble(s->cuda, &s->D.p, want_jac, cflux != NULL, fmag != NULL, t));
+    TCAD_CALL(TcadCudaAsmDownload(s->cuda, f, cflux, fmag, t));
+    if (want_jac && jac) {
+      const double before = t->jac_copy;
+      TCAD_CALL(TcadCudaAsmJacobianToHost(s->cuda, jac, t));
+      s->t_copy_acc += t->jac_copy - before;
+    }
     return 0;
   }
-  /* the row loop evaluates each edge twice and pays a parallel region: worth it on big meshes
-   * and at least 4 threads (measured on 2 cores, 1e5 nodes: 139 ms on 2 threads against 85 ms
-   * for the serial edge loop) */
-  if (omp_get_max_threads() >= 4 && s->nnodes >= 50000) tcad_asm_host_rows(&s->D, x, f, jac, cflux, fmag);
-  else tcad_asm_host_edges(&s->D, x, f, jac, cflux, fmag);
+  if (want_jac && !jac) return tcad_error(TCAD_ERR_INTERNAL, "host assembly of a Jacobian without a host array");
+  if (omp_get_max_threads() >= TCAD_ROWS_MIN_THREADS && s->nnodes >= TCAD_ROWS_MIN_NODES)
+    tcad_asm_host_rows(&s->D, x, f, jac, cflux, fmag);
+  else
+    tcad_asm_host_edges(&s->D, x, f, jac, cflux, fmag);
   return 0;
 }
 

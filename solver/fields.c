@@ -9,21 +9,6 @@
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 
-void TcadSimGetSolution(const TcadSim *s, double *psi, double *n, double *p)
-{
-  const double *x = TcadSimGetState((TcadSim *)s), *sv = s->D.p.sv;
-  const int bs = s->bs;
-  for (int i = 0; i < s->nnodes; i++) {
-    if (psi) psi[i] = x[bs * i] * sv[0];
-    if (n) n[i] = x[bs * i + 1] * sv[1];
-    if (p) p[i] = x[bs * i + 2] * sv[2];
-  }
-}
-
-int TcadSimGetBlockSize(const TcadSim *s) { return s->bs; }
-int TcadSimGetNodeCount(const TcadSim *s) { return s->nnodes; }
-int TcadSimGetEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
-
 /* Particle flux A J/q of carrier c along edge e (i → j) and, with the temperature equations on,
  * the energy flux A S (else 0): the fluxes the assembly uses. */
 static double edge_fluxes(const TcadSim *s, const double *x, int e, int c, double *S)
@@ -104,7 +89,7 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
       const int i = g->edge_i[e], j = g->edge_j[e];
       double v, S;
       if (q == 0) v = -(x[bs * j] - x[bs * i]) * sv[0] / g->edge_length[e];
-      else if (!s->edge_semi[e] || !(g->edge_area[e] > 0)) continue;
+      else if (!s->D.edge_semi[e] || !(g->edge_area[e] > 0)) continue;
       else {
         const double flux = edge_fluxes(s, x, e, (q - 1) % 2, &S);
         v = (q < 3 ? TCAD_Q * flux : S) / g->edge_area[e]; /* A/cm^2 or W/cm^2 along i→j */
@@ -123,21 +108,22 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
 }
 
 int TcadSimGetDerivedFields(const TcadSim *s, double *phin, double *phip, double *efield, double *jn, double *jp,
-                         double *recomb)
+                            double *recomb)
 {
   const int n = s->nnodes, bs = s->bs;
   const TcadAsmData *D = &s->D;
   const double *x = TcadSimGetState((TcadSim *)s), *sv = D->p.sv;
   for (int i = 0; i < n; i++) {
     const double psi = x[bs * i] * sv[0], en = x[bs * i + 1] * sv[1], hp = x[bs * i + 2] * sv[2];
-    const int semi = s->node_semi[i] && en > 0 && hp > 0;
-    if (phin) phin[i] = semi ? psi - s->vt * log(en / s->nie) : 0.0;
-    if (phip) phip[i] = semi ? psi + s->vt * log(hp / s->nie) : 0.0;
+    const int semi = D->node_semi[i] && en > 0 && hp > 0;
+    double d;
+    if (phin) phin[i] = semi ? tcad_quasi_fermi(psi, en, 1.0, s->vt, s->nie, 0.0, &d) : 0.0;
+    if (phip) phip[i] = semi ? tcad_quasi_fermi(psi, hp, -1.0, s->vt, s->nie, 0.0, &d) : 0.0;
     if (recomb) {
-      double r = 0, a, b;
-      if (s->node_semi[i] && D->p.srh) r += tcad_srh(en, hp, s->nie, s->node_tau[2 * i], s->node_tau[2 * i + 1], &a, &b);
-      if (s->node_semi[i] && D->p.auger) r += tcad_auger(en, hp, s->nie, D->p.auger_c[0], D->p.auger_c[1], &a, &b);
-      recomb[i] = r;
+      double dn, dp;
+      recomb[i] = D->node_semi[i] ? tcad_recombination_net(&D->p.rec, en, hp, D->node_tau[2 * i],
+                                                           D->node_tau[2 * i + 1], &dn, &dp)
+                                  : 0.0;
     }
   }
   double *const outs[5] = {efield, jn, jp, NULL, NULL};
@@ -158,9 +144,10 @@ int TcadSimGetEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn,
   /* v = ∓J/(q c): electrons move against their current */
   for (int i = 0; i < n; i++)
     for (int k = 0; k < 3; k++) {
+      const int semi = s->D.node_semi[i];
       const double en = x[bs * i + 1] * sv[1], hp = x[bs * i + 2] * sv[2];
-      if (vn) vn[3 * i + k] = s->node_semi[i] && en > 0 ? -vn[3 * i + k] / (TCAD_Q * en) : 0.0;
-      if (vp) vp[3 * i + k] = s->node_semi[i] && hp > 0 ? vp[3 * i + k] / (TCAD_Q * hp) : 0.0;
+      if (vn) vn[3 * i + k] = semi ? tcad_carrier_velocity(0, vn[3 * i + k], en) : 0.0;
+      if (vp) vp[3 * i + k] = semi ? tcad_carrier_velocity(1, vp[3 * i + k], hp) : 0.0;
     }
   return 0;
 }
@@ -168,32 +155,33 @@ int TcadSimGetEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn,
 int TcadSimGetEnergyBudget(const TcadSim *s, double joule[2], double relax[2], double recomb[2], double contacts[2])
 {
   const TcadAsmData *D = &s->D;
+  const TcadAsmParams *P = &D->p;
   const TcadGeometry *g = s->geom;
   const int bs = s->bs;
-  const double *x = TcadSimGetState((TcadSim *)s), *sv = D->p.sv;
+  const double *x = TcadSimGetState((TcadSim *)s), *sv = P->sv;
   for (int c = 0; c < 2; c++) joule[c] = relax[c] = recomb[c] = contacts[c] = 0.0;
+  /* the edge's electrical power is minus the two Joule shares the energy rows receive */
   for (int e = 0; e < g->nedges; e++) {
-    if (!s->edge_semi[e]) continue;
+    if (!D->edge_semi[e]) continue;
     const int i = g->edge_i[e], j = g->edge_j[e];
+    const double dpsi = x[bs * i] * sv[0] - x[bs * j] * sv[0];
     for (int c = 0; c < 2; c++) {
       double S;
-      joule[c] += TCAD_Q * edge_fluxes(s, x, e, c, &S) * (x[bs * i] - x[bs * j]) * sv[0];
+      joule[c] -= 2.0 * tcad_eb_joule_share(edge_fluxes(s, x, e, c, &S), dpsi);
     }
   }
   for (int i = 0; i < s->nnodes; i++) {
-    if (!s->node_semi[i]) continue;
-    const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2], V = s->node_vsemi[i];
-    double R = 0, a, b;
-    if (D->p.srh) R += tcad_srh(n, p, s->nie, s->node_tau[2 * i], s->node_tau[2 * i + 1], &a, &b);
-    if (D->p.auger) R += tcad_auger(n, p, s->nie, D->p.auger_c[0], D->p.auger_c[1], &a, &b);
+    if (!D->node_semi[i] || !P->energy) continue;
+    const double n = x[bs * i + 1] * sv[1], p = x[bs * i + 2] * sv[2], V = D->node_vsemi[i];
+    double dn, dp, d[2], dT, dR;
+    const double R = tcad_recombination_net(&P->rec, n, p, D->node_tau[2 * i], D->node_tau[2 * i + 1], &dn, &dp);
     for (int c = 0; c < 2; c++) {
       const int t = tcad_asm_tindex(D, c);
-      if (t < 0 || !D->p.energy) continue;
-      const double T = x[bs * i + t] * sv[t], dens = c ? p : n;
-      double dtau;
-      const double tau = tcad_tauw(D->p.tauw[c], D->p.tauw_t1[c], D->p.tauw_t2[c], T, s->T, &dtau);
-      relax[c] += 1.5 * TCAD_KB * V * (dens + TCAD_EB_NFLOOR * s->nie) * (T - s->T) / tau;
-      recomb[c] += 1.5 * TCAD_KB * V * T * R;
+      if (t < 0) continue;
+      const double T = x[bs * i + t] * sv[t];
+      relax[c] += tcad_eb_relaxation(V, c ? p : n, P->relax_floor * P->nie, T, P->TL, P->tauw[c], P->tauw_t1[c],
+                                     P->tauw_t2[c], d, NULL);
+      recomb[c] += tcad_eb_recombination_energy(V, T, R, &dT, &dR);
     }
   }
   for (int k = 0; k < s->ncontacts; k++)

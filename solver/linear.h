@@ -1,14 +1,26 @@
-/* The GPU linear-solver pipeline as a PETSc PCSHELL (solver/linear.c). */
+/* The linear-solver pipeline as a PETSc PCSHELL (solver/linear.c: the chain of solvers and
+ * fallbacks; solver/linear_host.c: its host engine). It takes its own inputs, not a simulation:
+ * the pattern, the host Jacobian and, for the device engine, the device assembly that holds the
+ * Jacobian; so it can be driven by a test or a benchmark from any matrix. */
 #ifndef TCAD_SOLVER_LINEAR_H
 #define TCAD_SOLVER_LINEAR_H
 #include <petscksp.h>
 
+#include "kernels/cuda.h"
+#include "kernels/linalg/krylov_solve.h"
 #include "kernels/linalg/linear.h"
+#include "tcad/options.h"
 
-typedef struct TcadSim TcadSim;
 typedef struct TcadLinSolver TcadLinSolver;
 
-enum { TCAD_GPU_SOLVER_ILU_BICGSTAB = 0, TCAD_GPU_SOLVER_ILU_GMRES = 1, TCAD_GPU_SOLVER_CUDSS = 2 };
+typedef struct {
+  TcadLinPattern pat; /* node-major scalar CSR of J */
+  int nnz;
+  Mat J;              /* host AIJ on the same pattern: the host engine's matrix, and what the CPU
+                         direct fallback factors */
+  TcadCudaAsm *dev;   /* the device assembly holding J (device engine), or NULL (host engine) */
+  int quiet;          /* no fallback messages on stdout */
+} TcadLinInputs;
 
 typedef struct {
   long setups, solves;     /* factorizations, solves */
@@ -32,9 +44,8 @@ int tcad_pc_wrap_apply(void *ctx, const double *x, double *y);
 
 /* A PETSc SeqBAIJ copy of the node-major CSR: the block pattern once per mesh; tcad_baij_fill
  * repacks the values straight into PETSc's column-major block array (kernels/linalg/linear.h
- * tcad_lin_to_bsr_node, O(nnz)) and marks the matrix changed so a PC refactors. PETSc 3.18's
- * MatConvert(AIJ → BAIJ) took time growing as N² here (7.8 s at 146k rows), and its
- * MatCreateSeqBAIJWithArrays refuses block sizes above 1. */
+ * tcad_lin_to_bsr_node, O(nnz)) and marks the matrix changed so a PC refactors. Not PETSc's
+ * MatConvert(AIJ → BAIJ), whose time grows as N² in 3.18 (docs/dev-notes.md, "Host ILU setup"). */
 typedef struct {
   Mat A;
 } TcadBaij;
@@ -42,9 +53,27 @@ int tcad_baij_create(const TcadLinPattern *p, TcadBaij *b);
 int tcad_baij_fill(const TcadLinPattern *p, TcadBaij *b, const double *a);
 void tcad_baij_destroy(TcadBaij *b);
 
-/* From the options (-tcad_gpu_solver, ...): NULL in *l when the pipeline is off. The engine
- * follows the sim's backend (CUDA: on the device; host: the same pipeline on the CPU). */
-int tcad_linear_create(TcadSim *s, TcadLinSolver **l);
+/* The host engine of the pipeline (solver/linear_host.c): the same scaling and Krylov driver as
+ * the device engine, with PETSc's ILU(0) on the BAIJ copy. The CPU proof of the GPU solver. */
+typedef struct {
+  TcadLinPattern pat;
+  int N, nnz, scale;
+  double *a, *rs, *cs, *dinv, *b, *y, *r; /* scaled matrix, scalings, work vectors */
+  TcadBaij Ab;
+  TcadPcWrap ilu; /* PETSc's ILU(0) on Ab */
+  int ilu_ok;     /* the last setup's factorization succeeded */
+} TcadLinHost;
+int tcad_lin_host_create(const TcadLinPattern *p, int nnz, int scale, TcadLinHost *h);
+void tcad_lin_host_destroy(TcadLinHost *h);
+/* Scale J (host values) and factor ILU(0); h->ilu_ok says whether the factorization succeeded. */
+int tcad_lin_host_setup(TcadLinHost *h, const double *jac);
+/* Solve J x = b with the Krylov options o: x (host) unscaled, *rel the true relative residual. */
+int tcad_lin_host_solve(TcadLinHost *h, const TcadKrylovOpts *o, const double *b, double *x, TcadKrylovResult *kr,
+                        double *rel);
+
+/* The pipeline of opt->kind (ilu-bicgstab, ilu-gmres, cudss); NULL in *l for the PETSc solvers
+ * (direct, krylov). The engine is the device's when in->dev is set, else the host's. */
+int tcad_linear_create(const TcadLinInputs *in, const TcadLinearOptions *opt, TcadLinSolver **l);
 /* KSPPREONLY + PCSHELL running the pipeline. */
 int tcad_linear_attach(TcadLinSolver *l, KSP ksp);
 void tcad_linear_destroy(TcadLinSolver **l);

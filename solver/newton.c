@@ -20,11 +20,8 @@ static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(VecGetArray(F, &f));
   const int e = tcad_sim_assemble(s, x, f, NULL, s->cflux, s->fmag);
-  if (e) {
-    VecRestoreArray(F, &f);
-    VecRestoreArrayRead(X, &x);
-    SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "residual assembly failed: %s", tcad_error_message());
-  }
+  if (e) VecRestoreArray(F, &f), VecRestoreArrayRead(X, &x);
+  TCAD_PETSC_RAISE(e);
   /* an iterate outside the model's domain (overflow) makes SNES stop and the step be cut */
   int finite = 1;
   for (int k = 0; k < s->bs * s->nnodes && finite; k++) finite = isfinite(f[k]);
@@ -45,10 +42,11 @@ static PetscErrorCode form_jacobian(SNES snes, Vec X, Mat J, Mat P, void *ctx)
   PetscFunctionBeginUser;
   PetscCall(VecGetArrayRead(X, &x));
   PetscCall(MatSeqAIJGetArray(P, &a));
-  const int e = tcad_sim_assemble(s, x, s->fwork, a, NULL, NULL);
+  /* the device linear solver reads the device Jacobian: no host copy then */
+  const int e = tcad_sim_assemble_jacobian(s, x, s->fwork, 1, tcad_linear_on_device(s->lin) ? NULL : a, NULL, NULL);
   PetscCall(MatSeqAIJRestoreArray(P, &a));
   PetscCall(VecRestoreArrayRead(X, &x));
-  if (e) SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "Jacobian assembly failed: %s", tcad_error_message());
+  TCAD_PETSC_RAISE(e);
   PetscCall(MatAssemblyBegin(P, MAT_FINAL_ASSEMBLY));
   PetscCall(MatAssemblyEnd(P, MAT_FINAL_ASSEMBLY));
   if (J != P) { /* the device MATSHELL: a new state, so the preconditioner is rebuilt */
@@ -72,7 +70,7 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   TcadSim *s = ctx;
   const PetscScalar *x;
   PetscScalar *w;
-  const double vd = s->damp_volts / s->vt; /* in scaled ψ units */
+  const double vd = s->opt.damp_volts / s->vt; /* in scaled ψ units */
   const int n = s->nnodes, bs = s->bs, coupled = s->D.p.mode == TCAD_ASM_COUPLED, hot = coupled && s->D.p.energy;
   (void)ls, (void)Y;
   PetscFunctionBeginUser;
@@ -102,11 +100,11 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   const double nfloor = s->nie / s->C0;
   for (int i = 0; i < n; i++) {
     upd = fmax(upd, fabs(w[bs * i] - x[bs * i]));
-    if (!coupled || !s->node_semi[i]) continue;
+    if (!coupled || !s->D.node_semi[i]) continue;
     /* a temperature is limited like a density, its growth per step to a factor 1 + G_T */
     for (int k = 1; k < (hot ? bs : 3); k++) {
       double *v = &w[bs * i + k];
-      const double old = x[bs * i + k], G = k < 3 ? s->grow_limit : s->tgrow_limit;
+      const double old = x[bs * i + k], G = k < 3 ? s->opt.density_growth : s->opt.temperature_growth;
       const double fl = k < 3 ? nfloor : 0.0;
       /* Newton's relative step r = δn/n, measured before limiting, judges convergence (a
        * limited step must not look converged). A decrease to less than a tenth continues as
@@ -141,9 +139,13 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   s->prev_update = s->last_update;
   s->last_update = upd;
   s->limited = limited || lambda < 1.0;
-  if (s->monitor)
-    printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) N=%.3g (%.4e -> %.4e)\n", upd, lambda, worst, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / bs)] : 0.0, worst >= 0 ? 1e4 * s->mesh->coord[3 * (worst / bs) + 1] : 0.0, worst >= 0 ? s->donors[worst / bs] - s->acceptors[worst / bs] : 0.0, worst >= 0 ? x[worst] : 0.0,
-           worst >= 0 ? w[worst] : 0.0);
+  if (s->opt.newton_monitor) {
+    const int node = worst >= 0 ? worst / bs : 0;
+    const double *c = s->mesh->coord + 3 * (size_t)node;
+    printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) um N=%.3g "
+           "(%.4e -> %.4e)\n", upd, lambda, worst, 1e4 * c[0], 1e4 * c[1], s->donors[node] - s->acceptors[node],
+           worst >= 0 ? x[worst] : 0.0, worst >= 0 ? w[worst] : 0.0);
+  }
   PetscCall(VecRestoreArray(W, &w));
   PetscCall(VecRestoreArrayRead(X, &x));
   *changed_w = PETSC_TRUE;
@@ -173,14 +175,14 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
     PetscCall(VecRestoreArrayRead(F, &f));
   }
   s->last_relres = rel;
-  if (s->monitor) printf("    it %d: |F| %.3e, largest residual / term size %.3e\n", (int)it, fnorm, rel);
+  if (s->opt.newton_monitor) printf("    it %d: |F| %.3e, largest residual / term size %.3e\n", (int)it, fnorm, rel);
   if (*reason == SNES_CONVERGED_ITERATING && it > 0 && isfinite(fnorm)) {
-    if (s->last_update < s->update_tol) *reason = SNES_CONVERGED_SNORM_RELATIVE;
+    if (s->last_update < s->opt.update_tol) *reason = SNES_CONVERGED_SNORM_RELATIVE;
     /* Deuflhard's error estimate: with contraction θ = |δ_k|/|δ_k−1| the iterate just reached
      * is off by about θ|δ_k|. When that is below the tolerance (and the step was a plain Newton
      * step) the next update would be too: stop one iteration earlier */
     else if (!s->limited && isfinite(s->prev_update) && s->last_update < 0.5 * s->prev_update &&
-             s->last_update * (s->last_update / s->prev_update) < s->update_tol)
+             s->last_update * (s->last_update / s->prev_update) < s->opt.update_tol)
       *reason = SNES_CONVERGED_SNORM_RELATIVE;
     /* -tcad_residual_tol r: also converged when every residual is below r times the size of
      * the terms it sums (about 3e-14 is the rounding floor). For a carrier tied to its contact
@@ -188,7 +190,7 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
      * terminal current is the sum of the residual errors over its whole path, so small
      * currents (reverse-biased junctions) need the update test (measured: a 1e-8 A/cm^2
      * reverse current moves by 20 % when this test stops Newton at r = 1e-14) */
-    else if (rel < s->round_tol) *reason = SNES_CONVERGED_FNORM_ABS;
+    else if (rel < s->opt.residual_tol) *reason = SNES_CONVERGED_FNORM_ABS;
   }
   if (it == 0) s->last_update = s->prev_update = INFINITY;
   PetscFunctionReturn(0);
@@ -200,7 +202,6 @@ int tcad_sim_setup_snes(TcadSim *s)
   SNESLineSearch ls;
   KSP ksp;
   PC pc;
-  PetscBool flg;
   TCAD_PETSC_CALL(VecCreateSeq(PETSC_COMM_SELF, N, &s->X));
   TCAD_PETSC_CALL(VecDuplicate(s->X, &s->R));
   TCAD_PETSC_CALL(MatCreate(PETSC_COMM_SELF, &s->J));
@@ -219,9 +220,7 @@ int tcad_sim_setup_snes(TcadSim *s)
     for (PetscInt r = 0; same && r <= N; r++) same = ia[r] == s->rowptr[r];
     for (PetscInt k = 0; same && k < s->nnz; k++) same = ja[k] == s->col[k];
     TCAD_PETSC_CALL(MatRestoreRowIJ(s->J, 0, PETSC_FALSE, PETSC_FALSE, &nr, &ia, &ja, &done));
-    if (!same) {
-      return tcad_error(TCAD_ERR_INTERNAL, "PETSc's AIJ layout differs from the assembly's CSR pattern");
-    }
+    if (!same) return tcad_error(TCAD_ERR_INTERNAL, "PETSc's AIJ layout differs from the assembly's CSR pattern");
   }
   TCAD_PETSC_CALL(SNESCreate(PETSC_COMM_SELF, &s->snes));
   TCAD_PETSC_CALL(SNESSetFunction(s->snes, s->R, form_function, s));
@@ -242,49 +241,19 @@ int tcad_sim_setup_snes(TcadSim *s)
   TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
   /* -tcad_linear krylov: restarted GMRES(200) with ILU(2) on the symmetrically diagonal-scaled
    * system (D^-1/2 J D^-1/2, PETSc's -ksp_diagonal_scale), relative tolerance 1e-10 so the
-   * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it */
-  {
-    char lin[32] = "direct";
-    PetscBool set;
-    TCAD_PETSC_CALL(PetscOptionsGetString(NULL, NULL, "-tcad_linear", lin, sizeof lin, &set));
-    if (!strcmp(lin, "krylov")) {
-      TCAD_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-      TCAD_PETSC_CALL(KSPGMRESSetRestart(ksp, 200));
-      TCAD_PETSC_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000));
-      TCAD_PETSC_CALL(KSPSetDiagonalScale(ksp, PETSC_TRUE));
-      TCAD_PETSC_CALL(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE));
-      TCAD_PETSC_CALL(PCSetType(pc, PCILU));
-      TCAD_PETSC_CALL(PCFactorSetLevels(pc, 2));
-    } else if (strcmp(lin, "direct")) {
-      return tcad_error(TCAD_ERR_INPUT, "-tcad_linear %s: unknown; use direct (LU, MUMPS) or krylov (GMRES + ILU(2))",
-                        lin);
-    }
+   * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it. The
+   * pipeline (ilu-*, cudss) replaces the KSP when the backend is set (solver/backend.c). */
+  if (s->opt.lin.kind == TCAD_LINEAR_KRYLOV) {
+    TCAD_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
+    TCAD_PETSC_CALL(KSPGMRESSetRestart(ksp, 200));
+    TCAD_PETSC_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000));
+    TCAD_PETSC_CALL(KSPSetDiagonalScale(ksp, PETSC_TRUE));
+    TCAD_PETSC_CALL(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE));
+    TCAD_PETSC_CALL(PCSetType(pc, PCILU));
+    TCAD_PETSC_CALL(PCFactorSetLevels(pc, 2));
   }
   TCAD_PETSC_CALL(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE));
   TCAD_PETSC_CALL(SNESSetFromOptions(s->snes));
-  s->damp_volts = 0.25, s->update_tol = 1e-9, s->grow_limit = 10.0, s->tgrow_limit = 3.0, s->round_tol = 0;
-  PetscReal v;
-  PetscInt it;
-  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_damp_volts", &v, &flg));
-  if (flg) s->damp_volts = v;
-  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_update_tol", &v, &flg));
-  if (flg) s->update_tol = v;
-  PetscBool b = PETSC_TRUE;
-  TCAD_PETSC_CALL(PetscOptionsGetBool(NULL, NULL, "-tcad_equilibrium_bias", &b, &flg));
-  s->eq_bias = b ? 1 : 0;
-  b = PETSC_TRUE;
-  TCAD_PETSC_CALL(PetscOptionsGetBool(NULL, NULL, "-tcad_extrapolate", &b, &flg));
-  s->extrapolate = b ? 1 : 0;
-  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_residual_tol", &v, &flg));
-  if (flg) s->round_tol = v;
-  TCAD_PETSC_CALL(PetscOptionsHasName(NULL, NULL, "-tcad_newton_monitor", &flg));
-  s->monitor = flg;
-  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_density_growth", &v, &flg));
-  if (flg) s->grow_limit = v;
-  TCAD_PETSC_CALL(PetscOptionsGetReal(NULL, NULL, "-tcad_temperature_growth", &v, &flg));
-  if (flg) s->tgrow_limit = v;
-  TCAD_PETSC_CALL(SNESGetTolerances(s->snes, NULL, NULL, NULL, &it, NULL));
-  s->max_it = (int)it;
   return 0;
 }
 
@@ -293,34 +262,33 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   SNESConvergedReason reason;
   PetscInt its, lits, nh;
   PetscReal fnorm, *hist;
-  Vec save;
+  Vec save = NULL;
+  int e = 0;
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
   s->t_asm_acc = s->t_copy_acc = 0;
   s->last_update = s->prev_update = INFINITY;
   if (s->lin) tcad_linear_stats_rw(s->lin)->its_newton = 0;
-  TCAD_PETSC_CALL(VecDuplicate(s->X, &save));
-  TCAD_PETSC_CALL(VecCopy(s->X, save));
-  PetscErrorCode ierr = SNESSolve(s->snes, NULL, s->X);
+  TCAD_PETSC_CALL_GOTO(e, VecDuplicate(s->X, &save), cleanup);
+  TCAD_PETSC_CALL_GOTO(e, VecCopy(s->X, save), cleanup);
+  const PetscErrorCode ierr = SNESSolve(s->snes, NULL, s->X);
   if (ierr) {
-    VecDestroy(&save);
-    tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
+    e = tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
     tcad_error_context("the Newton solve failed");
-    return tcad_error_code();
+    goto cleanup;
   }
-  TCAD_PETSC_CALL(SNESGetConvergedReason(s->snes, &reason));
-  TCAD_PETSC_CALL(SNESGetIterationNumber(s->snes, &its));
-  TCAD_PETSC_CALL(SNESGetLinearSolveIterations(s->snes, &lits));
-  TCAD_PETSC_CALL(SNESGetFunctionNorm(s->snes, &fnorm));
-  TCAD_PETSC_CALL(SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh));
+  TCAD_PETSC_CALL_GOTO(e, SNESGetConvergedReason(s->snes, &reason), cleanup);
+  TCAD_PETSC_CALL_GOTO(e, SNESGetIterationNumber(s->snes, &its), cleanup);
+  TCAD_PETSC_CALL_GOTO(e, SNESGetLinearSolveIterations(s->snes, &lits), cleanup);
+  TCAD_PETSC_CALL_GOTO(e, SNESGetFunctionNorm(s->snes, &fnorm), cleanup);
+  TCAD_PETSC_CALL_GOTO(e, SNESGetConvergenceHistory(s->snes, &hist, NULL, &nh), cleanup);
   st->converged = reason > 0 && isfinite(fnorm);
   if (s->lin) lits = tcad_linear_stats(s->lin)->its_newton; /* Krylov iterations inside the PCSHELL */
   st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
   st->nhist = nh < 64 ? (int)nh : 64;
   for (int k = 0; k < st->nhist; k++) st->hist[k] = hist[k];
   snprintf(st->reason, sizeof st->reason, "%s", SNESConvergedReasons[reason]);
-  if (!st->converged) TCAD_PETSC_CALL(VecCopy(save, s->X));
-  VecDestroy(&save);
+  if (!st->converged) TCAD_PETSC_CALL_GOTO(e, VecCopy(save, s->X), cleanup);
   st->seconds = tcad_now() - t0;
   st->t_assembly = s->t_asm_acc;
   st->t_copy = s->t_copy_acc;
@@ -330,37 +298,22 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   s->totals.newton_its += st->iterations, s->totals.linear_its += st->linear_its;
   s->totals.t_assembly += st->t_assembly, s->totals.t_linear += st->t_linear;
   if (!st->converged) s->totals.failures++;
+  /* the device's counters, cumulative (the residual evaluations of recording included) */
+  s->totals.t_upload = s->ctimes.upload, s->totals.t_download = s->ctimes.download;
+  s->totals.t_kernel = s->ctimes.kernel, s->totals.t_matmult = s->ctimes.matmult;
   s->last = *st;
-  return 0;
+cleanup:
+  if (save) VecDestroy(&save);
+  return e;
 }
 
 int tcad_sim_currents(TcadSim *s)
 {
   const PetscScalar *x;
-  if (VecGetArrayRead(s->X, &x)) return tcad_error(TCAD_ERR_PETSC, "cannot read the solution vector");
+  TCAD_PETSC_CALL(VecGetArrayRead(s->X, &x));
   const int e = tcad_sim_assemble(s, x, s->fwork, NULL, s->cflux, NULL);
-  VecRestoreArrayRead(s->X, &x);
-  if (e) return e;
-  for (int c = 0; c < s->ncontacts; c++) {
-    const TcadMeshContact *mc = &s->mesh->contacts[s->contacts[c].mesh_index];
-    double in = 0, ip = 0, wn = 0, wp = 0;
-    for (int k = 0; k < mc->nnodes; k++) {
-      const double *cf = s->cflux + TCAD_ASM_NCFLUX * (size_t)mc->node[k];
-      in += cf[0], ip += cf[1], wn += cf[2], wp += cf[3];
-    }
-    s->contacts[c].energy[0] = wn, s->contacts[c].energy[1] = wp;
-    s->contacts[c].cur[0] = TCAD_Q * in;
-    s->contacts[c].cur[1] = TCAD_Q * ip;
-    s->contacts[c].cur[2] = TCAD_Q * (in + ip);
-  }
+  TCAD_PETSC_CALL(VecRestoreArrayRead(s->X, &x));
+  TCAD_CALL(e);
+  tcad_sim_contact_sums(s);
   return 0;
-}
-
-double *TcadSimGetState(TcadSim *s)
-{
-  PetscScalar *x, *keep;
-  VecGetArray(s->X, &x);
-  keep = x;
-  VecRestoreArray(s->X, &x); /* nulls x; the storage of a sequential vector stays put */
-  return keep;
 }

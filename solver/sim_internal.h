@@ -1,4 +1,17 @@
-/* TcadSim internals, shared by the files of solver/. */
+/* TcadSim internals, shared by the files of solver/:
+ *   sim.c          creation (materials, scaling, the parameters of the assembly), destruction
+ *   coefficients.c the per-node and per-edge coefficients of the equations (doping, volumes,
+ *                  lifetimes, permittivity, mobility, interface charge)
+ *   pattern.c      the Jacobian's block pattern, the edge → slot map, node → edge incidence
+ *   contacts.c     contacts: binding to the mesh, boundary values, terminal currents, accessors
+ *   access.c       the other accessors and the test hooks
+ *   backend.c      host or CUDA assembly, the device Jacobian's MATSHELL
+ *   newton.c       PETSc SNES: callbacks, update limiter, convergence test
+ *   sweep.c        equilibrium, bias steps and sweeps, energy-balance fallbacks
+ *   record.c       a converged bias point: progress line, fields, IV row
+ *   fields.c       derived node fields and the energy budget (through the physics functions)
+ *   options.c      the -tcad_* options
+ *   linear*.c      the linear-solver pipeline (solver/linear.h) */
 #ifndef TCAD_SOLVER_SIM_INTERNAL_H
 #define TCAD_SOLVER_SIM_INTERNAL_H
 #include <petscsnes.h>
@@ -6,44 +19,41 @@
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
 #include "solver/linear.h"
+#include "tcad/options.h"
 #include "tcad/sim.h"
 
 typedef struct TcadIVTable TcadIVTable;
 
 typedef struct {
   char name[TCAD_NAME_MAX];
-  int type;       /* TCAD_CONTACT_* */
-  int mesh_index; /* into mesh->contacts */
-  double voltage; /* applied now, V */
+  int type;          /* TCAD_CONTACT_* */
+  int mesh_index;    /* into mesh->contacts */
+  double voltage;    /* applied now, V */
   double psi_offset; /* gate: ψ = V − Φ_ms, psi_offset = −Φ_ms; ohmic: 0 */
-  double cur[3];  /* electron, hole, total current into the device */
-  double energy[2]; /* electron, hole energy flow into the device, W (per depth^(3-d)) */
+  double cur[3];     /* electron, hole, total current into the device */
+  double energy[2];  /* electron, hole energy flow into the device, W (per depth^(3-d)) */
 } TcadSimContact;
 
 struct TcadSim {
   const TcadDeck *deck;
   const TcadMesh *mesh;
   const TcadGeometry *geom;
+  TcadOptions opt; /* the -tcad_* options, read once at creation */
   int nnodes, dim;
-  int bs;           /* unknowns per node (kernels/asm.h): 3 DD, 4 or 5 energy balance */
-  double tauw[2];   /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
+  int bs;          /* unknowns per node (kernels/asm.h): 3 DD, 4 or 5 energy balance */
+  double tauw[2];  /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
   double T, vt, nie, C0;
   const TcadMaterial *semi; /* the semiconductor material */
-  /* doping */
   double *donors, *acceptors;
-  /* kernel data (owned arrays) */
+  /* what the assembly sees: the arrays of TCAD_ASM_ARRAYS (the owned ones allocated and freed
+   * here, the geometry's borrowed) and the parameters */
   TcadAsmData D;
-  double *edge_eps, *edge_mu0, *node_vsemi, *node_fixed, *node_tau, *bc_value;
-  unsigned char *edge_semi, *node_semi, *node_bc;
-  int *edge_base, *row_start, *row_len, *node_diag;
-  int *node_edge_start, *node_edges; /* node → incident edges (row-wise assembly) */
   int *rowptr, *col; /* scalar CSR pattern, bs*nnodes rows */
   int nnz;
-  double *cflux;     /* TCAD_ASM_NCFLUX per node: contact particle currents and energy flows */
-  double *fwork;     /* scratch residual */
-  double round_tol;   /* converged when every |residual| < round_tol × its term size */
+  double *cflux;      /* TCAD_ASM_NCFLUX per node: contact particle currents and energy flows */
+  double *fwork;      /* scratch residual */
   double last_relres; /* largest |residual| / term size at the last iterate */
-  double *fmag;      /* bs per node: size of the terms of the last residual (rounding scale) */
+  double *fmag;       /* bs per node: size of the terms of the last residual (rounding scale) */
   /* contacts */
   int ncontacts;
   TcadSimContact *contacts;
@@ -54,22 +64,18 @@ struct TcadSim {
   Mat J;
   /* backend (backend.c) */
   int backend;        /* TCAD_BACKEND_* */
-  TcadCudaAsm *cuda;   /* device data (CUDA backend) */
+  TcadCudaAsm *cuda;  /* device data (CUDA backend) */
   Mat Jshell;         /* MATSHELL over the device Jacobian */
-  TcadLinSolver *lin; /* the GPU linear-solver pipeline (-tcad_gpu_solver), NULL when off */
+  TcadLinSolver *lin; /* the linear-solver pipeline (-tcad_linear ilu-*|cudss), NULL when off */
   TcadCudaTimes ctimes;
   double t_copy_acc;  /* Jacobian device → host seconds inside the current solve */
-  /* Newton controls (-tcad_* options) */
-  double damp_volts, update_tol, grow_limit, tgrow_limit;
-  int max_it, monitor;
-  int eq_bias;        /* solve bias points with every ohmic contact at one voltage as equilibrium */
-  int extrapolate;    /* guess a bias point from the last two (else: the last one) */
+  /* Newton state */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */
   int limited;        /* the last step was changed by the limiter */
   /* bookkeeping */
   TcadSolveStats last;
   TcadSimTotals totals;
-  double t_asm_acc;  /* assembly seconds inside the current solve */
+  double t_asm_acc;   /* assembly seconds inside the current solve */
   int npoints;
   /* output */
   TcadOutput *out;
@@ -81,17 +87,34 @@ struct TcadSim {
   int eq_done;
 };
 
-/* Residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's backend. */
-int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);
-void tcad_sim_backend_destroy(TcadSim *s);
-/* Boundary values at contact nodes from the contacts' voltages. */
+/* coefficients.c: doping, the owned assembly arrays and their values (needs s->D sizes). */
+int tcad_sim_coefficients(TcadSim *s);
+/* pattern.c: the Jacobian pattern, block bases and incidence into s->rowptr, s->col, s->D. */
+int tcad_sim_pattern(TcadSim *s);
+/* contacts.c: contacts from the mesh and the deck; boundary values from their voltages. */
+int tcad_sim_contacts(TcadSim *s);
 void tcad_sim_update_bc(TcadSim *s);
-/* Newton on the current state (s->X) in s->D.p.mode; on failure s->X is restored. Returns 0
- * (converged or not: see st->converged) or an error code for PETSc failures. */
+/* Terminal currents and energy flows of the contacts from the contact fluxes s->cflux. */
+void tcad_sim_contact_sums(TcadSim *s);
+/* backend.c: residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's
+ * backend. */
+int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);
+/* The same with the Jacobian's destination explicit: want_jac and jac NULL assembles it on the
+ * device only (the CUDA backend with a device linear solver: no host copy). */
+int tcad_sim_assemble_jacobian(TcadSim *s, const double *x, double *f, int want_jac, double *jac, double *cflux,
+                               double *fmag);
+void tcad_sim_backend_destroy(TcadSim *s);
+/* newton.c: Newton on the current state (s->X) in s->D.p.mode; on failure s->X is restored.
+ * Returns 0 (converged or not: see st->converged) or an error code for PETSc failures. */
 int tcad_sim_newton(TcadSim *s, TcadSolveStats *st);
 /* Residual at the current state, refreshing the contact currents. */
 int tcad_sim_currents(TcadSim *s);
 int tcad_sim_setup_snes(TcadSim *s);
-/* Record the current state as a converged bias point (progress line, fields, IV row). */
+/* record.c: record the current state as a converged bias point (progress line, fields, IV
+ * row); the contacts' bias as "name=V ..." */
 int tcad_sim_record(TcadSim *s, const char *what);
+void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n);
+/* sweep.c: a failed solve at the smallest step as an error that names the bias, the residual
+ * history and what to try */
+int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step);
 #endif

@@ -8,136 +8,14 @@
 #include "solver/linear.h"
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
-#include "tcad/ivtable.h"
 
-#define EASY_ITS 4      /* a step that converged in this many Newton iterations may grow */
-#define GROW 1.5
+#define TCAD_SWEEP_EASY_ITS 4 /* a step that converged in this many Newton iterations may grow */
+#define TCAD_SWEEP_GROW 1.5
 /* a density is extrapolated by at most this much in log (a factor 100): beyond it the two
  * previous points are in different regimes (a density pinned by the limiter, a junction
  * turning from forward to reverse) and the line through them is no guess at all */
-#define EXTRAP_MAX 4.605170185988091
-#define MAX_CONTACTS 64
-
-int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
-{
-  s->out = out;
-  s->quiet = quiet;
-  if (!iv_csv) return 0;
-  const int nc = s->ncontacts, ncol = 1 + 4 * nc;
-  char (*names)[TCAD_NAME_MAX + 8] = calloc((size_t)ncol, sizeof *names);
-  const char **np = calloc((size_t)ncol, sizeof *np), **up = calloc((size_t)ncol, sizeof *up);
-  if (!names || !np || !up) {
-    free(names), free(np), free(up);
-    return tcad_error(TCAD_ERR_MEM, "out of memory");
-  }
-  s->iv_names = names, s->iv_colnames = np, s->iv_units = up, s->iv_ncol = ncol;
-  snprintf(names[0], sizeof names[0], "point");
-  up[0] = "1";
-  static const char *pre[] = {"V", "In", "Ip", "I"};
-  for (int c = 0; c < nc; c++)
-    for (int k = 0; k < 4; k++) {
-      snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
-      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
-    }
-  for (int k = 0; k < ncol; k++) np[k] = names[k];
-  return TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv);
-}
-
-static void bias_label(const TcadSim *s, char *buf, size_t n)
-{
-  size_t w = 0;
-  buf[0] = 0;
-  for (int c = 0; c < s->ncontacts && w < n; c++)
-    w += (size_t)snprintf(buf + w, n - w, "%s%s=%.4g", c ? " " : "", s->contacts[c].name, s->contacts[c].voltage);
-}
-
-/* Energy-balance fields: temperatures, drift velocities, energy flux densities (holes only with
- * their temperature equation). */
-static int write_energy_fields(TcadSim *s)
-{
-  const int n = s->nnodes, holes = s->bs > 4;
-  double *buf = calloc((size_t)n * 14, sizeof(double));
-  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
-  double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
-  int e = TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_temperature", "K", 1, tn);
-  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_temperature", "K", 1, tp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_velocity", "cm/s", 3, vn);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_velocity", "cm/s", 3, vp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_energy_flux", "W/cm^2", 3, sn);
-  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_energy_flux", "W/cm^2", 3, sp);
-  free(buf);
-  return e;
-}
-
-static int write_fields(TcadSim *s, const char *label)
-{
-  const int n = s->nnodes;
-  double *buf = calloc((size_t)n * 15, sizeof(double));
-  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
-  double *psi = buf, *en = buf + n, *hp = buf + 2 * n, *phin = buf + 3 * n, *phip = buf + 4 * n, *ef = buf + 5 * n,
-         *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
-  TcadSimGetSolution(s, psi, en, hp);
-  int e = TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec);
-  if (!e) e = TcadOutputBeginStep(s->out, (double)s->npoints, label);
-  for (int c = 0; !e && c < s->ncontacts; c++) {
-    char name[TCAD_NAME_MAX + 8];
-    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
-    e = TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage);
-    snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
-    if (!e) e = TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]);
-  }
-  if (!e) e = TcadOutputNodeField(s->out, "potential", "V", 1, psi);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_density", "cm^-3", 1, en);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_density", "cm^-3", 1, hp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_qf_potential", "V", 1, phin);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_qf_potential", "V", 1, phip);
-  if (!e) e = TcadOutputNodeField(s->out, "electric_field_magnitude", "V/cm", 1, ef);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_current_density", "A/cm^2", 3, jn);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_current_density", "A/cm^2", 3, jp);
-  if (!e) e = TcadOutputNodeField(s->out, "recombination", "cm^-3 s^-1", 1, rec);
-  if (!e && s->bs > 3) e = write_energy_fields(s);
-  if (!e) e = TcadOutputEndStep(s->out);
-  free(buf);
-  return e;
-}
-
-int tcad_sim_record(TcadSim *s, const char *what)
-{
-  char label[512];
-  const double t0 = tcad_now();
-  TCAD_CALL(tcad_sim_currents(s));
-  bias_label(s, label, sizeof label);
-  const TcadSolveStats *st = &s->last;
-  if (!s->quiet) {
-    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
-           st->equilibrium ? "e" : st->fallback == 1 ? "d" : st->fallback == 2 ? "r" : " ",
-           st->fnorm, st->seconds);
-    for (int c = 0; c < s->ncontacts; c++)
-      if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
-    printf("\n");
-    fflush(stdout);
-  }
-  if (s->out) TCAD_CALL(write_fields(s, label));
-  if (s->iv) {
-    double row[1 + 4 * MAX_CONTACTS];
-    row[0] = s->npoints;
-    for (int c = 0; c < s->ncontacts && c < MAX_CONTACTS; c++) {
-      row[1 + 4 * c] = s->contacts[c].voltage;
-      for (int k = 0; k < 3; k++) row[2 + 4 * c + k] = s->contacts[c].cur[k];
-    }
-    TCAD_CALL(TcadIVTableAppend(s->iv, row));
-    if (s->out) {
-      const double *data;
-      int nrows = TcadIVTableGetRows(s->iv, &data);
-      TCAD_CALL(TcadOutputTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
-    }
-  }
-  s->npoints++;
-  s->totals.points++;
-  s->totals.t_output += tcad_now() - t0;
-  return 0;
-}
+#define TCAD_SWEEP_EXTRAP_MAX 4.605170185988091
+#define TCAD_SWEEP_MAX_CONTACTS 64
 
 /* Charge-neutral initial guess: ψ from the local doping, n and p in equilibrium. */
 static void initial_guess(TcadSim *s)
@@ -148,31 +26,35 @@ static void initial_guess(TcadSim *s)
   for (int i = 0; i < s->nnodes; i++) {
     double *xi = x + (size_t)bs * i;
     for (int t = 3; t < bs; t++) xi[t] = s->T / sv[t];
-    if (!s->node_semi[i]) {
+    if (!s->D.node_semi[i]) {
       xi[0] = xi[1] = xi[2] = 0;
       continue;
     }
-    const double N = s->donors[i] - s->acceptors[i], psi = s->vt * asinh(N / (2 * s->nie));
+    /* the neutral potential, with n, p from it by Boltzmann (not the contact's cancellation-free
+     * form: the guess is the equilibrium the Poisson solve starts from) */
+    double n, p;
+    const double psi = tcad_ohmic_equilibrium(s->donors[i] - s->acceptors[i], s->nie, s->vt, &n, &p);
+    tcad_equilibrium_densities(psi, 0.0, s->nie, s->vt, &n, &p);
     xi[0] = psi / sv[0];
-    xi[1] = s->nie * exp(psi / s->vt) / sv[1];
-    xi[2] = s->nie * exp(-psi / s->vt) / sv[2];
+    xi[1] = n / sv[1];
+    xi[2] = p / sv[2];
   }
   for (int i = 0; i < s->nnodes; i++)
-    if (s->node_bc[i] == TCAD_BC_GATE) x[(size_t)bs * i] = s->bc_value[(size_t)bs * i] / sv[0];
+    if (s->D.node_bc[i] == TCAD_BC_GATE) x[(size_t)bs * i] = s->D.bc_value[(size_t)bs * i] / sv[0];
 }
 
-static int no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step)
+int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step)
 {
   char label[512], hist[1024], hint[400];
   size_t w = 0;
-  bias_label(s, label, sizeof label);
+  tcad_sim_bias_label(s, label, sizeof label);
   hist[0] = 0;
   for (int k = 0; k < st->nhist && w < sizeof hist; k++)
     w += (size_t)snprintf(hist + w, sizeof hist - w, "%s%.2e", k ? " " : "", st->hist[k]);
   if (strstr(st->reason, "LINEAR_SOLVE") && s->lin)
     snprintf(hint, sizeof hint,
-             "The linear solver (%s) failed, see the 'linear solve:' lines: keep -tcad_gpu_cpu_fallback true, "
-             "raise -tcad_gpu_max_it, or solve directly (-tcad_gpu_solver off, or cudss on a GPU)",
+             "The linear solver (%s) failed, see the 'linear solve:' lines: keep -tcad_linear_cpu_fallback true, "
+             "raise -tcad_linear_max_it, or solve directly (-tcad_linear direct, or cudss on a GPU)",
              tcad_linear_name(s->lin));
   else if (strstr(st->reason, "LINEAR_SOLVE"))
     snprintf(hint, sizeof hint,
@@ -196,19 +78,19 @@ int TcadSimEquilibrium(TcadSim *s)
   TcadSolveStats st;
   s->D.p.mode = TCAD_ASM_EQUILIBRIUM;
   TCAD_CALL(tcad_sim_newton(s, &st));
-  if (!st.converged) return no_convergence(s, "the equilibrium (nonlinear Poisson) solve", &st, 0);
+  if (!st.converged) return tcad_sim_no_convergence(s, "the equilibrium (nonlinear Poisson) solve", &st, 0);
   /* the coupled system at zero bias: the same solution, checked by Newton (1-2 iterations) */
   s->D.p.mode = TCAD_ASM_COUPLED;
   const int its = st.iterations;
   TCAD_CALL(tcad_sim_newton(s, &st));
-  if (!st.converged) return no_convergence(s, "the coupled solve at equilibrium", &st, 0);
+  if (!st.converged) return tcad_sim_no_convergence(s, "the coupled solve at equilibrium", &st, 0);
   /* energy balance: at equilibrium T = T_L everywhere, so the DD solution is the solution with
    * the temperature equations on; Newton confirms it and the run continues with them on */
   if (s->bs > 3) {
     const int its2 = its + st.iterations;
     TCAD_CALL(TcadSimSetEnergy(s, 1, 1.0));
     TCAD_CALL(tcad_sim_newton(s, &st));
-    if (!st.converged) return no_convergence(s, "the energy-balance solve at equilibrium", &st, 0);
+    if (!st.converged) return tcad_sim_no_convergence(s, "the energy-balance solve at equilibrium", &st, 0);
     s->last.iterations += its2;
   } else {
     s->last.iterations += its;
@@ -279,7 +161,7 @@ static int energy_fallback(TcadSim *s, TcadSolveStats *st)
 static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
 {
   double v = NAN;
-  int same = s->eq_bias;
+  int same = s->opt.equilibrium_bias;
   for (int c = 0; same && c < s->ncontacts; c++) {
     if (s->contacts[c].type != TCAD_CONTACT_OHMIC) continue;
     if (isnan(v)) v = s->contacts[c].voltage;
@@ -302,8 +184,8 @@ static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
 static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
                 double max_step, int record, const char *what)
 {
-  double v0[MAX_CONTACTS], span = 0;
-  if (nc > MAX_CONTACTS) return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
+  double v0[TCAD_SWEEP_MAX_CONTACTS], span = 0;
+  if (nc > TCAD_SWEEP_MAX_CONTACTS) return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
   for (int k = 0; k < nc; k++) v0[k] = s->contacts[contact[k]].voltage, span = fmax(span, fabs(volts[k] - v0[k]));
   if (s->D.p.mode != TCAD_ASM_COUPLED)
     return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
@@ -311,7 +193,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     /* no voltage moves: solve again where we are (parameters may have changed) */
     TcadSolveStats st;
     TCAD_CALL(solve_point(s, &st, 1));
-    if (!st.converged) return no_convergence(s, what, &st, 0);
+    if (!st.converged) return tcad_sim_no_convergence(s, what, &st, 0);
     return tcad_sim_record(s, what);
   }
   if (step <= 0 || step > span) step = span;
@@ -335,13 +217,13 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
      * with the bias; the geometric extrapolation of a density overshoots it, e.g. 300 → 700 K
      * over 0.1 V guessed 1630 K for the next 0.1 V at the MOSFET's drain end, and that step
      * failed) */
-    if (nhist == 2 && s->extrapolate) {
+    if (nhist == 2 && s->opt.extrapolate) {
       const double a = (tn - tb) / (tb - ta);
       for (size_t k = 0; k < nx; k++) {
         const size_t r = k % (size_t)s->bs;
         if (r >= 3) x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
         else if (r == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
-        else x[k] = xb[k] * exp(fmax(-EXTRAP_MAX, fmin(EXTRAP_MAX, a * log(xb[k] / xa[k]))));
+        else x[k] = xb[k] * exp(fmax(-TCAD_SWEEP_EXTRAP_MAX, fmin(TCAD_SWEEP_EXTRAP_MAX, a * log(xb[k] / xa[k]))));
       }
     } else {
       memcpy(x, xb, nx * sizeof(double));
@@ -354,7 +236,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     if (!st.converged) {
       memcpy(x, xb, nx * sizeof(double));
       if (dt <= dtmin * (1 + 1e-9)) {
-        e = no_convergence(s, what, &st, dt * span);
+        e = tcad_sim_no_convergence(s, what, &st, dt * span);
         break;
       }
       dt = fmax(dt * 0.5, dtmin);
@@ -370,7 +252,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
       e = tcad_sim_record(s, what);
       if (e) break;
     }
-    if (st.iterations <= EASY_ITS) dt = fmin(dt * GROW, dtmax);
+    if (st.iterations <= TCAD_SWEEP_EASY_ITS) dt = fmin(dt * TCAD_SWEEP_GROW, dtmax);
   }
   if (e) {
     /* leave the contacts at the last converged point */
@@ -424,9 +306,9 @@ int TcadSimRunDeck(TcadSim *s)
   }
   TCAD_CALL(TcadSimEquilibrium(s));
   /* contacts with an initial `voltage` */
-  int idx[MAX_CONTACTS], n0 = 0;
-  double v[MAX_CONTACTS];
-  for (int c = 0; c < s->ncontacts && n0 < MAX_CONTACTS; c++) {
+  int idx[TCAD_SWEEP_MAX_CONTACTS], n0 = 0;
+  double v[TCAD_SWEEP_MAX_CONTACTS];
+  for (int c = 0; c < s->ncontacts && n0 < TCAD_SWEEP_MAX_CONTACTS; c++) {
     const TcadContactSpec *cs = NULL;
     for (int k = 0; k < d->ncontacts; k++)
       if (!strcmp(d->contacts[k].name, s->contacts[c].name)) cs = &d->contacts[k];

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "kernels/cuda.h"
+#include "kernels/physics/probe.h"
 #include "kernels/physics/bernoulli.h"
 #include "tap.h"
 #include "tcad/error.h"
@@ -63,13 +64,15 @@ int main(void)
   if (!ci.ndevices) {
     tap_skip("physics.bernoulli.cuda_vs_host", ci.why);
   } else {
-    double b[64], d[64];
-    int e = TcadCudaBernoulli(n, pts, b, d);
+    double in[64 * TCAD_PROBE_NIN] = {0}, out[64 * TCAD_PROBE_NOUT];
+    for (int i = 0; i < n; i++) in[TCAD_PROBE_NIN * i] = pts[i];
+    int e = TcadCudaPhysicsProbe(TCAD_PROBE_BERNOULLI, n, in, out);
     worst = 0;
     for (int i = 0; i < n && !e; i++) {
+      const double b = out[TCAD_PROBE_NOUT * i], d = out[TCAD_PROBE_NOUT * i + 1];
       double hd, hb = tcad_bernoulli(pts[i], &hd);
-      double eb = hb != 0 ? fabs((b[i] - hb) / hb) : fabs(b[i]);
-      double ed = hd != 0 ? fabs((d[i] - hd) / hd) : fabs(d[i]);
+      double eb = hb != 0 ? fabs((b - hb) / hb) : fabs(b);
+      double ed = hd != 0 ? fabs((d - hd) / hd) : fabs(d);
       worst = fmax(worst, fmax(eb, ed));
     }
     tap_check(!e && worst <= 1e-14, "physics.bernoulli.cuda_vs_host", "%s worst %.3g", e ? tcad_error_message() : "", worst);

@@ -53,6 +53,16 @@ static void out_alloc(Out *o, const TcadSim *s)
 
 static void out_free(Out *o) { free(o->f), free(o->jac), free(o->cflux), free(o->fmag); }
 
+/* everything on the device at state x, each transfer explicit (kernels/cuda.h) */
+static int device_assemble(TcadSim *s, const double *x, Out *o, TcadCudaTimes *t)
+{
+  int err = TcadCudaAsmUpload(s->cuda, x, s->D.bc_value, t);
+  if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, 1, 1, 1, t);
+  if (!err) err = TcadCudaAsmDownload(s->cuda, o->f, o->cflux, o->fmag, t);
+  if (!err) err = TcadCudaAsmJacobianToHost(s->cuda, o->jac, t);
+  return err;
+}
+
 static int same_bits(const double *a, const double *b, size_t n, size_t *where)
 {
   for (size_t k = 0; k < n; k++)
@@ -115,8 +125,8 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
     out_alloc(&g, s), out_alloc(&g2, s);
     TcadCudaTimes t = {0};
     int err = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
-    if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g.f, g.jac, 1, g.cflux, g.fmag, &t);
-    if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
+    if (!err) err = device_assemble(s, x, &g, &t);
+    if (!err) err = device_assemble(s, x, &g2, &t);
     if (err) {
       tap_check(0, tn, "%s", tcad_error_message());
     } else {
@@ -132,7 +142,7 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
       for (int k = 1; k < TCAD_CUDA_ROWS_N; k++) {
         snprintf(tn, sizeof tn, "cuda.%s.%s_kernel", name, kname[k]);
         err = TcadCudaAsmSetRows(s->cuda, (TcadCudaRows)k);
-        if (!err) err = TcadCudaAsmAssemble(s->cuda, &s->D.p, s->bc_value, x, g2.f, g2.jac, 1, g2.cflux, g2.fmag, &t);
+        if (!err) err = device_assemble(s, x, &g2, &t);
         TcadCudaAsmSetRows(s->cuda, TCAD_CUDA_ROWS_BS);
         if (err) {
           tap_check(0, tn, "%s", tcad_error_message());

@@ -1,7 +1,9 @@
 /* Every physics function (kernels/physics/probe.h) on the CUDA device against the host, over
  * awkward ranges: Bernoulli arguments near 0, at the series/closed-form switch and at ±700 and
  * beyond; densities from 1e-300 to 1e22; doping 0 to 1e22; fields 0 to 1e7 V/cm; intrinsic
- * densities of 300 K and of 600 K silicon (1e10 and ~4e15). Tolerance 1e-14 relative to the
+ * densities of 300 K and of 600 K silicon (1e10 and ~4e15); carrier temperatures from the lattice
+ * to 4000 K, including pairs 1e-6 K apart; every energy-balance and statistics function the
+ * residual, the output fields and the energy budget call. Tolerance 1e-14 relative to the
  * size of the terms each result sums (a recombination rate near equilibrium is a difference of
  * two nearly equal terms; any relative test on the difference itself tests rounding). The
  * host values are also checked for being finite, so the input set stays meaningful without a
@@ -19,8 +21,15 @@
 
 #define MAXP 20000
 
-static const char *names[TCAD_PROBE_COUNT] = {"bernoulli", "sg_electron", "sg_hole", "caughey_thomas", "masetti",
-                                              "canali",    "srh_lifetime", "srh",  "auger"};
+static const char *names[TCAD_PROBE_COUNT] = {
+    "bernoulli",   "sg_electron",    "sg_hole",       "caughey_thomas", "masetti",     "canali",
+    "srh_lifetime", "srh",           "auger",         "recombination",  "logmean",     "eb_electron",
+    "eb_hole",     "tauw",           "hansch_t",      "hansch_field",   "relaxation",  "recomb_energy",
+    "joule",       "intrinsic",      "workfunction",  "equilibrium",    "ohmic",       "quasi_fermi",
+    "velocity"};
+/* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
+ * logarithmic mean's series/closed-form switch) */
+static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
 
 static double xs[] = {0.0,    1e-300, 1e-100, 1e-12, 1e-8,  1e-4,  0.05,  0.0999999, 0.1,   0.1000001,
                       0.5,    1.0,    2.0,    10.0,  36.0,  37.5,  40.0,  100.0,     300.0, 699.0,
@@ -98,6 +107,104 @@ static int make_inputs(int w, double *in)
     }
     break;
   }
+  case TCAD_PROBE_RECOMBINATION: {
+    const double nie[2] = {1.0e10, 4.0e15};
+    for (int t = 0; t < 2; t++)
+      for (int a = 0; a < nd; a += 2)
+        for (int b = 1; b < nd; b += 2)
+          for (int m = 1; m < 4; m++) {
+            double *p = PT;
+            p[0] = dens[a], p[1] = dens[b], p[2] = nie[t], p[3] = 1e-7, p[4] = 3e-8;
+            p[5] = si->auger[0], p[6] = si->auger[1], p[7] = m & 1, p[8] = (m >> 1) & 1;
+            n++;
+          }
+    break;
+  }
+  case TCAD_PROBE_LOGMEAN: {
+    const int nt = (int)(sizeof temps / sizeof temps[0]);
+    for (int a = 0; a < nt; a++)
+      for (int b = 0; b < nt; b++) PT[0] = temps[a], PT[1] = temps[b], n++;
+    break;
+  }
+  case TCAD_PROBE_EB_ELECTRON:
+  case TCAD_PROBE_EB_HOLE: {
+    /* q(ψ2 − ψ1)/k in kelvin: from nothing to 60 V across an edge */
+    const double dk[] = {0.0, 1e-3, 1.0, 100.0, 3e3, 1e5, 7e5};
+    const int nt = (int)(sizeof temps / sizeof temps[0]);
+    for (int s = -1; s <= 1; s += 2)
+      for (int k = 0; k < 7; k++)
+        for (int a = 0; a < nt; a += 2)
+          for (int b = 1; b < nt; b += 2)
+            for (int c = 4; c < nd; c += 3) PT[0] = s * dk[k], PT[1] = temps[a], PT[2] = temps[b], PT[3] = dens[c],
+                                             PT[4] = dens[nd - 1 - c / 2], n++;
+    break;
+  }
+  case TCAD_PROBE_TAUW:
+    for (int a = 0; a < (int)(sizeof temps / sizeof temps[0]); a++)
+      for (int m = 0; m < 3; m++)
+        PT[0] = 3e-13, PT[1] = m == 0 ? 0.0 : m == 1 ? 0.2 : -1.5, PT[2] = m == 2 ? 0.3 : 0.0, PT[3] = temps[a],
+        PT[4] = 300.0, n++;
+    break;
+  case TCAD_PROBE_HANSCH_T:
+    for (int a = 0; a < (int)(sizeof temps / sizeof temps[0]); a++)
+      for (int m = 0; m < 3; m++)
+        PT[0] = 100.0 + 700.0 * m, PT[1] = temps[a], PT[2] = 300.0, PT[3] = m == 2 ? 1e-15 : 3e-13,
+        PT[4] = m == 1 ? 1e-16 : 0.0, PT[5] = 1.07e7, n++;
+    break;
+  case TCAD_PROBE_HANSCH_FIELD: {
+    const double F[] = {0.0, 1e-10, 1.0, 1e3, 1e4, 1e5, 1e6, 1e7};
+    for (int f = 0; f < 8; f++)
+      for (int m = 0; m < 3; m++) PT[0] = 100.0 + 700.0 * m, PT[1] = F[f], PT[2] = 1.07e7, n++;
+    break;
+  }
+  case TCAD_PROBE_RELAXATION:
+    for (int a = 0; a < nd; a++)
+      for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++) {
+        double *p = PT;
+        p[0] = 1e-12, p[1] = dens[a], p[2] = 1e8, p[3] = temps[t], p[4] = 300.0, p[5] = 3e-13, p[6] = 0.1, p[7] = 0.0;
+        n++;
+      }
+    break;
+  case TCAD_PROBE_RECOMB_ENERGY:
+    for (int a = 0; a < nd; a++)
+      for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++)
+        for (int s = -1; s <= 1; s += 2) PT[0] = 1e-12, PT[1] = temps[t], PT[2] = s * dens[a], n++;
+    break;
+  case TCAD_PROBE_JOULE:
+    for (int a = 0; a < nd; a++)
+      for (int k = 0; k < nx; k++) PT[0] = dens[a], PT[1] = (k % 2 ? -1 : 1) * xs[k], n++;
+    break;
+  case TCAD_PROBE_INTRINSIC:
+    for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++)
+      for (int m = 0; m < 2; m++)
+        PT[0] = m ? si->ni : 0.0, PT[1] = si->nc, PT[2] = si->nv, PT[3] = si->bandgap, PT[4] = temps[t], n++;
+    break;
+  case TCAD_PROBE_WORKFUNCTION:
+    for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++)
+      PT[0] = si->affinity, PT[1] = si->bandgap, PT[2] = si->nc, PT[3] = si->nv, PT[4] = 8.617333262e-5 * temps[t], n++;
+    break;
+  case TCAD_PROBE_EQUILIBRIUM:
+    for (int k = 0; k < nx; k++)
+      for (int s = -1; s <= 1; s += 2)
+        for (int f = -1; f <= 1; f++) PT[0] = s * 0.0258520 * xs[k], PT[1] = 0.3 * f, PT[2] = 1e10, PT[3] = 0.0258520, n++;
+    break;
+  case TCAD_PROBE_OHMIC:
+    for (int a = 0; a < nd; a++)
+      for (int s = -1; s <= 1; s += 2) PT[0] = s * dens[a], PT[1] = 1e10, PT[2] = 0.0258520, n++;
+    PT[0] = 0.0, PT[1] = 1e10, PT[2] = 0.0258520, n++;
+    break;
+  case TCAD_PROBE_QUASI_FERMI:
+    for (int a = 0; a < nd; a++)
+      for (int s = -1; s <= 1; s += 2)
+        for (int f = 0; f < 2; f++) PT[0] = 0.4, PT[1] = dens[a], PT[2] = s, PT[3] = 0.0258520, PT[4] = 1e10,
+                                    PT[5] = f ? 1e8 : 0.0, n++;
+    break;
+  case TCAD_PROBE_VELOCITY:
+    for (int a = 0; a < nd; a++)
+      for (int c = 0; c < 2; c++)
+        for (int s = -1; s <= 1; s += 2) PT[0] = c, PT[1] = s * 1.602e-19 * dens[a] * 1e6 * (a + 1), PT[2] = dens[a], n++;
+    PT[0] = 0, PT[1] = 1.0, PT[2] = 0.0, n++;
+    break;
   default: break;
   }
 #undef PT
@@ -115,6 +222,23 @@ static double term_scale(int w, int k, const double *p, const double *h)
     const double c = fmax(p[1], p[2]), b = fmax(bp, bm);
     s = fmax(s, k == 0 ? c * b : k == 1 ? c * fmax(1.0, fabs(p[0])) * b : b);
     if (k >= 2) s = fmax(s, b);
+  } else if (w == TCAD_PROBE_EB_ELECTRON || w == TCAD_PROBE_EB_HOLE) {
+    /* G = ±Θ [c2 B(y) − c1 B(−y)]: each term is at most Θ max(c) max(B(±y)) (1 + |y|) per unit of
+     * its argument; the temperature derivatives carry a 1/Θ */
+    double dth[2], db;
+    const double th = tcad_logmean(p[1], p[2], dth), y = (fabs(p[0]) + fabs(p[2] - p[1])) / th;
+    const double b = fmax(tcad_bernoulli(y, &db), tcad_bernoulli(-y, &db));
+    s = fmax(s, (th + 1.0 / th) * fmax(p[3], p[4]) * b * (1.0 + y) * (1.0 + y));
+  } else if (w == TCAD_PROBE_RELAXATION) {
+    s = fmax(s, h[3] * (k == 2 ? 1.0 / p[3] : k == 1 ? 1.0 / fmax(fabs(p[1]) + p[2], 1e-300) : 1.0));
+  } else if (w == TCAD_PROBE_RECOMBINATION) {
+    const double n = p[0], q = p[1], ni = p[2], big = fmax(n * q, ni * ni);
+    const double srh = big / (fmin(p[3], p[4]) * (n + q + 2 * ni)), aug = fmax(p[5], p[6]) * (n + q) * big;
+    const double dsrh = fmax(n, q) / (fmin(p[3], p[4]) * (n + q + 2 * ni)),
+                 daug = fmax(p[5], p[6]) * ((n + q) * fmax(n, q) + big);
+    s = fmax(s, k == 0 ? srh + aug : dsrh + daug);
+  } else if (w == TCAD_PROBE_QUASI_FERMI) {
+    s = fmax(s, k == 0 ? fabs(p[0]) + p[3] * fabs(log(fmax(p[1], 0) + p[5]) - log(p[4])) : fabs(h[1]));
   } else if (w == TCAD_PROBE_SRH || w == TCAD_PROBE_AUGER) {
     const double n = p[0], q = p[1], ni = p[2];
     const double big = fmax(n * q, ni * ni);

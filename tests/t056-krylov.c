@@ -42,9 +42,9 @@ typedef struct {
 } Mode;
 static const Mode modes[] = {{"direct", NULL, NULL},
                              {"krylov", "-tcad_linear", "krylov"},
-                             {"ilu-bicgstab", "-tcad_gpu_solver", "ilu-bicgstab"},
-                             {"ilu-gmres", "-tcad_gpu_solver", "ilu-gmres"},
-                             {"cudss", "-tcad_gpu_solver", "cudss"}};
+                             {"ilu-bicgstab", "-tcad_linear", "ilu-bicgstab"},
+                             {"ilu-gmres", "-tcad_linear", "ilu-gmres"},
+                             {"cudss", "-tcad_linear", "cudss"}};
 
 /* run the sweeps; cur[k]: the total current into the first sweep's contact at the end of sweep k */
 static int run_case(const Case *c, int mode, double *cur, double *its_per_newton)

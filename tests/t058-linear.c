@@ -292,7 +292,7 @@ static void test_fallbacks(void)
   int e = sweep(NULL, ref, NULL, 0);
   tap_check(!e, "linear.fallback.reference", "%s", tcad_error_message());
   /* the Krylov solve cannot converge in 3 iterations (nor the GMRES fallback in 6) */
-  e = sweep("-tcad_gpu_solver ilu-bicgstab -tcad_gpu_max_it 3", c, line, sizeof line);
+  e = sweep("-tcad_linear ilu-bicgstab -tcad_linear_max_it 3", c, line, sizeof line);
   long fb = -1, cpu = -1, failed = -1;
   const char *p = strstr(line, "fallbacks");
   if (p) {
@@ -306,17 +306,17 @@ static void test_fallbacks(void)
   tap_check(!e && fb > 0 && cpu > 0 && failed == 0 && dev < 1e-9, "linear.fallback.cpu_direct",
             "error %d, %ld fallbacks, %ld CPU solves, %ld failed, current difference %.2e", e, fb, cpu, failed, dev);
   /* with no CPU fallback, the failed linear solves fail the Newton steps, and the sweep says so */
-  e = sweep("-tcad_gpu_solver ilu-gmres -tcad_gpu_max_it 3 -tcad_gpu_cpu_fallback false", c, line, sizeof line);
+  e = sweep("-tcad_linear ilu-gmres -tcad_linear_max_it 3 -tcad_linear_cpu_fallback false", c, line, sizeof line);
   printf("# no fallback: error %d: %s\n#   %s\n", e, e ? tcad_error_message() : "", line);
   tap_check(e != 0 && strstr(line, "failed") != NULL, "linear.fallback.off_fails_the_step", "error %d", e);
   /* ... and the message points at the linear-solver options */
-  tap_check(e != 0 && strstr(tcad_error_message(), "-tcad_gpu_cpu_fallback") &&
+  tap_check(e != 0 && strstr(tcad_error_message(), "-tcad_linear_cpu_fallback") &&
                 strstr(tcad_error_message(), "earlier bias point is saved"),
             "linear.fallback.off_message_names_the_fix", "%s", tcad_error_message());
-  /* bad options */
-  const char *bad[] = {"-tcad_gpu_solver ilu-cg", "-tcad_gpu_restart 0", "-tcad_gpu_scale block", "-tcad_gpu_rtol 2"};
+  /* bad options (the last by its deprecated name, which maps to -tcad_linear_rtol) */
+  const char *bad[] = {"-tcad_linear ilu-cg", "-tcad_linear_restart 0", "-tcad_linear_scale block", "-tcad_gpu_rtol 2"};
   for (int k = 0; k < 4; k++) {
-    PetscOptionsInsertString(NULL, "-tcad_gpu_solver ilu-bicgstab");
+    PetscOptionsInsertString(NULL, "-tcad_linear ilu-bicgstab");
     PetscOptionsInsertString(NULL, bad[k]);
     Dev d;
     e = open_example("pn1d.yaml", &d);
@@ -324,10 +324,10 @@ static void test_fallbacks(void)
     char tn[96];
     snprintf(tn, sizeof tn, "linear.options.refused.%d", k);
     const char *msg = tcad_error_message();
-    tap_check(e == TCAD_ERR_INPUT && strstr(msg, "-tcad_gpu_"), tn, "%s: error %d: %s", bad[k], e, msg);
+    tap_check(e == TCAD_ERR_INPUT && strstr(msg, "-tcad_linear"), tn, "%s: error %d: %s", bad[k], e, msg);
     close_dev(&d);
   }
-  PetscOptionsInsertString(NULL, "-tcad_gpu_solver cudss -tcad_backend host");
+  PetscOptionsInsertString(NULL, "-tcad_linear cudss -tcad_backend host");
   Dev d;
   e = open_example("pn1d.yaml", &d);
   PetscOptionsClear(NULL);
@@ -401,7 +401,7 @@ static void test_gpu(void)
       break;
     }
     char opts[128], tn[64];
-    snprintf(opts, sizeof opts, "-tcad_backend cuda -tcad_gpu_solver %s", solvers[k]);
+    snprintf(opts, sizeof opts, "-tcad_backend cuda -tcad_linear %s", solvers[k]);
     const int e2 = sweep(opts, c, line, sizeof line);
     printf("# GPU %s: %s\n", solvers[k], line);
     const double dev = fmax(fabs(c[0] - ref[0]) / fabs(ref[0]), fabs(c[1] - ref[1]) / fabs(ref[1]));

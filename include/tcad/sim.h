@@ -7,6 +7,7 @@
 #include "tcad/deck.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/options.h"
 #include "tcad/output.h"
 
 typedef struct TcadSim TcadSim;
@@ -33,17 +34,19 @@ typedef struct {
   int points, solves, failures, newton_its, linear_its;
   double t_assembly, t_linear, t_total, t_output;
   double t_copy;     /* Jacobian device → host copies (CUDA backend; part of t_assembly) */
+  /* CUDA backend, seconds: state and contact values up, residual (and fluxes) down, the assembly
+   * kernel, the Newton MATSHELL's products (vectors up and down included) */
+  double t_upload, t_download, t_kernel, t_matmult;
 } TcadSimTotals;
 
-/* Where residual and Jacobian are assembled. */
-enum { TCAD_BACKEND_HOST = 0, TCAD_BACKEND_CUDA = 1 };
-/* The backend a new TcadSim uses: -tcad_backend host|cuda, by default cuda when a CUDA device
- * is present. `why` (may be NULL) gets a line saying which and why. Returns TCAD_BACKEND_* or,
- * when cuda is asked for and cannot be had, a negative error code. */
-int TcadSimDefaultBackend(char *why, size_t n);
+/* The backend for a request (TcadOptions.backend: -1 automatic, TCAD_BACKEND_HOST or
+ * TCAD_BACKEND_CUDA; -tcad_backend): cuda when asked for or, automatically, when a CUDA device is
+ * present. `why` (may be NULL) gets a line saying which and why. Returns 0, or TCAD_ERR_CUDA when
+ * cuda is asked for and cannot be had. */
+int TcadSimGetDefaultBackend(int requested, int *backend, char *why, size_t n);
 int TcadSimGetBackend(const TcadSim *sim);
-/* One summary line of the GPU linear-solver pipeline (-tcad_gpu_solver) into buf; returns 0 (and
- * leaves buf alone) when the pipeline is off. */
+/* One summary line of the linear-solver pipeline (-tcad_linear ilu-*|cudss) into buf; returns 0
+ * (and leaves buf alone) when the pipeline is off. */
 int TcadSimGetLinearSummary(const TcadSim *sim, char *buf, size_t n);
 /* Switch the backend (the device data is uploaded on the first switch to CUDA). */
 int TcadSimSetBackend(TcadSim *sim, int backend);

@@ -19,21 +19,19 @@
 #include <new>
 #include <vector>
 
-#include "kernels/cuda_check.h"
 #include "kernels/cuda.h"
+#include "kernels/cuda_check.h"
+#include "kernels/cuda_launch.cuh"
 #include "kernels/linalg/linear.h"
 extern "C" {
 #include "kernels/linalg/cudss.h"
 #include "kernels/linalg/krylov_solve.h"
 }
 
-#define CK TCAD_CUDA_CHECK
-#define CKS TCAD_CUSPARSE_CHECK
-#define CKB TCAD_CUBLAS_CHECK
 /* inside void callbacks: remember the first error, report it at the next checked call */
-#define SOFT(l, call)                                                                                   \
-  do {                                                                                                  \
-    if (!(l)->err) (l)->err = (call);                                                                   \
+#define TCAD_LIN_SOFT(l, call)                                                                                \
+  do {                                                                                                       \
+    if (!(l)->err) (l)->err = (call);                                                                        \
   } while (0)
 
 struct TcadCudaLin {
@@ -67,71 +65,60 @@ struct TcadCudaLin {
   int npivots;
 };
 
-static int blocks_for(int n, int threads) { return n / threads + 1; }
+/* The vector and scaling kernels, each one grid-stride loop (kernels/cuda_launch.cuh). */
+__device__ static double coef(const double *S, TcadKCoef k) { return k.slot < 0 ? k.mul : k.mul * S[k.slot]; }
 
-__global__ static void k_fill(int n, double *v, double value)
+/* y = a·xa + b·xb + c·y with coefficients from S (or constants); xb may be NULL; c = constant 0:
+ * y is not read */
+static cudaError_t lincomb(int N, const double *S, double *y, TcadKCoef a, const double *xa, TcadKCoef b,
+                           const double *xb, TcadKCoef c)
 {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) v[i] = value;
+  const int ready = c.slot < 0 && c.mul == 0.0;
+  return tcad_cuda_for(N, [=] __device__(int r) {
+    double v = coef(S, a) * xa[r];
+    if (xb) v += coef(S, b) * xb[r];
+    if (!ready) v += coef(S, c) * y[r];
+    y[r] = v;
+  });
 }
-__global__ static void k_scale_rows(TcadLinPattern p, int kind, const double *cs, double *a, double *rs)
+
+/* R J C: rows scaled per block row (kind), then, for rowcol, columns equilibrated through the
+ * column → entries map */
+static int scale(TcadCudaLin *l, int kind)
 {
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < p.nnodes; i += blockDim.x * gridDim.x)
-    tcad_lin_scale_node(&p, kind, i, cs, a, rs + p.bs * i, NULL);
-}
-__global__ static void k_col_max(int N, const int *tptr, const int *tmap, const double *a, double *cs)
-{
-  for (int c = blockIdx.x * blockDim.x + threadIdx.x; c < N; c += blockDim.x * gridDim.x) {
+  const int N = l->N, nnz = l->nnz;
+  const TcadLinPattern p = l->pat;
+  const int node_kind = kind == TCAD_LIN_SCALE_ROWCOL ? TCAD_LIN_SCALE_ROW : kind;
+  double *a = l->as, *rs = l->rs, *cs = l->cs;
+  const int *tptr = l->tptr, *tmap = l->tmap, *col = l->col;
+  TCAD_CUDA_CALL(tcad_cuda_for(N, [=] __device__(int r) { cs[r] = 1.0; }));
+  TCAD_CUDA_CALL(tcad_cuda_for(p.nnodes, [=] __device__(int i) {
+    tcad_lin_scale_node(&p, node_kind, i, cs, a, rs + p.bs * i, NULL);
+  }));
+  if (kind != TCAD_LIN_SCALE_ROWCOL) return 0;
+  TCAD_CUDA_CALL(tcad_cuda_for(N, [=] __device__(int c) {
     double m = 0;
     for (int k = tptr[c]; k < tptr[c + 1]; k++) m = fmax(m, fabs(a[tmap[k]]));
     cs[c] = m > 0 ? 1.0 / m : 1.0;
-  }
-}
-__global__ static void k_col_apply(int nnz, const int *col, const double *cs, double *a)
-{
-  for (int k = blockIdx.x * blockDim.x + threadIdx.x; k < nnz; k += blockDim.x * gridDim.x) a[k] *= cs[col[k]];
-}
-/* scalar CSR (node-major, whole blocks) → BSR with row-major blocks */
-__global__ static void k_to_bsr(int n, int bs, const int *rowptr, const double *a, double *bsr)
-{
-  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x)
-    tcad_lin_to_bsr_node(bs, i, rowptr, a, bsr, 0);
-}
-__global__ static void k_rhs(int N, const double *rs, const double *b0, double *b)
-{
-  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) b[r] = rs[r] * b0[r];
-}
-__global__ static void k_mul(int N, const double *cs, const double *y, double *x)
-{
-  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) x[r] = cs[r] * y[r];
-}
-__device__ static double coef(const double *S, TcadKCoef k) { return k.slot < 0 ? k.mul : k.mul * S[k.slot]; }
-__global__ static void k_lincomb(int N, const double *S, double *y, TcadKCoef a, const double *xa, TcadKCoef b,
-                                 const double *xb, TcadKCoef c)
-{
-  const double ka = coef(S, a), kb = coef(S, b), kc = coef(S, c);
-  const int ready = c.slot < 0 && c.mul == 0.0;
-  for (int r = blockIdx.x * blockDim.x + threadIdx.x; r < N; r += blockDim.x * gridDim.x) {
-    double v = ka * xa[r];
-    if (xb) v += kb * xb[r];
-    if (!ready) v += kc * y[r];
-    y[r] = v;
-  }
-}
-__global__ static void k_scalar(double *S, TcadKLayout L, int step, int it, int j)
-{
-  tcad_krylov_scalar(S, L, step, it, j);
+  }));
+  TCAD_CUDA_CALL(tcad_cuda_for(nnz, [=] __device__(int k) { a[k] *= cs[col[k]]; }));
+  return 0;
 }
 
-#define GRID(n) blocks_for((n), 256) < 65535 ? blocks_for((n), 256) : 65535, 256
+/* the scalar step of the Krylov iteration, one thread */
+static cudaError_t scalar_step(double *S, TcadKLayout L, int step, int it, int j)
+{
+  return tcad_cuda_for(1, [=] __device__(int) { tcad_krylov_scalar(S, L, step, it, j); }, 1);
+}
 
 /* ---- ops ---- */
 
 static int spmv(TcadCudaLin *l, const double *x, double *y)
 {
   const double one = 1.0, zero = 0.0;
-  CKS(cusparseDnVecSetValues(l->vin, (void *)x));
-  CKS(cusparseDnVecSetValues(l->vout, (void *)y));
-  CKS(cusparseSpMV(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
+  TCAD_CUSPARSE_CALL(cusparseDnVecSetValues(l->vin, (void *)x));
+  TCAD_CUSPARSE_CALL(cusparseDnVecSetValues(l->vout, (void *)y));
+  TCAD_CUSPARSE_CALL(cusparseSpMV(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
                    CUSPARSE_SPMV_CSR_ALG2, l->spbuf));
   return 0;
 }
@@ -140,62 +127,62 @@ static int op_precond(void *c, const double *x, double *y)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
   const double one = 1.0;
-  CKS(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
                             l->dL, l->ailu, l->browptr, l->bcol, l->bs, l->iL, x, l->work,
                             CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
-  CKS(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
                             l->dU, l->ailu, l->browptr, l->bcol, l->bs, l->iU, l->work, y,
                             CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
   return 0;
 }
 static int dot(TcadCudaLin *l, int slot, const double *x, const double *y)
 {
-  CKB(cublasDdot(l->bl, l->N, x, 1, y, 1, l->S + slot));
+  TCAD_CUBLAS_CALL(cublasDdot(l->bl, l->N, x, 1, y, 1, l->S + slot));
   return 0;
 }
 static void op_dot(void *c, int slot, const double *x, const double *y)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  SOFT(l, dot(l, slot, x, y));
+  TCAD_LIN_SOFT(l, dot(l, slot, x, y));
 }
 static void op_lincomb(void *c, double *y, TcadKCoef a, const double *xa, TcadKCoef b, const double *xb, TcadKCoef cc)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  k_lincomb<<<GRID(l->N)>>>(l->N, l->S, y, a, xa, b, xb, cc);
-  SOFT(l, cudaGetLastError() == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "lincomb kernel launch failed"));
+  const cudaError_t e = lincomb(l->N, l->S, y, a, xa, b, xb, cc);
+  TCAD_LIN_SOFT(l, e == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "lincomb kernel: %s", cudaGetErrorName(e)));
 }
 static int gemv_t(TcadCudaLin *l, int slot, const double *V, int kk, const double *w)
 {
-  CKB(cublasDgemv(l->bl, CUBLAS_OP_T, l->N, kk, l->S + TCAD_KS_ONE, V, l->N, w, 1, l->S + TCAD_KS_ZERO, l->S + slot, 1));
+  TCAD_CUBLAS_CALL(cublasDgemv(l->bl, CUBLAS_OP_T, l->N, kk, l->S + TCAD_KS_ONE, V, l->N, w, 1, l->S + TCAD_KS_ZERO, l->S + slot, 1));
   return 0;
 }
 static void op_gemv_t(void *c, int slot, const double *V, int kk, const double *w)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  SOFT(l, gemv_t(l, slot, V, kk, w));
+  TCAD_LIN_SOFT(l, gemv_t(l, slot, V, kk, w));
 }
 static int gemv_n(TcadCudaLin *l, double *w, const double *V, int kk, int slot, double sign)
 {
-  CKB(cublasDgemv(l->bl, CUBLAS_OP_N, l->N, kk, l->S + (sign < 0 ? TCAD_KS_MINUS : TCAD_KS_ONE), V, l->N,
+  TCAD_CUBLAS_CALL(cublasDgemv(l->bl, CUBLAS_OP_N, l->N, kk, l->S + (sign < 0 ? TCAD_KS_MINUS : TCAD_KS_ONE), V, l->N,
                   l->S + slot, 1, l->S + TCAD_KS_ONE, w, 1));
   return 0;
 }
 static void op_gemv_n(void *c, double *w, const double *V, int kk, int slot, double sign)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  SOFT(l, gemv_n(l, w, V, kk, slot, sign));
+  TCAD_LIN_SOFT(l, gemv_n(l, w, V, kk, slot, sign));
 }
 static void op_scalar(void *c, TcadKLayout L, int step, int it, int j)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  k_scalar<<<1, 1>>>(l->S, L, step, it, j);
-  SOFT(l, cudaGetLastError() == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "scalar kernel launch failed"));
+  const cudaError_t e = scalar_step(l->S, L, step, it, j);
+  TCAD_LIN_SOFT(l, e == cudaSuccess ? 0 : tcad_error(TCAD_ERR_CUDA, "scalar kernel: %s", cudaGetErrorName(e)));
 }
 static int op_fetch(void *c, int first, int count, double *dst)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
   if (l->err) return l->err;
-  CK(cudaMemcpy(dst, l->S + first, (size_t)count * sizeof(double), cudaMemcpyDeviceToHost));
+  TCAD_CUDA_CALL(cudaMemcpy(dst, l->S + first, (size_t)count * sizeof(double), cudaMemcpyDeviceToHost));
   return 0;
 }
 static double *op_alloc(void *c, int count)
@@ -254,7 +241,7 @@ extern "C" void TcadCudaLinDestroy(TcadCudaLin **lp)
 
 template <typename T> static int dalloc(T **p, size_t count)
 {
-  CK(cudaMalloc((void **)p, (count ? count : 1) * sizeof(T)));
+  TCAD_CUDA_CALL(cudaMalloc((void **)p, (count ? count : 1) * sizeof(T)));
   return 0;
 }
 
@@ -273,50 +260,55 @@ static int create(TcadCudaLin *l, int bs, int n, const int *rowptr, const int *c
     for (int r = 0; r < N; r++)
       for (int k = rowptr[r]; k < rowptr[r + 1]; k++) tmap[next[col[k]]++] = k;
   }
-  if (dalloc(&l->rowptr, N + 1) || dalloc(&l->col, nnz) || dalloc(&l->browptr, n + 1) || dalloc(&l->bcol, l->nnzb) ||
-      dalloc(&l->tptr, N + 1) || dalloc(&l->tmap, nnz) || dalloc(&l->as, nnz) || dalloc(&l->ailu, nnz) ||
-      dalloc(&l->rs, N) || dalloc(&l->cs, N) || dalloc(&l->b0, N) || dalloc(&l->b, N) || dalloc(&l->y, N) ||
-      dalloc(&l->x, N) || dalloc(&l->work, N) || dalloc(&l->vin_p, N) || dalloc(&l->vout_p, N))
-    return TCAD_ERR_CUDA;
-  CK(cudaMemcpy(l->rowptr, rowptr, (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(l->col, col, nnz * sizeof(int), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(l->browptr, brp.data(), (n + 1) * sizeof(int), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(l->bcol, bc.data(), l->nnzb * sizeof(int), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(l->tptr, tptr.data(), (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
-  CK(cudaMemcpy(l->tmap, tmap.data(), nnz * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CALL(dalloc(&l->rowptr, N + 1));
+  TCAD_CALL(dalloc(&l->col, nnz));
+  TCAD_CALL(dalloc(&l->browptr, n + 1));
+  TCAD_CALL(dalloc(&l->bcol, l->nnzb));
+  TCAD_CALL(dalloc(&l->tptr, N + 1));
+  TCAD_CALL(dalloc(&l->tmap, nnz));
+  TCAD_CALL(dalloc(&l->as, nnz));
+  TCAD_CALL(dalloc(&l->ailu, nnz));
+  double **vecs[] = {&l->rs, &l->cs, &l->b0, &l->b, &l->y, &l->x, &l->work, &l->vin_p, &l->vout_p};
+  for (size_t k = 0; k < sizeof vecs / sizeof vecs[0]; k++) TCAD_CALL(dalloc(vecs[k], N));
+  TCAD_CUDA_CALL(cudaMemcpy(l->rowptr, rowptr, (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CUDA_CALL(cudaMemcpy(l->col, col, nnz * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CUDA_CALL(cudaMemcpy(l->browptr, brp.data(), (n + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CUDA_CALL(cudaMemcpy(l->bcol, bc.data(), l->nnzb * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CUDA_CALL(cudaMemcpy(l->tptr, tptr.data(), (N + 1) * sizeof(int), cudaMemcpyHostToDevice));
+  TCAD_CUDA_CALL(cudaMemcpy(l->tmap, tmap.data(), nnz * sizeof(int), cudaMemcpyHostToDevice));
   l->pat.bs = bs, l->pat.nnodes = n, l->pat.rowptr = l->rowptr, l->pat.col = l->col;
-  CKS(cusparseCreate(&l->sp));
-  CKB(cublasCreate(&l->bl));
-  CKB(cublasSetPointerMode(l->bl, CUBLAS_POINTER_MODE_DEVICE));
-  CKS(cusparseCreateCsr(&l->A, N, N, nnz, l->rowptr, l->col, l->as, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
+  TCAD_CUSPARSE_CALL(cusparseCreate(&l->sp));
+  TCAD_CUBLAS_CALL(cublasCreate(&l->bl));
+  TCAD_CUBLAS_CALL(cublasSetPointerMode(l->bl, CUBLAS_POINTER_MODE_DEVICE));
+  TCAD_CUSPARSE_CALL(cusparseCreateCsr(&l->A, N, N, nnz, l->rowptr, l->col, l->as, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
                         CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
-  CKS(cusparseCreateDnVec(&l->vin, N, l->vin_p, CUDA_R_64F));
-  CKS(cusparseCreateDnVec(&l->vout, N, l->vout_p, CUDA_R_64F));
+  TCAD_CUSPARSE_CALL(cusparseCreateDnVec(&l->vin, N, l->vin_p, CUDA_R_64F));
+  TCAD_CUSPARSE_CALL(cusparseCreateDnVec(&l->vout, N, l->vout_p, CUDA_R_64F));
   size_t bytes = 0;
   const double one = 1.0, zero = 0.0;
-  CKS(cusparseSpMV_bufferSize(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
+  TCAD_CUSPARSE_CALL(cusparseSpMV_bufferSize(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
                               CUSPARSE_SPMV_CSR_ALG2, &bytes));
-  CK(cudaMalloc(&l->spbuf, bytes ? bytes : 1));
-  CKS(cusparseCreateMatDescr(&l->dM));
-  CKS(cusparseCreateMatDescr(&l->dL));
-  CKS(cusparseSetMatFillMode(l->dL, CUSPARSE_FILL_MODE_LOWER));
-  CKS(cusparseSetMatDiagType(l->dL, CUSPARSE_DIAG_TYPE_UNIT));
-  CKS(cusparseCreateMatDescr(&l->dU));
-  CKS(cusparseSetMatFillMode(l->dU, CUSPARSE_FILL_MODE_UPPER));
-  CKS(cusparseSetMatDiagType(l->dU, CUSPARSE_DIAG_TYPE_NON_UNIT));
-  CKS(cusparseCreateBsrilu02Info(&l->iM));
-  CKS(cusparseCreateBsrsv2Info(&l->iL));
-  CKS(cusparseCreateBsrsv2Info(&l->iU));
+  TCAD_CUDA_CALL(cudaMalloc(&l->spbuf, bytes ? bytes : 1));
+  TCAD_CUSPARSE_CALL(cusparseCreateMatDescr(&l->dM));
+  TCAD_CUSPARSE_CALL(cusparseCreateMatDescr(&l->dL));
+  TCAD_CUSPARSE_CALL(cusparseSetMatFillMode(l->dL, CUSPARSE_FILL_MODE_LOWER));
+  TCAD_CUSPARSE_CALL(cusparseSetMatDiagType(l->dL, CUSPARSE_DIAG_TYPE_UNIT));
+  TCAD_CUSPARSE_CALL(cusparseCreateMatDescr(&l->dU));
+  TCAD_CUSPARSE_CALL(cusparseSetMatFillMode(l->dU, CUSPARSE_FILL_MODE_UPPER));
+  TCAD_CUSPARSE_CALL(cusparseSetMatDiagType(l->dU, CUSPARSE_DIAG_TYPE_NON_UNIT));
+  TCAD_CUSPARSE_CALL(cusparseCreateBsrilu02Info(&l->iM));
+  TCAD_CUSPARSE_CALL(cusparseCreateBsrsv2Info(&l->iL));
+  TCAD_CUSPARSE_CALL(cusparseCreateBsrsv2Info(&l->iU));
   int b1 = 0, b2 = 0, b3 = 0;
   const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
-  CKS(cusparseDbsrilu02_bufferSize(l->sp, dir, n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, bs, l->iM, &b1));
-  CKS(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dL, l->ailu, l->browptr,
+  TCAD_CUSPARSE_CALL(cusparseDbsrilu02_bufferSize(l->sp, dir, n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, bs, l->iM, &b1));
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dL, l->ailu, l->browptr,
                                  l->bcol, bs, l->iL, &b2));
-  CKS(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dU, l->ailu, l->browptr,
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dU, l->ailu, l->browptr,
                                  l->bcol, bs, l->iU, &b3));
   int mx = b1 > b2 ? b1 : b2;
   mx = mx > b3 ? mx : b3;
-  CK(cudaMalloc(&l->ilubuf, mx > 0 ? mx : 1));
+  TCAD_CUDA_CALL(cudaMalloc(&l->ilubuf, mx > 0 ? mx : 1));
   return 0;
 }
 
@@ -330,7 +322,7 @@ extern "C" int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const in
   if (e) {
     TcadCudaLinDestroy(&l);
     tcad_error_context("setting up the device linear solver (%d nodes, block size %d)", nnodes, bs);
-    return e;
+    return tcad_error_frame(__FILE__, __LINE__, __func__, e);
   }
   *out = l;
   return 0;
@@ -338,7 +330,7 @@ extern "C" int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const in
 
 /* ---- cuDSS ---- */
 
-#define CKD(l, call, what)                                                                                  \
+#define TCAD_CUDSS_CALL(call, what)                                                                                  \
   do {                                                                                                  \
     const int st_ = (call);                                                                             \
     if (st_ != TCAD_CUDSS_SUCCESS)                                                                      \
@@ -351,22 +343,22 @@ static int ds_init(TcadCudaLin *l)
   l->ds = tcad_cudss();
   if (!l->ds) return tcad_error(TCAD_ERR_CUDA, "%s", tcad_cudss_why());
   const TcadCudssLib *d = l->ds;
-  CKD(l, d->Create(&l->dh), "handle creation");
-  CKD(l, d->SetStream(l->dh, NULL), "stream selection"); /* the legacy default stream, as our kernels */
-  CKD(l, d->ConfigCreate(&l->dc), "configuration");
-  CKD(l, d->DataCreate(l->dh, &l->dd), "data creation");
+  TCAD_CUDSS_CALL(d->Create(&l->dh), "handle creation");
+  TCAD_CUDSS_CALL(d->SetStream(l->dh, NULL), "stream selection"); /* the legacy default stream, as our kernels */
+  TCAD_CUDSS_CALL(d->ConfigCreate(&l->dc), "configuration");
+  TCAD_CUDSS_CALL(d->DataCreate(l->dh, &l->dd), "data creation");
   /* bitwise-reproducible factors, as the assembly is (a setting newer than some 1.x builds: its
    * absence is not an error) */
   const int one = 1;
   d->ConfigSet(l->dc, TCAD_CUDSS_CONFIG_DETERMINISTIC_MODE, &one, sizeof one);
-  CKD(l, d->MatrixCreateCsr(&l->dA, l->N, l->N, l->nnz, l->rowptr, NULL, l->col, l->as, TCAD_CUDA_R_32I,
+  TCAD_CUDSS_CALL(d->MatrixCreateCsr(&l->dA, l->N, l->N, l->nnz, l->rowptr, NULL, l->col, l->as, TCAD_CUDA_R_32I,
                             TCAD_CUDA_R_32I, TCAD_CUDA_R_64F, TCAD_CUDSS_MTYPE_GENERAL, TCAD_CUDSS_MVIEW_FULL,
                             TCAD_CUDSS_BASE_ZERO),
       "matrix creation");
   double *dense[] = {l->y, l->b, l->x, l->work};
   TcadCudssMatrix *dm[] = {&l->dY, &l->dB, &l->dD, &l->dR};
   for (int k = 0; k < 4; k++)
-    CKD(l, d->MatrixCreateDn(dm[k], l->N, 1, l->N, dense[k], TCAD_CUDA_R_64F, TCAD_CUDSS_LAYOUT_COL_MAJOR),
+    TCAD_CUDSS_CALL(d->MatrixCreateDn(dm[k], l->N, 1, l->N, dense[k], TCAD_CUDA_R_64F, TCAD_CUDSS_LAYOUT_COL_MAJOR),
         "vector creation");
   return 0;
 }
@@ -378,15 +370,15 @@ static int ds_factor(TcadCudaLin *l, int full)
   TCAD_CALL(ds_init(l));
   const TcadCudssLib *d = l->ds;
   if (!l->ds_analysed) {
-    CKD(l, d->Execute(l->dh, TCAD_CUDSS_PHASE_ANALYSIS, l->dc, l->dd, l->dA, l->dY, l->dB), "analysis");
+    TCAD_CUDSS_CALL(d->Execute(l->dh, TCAD_CUDSS_PHASE_ANALYSIS, l->dc, l->dd, l->dA, l->dY, l->dB), "analysis");
     l->ds_analysed = 1;
   }
   const int phase = full || !l->ds_factored_ever ? TCAD_CUDSS_PHASE_FACTORIZATION : TCAD_CUDSS_PHASE_REFACTORIZATION;
-  CKD(l, d->Execute(l->dh, phase, l->dc, l->dd, l->dA, l->dY, l->dB), "factorization");
-  CK(cudaDeviceSynchronize());
+  TCAD_CUDSS_CALL(d->Execute(l->dh, phase, l->dc, l->dd, l->dA, l->dY, l->dB), "factorization");
+  TCAD_CUDA_CALL(cudaDeviceSynchronize());
   int info = 0;
   size_t w = 0;
-  CKD(l, d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_INFO, &info, sizeof info, &w), "status query");
+  TCAD_CUDSS_CALL(d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_INFO, &info, sizeof info, &w), "status query");
   if (info != 0) {
     l->ds_factored_id = -1;
     return tcad_error(TCAD_ERR_CONVERGE, "cuDSS: the factorization reports info %d (a zero pivot: the Jacobian is singular)",
@@ -405,43 +397,40 @@ static int ds_factor(TcadCudaLin *l, int full)
 
 /* ---- setup: scale and factor ---- */
 
-extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale, int what,
+extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_device, int scale_kind, int what,
                                 int *zero_pivot)
 {
   *zero_pivot = -1;
   if (!values) return tcad_error(TCAD_ERR_INTERNAL, "device linear solver: no Jacobian");
   l->setup_id++;
-  CK(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
+  TCAD_CUDA_CALL(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
                 on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
-  const int N = l->N;
-  const int node_kind = scale == TCAD_LIN_SCALE_ROWCOL ? TCAD_LIN_SCALE_ROW : scale;
-  k_fill<<<GRID(N)>>>(N, l->cs, 1.0);
-  k_scale_rows<<<GRID(l->n)>>>(l->pat, node_kind, l->cs, l->as, l->rs);
-  if (scale == TCAD_LIN_SCALE_ROWCOL) {
-    k_col_max<<<GRID(N)>>>(N, l->tptr, l->tmap, l->as, l->cs);
-    k_col_apply<<<GRID(l->nnz)>>>(l->nnz, l->col, l->cs, l->as);
-  }
-  CK(cudaGetLastError());
+  TCAD_CALL(scale(l, scale_kind));
   if (what & TCAD_CUDA_LIN_DIRECT) TCAD_CALL(ds_factor(l, 0));
   if (!(what & TCAD_CUDA_LIN_ILU)) return 0;
-  k_to_bsr<<<GRID(l->n)>>>(l->n, l->bs, l->rowptr, l->as, l->ailu);
-  CK(cudaGetLastError());
+  {
+    const int bs = l->bs, *rowptr = l->rowptr;
+    const double *as = l->as;
+    double *bsr = l->ailu;
+    /* scalar CSR (node-major, whole blocks) → BSR with row-major blocks */
+    TCAD_CUDA_CALL(tcad_cuda_for(l->n, [=] __device__(int i) { tcad_lin_to_bsr_node(bs, i, rowptr, as, bsr, 0); }));
+  }
   const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
   if (!l->ilu_analysed) {
-    CKS(cusparseDbsrilu02_analysis(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
+    TCAD_CUSPARSE_CALL(cusparseDbsrilu02_analysis(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
                                    CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
     int pos = -1;
     if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
       *zero_pivot = pos;
       return tcad_error(TCAD_ERR_CONVERGE, "ILU(0): structural zero pivot in block row %d", pos);
     }
-    CKS(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dL, l->ailu,
+    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dL, l->ailu,
                                  l->browptr, l->bcol, l->bs, l->iL, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
-    CKS(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dU, l->ailu,
+    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dU, l->ailu,
                                  l->browptr, l->bcol, l->bs, l->iU, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
     l->ilu_analysed = 1;
   }
-  CKS(cusparseDbsrilu02(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
+  TCAD_CUSPARSE_CALL(cusparseDbsrilu02(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
                         CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
   int pos = -1;
   if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
@@ -460,13 +449,14 @@ static int load_rhs(TcadCudaLin *l, int nS, const double *b)
   if (nS < TCAD_KS_BB + 1) nS = TCAD_KS_BB + 1;
   if (nS > l->nS) {
     if (l->S) cudaFree(l->S), l->S = NULL;
-    CK(cudaMalloc((void **)&l->S, (size_t)nS * sizeof(double)));
+    TCAD_CUDA_CALL(cudaMalloc((void **)&l->S, (size_t)nS * sizeof(double)));
     l->nS = nS;
   }
-  CK(cudaMemset(l->S, 0, (size_t)nS * sizeof(double)));
-  CK(cudaMemcpy(l->b0, b, (size_t)N * sizeof(double), cudaMemcpyHostToDevice));
-  k_rhs<<<GRID(N)>>>(N, l->rs, l->b0, l->b);
-  CK(cudaGetLastError());
+  TCAD_CUDA_CALL(cudaMemset(l->S, 0, (size_t)nS * sizeof(double)));
+  TCAD_CUDA_CALL(cudaMemcpy(l->b0, b, (size_t)N * sizeof(double), cudaMemcpyHostToDevice));
+  const double *rs = l->rs, *b0 = l->b0;
+  double *bs = l->b;
+  TCAD_CUDA_CALL(tcad_cuda_for(N, [=] __device__(int r) { bs[r] = rs[r] * b0[r]; }));
   return 0;
 }
 
@@ -474,13 +464,13 @@ static int load_rhs(TcadCudaLin *l, int nS, const double *b)
 static int residual(TcadCudaLin *l, const double *y, double *r, double *rel)
 {
   const int N = l->N;
-  if (spmv(l, y, r)) return TCAD_ERR_CUDA;
+  TCAD_CALL(spmv(l, y, r));
   const TcadKCoef one = {-1, 1.0}, minus = {-1, -1.0}, zero = {-1, 0.0};
-  k_lincomb<<<GRID(N)>>>(N, l->S, r, one, l->b, minus, r, zero);
-  CK(cudaGetLastError());
-  if (dot(l, TCAD_KS_RR, r, r) || dot(l, TCAD_KS_BB, l->b, l->b)) return TCAD_ERR_CUDA;
+  TCAD_CUDA_CALL(lincomb(N, l->S, r, one, l->b, minus, r, zero));
+  TCAD_CALL(dot(l, TCAD_KS_RR, r, r));
+  TCAD_CALL(dot(l, TCAD_KS_BB, l->b, l->b));
   double nrm[2];
-  CK(cudaMemcpy(nrm, l->S + TCAD_KS_RR, 2 * sizeof(double), cudaMemcpyDeviceToHost));
+  TCAD_CUDA_CALL(cudaMemcpy(nrm, l->S + TCAD_KS_RR, 2 * sizeof(double), cudaMemcpyDeviceToHost));
   *rel = nrm[1] > 0 ? sqrt(nrm[0] / nrm[1]) : sqrt(nrm[0]);
   return 0;
 }
@@ -488,9 +478,10 @@ static int residual(TcadCudaLin *l, const double *y, double *r, double *rel)
 /* x (host) = C y */
 static int store_x(TcadCudaLin *l, double *x)
 {
-  k_mul<<<GRID(l->N)>>>(l->N, l->cs, l->y, l->x);
-  CK(cudaGetLastError());
-  CK(cudaMemcpy(x, l->x, (size_t)l->N * sizeof(double), cudaMemcpyDeviceToHost));
+  const double *cs = l->cs, *y = l->y;
+  double *xd = l->x;
+  TCAD_CUDA_CALL(tcad_cuda_for(l->N, [=] __device__(int r) { xd[r] = cs[r] * y[r]; }));
+  TCAD_CUDA_CALL(cudaMemcpy(x, l->x, (size_t)l->N * sizeof(double), cudaMemcpyDeviceToHost));
   return 0;
 }
 
@@ -524,7 +515,7 @@ extern "C" const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
   return tcad_cudss_why();
 }
 
-#define DIRECT_REFINE 3
+#define TCAD_LIN_DIRECT_REFINE 3
 
 extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel,
                                  int *refine_steps)
@@ -535,13 +526,12 @@ extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, dou
   const int N = l->N;
   const TcadKCoef one = {-1, 1.0}, zero = {-1, 0.0};
   for (int pass = 0; pass < 2; pass++) {
-    CKD(l, l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dY, l->dB), "solve");
+    TCAD_CUDSS_CALL(l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dY, l->dB), "solve");
     TCAD_CALL(residual(l, l->y, l->work, true_rel));
     /* iterative refinement with the factors: A_s d = r, y += d */
-    for (int k = 0; k < DIRECT_REFINE && !(*true_rel <= tol); k++) {
-      CKD(l, l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR), "refinement solve");
-      k_lincomb<<<GRID(N)>>>(N, l->S, l->y, one, l->x, zero, NULL, one);
-      CK(cudaGetLastError());
+    for (int k = 0; k < TCAD_LIN_DIRECT_REFINE && !(*true_rel <= tol); k++) {
+      TCAD_CUDSS_CALL(l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR), "refinement solve");
+      TCAD_CUDA_CALL(lincomb(N, l->S, l->y, one, l->x, zero, NULL, one));
       TCAD_CALL(residual(l, l->y, l->work, true_rel));
       ++*refine_steps;
     }

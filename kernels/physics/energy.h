@@ -82,6 +82,42 @@ TCAD_HD double tcad_tauw(double tau0, double t1, double t2, double T, double TL,
   return tau0 * f;
 }
 
+/* Energy relaxation of one carrier in a control volume V (cm^d), W (per depth^(3-d)):
+ *     V (3/2) k (c + c_f)(T − T_L)/τ_w(T)
+ * with c the density, c_f a floor (cm^-3; TcadAsmParams.relax_floor n_i: where a carrier is all
+ * but absent every other term of its energy balance is ∝ its density, and the floor makes it
+ * relax to T_L instead of leaving T to rounding) and τ_w(T) from tcad_tauw. d[0] = ∂/∂c,
+ * d[1] = ∂/∂T. *mag (may be NULL): V (3/2) k |c + c_f| (T + T_L)/τ_w, the size of its terms. */
+TCAD_HD double tcad_eb_relaxation(double V, double dens, double cfloor, double T, double TL, double tau0, double t1,
+                                  double t2, double d[2], double *mag)
+{
+  double dtau;
+  const double tau = tcad_tauw(tau0, t1, t2, T, TL, &dtau);
+  const double w = 1.5 * TCAD_KB * V, dr = dens + cfloor;
+  d[0] = w * (T - TL) / tau;
+  d[1] = w * dr * (1.0 - (T - TL) * dtau / tau) / tau;
+  if (mag) *mag = w * fabs(dr) * (T + TL) / tau;
+  return w * dr * (T - TL) / tau;
+}
+
+/* Energy that net recombination R (cm^-3 s^-1) takes out of a carrier at temperature T in a
+ * control volume V: V (3/2) k T R. *dT = ∂/∂T, *dR = ∂/∂R. */
+TCAD_HD double tcad_eb_recombination_energy(double V, double T, double R, double *dT, double *dR)
+{
+  const double w = 1.5 * TCAD_KB * V;
+  *dT = w * R, *dR = w * T;
+  return w * T * R;
+}
+
+/* Joule heating on the box mesh: an edge carrying the particle flux F = A J/q (1/s per
+ * depth^(3-d)) from i to j across ψ_i − ψ_j gives each of its two end nodes
+ *     −½ q F (ψ_i − ψ_j)
+ * in the energy equation (the residual's sign: heat in is negative there), so the two shares
+ * sum to minus the electrical power of the edge and, summed over the edges of a Voronoi cell,
+ * to V J·E. Linear in F: the share of a derivative of F is the derivative of the share. */
+#define TCAD_EB_JOULE_SHARE (-0.5 * TCAD_Q)
+TCAD_HD double tcad_eb_joule_share(double F, double dpsi) { return TCAD_EB_JOULE_SHARE * F * dpsi; }
+
 /* Hänsch energy-dependent mobility, μ = μ0 / (1 + (3/2) k μ0 ΔT/(q τ_w v_sat²)), T the carrier
  * temperature (K), τ_w (s) the energy relaxation time, v_sat (cm/s). Returns μ and ∂μ/∂T.
  * ΔT is T − T_L above T_L and 0 below (cooling, rare; the law is singular for T far below),

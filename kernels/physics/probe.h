@@ -1,16 +1,19 @@
 /* One entry point to every physics function, for the host-vs-device tests: the same call
  * runs on the host and in a CUDA kernel (kernels/device_cuda.cu), so each function is
- * compared over the same inputs. Function `which` reads TCAD_PROBE_NIN inputs and writes
- * TCAD_PROBE_NOUT outputs (unused ones are zero). */
+ * compared over the same inputs (tests/t055-gpu-physics.c). Function `which` reads
+ * TCAD_PROBE_NIN inputs and writes TCAD_PROBE_NOUT outputs (unused ones are zero). A new
+ * physics function gets an entry here, and its inputs in t055. */
 #ifndef TCAD_KERNELS_PHYSICS_PROBE_H
 #define TCAD_KERNELS_PHYSICS_PROBE_H
 #include "kernels/physics/bernoulli.h"
+#include "kernels/physics/energy.h"
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
 #include "kernels/physics/sg.h"
+#include "kernels/physics/statistics.h"
 
 #define TCAD_PROBE_NIN 10
-#define TCAD_PROBE_NOUT 4
+#define TCAD_PROBE_NOUT 8
 
 enum {
   TCAD_PROBE_BERNOULLI,      /* in: x                        out: B, dB/dx */
@@ -22,6 +25,22 @@ enum {
   TCAD_PROBE_SRH_LIFETIME,   /* in: N, τmax, τmin, Nref, γ   out: τ */
   TCAD_PROBE_SRH,            /* in: n, p, n_ie, τ_n, τ_p     out: R, dR/dn, dR/dp */
   TCAD_PROBE_AUGER,          /* in: n, p, n_ie, C_n, C_p     out: R, dR/dn, dR/dp */
+  TCAD_PROBE_RECOMBINATION,  /* in: n, p, n_ie, τ_n, τ_p, C_n, C_p, srh, auger   out: R, dR/dn, dR/dp */
+  TCAD_PROBE_LOGMEAN,        /* in: T1, T2                   out: Θ, dΘ/dT1, dΘ/dT2 */
+  TCAD_PROBE_EB_ELECTRON,    /* in: q(ψ2−ψ1)/k, T1, T2, c1, c2   out: G, dG/d(in 0..4) */
+  TCAD_PROBE_EB_HOLE,        /* the same for holes */
+  TCAD_PROBE_TAUW,           /* in: τ0, t1, t2, T, T_L       out: τ_w, dτ_w/dT */
+  TCAD_PROBE_HANSCH_T,       /* in: μ0, T, T_L, τ_w, dτ_w/dT, v_sat   out: μ, dμ/dT */
+  TCAD_PROBE_HANSCH_FIELD,   /* in: μ0, F, v_sat             out: μ, dμ/dF */
+  TCAD_PROBE_RELAXATION,     /* in: V, c, c_f, T, T_L, τ0, t1, t2   out: W, dW/dc, dW/dT, term size */
+  TCAD_PROBE_RECOMB_ENERGY,  /* in: V, T, R                  out: W, dW/dT, dW/dR */
+  TCAD_PROBE_JOULE,          /* in: F, ψ_i − ψ_j             out: share */
+  TCAD_PROBE_INTRINSIC,      /* in: n_i(300), N_c, N_v, E_g, T   out: n_i(T) */
+  TCAD_PROBE_WORKFUNCTION,   /* in: χ, E_g, N_c, N_v, V_T    out: φ_i */
+  TCAD_PROBE_EQUILIBRIUM,    /* in: ψ, φ_F, n_i, V_T         out: a, n, p */
+  TCAD_PROBE_OHMIC,          /* in: N, n_i, V_T              out: ψ_bi, n, p */
+  TCAD_PROBE_QUASI_FERMI,    /* in: ψ, c, sign, V_T, n_i, floor   out: φ, dφ/dc */
+  TCAD_PROBE_VELOCITY,       /* in: carrier, J, c            out: v */
   TCAD_PROBE_COUNT
 };
 
@@ -40,6 +59,31 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
   case TCAD_PROBE_SRH_LIFETIME: out[0] = tcad_srh_lifetime(in[0], in[1], in[2], in[3], in[4]); break;
   case TCAD_PROBE_SRH: out[0] = tcad_srh(in[0], in[1], in[2], in[3], in[4], &out[1], &out[2]); break;
   case TCAD_PROBE_AUGER: out[0] = tcad_auger(in[0], in[1], in[2], in[3], in[4], &out[1], &out[2]); break;
+  case TCAD_PROBE_RECOMBINATION: {
+    TcadRecombination m;
+    m.srh = in[7] != 0.0, m.auger = in[8] != 0.0, m.nie = in[2], m.auger_c[0] = in[5], m.auger_c[1] = in[6];
+    out[0] = tcad_recombination_net(&m, in[0], in[1], in[3], in[4], &out[1], &out[2]);
+    break;
+  }
+  case TCAD_PROBE_LOGMEAN: out[0] = tcad_logmean(in[0], in[1], &out[1]); break;
+  case TCAD_PROBE_EB_ELECTRON:
+  case TCAD_PROBE_EB_HOLE:
+    out[0] = tcad_eb_flux(which == TCAD_PROBE_EB_HOLE, in[0], in[1], in[2], in[3], in[4], &out[1]);
+    break;
+  case TCAD_PROBE_TAUW: out[0] = tcad_tauw(in[0], in[1], in[2], in[3], in[4], &out[1]); break;
+  case TCAD_PROBE_HANSCH_T: out[0] = tcad_mobility_hansch_t(in[0], in[1], in[2], in[3], in[4], in[5], &out[1]); break;
+  case TCAD_PROBE_HANSCH_FIELD: out[0] = tcad_mobility_hansch_field(in[0], in[1], in[2], &out[1]); break;
+  case TCAD_PROBE_RELAXATION:
+    out[0] = tcad_eb_relaxation(in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7], &out[1], &out[3]);
+    break;
+  case TCAD_PROBE_RECOMB_ENERGY: out[0] = tcad_eb_recombination_energy(in[0], in[1], in[2], &out[1], &out[2]); break;
+  case TCAD_PROBE_JOULE: out[0] = tcad_eb_joule_share(in[0], in[1]); break;
+  case TCAD_PROBE_INTRINSIC: out[0] = tcad_intrinsic_density(in[0], in[1], in[2], in[3], in[4]); break;
+  case TCAD_PROBE_WORKFUNCTION: out[0] = tcad_intrinsic_workfunction(in[0], in[1], in[2], in[3], in[4]); break;
+  case TCAD_PROBE_EQUILIBRIUM: out[0] = tcad_equilibrium_densities(in[0], in[1], in[2], in[3], &out[1], &out[2]); break;
+  case TCAD_PROBE_OHMIC: out[0] = tcad_ohmic_equilibrium(in[0], in[1], in[2], &out[1], &out[2]); break;
+  case TCAD_PROBE_QUASI_FERMI: out[0] = tcad_quasi_fermi(in[0], in[1], in[2], in[3], in[4], in[5], &out[1]); break;
+  case TCAD_PROBE_VELOCITY: out[0] = tcad_carrier_velocity((int)in[0], in[1], in[2]); break;
   default: break;
   }
 }

@@ -33,4 +33,24 @@ TCAD_HD double tcad_auger(double n, double p, double nie, double cn, double cp, 
   *dp = cp * num + c * n;
   return c * num;
 }
+
+/* The recombination models in use, for tcad_recombination_net. */
+typedef struct {
+  int srh, auger;    /* models on */
+  double nie;        /* intrinsic density, cm^-3 */
+  double auger_c[2]; /* C_n, C_p, cm^6/s */
+} TcadRecombination;
+
+/* Net recombination R (SRH through the node's lifetimes τ_n, τ_p, plus Auger) at densities
+ * n, p and its derivatives: the one sum the residual, the output field and the energy budget
+ * use. */
+TCAD_HD double tcad_recombination_net(const TcadRecombination *m, double n, double p, double taun, double taup,
+                                      double *dn, double *dp)
+{
+  double R = 0, a, b;
+  *dn = *dp = 0;
+  if (m->srh) R += tcad_srh(n, p, m->nie, taun, taup, &a, &b), *dn += a, *dp += b;
+  if (m->auger) R += tcad_auger(n, p, m->nie, m->auger_c[0], m->auger_c[1], &a, &b), *dn += a, *dp += b;
+  return R;
+}
 #endif

@@ -1,0 +1,134 @@
+/* Recording a converged bias point: the progress line, the node fields of the HDF5 series, the
+ * IV row (CSV and /iv in the HDF5 file). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+#include "tcad/ivtable.h"
+
+/* one IV row holds the point index and four columns per contact */
+#define TCAD_RECORD_MAX_CONTACTS 64
+
+int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
+{
+  s->out = out;
+  s->quiet = quiet;
+  if (!iv_csv) return 0;
+  const int nc = s->ncontacts, ncol = 1 + 4 * nc;
+  char (*names)[TCAD_NAME_MAX + 8] = calloc((size_t)ncol, sizeof *names);
+  const char **np = calloc((size_t)ncol, sizeof *np), **up = calloc((size_t)ncol, sizeof *up);
+  if (!names || !np || !up) {
+    free(names), free(np), free(up);
+    return tcad_error(TCAD_ERR_MEM, "out of memory");
+  }
+  s->iv_names = names, s->iv_colnames = np, s->iv_units = up, s->iv_ncol = ncol;
+  snprintf(names[0], sizeof names[0], "point");
+  up[0] = "1";
+  static const char *pre[] = {"V", "In", "Ip", "I"};
+  for (int c = 0; c < nc; c++)
+    for (int k = 0; k < 4; k++) {
+      snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
+      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
+    }
+  for (int k = 0; k < ncol; k++) np[k] = names[k];
+  return TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv);
+}
+
+void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n)
+{
+  size_t w = 0;
+  buf[0] = 0;
+  for (int c = 0; c < s->ncontacts && w < n; c++)
+    w += (size_t)snprintf(buf + w, n - w, "%s%s=%.4g", c ? " " : "", s->contacts[c].name, s->contacts[c].voltage);
+}
+
+/* Energy-balance fields: temperatures, drift velocities, energy flux densities (holes only with
+ * their temperature equation). */
+static int write_energy_fields(TcadSim *s)
+{
+  const int n = s->nnodes, holes = s->bs > 4;
+  double *buf = calloc((size_t)n * 14, sizeof(double));
+  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
+  int e = TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_temperature", "K", 1, tn);
+  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_temperature", "K", 1, tp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_velocity", "cm/s", 3, vn);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_velocity", "cm/s", 3, vp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_energy_flux", "W/cm^2", 3, sn);
+  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_energy_flux", "W/cm^2", 3, sp);
+  free(buf);
+  return e;
+}
+
+static int write_fields(TcadSim *s, const char *label)
+{
+  const int n = s->nnodes;
+  double *buf = calloc((size_t)n * 15, sizeof(double));
+  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *psi = buf, *en = buf + n, *hp = buf + 2 * n, *phin = buf + 3 * n, *phip = buf + 4 * n, *ef = buf + 5 * n,
+         *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
+  TcadSimGetSolution(s, psi, en, hp);
+  int e = TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec);
+  if (!e) e = TcadOutputBeginStep(s->out, (double)s->npoints, label);
+  for (int c = 0; !e && c < s->ncontacts; c++) {
+    char name[TCAD_NAME_MAX + 8];
+    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
+    e = TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage);
+    snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
+    if (!e) e = TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]);
+  }
+  if (!e) e = TcadOutputNodeField(s->out, "potential", "V", 1, psi);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_density", "cm^-3", 1, en);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_density", "cm^-3", 1, hp);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_qf_potential", "V", 1, phin);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_qf_potential", "V", 1, phip);
+  if (!e) e = TcadOutputNodeField(s->out, "electric_field_magnitude", "V/cm", 1, ef);
+  if (!e) e = TcadOutputNodeField(s->out, "electron_current_density", "A/cm^2", 3, jn);
+  if (!e) e = TcadOutputNodeField(s->out, "hole_current_density", "A/cm^2", 3, jp);
+  if (!e) e = TcadOutputNodeField(s->out, "recombination", "cm^-3 s^-1", 1, rec);
+  if (!e && s->bs > 3) e = write_energy_fields(s);
+  if (!e) e = TcadOutputEndStep(s->out);
+  free(buf);
+  return e;
+}
+
+int tcad_sim_record(TcadSim *s, const char *what)
+{
+  char label[512];
+  const double t0 = tcad_now();
+  TCAD_CALL(tcad_sim_currents(s));
+  tcad_sim_bias_label(s, label, sizeof label);
+  const TcadSolveStats *st = &s->last;
+  if (!s->quiet) {
+    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
+           st->equilibrium ? "e" : st->fallback == 1 ? "d" : st->fallback == 2 ? "r" : " ",
+           st->fnorm, st->seconds);
+    for (int c = 0; c < s->ncontacts; c++)
+      if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
+    printf("\n");
+    fflush(stdout);
+  }
+  if (s->out) TCAD_CALL(write_fields(s, label));
+  if (s->iv) {
+    double row[1 + 4 * TCAD_RECORD_MAX_CONTACTS];
+    row[0] = s->npoints;
+    for (int c = 0; c < s->ncontacts && c < TCAD_RECORD_MAX_CONTACTS; c++) {
+      row[1 + 4 * c] = s->contacts[c].voltage;
+      for (int k = 0; k < 3; k++) row[2 + 4 * c + k] = s->contacts[c].cur[k];
+    }
+    TCAD_CALL(TcadIVTableAppend(s->iv, row));
+    if (s->out) {
+      const double *data;
+      int nrows = TcadIVTableGetRows(s->iv, &data);
+      TCAD_CALL(TcadOutputTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
+    }
+  }
+  s->npoints++;
+  s->totals.points++;
+  s->totals.t_output += tcad_now() - t0;
+  return 0;
+}
+
