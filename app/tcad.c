@@ -139,33 +139,31 @@ static int cmd_info(const char *path, int quiet)
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
-  int e;
+  double *nd = NULL, *na = NULL;
+  int e = 0;
   (void)quiet;
   if (has_suffix(path, ".msh")) {
-    e = TcadMeshLoadGmsh(path, 1e-4, &mesh);
-    if (!e) e = TcadMeshCheckCells(mesh);
+    TCAD_CALL_GOTO(e, TcadMeshLoadGmsh(path, 1e-4, &mesh), cleanup);
+    TCAD_CALL_GOTO(e, TcadMeshCheckCells(mesh), cleanup);
   } else {
-    e = TcadDeckLoad(path, &deck);
-    if (!e) e = TcadMeshFromDeck(deck, &mesh);
+    TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
+    TCAD_CALL_GOTO(e, TcadMeshFromDeck(deck, &mesh), cleanup);
   }
-  if (!e) e = TcadGeometryBuild(mesh, &geom);
-  if (!e) {
-    if (deck) printf("deck: %s%s%s\n", deck->path, deck->title[0] ? " — " : "", deck->title);
-    print_mesh(mesh, geom);
-    if (deck) {
-      double *nd = calloc((size_t)mesh->nnodes, sizeof(double)), *na = calloc((size_t)mesh->nnodes, sizeof(double));
-      if (!nd || !na) e = tcad_error(TCAD_ERR_MEM, "out of memory");
-      if (!e) e = TcadDopingEvaluate(deck, mesh, nd, na);
-      if (!e) {
-        double maxd = 0, maxa = 0;
-        for (int n = 0; n < mesh->nnodes; n++) maxd = fmax(maxd, nd[n]), maxa = fmax(maxa, na[n]);
-        printf("doping: %d profile%s, max donors %.3g cm^-3, max acceptors %.3g cm^-3\n", deck->ndoping,
-               deck->ndoping == 1 ? "" : "s", maxd, maxa);
-        printf("solve: %d step%s\n", deck->nsteps, deck->nsteps == 1 ? "" : "s");
-      }
-      free(nd), free(na);
-    }
+  TCAD_CALL_GOTO(e, TcadGeometryBuild(mesh, &geom), cleanup);
+  if (deck) printf("deck: %s%s%s\n", deck->path, deck->title[0] ? " — " : "", deck->title);
+  print_mesh(mesh, geom);
+  if (deck) {
+    TCAD_ALLOC_GOTO(e, nd, mesh->nnodes, cleanup);
+    TCAD_ALLOC_GOTO(e, na, mesh->nnodes, cleanup);
+    TCAD_CALL_GOTO(e, TcadDopingEvaluate(deck, mesh, nd, na), cleanup);
+    double maxd = 0, maxa = 0;
+    for (int n = 0; n < mesh->nnodes; n++) maxd = fmax(maxd, nd[n]), maxa = fmax(maxa, na[n]);
+    printf("doping: %d profile%s, max donors %.3g cm^-3, max acceptors %.3g cm^-3\n", deck->ndoping,
+           deck->ndoping == 1 ? "" : "s", maxd, maxa);
+    printf("solve: %d step%s\n", deck->nsteps, deck->nsteps == 1 ? "" : "s");
   }
+cleanup:
+  free(nd), free(na);
   TcadGeometryDestroy(&geom);
   TcadMeshDestroy(&mesh);
   TcadDeckDestroy(&deck);
@@ -175,28 +173,46 @@ static int cmd_info(const char *path, int quiet)
 static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometry *g, const double *nd,
                            const double *na)
 {
-  double *net = malloc(sizeof(double) * (size_t)m->nnodes), *cid = malloc(sizeof(double) * (size_t)m->nnodes);
-  int *kind = malloc(sizeof(int) * (size_t)(m->ncells ? m->ncells : 1));
-  int e = 0;
-  if (!net || !cid || !kind) e = tcad_error(TCAD_ERR_MEM, "out of memory");
-  for (int c = 0; !e && c < m->ncells; c++) kind[c] = (int)m->regions[m->cell_region[c]].kind;
-  if (!e) {
-    for (int n = 0; n < m->nnodes; n++) net[n] = nd[n] - na[n], cid[n] = 0;
-    for (int c = 0; c < m->ncontacts; c++)
-      for (int k = 0; k < m->contacts[c].nnodes; k++) cid[m->contacts[c].node[k]] = c + 1;
-    e = TcadOutputBeginStep(out, 0.0, "mesh");
-  }
-  if (!e) e = TcadOutputNodeField(out, "donors", "cm^-3", 1, nd);
-  if (!e) e = TcadOutputNodeField(out, "acceptors", "cm^-3", 1, na);
-  if (!e) e = TcadOutputNodeField(out, "net_doping", "cm^-3", 1, net);
-  if (!e) e = TcadOutputNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume);
-  if (!e) e = TcadOutputNodeField(out, "contact", "1", 1, cid);
-  if (!e) e = TcadOutputCellFieldInt(out, "region", m->cell_region);
+  double *net = NULL, *cid = NULL;
+  int *kind = NULL, e = 0;
+  TCAD_ALLOC_GOTO(e, net, m->nnodes, cleanup);
+  TCAD_ALLOC_GOTO(e, cid, m->nnodes, cleanup);
+  TCAD_ALLOC_GOTO(e, kind, m->ncells, cleanup);
+  for (int c = 0; c < m->ncells; c++) kind[c] = (int)m->regions[m->cell_region[c]].kind;
+  for (int n = 0; n < m->nnodes; n++) net[n] = nd[n] - na[n];
+  for (int c = 0; c < m->ncontacts; c++)
+    for (int k = 0; k < m->contacts[c].nnodes; k++) cid[m->contacts[c].node[k]] = c + 1;
+  TCAD_CALL_GOTO(e, TcadOutputBeginStep(out, 0.0, "mesh"), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "donors", "cm^-3", 1, nd), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "acceptors", "cm^-3", 1, na), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "net_doping", "cm^-3", 1, net), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "contact", "1", 1, cid), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputCellFieldInt(out, "region", m->cell_region), cleanup);
   /* 0 semiconductor, 1 insulator, 2 conductor: lets ParaView mask the oxide */
-  if (!e) e = TcadOutputCellFieldInt(out, "material_kind", kind);
-  if (!e) e = TcadOutputEndStep(out);
+  TCAD_CALL_GOTO(e, TcadOutputCellFieldInt(out, "material_kind", kind), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputEndStep(out), cleanup);
+cleanup:
   free(net), free(cid), free(kind);
   return e;
+}
+
+static void print_totals(const TcadSim *sim, const char *iv, const char *h5)
+{
+  const TcadSimTotals *t = TcadSimGetTotals(sim);
+  if (t->points)
+    printf("solve: %d bias points, %d Newton solves (%d failed and retried with a smaller step), %d Newton "
+           "iterations (%.1f per point), %d linear iterations; assembly %.3f s, linear solve %.3f s, output "
+           "%.3f s\n",
+           t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
+           t->t_assembly - t->t_copy, t->t_linear, t->t_output);
+  if (TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA)
+    printf("  device transfers: state up %.3f s, residual down %.3f s, Jacobian down (CPU linear solver) %.3f "
+           "s, Newton products %.3f s; assembly kernel %.3f s\n",
+           t->t_upload, t->t_download, t->t_copy, t->t_matmult, t->t_kernel);
+  char lin[512];
+  if (TcadSimGetLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
+  if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
 }
 
 /* *reached: the simulation was created (so every option had its chance to be read) */
@@ -206,71 +222,49 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
   TcadOutput *out = NULL;
+  TcadSim *sim = NULL;
   double *nd = NULL, *na = NULL, t0 = tcad_now(), t_mesh = 0, t_geom = 0, t_out = 0;
-  char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16];
-  int e;
+  char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16], iv[2 * TCAD_PATH_MAX + 8];
+  int e = 0;
 
   print_cuda_line(opt);
-  e = TcadDeckLoad(path, &deck);
-  if (!e) {
-    snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
-    e = TcadMeshFromDeck(deck, &mesh);
-    t_mesh = tcad_now() - t0;
-  }
-  if (!e) {
-    double t = tcad_now();
-    e = TcadGeometryBuild(mesh, &geom);
-    t_geom = tcad_now() - t;
-  }
-  if (!e) {
-    if (!quiet) print_mesh(mesh, geom);
-    nd = calloc((size_t)mesh->nnodes, sizeof(double)), na = calloc((size_t)mesh->nnodes, sizeof(double));
-    e = nd && na ? TcadDopingEvaluate(deck, mesh, nd, na) : tcad_error(TCAD_ERR_MEM, "out of memory");
-  }
-  if (!e) e = mkdir_p(dir);
-  if (!e) {
-    double t = tcad_now();
-    snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
-    snprintf(xdmf, sizeof xdmf, "%s", h5);
-    char *dot = strrchr(xdmf, '.');
-    if (dot && strchr(dot, '/') == NULL) *dot = 0;
-    strncat(xdmf, ".xdmf", sizeof xdmf - strlen(xdmf) - 1);
-    e = TcadOutputOpen(h5, xdmf, mesh, &out);
-    if (!e) e = write_mesh_step(out, mesh, geom, nd, na);
-    t_out = tcad_now() - t;
-    if (!e) printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
-  }
+  TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
+  snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
+  TCAD_CALL_GOTO(e, TcadMeshFromDeck(deck, &mesh), cleanup);
+  t_mesh = tcad_now() - t0;
+  double t = tcad_now();
+  TCAD_CALL_GOTO(e, TcadGeometryBuild(mesh, &geom), cleanup);
+  t_geom = tcad_now() - t;
+  if (!quiet) print_mesh(mesh, geom);
+  TCAD_ALLOC_GOTO(e, nd, mesh->nnodes, cleanup);
+  TCAD_ALLOC_GOTO(e, na, mesh->nnodes, cleanup);
+  TCAD_CALL_GOTO(e, TcadDopingEvaluate(deck, mesh, nd, na), cleanup);
+  TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
+  t = tcad_now();
+  snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
+  snprintf(xdmf, sizeof xdmf, "%s", h5);
+  char *dot = strrchr(xdmf, '.');
+  if (dot && strchr(dot, '/') == NULL) *dot = 0;
+  strncat(xdmf, ".xdmf", sizeof xdmf - strlen(xdmf) - 1);
+  TCAD_CALL_GOTO(e, TcadOutputOpen(h5, xdmf, mesh, &out), cleanup);
+  TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
+  t_out = tcad_now() - t;
+  printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
   /* the mesh step is on disk before anything that can fail later; every converged bias point
    * after it is flushed as it converges */
-  TcadSim *sim = NULL;
-  if (!e && deck->nsteps > 0) {
-    char iv[2 * TCAD_PATH_MAX + 8];
+  if (deck->nsteps > 0) {
     snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
-    e = TcadSimCreate(deck, mesh, geom, &sim);
-    *reached = sim != NULL;
-    if (!e) e = TcadSimSetOutput(sim, out, iv, quiet);
-    if (!e) e = TcadSimRunDeck(sim);
-    if (sim) {
-      const TcadSimTotals *t = TcadSimGetTotals(sim);
-      if (t->points)
-        printf("solve: %d bias points, %d Newton solves (%d failed and retried with a smaller step), %d Newton "
-               "iterations (%.1f per point), %d linear iterations; assembly %.3f s, linear solve %.3f s, output "
-               "%.3f s\n",
-               t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
-               t->t_assembly - t->t_copy, t->t_linear, t->t_output);
-      if (TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA)
-        printf("  device transfers: state up %.3f s, residual down %.3f s, Jacobian down (CPU linear solver) %.3f "
-               "s, Newton products %.3f s; assembly kernel %.3f s\n",
-               t->t_upload, t->t_download, t->t_copy, t->t_matmult, t->t_kernel);
-      char lin[512];
-      if (TcadSimGetLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
-      if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
-    }
-    TcadSimDestroy(&sim);
+    TCAD_CALL_GOTO(e, TcadSimCreate(deck, mesh, geom, &sim), cleanup);
+    *reached = 1;
+    TCAD_CALL_GOTO(e, TcadSimSetOutput(sim, out, iv, quiet), cleanup);
+    TCAD_CALL_GOTO(e, TcadSimRunDeck(sim), cleanup);
   }
+cleanup:
+  if (sim) print_totals(sim, iv, h5);
+  TcadSimDestroy(&sim);
   if (out) {
-    int e2 = TcadOutputClose(&out);
-    if (!e) e = e2;
+    const int e2 = TcadOutputClose(&out);
+    if (!e && e2) e = tcad_error_frame(__FILE__, __LINE__, __func__, e2);
   }
   if (!e)
     printf("done: mesh %.3f s, geometry %.3f s, output %.3f s, total %.3f s\n", t_mesh, t_geom, t_out, tcad_now() - t0);

@@ -48,6 +48,11 @@ int tcad_error_frame(const char *file, int line, const char *func, int code)
   return code;
 }
 
+int tcad_error_pass(const char *file, int line, const char *func, int code)
+{
+  return code ? tcad_error_frame(file, line, func, code) : 0;
+}
+
 void tcad_error_context(const char *fmt, ...)
 {
   char prefix[1024], old[sizeof err_msg];

@@ -3,7 +3,7 @@
 #   scripts/install-deps.sh          build + run dependencies (apt)
 #   scripts/install-deps.sh --test   also the Python helpers the tests and plots use (.venv)
 #   scripts/install-deps.sh --cudss  also NVIDIA's cuDSS (the nvidia-cudss-cu13 wheel, ~160 MB, into
-#                                    .venv) for -tcad_gpu_solver cudss on a GPU machine
+#                                    .venv) for -tcad_linear cudss on a GPU machine
 # Safe to run again: it checks before it installs.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)

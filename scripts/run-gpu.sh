@@ -66,7 +66,7 @@ if ldd "$build/tcad" | grep 'libcudart.*not found' >/dev/null; then  # CUDA away
     [ -d "$c" ] && { LD_LIBRARY_PATH="$LD_LIBRARY_PATH:$(cd "$c" && pwd)"; break; }
   done
 fi
-# cuDSS (-tcad_gpu_solver cudss, and the Krylov pipeline's fallback), when scripts/cudss-stage.sh
+# cuDSS (-tcad_linear cudss, and the Krylov pipeline's fallback), when scripts/cudss-stage.sh
 # put it together here from the parts carried by earlier calls; it needs CUDA's libnvrtc/libcublas.
 stage=${TCAD_CUDSS_STAGE:-/tmp/tcad-cudss}
 if [ -z "${TCAD_CUDSS_LIB:-}" ] && [ -f "$stage/libcudss.so.1" ]; then export TCAD_CUDSS_LIB="$stage/libcudss.so.1"; fi

@@ -100,7 +100,7 @@ void tcad_sim_backend_destroy(TcadSim *s)
 
 int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag)
 {
-  return tcad_sim_assemble_jacobian(s, x, f, jac != NULL, jac, cflux, fmag);
+  TCAD_RETURN(tcad_sim_assemble_jacobian(s, x, f, jac != NULL, jac, cflux, fmag));
 }
 
 int tcad_sim_assemble_jacobian(TcadSim *s, const double *x, double *f, int want_jac, double *jac, double *cflux,

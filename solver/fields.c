@@ -127,7 +127,7 @@ int TcadSimGetDerivedFields(const TcadSim *s, double *phin, double *phip, double
     }
   }
   double *const outs[5] = {efield, jn, jp, NULL, NULL};
-  return edge_vectors(s, outs);
+  TCAD_RETURN(edge_vectors(s, outs));
 }
 
 int TcadSimGetEnergyFields(const TcadSim *s, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp)

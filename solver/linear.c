@@ -143,8 +143,7 @@ static PetscErrorCode pc_setup(PC pc)
 static int krylov_attempt(TcadLinSolver *l, const TcadKrylovOpts *o, const double *b, double *x, TcadKrylovResult *kr,
                           double *rel)
 {
-  if (l->device) return TcadCudaLinSolve(l->cl, o, b, x, kr, rel);
-  return tcad_lin_host_solve(&l->host, o, b, x, kr, rel);
+  TCAD_RETURN(l->device ? TcadCudaLinSolve(l->cl, o, b, x, kr, rel) : tcad_lin_host_solve(&l->host, o, b, x, kr, rel));
 }
 
 static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)

@@ -97,7 +97,7 @@ static int pick(const char *opt, const char *value, const char *const *names, in
 {
   for (*k = 0; *k < n; ++*k)
     if (!strcmp(value, names[*k])) return 0;
-  return tcad_error(TCAD_ERR_INPUT, "%s %s: unknown value; use %s", opt, value, choices);
+  return tcad_error(TCAD_ERR_INPUT, "%s %s: unknown; use %s", opt, value, choices);
 }
 
 int TcadOptionsRead(TcadOptions *o)

@@ -17,13 +17,13 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   s->quiet = quiet;
   if (!iv_csv) return 0;
   const int nc = s->ncontacts, ncol = 1 + 4 * nc;
-  char (*names)[TCAD_NAME_MAX + 8] = calloc((size_t)ncol, sizeof *names);
-  const char **np = calloc((size_t)ncol, sizeof *np), **up = calloc((size_t)ncol, sizeof *up);
-  if (!names || !np || !up) {
-    free(names), free(np), free(up);
-    return tcad_error(TCAD_ERR_MEM, "out of memory");
-  }
-  s->iv_names = names, s->iv_colnames = np, s->iv_units = up, s->iv_ncol = ncol;
+  /* owned by the sim from here (freed with it) */
+  TCAD_ALLOC(s->iv_names, ncol);
+  TCAD_ALLOC(s->iv_colnames, ncol);
+  TCAD_ALLOC(s->iv_units, ncol);
+  char(*names)[TCAD_NAME_MAX + 8] = s->iv_names;
+  const char **np = s->iv_colnames, **up = s->iv_units;
+  s->iv_ncol = ncol;
   snprintf(names[0], sizeof names[0], "point");
   up[0] = "1";
   static const char *pre[] = {"V", "In", "Ip", "I"};
@@ -33,7 +33,7 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
       up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
     }
   for (int k = 0; k < ncol; k++) np[k] = names[k];
-  return TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv);
+  TCAD_RETURN(TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv));
 }
 
 void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n)
@@ -44,21 +44,38 @@ void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n)
     w += (size_t)snprintf(buf + w, n - w, "%s%s=%.4g", c ? " " : "", s->contacts[c].name, s->contacts[c].voltage);
 }
 
+/* One node field of the HDF5 series. */
+typedef struct {
+  const char *name, *unit;
+  int ncomp;
+  const double *value;
+} TcadRecordField;
+
+static int write_list(TcadSim *s, const TcadRecordField *f, int n)
+{
+  for (int k = 0; k < n; k++)
+    if (f[k].value) TCAD_CALL(TcadOutputNodeField(s->out, f[k].name, f[k].unit, f[k].ncomp, f[k].value));
+  return 0;
+}
+
 /* Energy-balance fields: temperatures, drift velocities, energy flux densities (holes only with
  * their temperature equation). */
 static int write_energy_fields(TcadSim *s)
 {
   const int n = s->nnodes, holes = s->bs > 4;
-  double *buf = calloc((size_t)n * 14, sizeof(double));
-  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *buf = NULL;
+  int e = 0;
+  TCAD_ALLOC(buf, (size_t)n * 14);
   double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
-  int e = TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_temperature", "K", 1, tn);
-  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_temperature", "K", 1, tp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_velocity", "cm/s", 3, vn);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_velocity", "cm/s", 3, vp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_energy_flux", "W/cm^2", 3, sn);
-  if (!e && holes) e = TcadOutputNodeField(s->out, "hole_energy_flux", "W/cm^2", 3, sp);
+  TCAD_CALL_GOTO(e, TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp), cleanup);
+  const TcadRecordField f[] = {{"electron_temperature", "K", 1, tn},
+                               {"hole_temperature", "K", 1, holes ? tp : NULL},
+                               {"electron_velocity", "cm/s", 3, vn},
+                               {"hole_velocity", "cm/s", 3, vp},
+                               {"electron_energy_flux", "W/cm^2", 3, sn},
+                               {"hole_energy_flux", "W/cm^2", 3, holes ? sp : NULL}};
+  TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
+cleanup:
   free(buf);
   return e;
 }
@@ -66,31 +83,34 @@ static int write_energy_fields(TcadSim *s)
 static int write_fields(TcadSim *s, const char *label)
 {
   const int n = s->nnodes;
-  double *buf = calloc((size_t)n * 15, sizeof(double));
-  if (!buf) return tcad_error(TCAD_ERR_MEM, "out of memory for output fields");
+  double *buf = NULL;
+  int e = 0;
+  TCAD_ALLOC(buf, (size_t)n * 15);
   double *psi = buf, *en = buf + n, *hp = buf + 2 * n, *phin = buf + 3 * n, *phip = buf + 4 * n, *ef = buf + 5 * n,
          *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
   TcadSimGetSolution(s, psi, en, hp);
-  int e = TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec);
-  if (!e) e = TcadOutputBeginStep(s->out, (double)s->npoints, label);
-  for (int c = 0; !e && c < s->ncontacts; c++) {
+  TCAD_CALL_GOTO(e, TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputBeginStep(s->out, (double)s->npoints, label), cleanup);
+  for (int c = 0; c < s->ncontacts; c++) {
     char name[TCAD_NAME_MAX + 8];
     snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
-    e = TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage);
+    TCAD_CALL_GOTO(e, TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage), cleanup);
     snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
-    if (!e) e = TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]);
+    TCAD_CALL_GOTO(e, TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]), cleanup);
   }
-  if (!e) e = TcadOutputNodeField(s->out, "potential", "V", 1, psi);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_density", "cm^-3", 1, en);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_density", "cm^-3", 1, hp);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_qf_potential", "V", 1, phin);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_qf_potential", "V", 1, phip);
-  if (!e) e = TcadOutputNodeField(s->out, "electric_field_magnitude", "V/cm", 1, ef);
-  if (!e) e = TcadOutputNodeField(s->out, "electron_current_density", "A/cm^2", 3, jn);
-  if (!e) e = TcadOutputNodeField(s->out, "hole_current_density", "A/cm^2", 3, jp);
-  if (!e) e = TcadOutputNodeField(s->out, "recombination", "cm^-3 s^-1", 1, rec);
-  if (!e && s->bs > 3) e = write_energy_fields(s);
-  if (!e) e = TcadOutputEndStep(s->out);
+  const TcadRecordField f[] = {{"potential", "V", 1, psi},
+                               {"electron_density", "cm^-3", 1, en},
+                               {"hole_density", "cm^-3", 1, hp},
+                               {"electron_qf_potential", "V", 1, phin},
+                               {"hole_qf_potential", "V", 1, phip},
+                               {"electric_field_magnitude", "V/cm", 1, ef},
+                               {"electron_current_density", "A/cm^2", 3, jn},
+                               {"hole_current_density", "A/cm^2", 3, jp},
+                               {"recombination", "cm^-3 s^-1", 1, rec}};
+  TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
+  if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputEndStep(s->out), cleanup);
+cleanup:
   free(buf);
   return e;
 }

@@ -96,7 +96,7 @@ int TcadSimEquilibrium(TcadSim *s)
     s->last.iterations += its;
   }
   s->eq_done = 1;
-  return tcad_sim_record(s, "equilibrium");
+  TCAD_RETURN(tcad_sim_record(s, "equilibrium"));
 }
 
 /* Add the work of a solve that failed and was retried to the statistics of the next. */
@@ -140,8 +140,9 @@ static int energy_fallback(TcadSim *s, TcadSolveStats *st)
       how = 2;
     }
   }
-  const int e2 = TcadSimSetEnergy(s, 1, 1.0);
-  if (e || e2) return e ? e : e2;
+  const int e2 = TcadSimSetEnergy(s, 1, 1.0); /* on again, whatever happened */
+  TCAD_CALL(e);
+  TCAD_CALL(e2);
   acc.converged = sub.converged;
   snprintf(acc.reason, sizeof acc.reason, "%s", sub.reason);
   acc.fnorm = sub.fnorm, acc.update = sub.update, acc.nhist = sub.nhist;
@@ -168,15 +169,15 @@ static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
     else same = s->contacts[c].voltage == v;
   }
   if (!same || isnan(v)) {
-    const int e = tcad_sim_newton(s, st);
-    if (e || st->converged || !s->D.p.energy || !last_resort) return e;
-    return energy_fallback(s, st);
+    TCAD_CALL(tcad_sim_newton(s, st));
+    if (st->converged || !s->D.p.energy || !last_resort) return 0;
+    TCAD_RETURN(energy_fallback(s, st));
   }
   s->D.p.mode = TCAD_ASM_EQUILIBRIUM, s->D.p.efermi = v;
   const int e = tcad_sim_newton(s, st);
   s->D.p.mode = TCAD_ASM_COUPLED, s->D.p.efermi = 0;
   st->equilibrium = 1, s->last.equilibrium = 1;
-  return e;
+  TCAD_RETURN(e);
 }
 
 /* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
@@ -194,7 +195,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     TcadSolveStats st;
     TCAD_CALL(solve_point(s, &st, 1));
     if (!st.converged) return tcad_sim_no_convergence(s, what, &st, 0);
-    return tcad_sim_record(s, what);
+    TCAD_RETURN(tcad_sim_record(s, what));
   }
   if (step <= 0 || step > span) step = span;
   if (max_step <= 0) max_step = step;
@@ -260,7 +261,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     tcad_sim_update_bc(s);
   }
   free(hist);
-  return e;
+  TCAD_RETURN(e);
 }
 
 int TcadSimBias(TcadSim *s, int nc, const int *contact, const double *volts)
@@ -268,13 +269,13 @@ int TcadSimBias(TcadSim *s, int nc, const int *contact, const double *volts)
   double span = 0;
   for (int k = 0; k < nc; k++) span = fmax(span, fabs(volts[k] - s->contacts[contact[k]].voltage));
   /* one jump when Newton takes it; halved on failure down to 1/256 of it */
-  return ramp(s, nc, contact, volts, span, 0, span, 0, "bias");
+  TCAD_RETURN(ramp(s, nc, contact, volts, span, 0, span, 0, "bias"));
 }
 
 int TcadSimSweep(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
                  double max_step)
 {
-  return ramp(s, nc, contact, volts, step, min_step, max_step, 1, "sweep");
+  TCAD_RETURN(ramp(s, nc, contact, volts, step, min_step, max_step, 1, "sweep"));
 }
 
 static int step_contacts(TcadSim *s, const TcadSolveStep *st, int *idx)
@@ -329,7 +330,7 @@ int TcadSimRunDeck(TcadSim *s)
     }
     if (e) {
       tcad_error_context("%s: solve step %d", TcadDeckWhere(d, st->loc), k + 1);
-      return e;
+      TCAD_RETURN(e);
     }
   }
   s->totals.t_total = tcad_now() - t0;

@@ -62,6 +62,11 @@ int tcad_error_frame(const char *file, int line, const char *func, int code);
     }                                                                                                        \
   } while (0)
 
+/* Return e from a function that collected a failure in e without a TCAD_CALL at the failing call
+ * (a loop that breaks on the first failure): 0 stays 0, an error gets this frame. */
+#define TCAD_RETURN(e) return tcad_error_pass(__FILE__, __LINE__, __func__, (e))
+int tcad_error_pass(const char *file, int line, const char *func, int code);
+
 /* Prepend "context: " to the current message (the file, object or step being worked on). */
 void tcad_error_context(const char *fmt, ...) TCAD_PRINTF(1, 2);
 const char *tcad_error_message(void);

@@ -84,21 +84,22 @@ int tcad_cudss_load_path(const char *path, TcadCudssLib *lib)
   return 0;
 }
 
-/* The pip wheel's folders, newest Python first. */
-static int try_glob(const char *pattern, char *tried, size_t cap)
+/* Load the library from the newest match of a pip wheel's folder pattern: 1 when loaded, else
+ * 0 with why each match failed appended to `tried`. */
+static int load_glob(const char *pattern, char *tried, size_t cap)
 {
   glob_t g;
-  if (glob(pattern, 0, NULL, &g)) return -1;
-  int ok = -1;
-  for (size_t k = g.gl_pathc; k-- > 0 && ok;) {
-    ok = tcad_cudss_load_path(g.gl_pathv[k], &g_lib);
-    if (ok) {
+  if (glob(pattern, 0, NULL, &g)) return 0;
+  int loaded = 0;
+  for (size_t k = g.gl_pathc; k-- > 0 && !loaded;) {
+    loaded = !tcad_cudss_load_path(g.gl_pathv[k], &g_lib);
+    if (!loaded) {
       const size_t n = strlen(tried);
       snprintf(tried + n, cap - n, "; %s", tcad_error_message());
     }
   }
   globfree(&g);
-  return ok ? -1 : 0;
+  return loaded;
 }
 
 const TcadCudssLib *tcad_cudss(void)
@@ -142,7 +143,7 @@ const TcadCudssLib *tcad_cudss(void)
   snprintf(pats[np++], sizeof pats[0], "/usr/lib/python3/dist-packages/%s", sub);
   if (home && *home) snprintf(pats[np++], sizeof pats[0], "%s/.local/lib/python3*/site-packages/%s", home, sub);
   int found = 0;
-  for (int k = 0; k < np && !found; k++) found = !try_glob(pats[k], tried, sizeof tried);
+  for (int k = 0; k < np && !found; k++) found = load_glob(pats[k], tried, sizeof tried);
   if (found) {
     g_state = 1;
     return &g_lib;

@@ -23,18 +23,21 @@ static TcadKCoef slot(int s, double mul)
 }
 
 /* Read the history from iteration from+1 to upto and the breakdown slot; sets res->its to the
- * first iteration whose residual is ≤ tol. Returns 1 when converged, -1 on breakdown, else 0. */
-static int check(const TcadKrylovOps *o, TcadKLayout L, int from, int upto, double tol, TcadKrylovResult *res)
+ * first iteration whose residual is ≤ tol. *status: 1 when converged, -1 on breakdown, stagnation
+ * or divergence, else 0. Returns 0 or the error of a failed read. */
+static int check(const TcadKrylovOps *o, TcadKLayout L, int from, int upto, double tol, TcadKrylovResult *res,
+                 int *status)
 {
-  double buf[TCAD_KS_NFIXED];
-  if (o->fetch(o->ctx, 0, TCAD_KS_NFIXED, buf)) return -2;
+  double buf[TCAD_KS_NFIXED], *h = NULL;
+  *status = 0;
+  TCAD_CALL(o->fetch(o->ctx, 0, TCAD_KS_NFIXED, buf));
   res->fetches++;
   const int count = upto - from;
-  double *h = malloc(sizeof(double) * (size_t)(count > 0 ? count : 1));
-  if (!h) return -2;
-  if (count > 0 && o->fetch(o->ctx, L.hist + from + 1, count, h)) {
+  TCAD_ALLOC(h, count > 0 ? count : 1);
+  const int e = count > 0 ? o->fetch(o->ctx, L.hist + from + 1, count, h) : 0;
+  if (e) {
     free(h);
-    return -2;
+    return tcad_error_frame(__FILE__, __LINE__, __func__, e);
   }
   int r = 0;
   for (int k = 0; k < count; k++) {
@@ -56,7 +59,8 @@ static int check(const TcadKrylovOps *o, TcadKLayout L, int from, int upto, doub
   }
   free(h);
   if (!r && buf[TCAD_KS_BREAK] > 0) res->breakdown = (int)buf[TCAD_KS_BREAK], r = -1;
-  return r;
+  *status = r;
+  return 0;
 }
 
 static int bicgstab(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double *b, double *x,
@@ -106,15 +110,15 @@ static int bicgstab(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const dou
     o->scalar(o->ctx, L, TCAD_KSTEP_BICG_HIST, it, 0);
     res->its_run = it;
     if (it % opt->check == 0 || it == opt->max_it) {
-      const int c = check(o, L, last, it, tol, res);
+      int c;
+      e = check(o, L, last, it, tol, res, &c);
       last = it;
-      if (c == -2) e = tcad_error(TCAD_ERR_CUDA, "Krylov: reading the residual failed");
-      if (c) break;
+      if (e || c) break;
     }
   }
   o->release(o->ctx, w);
   if (!res->converged && !res->breakdown) res->its = res->its_run;
-  return e;
+  TCAD_RETURN(e);
 }
 
 static int gmres(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double *b, double *x, TcadKrylovResult *res)
@@ -160,9 +164,9 @@ static int gmres(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double
       it++, k = j + 1;
       res->its_run = it;
       if (it % opt->check == 0 || j == m - 1 || it == opt->max_it) {
-        c = check(o, L, last, it, tol, res);
+        e = check(o, L, last, it, tol, res, &c);
         last = it;
-        if (c == -2) e = tcad_error(TCAD_ERR_CUDA, "Krylov: reading the residual failed");
+        if (e) break;
         if (c == 1) k = res->its - (it - k); /* columns up to the converged iteration */
         if (c) break;
       }
@@ -182,7 +186,7 @@ static int gmres(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double
   }
   o->release(o->ctx, V);
   if (!res->converged && !res->breakdown) res->its = res->its_run;
-  return e;
+  TCAD_RETURN(e);
 }
 
 int tcad_krylov_solve(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const double *b, double *x,
@@ -193,8 +197,7 @@ int tcad_krylov_solve(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const d
   if (opt->max_it < 1 || opt->check < 1 || !(opt->rtol > 0) ||
       (opt->method == TCAD_KRYLOV_GMRES && opt->restart < 1))
     return tcad_error(TCAD_ERR_INPUT, "Krylov options: max_it, check, restart ≥ 1 and rtol > 0 needed");
-  if (opt->method == TCAD_KRYLOV_GMRES) return gmres(o, opt, b, x, res);
-  return bicgstab(o, opt, b, x, res);
+  TCAD_RETURN(opt->method == TCAD_KRYLOV_GMRES ? gmres(o, opt, b, x, res) : bicgstab(o, opt, b, x, res));
 }
 
 /* ---- host ops ---- */

@@ -496,11 +496,10 @@ extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt
   o.gemv_t = op_gemv_t, o.gemv_n = op_gemv_n, o.scalar = op_scalar, o.fetch = op_fetch;
   o.alloc = op_alloc, o.release = op_release;
   l->err = 0;
-  int e = tcad_krylov_solve(&o, opt, l->b, l->y, res);
-  if (!e) e = l->err;
-  if (e) return e;
+  TCAD_CALL(tcad_krylov_solve(&o, opt, l->b, l->y, res));
+  TCAD_CALL(l->err); /* a failure inside a void op, raised there */
   TCAD_CALL(residual(l, l->y, l->work, true_rel));
-  return store_x(l, x);
+  TCAD_RETURN(store_x(l, x));
 }
 
 extern "C" int TcadCudaLinHaveCudss(const TcadCudaLin *l)
@@ -540,7 +539,7 @@ extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, dou
     if (*true_rel <= tol || pass || !l->ds_refactored) break;
     TCAD_CALL(ds_factor(l, 1));
   }
-  return store_x(l, x);
+  TCAD_RETURN(store_x(l, x));
 }
 
 extern "C" void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
