@@ -133,3 +133,9 @@ gpu-bundle: deps
 # (.gpu-cudss/p1, p2, ...; scripts/cudss-stage.sh puts them together there; docs/gpu.md).
 gpu-bundle-cudss:
 	@bash scripts/cudss-bundle.sh
+
+# make check-gpu: the backend-parameterized tests, t054 and t055 (tests/run.sh @gpu) on the CUDA
+# backend, every SKIP counted as a failure: it cannot pass by skipping (fails without a GPU).
+.PHONY: check-gpu
+check-gpu: all
+	@TCAD_TEST_BACKEND=cuda TCAD_TEST_SKIP_IS_FAILURE=1 bash tests/run.sh $(BUILD) @gpu

@@ -2,19 +2,52 @@
 # The tcad command line and bad input: exit codes, messages on stderr that name the file,
 # line or object, no crash (no signal) on any bad mesh or deck, and results already written
 # stay readable. Decks are written here so each case is visible in one place.
+# Every run that simulates (the examples and their sweeps; the unconverged, not-implemented
+# and bad-option runs) gets -tcad_backend $TCAD_TEST_BACKEND (host or cuda, default host) and
+# must name that backend on its first line; the checks are the same on both. Asked for cuda
+# without a CUDA device, the test is one SKIP (tests/run.sh).
 set -u
 T=${TCAD:?run through tests/run.sh}; D="$TCAD_ROOT/tests/data"; W="$TCAD_TEST_TMP/cli"; mkdir -p "$W"
 wrap=${TCAD_TEST_WRAPPER:-}
 fails=0
 ok() { echo "PASS $1"; }
 bad() { echo "FAIL $1: $2"; fails=$((fails + 1)); }
+backend=${TCAD_TEST_BACKEND:-host}
+case "$backend" in
+  host) ;;
+  cuda) # a one-point run on cuda: exit 0, or the CLI's "-tcad_backend cuda: <why>" without a device
+    cat >"$W/probe.yaml" <<YAML
+mesh: {generate: {x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]}}
+regions: [{name: si, material: Si, box: {x: [0, 1]}}]
+contacts: [{name: a, box: {x: [0, 0]}}, {name: b, box: {x: [1, 1]}}]
+doping: [{profile: uniform, species: donor, conc: 1e16}]
+solve: [{equilibrium: {}}]
+YAML
+    "$T" run "$W/probe.yaml" -o "$W/probe" -q -tcad_backend cuda >"$W/probe.out" 2>"$W/probe.err"; rc=$?
+    why=$(sed -n 's/.*-tcad_backend cuda: \(.*\); use -tcad_backend host.*/\1/p' "$W/probe.err" | head -n1)
+    if [ "$rc" -ne 0 ] && [ -n "$why" ]; then
+      case "$why" in "no CUDA device"*) ;; *) why="no CUDA device: $why" ;; esac
+      echo "SKIP t040-cli.sh: $why"; exit 0
+    fi
+    [ "$rc" -eq 0 ] || { echo "FAIL cli.backend_cuda: a one-point run on cuda exited $rc: $(head -c 400 "$W/probe.err")"; exit 1; }
+    echo "# backend cuda: $(head -n1 "$W/probe.out")" ;;
+  *) echo "FAIL t040-cli.sh: TCAD_TEST_BACKEND=$backend: unknown backend; use host or cuda"; exit 1 ;;
+esac
 # expect NAME RC REGEX -- args...   (RC: expected exit status; REGEX matched against stderr)
 expect() {
   local name=$1 rc=$2 re=$3; shift 4
   $wrap "$T" "$@" >"$W/$name.out" 2>"$W/$name.err"; local got=$?
   if [ "$got" -ne "$rc" ]; then bad "$name" "exit $got, expected $rc; stderr: $(head -c 400 "$W/$name.err")"; return; fi
   if [ -n "$re" ] && ! grep -Eq -- "$re" "$W/$name.err"; then bad "$name" "stderr does not match /$re/: $(head -c 400 "$W/$name.err")"; return; fi
+  if [ -n "${on_backend:-}" ] && ! head -n1 "$W/$name.out" | grep -q "backend $on_backend ("; then
+    bad "$name" "not on the $on_backend backend: $(head -n1 "$W/$name.out")"; return
+  fi
   ok "$name"
+}
+# expect_sim NAME RC REGEX -- run args...: a run that simulates, on the tests' backend
+expect_sim() {
+  local on_backend=$backend name=$1 rc=$2 re=$3; shift 4
+  expect "$name" "$rc" "$re" -- "$@" -tcad_backend "$backend"
 }
 square_deck() { # file mesh [extra yaml]
   cat >"$1" <<YAML
@@ -106,7 +139,7 @@ square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {impact_ionization: van
 solve:
   - equilibrium: {}
 output: {directory: $W/solve-out}"
-expect run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: impact ionization is not implemented" -- run "$W/solve.yaml"
+expect_sim run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: impact ionization is not implemented" -- run "$W/solve.yaml"
 if [ -f "$W/solve-out/fields.h5" ] && "$TCAD_PYTHON" - "$W/solve-out/fields.h5" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")
@@ -121,7 +154,7 @@ then ok run.partial_results_readable; else bad run.partial_results_readable "fie
 square_deck "$W/noconv.yaml" "$D/square-41.msh" "solve:
   - sweep: {contact: north, to: 2.0, step: 0.5, min_step: 0.5}
 output: {directory: $W/noconv-out}"
-expect run.no_convergence 10 "did not converge at south=0 north=0.5.*residual history \\[.*Every earlier bias point is saved. Try" -- run "$W/noconv.yaml" -snes_max_it 1
+expect_sim run.no_convergence 10 "did not converge at south=0 north=0.5.*residual history \\[.*Every earlier bias point is saved. Try" -- run "$W/noconv.yaml" -snes_max_it 1
 if "$TCAD_PYTHON" - "$W/noconv-out" <<'PY'
 import sys, h5py, numpy as np
 d = sys.argv[1]
@@ -158,7 +191,7 @@ else bad docs.deck_example_runs "no yaml block under 'A complete example' in doc
 # every shipped example deck runs
 for ex in "$TCAD_ROOT"/examples/*.yaml; do
   n=$(basename "$ex" .yaml)
-  expect "example.$n" 0 "" -- run "$ex" -o "$W/ex-$n" -q
+  expect_sim "example.$n" 0 "" -- run "$ex" -o "$W/ex-$n" -q
 done
 # the example n-MOSFET: subthreshold slope in the 60-90 mV/dec of a bulk MOSFET of this
 # geometry (the ideal limit is ln(10) kT/q = 59.6 mV/dec at 300 K), drain current saturating
@@ -183,7 +216,7 @@ print("output conductance: linear %.3g S/cm, at Vd = 3 V %.3g S/cm" % (g_lin, g_
 assert g_sat < 0.1 * g_lin, (g_lin, g_sat)
 PY
 then ok example.mosfet2d_idvg_idvd; else bad example.mosfet2d_idvg_idvd "subthreshold slope, saturation or current balance off"; fi
-expect run.unknown_transport_option 3 "-tcad_transport hydro: unknown; use drift-diffusion, energy-balance" -- run "$TCAD_ROOT/examples/ballistic1d.yaml" -o "$W/bad-transport" -q -tcad_transport hydro
+expect_sim run.unknown_transport_option 3 "-tcad_transport hydro: unknown; use drift-diffusion, energy-balance" -- run "$TCAD_ROOT/examples/ballistic1d.yaml" -o "$W/bad-transport" -q -tcad_transport hydro
 # the energy-balance example writes its temperature, velocity and energy-flux fields to the
 # HDF5 file with units, and the XDMF index (what ParaView reads) names them
 if "$TCAD_PYTHON" - "$W/ex-ballistic1d/fields.h5" "$W/ex-ballistic1d/fields.xdmf" <<'PY'

@@ -168,6 +168,8 @@ done:
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   run_case("1d", deck_1d, "anode", 0.7, -5.0);
   run_case("2d", deck_2d, "drain", 1.5, -1.0);
   run_case("3d", deck_3d, "anode", 0.6, -3.0);

@@ -106,6 +106,8 @@ static int bias(Dev *d, double v)
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   const double na = 1e17, nd = 1e16, eps = 11.7 * TCAD_EPS0;
   Dev d;
   int e = dev_open(&d, na, nd, "physics: {mobility: constant, high_field: none, recombination: [srh]}\n");

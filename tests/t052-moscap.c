@@ -143,6 +143,8 @@ static int psis_at(double vg, double *psis, double *w)
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   const TcadMaterial *si = tcad_material_find("Si"), *ox = tcad_material_find("SiO2");
   const double vt0 = TCAD_KB_EV * 300.0;
   /* Φ_m = Φ_i + φ_F, Φ_i = χ + E_g/2 + (kT/2q) ln(N_c/N_v): Φ_ms = 0 on the p-substrate */

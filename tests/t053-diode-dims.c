@@ -84,6 +84,8 @@ static int run_diode(const char *name, int dim, double xscale, int nv, const dou
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   const double v[3] = {0.5, 0.6, -2.0};
   double j[4][3] = {{0}}, g[4][3] = {{0}};
   const char *names[4] = {"", "diode1d", "diode2d", "diode3d"};

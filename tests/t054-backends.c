@@ -9,7 +9,10 @@
  *   entries relative to the size of the terms they sum, Jacobian entries relative to the
  *   largest entry of their row), two device assemblies bitwise equal (determinism), and a
  *   short Id–Vd sweep whose IV table matches the host's within the Newton tolerance.
- *   Without a device these are reported as SKIP with the reason. */
+ *   Without a device these are reported as SKIP with the reason.
+ * The equilibrium and bias solves that reach the compared states run on the tests' backend
+ * (TCAD_TEST_BACKEND, tests/device.h): on cuda they are device Newton solves, and without a
+ * device the whole test is one SKIP. The two sweeps run wholly on the host and on the device. */
 #include <math.h>
 #include <petscsys.h>
 #include <stdio.h>
@@ -31,8 +34,7 @@ typedef TestDevice Dev;
 /* transport: NULL for the deck's (drift-diffusion), else a -tcad_transport value */
 static int open_example(const char *file, const char *transport, Dev *d)
 {
-  int e = test_example_open(file, transport, d);
-  if (!e) e = TcadSimSetBackend(d->sim, TCAD_BACKEND_HOST);
+  int e = test_example_open(file, transport, d); /* on the tests' backend */
   if (!e) e = TcadSimEquilibrium(d->sim);
   return e;
 }
@@ -124,6 +126,7 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
     Out g, g2;
     out_alloc(&g, s), out_alloc(&g2, s);
     TcadCudaTimes t = {0};
+    const int backend = TcadSimGetBackend(s);
     int err = TcadSimSetBackend(s, TCAD_BACKEND_CUDA);
     if (!err) err = device_assemble(s, x, &g, &t);
     if (!err) err = device_assemble(s, x, &g2, &t);
@@ -152,18 +155,19 @@ static void compare_states(const char *name, Dev *d, int cuda, const char *nocud
         }
       }
     }
-    TcadSimSetBackend(s, TCAD_BACKEND_HOST);
+    TcadSimSetBackend(s, backend); /* back to the tests' backend for the solves that follow */
     out_free(&g), out_free(&g2);
   }
   out_free(&e), out_free(&r);
 }
 
-/* a short Id–Vd sweep on one backend: the drain currents */
+/* a short Id–Vd sweep on one backend, equilibrium included: the drain currents */
 static int sweep(int backend, const char *transport, double *id, int npts)
 {
   Dev d;
-  int e = open_example("mosfet2d.yaml", transport, &d);
+  int e = test_example_open("mosfet2d.yaml", transport, &d);
   if (!e) e = TcadSimSetBackend(d.sim, backend);
+  if (!e) e = TcadSimEquilibrium(d.sim);
   const int gate = e ? -1 : TcadSimFindContact(d.sim, "gate"), drain = e ? -1 : TcadSimFindContact(d.sim, "drain");
   const double vg = 1.2;
   if (!e) e = TcadSimBias(d.sim, 1, &gate, &vg);
@@ -180,6 +184,8 @@ static int sweep(int backend, const char *transport, double *id, int npts)
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   TcadCudaInfo ci;
   tcad_cuda_query(&ci);
   const int cuda = ci.ndevices > 0;

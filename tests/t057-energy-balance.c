@@ -271,6 +271,7 @@ static void mosfet(void)
   if (!e) e = TcadGeometryBuild(d.mesh, &d.geom);
   if (!e) e = TcadSimCreate(d.deck, d.mesh, d.geom, &d.sim);
   PetscOptionsClearValue(NULL, "-tcad_transport");
+  if (!e) e = test_sim_on_backend(d.sim);
   if (!e) e = TcadSimSetOutput(d.sim, NULL, NULL, 1);
   if (!e) e = TcadSimEquilibrium(d.sim);
   const int g = e ? 0 : TcadSimFindContact(d.sim, "gate"), dr = e ? 0 : TcadSimFindContact(d.sim, "drain");
@@ -297,6 +298,8 @@ static void mosfet(void)
 int main(int argc, char **argv)
 {
   TcadInitialize(&argc, &argv, NULL);
+  const int go = test_backend_init(argv[0]); /* TCAD_TEST_BACKEND (tests/device.h) */
+  if (go <= 0) return test_backend_stop(go);
   resistor();
   uniform_temperature();
   tau_limit();
