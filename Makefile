@@ -116,8 +116,12 @@ valgrind: test-deps
 	@TCAD_TEST_WRAPPER="valgrind -q --error-exitcode=99 --keep-debuginfo=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  bash tests/run.sh $(BUILD)
 
+# make format: the style of .clang-format on every C, CUDA and header file of the project
+FORMAT_SRC := $(wildcard include/tcad/*.h core/*.[ch] kernels/*.[ch] kernels/*.cu kernels/*.cuh kernels/physics/*.h \
+                kernels/linalg/*.[ch] kernels/linalg/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.[ch])
 format:
-	clang-format -i $(wildcard include/tcad/*.h kernels/*.[ch] kernels/physics/*.h kernels/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.c)
+	@command -v clang-format >/dev/null || { echo "make format: clang-format is missing (apt-get install clang-format)"; exit 1; }
+	clang-format -i $(FORMAT_SRC)
 
 clean:
 	rm -rf $(BUILD) build-asan
