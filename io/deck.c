@@ -228,13 +228,6 @@ void TcadDeckDestroy(TcadDeck **deck)
   *deck = NULL;
 }
 
-const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
-{
-  if (!deck || !name) return NULL;
-  int i = tcad_deck_find_material(deck, deck->nmaterials, name);
-  return i >= 0 ? &deck->materials[i] : NULL;
-}
-
 const char *TcadDeckWhere(const TcadDeck *deck, TcadSrcLoc loc)
 {
   static char buf[TCAD_PATH_MAX + 32];

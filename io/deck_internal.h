@@ -2,10 +2,10 @@
  * include/tcad/deck.h):
  *   deck.c          load from a file or a string, the top-level mapping, defaults, destroy
  *   deck_yaml.c     YAML node access, messages ("FILE:LINE:COL: ..."), keys, numbers, strings
- *   deck_suggest.c  name lists, "did you mean", "expected one of" lists
+ *   deck_suggest.c  name lists, "did you mean", "expected one of" lists (string functions only)
  *   deck_device.c   mesh, boxes, regions, contacts, interfaces
  *   deck_doping.c   doping profiles
- *   deck_physics.c  materials and physics models
+ *   deck_physics.c  materials (and TcadDeckGetMaterial) and physics models
  *   deck_solve.c    solve steps and output
  * Every section function takes the parse context and the section's node, fills ctx->deck and
  * returns 0 or a positive TCAD_ERR_* (TCAD_ERR_INPUT with a message pointing into the deck). */
@@ -43,9 +43,6 @@ int tcad_deck_ieq(const char *a, const char *b);
 const char *tcad_deck_suggest(const char *word, const void *list, int n, TcadDeckNameAt at);
 /* "a, b, c" into buf (cut with "..." when it does not fit); returns buf. */
 const char *tcad_deck_join(const void *list, int n, TcadDeckNameAt at, char *buf, size_t cap);
-/* Raise "unknown <what> '<name>' in '<path>'" with the closest defined name or the list. */
-int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
-                           const char *name, const void *list, int count, TcadDeckNameAt at);
 
 /* ---- deck_yaml.c: messages ---- */
 /* Raise TCAD_ERR_INPUT as "FILE:LINE:COL: message" at node n (1:1 when n is NULL), with the
@@ -53,6 +50,9 @@ int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *pat
 int tcad_deck_fail_at(const TcadDeckCtx *c, const yaml_node_t *n, const char *file, int line, const char *func,
                       const char *fmt, ...) TCAD_PRINTF(6, 7);
 #define TCAD_DECK_FAIL(c, n, ...) tcad_deck_fail_at((c), (n), __FILE__, __LINE__, __func__, __VA_ARGS__)
+/* Raise "unknown <what> '<name>' in '<path>'" with the closest defined name or the list. */
+int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
+                           const char *name, const void *list, int count, TcadDeckNameAt at);
 /* 1-based position of a node, for TcadSrcLoc fields. */
 TcadSrcLoc tcad_deck_loc(const yaml_node_t *n);
 /* "path.key" and "path[i]" (cut to fit: paths only go into messages). */

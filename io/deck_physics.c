@@ -25,6 +25,13 @@ int tcad_deck_find_material(const TcadDeck *d, int count, const char *name)
   return -1;
 }
 
+const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
+{
+  if (!deck || !name) return NULL;
+  int i = tcad_deck_find_material(deck, deck->nmaterials, name);
+  return i >= 0 ? &deck->materials[i] : NULL;
+}
+
 /* Sign rule of a material field: 0 any sign (affinity), 1 >= 0 (zero is meaningful), 2 > 0. */
 static int deck_field_sign(const char *key)
 {

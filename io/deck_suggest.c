@@ -78,19 +78,3 @@ const char *tcad_deck_join(const void *list, int n, TcadDeckNameAt at, char *buf
   }
   return buf;
 }
-
-/* A name that must be in a list of defined names (materials, regions, contacts). */
-int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
-                           const char *name, const void *list, int count, TcadDeckNameAt at)
-{
-  char names[TCAD_DECK_LIST];
-  if (!count)
-    return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; expected one of the deck's %ss, but it defines none", what,
-                          name, path, what);
-  const char *near = tcad_deck_suggest(name, list, count, at);
-  tcad_deck_join(list, count, at, names, sizeof names);
-  if (near)
-    return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; did you mean '%s'? (defined: %s)", what, name, path, near,
-                          names);
-  return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; expected one of: %s", what, name, path, names);
-}

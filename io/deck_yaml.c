@@ -1,7 +1,6 @@
 /* YAML access for the deck parser: node lookup, strict keys, numbers, strings and enum values,
  * and the one message form every deck error takes, "FILE:LINE:COL: what is wrong; what was
  * expected" (1-based positions). */
-#include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -80,6 +79,22 @@ const char *tcad_deck_what(const yaml_node_t *n, char *buf, size_t cap)
   int quoted = n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
   snprintf(buf, cap, "%s'%.60s%s'", quoted ? "the quoted string " : "", v, strlen(v) > 60 ? "..." : "");
   return buf;
+}
+
+/* A name that must be in a list of defined names (materials, regions, contacts). */
+int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
+                           const char *name, const void *list, int count, TcadDeckNameAt at)
+{
+  char names[TCAD_DECK_LIST];
+  if (!count)
+    return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; expected one of the deck's %ss, but it defines none", what,
+                          name, path, what);
+  const char *near = tcad_deck_suggest(name, list, count, at);
+  tcad_deck_join(list, count, at, names, sizeof names);
+  if (near)
+    return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; did you mean '%s'? (defined: %s)", what, name, path, near,
+                          names);
+  return TCAD_DECK_FAIL(c, n, "unknown %s '%s' in '%s'; expected one of: %s", what, name, path, names);
 }
 
 /* ---- node access ---- */

@@ -15,40 +15,6 @@
 
 #include "io/output_internal.h"
 
-/* ---------------------------------------------------------------- small helpers */
-
-char *tcad_output_strdup(const char *s)
-{
-  size_t n = strlen(s) + 1;
-  char *p = tcad_malloc(n);
-  if (p) memcpy(p, s, n);
-  return p;
-}
-
-int tcad_output_check_name(const TcadOutput *out, const char *kind, const char *name)
-{
-  size_t n;
-  if (!name || !name[0])
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name is empty", out->h5path, kind);
-  n = strlen(name);
-  if (n >= TCAD_OUTPUT_NAME_MAX)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%.40s...' is longer than %d characters",
-                      out->h5path, kind, name, TCAD_OUTPUT_NAME_MAX - 1);
-  if (name[0] == '.')
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%s' must not start with '.'", out->h5path,
-                      kind, name);
-  for (size_t i = 0; i < n; i++) {
-    char c = name[i];
-    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '_' || c == '-' || c == '.' || c == '+';
-    if (!ok)
-      return tcad_error(TCAD_ERR_INTERNAL,
-                        "%s: %s name '%s' contains '%c'; use letters, digits and _ - . + only",
-                        out->h5path, kind, name, c);
-  }
-  return 0;
-}
-
 /* ---------------------------------------------------------------- paths */
 
 static char *out_dirname(const char *path)

@@ -1,10 +1,47 @@
-/* HDF5 helpers for the field writer: attributes, datasets, and the one message a failed HDF5
- * call gives, "FILE: HDF5 failed to WHAT OBJECT (HDF5: innermost message)". Every helper
- * releases the HDF5 handles it opened, whatever fails. */
+/* HDF5 helpers for the field writer: the names that may become HDF5 links, attributes,
+ * datasets, and the one message a failed HDF5 call gives, "FILE: HDF5 failed to WHAT OBJECT
+ * (HDF5: innermost message)". Every helper releases the HDF5 handles it opened, whatever
+ * fails. */
 #include <stdio.h>
 #include <string.h>
 
 #include "io/output_internal.h"
+
+/* ---- names ---- */
+
+char *tcad_output_strdup(const char *s)
+{
+  size_t n = strlen(s) + 1;
+  char *p = tcad_malloc(n);
+  if (p) memcpy(p, s, n);
+  return p;
+}
+
+int tcad_output_check_name(const TcadOutput *out, const char *kind, const char *name)
+{
+  size_t n;
+  if (!name || !name[0])
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name is empty", out->h5path, kind);
+  n = strlen(name);
+  if (n >= TCAD_OUTPUT_NAME_MAX)
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%.40s...' is longer than %d characters",
+                      out->h5path, kind, name, TCAD_OUTPUT_NAME_MAX - 1);
+  if (name[0] == '.')
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%s' must not start with '.'", out->h5path,
+                      kind, name);
+  for (size_t i = 0; i < n; i++) {
+    char c = name[i];
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c == '_' || c == '-' || c == '.' || c == '+';
+    if (!ok)
+      return tcad_error(TCAD_ERR_INTERNAL,
+                        "%s: %s name '%s' contains '%c'; use letters, digits and _ - . + only",
+                        out->h5path, kind, name, c);
+  }
+  return 0;
+}
+
+/* ---- HDF5 calls ---- */
 
 /* Innermost HDF5 error description (the most specific one), for appending to our message. */
 typedef struct {

@@ -1,7 +1,7 @@
 /* The field writer's internals, shared by the files of io/output*.c (the public API is
  * include/tcad/output.h; layout of the files: docs/output.md):
  *   output.c        the TcadOutput object: open (mesh), steps, fields, close
- *   output_h5.c     HDF5 helpers: attributes, datasets, the error message of a failed call
+ *   output_h5.c     helpers: names, attributes, datasets, the error message of a failed call
  *   output_xdmf.c   the XDMF index, rewritten atomically after every step
  *   output_table.c  tables at the file root (/iv), extended in place */
 #ifndef TCAD_IO_OUTPUT_INTERNAL_H
@@ -62,7 +62,7 @@ struct TcadOutput {
   TcadOutputTableCache *tables;
 };
 
-/* ---- output.c ---- */
+/* ---- output_h5.c ---- */
 /* A copy of s (TCAD_ERR_MEM raised, NULL returned, when out of memory). */
 char *tcad_output_strdup(const char *s);
 /* Names of fields, step attributes and tables become HDF5 link/attribute names and appear in
@@ -70,7 +70,6 @@ char *tcad_output_strdup(const char *s);
  * not starting with '.'. `kind` ("field", ...) goes into the message. */
 int tcad_output_check_name(const TcadOutput *out, const char *kind, const char *name);
 
-/* ---- output_h5.c ---- */
 /* The innermost HDF5 error description into buf (or "no detail from HDF5"); clears HDF5's
  * error stack. Returns buf. */
 const char *tcad_output_h5_detail(char *buf, size_t n);
