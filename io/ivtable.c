@@ -68,8 +68,8 @@ static int iv_flush(TcadIVTable *t, const char *what)
 int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
                     const char *const *units, TcadIVTable **tp)
 {
-  TcadIVTable *t;
-  int rc;
+  TcadIVTable *t = NULL;
+  int rc = 0;
   if (!tp) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: no table pointer");
   *tp = NULL;
   if (!path || !path[0]) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: empty file name");
@@ -83,20 +83,18 @@ int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
     if (units && units[i]) TCAD_CALL(iv_check_text(path, "the unit", i, colnames[i], units[i]));
   }
 
-  t = tcad_calloc(1, sizeof *t);
-  if (!t) return TCAD_ERR_MEM;
+  TCAD_ALLOC(t, 1);
   t->ncols = ncols;
   t->path = tcad_malloc(strlen(path) + 1);
   if (!t->path) {
-    iv_free(t);
-    return TCAD_ERR_MEM;
+    rc = TCAD_ERR_MEM;
+    goto cleanup;
   }
   strcpy(t->path, path);
   t->f = fopen(path, "w");
   if (!t->f) {
     rc = tcad_error(TCAD_ERR_IO, "%s: cannot create the IV table: %s", path, strerror(errno));
-    iv_free(t);
-    return rc;
+    goto cleanup;
   }
   for (int i = 0; i < ncols; i++) {
     const char *u = units && units[i] ? units[i] : "";
@@ -104,12 +102,12 @@ int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
     if (u[0]) fprintf(t->f, " [%s]", u);
   }
   fputc('\n', t->f);
-  if ((rc = iv_flush(t, "header"))) {
-    iv_free(t);
-    return rc;
-  }
+  TCAD_CALL_GOTO(rc, iv_flush(t, "header"), cleanup);
   *tp = t;
-  return 0;
+  t = NULL;
+cleanup:
+  iv_free(t);
+  return rc;
 }
 
 int TcadIVTableAppend(TcadIVTable *t, const double *row)
@@ -132,7 +130,8 @@ int TcadIVTableAppend(TcadIVTable *t, const double *row)
     iv_put_double(t->f, row[i]);
   }
   fputc('\n', t->f);
-  return iv_flush(t, what);
+  TCAD_CALL(iv_flush(t, what));
+  return 0;
 }
 
 int TcadIVTableGetRows(const TcadIVTable *t, const double **data)

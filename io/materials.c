@@ -54,13 +54,13 @@ static const TcadMaterial tcad_builtin_materials[] = {
     },
 };
 
-#define TCAD_NBUILTIN ((int)(sizeof tcad_builtin_materials / sizeof tcad_builtin_materials[0]))
+#define TCAD_MATERIAL_NBUILTIN ((int)(sizeof tcad_builtin_materials / sizeof tcad_builtin_materials[0]))
 
-int tcad_material_count(void) { return TCAD_NBUILTIN; }
+int tcad_material_count(void) { return TCAD_MATERIAL_NBUILTIN; }
 
 const TcadMaterial *tcad_material_builtin(int i)
 {
-  return i >= 0 && i < TCAD_NBUILTIN ? &tcad_builtin_materials[i] : NULL;
+  return i >= 0 && i < TCAD_MATERIAL_NBUILTIN ? &tcad_builtin_materials[i] : NULL;
 }
 
 /* Material names are matched case-insensitively, so `si` and `SI` both name silicon. */
@@ -74,52 +74,52 @@ static int tcad_material_name_eq(const char *a, const char *b)
 const TcadMaterial *tcad_material_find(const char *name)
 {
   if (!name) return NULL;
-  for (int i = 0; i < TCAD_NBUILTIN; i++)
+  for (int i = 0; i < TCAD_MATERIAL_NBUILTIN; i++)
     if (tcad_material_name_eq(tcad_builtin_materials[i].name, name)) return &tcad_builtin_materials[i];
   return NULL;
 }
 
-#define TCAD_FIELD(key, count, unit) {#key, (unsigned)offsetof(TcadMaterial, key), count, unit}
+#define TCAD_MATERIAL_FIELD(key, count, unit) {#key, (unsigned)offsetof(TcadMaterial, key), count, unit}
 
 /* Every double of TcadMaterial, under the deck key of the same name. */
 static const TcadMaterialField tcad_material_fields[] = {
-    TCAD_FIELD(permittivity, 1, "1"),
-    TCAD_FIELD(affinity, 1, "eV"),
-    TCAD_FIELD(bandgap, 1, "eV"),
-    TCAD_FIELD(ni, 1, "cm^-3"),
-    TCAD_FIELD(nc, 1, "cm^-3"),
-    TCAD_FIELD(nv, 1, "cm^-3"),
-    TCAD_FIELD(ct_mumin, 2, "cm^2/Vs"),
-    TCAD_FIELD(ct_mumax, 2, "cm^2/Vs"),
-    TCAD_FIELD(ct_nref, 2, "cm^-3"),
-    TCAD_FIELD(ct_alpha, 2, "1"),
-    TCAD_FIELD(ms_mumax, 2, "cm^2/Vs"),
-    TCAD_FIELD(ms_mumin1, 2, "cm^2/Vs"),
-    TCAD_FIELD(ms_mumin2, 2, "cm^2/Vs"),
-    TCAD_FIELD(ms_mu1, 2, "cm^2/Vs"),
-    TCAD_FIELD(ms_pc, 2, "cm^-3"),
-    TCAD_FIELD(ms_cr, 2, "cm^-3"),
-    TCAD_FIELD(ms_cs, 2, "cm^-3"),
-    TCAD_FIELD(ms_alpha, 2, "1"),
-    TCAD_FIELD(ms_beta, 2, "1"),
-    TCAD_FIELD(mu_const, 2, "cm^2/Vs"),
-    TCAD_FIELD(vsat, 2, "cm/s"),
-    TCAD_FIELD(canali_beta, 2, "1"),
-    TCAD_FIELD(taumax, 2, "s"),
-    TCAD_FIELD(taumin, 2, "s"),
-    TCAD_FIELD(tau_nref, 2, "cm^-3"),
-    TCAD_FIELD(tau_gamma, 2, "1"),
-    TCAD_FIELD(auger, 2, "cm^6/s"),
-    TCAD_FIELD(tauw, 2, "s"),
-    TCAD_FIELD(tauw_t1, 2, "1"),
-    TCAD_FIELD(tauw_t2, 2, "1"),
+    TCAD_MATERIAL_FIELD(permittivity, 1, "1"),
+    TCAD_MATERIAL_FIELD(affinity, 1, "eV"),
+    TCAD_MATERIAL_FIELD(bandgap, 1, "eV"),
+    TCAD_MATERIAL_FIELD(ni, 1, "cm^-3"),
+    TCAD_MATERIAL_FIELD(nc, 1, "cm^-3"),
+    TCAD_MATERIAL_FIELD(nv, 1, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ct_mumin, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ct_mumax, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ct_nref, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ct_alpha, 2, "1"),
+    TCAD_MATERIAL_FIELD(ms_mumax, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_mumin1, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_mumin2, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_mu1, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_pc, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ms_cr, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ms_cs, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ms_alpha, 2, "1"),
+    TCAD_MATERIAL_FIELD(ms_beta, 2, "1"),
+    TCAD_MATERIAL_FIELD(mu_const, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(vsat, 2, "cm/s"),
+    TCAD_MATERIAL_FIELD(canali_beta, 2, "1"),
+    TCAD_MATERIAL_FIELD(taumax, 2, "s"),
+    TCAD_MATERIAL_FIELD(taumin, 2, "s"),
+    TCAD_MATERIAL_FIELD(tau_nref, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(tau_gamma, 2, "1"),
+    TCAD_MATERIAL_FIELD(auger, 2, "cm^6/s"),
+    TCAD_MATERIAL_FIELD(tauw, 2, "s"),
+    TCAD_MATERIAL_FIELD(tauw_t1, 2, "1"),
+    TCAD_MATERIAL_FIELD(tauw_t2, 2, "1"),
 };
 
-#define TCAD_NFIELDS ((int)(sizeof tcad_material_fields / sizeof tcad_material_fields[0]))
+#define TCAD_MATERIAL_NFIELDS ((int)(sizeof tcad_material_fields / sizeof tcad_material_fields[0]))
 
-int tcad_material_field_count(void) { return TCAD_NFIELDS; }
+int tcad_material_field_count(void) { return TCAD_MATERIAL_NFIELDS; }
 
 const TcadMaterialField *tcad_material_field(int i)
 {
-  return i >= 0 && i < TCAD_NFIELDS ? &tcad_material_fields[i] : NULL;
+  return i >= 0 && i < TCAD_MATERIAL_NFIELDS ? &tcad_material_fields[i] : NULL;
 }

@@ -34,8 +34,9 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
 {
   const int nn = mesh->nnodes, nr = mesh->nregions;
   /* node_in[n * nr + r]: node n touches region r */
-  unsigned char *node_in = tcad_calloc((size_t)nn * (size_t)(nr ? nr : 1), 1);
-  if (!node_in) return TCAD_ERR_MEM;
+  unsigned char *node_in = NULL;
+  int rc = 0;
+  TCAD_ALLOC(node_in, (size_t)nn * (size_t)(nr ? nr : 1));
   for (int c = 0; c < mesh->ncells; c++)
     for (int q = 0; q < mesh->nvert; q++) node_in[(size_t)mesh->cell_node[(size_t)c * mesh->nvert + q] * nr + mesh->cell_region[c]] = 1;
   memset(donors, 0, sizeof(double) * (size_t)nn);
@@ -51,13 +52,13 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
     if (p->region[0]) {
       only = TcadMeshFindRegion(mesh, p->region);
       if (only < 0) {
-        free(node_in);
-        return tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckWhere(deck, p->loc), p->region);
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckWhere(deck, p->loc), p->region);
+        goto cleanup;
       }
       if (mesh->regions[only].kind != TCAD_MAT_SEMICONDUCTOR) {
-        free(node_in);
-        return tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor", TcadDeckWhere(deck, p->loc),
-                          p->region, mesh->regions[only].material);
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor", TcadDeckWhere(deck, p->loc),
+                        p->region, mesh->regions[only].material);
+        goto cleanup;
       }
     }
     double *target = p->species > 0 ? donors : acceptors;
@@ -70,6 +71,7 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
       if (ok) target[n] += profile_value(p, mesh->coord + 3 * (size_t)n, mesh->dim, tol);
     }
   }
+cleanup:
   free(node_in);
-  return 0;
+  return rc;
 }

@@ -10,10 +10,7 @@
 #include "tcad/deck.h"
 #include "tcad/error.h"
 
-/* Points of one axis. Between anchors a and b the spacing follows a geometric progression from
- * step_a to step_b, scaled so the segment is filled exactly; the number of intervals is the
- * segment length over the log-mean of the two steps. */
-/* Intervals between anchors k and k+1: the segment length over the log-mean of the two steps. */
+/* Intervals between anchors a and b: the segment length over the log-mean of the two steps. */
 static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b)
 {
   double L = b->at - a->at, sa = a->step, sb = b->step;
@@ -21,12 +18,14 @@ static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b)
   return (int)fmax(1.0, round(L / mean));
 }
 
+/* Points of one axis. Between anchors a and b the spacing follows a geometric progression from
+ * step_a to step_b, scaled so the segment is filled exactly. */
 static int axis_points(const TcadMeshLine *lines, int nlines, double **pts, int *npts)
 {
   int n = 1;
+  double *p = NULL;
   for (int k = 0; k + 1 < nlines; k++) n += segment_intervals(&lines[k], &lines[k + 1]);
-  double *p = tcad_malloc(sizeof(double) * (size_t)n);
-  if (!p) return TCAD_ERR_MEM;
+  TCAD_ALLOC(p, n);
   int i = 0;
   p[i++] = lines[0].at;
   for (int k = 0; k + 1 < nlines; k++) {
@@ -65,12 +64,11 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
   const TcadMeshSpec *ms = &deck->mesh;
   const int dim = ms->dim;
   double *ax[3] = {NULL, NULL, NULL};
-  int n[3] = {1, 1, 1}, e = 0;
+  int n[3] = {1, 1, 1}, nbf = 0, *bf = NULL, rc = 0;
   TcadMesh *m = NULL;
 
-  for (int a = 0; a < dim; a++)
-    if ((e = axis_points(ms->lines[a], ms->nlines[a], &ax[a], &n[a]))) goto done;
-  if ((e = TcadMeshCreate(&m))) goto done;
+  for (int a = 0; a < dim; a++) TCAD_CALL_GOTO(rc, axis_points(ms->lines[a], ms->nlines[a], &ax[a], &n[a]), cleanup);
+  TCAD_CALL_GOTO(rc, tcad_mesh_create(&m), cleanup);
   snprintf(m->source, sizeof m->source, "generated mesh of %.900s", deck->path);
   m->dim = dim;
   m->nvert = dim + 1;
@@ -79,19 +77,15 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     const size_t nbricks = (size_t)(n[0] - 1) * (dim > 1 ? n[1] - 1 : 1) * (dim > 2 ? n[2] - 1 : 1);
     const int per = dim == 1 ? 1 : dim == 2 ? 2 : 6;
     if (nn > 2000000000u || nbricks * per > 2000000000u) {
-      e = tcad_error(TCAD_ERR_INPUT, "%s: the generated mesh would have %zu nodes, more than tcad's 32-bit indices allow",
-                     TcadDeckWhere(deck, ms->loc), nn);
-      goto done;
+      rc = tcad_error(TCAD_ERR_INPUT, "%s: the generated mesh would have %zu nodes, more than tcad's 32-bit indices allow",
+                      TcadDeckWhere(deck, ms->loc), nn);
+      goto cleanup;
     }
     m->nnodes = (int)nn;
-    m->coord = tcad_calloc(nn * 3, sizeof(double));
-    m->cell_node = tcad_malloc(sizeof(int) * nbricks * per * (size_t)m->nvert);
-    m->cell_region = tcad_malloc(sizeof(int) * nbricks * per);
-    m->regions = tcad_calloc((size_t)deck->nregions + 1, sizeof *m->regions);
-    if (!m->coord || !m->cell_node || !m->cell_region || !m->regions) {
-      e = TCAD_ERR_MEM;
-      goto done;
-    }
+    TCAD_ALLOC_GOTO(rc, m->coord, nn * 3, cleanup);
+    TCAD_ALLOC_GOTO(rc, m->cell_node, nbricks * per * (size_t)m->nvert, cleanup);
+    TCAD_ALLOC_GOTO(rc, m->cell_region, nbricks * per, cleanup);
+    TCAD_ALLOC_GOTO(rc, m->regions, (size_t)deck->nregions + 1, cleanup);
   }
   for (int k = 0; k < n[2]; k++)
     for (int j = 0; j < n[1]; j++)
@@ -147,59 +141,43 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     m->ncells = (int)nc;
   }
   if (m->ncells == 0) {
-    e = tcad_error(TCAD_ERR_INPUT, "%s: no mesh cell lies inside any region box; check the region boxes against the mesh lines",
-                   TcadDeckWhere(deck, ms->loc));
-    goto done;
+    rc = tcad_error(TCAD_ERR_INPUT, "%s: no mesh cell lies inside any region box; check the region boxes against the mesh lines",
+                    TcadDeckWhere(deck, ms->loc));
+    goto cleanup;
   }
   for (int r = 0; r < deck->nregions; r++)
     if (m->regions[r].ncells == 0) {
-      e = tcad_error(TCAD_ERR_INPUT,
-                     "%s: region '%s' gets no mesh cell: its box contains no cell centre (or "
-                     "later regions cover it); widen the box or add mesh lines inside it",
-                     TcadDeckWhere(deck, deck->regions[r].loc), deck->regions[r].name);
-      goto done;
+      rc = tcad_error(TCAD_ERR_INPUT,
+                      "%s: region '%s' gets no mesh cell: its box contains no cell centre (or "
+                      "later regions cover it); widen the box or add mesh lines inside it",
+                      TcadDeckWhere(deck, deck->regions[r].loc), deck->regions[r].name);
+      goto cleanup;
     }
-  if ((e = TcadMeshCompact(m))) goto done;
+  TCAD_CALL_GOTO(rc, tcad_mesh_compact(m), cleanup);
 
   /* contacts: boundary faces whose nodes all lie in the contact's box */
   {
-    int nbf = 0, *bf = NULL;
     const double tol = 1e-9 * tcad_mesh_extent(m);
-    if ((e = TcadMeshBoundaryFaces(m, &nbf, &bf))) goto done;
-    m->contacts = tcad_calloc((size_t)deck->ncontacts + 1, sizeof *m->contacts);
-    if (!m->contacts) {
-      free(bf);
-      e = TCAD_ERR_MEM;
-      goto done;
-    }
+    TCAD_CALL_GOTO(rc, tcad_mesh_boundary_faces(m, &nbf, &bf), cleanup);
+    TCAD_ALLOC_GOTO(rc, m->contacts, (size_t)deck->ncontacts + 1, cleanup);
     for (int c = 0; c < deck->ncontacts; c++) {
       TcadMeshContact *ct = &m->contacts[c];
       snprintf(ct->name, sizeof ct->name, "%s", deck->contacts[c].name);
       int cnt = 0;
       for (int f = 0; f < nbf; f++) cnt += face_in_box(m, bf + (size_t)f * dim, &deck->contacts[c].box, tol);
-      ct->face_node = tcad_malloc(sizeof(int) * (size_t)(cnt ? cnt : 1) * dim);
-      if (!ct->face_node) {
-        free(bf);
-        e = TCAD_ERR_MEM;
-        goto done;
-      }
+      m->ncontacts++; /* counted before its arrays, so TcadMeshDestroy frees them on failure */
+      TCAD_ALLOC_GOTO(rc, ct->face_node, (size_t)cnt * dim, cleanup);
       for (int f = 0; f < nbf; f++)
         if (face_in_box(m, bf + (size_t)f * dim, &deck->contacts[c].box, tol))
           memcpy(ct->face_node + (size_t)ct->nfaces++ * dim, bf + (size_t)f * dim, sizeof(int) * dim);
-      m->ncontacts++;
-      if ((e = TcadMeshContactNodes(ct, dim))) {
-        free(bf);
-        goto done;
-      }
+      TCAD_CALL_GOTO(rc, tcad_mesh_contact_nodes(ct, dim), cleanup);
     }
-    free(bf);
-  }
-done:
-  for (int a = 0; a < 3; a++) free(ax[a]);
-  if (e) {
-    TcadMeshDestroy(&m);
-    return e;
   }
   *mesh = m;
-  return 0;
+  m = NULL;
+cleanup:
+  for (int a = 0; a < 3; a++) free(ax[a]);
+  free(bf);
+  TcadMeshDestroy(&m);
+  return rc;
 }

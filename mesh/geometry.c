@@ -23,7 +23,6 @@
 static const int edge_pairs_2d[3][2] = {{0, 1}, {0, 2}, {1, 2}};
 static const int edge_pairs_3d[6][2] = {{0, 1}, {0, 2}, {0, 3}, {1, 2}, {1, 3}, {2, 3}};
 
-/* Coupling contribution of local edge (p, q) of cell `v` (node ids), and its length. */
 static void cross3(const double *a, const double *b, double *c)
 {
   c[0] = a[1] * b[2] - a[2] * b[1], c[1] = a[2] * b[0] - a[0] * b[2], c[2] = a[0] * b[1] - a[1] * b[0];
@@ -42,6 +41,8 @@ static void tet_circumcentre(const double *X, const int *v, double *cc)
   for (int d = 0; d < 3; d++) cc[d] = x0[d] + (a2 * bc[d] + b2 * ca[d] + c2 * ab[d]) / den;
 }
 
+/* Coupling contribution of local edge (p, q) of cell `v` (node ids), and its length in *h.
+ * det is the cell's Jacobian determinant, cc its circumcentre (3D only). */
 static double cell_edge_coupling(const double *X, int dim, const int *v, int p, int q, double det,
                                  const double *cc, double *h)
 {
@@ -119,17 +120,15 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   int *cell_edges = NULL, nue = 0;
   int *uer = NULL, *erid = NULL, nuer = 0;
   int *nr = NULL, *unr = NULL, *nrid = NULL, nunr = 0;
-  int *slot_of = NULL;
-  int e = 0;
+  int *slot_of = NULL, *fill = NULL;
+  int rc = 0;
 
-  g = tcad_calloc(1, sizeof *g);
-  if (!g) return TCAD_ERR_MEM;
+  TCAD_ALLOC(g, 1);
   g->dim = dim, g->nnodes = nn, g->nregions = mesh->nregions;
 
   /* 1-2. region-edges in one pass: unique (i, j, region) triples. The same edge in two
    * regions gives two adjacent triples, so unique edges are counted on the way. */
-  cell_edges = tcad_malloc(sizeof(int) * nce * 3);
-  if (!cell_edges) goto oom;
+  TCAD_ALLOC_GOTO(rc, cell_edges, nce * 3, cleanup);
   for (int c = 0; c < nc; c++) {
     const int *v = mesh->cell_node + (size_t)c * nv;
     for (int k = 0; k < epc; k++) {
@@ -138,7 +137,7 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
       t[0] = a < b ? a : b, t[1] = a < b ? b : a, t[2] = mesh->cell_region[c];
     }
   }
-  if ((e = TcadTuplesUnique(nn, (int)nce, 3, cell_edges, &nuer, &uer, &erid, NULL))) goto fail;
+  TCAD_CALL_GOTO(rc, tcad_tuples_unique(nn, (int)nce, 3, cell_edges, &nuer, &uer, &erid, NULL), cleanup);
   for (int u = 0; u < nuer; u++)
     nue += u == 0 || uer[3 * u] != uer[3 * (u - 1)] || uer[3 * u + 1] != uer[3 * (u - 1) + 1];
   g->nunique_edges = nue;
@@ -152,38 +151,37 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   g->edge_area = tcad_calloc((size_t)nuer, sizeof(double));
   g->edge_coupling = tcad_calloc((size_t)nuer, sizeof(double));
   if (!g->region_edge_ptr || !slot_of || !g->edge_i || !g->edge_j || !g->edge_region || !g->edge_length ||
-      !g->edge_area || !g->edge_coupling)
-    goto oom;
+      !g->edge_area || !g->edge_coupling) {
+    rc = TCAD_ERR_MEM;
+    goto cleanup;
+  }
   for (int u = 0; u < nuer; u++) g->region_edge_ptr[uer[3 * u + 2] + 1]++;
   for (int r = 0; r < mesh->nregions; r++) g->region_edge_ptr[r + 1] += g->region_edge_ptr[r];
-  {
-    int *fill = tcad_malloc(sizeof(int) * (size_t)(mesh->nregions + 1));
-    if (!fill) goto oom;
-    memcpy(fill, g->region_edge_ptr, sizeof(int) * (size_t)(mesh->nregions + 1));
-    for (int u = 0; u < nuer; u++) { /* stable: within a region, edges stay in (i, j) order */
-      int s = fill[uer[3 * u + 2]]++;
-      slot_of[u] = s;
-      g->edge_i[s] = uer[3 * u], g->edge_j[s] = uer[3 * u + 1], g->edge_region[s] = uer[3 * u + 2];
-    }
-    free(fill);
+  TCAD_ALLOC_GOTO(rc, fill, mesh->nregions + 1, cleanup);
+  memcpy(fill, g->region_edge_ptr, sizeof(int) * (size_t)(mesh->nregions + 1));
+  for (int u = 0; u < nuer; u++) { /* stable: within a region, edges stay in (i, j) order */
+    int s = fill[uer[3 * u + 2]]++;
+    slot_of[u] = s;
+    g->edge_i[s] = uer[3 * u], g->edge_j[s] = uer[3 * u + 1], g->edge_region[s] = uer[3 * u + 2];
   }
 
   /* 3. node-region pairs */
-  nr = tcad_malloc(sizeof(int) * (size_t)nc * nv * 2);
-  if (!nr) goto oom;
+  TCAD_ALLOC_GOTO(rc, nr, (size_t)nc * nv * 2, cleanup);
   for (int c = 0; c < nc; c++)
     for (int q = 0; q < nv; q++) {
       nr[2 * ((size_t)c * nv + q)] = mesh->cell_node[(size_t)c * nv + q];
       nr[2 * ((size_t)c * nv + q) + 1] = mesh->cell_region[c];
     }
-  if ((e = TcadTuplesUnique(nn, nc * nv, 2, nr, &nunr, &unr, &nrid, NULL))) goto fail;
+  TCAD_CALL_GOTO(rc, tcad_tuples_unique(nn, nc * nv, 2, nr, &nunr, &unr, &nrid, NULL), cleanup);
   g->node_region_ptr = tcad_calloc((size_t)nn + 1, sizeof(int));
   g->node_region = tcad_malloc(sizeof(int) * (size_t)(nunr ? nunr : 1));
   g->node_region_volume = tcad_calloc((size_t)nunr, sizeof(double));
   g->node_volume = tcad_calloc((size_t)nn, sizeof(double));
   g->region_measure = tcad_calloc((size_t)mesh->nregions + 1, sizeof(double));
-  if (!g->node_region_ptr || !g->node_region || !g->node_region_volume || !g->node_volume || !g->region_measure)
-    goto oom;
+  if (!g->node_region_ptr || !g->node_region || !g->node_region_volume || !g->node_volume || !g->region_measure) {
+    rc = TCAD_ERR_MEM;
+    goto cleanup;
+  }
   for (int u = 0; u < nunr; u++) {
     g->node_region_ptr[unr[2 * u] + 1]++;
     g->node_region[u] = unr[2 * u + 1];
@@ -229,21 +227,16 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
 
   /* 5. interface nodes */
   for (int n = 0; n < nn; n++) g->ninterface += g->node_region_ptr[n + 1] - g->node_region_ptr[n] > 1;
-  g->interface_node = tcad_malloc(sizeof(int) * (size_t)(g->ninterface ? g->ninterface : 1));
-  if (!g->interface_node) goto oom;
+  TCAD_ALLOC_GOTO(rc, g->interface_node, g->ninterface, cleanup);
   g->ninterface = 0;
   for (int n = 0; n < nn; n++)
     if (g->node_region_ptr[n + 1] - g->node_region_ptr[n] > 1) g->interface_node[g->ninterface++] = n;
 
-  free(cell_edges), free(uer), free(erid);
-  free(nr), free(unr), free(nrid), free(slot_of);
   *geom = g;
-  return 0;
-oom:
-  e = TCAD_ERR_MEM;
-fail:
-  free(cell_edges), free(uer), free(erid);
+  g = NULL;
+cleanup:
+  free(cell_edges), free(uer), free(erid), free(fill);
   free(nr), free(unr), free(nrid), free(slot_of);
   TcadGeometryDestroy(&g);
-  return e;
+  return rc;
 }

@@ -85,184 +85,175 @@ static double quad_angle(const double *c, int o, int p, int q)
   return acos(fmax(-1.0, fmin(1.0, dot / sqrt(nu * nv))));
 }
 
-static PetscErrorCode plex_extract(DM dm, const char *path, double scale, TcadMesh *m, int *terr)
+/* One physical group (a DMPlex label named after it): its cells become region m->nregions
+ * (cell_group[c] = that index), or its boundary faces contact m->ncontacts; a group of both is
+ * refused. Groups of lower-dimensional entities (edges of 3D meshes, points) are skipped. */
+static int plex_label(DM dm, const char *path, const char *lname, PetscInt dim, PetscInt cs, PetscInt vs, PetscInt ve,
+                      int *cell_group, TcadMesh *m)
 {
-  PetscInt dim, cdim, cs, ce, vs, ve;
-  Vec coords;
-  PetscSection csec;
-  const PetscScalar *ca;
-  PetscInt nlabels;
-  int *cell_group = NULL;
+  DMLabel label;
+  IS vis = NULL, pis = NULL;
+  const PetscInt *vals = NULL, *pts = NULL;
+  PetscInt nvals;
+  int kind = -1; /* 0 cells, 1 faces */
+  int rid = m->nregions, rc = 0;
+  TcadMeshContact *ct = &m->contacts[m->ncontacts];
+  size_t face_cap = 0;
 
-  PetscFunctionBeginUser;
-  *terr = 0;
-  PetscCall(DMGetDimension(dm, &dim));
-  PetscCall(DMGetCoordinateDim(dm, &cdim));
-  if (dim < 1 || dim > 3) {
-    *terr = tcad_error(TCAD_ERR_MESH, "%s: mesh dimension %d is not supported", path, (int)dim);
-    PetscFunctionReturn(0);
+  TCAD_PETSC_CALL(DMGetLabel(dm, lname, &label));
+  TCAD_PETSC_CALL(DMLabelGetValueIS(label, &vis));
+  TCAD_PETSC_CALL_GOTO(rc, ISGetLocalSize(vis, &nvals), cleanup);
+  TCAD_PETSC_CALL_GOTO(rc, ISGetIndices(vis, &vals), cleanup);
+  for (PetscInt k = 0; k < nvals; k++) {
+    PetscInt np;
+    TCAD_PETSC_CALL_GOTO(rc, DMLabelGetStratumIS(label, vals[k], &pis), cleanup);
+    if (!pis) continue;
+    TCAD_PETSC_CALL_GOTO(rc, ISGetLocalSize(pis, &np), cleanup);
+    TCAD_PETSC_CALL_GOTO(rc, ISGetIndices(pis, &pts), cleanup);
+    for (PetscInt i = 0; i < np; i++) {
+      PetscInt p = pts[i], h;
+      TCAD_PETSC_CALL_GOTO(rc, DMPlexGetPointHeight(dm, p, &h), cleanup);
+      int pk = h == 0 ? 0 : (h == 1 ? 1 : 2);
+      if (pk == 2) continue; /* edges of 3D meshes, or points of 2D/3D meshes: not used */
+      if (kind < 0) kind = pk;
+      if (kind != pk) {
+        rc = tcad_error(TCAD_ERR_MESH,
+                        "%s: physical group '%s' mixes cells and boundary faces; give "
+                        "regions and contacts separate physical groups",
+                        path, lname);
+        goto cleanup;
+      }
+      if (pk == 0) {
+        if (cell_group[p - cs] >= 0) {
+          rc = tcad_error(TCAD_ERR_MESH,
+                          "%s: element %d is in two physical groups ('%s' and '%s'); each "
+                          "element must be in exactly one region",
+                          path, (int)(p - cs), m->regions[cell_group[p - cs]].name, lname);
+          goto cleanup;
+        }
+        cell_group[p - cs] = rid;
+      } else {
+        int fv[8], nfv;
+        TCAD_PETSC_CALL_GOTO(rc, plex_point_vertices(dm, p, vs, ve, fv, &nfv), cleanup);
+        if (nfv != (int)dim) continue; /* not a facet of a simplex mesh */
+        if ((size_t)ct->nfaces + 1 > face_cap) {
+          face_cap = face_cap ? 2 * face_cap : 64;
+          int *nf = realloc(ct->face_node, sizeof(int) * face_cap * (size_t)dim);
+          if (!nf) {
+            rc = tcad_error(TCAD_ERR_MEM, "out of memory reading contact '%s'", lname);
+            goto cleanup;
+          }
+          ct->face_node = nf;
+        }
+        memcpy(ct->face_node + (size_t)ct->nfaces * dim, fv, sizeof(int) * (size_t)dim);
+        ct->nfaces++;
+      }
+    }
+    TCAD_PETSC_CALL_GOTO(rc, ISRestoreIndices(pis, &pts), cleanup);
+    pts = NULL;
+    TCAD_PETSC_CALL_GOTO(rc, ISDestroy(&pis), cleanup);
   }
-  PetscCall(DMPlexGetHeightStratum(dm, 0, &cs, &ce));
-  PetscCall(DMPlexGetDepthStratum(dm, 0, &vs, &ve));
+  if (kind == 0) {
+    snprintf(m->regions[rid].name, sizeof m->regions[rid].name, "%s", lname);
+    m->nregions++;
+  } else if (kind == 1) {
+    snprintf(ct->name, sizeof ct->name, "%s", lname);
+    m->ncontacts++;
+    TCAD_CALL_GOTO(rc, tcad_mesh_contact_nodes(ct, (int)dim), cleanup);
+  }
+cleanup:
+  if (pts) ISRestoreIndices(pis, &pts);
+  if (pis) ISDestroy(&pis);
+  if (vals) ISRestoreIndices(vis, &vals);
+  if (vis) ISDestroy(&vis);
+  if (rc) { /* faces read before the failure, whether or not the contact was counted */
+    free(ct->face_node);
+    ct->face_node = NULL;
+    ct->nfaces = 0;
+  }
+  return rc;
+}
+
+/* The DM's topology into m: coordinates (scaled to cm), cells (quadrilaterals split), regions
+ * and contacts from the physical groups. PETSc failures return TCAD_ERR_PETSC with PETSc's
+ * message; a mesh tcad cannot use gives TCAD_ERR_MESH. */
+static int plex_extract(DM dm, const char *path, double scale, TcadMesh *m)
+{
+  PetscInt dim, cdim, cs, ce, vs, ve, nlabels, ncells_in, nout = 0, out = 0;
+  Vec coords = NULL;
+  PetscSection csec;
+  const PetscScalar *ca = NULL;
+  int *cell_group = NULL, unassigned = 0, first_unassigned = -1, rc = 0;
+
+  TCAD_PETSC_CALL(DMGetDimension(dm, &dim));
+  TCAD_PETSC_CALL(DMGetCoordinateDim(dm, &cdim));
+  if (dim < 1 || dim > 3) return tcad_error(TCAD_ERR_MESH, "%s: mesh dimension %d is not supported", path, (int)dim);
+  TCAD_PETSC_CALL(DMPlexGetHeightStratum(dm, 0, &cs, &ce));
+  TCAD_PETSC_CALL(DMPlexGetDepthStratum(dm, 0, &vs, &ve));
   m->dim = (int)dim;
   m->nvert = (int)dim + 1;
   m->nnodes = (int)(ve - vs);
-  m->coord = tcad_calloc((size_t)m->nnodes * 3, sizeof(double));
-  if (!m->coord) {
-    *terr = TCAD_ERR_MEM;
-    PetscFunctionReturn(0);
-  }
-  PetscCall(DMGetCoordinatesLocal(dm, &coords));
-  PetscCall(DMGetCoordinateSection(dm, &csec));
-  PetscCall(VecGetArrayRead(coords, &ca));
+  TCAD_ALLOC(m->coord, (size_t)m->nnodes * 3);
+  TCAD_PETSC_CALL(DMGetCoordinatesLocal(dm, &coords));
+  TCAD_PETSC_CALL(DMGetCoordinateSection(dm, &csec));
+  TCAD_PETSC_CALL(VecGetArrayRead(coords, &ca));
   for (PetscInt v = vs; v < ve; v++) {
     PetscInt off;
-    PetscCall(PetscSectionGetOffset(csec, v, &off));
+    TCAD_PETSC_CALL_GOTO(rc, PetscSectionGetOffset(csec, v, &off), cleanup);
     for (PetscInt d = 0; d < cdim && d < 3; d++) m->coord[3 * (v - vs) + d] = PetscRealPart(ca[off + d]) * scale;
     for (PetscInt d = dim; d < cdim && d < 3; d++)
       if (PetscRealPart(ca[off + d]) != 0.0) {
-        *terr = tcad_error(TCAD_ERR_MESH,
-                           "%s: a %dD mesh must lie in the %s; node %d has coordinate %c = %g",
-                           path, (int)dim, dim == 2 ? "z = 0 plane" : "x axis", (int)(v - vs),
-                           "xyz"[d], PetscRealPart(ca[off + d]));
-        break;
+        rc = tcad_error(TCAD_ERR_MESH, "%s: a %dD mesh must lie in the %s; node %d has coordinate %c = %g", path,
+                        (int)dim, dim == 2 ? "z = 0 plane" : "x axis", (int)(v - vs), "xyz"[d],
+                        PetscRealPart(ca[off + d]));
+        goto cleanup;
       }
-    if (*terr) break;
   }
-  PetscCall(VecRestoreArrayRead(coords, &ca));
-  if (*terr) PetscFunctionReturn(0);
+  TCAD_PETSC_CALL_GOTO(rc, VecRestoreArrayRead(coords, &ca), cleanup);
+  ca = NULL;
 
   /* cells: simplices kept, quadrilaterals split, anything else refused */
-  PetscInt ncells_in = ce - cs, nout = 0;
+  ncells_in = ce - cs;
   for (PetscInt c = cs; c < ce; c++) {
     DMPolytopeType t;
-    PetscCall(DMPlexGetCellType(dm, c, &t));
+    TCAD_PETSC_CALL_GOTO(rc, DMPlexGetCellType(dm, c, &t), cleanup);
     if (t == DM_POLYTOPE_QUADRILATERAL) nout += 2, m->nquads_split++;
     else if ((dim == 1 && t == DM_POLYTOPE_SEGMENT) || (dim == 2 && t == DM_POLYTOPE_TRIANGLE) ||
              (dim == 3 && t == DM_POLYTOPE_TETRAHEDRON))
       nout += 1;
     else {
-      *terr = tcad_error(TCAD_ERR_MESH,
-                         "%s: element %d is a %s; tcad needs simplices (segments, triangles, "
-                         "tetrahedra; quadrilaterals are split): remesh with simplices",
-                         path, (int)(c - cs), polytope_name(t));
-      PetscFunctionReturn(0);
+      rc = tcad_error(TCAD_ERR_MESH,
+                      "%s: element %d is a %s; tcad needs simplices (segments, triangles, "
+                      "tetrahedra; quadrilaterals are split): remesh with simplices",
+                      path, (int)(c - cs), polytope_name(t));
+      goto cleanup;
     }
   }
   m->ncells = (int)nout;
-  m->cell_node = tcad_malloc(sizeof(int) * (size_t)nout * m->nvert);
-  m->cell_region = tcad_malloc(sizeof(int) * (size_t)nout);
-  cell_group = tcad_malloc(sizeof(int) * (size_t)(ncells_in ? ncells_in : 1));
-  if (!m->cell_node || !m->cell_region || !cell_group) {
-    free(cell_group);
-    *terr = TCAD_ERR_MEM;
-    PetscFunctionReturn(0);
-  }
+  TCAD_ALLOC_GOTO(rc, m->cell_node, (size_t)nout * m->nvert, cleanup);
+  TCAD_ALLOC_GOTO(rc, m->cell_region, nout, cleanup);
+  TCAD_ALLOC_GOTO(rc, cell_group, ncells_in, cleanup);
   for (PetscInt c = 0; c < ncells_in; c++) cell_group[c] = -1;
 
   /* physical groups arrive as labels named after them (-dm_plex_gmsh_use_regions) */
-  PetscCall(DMGetNumLabels(dm, &nlabels));
-  m->regions = tcad_calloc((size_t)nlabels + 1, sizeof *m->regions);
-  m->contacts = tcad_calloc((size_t)nlabels + 1, sizeof *m->contacts);
-  if (!m->regions || !m->contacts) {
-    free(cell_group);
-    *terr = TCAD_ERR_MEM;
-    PetscFunctionReturn(0);
-  }
-  for (PetscInt l = 0; l < nlabels && !*terr; l++) {
+  TCAD_PETSC_CALL_GOTO(rc, DMGetNumLabels(dm, &nlabels), cleanup);
+  TCAD_ALLOC_GOTO(rc, m->regions, (size_t)nlabels + 1, cleanup);
+  TCAD_ALLOC_GOTO(rc, m->contacts, (size_t)nlabels + 1, cleanup);
+  for (PetscInt l = 0; l < nlabels; l++) {
     const char *lname;
-    DMLabel label;
-    IS vis;
-    const PetscInt *vals;
-    PetscInt nvals;
-    PetscCall(DMGetLabelName(dm, l, &lname));
+    TCAD_PETSC_CALL_GOTO(rc, DMGetLabelName(dm, l, &lname), cleanup);
     if (!strcmp(lname, "depth") || !strcmp(lname, "celltype") || !strcmp(lname, "Cell Sets") ||
         !strcmp(lname, "Face Sets") || !strcmp(lname, "Vertex Sets") || !strcmp(lname, "Edge Sets"))
       continue;
-    PetscCall(DMGetLabel(dm, lname, &label));
-    PetscCall(DMLabelGetValueIS(label, &vis));
-    PetscCall(ISGetLocalSize(vis, &nvals));
-    PetscCall(ISGetIndices(vis, &vals));
-    int kind = -1; /* 0 cells, 1 faces */
-    int rid = m->nregions, cid = m->ncontacts;
-    TcadMeshContact *ct = &m->contacts[cid];
-    size_t face_cap = 0;
-    for (PetscInt k = 0; k < nvals && !*terr; k++) {
-      IS pis;
-      const PetscInt *pts;
-      PetscInt np;
-      PetscCall(DMLabelGetStratumIS(label, vals[k], &pis));
-      if (!pis) continue;
-      PetscCall(ISGetLocalSize(pis, &np));
-      PetscCall(ISGetIndices(pis, &pts));
-      for (PetscInt i = 0; i < np && !*terr; i++) {
-        PetscInt p = pts[i], h;
-        PetscCall(DMPlexGetPointHeight(dm, p, &h));
-        int pk = h == 0 ? 0 : (h == 1 ? 1 : 2);
-        if (pk == 2) continue; /* edges of 3D meshes, or points of 2D/3D meshes: not used */
-        if (kind < 0) kind = pk;
-        if (kind != pk) {
-          *terr = tcad_error(TCAD_ERR_MESH,
-                             "%s: physical group '%s' mixes cells and boundary faces; give "
-                             "regions and contacts separate physical groups",
-                             path, lname);
-          break;
-        }
-        if (pk == 0) {
-          if (cell_group[p - cs] >= 0) {
-            *terr = tcad_error(TCAD_ERR_MESH,
-                               "%s: element %d is in two physical groups ('%s' and '%s'); each "
-                               "element must be in exactly one region",
-                               path, (int)(p - cs), m->regions[cell_group[p - cs]].name, lname);
-            break;
-          }
-          cell_group[p - cs] = rid;
-        } else {
-          int fv[8], nfv;
-          PetscCall(plex_point_vertices(dm, p, vs, ve, fv, &nfv));
-          if (nfv != (int)dim) continue; /* not a facet of a simplex mesh */
-          if ((size_t)ct->nfaces + 1 > face_cap) {
-            face_cap = face_cap ? 2 * face_cap : 64;
-            int *nf = realloc(ct->face_node, sizeof(int) * face_cap * (size_t)dim);
-            if (!nf) {
-              *terr = tcad_error(TCAD_ERR_MEM, "out of memory reading contact '%s'", lname);
-              break;
-            }
-            ct->face_node = nf;
-          }
-          memcpy(ct->face_node + (size_t)ct->nfaces * dim, fv, sizeof(int) * (size_t)dim);
-          ct->nfaces++;
-        }
-      }
-      PetscCall(ISRestoreIndices(pis, &pts));
-      PetscCall(ISDestroy(&pis));
-    }
-    PetscCall(ISRestoreIndices(vis, &vals));
-    PetscCall(ISDestroy(&vis));
-    if (*terr) break;
-    if (kind == 0) {
-      snprintf(m->regions[rid].name, sizeof m->regions[rid].name, "%s", lname);
-      m->nregions++;
-    } else if (kind == 1) {
-      snprintf(ct->name, sizeof ct->name, "%s", lname);
-      m->ncontacts++;
-      int e = TcadMeshContactNodes(ct, (int)dim);
-      if (e) *terr = e;
-    }
-  }
-  if (*terr) {
-    free(cell_group);
-    PetscFunctionReturn(0);
+    TCAD_CALL_GOTO(rc, plex_label(dm, path, lname, dim, cs, vs, ve, cell_group, m), cleanup);
   }
 
   /* flatten cells in DMPlex order, splitting quadrilaterals */
-  PetscInt out = 0;
-  int unassigned = 0, first_unassigned = -1;
   for (PetscInt c = cs; c < ce; c++) {
     int v[8], nv;
     DMPolytopeType t;
-    PetscCall(DMPlexGetCellType(dm, c, &t));
-    PetscCall(plex_point_vertices(dm, c, vs, ve, v, &nv));
+    TCAD_PETSC_CALL_GOTO(rc, DMPlexGetCellType(dm, c, &t), cleanup);
+    TCAD_PETSC_CALL_GOTO(rc, plex_point_vertices(dm, c, vs, ve, v, &nv), cleanup);
     int g = cell_group[c - cs];
     if (g < 0) {
       unassigned++;
@@ -285,59 +276,65 @@ static PetscErrorCode plex_extract(DM dm, const char *path, double scale, TcadMe
       m->cell_region[out++] = g;
     }
   }
-  free(cell_group);
   if (unassigned) {
-    *terr = tcad_error(TCAD_ERR_MESH,
-                       "%s: %d element%s (first: %d) belong to no physical group; put every "
-                       "%s in a named Physical %s in the .geo",
-                       path, unassigned, unassigned > 1 ? "s" : "", first_unassigned,
-                       dim == 3 ? "volume" : dim == 2 ? "surface" : "curve",
-                       dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
-    PetscFunctionReturn(0);
+    rc = tcad_error(TCAD_ERR_MESH,
+                    "%s: %d element%s (first: %d) belong to no physical group; put every "
+                    "%s in a named Physical %s in the .geo",
+                    path, unassigned, unassigned > 1 ? "s" : "", first_unassigned,
+                    dim == 3 ? "volume" : dim == 2 ? "surface" : "curve",
+                    dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
+    goto cleanup;
   }
   if (m->nregions == 0) {
-    *terr = tcad_error(TCAD_ERR_MESH,
-                       "%s: the mesh has no named physical groups of elements; define "
-                       "Physical %s(\"name\") groups in the .geo",
-                       path, dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
-    PetscFunctionReturn(0);
+    rc = tcad_error(TCAD_ERR_MESH,
+                    "%s: the mesh has no named physical groups of elements; define "
+                    "Physical %s(\"name\") groups in the .geo",
+                    path, dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
+    goto cleanup;
   }
   for (int c = 0; c < m->ncells; c++) m->regions[m->cell_region[c]].ncells++;
-  PetscFunctionReturn(0);
+cleanup:
+  if (ca) VecRestoreArrayRead(coords, &ca);
+  free(cell_group);
+  return rc;
 }
 
 int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh)
 {
   TcadMesh *m = NULL;
   DM dm = NULL;
-  PetscErrorCode ierr;
-  int terr = 0;
-  PetscBool had;
+  PetscBool had = PETSC_TRUE;
+  PetscErrorCode pe;
+  int rc = 0, reading = 0;
 
   TCAD_CALL(gmsh_check_header(path));
-  TCAD_CALL(TcadMeshCreate(&m));
+  TCAD_CALL(tcad_mesh_create(&m));
   snprintf(m->source, sizeof m->source, "%s", path);
 
   /* Physical groups by name rather than by number. The mesh is read interpolated (faces as
    * DMPlex points) because that is the only way DMPlex 3.18 keeps face groups whole:
-   * -dm_plex_gmsh_mark_vertices without interpolation is 20x faster on tetrahedra but marks
-   * nodes by Gmsh entity, dropping a contact's end nodes (4.1) or all of them (2.2). */
-  PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &had);
-  if (!had) PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true");
-  ierr = DMPlexCreateGmshFromFile(PETSC_COMM_SELF, path, PETSC_TRUE, &dm);
-  if (!ierr) ierr = plex_extract(dm, path, scale, m, &terr);
-  if (ierr) tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
-  if (!had) PetscOptionsClearValue(NULL, "-dm_plex_gmsh_use_regions");
-  if (dm) DMDestroy(&dm);
-  if (ierr) {
-    TcadMeshDestroy(&m);
+   * -dm_plex_gmsh_mark_vertices without interpolation is faster on tetrahedra but marks
+   * nodes by Gmsh entity, dropping a contact's end nodes (4.1) or all of them (2.2); see
+   * docs/dev-notes.md, "2026-11-23 — foundation". */
+  TCAD_PETSC_CALL_GOTO(rc, PetscOptionsHasName(NULL, NULL, "-dm_plex_gmsh_use_regions", &had), cleanup);
+  if (!had) TCAD_PETSC_CALL_GOTO(rc, PetscOptionsSetValue(NULL, "-dm_plex_gmsh_use_regions", "true"), cleanup);
+  reading = 1;
+  TCAD_PETSC_CALL_GOTO(rc, DMPlexCreateGmshFromFile(PETSC_COMM_SELF, path, PETSC_TRUE, &dm), cleanup);
+  TCAD_CALL_GOTO(rc, plex_extract(dm, path, scale, m), cleanup);
+  reading = 0;
+  TCAD_CALL_GOTO(rc, tcad_mesh_reorder(m), cleanup);
+cleanup:
+  if (rc == TCAD_ERR_PETSC && reading) {
+    /* PETSc's own message says what its reader tripped on; ours says which file */
     tcad_error_context("%s: cannot read the mesh (truncated or corrupt?)", path);
-    return tcad_error_set_code(TCAD_ERR_MESH);
+    rc = tcad_error_set_code(TCAD_ERR_MESH);
   }
-  if (!terr) terr = TcadMeshReorder(m);
-  if (terr) {
+  if (!had && (pe = PetscOptionsClearValue(NULL, "-dm_plex_gmsh_use_regions")) && !rc)
+    rc = tcad_petsc_fail(__FILE__, __LINE__, __func__, pe);
+  if (dm && (pe = DMDestroy(&dm)) && !rc) rc = tcad_petsc_fail(__FILE__, __LINE__, __func__, pe);
+  if (rc) {
     TcadMeshDestroy(&m);
-    return terr;
+    return rc;
   }
   *mesh = m;
   return 0;

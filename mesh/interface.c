@@ -51,13 +51,9 @@ int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
   if ((ncand * nv) > (size_t)0x7fffffff)
     return tcad_error(TCAD_ERR_MEM, "%s: too many faces for TcadMeshInterfaceArea", mesh->source);
   const size_t nall = ncand * nv;
-  int *all = tcad_malloc(sizeof(int) * (nall ? nall : 1) * d);
-  int *owner = tcad_malloc(sizeof(int) * (nall ? nall : 1)); /* region of the tuple's cell */
-  int *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nu = 0, e;
-  if (!all || !owner) {
-    free(all), free(owner);
-    return TCAD_ERR_MEM;
-  }
+  int *all = NULL, *owner = NULL, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nu = 0, nshared = 0, rc = 0;
+  TCAD_ALLOC_GOTO(rc, all, nall * d, cleanup);
+  TCAD_ALLOC_GOTO(rc, owner, nall, cleanup); /* region of the tuple's cell */
   size_t t = 0;
   for (int c = 0; c < mesh->ncells; c++) {
     int r = mesh->cell_region[c];
@@ -67,39 +63,33 @@ int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
       int *tp = all + t * d, k = 0;
       for (int j = 0; j < nv; j++)
         if (j != f) tp[k++] = v[j];
-      tcad_sort_small(tp, d);
+      tcad_tuples_sort_small(tp, d);
       owner[t] = r;
     }
   }
-  e = TcadTuplesUnique(mesh->nnodes, (int)nall, d, all, &nu, &uniq, &id, &cnt);
-  if (!e) {
-    first = tcad_malloc(sizeof(int) * (size_t)(nu ? nu : 1));
-    if (!first) e = TCAD_ERR_MEM;
-  }
-  int nshared = 0;
-  if (!e) {
-    for (int u = 0; u < nu; u++) first[u] = -1;
-    /* A face met twice, once from each region, is on the interface. A face of three or more
-     * cells is an overlap that TcadMeshCheckCells refuses; it is skipped here. */
-    for (size_t k = 0; k < nall; k++) {
-      int u = id[k];
-      if (cnt[u] != 2) continue;
-      if (first[u] < 0) {
-        first[u] = (int)k;
-        continue;
-      }
-      if (owner[first[u]] == owner[k]) continue; /* both cells in the same region */
-      const int *face = uniq + (size_t)u * d;
-      double share = face_measure(mesh, face) / d;
-      for (int j = 0; j < d; j++) area[face[j]] += share;
-      nshared++;
+  TCAD_CALL_GOTO(rc, tcad_tuples_unique(mesh->nnodes, (int)nall, d, all, &nu, &uniq, &id, &cnt), cleanup);
+  TCAD_ALLOC_GOTO(rc, first, nu, cleanup);
+  for (int u = 0; u < nu; u++) first[u] = -1;
+  /* A face met twice, once from each region, is on the interface. A face of three or more
+   * cells is an overlap that TcadMeshCheckCells refuses; it is skipped here. */
+  for (size_t k = 0; k < nall; k++) {
+    int u = id[k];
+    if (cnt[u] != 2) continue;
+    if (first[u] < 0) {
+      first[u] = (int)k;
+      continue;
     }
+    if (owner[first[u]] == owner[k]) continue; /* both cells in the same region */
+    const int *face = uniq + (size_t)u * d;
+    double share = face_measure(mesh, face) / d;
+    for (int j = 0; j < d; j++) area[face[j]] += share;
+    nshared++;
   }
-  free(all), free(owner), free(uniq), free(id), free(cnt), free(first);
-  if (e) return e;
   if (!nshared)
-    return tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface",
-                      mesh->source, mesh->regions[r1].name, mesh->regions[r2].name,
-                      d == 1 ? "node" : d == 2 ? "edge" : "face");
-  return 0;
+    rc = tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface",
+                    mesh->source, mesh->regions[r1].name, mesh->regions[r2].name,
+                    d == 1 ? "node" : d == 2 ? "edge" : "face");
+cleanup:
+  free(all), free(owner), free(uniq), free(id), free(cnt), free(first);
+  return rc;
 }

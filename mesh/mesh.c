@@ -1,16 +1,16 @@
-/* Mesh container: lifetime, lookups, element checks, boundary faces, binding to a deck. */
+/* Mesh container: lifetime, lookups, cell measures and checks, boundary faces, contact nodes,
+ * compaction. The readers (gmsh.c, generate.c) call these; binding a mesh to a deck is in
+ * bind.c. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "mesh/mesh_internal.h"
 #include "mesh/tuples.h"
-#include "tcad/deck.h"
 #include "tcad/error.h"
 
-int TcadMeshCreate(TcadMesh **mesh)
+int tcad_mesh_create(TcadMesh **mesh)
 {
   TcadMesh *m = tcad_calloc(1, sizeof *m);
   if (!m) return TCAD_ERR_MEM;
@@ -86,20 +86,21 @@ static int mesh_faces(const TcadMesh *mesh, int *nu, int **uniq, int **id, int *
 {
   const int d = mesh->dim, nv = mesh->nvert;
   const size_t nall = (size_t)mesh->ncells * nv;
-  int *all = tcad_malloc(sizeof(int) * (nall ? nall : 1) * d);
-  if (!all) return TCAD_ERR_MEM;
+  int *all = NULL, rc = 0;
+  TCAD_ALLOC(all, nall * d);
   for (int c = 0; c < mesh->ncells; c++) {
     const int *v = mesh->cell_node + (size_t)c * nv;
     for (int f = 0; f < nv; f++) {
       int *t = all + ((size_t)c * nv + f) * d, k = 0;
       for (int j = 0; j < nv; j++)
         if (j != f) t[k++] = v[j];
-      tcad_sort_small(t, d);
+      tcad_tuples_sort_small(t, d);
     }
   }
-  int e = TcadTuplesUnique(mesh->nnodes, (int)nall, d, all, nu, uniq, id, cnt);
+  TCAD_CALL_GOTO(rc, tcad_tuples_unique(mesh->nnodes, (int)nall, d, all, nu, uniq, id, cnt), cleanup);
+cleanup:
   free(all);
-  return e;
+  return rc;
 }
 
 /* Signed measure of the simplex (face nodes..., apex): which side of the face the apex is on. */
@@ -141,14 +142,10 @@ int TcadMeshCheckCells(const TcadMesh *mesh)
                       mesh->dim == 1 ? "length" : mesh->dim == 2 ? "area" : "volume", first_zero,
                       x[0] * 1e4, x[1] * 1e4, x[2] * 1e4);
   }
-  int nu = 0, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nbad = 0, shown = 0;
-  TCAD_CALL(mesh_faces(mesh, &nu, &uniq, &id, &cnt));
+  int nu = 0, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nbad = 0, shown = 0, rc = 0;
   char where[600] = "";
-  first = tcad_malloc(sizeof(int) * (size_t)(nu ? nu : 1));
-  if (!first) {
-    free(uniq), free(id), free(cnt);
-    return TCAD_ERR_MEM;
-  }
+  TCAD_CALL(mesh_faces(mesh, &nu, &uniq, &id, &cnt));
+  TCAD_ALLOC_GOTO(rc, first, nu, cleanup);
   for (int u = 0; u < nu; u++) first[u] = -1;
   for (size_t t = 0; t < (size_t)mesh->ncells * mesh->nvert; t++) {
     int u = id[t];
@@ -178,34 +175,32 @@ int TcadMeshCheckCells(const TcadMesh *mesh)
       }
     }
   }
-  free(uniq), free(id), free(cnt), free(first);
   if (nbad)
-    return tcad_error(TCAD_ERR_MESH,
-                      "%s: %d inverted element%s: neighbouring elements overlap (%s%s); the mesh "
-                      "folds over itself, fix or remesh it",
-                      mesh->source, nbad, nbad > 1 ? "s" : "", where[0] ? where : "faces shared by more than two elements",
-                      nbad > 3 ? "; ..." : "");
-  return 0;
+    rc = tcad_error(TCAD_ERR_MESH,
+                    "%s: %d inverted element%s: neighbouring elements overlap (%s%s); the mesh "
+                    "folds over itself, fix or remesh it",
+                    mesh->source, nbad, nbad > 1 ? "s" : "", where[0] ? where : "faces shared by more than two elements",
+                    nbad > 3 ? "; ..." : "");
+cleanup:
+  free(uniq), free(id), free(cnt), free(first);
+  return rc;
 }
 
-int TcadMeshBoundaryFaces(const TcadMesh *mesh, int *nfaces, int **face_node)
+int tcad_mesh_boundary_faces(const TcadMesh *mesh, int *nfaces, int **face_node)
 {
   const int d = mesh->dim;
-  int *uniq = NULL, *id = NULL, *cnt = NULL, nu = 0, nb = 0, *out = NULL;
+  int *uniq = NULL, *id = NULL, *cnt = NULL, nu = 0, nb = 0, *out = NULL, rc = 0;
   TCAD_CALL(mesh_faces(mesh, &nu, &uniq, &id, &cnt));
   for (int u = 0; u < nu; u++) nb += cnt[u] == 1;
-  out = tcad_malloc(sizeof(int) * (size_t)(nb ? nb : 1) * d);
-  if (!out) {
-    free(uniq), free(id), free(cnt);
-    return TCAD_ERR_MEM;
-  }
+  TCAD_ALLOC_GOTO(rc, out, (size_t)nb * d, cleanup);
   nb = 0;
   for (int u = 0; u < nu; u++)
     if (cnt[u] == 1) memcpy(out + (size_t)nb++ * d, uniq + (size_t)u * d, sizeof(int) * d);
-  free(uniq), free(id), free(cnt);
   *nfaces = nb;
   *face_node = out;
-  return 0;
+cleanup:
+  free(uniq), free(id), free(cnt);
+  return rc;
 }
 
 static int cmp_int(const void *a, const void *b)
@@ -214,12 +209,12 @@ static int cmp_int(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-int TcadMeshContactNodes(TcadMeshContact *c, int dim)
+int tcad_mesh_contact_nodes(TcadMeshContact *c, int dim)
 {
   size_t n = (size_t)c->nfaces * dim;
-  int *nodes = tcad_malloc(sizeof(int) * (n ? n : 1)), k = 0;
-  if (!nodes) return TCAD_ERR_MEM;
-  memcpy(nodes, c->face_node, sizeof(int) * n);
+  int *nodes = NULL, k = 0;
+  TCAD_ALLOC(nodes, n);
+  if (n) memcpy(nodes, c->face_node, sizeof(int) * n);
   qsort(nodes, n, sizeof(int), cmp_int);
   for (size_t i = 0; i < n; i++)
     if (!k || nodes[k - 1] != nodes[i]) nodes[k++] = nodes[i];
@@ -229,7 +224,7 @@ int TcadMeshContactNodes(TcadMeshContact *c, int dim)
   return 0;
 }
 
-int TcadMeshCompact(TcadMesh *mesh)
+int tcad_mesh_compact(TcadMesh *mesh)
 {
   int *newid = NULL, n = 0;
   TCAD_ALLOC(newid, mesh->nnodes);
@@ -245,89 +240,5 @@ int TcadMeshCompact(TcadMesh *mesh)
     mesh->cell_node[k] = newid[mesh->cell_node[k]];
   mesh->nnodes = n;
   free(newid);
-  return 0;
-}
-
-/* "'a', 'b', 'c'" from n names spaced `stride` bytes apart (the name fields of an array of
- * regions or contacts), for messages that list what the mesh does have. */
-static void name_list(char *buf, size_t size, const char *first, size_t stride, int n)
-{
-  buf[0] = 0;
-  for (int k = 0; k < n; k++) {
-    size_t l = strlen(buf);
-    snprintf(buf + l, size - l, "%s'%s'", k ? ", " : "", first + (size_t)k * stride);
-  }
-}
-
-/* Bind a loaded mesh to the deck: names must match both ways, and materials come from the deck. */
-static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
-{
-  for (int r = 0; r < deck->nregions; r++) {
-    const TcadRegionSpec *rs = &deck->regions[r];
-    int mr = TcadMeshFindRegion(mesh, rs->name);
-    if (mr < 0) {
-      char names[512];
-      name_list(names, sizeof names, mesh->regions[0].name, sizeof mesh->regions[0], mesh->nregions);
-      return tcad_error(TCAD_ERR_MESH,
-                        "%s: region '%s' is not in the mesh %s (%s: %s); name a physical group "
-                        "of the mesh or add it to the mesh",
-                        TcadDeckWhere(deck, rs->loc), rs->name, mesh->source,
-                        deck->mesh.source == TCAD_MESH_FILE ? "its cell groups are" : "meshed regions",
-                        mesh->nregions ? names : "none");
-    }
-    const TcadMaterial *mat = TcadDeckGetMaterial(deck, rs->material);
-    if (!mat)
-      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckWhere(deck, rs->loc),
-                        rs->material);
-    snprintf(mesh->regions[mr].material, sizeof mesh->regions[mr].material, "%s", mat->name);
-    mesh->regions[mr].kind = mat->kind;
-  }
-  for (int r = 0; r < mesh->nregions; r++) {
-    int found = 0;
-    for (int k = 0; k < deck->nregions; k++) found |= !strcmp(deck->regions[k].name, mesh->regions[r].name);
-    if (!found)
-      return tcad_error(TCAD_ERR_INPUT,
-                        "%s: the mesh %s has a region '%s' (%d cells) that the deck's 'regions' "
-                        "list does not name; add '- {name: %s, material: ...}'",
-                        deck->path, mesh->source, mesh->regions[r].name, mesh->regions[r].ncells,
-                        mesh->regions[r].name);
-  }
-  for (int c = 0; c < deck->ncontacts; c++) {
-    const TcadContactSpec *cs = &deck->contacts[c];
-    int mc = TcadMeshFindContact(mesh, cs->name);
-    if (mc < 0 || mesh->contacts[mc].nnodes == 0) {
-      if (deck->mesh.source == TCAD_MESH_GENERATE)
-        return tcad_error(TCAD_ERR_MESH,
-                          "%s: contact '%s' touches no mesh node: no boundary face of the mesh "
-                          "lies inside its box; check the box against the mesh outline",
-                          TcadDeckWhere(deck, cs->loc), cs->name);
-      char names[512];
-      name_list(names, sizeof names, mesh->contacts[0].name, sizeof mesh->contacts[0], mesh->ncontacts);
-      return tcad_error(TCAD_ERR_MESH,
-                        "%s: contact '%s' %s in the mesh %s (its face groups are: %s); name a "
-                        "physical group of boundary faces",
-                        TcadDeckWhere(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes",
-                        mesh->source, mesh->ncontacts ? names : "none");
-    }
-  }
-  return 0;
-}
-
-int TcadMeshFromDeck(const TcadDeck *deck, TcadMesh **mesh)
-{
-  TcadMesh *m = NULL;
-  int e;
-  if (deck->mesh.source == TCAD_MESH_FILE)
-    e = TcadMeshLoadGmsh(deck->mesh.file, deck->mesh.scale, &m);
-  else
-    e = TcadMeshGenerate(deck, &m);
-  if (e) return e;
-  e = mesh_bind(deck, m);
-  if (!e) e = TcadMeshCheckCells(m);
-  if (e) {
-    TcadMeshDestroy(&m);
-    return e;
-  }
-  *mesh = m;
   return 0;
 }

@@ -1,16 +1,22 @@
+/* The mesh container's internals, shared by the files of mesh/ (the public API is
+ * include/tcad/mesh.h). The readers (gmsh.c, generate.c) build a TcadMesh with these;
+ * bind.c ties the result to a deck. */
 #ifndef TCAD_MESH_INTERNAL_H
 #define TCAD_MESH_INTERNAL_H
 #include "tcad/mesh.h"
 
-int TcadMeshCreate(TcadMesh **mesh);
-/* Boundary faces: faces (dim nodes, sorted) that belong to exactly one cell. */
-int TcadMeshBoundaryFaces(const TcadMesh *mesh, int *nfaces, int **face_node);
+/* An empty mesh (TcadMeshDestroy frees it and whatever its arrays hold). */
+int tcad_mesh_create(TcadMesh **mesh);
+/* Boundary faces: faces (dim nodes, sorted) that belong to exactly one cell. *face_node is
+ * allocated here (nfaces * dim), the caller frees it. */
+int tcad_mesh_boundary_faces(const TcadMesh *mesh, int *nfaces, int **face_node);
 /* Fill contact->node (sorted unique) from contact->face_node. */
-int TcadMeshContactNodes(TcadMeshContact *c, int dim);
+int tcad_mesh_contact_nodes(TcadMeshContact *c, int dim);
 /* Remove nodes no cell uses and renumber (contacts must not exist yet). */
-int TcadMeshCompact(TcadMesh *mesh);
-/* Renumber nodes along a Morton curve and cells by lowest node, for memory locality. */
-int TcadMeshReorder(TcadMesh *mesh);
+int tcad_mesh_compact(TcadMesh *mesh);
+/* Renumber nodes along a Morton curve and cells by lowest node, for memory locality
+ * (mesh/reorder.c). Contacts are renumbered too. */
+int tcad_mesh_reorder(TcadMesh *mesh);
 /* Length of the mesh's bounding-box diagonal (for relative tolerances). */
 double tcad_mesh_extent(const TcadMesh *mesh);
 #endif

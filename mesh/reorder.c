@@ -1,15 +1,14 @@
 /* Renumber nodes along a Morton (Z-order) curve and cells by their lowest node, so that
  * neighbouring nodes sit close in memory. Gmsh numbers nodes in meshing order, which scatters
- * neighbours across the arrays: every edge loop then misses the cache (geometry on a 1.2e6-node
- * Gmsh mesh ran at 1100 ns/node before, against 150 on an ordered generated mesh). Linear:
- * radix sort on 64-bit keys, counting sort for the cells. */
+ * neighbours across the arrays: every edge loop then misses the cache (the measured cost: see
+ * docs/dev-notes.md, "2026-11-23 — foundation"). Linear: radix sort on 64-bit keys, counting
+ * sort for the cells. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mesh/mesh_internal.h"
-#include "mesh/tuples.h"
 #include "tcad/error.h"
 
 /* spread the low 21 bits of v so that two zero bits separate each (3D interleave) */
@@ -24,14 +23,13 @@ static uint64_t spread3(uint64_t v)
   return v;
 }
 
+/* Sort key[] ascending (stable, 8 passes of 8 bits), carrying idx[] along. */
 static int radix_sort_keys(uint64_t *key, int *idx, int n)
 {
-  uint64_t *k2 = tcad_malloc(sizeof(uint64_t) * (size_t)(n ? n : 1));
-  int *i2 = tcad_malloc(sizeof(int) * (size_t)(n ? n : 1));
-  if (!k2 || !i2) {
-    free(k2), free(i2);
-    return TCAD_ERR_MEM;
-  }
+  uint64_t *k2 = NULL;
+  int *i2 = NULL, rc = 0;
+  TCAD_ALLOC_GOTO(rc, k2, n, cleanup);
+  TCAD_ALLOC_GOTO(rc, i2, n, cleanup);
   for (int pass = 0; pass < 8; pass++) {
     size_t cnt[257] = {0};
     int sh = 8 * pass;
@@ -44,23 +42,25 @@ static int radix_sort_keys(uint64_t *key, int *idx, int n)
     memcpy(key, k2, sizeof(uint64_t) * (size_t)n);
     memcpy(idx, i2, sizeof(int) * (size_t)n);
   }
+cleanup:
   free(k2), free(i2);
-  return 0;
+  return rc;
 }
 
-int TcadMeshReorder(TcadMesh *m)
+int tcad_mesh_reorder(TcadMesh *m)
 {
   const int nn = m->nnodes, nc = m->ncells, nv = m->nvert;
   double lo[3] = {HUGE_VAL, HUGE_VAL, HUGE_VAL}, hi[3] = {-HUGE_VAL, -HUGE_VAL, -HUGE_VAL};
-  uint64_t *key = tcad_malloc(sizeof(uint64_t) * (size_t)(nn ? nn : 1));
-  int *old_of = tcad_malloc(sizeof(int) * (size_t)(nn ? nn : 1)), *new_of = tcad_malloc(sizeof(int) * (size_t)(nn ? nn : 1));
-  double *xc = tcad_malloc(sizeof(double) * 3 * (size_t)(nn ? nn : 1));
-  int *cn = tcad_malloc(sizeof(int) * (size_t)(nc ? nc : 1) * nv), *cr = tcad_malloc(sizeof(int) * (size_t)(nc ? nc : 1));
-  int *ptr = tcad_calloc((size_t)nn + 1, sizeof(int)), e = 0;
-  if (!key || !old_of || !new_of || !xc || !cn || !cr || !ptr) {
-    e = TCAD_ERR_MEM;
-    goto done;
-  }
+  uint64_t *key = NULL;
+  int *old_of = NULL, *new_of = NULL, *cn = NULL, *cr = NULL, *ptr = NULL, rc = 0;
+  double *xc = NULL;
+  TCAD_ALLOC_GOTO(rc, key, nn, cleanup);
+  TCAD_ALLOC_GOTO(rc, old_of, nn, cleanup);
+  TCAD_ALLOC_GOTO(rc, new_of, nn, cleanup);
+  TCAD_ALLOC_GOTO(rc, xc, 3 * (size_t)nn, cleanup);
+  TCAD_ALLOC_GOTO(rc, cn, (size_t)nc * nv, cleanup);
+  TCAD_ALLOC_GOTO(rc, cr, nc, cleanup);
+  TCAD_ALLOC_GOTO(rc, ptr, (size_t)nn + 1, cleanup);
   for (int n = 0; n < nn; n++)
     for (int a = 0; a < 3; a++) lo[a] = fmin(lo[a], m->coord[3 * n + a]), hi[a] = fmax(hi[a], m->coord[3 * n + a]);
   for (int n = 0; n < nn; n++) {
@@ -72,7 +72,7 @@ int TcadMeshReorder(TcadMesh *m)
     }
     key[n] = k, old_of[n] = n;
   }
-  if ((e = radix_sort_keys(key, old_of, nn))) goto done;
+  TCAD_CALL_GOTO(rc, radix_sort_keys(key, old_of, nn), cleanup);
   for (int n = 0; n < nn; n++) {
     new_of[old_of[n]] = n;
     memcpy(xc + 3 * (size_t)n, m->coord + 3 * (size_t)old_of[n], 3 * sizeof(double));
@@ -82,7 +82,7 @@ int TcadMeshReorder(TcadMesh *m)
   for (int c = 0; c < m->ncontacts; c++) {
     TcadMeshContact *ct = &m->contacts[c];
     for (size_t k = 0; k < (size_t)ct->nfaces * m->dim; k++) ct->face_node[k] = new_of[ct->face_node[k]];
-    if ((e = TcadMeshContactNodes(ct, m->dim))) goto done;
+    TCAD_CALL_GOTO(rc, tcad_mesh_contact_nodes(ct, m->dim), cleanup);
   }
   /* cells by lowest node (stable counting sort); vertex order inside a cell is kept */
   for (int c = 0; c < nc; c++) {
@@ -100,7 +100,7 @@ int TcadMeshReorder(TcadMesh *m)
   }
   memcpy(m->cell_node, cn, sizeof(int) * (size_t)nc * nv);
   memcpy(m->cell_region, cr, sizeof(int) * (size_t)nc);
-done:
+cleanup:
   free(key), free(old_of), free(new_of), free(xc), free(cn), free(cr), free(ptr);
-  return e;
+  return rc;
 }

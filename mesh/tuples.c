@@ -1,10 +1,11 @@
+/* Deduplication of small node tuples (mesh/tuples.h). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mesh/tuples.h"
 #include "tcad/error.h"
 
-void tcad_sort_small(int *a, int n)
+void tcad_tuples_sort_small(int *a, int n)
 {
   for (int i = 1; i < n; i++) {
     int v = a[i], j = i - 1;
@@ -23,32 +24,23 @@ static int tuple_cmp(const int *a, const int *b, int w)
   return 0;
 }
 
-int TcadTuplesUnique(int nnodes, int ntuple, int w, const int *tuples, int *nunique, int **unique,
-                     int **id, int **count)
+int tcad_tuples_unique(int nnodes, int ntuple, int w, const int *tuples, int *nunique, int **unique, int **id,
+                       int **count)
 {
-  int *ptr = NULL, *order = NULL, *uniq = NULL, *ids = NULL, *cnt = NULL, *local = NULL;
-  int nu = 0, maxb = 0;
+  int *ptr = NULL, *fill = NULL, *order = NULL, *uniq = NULL, *ids = NULL, *cnt = NULL;
+  int nu = 0, rc = 0;
 
-  TCAD_ALLOC(ptr, nnodes + 1);
+  TCAD_ALLOC_GOTO(rc, ptr, nnodes + 1, cleanup);
   for (int t = 0; t < ntuple; t++) ptr[tuples[(size_t)t * w] + 1]++;
-  for (int n = 0; n < nnodes; n++) {
-    if (ptr[n + 1] > maxb) maxb = ptr[n + 1];
-    ptr[n + 1] += ptr[n];
-  }
-  order = tcad_malloc(sizeof(int) * (size_t)(ntuple ? ntuple : 1));
-  ids = tcad_malloc(sizeof(int) * (size_t)(ntuple ? ntuple : 1));
-  uniq = tcad_malloc(sizeof(int) * (size_t)(ntuple ? ntuple : 1) * (size_t)w);
-  local = tcad_malloc(sizeof(int) * (size_t)(maxb ? maxb : 1));
-  if (!order || !ids || !uniq || !local) goto oom;
-  {
-    /* counting sort by first node (stable, so the result does not depend on anything but the
-     * input order) */
-    int *fill = tcad_malloc(sizeof(int) * (size_t)nnodes + 1);
-    if (!fill) goto oom;
-    memcpy(fill, ptr, sizeof(int) * (size_t)nnodes);
-    for (int t = 0; t < ntuple; t++) order[fill[tuples[(size_t)t * w]]++] = t;
-    free(fill);
-  }
+  for (int n = 0; n < nnodes; n++) ptr[n + 1] += ptr[n];
+  TCAD_ALLOC_GOTO(rc, order, ntuple, cleanup);
+  TCAD_ALLOC_GOTO(rc, ids, ntuple, cleanup);
+  TCAD_ALLOC_GOTO(rc, uniq, (size_t)ntuple * w, cleanup);
+  /* counting sort by first node (stable, so the result does not depend on anything but the
+   * input order) */
+  TCAD_ALLOC_GOTO(rc, fill, nnodes, cleanup);
+  memcpy(fill, ptr, sizeof(int) * (size_t)nnodes);
+  for (int t = 0; t < ntuple; t++) order[fill[tuples[(size_t)t * w]]++] = t;
   for (int n = 0; n < nnodes; n++) {
     int b0 = ptr[n], nb = ptr[n + 1] - b0, first = nu;
     if (!nb) continue;
@@ -71,7 +63,7 @@ int TcadTuplesUnique(int nnodes, int ntuple, int w, const int *tuples, int *nuni
         nu++;
       }
     }
-    /* assign ids: binary-free lookup over the (small) sorted unique list of the bucket */
+    /* assign ids: a linear scan of the bucket's (small) sorted unique list */
     for (int k = 0; k < nb; k++) {
       int t = order[b0 + k];
       const int *tp = tuples + (size_t)t * w;
@@ -81,19 +73,16 @@ int TcadTuplesUnique(int nnodes, int ntuple, int w, const int *tuples, int *nuni
     }
   }
   if (count) {
-    cnt = tcad_calloc((size_t)(nu ? nu : 1), sizeof(int));
-    if (!cnt) goto oom;
+    TCAD_ALLOC_GOTO(rc, cnt, nu, cleanup);
     for (int t = 0; t < ntuple; t++) cnt[ids[t]]++;
     *count = cnt;
+    cnt = NULL;
   }
-  free(ptr);
-  free(order);
-  free(local);
   *nunique = nu;
   *unique = uniq;
   *id = ids;
-  return 0;
-oom:
-  free(ptr), free(order), free(ids), free(uniq), free(local);
-  return TCAD_ERR_MEM;
+  uniq = ids = NULL;
+cleanup:
+  free(ptr), free(fill), free(order), free(uniq), free(ids), free(cnt);
+  return rc;
 }

@@ -16,7 +16,7 @@ static TcadMesh *hand_mesh(int dim, int nnodes, const double *xyz, int ncells, c
                            int nreg)
 {
   TcadMesh *m = NULL;
-  TcadMeshCreate(&m);
+  tcad_mesh_create(&m);
   m->dim = dim, m->nvert = dim + 1, m->nnodes = nnodes, m->ncells = ncells, m->nregions = nreg;
   m->coord = calloc((size_t)nnodes * 3, sizeof(double));
   memcpy(m->coord, xyz, sizeof(double) * 3 * (size_t)nnodes);
@@ -145,7 +145,7 @@ static void check_identities(const char *tag, const TcadMesh *m, const TcadGeome
             "sum %.17g expected %.17g", tot, expect_measure);
 
   int nbf = 0, *bf = NULL;
-  TcadMeshBoundaryFaces(m, &nbf, &bf);
+  tcad_mesh_boundary_faces(m, &nbf, &bf);
   char *bnd = calloc((size_t)m->nnodes, 1);
   for (int k = 0; k < nbf * m->dim; k++) bnd[bf[k]] = 1;
   double *lap = calloc((size_t)m->nnodes, sizeof(double)), *scale = calloc((size_t)m->nnodes, sizeof(double));

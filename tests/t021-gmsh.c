@@ -44,7 +44,7 @@ static void identities(const char *tag, const TcadMesh *m, const TcadGeometry *g
     tap_check(tap_close(s, g->region_measure[r], 1e-12, 0), name, "%.15g vs %.15g", s, g->region_measure[r]);
   }
   int nbf = 0, *bf = NULL;
-  TcadMeshBoundaryFaces(m, &nbf, &bf);
+  tcad_mesh_boundary_faces(m, &nbf, &bf);
   char *bnd = calloc((size_t)m->nnodes, 1);
   for (int k = 0; k < nbf * m->dim; k++) bnd[bf[k]] = 1;
   double *lap = calloc((size_t)m->nnodes, sizeof(double)), *sc = calloc((size_t)m->nnodes, sizeof(double)), worst = 0;

@@ -16,7 +16,7 @@ static TcadMesh *hand_mesh(int dim, int nnodes, const double *xyz, int ncells, c
                            const int *reg, int nreg)
 {
   TcadMesh *m = NULL;
-  TcadMeshCreate(&m);
+  tcad_mesh_create(&m);
   m->dim = dim, m->nvert = dim + 1, m->nnodes = nnodes, m->ncells = ncells, m->nregions = nreg;
   m->coord = calloc((size_t)nnodes * 3, sizeof(double));
   memcpy(m->coord, xyz, sizeof(double) * 3 * (size_t)nnodes);

@@ -152,8 +152,10 @@ typedef struct TcadDeck {
   TcadOutputSpec output;
 } TcadDeck;
 
-/* Parse and validate a deck. On failure returns non-zero with a message of the form
- * "FILE:LINE:COL: what was expected" in tcad_error_message(). */
+/* Parse and validate a deck. On failure returns a positive TCAD_ERR_* code (TCAD_ERR_INPUT
+ * for the deck's content, with a message of the form "FILE:LINE:COL: what is wrong; what was
+ * expected" in tcad_error_message(); TCAD_ERR_IO when the file cannot be read; TCAD_ERR_USAGE
+ * for a missing or too long path) and *deck is NULL. */
 int TcadDeckLoad(const char *path, TcadDeck **deck);
 /* Same, from a string (tests); `name` is used in messages in place of a file name. */
 int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck);

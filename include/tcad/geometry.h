@@ -41,6 +41,6 @@ typedef struct TcadGeometry {
 
 int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom);
 void TcadGeometryDestroy(TcadGeometry **geom);
-/* Nodes where the region is present: 1/0 flags (nnodes). */
+/* 1 when `node` has a control volume in `region` (a cell of the region touches it), else 0. */
 int TcadGeometryRegionHasNode(const TcadGeometry *g, int node, int region);
 #endif

@@ -48,8 +48,13 @@ int TcadMeshGenerate(const struct TcadDeck *deck, TcadMesh **mesh);
  * must exist in the mesh, every mesh region must have a deck entry (its material), every
  * contact must touch at least one node; cells are checked (inverted, zero measure). */
 int TcadMeshFromDeck(const struct TcadDeck *deck, TcadMesh **mesh);
-/* Check element measures: zero-measure and inverted (orientation against the majority). On
- * failure the message names the first bad cells and their coordinates. */
+/* Check the cells; TCAD_ERR_MESH names the first bad cells with coordinates in µm.
+ *  - zero measure: |signed measure| <= 1e-12 * (bounding-box diagonal)^dim;
+ *  - inverted (folded over a neighbour): the test is geometric, not each cell's orientation.
+ *    Two cells sharing a face must lie on opposite sides of it (their vertices opposite the
+ *    face on strictly opposite sides of the face's point, line or plane), and no face may be
+ *    shared by more than two cells. It does not depend on the vertex order, so meshes whose
+ *    surfaces are oriented differently (Gmsh orients each on its own) pass. */
 int TcadMeshCheckCells(const TcadMesh *mesh);
 /* Signed measure of one cell (length, area, volume in cm^d). */
 double tcad_mesh_cell_measure(const TcadMesh *mesh, int c);

@@ -1,0 +1,232 @@
+/* The deck's `materials:` section (overrides of the built-in parameter sets, and new materials
+ * derived from one with `base:`) and its `physics:` section (transport and models). Schema:
+ * docs/deck.md; the built-ins and the overridable fields are in io/materials.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/deck_internal.h"
+
+static const char *const deck_physics_keys[] = {"transport",    "temperature",       "statistics", "mobility",
+                                                "high_field",   "recombination",     "impact_ionization",
+                                                "hot_carrier",  NULL};
+static const char *const deck_transports[] = {"drift-diffusion", "energy-balance", "energy-balance-electrons", NULL};
+static const char *const deck_statistics[] = {"boltzmann", "fermi", NULL};
+static const char *const deck_mobilities[] = {"constant", "caughey-thomas", "masetti", NULL};
+static const char *const deck_high_fields[] = {"none", "canali", "hansch", NULL};
+static const char *const deck_recombinations[] = {"srh", "auger", NULL};
+static const char *const deck_impacts[] = {"none", "vanoverstraeten", "selberherr", "okuto", NULL};
+static const char *const deck_hot_carriers[] = {"none", "lucky-electron", "fiegna", NULL};
+
+int tcad_deck_find_material(const TcadDeck *d, int count, const char *name)
+{
+  for (int i = 0; i < count; i++)
+    if (tcad_deck_ieq(d->materials[i].name, name)) return i;
+  return -1;
+}
+
+const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
+{
+  if (!deck || !name) return NULL;
+  int i = tcad_deck_find_material(deck, deck->nmaterials, name);
+  return i >= 0 ? &deck->materials[i] : NULL;
+}
+
+/* Sign rule of a material field: 0 any sign (affinity), 1 >= 0 (zero is meaningful), 2 > 0. */
+static int deck_field_sign(const char *key)
+{
+  static const char *const any[] = {"affinity", "tauw_t1", "tauw_t2", NULL};
+  static const char *const nonneg[] = {"ni", "ct_mumin", "ms_mumin1", "ms_mumin2", "ms_mu1", "ms_pc",
+                                       "taumin", "tau_gamma", "auger", NULL};
+  for (int i = 0; any[i]; i++)
+    if (!strcmp(any[i], key)) return 0;
+  for (int i = 0; nonneg[i]; i++)
+    if (!strcmp(nonneg[i], key)) return 1;
+  return 2;
+}
+
+static int deck_material_value(TcadDeckCtx *c, const yaml_node_t *v, const char *path, const TcadMaterialField *f,
+                               TcadMaterial *m)
+{
+  double *dst = (double *)((char *)m + f->offset), val[2];
+  int sign = deck_field_sign(f->key);
+  if (f->count == 2) {
+    char b[128];
+    if (v->type != YAML_SEQUENCE_NODE || tcad_deck_len(v) != 2)
+      return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected a list [electron, hole] of two numbers (%s)", path,
+                            v->type == YAML_SEQUENCE_NODE ? "a list of another length" : tcad_deck_what(v, b, sizeof b), f->unit);
+  }
+  for (int i = 0; i < f->count; i++) {
+    char pi[TCAD_DECK_PATH + 8];
+    const yaml_node_t *e = f->count == 2 ? tcad_deck_item(c, v, i) : v;
+    if (f->count == 2)
+      tcad_deck_path_index(pi, sizeof pi, path, i);
+    else
+      snprintf(pi, sizeof pi, "%s", path);
+    TCAD_CALL(tcad_deck_num(c, e, pi, f->unit, &val[i]));
+    if (sign == 2) TCAD_CALL(tcad_deck_positive(c, e, pi, val[i], f->unit));
+    if (sign == 1) TCAD_CALL(tcad_deck_nonnegative(c, e, pi, val[i], f->unit));
+  }
+  for (int i = 0; i < f->count; i++) dst[i] = val[i];
+  return 0;
+}
+
+/* Apply the parameter keys of one `materials:` entry (everything but `base`). */
+static int deck_material_fields(TcadDeckCtx *c, const yaml_node_t *map, const char *path, TcadMaterial *m)
+{
+  for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = tcad_deck_node(c, p->key), *v = tcad_deck_node(c, p->value);
+    const char *key = (const char *)k->data.scalar.value;
+    if (!strcmp(key, "base")) continue;
+    for (int i = 0; i < tcad_material_field_count(); i++) {
+      const TcadMaterialField *f = tcad_material_field(i);
+      if (strcmp(f->key, key)) continue;
+      char fp[TCAD_DECK_PATH];
+      tcad_deck_path(fp, sizeof fp, path, key);
+      TCAD_CALL(deck_material_value(c, v, fp, f, m));
+    }
+  }
+  return 0;
+}
+
+/* `materials:` starts from a copy of the built-ins. Overrides of existing materials are
+ * applied first, then new materials (`base: X`) in order, so a base sees the deck's
+ * overrides and any new material defined above it. */
+int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n)
+{
+  TcadDeck *d = c->deck;
+  int nb = tcad_material_count(), extra = 0, nf = tcad_material_field_count();
+  if (n && tcad_deck_is_null(n)) n = NULL;
+  if (n) {
+    TCAD_CALL(tcad_deck_expect_map(c, n, "materials", "{Si: {ni: 1.45e10}, MySi: {base: Si, ...}}"));
+    TCAD_CALL(tcad_deck_keys(c, n, "materials", NULL));
+    extra = tcad_deck_len(n);
+  }
+  TCAD_ALLOC(d->materials, nb + extra);
+  for (int i = 0; i < nb; i++) d->materials[i] = *tcad_material_builtin(i);
+  d->nmaterials = nb;
+  if (!n) return 0;
+
+  int rc = 0;
+  const char **keys = NULL;
+  TCAD_ALLOC_GOTO(rc, keys, nf + 2, cleanup);
+  keys[0] = "base";
+  for (int i = 0; i < nf; i++) keys[i + 1] = tcad_material_field(i)->key;
+  for (int pass = 0; pass < 2; pass++) {
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+      yaml_node_t *k = tcad_deck_node(c, p->key), *v = tcad_deck_node(c, p->value), *base;
+      char name[TCAD_NAME_MAX], path[TCAD_DECK_PATH], basename[TCAD_NAME_MAX];
+      TCAD_CALL_GOTO(rc, tcad_deck_str(c, k, "materials", "a material name", name, sizeof name), cleanup);
+      snprintf(path, sizeof path, "materials.%s", name);
+      if (pass == 0) {
+        /* names are case-insensitive, so "si" and "Si" are the same material */
+        for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
+          yaml_node_t *kq = tcad_deck_node(c, q->key);
+          if (tcad_deck_ieq((const char *)kq->data.scalar.value, name)) {
+            rc = TCAD_DECK_FAIL(c, k, "material '%s' is given twice in 'materials' (first at %d:%d); expected each material once",
+                                name, (int)kq->start_mark.line + 1, (int)kq->start_mark.column + 1);
+            goto cleanup;
+          }
+        }
+        TCAD_CALL_GOTO(rc, tcad_deck_expect_map(c, v, path, "{permittivity: 11.9} or {base: Si, ...}"), cleanup);
+        TCAD_CALL_GOTO(rc, tcad_deck_keys(c, v, path, keys), cleanup);
+      }
+      base = tcad_deck_get(c, v, "base", NULL);
+      if (pass == 0 && !base) {
+        int i = tcad_deck_find_material(d, nb, name);
+        if (i < 0) {
+          const char *near = tcad_deck_suggest(name, d, nb, tcad_deck_name_material);
+          char list[TCAD_DECK_LIST];
+          tcad_deck_join(d, nb, tcad_deck_name_material, list, sizeof list);
+          rc = TCAD_DECK_FAIL(c, k, "'%s' is not a built-in material%s%s%s; expected one of %s, or 'base: <material>' to define a new one",
+                              name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
+          goto cleanup;
+        }
+        TCAD_CALL_GOTO(rc, deck_material_fields(c, v, path, &d->materials[i]), cleanup);
+      } else if (pass == 1 && base) {
+        char bp[TCAD_DECK_PATH + 8];
+        snprintf(bp, sizeof bp, "%s.base", path);
+        TCAD_CALL_GOTO(rc, tcad_deck_str(c, base, bp, "a material name", basename, sizeof basename), cleanup);
+        if (tcad_deck_find_material(d, d->nmaterials, name) >= 0) {
+          rc = TCAD_DECK_FAIL(c, k, "material '%s' already exists, so it cannot have a 'base'; expected a new name (or no 'base' to override '%s')",
+                              name, name);
+          goto cleanup;
+        }
+        int b = tcad_deck_find_material(d, d->nmaterials, basename);
+        if (b < 0)
+          TCAD_CALL_GOTO(rc, tcad_deck_unknown_name(c, base, bp, "material", basename, d, d->nmaterials, tcad_deck_name_material),
+                         cleanup);
+        TcadMaterial *m = &d->materials[d->nmaterials];
+        *m = d->materials[b];
+        memcpy(m->name, name, sizeof name);
+        d->nmaterials++;
+        TCAD_CALL_GOTO(rc, deck_material_fields(c, v, path, m), cleanup);
+      }
+    }
+  }
+cleanup:
+  free(keys);
+  return rc;
+}
+
+static int deck_physics_enum(TcadDeckCtx *c, const yaml_node_t *map, const char *key, const char *const *names, int *out,
+                             TcadSrcLoc *loc)
+{
+  yaml_node_t *k, *v = tcad_deck_get(c, map, key, &k);
+  char pk[TCAD_DECK_PATH];
+  if (!v) return 0;
+  tcad_deck_path(pk, sizeof pk, "physics", key);
+  TCAD_CALL(tcad_deck_enum(c, v, pk, names, out));
+  if (loc) *loc = tcad_deck_loc(k);
+  return 0;
+}
+
+int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
+{
+  TcadPhysicsSpec *ph = &c->deck->physics;
+  int e;
+  TCAD_CALL(tcad_deck_expect_map(c, n, "physics", "{transport: drift-diffusion, temperature: 300}"));
+  TCAD_CALL(tcad_deck_keys(c, n, "physics", deck_physics_keys));
+  ph->loc = tcad_deck_loc(n);
+  e = (int)ph->transport;
+  TCAD_CALL(deck_physics_enum(c, n, "transport", deck_transports, &e, &ph->loc_transport));
+  ph->transport = (TcadTransport)e;
+  e = (int)ph->statistics;
+  TCAD_CALL(deck_physics_enum(c, n, "statistics", deck_statistics, &e, &ph->loc_statistics));
+  ph->statistics = (TcadStatistics)e;
+  e = (int)ph->mobility;
+  TCAD_CALL(deck_physics_enum(c, n, "mobility", deck_mobilities, &e, &ph->loc_mobility));
+  ph->mobility = (TcadMobility)e;
+  e = (int)ph->high_field;
+  TCAD_CALL(deck_physics_enum(c, n, "high_field", deck_high_fields, &e, &ph->loc_high_field));
+  ph->high_field = (TcadHighField)e;
+  e = (int)ph->impact;
+  TCAD_CALL(deck_physics_enum(c, n, "impact_ionization", deck_impacts, &e, &ph->loc_impact));
+  ph->impact = (TcadImpact)e;
+  e = (int)ph->hot_carrier;
+  TCAD_CALL(deck_physics_enum(c, n, "hot_carrier", deck_hot_carriers, &e, &ph->loc_hot_carrier));
+  ph->hot_carrier = (TcadHotCarrier)e;
+
+  yaml_node_t *v;
+  TCAD_CALL(tcad_deck_get_num(c, n, "physics", "temperature", "K", &ph->temperature, &v));
+  if (v) TCAD_CALL(tcad_deck_positive(c, v, "physics.temperature", ph->temperature, "K"));
+
+  if ((v = tcad_deck_get(c, n, "recombination", NULL))) {
+    TCAD_CALL(tcad_deck_expect_list(c, v, "physics.recombination", "models (srh, auger; [] for none)"));
+    int seen[2] = {0, 0};
+    for (int i = 0; i < tcad_deck_len(v); i++) {
+      char pi[TCAD_DECK_PATH];
+      yaml_node_t *it = tcad_deck_item(c, v, i);
+      tcad_deck_path_index(pi, sizeof pi, "physics.recombination", i);
+      TCAD_CALL(tcad_deck_enum(c, it, pi, deck_recombinations, &e));
+      if (seen[e])
+        return TCAD_DECK_FAIL(c, it, "'%s' lists '%s' twice; expected each model once", "physics.recombination",
+                              deck_recombinations[e]);
+      seen[e] = 1;
+    }
+    ph->srh = seen[0];
+    ph->auger = seen[1];
+  }
+  return 0;
+}
+

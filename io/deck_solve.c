@@ -1,0 +1,145 @@
+/* The deck's `solve:` section (equilibrium, bias points and sweeps, in order) and its
+ * `output:` section (where fields and the IV table go). Schema: docs/deck.md. */
+#include <stdio.h>
+#include <string.h>
+
+#include "io/deck_internal.h"
+
+static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", NULL};
+static const char *const deck_sweep_keys[] = {"contact", "to", "step", "min_step", "max_step", NULL};
+static const char *const deck_output_keys[] = {"directory", "fields", "iv", NULL};
+
+/* A contact name in a solve step. */
+static int deck_step_contact(TcadDeckCtx *c, const yaml_node_t *n, const char *path, TcadSolveStep *s)
+{
+  TcadDeck *d = c->deck;
+  char *name = s->contact[s->ncontacts];
+  TCAD_CALL(tcad_deck_str(c, n, path, "a contact name", name, TCAD_NAME_MAX));
+  if (tcad_deck_find_contact(d, name) < 0)
+    TCAD_CALL(tcad_deck_unknown_name(c, n, path, "contact", name, d, d->ncontacts, tcad_deck_name_contact));
+  for (int j = 0; j < s->ncontacts; j++)
+    if (!strcmp(s->contact[j], name))
+      return TCAD_DECK_FAIL(c, n, "contact '%s' appears twice in '%s'; expected each contact once", name, path);
+  s->ncontacts++;
+  return 0;
+}
+
+static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, TcadSolveStep *s)
+{
+  yaml_node_t *con, *to, *step;
+  char pk[TCAD_DECK_PATH + 16], pi[TCAD_DECK_PATH + 24], b[128];
+  TCAD_CALL(tcad_deck_expect_map(c, n, path, "{contact: gate, to: 1.5, step: 0.05}"));
+  TCAD_CALL(tcad_deck_keys(c, n, path, deck_sweep_keys));
+  TCAD_CALL(tcad_deck_need(c, n, path, "contact", "the contact (or list of contacts) to sweep", &con));
+  TCAD_CALL(tcad_deck_need(c, n, path, "to", "the end voltage (V; a list, one per contact)", &to));
+  TCAD_CALL(tcad_deck_need(c, n, path, "step", "the initial voltage step (V, > 0)", &step));
+  tcad_deck_path(pk, sizeof pk, path, "contact");
+  if (con->type == YAML_SEQUENCE_NODE) {
+    int count = tcad_deck_len(con);
+    if (count < 1 || count > TCAD_MAX_SWEEP_CONTACTS)
+      return TCAD_DECK_FAIL(c, con, "'%s' lists %d contacts; expected 1 to %d", pk, count, TCAD_MAX_SWEEP_CONTACTS);
+    for (int j = 0; j < count; j++) {
+      tcad_deck_path_index(pi, sizeof pi, pk, j);
+      TCAD_CALL(deck_step_contact(c, tcad_deck_item(c, con, j), pi, s));
+    }
+  } else {
+    TCAD_CALL(deck_step_contact(c, con, pk, s));
+  }
+  tcad_deck_path(pk, sizeof pk, path, "to");
+  if (to->type == YAML_SEQUENCE_NODE) {
+    if (tcad_deck_len(to) != s->ncontacts)
+      return TCAD_DECK_FAIL(c, to, "'%s' has %d value%s for %d contact%s; expected one end voltage per contact", pk, tcad_deck_len(to),
+                            tcad_deck_len(to) == 1 ? "" : "s", s->ncontacts, s->ncontacts == 1 ? "" : "s");
+    for (int j = 0; j < s->ncontacts; j++) {
+      tcad_deck_path_index(pi, sizeof pi, pk, j);
+      TCAD_CALL(tcad_deck_num(c, tcad_deck_item(c, to, j), pi, "V", &s->value[j]));
+    }
+  } else if (s->ncontacts == 1) {
+    TCAD_CALL(tcad_deck_num(c, to, pk, "V", &s->value[0]));
+  } else {
+    return TCAD_DECK_FAIL(c, to, "'%s' is %s; expected a list of %d end voltages, one per contact", pk, tcad_deck_what(to, b, sizeof b),
+                          s->ncontacts);
+  }
+  tcad_deck_path(pk, sizeof pk, path, "step");
+  TCAD_CALL(tcad_deck_num(c, step, pk, "V", &s->step));
+  TCAD_CALL(tcad_deck_positive(c, step, pk, s->step, "V"));
+  yaml_node_t *vmin, *vmax;
+  TCAD_CALL(tcad_deck_get_num(c, n, path, "min_step", "V", &s->min_step, &vmin));
+  tcad_deck_path(pk, sizeof pk, path, "min_step");
+  if (vmin) TCAD_CALL(tcad_deck_positive(c, vmin, pk, s->min_step, "V"));
+  TCAD_CALL(tcad_deck_get_num(c, n, path, "max_step", "V", &s->max_step, &vmax));
+  tcad_deck_path(pk, sizeof pk, path, "max_step");
+  if (vmax) TCAD_CALL(tcad_deck_positive(c, vmax, pk, s->max_step, "V"));
+  if (vmin && vmax && s->min_step > s->max_step)
+    return TCAD_DECK_FAIL(c, vmin, "'%s.min_step' (%g) is above 'max_step' (%g); expected min_step <= max_step", path, s->min_step,
+                          s->max_step);
+  if (vmin && s->step < s->min_step)
+    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is below 'min_step' (%g); expected min_step <= step", path, s->step, s->min_step);
+  if (vmax && s->step > s->max_step)
+    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is above 'max_step' (%g); expected step <= max_step", path, s->step, s->max_step);
+  return 0;
+}
+
+int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
+{
+  TcadDeck *d = c->deck;
+  TCAD_CALL(tcad_deck_expect_list(c, n, "solve", "steps such as '- equilibrium: {}'"));
+  int count = tcad_deck_len(n);
+  if (!count) return 0;
+  TCAD_ALLOC(d->steps, count);
+  for (int i = 0; i < count; i++) {
+    yaml_node_t *it = tcad_deck_item(c, n, i);
+    TcadSolveStep *s = &d->steps[i];
+    char p[TCAD_DECK_PATH], pk[TCAD_DECK_PATH + 16], b[128], list[TCAD_DECK_LIST];
+    int kind;
+    tcad_deck_path_index(p, sizeof p, "solve", i);
+    tcad_deck_join(deck_step_kinds, 3, tcad_deck_name_str, list, sizeof list);
+    if (it->type != YAML_MAPPING_NODE || tcad_deck_len(it) != 1)
+      return TCAD_DECK_FAIL(c, it, "'%s' is %s; expected a one-key mapping with one of: %s (e.g. '- equilibrium: {}')", p,
+                            it->type == YAML_MAPPING_NODE ? "a mapping with several keys" : tcad_deck_what(it, b, sizeof b), list);
+    TCAD_CALL(tcad_deck_keys(c, it, p, deck_step_kinds));
+    yaml_node_t *k = tcad_deck_node(c, it->data.mapping.pairs.start[0].key), *v = tcad_deck_node(c, it->data.mapping.pairs.start[0].value);
+    for (kind = 0; !tcad_deck_scalar_is(k, deck_step_kinds[kind]); kind++) continue;
+    s->kind = (TcadStepKind)kind;
+    s->loc = tcad_deck_loc(k);
+    d->nsteps = i + 1;
+    tcad_deck_path(pk, sizeof pk, p, deck_step_kinds[kind]);
+    if (s->kind == TCAD_STEP_EQUILIBRIUM) {
+      if (!tcad_deck_is_null(v) && !(v->type == YAML_MAPPING_NODE && tcad_deck_len(v) == 0))
+        return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected nothing ('equilibrium: {}')", pk, tcad_deck_what(v, b, sizeof b));
+    } else if (s->kind == TCAD_STEP_BIAS) {
+      TCAD_CALL(tcad_deck_expect_map(c, v, pk, "{drain: 0.05}"));
+      TCAD_CALL(tcad_deck_keys(c, v, pk, NULL));
+      int nc = tcad_deck_len(v);
+      if (nc < 1 || nc > TCAD_MAX_SWEEP_CONTACTS)
+        return TCAD_DECK_FAIL(c, v, "'%s' sets %d contacts; expected 1 to %d 'contact: voltage' entries", pk, nc, TCAD_MAX_SWEEP_CONTACTS);
+      for (int j = 0; j < nc; j++) {
+        yaml_node_t *ck = tcad_deck_node(c, v->data.mapping.pairs.start[j].key), *cv = tcad_deck_node(c, v->data.mapping.pairs.start[j].value);
+        char pv[TCAD_DECK_PATH + 96];
+        TCAD_CALL(deck_step_contact(c, ck, pk, s));
+        snprintf(pv, sizeof pv, "%s.%s", pk, s->contact[j]);
+        TCAD_CALL(tcad_deck_num(c, cv, pv, "V", &s->value[j]));
+      }
+    } else {
+      TCAD_CALL(deck_sweep(c, v, pk, s));
+    }
+  }
+  return 0;
+}
+
+int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
+{
+  TcadOutputSpec *o = &c->deck->output;
+  yaml_node_t *v;
+  if (!n) return 0;
+  TCAD_CALL(tcad_deck_expect_map(c, n, "output", "{directory: out, fields: fields.h5, iv: iv.csv}"));
+  TCAD_CALL(tcad_deck_keys(c, n, "output", deck_output_keys));
+  o->loc = tcad_deck_loc(n);
+  if ((v = tcad_deck_get(c, n, "directory", NULL)))
+    TCAD_CALL(tcad_deck_str(c, v, "output.directory", "a directory path", o->directory, sizeof o->directory));
+  if ((v = tcad_deck_get(c, n, "fields", NULL)))
+    TCAD_CALL(tcad_deck_str(c, v, "output.fields", "an HDF5 file name", o->fields, sizeof o->fields));
+  if ((v = tcad_deck_get(c, n, "iv", NULL))) TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
+  return 0;
+}
+

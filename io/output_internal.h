@@ -1,0 +1,107 @@
+/* The field writer's internals, shared by the files of io/output*.c (the public API is
+ * include/tcad/output.h; layout of the files: docs/output.md):
+ *   output.c        the TcadOutput object: open (mesh), steps, fields, close
+ *   output_h5.c     helpers: names, attributes, datasets, the error message of a failed call
+ *   output_xdmf.c   the XDMF index, rewritten atomically after every step
+ *   output_table.c  tables at the file root (/iv), extended in place */
+#ifndef TCAD_IO_OUTPUT_INTERNAL_H
+#define TCAD_IO_OUTPUT_INTERNAL_H
+#include <hdf5.h>
+#include <stddef.h>
+
+#include "tcad/error.h"
+#include "tcad/output.h"
+
+#define TCAD_OUTPUT_FORMAT "tcad-fields"
+#define TCAD_OUTPUT_VERSION 1
+#define TCAD_OUTPUT_CM_TO_UM 1.0e4
+#define TCAD_OUTPUT_NAME_MAX 128 /* field, step-attribute and table names */
+
+/* A field of a finished or open step, as the XDMF names it. */
+typedef struct {
+  char *name;
+  char *units; /* NULL for integer cell fields */
+  int ncomp;
+  int cell; /* 0: node field (double), 1: cell field (int32) */
+} TcadOutputField;
+
+typedef struct {
+  double time;
+  char *label;
+  int nfields, capfields;
+  TcadOutputField *fields;
+  int nattrs, capattrs;
+  char **attr_name;
+  double *attr_value;
+} TcadOutputStep;
+
+/* What TcadOutputTable last wrote to /NAME: a repeated call writes only the rows that changed
+ * (usually just the new ones), and columns/units attributes are rewritten only if they differ. */
+typedef struct {
+  char *name;
+  int exists;               /* the dataset is in the file (with ncols columns) */
+  int stale;                /* attributes and rows must all be rewritten (new, or a write failed) */
+  int ncols, nrows;
+  char **colnames, **units; /* ncols each (NULL until first set) */
+  double *data;             /* nrows * ncols, as written */
+  size_t caprows;
+} TcadOutputTableCache;
+
+struct TcadOutput {
+  char *h5path;   /* as given, for messages */
+  char *xdmfpath; /* as given */
+  char *xdmftmp;  /* xdmfpath + ".tmp" */
+  char *h5ref;    /* how the XDMF names the HDF5 file: basename, or absolute path */
+  hid_t file;
+  int dim, nnodes, ncells, nvert;
+  int nsteps, capsteps; /* finished steps */
+  TcadOutputStep *steps;
+  int instep;      /* a step is open: steps[nsteps] is being filled */
+  hid_t stepgroup; /* its group */
+  int ntables;
+  TcadOutputTableCache *tables;
+};
+
+/* ---- output_h5.c ---- */
+/* A copy of s (TCAD_ERR_MEM raised, NULL returned, when out of memory). */
+char *tcad_output_strdup(const char *s);
+/* Names of fields, step attributes and tables become HDF5 link/attribute names and appear in
+ * the XDMF: non-empty, shorter than TCAD_OUTPUT_NAME_MAX, letters, digits and _ - . + only,
+ * not starting with '.'. `kind` ("field", ...) goes into the message. */
+int tcad_output_check_name(const TcadOutput *out, const char *kind, const char *name);
+
+/* The innermost HDF5 error description into buf (or "no detail from HDF5"); clears HDF5's
+ * error stack. Returns buf. */
+const char *tcad_output_h5_detail(char *buf, size_t n);
+/* Raise TCAD_ERR_IO as "H5PATH: HDF5 failed to WHAT OBJ (HDF5: innermost message)" with the
+ * raising frame; use it through TCAD_OUTPUT_H5_FAIL. obj may be NULL. */
+int tcad_output_h5_fail_at(const TcadOutput *out, const char *file, int line, const char *func, const char *what,
+                           const char *obj);
+#define TCAD_OUTPUT_H5_FAIL(out, what, obj) tcad_output_h5_fail_at((out), __FILE__, __LINE__, __func__, (what), (obj))
+/* Scalar attributes of obj (objname: how messages name obj). */
+int tcad_output_h5_attr_string(const TcadOutput *out, hid_t obj, const char *objname, const char *name,
+                               const char *value);
+int tcad_output_h5_attr_int(const TcadOutput *out, hid_t obj, const char *name, int v);
+int tcad_output_h5_attr_double(const TcadOutput *out, hid_t obj, const char *name, double v);
+/* Overwrite (or create) an int attribute, e.g. /steps nsteps. */
+int tcad_output_h5_attr_int_set(const TcadOutput *out, hid_t obj, const char *name, int v);
+/* 1-D string-array attribute (h5py reads a list of str); replaces one of that name. */
+int tcad_output_h5_attr_strings(const TcadOutput *out, hid_t obj, const char *objname, const char *name, int n,
+                                char *const *strs);
+/* Write a dataset of rank 1 or 2 in one go; `path` is relative to `loc`, `fullpath` for messages.
+ * With dset_out the dataset stays open for the caller (who closes it), else it is closed. */
+int tcad_output_h5_dataset(const TcadOutput *out, hid_t loc, const char *path, const char *fullpath, hid_t filetype,
+                           hid_t memtype, int rank, hsize_t d0, hsize_t d1, const void *data, hid_t *dset_out);
+/* A 1-D dataset of n variable-length UTF-8 strings. */
+int tcad_output_h5_string_dataset(const TcadOutput *out, hid_t loc, const char *path, const char *fullpath, int n,
+                                  const char **strs);
+
+/* ---- output_xdmf.c ---- */
+/* Write the whole XDMF (the mesh alone before the first step, else one grid per finished step)
+ * to xdmftmp, then rename it over xdmfpath. */
+int tcad_output_write_xdmf(TcadOutput *out);
+
+/* ---- output_table.c ---- */
+/* Free the table caches (the datasets stay in the file). */
+void tcad_output_tables_free(TcadOutput *out);
+#endif
