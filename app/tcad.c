@@ -147,7 +147,7 @@ static int cmd_info(const char *path, int quiet)
     TCAD_CALL_GOTO(e, TcadMeshCheckCells(mesh), cleanup);
   } else {
     TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
-    TCAD_CALL_GOTO(e, TcadMeshFromDeck(deck, &mesh), cleanup);
+    TCAD_CALL_GOTO(e, TcadMeshCreateFromDeck(deck, &mesh), cleanup);
   }
   TCAD_CALL_GOTO(e, TcadGeometryBuild(mesh, &geom), cleanup);
   if (deck) printf("deck: %s%s%s\n", deck->path, deck->title[0] ? " — " : "", deck->title);
@@ -183,14 +183,14 @@ static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometr
   for (int c = 0; c < m->ncontacts; c++)
     for (int k = 0; k < m->contacts[c].nnodes; k++) cid[m->contacts[c].node[k]] = c + 1;
   TCAD_CALL_GOTO(e, TcadOutputBeginStep(out, 0.0, "mesh"), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "donors", "cm^-3", 1, nd), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "acceptors", "cm^-3", 1, na), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "net_doping", "cm^-3", 1, net), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputNodeField(out, "contact", "1", 1, cid), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputCellFieldInt(out, "region", m->cell_region), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "donors", "cm^-3", 1, nd), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "acceptors", "cm^-3", 1, na), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "net_doping", "cm^-3", 1, net), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "node_volume", dim_unit(m->dim), 1, g->node_volume), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "contact", "1", 1, cid), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteCellFieldInt(out, "region", m->cell_region), cleanup);
   /* 0 semiconductor, 1 insulator, 2 conductor: lets ParaView mask the oxide */
-  TCAD_CALL_GOTO(e, TcadOutputCellFieldInt(out, "material_kind", kind), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputWriteCellFieldInt(out, "material_kind", kind), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputEndStep(out), cleanup);
 cleanup:
   free(net), free(cid), free(kind);
@@ -230,7 +230,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   print_cuda_line(opt);
   TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
   snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
-  TCAD_CALL_GOTO(e, TcadMeshFromDeck(deck, &mesh), cleanup);
+  TCAD_CALL_GOTO(e, TcadMeshCreateFromDeck(deck, &mesh), cleanup);
   t_mesh = tcad_now() - t0;
   double t = tcad_now();
   TCAD_CALL_GOTO(e, TcadGeometryBuild(mesh, &geom), cleanup);

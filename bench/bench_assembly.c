@@ -55,7 +55,7 @@ static int run(long nodes, int repeat, int eb)
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
   int e = TcadDeckLoadString(text, "bench_assembly", &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &mesh);
   if (!e) e = TcadGeometryBuild(mesh, &geom);
   if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
   if (!e) e = TcadSimSetBackend(sim, TCAD_BACKEND_HOST);

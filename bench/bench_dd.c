@@ -102,7 +102,7 @@ static int run(const char *path, int quiet)
   const double t0 = tcad_now();
   double t = t0;
   int e = TcadDeckLoad(path, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &mesh);
   if (!e) phase("deck + mesh load", tcad_now() - t, NULL), t = tcad_now();
   if (!e) e = TcadGeometryBuild(mesh, &geom);
   if (!e) phase("geometry", tcad_now() - t, NULL), t = tcad_now();
@@ -120,7 +120,7 @@ static int run(const char *path, int quiet)
     e = tcad_error(TCAD_ERR_INPUT, "%s: the deck needs contacts 'gate' and 'drain'", path);
 
   const int saved = redirect_stdout();
-  if (!e) e = TcadSimEquilibrium(sim);
+  if (!e) e = TcadSimSolveEquilibrium(sim);
   if (!e) phase("equilibrium", tcad_now() - t, TcadSimGetTotals(sim)), t = tcad_now();
   if (!e) {
     const double vd = VD_START, vg = VG_END;

@@ -290,7 +290,7 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
   if (!e && (gate < 0 || drain < 0))
     e = tcad_error(TCAD_ERR_INPUT, "%s: the deck needs contacts 'gate' and 'drain'", path);
   int saved = redirect_stdout();
-  if (!e) e = TcadSimEquilibrium(sim);
+  if (!e) e = TcadSimSolveEquilibrium(sim);
   double vd = 0.05;
   if (!e) e = TcadSimBias(sim, 1, &drain, &vd);
   if (!e) e = TcadSimSweep(sim, 1, &gate, &vg, 0.1, 0, 0.5);

@@ -49,7 +49,7 @@ static inline int bench_open(const char *path, int quiet, TcadDeck **deck, TcadM
 {
   *deck = NULL, *mesh = NULL, *geom = NULL, *sim = NULL;
   int e = TcadDeckLoad(path, deck);
-  if (!e) e = TcadMeshFromDeck(*deck, mesh);
+  if (!e) e = TcadMeshCreateFromDeck(*deck, mesh);
   if (!e) e = TcadGeometryBuild(*mesh, geom);
   if (!e) e = TcadSimCreate(*deck, *mesh, *geom, sim);
   if (!e) e = TcadSimSetOutput(*sim, NULL, NULL, quiet);

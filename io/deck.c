@@ -228,7 +228,7 @@ void TcadDeckDestroy(TcadDeck **deck)
   *deck = NULL;
 }
 
-const char *TcadDeckWhere(const TcadDeck *deck, TcadSrcLoc loc)
+const char *TcadDeckGetLocation(const TcadDeck *deck, TcadSrcLoc loc)
 {
   static char buf[TCAD_PATH_MAX + 32];
   const char *name = deck ? deck->path : "<deck>";

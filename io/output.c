@@ -360,11 +360,11 @@ int TcadOutputBeginStep(TcadOutput *out, double time, const char *label)
   return 0;
 }
 
-int TcadOutputStepAttribute(TcadOutput *out, const char *name, double value)
+int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value)
 {
   TcadOutputStep *st;
   htri_t ex;
-  TCAD_CALL(out_need_step(out, "TcadOutputStepAttribute"));
+  TCAD_CALL(out_need_step(out, "TcadOutputSetStepAttribute"));
   TCAD_CALL(tcad_output_check_name(out, "step attribute", name));
   ex = H5Aexists(out->stepgroup, name);
   if (ex < 0) return TCAD_OUTPUT_H5_FAIL(out, "look up step attribute", name);
@@ -446,16 +446,16 @@ close_dataset:
   return 0;
 }
 
-int TcadOutputNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
+int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
                         const double *values)
 {
-  TCAD_CALL(out_field(out, "TcadOutputNodeField", name, units, ncomp, 0, values));
+  TCAD_CALL(out_field(out, "TcadOutputWriteNodeField", name, units, ncomp, 0, values));
   return 0;
 }
 
-int TcadOutputCellFieldInt(TcadOutput *out, const char *name, const int *values)
+int TcadOutputWriteCellFieldInt(TcadOutput *out, const char *name, const int *values)
 {
-  TCAD_CALL(out_field(out, "TcadOutputCellFieldInt", name, NULL, 1, 1, values));
+  TCAD_CALL(out_field(out, "TcadOutputWriteCellFieldInt", name, NULL, 1, 1, values));
   return 0;
 }
 

@@ -35,7 +35,7 @@ typedef struct {
   double *attr_value;
 } TcadOutputStep;
 
-/* What TcadOutputTable last wrote to /NAME: a repeated call writes only the rows that changed
+/* What TcadOutputWriteTable last wrote to /NAME: a repeated call writes only the rows that changed
  * (usually just the new ones), and columns/units attributes are rewritten only if they differ. */
 typedef struct {
   char *name;

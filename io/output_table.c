@@ -1,6 +1,6 @@
 /* Tables at the root of the field file (/iv): float64 [rows, columns] datasets with string
  * attributes `columns` and `units`, extended in place as the caller re-sends a growing table
- * (include/tcad/output.h, TcadOutputTable). What was last written is cached per table so a
+ * (include/tcad/output.h, TcadOutputWriteTable). What was last written is cached per table so a
  * re-sent table costs the rows that changed, not the whole table. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -120,7 +120,7 @@ cleanup:
   return rc;
 }
 
-int TcadOutputTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
+int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
                     const char *const *units, int nrows, const double *data)
 {
   TcadOutputTableCache *tb;
@@ -128,7 +128,7 @@ int TcadOutputTable(TcadOutput *out, const char *name, int ncols, const char *co
   hid_t d = -1;
   int rc = 0, first = 0;
 
-  if (!out) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputTable: output is not open");
+  if (!out) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputWriteTable: output is not open");
   TCAD_CALL(tcad_output_check_name(out, "table", name));
   snprintf(full, sizeof full, "/%s", name);
   if (ncols < 1 || ncols > 65536)

@@ -218,7 +218,7 @@ extern "C" int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, Tc
   return 0;
 }
 
-extern "C" size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
+extern "C" size_t TcadCudaAsmGetBytes(const TcadCudaAsm *c)
 {
   const TcadAsmData *d = &c->d;
   const size_t n = (size_t)d->nnodes, nb = (size_t)d->bs * n, nnz = (size_t)d->nnz;
@@ -238,4 +238,4 @@ extern "C" int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which)
   return 0;
 }
 
-extern "C" const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c) { return c && c->have_jac ? c->jac : NULL; }
+extern "C" const double *TcadCudaAsmGetJacobianDevice(const TcadCudaAsm *c) { return c && c->have_jac ? c->jac : NULL; }

@@ -58,7 +58,7 @@ int TcadCudaAsmJacobianToHost(TcadCudaAsm *c, double *jac, TcadCudaTimes *t);
 /* y = J x with the device Jacobian of the last assembly (host vectors, bs × nnodes). */
 int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, TcadCudaTimes *t);
 /* Device memory held, bytes. */
-size_t TcadCudaAsmBytes(const TcadCudaAsm *c);
+size_t TcadCudaAsmGetBytes(const TcadCudaAsm *c);
 /* Which row kernel assembles (the same arithmetic in each; bench_assembly times them side by side):
  * TCAD_CUDA_ROWS_BS the one instantiated per block size, edge record in registers (default);
  * TCAD_CUDA_ROWS_BOUNDED the same with __launch_bounds__(128, 4): at most 128 registers, for
@@ -68,7 +68,7 @@ typedef enum { TCAD_CUDA_ROWS_BS = 0, TCAD_CUDA_ROWS_BOUNDED = 1, TCAD_CUDA_ROWS
 #define TCAD_CUDA_ROWS_N 3
 int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which);
 /* The device Jacobian values of the last assembly (device pointer, D->nnz doubles). */
-const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c);
+const double *TcadCudaAsmGetJacobianDevice(const TcadCudaAsm *c);
 
 /* The device linear solver (kernels/linalg/linear_cuda.cu; driven by solver/linear.c): scaling,
  * ILU(0) (cuSPARSE bsrilu02 on the BSR copy), the Krylov ops, cuDSS loaded at run time. */
@@ -90,11 +90,11 @@ int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const dou
 /* cuDSS: present (the library loads), why not, and a direct solve of J x = b (host vectors):
  * analysis once per pattern, refactorization after each setup, iterative refinement (counted in
  * *refine_steps) and one full refactorization while the true relative residual is above tol. */
-int TcadCudaLinHaveCudss(const TcadCudaLin *l);
-const char *TcadCudaLinCudssWhy(const TcadCudaLin *l);
+int TcadCudaLinHasCudss(const TcadCudaLin *l);
+const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l);
 int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel, int *refine_steps);
 /* Nonzeros of the LU factors (first factorization) and perturbed pivots (last one). */
-void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots);
+void TcadCudaLinGetDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots);
 
 #ifdef __cplusplus
 }

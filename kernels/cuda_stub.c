@@ -59,7 +59,7 @@ int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, TcadCudaTimes
   return TCAD_NO_CUDA;
 }
 
-size_t TcadCudaAsmBytes(const TcadCudaAsm *c)
+size_t TcadCudaAsmGetBytes(const TcadCudaAsm *c)
 {
   (void)c;
   return 0;
@@ -71,7 +71,7 @@ int TcadCudaAsmSetRows(TcadCudaAsm *c, TcadCudaRows which)
   return TCAD_NO_CUDA;
 }
 
-const double *TcadCudaAsmJacobianDevice(const TcadCudaAsm *c)
+const double *TcadCudaAsmGetJacobianDevice(const TcadCudaAsm *c)
 {
   (void)c;
   return NULL;
@@ -100,13 +100,13 @@ int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const dou
   return TCAD_NO_CUDA;
 }
 
-int TcadCudaLinHaveCudss(const TcadCudaLin *l)
+int TcadCudaLinHasCudss(const TcadCudaLin *l)
 {
   (void)l;
   return 0;
 }
 
-const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
+const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l)
 {
   (void)l;
   return "tcad was built without CUDA (nvcc not found at build time)";
@@ -118,7 +118,7 @@ int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, do
   return TCAD_NO_CUDA;
 }
 
-void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
+void TcadCudaLinGetDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
 {
   (void)l;
   *lu_nnz = 0, *npivots = 0;

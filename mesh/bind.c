@@ -31,13 +31,13 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
       return tcad_error(TCAD_ERR_MESH,
                         "%s: region '%s' is not in the mesh %s (%s: %s); name a physical group "
                         "of the mesh or add it to the mesh",
-                        TcadDeckWhere(deck, rs->loc), rs->name, mesh->source,
+                        TcadDeckGetLocation(deck, rs->loc), rs->name, mesh->source,
                         deck->mesh.source == TCAD_MESH_FILE ? "its cell groups are" : "meshed regions",
                         mesh->nregions ? names : "none");
     }
     const TcadMaterial *mat = TcadDeckGetMaterial(deck, rs->material);
     if (!mat)
-      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckWhere(deck, rs->loc),
+      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckGetLocation(deck, rs->loc),
                         rs->material);
     snprintf(mesh->regions[mr].material, sizeof mesh->regions[mr].material, "%s", mat->name);
     mesh->regions[mr].kind = mat->kind;
@@ -60,20 +60,20 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
         return tcad_error(TCAD_ERR_MESH,
                           "%s: contact '%s' touches no mesh node: no boundary face of the mesh "
                           "lies inside its box; check the box against the mesh outline",
-                          TcadDeckWhere(deck, cs->loc), cs->name);
+                          TcadDeckGetLocation(deck, cs->loc), cs->name);
       char names[512];
       name_list(names, sizeof names, mesh->contacts[0].name, sizeof mesh->contacts[0], mesh->ncontacts);
       return tcad_error(TCAD_ERR_MESH,
                         "%s: contact '%s' %s in the mesh %s (its face groups are: %s); name a "
                         "physical group of boundary faces",
-                        TcadDeckWhere(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes",
+                        TcadDeckGetLocation(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes",
                         mesh->source, mesh->ncontacts ? names : "none");
     }
   }
   return 0;
 }
 
-int TcadMeshFromDeck(const TcadDeck *deck, TcadMesh **mesh)
+int TcadMeshCreateFromDeck(const TcadDeck *deck, TcadMesh **mesh)
 {
   TcadMesh *m = NULL;
   int rc = 0;

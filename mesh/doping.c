@@ -52,11 +52,11 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
     if (p->region[0]) {
       only = TcadMeshFindRegion(mesh, p->region);
       if (only < 0) {
-        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckWhere(deck, p->loc), p->region);
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckGetLocation(deck, p->loc), p->region);
         goto cleanup;
       }
       if (mesh->regions[only].kind != TCAD_MAT_SEMICONDUCTOR) {
-        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor", TcadDeckWhere(deck, p->loc),
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor", TcadDeckGetLocation(deck, p->loc),
                         p->region, mesh->regions[only].material);
         goto cleanup;
       }

@@ -78,7 +78,7 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     const int per = dim == 1 ? 1 : dim == 2 ? 2 : 6;
     if (nn > 2000000000u || nbricks * per > 2000000000u) {
       rc = tcad_error(TCAD_ERR_INPUT, "%s: the generated mesh would have %zu nodes, more than tcad's 32-bit indices allow",
-                      TcadDeckWhere(deck, ms->loc), nn);
+                      TcadDeckGetLocation(deck, ms->loc), nn);
       goto cleanup;
     }
     m->nnodes = (int)nn;
@@ -142,7 +142,7 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
   }
   if (m->ncells == 0) {
     rc = tcad_error(TCAD_ERR_INPUT, "%s: no mesh cell lies inside any region box; check the region boxes against the mesh lines",
-                    TcadDeckWhere(deck, ms->loc));
+                    TcadDeckGetLocation(deck, ms->loc));
     goto cleanup;
   }
   for (int r = 0; r < deck->nregions; r++)
@@ -150,7 +150,7 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
       rc = tcad_error(TCAD_ERR_INPUT,
                       "%s: region '%s' gets no mesh cell: its box contains no cell centre (or "
                       "later regions cover it); widen the box or add mesh lines inside it",
-                      TcadDeckWhere(deck, deck->regions[r].loc), deck->regions[r].name);
+                      TcadDeckGetLocation(deck, deck->regions[r].loc), deck->regions[r].name);
       goto cleanup;
     }
   TCAD_CALL_GOTO(rc, tcad_mesh_compact(m), cleanup);

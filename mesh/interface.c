@@ -26,20 +26,20 @@ static double face_measure(const TcadMesh *m, const int *face)
   return 0.5 * sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
 }
 
-int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
+int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
 {
   if (!mesh || !area)
-    return tcad_error(TCAD_ERR_INTERNAL, "TcadMeshInterfaceArea: no %s given", mesh ? "area array" : "mesh");
+    return tcad_error(TCAD_ERR_INTERNAL, "TcadMeshGetInterfaceArea: no %s given", mesh ? "area array" : "mesh");
   if (mesh->dim < 1 || mesh->dim > 3 || mesh->nvert != mesh->dim + 1 || !mesh->cell_region)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: mesh of dimension %d with %d "
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: mesh of dimension %d with %d "
                                          "nodes per cell%s", mesh->source, mesh->dim, mesh->nvert,
                       mesh->cell_region ? "" : " and no cell regions");
   if (r1 < 0 || r1 >= mesh->nregions || r2 < 0 || r2 >= mesh->nregions)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: region index %d out of range "
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: region index %d out of range "
                                          "(mesh has %d regions)",
                       mesh->source, (r1 < 0 || r1 >= mesh->nregions) ? r1 : r2, mesh->nregions);
   if (r1 == r2)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshInterfaceArea: region '%s' given twice; an "
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: region '%s' given twice; an "
                                          "interface needs two different regions",
                       mesh->source, mesh->regions[r1].name);
 
@@ -49,7 +49,7 @@ int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
   size_t ncand = 0;
   for (int c = 0; c < mesh->ncells; c++) ncand += mesh->cell_region[c] == r1 || mesh->cell_region[c] == r2;
   if ((ncand * nv) > (size_t)0x7fffffff)
-    return tcad_error(TCAD_ERR_MEM, "%s: too many faces for TcadMeshInterfaceArea", mesh->source);
+    return tcad_error(TCAD_ERR_MEM, "%s: too many faces for TcadMeshGetInterfaceArea", mesh->source);
   const size_t nall = ncand * nv;
   int *all = NULL, *owner = NULL, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nu = 0, nshared = 0, rc = 0;
   TCAD_ALLOC_GOTO(rc, all, nall * d, cleanup);

@@ -32,14 +32,14 @@ static int interface_charge(TcadSim *s)
     const int r1 = TcadMeshFindRegion(m, is->region[0]), r2 = TcadMeshFindRegion(m, is->region[1]);
     if (r1 < 0 || r2 < 0) {
       e = tcad_error(TCAD_ERR_INPUT, "%s: interface names region '%s', which the mesh does not have",
-                     TcadDeckWhere(d, is->loc), r1 < 0 ? is->region[0] : is->region[1]);
+                     TcadDeckGetLocation(d, is->loc), r1 < 0 ? is->region[0] : is->region[1]);
       goto cleanup;
     }
     if (!area) TCAD_ALLOC_GOTO(e, area, s->nnodes, cleanup);
     for (int i = 0; i < s->nnodes; i++) area[i] = 0.0;
-    e = TcadMeshInterfaceArea(m, r1, r2, area);
+    e = TcadMeshGetInterfaceArea(m, r1, r2, area);
     if (e) {
-      tcad_error_context("%s", TcadDeckWhere(d, is->loc));
+      tcad_error_context("%s", TcadDeckGetLocation(d, is->loc));
       tcad_error_frame(__FILE__, __LINE__, __func__, e);
       goto cleanup;
     }

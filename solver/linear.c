@@ -120,7 +120,7 @@ static PetscErrorCode pc_setup(PC pc)
   if (l->device) {
     int zp = -1;
     const int direct = l->method == TCAD_LINEAR_CUDSS;
-    const int e = TcadCudaLinSetup(l->cl, TcadCudaAsmJacobianDevice(l->in.dev), 1, l->scale,
+    const int e = TcadCudaLinSetup(l->cl, TcadCudaAsmGetJacobianDevice(l->in.dev), 1, l->scale,
                                    direct ? TCAD_CUDA_LIN_DIRECT : TCAD_CUDA_LIN_ILU, &zp);
     /* a zero pivot, or any cuDSS failure, is for the fallbacks to handle; other errors are bugs */
     if (e && e != TCAD_ERR_CONVERGE && !direct) TCAD_PETSC_RAISE(e);
@@ -192,7 +192,7 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
     }
   }
   /* 3. (CUDA) cuDSS: the method itself, or the next fallback when its library loads */
-  if (!done && l->device && (l->method == TCAD_LINEAR_CUDSS || TcadCudaLinHaveCudss(l->cl))) {
+  if (!done && l->device && (l->method == TCAD_LINEAR_CUDSS || TcadCudaLinHasCudss(l->cl))) {
     if (l->method != TCAD_LINEAR_CUDSS) {
       message(l, "%s: %s; trying cuDSS", what, why);
     } else if (!l->direct_ok) {
@@ -257,9 +257,9 @@ int tcad_linear_create(const TcadLinInputs *in, const TcadLinearOptions *o, Tcad
   l->device = in->dev != NULL;
   if (l->device) {
     TCAD_CALL_GOTO(e, TcadCudaLinCreate(in->pat.bs, in->pat.nnodes, in->pat.rowptr, in->pat.col, &l->cl), fail);
-    if (o->kind == TCAD_LINEAR_CUDSS && !TcadCudaLinHaveCudss(l->cl)) {
+    if (o->kind == TCAD_LINEAR_CUDSS && !TcadCudaLinHasCudss(l->cl)) {
       e = tcad_error(TCAD_ERR_INPUT, "-tcad_linear cudss: %s; use ilu-bicgstab or ilu-gmres",
-                     TcadCudaLinCudssWhy(l->cl));
+                     TcadCudaLinGetCudssWhy(l->cl));
       goto fail;
     }
   } else {
@@ -303,5 +303,5 @@ int tcad_linear_on_device(const TcadLinSolver *l) { return l && l->device; }
 void tcad_linear_direct_info(const TcadLinSolver *l, long long *lu_nnz, int *npivots)
 {
   *lu_nnz = 0, *npivots = 0;
-  if (l && l->cl) TcadCudaLinDirectInfo(l->cl, lu_nnz, npivots);
+  if (l && l->cl) TcadCudaLinGetDirectInfo(l->cl, lu_nnz, npivots);
 }

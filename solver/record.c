@@ -54,7 +54,7 @@ typedef struct {
 static int write_list(TcadSim *s, const TcadRecordField *f, int n)
 {
   for (int k = 0; k < n; k++)
-    if (f[k].value) TCAD_CALL(TcadOutputNodeField(s->out, f[k].name, f[k].unit, f[k].ncomp, f[k].value));
+    if (f[k].value) TCAD_CALL(TcadOutputWriteNodeField(s->out, f[k].name, f[k].unit, f[k].ncomp, f[k].value));
   return 0;
 }
 
@@ -94,9 +94,9 @@ static int write_fields(TcadSim *s, const char *label)
   for (int c = 0; c < s->ncontacts; c++) {
     char name[TCAD_NAME_MAX + 8];
     snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
-    TCAD_CALL_GOTO(e, TcadOutputStepAttribute(s->out, name, s->contacts[c].voltage), cleanup);
+    TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, name, s->contacts[c].voltage), cleanup);
     snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
-    TCAD_CALL_GOTO(e, TcadOutputStepAttribute(s->out, name, s->contacts[c].cur[2]), cleanup);
+    TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, name, s->contacts[c].cur[2]), cleanup);
   }
   const TcadRecordField f[] = {{"potential", "V", 1, psi},
                                {"electron_density", "cm^-3", 1, en},
@@ -143,7 +143,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     if (s->out) {
       const double *data;
       int nrows = TcadIVTableGetRows(s->iv, &data);
-      TCAD_CALL(TcadOutputTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
+      TCAD_CALL(TcadOutputWriteTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
     }
   }
   s->npoints++;

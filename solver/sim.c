@@ -15,13 +15,13 @@ static int check_models(const TcadDeck *d)
   const TcadPhysicsSpec *ph = &d->physics;
   if (ph->statistics != TCAD_STAT_BOLTZMANN)
     return tcad_error(TCAD_ERR_NOTIMPL, "%s: Fermi-Dirac statistics are not implemented yet; use "
-                      "'statistics: boltzmann'", TcadDeckWhere(d, ph->loc_statistics));
+                      "'statistics: boltzmann'", TcadDeckGetLocation(d, ph->loc_statistics));
   if (ph->impact != TCAD_II_NONE)
     return tcad_error(TCAD_ERR_NOTIMPL, "%s: impact ionization is not implemented yet; remove the "
-                      "'impact_ionization' key", TcadDeckWhere(d, ph->loc_impact));
+                      "'impact_ionization' key", TcadDeckGetLocation(d, ph->loc_impact));
   if (ph->hot_carrier != TCAD_HC_NONE)
     return tcad_error(TCAD_ERR_NOTIMPL, "%s: hot-carrier injection is not implemented yet; remove the "
-                      "'hot_carrier' key", TcadDeckWhere(d, ph->loc_hot_carrier));
+                      "'hot_carrier' key", TcadDeckGetLocation(d, ph->loc_hot_carrier));
   return 0;
 }
 

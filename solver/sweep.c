@@ -70,7 +70,7 @@ int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *
                     what, label, step, st->reason, st->iterations, hist, hint);
 }
 
-int TcadSimEquilibrium(TcadSim *s)
+int TcadSimSolveEquilibrium(TcadSim *s)
 {
   for (int c = 0; c < s->ncontacts; c++) s->contacts[c].voltage = 0;
   tcad_sim_update_bc(s);
@@ -283,7 +283,7 @@ static int step_contacts(TcadSim *s, const TcadSolveStep *st, int *idx)
   for (int k = 0; k < st->ncontacts; k++) {
     idx[k] = TcadSimFindContact(s, st->contact[k]);
     if (idx[k] < 0)
-      return tcad_error(TCAD_ERR_INPUT, "%s: no contact named '%s'", TcadDeckWhere(s->deck, st->loc), st->contact[k]);
+      return tcad_error(TCAD_ERR_INPUT, "%s: no contact named '%s'", TcadDeckGetLocation(s->deck, st->loc), st->contact[k]);
   }
   return 0;
 }
@@ -305,7 +305,7 @@ int TcadSimRunDeck(TcadSim *s)
       printf("  transport: drift-diffusion, high-field mobility %s\n",
              P->hf == TCAD_ASM_HF_CANALI ? "Canali" : P->hf == TCAD_ASM_HF_HANSCH ? "Hänsch field law" : "none");
   }
-  TCAD_CALL(TcadSimEquilibrium(s));
+  TCAD_CALL(TcadSimSolveEquilibrium(s));
   /* contacts with an initial `voltage` */
   int idx[TCAD_SWEEP_MAX_CONTACTS], n0 = 0;
   double v[TCAD_SWEEP_MAX_CONTACTS];
@@ -329,7 +329,7 @@ int TcadSimRunDeck(TcadSim *s)
       else e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
     }
     if (e) {
-      tcad_error_context("%s: solve step %d", TcadDeckWhere(d, st->loc), k + 1);
+      tcad_error_context("%s: solve step %d", TcadDeckGetLocation(d, st->loc), k + 1);
       TCAD_RETURN(e);
     }
   }

@@ -104,12 +104,12 @@ static inline int test_device_open(const char *text, const char *name, TcadDeck 
 {
   *deck = NULL, *mesh = NULL, *geom = NULL, *sim = NULL;
   int e = TcadDeckLoadString(text, name, deck);
-  if (!e) e = TcadMeshFromDeck(*deck, mesh);
+  if (!e) e = TcadMeshCreateFromDeck(*deck, mesh);
   if (!e) e = TcadGeometryBuild(*mesh, geom);
   if (!e) e = TcadSimCreate(*deck, *mesh, *geom, sim);
   if (!e) e = test_sim_on_backend(*sim);
   if (!e) e = TcadSimSetOutput(*sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(*sim);
+  if (!e) e = TcadSimSolveEquilibrium(*sim);
   return e;
 }
 
@@ -131,7 +131,7 @@ static inline int test_example_open(const char *file, const char *transport, Tes
   snprintf(path, sizeof path, "%s/examples/%s", root ? root : ".", file);
   memset(d, 0, sizeof *d);
   int e = TcadDeckLoad(path, &d->deck);
-  if (!e) e = TcadMeshFromDeck(d->deck, &d->mesh);
+  if (!e) e = TcadMeshCreateFromDeck(d->deck, &d->mesh);
   if (!e) e = TcadGeometryBuild(d->mesh, &d->geom);
   if (transport) PetscOptionsSetValue(NULL, "-tcad_transport", transport);
   if (!e) e = TcadSimCreate(d->deck, d->mesh, d->geom, &d->sim);

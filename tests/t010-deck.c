@@ -181,8 +181,8 @@ static void test_full(void)
   }
   tap_check(!strcmp(d->output.directory, "out/test") && !strcmp(d->output.fields, "f.h5") && !strcmp(d->output.iv, "cur.csv"),
             "output", "'%s'", d->output.directory);
-  tap_check(!strcmp(TcadDeckWhere(d, d->doping[2].loc), "full.yaml:22:5"), "TcadDeckWhere", "'%s'",
-            TcadDeckWhere(d, d->doping[2].loc));
+  tap_check(!strcmp(TcadDeckGetLocation(d, d->doping[2].loc), "full.yaml:22:5"), "TcadDeckGetLocation", "'%s'",
+            TcadDeckGetLocation(d, d->doping[2].loc));
   TcadDeckDestroy(&d);
   tap_check(d == NULL, "destroy clears the pointer", "%p", (void *)d);
 }

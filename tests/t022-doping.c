@@ -33,7 +33,7 @@ int main(int argc, char **argv)
   TcadMesh *m = NULL;
   TcadInitialize(&argc, &argv, NULL);
   int e = TcadDeckLoadString(deck_text, "doping.yaml", &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &m);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &m);
   tap_check(!e, "doping.setup", "%s", tcad_error_message());
   if (e) {
     TcadFinalize();

@@ -44,24 +44,24 @@ static void test_hand(void)
     double xyz[12] = {0, 0, 0, 1e-4, 0, 0, 3e-4, 0, 0, 6e-4, 0, 0}, a[4] = {0};
     int cells[6] = {0, 1, 1, 2, 2, 3}, reg[3] = {0, 1, 2};
     TcadMesh *m = hand_mesh(1, 4, xyz, 3, cells, reg, 3);
-    int e = TcadMeshInterfaceArea(m, 0, 1, a);
+    int e = TcadMeshGetInterfaceArea(m, 0, 1, a);
     tap_check(!e && a[0] == 0 && a[1] == 1 && a[2] == 0 && a[3] == 0, "iface.hand1d.AB",
               "e=%d area %g %g %g %g", e, a[0], a[1], a[2], a[3]);
     memset(a, 0, sizeof a);
-    e = TcadMeshInterfaceArea(m, 2, 1, a);
+    e = TcadMeshGetInterfaceArea(m, 2, 1, a);
     tap_check(!e && a[0] == 0 && a[1] == 0 && a[2] == 1 && a[3] == 0, "iface.hand1d.CB_order",
               "e=%d area %g %g %g %g", e, a[0], a[1], a[2], a[3]);
     memset(a, 0, sizeof a);
     tcad_error_clear();
-    e = TcadMeshInterfaceArea(m, 0, 2, a);
+    e = TcadMeshGetInterfaceArea(m, 0, 2, a);
     tap_check(e == TCAD_ERR_MESH && strstr(tcad_error_message(), "'regA'") &&
                   strstr(tcad_error_message(), "'regC'") && sum(a, 4) == 0,
               "iface.hand1d.no_interface_error", "e=%d: %s", e, tcad_error_message());
     printf("# message: %s\n", tcad_error_message());
-    e = TcadMeshInterfaceArea(m, 1, 1, a);
+    e = TcadMeshGetInterfaceArea(m, 1, 1, a);
     tap_check(e != 0 && strstr(tcad_error_message(), "twice"), "iface.same_region_error",
               "e=%d: %s", e, tcad_error_message());
-    e = TcadMeshInterfaceArea(m, 0, 3, a);
+    e = TcadMeshGetInterfaceArea(m, 0, 3, a);
     tap_check(e != 0 && strstr(tcad_error_message(), "out of range"), "iface.bad_index_error",
               "e=%d: %s", e, tcad_error_message());
     TcadMeshDestroy(&m);
@@ -73,7 +73,7 @@ static void test_hand(void)
     double xyz[12] = {0, 0, 0, L, 0, 0, L, L, 0, 0, L, 0}, a[4] = {5, 5, 5, 5};
     int cells[6] = {0, 1, 2, 0, 2, 3}, reg[2] = {0, 1};
     TcadMesh *m = hand_mesh(2, 4, xyz, 2, cells, reg, 2);
-    int e = TcadMeshInterfaceArea(m, 0, 1, a);
+    int e = TcadMeshGetInterfaceArea(m, 0, 1, a);
     double h = sqrt(2.0) * L / 2;
     tap_check(!e && tap_close(a[0], 5 + h, 1e-15, 0) && tap_close(a[2], 5 + h, 1e-15, 0) &&
                   a[1] == 5 && a[3] == 5,
@@ -87,7 +87,7 @@ static void test_hand(void)
     double xyz[15] = {0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}, a[5] = {0};
     int cells[8] = {0, 1, 2, 3, 1, 2, 3, 4}, reg[2] = {1, 0};
     TcadMesh *m = hand_mesh(3, 5, xyz, 2, cells, reg, 2);
-    int e = TcadMeshInterfaceArea(m, 0, 1, a);
+    int e = TcadMeshGetInterfaceArea(m, 0, 1, a);
     double third = sqrt(3.0) / 6;
     tap_check(!e && a[0] == 0 && a[4] == 0 && tap_close(a[1], third, 1e-14, 0) &&
                   tap_close(a[2], third, 1e-14, 0) && tap_close(a[3], third, 1e-14, 0),
@@ -104,7 +104,7 @@ static TcadMesh *deck_mesh(const char *tag, const char *text)
   TcadMesh *m = NULL;
   char name[96];
   int e = TcadDeckLoadString(text, tag, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &m);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &m);
   snprintf(name, sizeof name, "iface.%s.mesh", tag);
   tap_check(!e, name, "%s", tcad_error_message());
   TcadDeckDestroy(&deck);
@@ -130,7 +130,7 @@ static void test_split(int dim)
   if (!m) return;
   double *a = calloc((size_t)m->nnodes, sizeof *a);
   int rl = TcadMeshFindRegion(m, "left"), rr = TcadMeshFindRegion(m, "right");
-  int e = TcadMeshInterfaceArea(m, rl, rr, a);
+  int e = TcadMeshGetInterfaceArea(m, rl, rr, a);
   double want = dim == 1 ? 1 : dim == 2 ? 1.3e-4 : 1.3e-4 * 1.5e-4; /* cm^(dim-1) */
   snprintf(name, sizeof name, "iface.%s.total", tag);
   tap_check(!e && tap_close(sum(a, m->nnodes), want, 1e-12, 0), name, "e=%d sum %.17g want %.17g (%s)",
@@ -167,7 +167,7 @@ static void test_l_shape(void)
   if (!m) return;
   double *a = calloc((size_t)m->nnodes, sizeof *a);
   int si = TcadMeshFindRegion(m, "si"), ox = TcadMeshFindRegion(m, "ox"), far = TcadMeshFindRegion(m, "far");
-  int e = TcadMeshInterfaceArea(m, ox, si, a);
+  int e = TcadMeshGetInterfaceArea(m, ox, si, a);
   tap_check(!e && tap_close(sum(a, m->nnodes), 1.4e-4, 1e-12, 0), "iface.block2d.three_sides",
             "e=%d sum %.17g want 1.4e-4", e, sum(a, m->nnodes));
   /* corner node (0.5, 0.8) µm: half of its bottom segment and half of its side segment */
@@ -184,7 +184,7 @@ static void test_l_shape(void)
             "iface.block2d.corner_node", "corner %d area %.17g want %.17g", corner,
             corner >= 0 ? a[corner] : 0, 0.5 * (hx + hy));
   memset(a, 0, sizeof(double) * (size_t)m->nnodes);
-  e = TcadMeshInterfaceArea(m, ox, far, a);
+  e = TcadMeshGetInterfaceArea(m, ox, far, a);
   tap_check(e == TCAD_ERR_MESH && strstr(tcad_error_message(), "'ox'") &&
                 strstr(tcad_error_message(), "'far'"),
             "iface.block2d.apart_error", "e=%d: %s", e, tcad_error_message());

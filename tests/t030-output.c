@@ -172,11 +172,11 @@ static int write_steps(TcadOutput *out, const TcadMesh *m, int nsteps)
     }
     snprintf(label, sizeof label, "Vd=%.2f", 0.5 * k);
     if ((rc = TcadOutputBeginStep(out, 0.25 * k, label)) ||
-        (rc = TcadOutputStepAttribute(out, "V_drain", 0.5 * k)) ||
-        (rc = TcadOutputNodeField(out, "f", "V", 1, f)) ||
-        (rc = TcadOutputNodeField(out, "v", "A/cm^2", 3, v)) ||
-        (rc = TcadOutputNodeField(out, "vidx", "1", 3, vi)) ||
-        (rc = TcadOutputCellFieldInt(out, "region_id", m->cell_region)) ||
+        (rc = TcadOutputSetStepAttribute(out, "V_drain", 0.5 * k)) ||
+        (rc = TcadOutputWriteNodeField(out, "f", "V", 1, f)) ||
+        (rc = TcadOutputWriteNodeField(out, "v", "A/cm^2", 3, v)) ||
+        (rc = TcadOutputWriteNodeField(out, "vidx", "1", 3, vi)) ||
+        (rc = TcadOutputWriteCellFieldInt(out, "region_id", m->cell_region)) ||
         (rc = TcadOutputEndStep(out)))
       break;
   }
@@ -203,8 +203,8 @@ static int write_analytic(const char *dir)
       static const char *const cols[2] = {"V_anode", "I_anode"}, *const units[2] = {"V", "A/cm^2"};
       double iv[4 * 2];
       for (int k = 0; k < 4; k++) iv[2 * k] = 0.1 * k, iv[2 * k + 1] = 1e-3 * k * k;
-      rc = TcadOutputTable(out, "iv", 2, cols, units, 2, iv);
-      if (!rc) rc = TcadOutputTable(out, "iv", 2, cols, units, 4, iv);
+      rc = TcadOutputWriteTable(out, "iv", 2, cols, units, 2, iv);
+      if (!rc) rc = TcadOutputWriteTable(out, "iv", 2, cols, units, 4, iv);
     }
     int rc2 = TcadOutputClose(&out);
     if (rc || rc2) {
@@ -547,7 +547,7 @@ static void check_errors(const char *dir)
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
   tap_check(rc == 0, "err.open", "%s", tcad_error_message());
   if (rc) return;
-  rc = TcadOutputNodeField(out, "f", "V", 1, vals);
+  rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
   tap_check(rc != 0 && strstr(tcad_error_message(), "outside a step"), "err.field_outside_step",
             "rc %d: %s", rc, tcad_error_message());
   rc = TcadOutputEndStep(out);
@@ -560,20 +560,20 @@ static void check_errors(const char *dir)
   rc = TcadOutputBeginStep(out, 1, "b");
   tap_check(rc != 0 && strstr(tcad_error_message(), "still open"), "err.begin_twice", "rc %d: %s",
             rc, tcad_error_message());
-  rc = TcadOutputNodeField(out, "a/b", "V", 1, vals);
+  rc = TcadOutputWriteNodeField(out, "a/b", "V", 1, vals);
   tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "err.bad_name", "rc %d: %s", rc,
             tcad_error_message());
-  rc = TcadOutputNodeField(out, "f", "V", 1, vals);
+  rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
   tap_check(rc == 0, "err.field", "%s", tcad_error_message());
-  rc = TcadOutputNodeField(out, "f", "V", 1, vals);
+  rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
   tap_check(rc != 0 && strstr(tcad_error_message(), "already has a field 'f'"),
             "err.duplicate_field", "rc %d: %s", rc, tcad_error_message());
-  rc = TcadOutputStepAttribute(out, "time", 1.0);
+  rc = TcadOutputSetStepAttribute(out, "time", 1.0);
   tap_check(rc != 0 && strstr(tcad_error_message(), "reserved"), "err.reserved_attribute",
             "rc %d: %s", rc, tcad_error_message());
-  rc = TcadOutputNodeField(out, "g", "V", 0, vals);
+  rc = TcadOutputWriteNodeField(out, "g", "V", 0, vals);
   tap_check(rc != 0, "err.zero_components", "rc %d", rc);
-  rc = TcadOutputNodeField(out, "g", "V", 2, vals);
+  rc = TcadOutputWriteNodeField(out, "g", "V", 2, vals);
   tap_check(rc != 0 && strstr(tcad_error_message(), "2 components"), "err.two_components",
             "rc %d: %s", rc, tcad_error_message());
   /* Close with the step still open ends it */
@@ -675,15 +675,15 @@ static void check_table(const char *dir)
 
   /* 0 rows, then 2 rows inside a step, then 5 rows between steps with row 1 changed (a
    * re-sent row that differs must be rewritten, not skipped) */
-  rc = TcadOutputTable(out, "iv", 3, cols, units, 0, NULL);
+  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 0, NULL);
   tap_check(rc == 0, "table.write0", "%s", tcad_error_message());
   rc = write_steps(out, &h.m, 1);
   if (!rc) rc = TcadOutputBeginStep(out, 1, "second");
-  if (!rc) rc = TcadOutputTable(out, "iv", 3, cols, units, 2, rows);
+  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 2, rows);
   if (!rc) rc = TcadOutputEndStep(out);
   tap_check(rc == 0, "table.write2_in_step", "%s", tcad_error_message());
   rows[3 * 1 + 1] *= 1.5;
-  rc = TcadOutputTable(out, "iv", 3, cols, units, 5, rows);
+  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 5, rows);
   tap_check(rc == 0, "table.write5", "%s", tcad_error_message());
   rc = TcadOutputClose(&out);
   tap_check(rc == 0, "table.close", "%s", tcad_error_message());
@@ -714,9 +714,9 @@ static void check_table(const char *dir)
   snprintf(h5, sizeof h5, "%.2000s/table2.h5", dir);
   snprintf(xd, sizeof xd, "%.2000s/table2.xdmf", dir);
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  if (!rc) rc = TcadOutputTable(out, "iv", 3, cols, units, 4, rows);
+  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 4, rows);
   static const char *const cols2[3] = {"V_gate", "I_drain", "I_source"};
-  if (!rc) rc = TcadOutputTable(out, "iv", 3, cols2, NULL, 3, rows);
+  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols2, NULL, 3, rows);
   tap_check(rc == 0, "table.rename_shrink", "%s", tcad_error_message());
   file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT); /* same process: shares the writer's view */
   if (file >= 0) {
@@ -732,9 +732,9 @@ static void check_table(const char *dir)
     static const char *const cols4[4] = {"V_gate", "V_drain", "I_drain", "I_source"};
     double r4[6 * 4];
     for (int k = 0; k < 6; k++) iv_row(r4 + 4 * k, k, 4);
-    rc = TcadOutputTable(out, "iv", 4, cols4, NULL, 6, r4);
+    rc = TcadOutputWriteTable(out, "iv", 4, cols4, NULL, 6, r4);
     tap_check(rc == 0, "table.new_column_count", "%s", tcad_error_message());
-    rc = TcadOutputTable(out, "other", 1, cols, units, 0, NULL);
+    rc = TcadOutputWriteTable(out, "other", 1, cols, units, 0, NULL);
     tap_check(rc == 0, "table.second_table", "%s", tcad_error_message());
     TcadOutputClose(&out);
     file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
@@ -755,19 +755,19 @@ static void check_table(const char *dir)
   snprintf(xd, sizeof xd, "%.2000s/table3.xdmf", dir);
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
   if (rc) return;
-  rc = TcadOutputTable(out, "mesh", 3, cols, units, 1, rows);
+  rc = TcadOutputWriteTable(out, "mesh", 3, cols, units, 1, rows);
   tap_check(rc != 0 && strstr(tcad_error_message(), "/mesh already exists"), "table.err_mesh_name",
             "rc %d: %s", rc, tcad_error_message());
-  rc = TcadOutputTable(out, "a/b", 3, cols, units, 1, rows);
+  rc = TcadOutputWriteTable(out, "a/b", 3, cols, units, 1, rows);
   tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "table.err_bad_name", "rc %d: %s", rc,
             tcad_error_message());
-  rc = TcadOutputTable(out, "iv", 3, cols, units, 2, NULL);
+  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 2, NULL);
   tap_check(rc != 0 && strstr(tcad_error_message(), "no data"), "table.err_no_data", "rc %d: %s",
             rc, tcad_error_message());
-  rc = TcadOutputTable(out, "iv", 0, cols, units, 0, NULL);
+  rc = TcadOutputWriteTable(out, "iv", 0, cols, units, 0, NULL);
   tap_check(rc != 0 && strstr(tcad_error_message(), "0 columns"), "table.err_no_columns",
             "rc %d: %s", rc, tcad_error_message());
-  rc = TcadOutputTable(out, "iv", 3, (const char *const[]){"V", NULL, "I"}, units, 0, NULL);
+  rc = TcadOutputWriteTable(out, "iv", 3, (const char *const[]){"V", NULL, "I"}, units, 0, NULL);
   tap_check(rc != 0 && strstr(tcad_error_message(), "column 1 has no name"),
             "table.err_null_column", "rc %d: %s", rc, tcad_error_message());
   TcadOutputClose(&out);
@@ -793,11 +793,11 @@ static void check_table_size(const char *dir)
     snprintf(xd, sizeof xd, "%.2000s/tablesize.xdmf", dir);
     rc = TcadOutputOpen(h5, xd, &h.m, &out);
   }
-  if (!rc) rc = TcadOutputTable(out, "iv", 4, cols, NULL, 0, NULL);
+  if (!rc) rc = TcadOutputWriteTable(out, "iv", 4, cols, NULL, 0, NULL);
   if (!rc) rc = stat(h5, &sb0);
   for (int k = 0; k < N && !rc; k++) {
     iv_row(rows + 4 * k, k, 4);
-    rc = TcadOutputTable(out, "iv", 4, cols, NULL, k + 1, rows);
+    rc = TcadOutputWriteTable(out, "iv", 4, cols, NULL, k + 1, rows);
   }
   tap_check(rc == 0, "tablesize.write", "%s", tcad_error_message());
   if (!rc) rc = TcadOutputClose(&out);
@@ -861,10 +861,10 @@ static void check_crash(const char *dir)
     static const char *const cols[3] = {"V_anode", "I_anode", "I_cathode"};
     double rows[3 * 3];
     for (int k = 0; k < 3; k++) iv_row(rows + 3 * k, k, 3);
-    if (TcadOutputOpen(h5, xd, &h.m, &out) || TcadOutputTable(out, "iv", 3, cols, NULL, 1, rows) ||
-        write_steps(out, &h.m, 2) || TcadOutputTable(out, "iv", 3, cols, NULL, 2, rows) ||
-        TcadOutputBeginStep(out, 9, "dies") || TcadOutputNodeField(out, "f", "V", 1, f) ||
-        TcadOutputTable(out, "iv", 3, cols, NULL, 3, rows))
+    if (TcadOutputOpen(h5, xd, &h.m, &out) || TcadOutputWriteTable(out, "iv", 3, cols, NULL, 1, rows) ||
+        write_steps(out, &h.m, 2) || TcadOutputWriteTable(out, "iv", 3, cols, NULL, 2, rows) ||
+        TcadOutputBeginStep(out, 9, "dies") || TcadOutputWriteNodeField(out, "f", "V", 1, f) ||
+        TcadOutputWriteTable(out, "iv", 3, cols, NULL, 3, rows))
       _exit(3);
     _exit(0); /* simulated crash: nothing closed or flushed */
   }

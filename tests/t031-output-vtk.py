@@ -202,7 +202,7 @@ def check_h5(np, h5py, d):
                       and s["region_id"].dtype == np.int32)
                 check(ok, f"{name}.step{k}.units_shapes",
                       f"units f {s['f'].attrs.get('units')!r} v {s['v'].attrs.get('units')!r}")
-            if dim == 1:  # the IV table written by TcadOutputTable (docs/output.md)
+            if dim == 1:  # the IV table written by TcadOutputWriteTable (docs/output.md)
                 iv = f["iv"]
                 want = np.array([[0.1 * k, 1e-3 * k * k] for k in range(4)])
                 check(iv.shape == (4, 2) and iv.dtype == np.float64 and np.array_equal(iv[...], want),

@@ -35,7 +35,7 @@ typedef TestDevice Dev;
 static int open_example(const char *file, const char *transport, Dev *d)
 {
   int e = test_example_open(file, transport, d); /* on the tests' backend */
-  if (!e) e = TcadSimEquilibrium(d->sim);
+  if (!e) e = TcadSimSolveEquilibrium(d->sim);
   return e;
 }
 
@@ -167,7 +167,7 @@ static int sweep(int backend, const char *transport, double *id, int npts)
   Dev d;
   int e = test_example_open("mosfet2d.yaml", transport, &d);
   if (!e) e = TcadSimSetBackend(d.sim, backend);
-  if (!e) e = TcadSimEquilibrium(d.sim);
+  if (!e) e = TcadSimSolveEquilibrium(d.sim);
   const int gate = e ? -1 : TcadSimFindContact(d.sim, "gate"), drain = e ? -1 : TcadSimFindContact(d.sim, "drain");
   const double vg = 1.2;
   if (!e) e = TcadSimBias(d.sim, 1, &gate, &vg);

@@ -60,13 +60,13 @@ static int run_case(const Case *c, int mode, double *cur, double *its_per_newton
   TcadGeometry *geom = NULL;
   TcadSim *sim = NULL;
   int e = TcadDeckLoad(path, &deck);
-  if (!e) e = TcadMeshFromDeck(deck, &mesh);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &mesh);
   if (!e) e = TcadGeometryBuild(mesh, &geom);
   if (!e) e = TcadSimCreate(deck, mesh, geom, &sim);
   if (m->opt) PetscOptionsClearValue(NULL, m->opt);
   if (c->transport) PetscOptionsClearValue(NULL, "-tcad_transport");
   if (!e) e = TcadSimSetOutput(sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(sim);
+  if (!e) e = TcadSimSolveEquilibrium(sim);
   const int probe = e ? -1 : TcadSimFindContact(sim, c->sw[0].contact);
   for (int k = 0; !e && k < c->nsweeps; k++) {
     const int idx = TcadSimFindContact(sim, c->sw[k].contact);

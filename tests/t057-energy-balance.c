@@ -267,13 +267,13 @@ static void mosfet(void)
   PetscOptionsSetValue(NULL, "-tcad_transport", "energy-balance");
   Dev d = {0};
   int e = TcadDeckLoad(path, &d.deck);
-  if (!e) e = TcadMeshFromDeck(d.deck, &d.mesh);
+  if (!e) e = TcadMeshCreateFromDeck(d.deck, &d.mesh);
   if (!e) e = TcadGeometryBuild(d.mesh, &d.geom);
   if (!e) e = TcadSimCreate(d.deck, d.mesh, d.geom, &d.sim);
   PetscOptionsClearValue(NULL, "-tcad_transport");
   if (!e) e = test_sim_on_backend(d.sim);
   if (!e) e = TcadSimSetOutput(d.sim, NULL, NULL, 1);
-  if (!e) e = TcadSimEquilibrium(d.sim);
+  if (!e) e = TcadSimSolveEquilibrium(d.sim);
   const int g = e ? 0 : TcadSimFindContact(d.sim, "gate"), dr = e ? 0 : TcadSimFindContact(d.sim, "drain");
   const double vg = 1.5, vd = 3.0;
   if (!e) e = TcadSimBias(d.sim, 1, &g, &vg);

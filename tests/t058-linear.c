@@ -64,7 +64,7 @@ static void test_scaling_and_driver(void)
 {
   Dev d;
   int e = open_example("mosfet2d-gen.yaml", &d);
-  if (!e) e = TcadSimEquilibrium(d.sim);
+  if (!e) e = TcadSimSolveEquilibrium(d.sim);
   const int drain = e ? -1 : TcadSimFindContact(d.sim, "drain"), gate = e ? -1 : TcadSimFindContact(d.sim, "gate");
   const double vd = 1.0, vg = 1.0;
   if (!e) e = TcadSimBias(d.sim, 1, &gate, &vg);
@@ -268,7 +268,7 @@ static int sweep(const char *opts, double cur[2], char *summary, size_t n)
   Dev d;
   int e = open_example("mosfet2d-gen.yaml", &d);
   if (opts) PetscOptionsClear(NULL);
-  if (!e) e = TcadSimEquilibrium(d.sim);
+  if (!e) e = TcadSimSolveEquilibrium(d.sim);
   const int drain = e ? -1 : TcadSimFindContact(d.sim, "drain"), gate = e ? -1 : TcadSimFindContact(d.sim, "gate");
   const double vg = 1.0, vd[2] = {0.5, 1.0};
   if (!e) e = TcadSimSweep(d.sim, 1, &gate, &vg, 0.25, 0, 0);

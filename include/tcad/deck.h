@@ -166,5 +166,5 @@ const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name);
 
 /* Format "FILE:LINE:COL" for messages that point at a deck entry (into a static buffer
  * that lives until the next call). */
-const char *TcadDeckWhere(const TcadDeck *deck, TcadSrcLoc loc);
+const char *TcadDeckGetLocation(const TcadDeck *deck, TcadSrcLoc loc);
 #endif

@@ -6,7 +6,7 @@
  * which records one human-readable message (what went wrong, where, and the fix) and the frame
  * (file:line, function) it was raised in. Each caller that passes the failure on adds its own
  * frame, as PETSc's PetscCall does:
- *     TCAD_CALL(TcadMeshFromDeck(deck, &mesh));            return on failure
+ *     TCAD_CALL(TcadMeshCreateFromDeck(deck, &mesh));            return on failure
  *     TCAD_CALL_GOTO(e, TcadSimCreate(...), cleanup);     release what is held, then return e
  * so the message reaches the user once, with the trace of where it came from (the CLI prints
  * the trace with -tcad_trace, and always for internal, PETSc, CUDA and memory errors). PETSc's

@@ -1,7 +1,7 @@
 /* The IV table as a CSV file: one header line, then one line per finished bias point, each
  * flushed as soon as it is appended so a run that dies keeps every finished row. The rows are
  * also kept in memory so the caller can mirror the table into the HDF5 output
- * (TcadOutputTable) without reading the file back.
+ * (TcadOutputWriteTable) without reading the file back.
  *
  * Format: the header is `name [unit],name [unit],...` (just `name` for a column without a
  * unit); values are written with the shortest of %.15g, %.16g, %.17g that reads back as the

@@ -47,7 +47,7 @@ int TcadMeshGenerate(const struct TcadDeck *deck, TcadMesh **mesh);
 /* Load or generate the deck's mesh, then bind it to the deck: every deck region and contact
  * must exist in the mesh, every mesh region must have a deck entry (its material), every
  * contact must touch at least one node; cells are checked (inverted, zero measure). */
-int TcadMeshFromDeck(const struct TcadDeck *deck, TcadMesh **mesh);
+int TcadMeshCreateFromDeck(const struct TcadDeck *deck, TcadMesh **mesh);
 /* Check the cells; TCAD_ERR_MESH names the first bad cells with coordinates in µm.
  *  - zero measure: |signed measure| <= 1e-12 * (bounding-box diagonal)^dim;
  *  - inverted (folded over a neighbour): the test is geometric, not each cell's orientation.
@@ -63,7 +63,7 @@ double tcad_mesh_cell_measure(const TcadMesh *mesh, int c);
  * area[n] for each of its dim nodes (1D: area 1 on the interface node). `area` has nnodes
  * entries and is added to (the caller zeroes it). Units cm^(dim-1). TCAD_ERR_MESH, naming
  * both regions, when they share no face. Linear in the cell count. */
-int TcadMeshInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area);
+int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area);
 int TcadMeshFindRegion(const TcadMesh *mesh, const char *name);
 int TcadMeshFindContact(const TcadMesh *mesh, const char *name);
 void TcadMeshDestroy(TcadMesh **mesh);

@@ -14,12 +14,12 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
  * `label` is stored as an attribute (e.g. "equilibrium", "Vd=0.50"). */
 int TcadOutputBeginStep(TcadOutput *out, double time, const char *label);
 /* Scalar attribute of the current step (e.g. a contact voltage). */
-int TcadOutputStepAttribute(TcadOutput *out, const char *name, double value);
+int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value);
 /* A node field of `ncomp` components (1 scalar, 3 vector; values node-major). */
-int TcadOutputNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
+int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
                         const double *values);
 /* An integer cell field (e.g. region id). */
-int TcadOutputCellFieldInt(TcadOutput *out, const char *name, const int *values);
+int TcadOutputWriteCellFieldInt(TcadOutput *out, const char *name, const int *values);
 /* Flush the HDF5 file and rewrite the XDMF so the step is visible and durable. */
 int TcadOutputEndStep(TcadOutput *out);
 /* A table at the file root, `/NAME` (e.g. "/iv"): float64 [nrows, ncols] from the row-major
@@ -31,7 +31,7 @@ int TcadOutputEndStep(TcadOutput *out);
  * inside or outside a step; the file is flushed before it returns, so the table survives a
  * crash. nrows may be 0 (data may then be NULL). Names follow the field-name rules; /mesh and
  * /steps are refused. */
-int TcadOutputTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
+int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
                     const char *const *units, int nrows, const double *data);
 int TcadOutputClose(TcadOutput **out);
 #endif

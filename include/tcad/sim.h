@@ -58,7 +58,7 @@ void TcadSimDestroy(TcadSim **sim);
 int TcadSimSetOutput(TcadSim *sim, TcadOutput *out, const char *iv_csv, int quiet);
 
 /* The equilibrium solve (nonlinear Poisson, all contacts at 0 V), recorded as a bias point. */
-int TcadSimEquilibrium(TcadSim *sim);
+int TcadSimSolveEquilibrium(TcadSim *sim);
 /* Move the given contacts to the given voltages (from wherever they are now), cutting the step
  * on failure; only the end point is recorded. */
 int TcadSimBias(TcadSim *sim, int ncontacts, const int *contact, const double *volts);

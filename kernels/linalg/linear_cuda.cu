@@ -502,13 +502,13 @@ extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt
   TCAD_RETURN(store_x(l, x));
 }
 
-extern "C" int TcadCudaLinHaveCudss(const TcadCudaLin *l)
+extern "C" int TcadCudaLinHasCudss(const TcadCudaLin *l)
 {
   (void)l;
   return tcad_cudss() != NULL;
 }
 
-extern "C" const char *TcadCudaLinCudssWhy(const TcadCudaLin *l)
+extern "C" const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l)
 {
   (void)l;
   return tcad_cudss_why();
@@ -542,7 +542,7 @@ extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, dou
   TCAD_RETURN(store_x(l, x));
 }
 
-extern "C" void TcadCudaLinDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
+extern "C" void TcadCudaLinGetDirectInfo(const TcadCudaLin *l, long long *lu_nnz, int *npivots)
 {
   *lu_nnz = l->lu_nnz, *npivots = l->npivots;
 }
