@@ -9,13 +9,13 @@
 #include <time.h>
 
 #include "kernels/cuda.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
 #include "tcad/options.h"
 #include "tcad/output.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 #ifndef TCAD_VERSION
@@ -82,8 +82,8 @@ static void print_geometry(const TcadMesh *m, const TcadGeometry *g)
 {
   double vsum = 0;
   for (int n = 0; n < m->nnodes; n++) vsum += g->node_volume[n];
-  printf("geometry: %d edges (%d region-edges), %d interface nodes, node volume sum %.6g %s\n",
-         g->nunique_edges, g->nedges, g->ninterface, vsum, dim_unit(m->dim));
+  printf("geometry: %d edges (%d region-edges), %d interface nodes, node volume sum %.6g %s\n", g->nunique_edges,
+         g->nedges, g->ninterface, vsum, dim_unit(m->dim));
   if (g->nnondelaunay == 0)
     printf("  Delaunay: yes (no negative coupling contribution)\n");
   else {
@@ -108,7 +108,9 @@ static void print_mesh(const TcadMesh *m, const TcadGeometry *g)
 {
   static const char *kinds[] = {"semiconductor", "insulator", "conductor"};
   printf("mesh: %s\n  %dD, %d nodes, %d %s", m->source, m->dim, m->nnodes, m->ncells,
-         m->dim == 1 ? "segments" : m->dim == 2 ? "triangles" : "tetrahedra");
+         m->dim == 1   ? "segments"
+         : m->dim == 2 ? "triangles"
+                       : "tetrahedra");
   if (m->nquads_split) printf(" (%d quadrilaterals split)", m->nquads_split);
   if (m->ndropped) printf(" (%d cells outside every region not meshed)", m->ndropped);
   printf("\nregions:\n");
@@ -399,9 +401,12 @@ int main(int argc, char **argv)
     e = list_options();
   } else {
     e = TcadOptionsRead(&opt);
-    if (!e && !strcmp(cmd, "run")) e = cmd_run(file, outdir, quiet, &opt, &reached);
-    else if (!e && !strcmp(cmd, "info")) e = cmd_info(file, quiet);
-    else if (!e) e = cmd_materials();
+    if (!e && !strcmp(cmd, "run"))
+      e = cmd_run(file, outdir, quiet, &opt, &reached);
+    else if (!e && !strcmp(cmd, "info"))
+      e = cmd_info(file, quiet);
+    else if (!e)
+      e = cmd_materials();
   }
   if (e) report_error(e, !help && opt.trace);
   if (reached) TcadOptionsWarnUnused();

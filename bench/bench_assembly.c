@@ -27,11 +27,11 @@
 #include "kernels/assemble.h"
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 static int run(long nodes, int repeat, int eb)
@@ -121,8 +121,9 @@ static int run(long nodes, int repeat, int eb)
     }
     const double ne = geom->nedges;
     const double bytes = (double)bs * n * 8 /* x */ + ne * (8 + 8 * 5 + 16 + 1) /* edge data */ +
-                         n * (12 + 8 * 4 + 8.0 * bs + 2 + 4) /* node data, incidence start */ + 2 * ne * 4 /* incidence */ +
-                         (double)bs * n * 8 /* f */ + 4.0 * n * 8 /* contact fluxes */ + (double)s->nnz * 8 /* Jacobian */;
+                         n * (12 + 8 * 4 + 8.0 * bs + 2 + 4) /* node data, incidence start */ +
+                         2 * ne * 4 /* incidence */ + (double)bs * n * 8 /* f */ + 4.0 * n * 8 /* contact fluxes */ +
+                         (double)s->nnz * 8 /* Jacobian */;
     const double floor_ms = bytes / 3.0e12 * 1e3;
     const double td = tk[TCAD_CUDA_ROWS_BS];
     char dev[64] = "NA", dvf[64] = "NA", dsp[64] = "NA", other[TCAD_CUDA_ROWS_N][2][64];

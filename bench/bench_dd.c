@@ -34,11 +34,11 @@
 #include <unistd.h>
 
 #include "bench/bench_util.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 #define VD_START 0.05
@@ -49,7 +49,8 @@
 #define VG_MAX_STEP 0.5 /* the gate ramp is preparation: its step may grow */
 
 static const char header[] =
-    "mesh,transport,backend,threads,nodes,edges,unknowns,jacobian_nnz,points,newton_its,its_per_point,failures,evaluations,"
+    "mesh,transport,backend,threads,nodes,edges,unknowns,jacobian_nnz,points,newton_its,its_per_point,failures,"
+    "evaluations,"
     "sweep_s,sweep_cpu_s,s_per_point,assembly_s,copy_s,linear_s,assembly_share,linear_share,assembly_ns_per_edge_eval,"
     "peak_rss_mib,id_final,prep_s";
 
@@ -158,8 +159,7 @@ static int run(const char *path, int quiet)
       fprintf(stderr, "bench_dd: no PETSc event log; evaluations counted as 2 * Newton its + solves\n");
       evals = evals_formula;
     } else if (evals != evals_formula) {
-      fprintf(stderr, "bench_dd: note: PETSc counted %ld evaluations, 2 * its + solves = %ld\n", evals,
-              evals_formula);
+      fprintf(stderr, "bench_dd: note: PETSc counted %ld evaluations, 2 * its + solves = %ld\n", evals, evals_formula);
     }
     int nrows = 0;
     const int *rowptr = NULL, *col = NULL;
@@ -181,10 +181,14 @@ static int run(const char *path, int quiet)
     snprintf(backend, sizeof backend, "%s%s%s", TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA ? "cuda" : "host",
              lk ? "+" : "", linear[lk]);
     printf("%s,%s,%s,%d,%d,%d,%d,%ld,%d,%d,%.2f,%d,%ld,%.3f,%.3f,%.4f,%.3f,%.3f,%.3f,%.3f,%.3f,%.1f,%.1f,%.6e,%.3f\n",
-           base_name(deck->mesh.file), bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", backend, threads, mesh->nnodes, geom->nedges,
-           bs * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points, its,
-           points ? (double)its / points : 0.0, failures, evals, sweep_s, sweep_cpu, points ? sweep_s / points : 0.0,
-           t_asm, t_copy, t_lin, t_newton > 0 ? t_asm / t_newton : 0.0, t_newton > 0 ? t_lin / t_newton : 0.0,
+           base_name(deck->mesh.file),
+           bs == 5   ? "eb"
+           : bs == 4 ? "eb-electrons"
+                     : "dd",
+           backend, threads, mesh->nnodes, geom->nedges, bs * mesh->nnodes, rowptr ? (long)rowptr[nrows] : 0L, points,
+           its, points ? (double)its / points : 0.0, failures, evals, sweep_s, sweep_cpu,
+           points ? sweep_s / points : 0.0, t_asm, t_copy, t_lin, t_newton > 0 ? t_asm / t_newton : 0.0,
+           t_newton > 0 ? t_lin / t_newton : 0.0,
            evals > 0 && geom->nedges > 0 ? 1e9 * t_asm / ((double)evals * geom->nedges) : 0.0, peak_rss_mib(), cur[2],
            prep_s);
     fflush(stdout);

@@ -10,11 +10,11 @@
 #include <string.h>
 #include <time.h>
 
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 static int load(const char *kind, const char *arg, TcadMesh **m, TcadDeck *deck)

@@ -32,17 +32,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "kernels/cuda.h"
-#include "kernels/asm.h"
-#include "kernels/linalg/linear.h"
-#include "kernels/linalg/krylov_solve.h"
-#include "solver/linear.h"
 #include "bench/bench_util.h"
-#include "tcad/petsc_error.h"
+#include "kernels/asm.h"
+#include "kernels/cuda.h"
+#include "kernels/linalg/krylov_solve.h"
+#include "kernels/linalg/linear.h"
+#include "solver/linear.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 static const char header[] = "mesh,transport,nodes,unknowns,nnz,vd_from,vd_to,config,scale,mattype,rep,its,reason,"
@@ -54,7 +54,6 @@ typedef struct {
   char name[64], scale[16], mattype[16], options[512];
 } Config;
 
-
 static int parse_config(const char *s, Config *c)
 {
   memset(c, 0, sizeof *c);
@@ -65,13 +64,16 @@ static int parse_config(const char *s, Config *c)
   memcpy(c->scale, a + 1, (size_t)(b - a - 1));
   memcpy(c->mattype, b + 1, (size_t)(d - b - 1));
   snprintf(c->options, sizeof c->options, "%s", d + 1);
-  if (tcad_lin_scale_kind(c->scale) < 0) return tcad_error(TCAD_ERR_INPUT, "--config %s: unknown scale %s", s, c->scale);
+  if (tcad_lin_scale_kind(c->scale) < 0)
+    return tcad_error(TCAD_ERR_INPUT, "--config %s: unknown scale %s", s, c->scale);
   const char *types[] = {"aij", "baij", "tcad-bicgstab", "tcad-gmres", "gpu-bicgstab", "gpu-gmres", "gpu-cudss"};
   int ok = 0;
   for (size_t k = 0; k < sizeof types / sizeof types[0]; k++) ok |= !strcmp(c->mattype, types[k]);
   if (!ok)
-    return tcad_error(TCAD_ERR_INPUT, "--config %s: mattype aij, baij, tcad-bicgstab, tcad-gmres, gpu-bicgstab, "
-                                      "gpu-gmres or gpu-cudss", s);
+    return tcad_error(TCAD_ERR_INPUT,
+                      "--config %s: mattype aij, baij, tcad-bicgstab, tcad-gmres, gpu-bicgstab, "
+                      "gpu-gmres or gpu-cudss",
+                      s);
   const int kind = tcad_lin_scale_kind(c->scale);
   if (!strncmp(c->mattype, "gpu-", 4) && kind != TCAD_LIN_SCALE_NONE && kind != TCAD_LIN_SCALE_ROW &&
       kind != TCAD_LIN_SCALE_ROWCOL)
@@ -82,8 +84,8 @@ static int parse_config(const char *s, Config *c)
 /* The true residual (row-equilibrated max norm) of J y = b and the error of y against δ; prints
  * the CSV line. */
 static void report(const Config *c, int rep, int bs, int n, const int *rowptr, const int *col, const double *jac,
-                   const double *b, const double *y, const double *delta, const char *prefix_line, int its,
-                   int reason, double t_setup, double t_solve)
+                   const double *b, const double *y, const double *delta, const char *prefix_line, int its, int reason,
+                   double t_setup, double t_solve)
 {
   const TcadLinPattern pat = {bs, n, rowptr, col};
   double rn = 0, bn = 0, en = 0, dn = 0;
@@ -117,7 +119,12 @@ static int solve_device(const Config *c, int cfgno, int repeat, int bs, int n, c
   const char *rs = strstr(c->options, "-ksp_gmres_restart");
   if (rs) restart = atoi(rs + strlen("-ksp_gmres_restart"));
   TcadKrylovOpts ko = {!strcmp(c->mattype, "gpu-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB,
-                       restart > 0 ? restart : 30, 1e-10, 5000, 5, 0, 0};
+                       restart > 0 ? restart : 30,
+                       1e-10,
+                       5000,
+                       5,
+                       0,
+                       0};
   for (int rep = 0; rep < repeat && !e; rep++) {
     int zp = -1, its = 0, reason = 2;
     const double t0 = tcad_now();
@@ -203,8 +210,13 @@ static int solve_one(const Config *c, int cfgno, int rep, int bs, int n, const i
     PetscCall(PCSetUp(pcc.pc));
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.x));
     PetscCall(VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, NULL, &pcc.y));
-    TcadKrylovOpts ko = {!strcmp(c->mattype, "tcad-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB, (int)restart,
-                         1e-10, 5000, 5, 0, 0};
+    TcadKrylovOpts ko = {!strcmp(c->mattype, "tcad-gmres") ? TCAD_KRYLOV_GMRES : TCAD_KRYLOV_BICGSTAB,
+                         (int)restart,
+                         1e-10,
+                         5000,
+                         5,
+                         0,
+                         0};
     TcadKrylovHost kh = {N, rowptr, col, a, tcad_pc_wrap_apply, &pcc};
     TcadKrylovOps ops;
     TcadKrylovResult kr;
@@ -220,7 +232,10 @@ static int solve_one(const Config *c, int cfgno, int rep, int bs, int n, const i
     PetscCall(VecRestoreArray(vy, &py));
     t2 = tcad_now();
     its = kr.its;
-    reason = e ? KSP_DIVERGED_PC_FAILED : kr.converged ? KSP_CONVERGED_RTOL : kr.breakdown ? KSP_DIVERGED_BREAKDOWN : KSP_DIVERGED_ITS;
+    reason = e              ? KSP_DIVERGED_PC_FAILED
+             : kr.converged ? KSP_CONVERGED_RTOL
+             : kr.breakdown ? KSP_DIVERGED_BREAKDOWN
+                            : KSP_DIVERGED_ITS;
     VecDestroy(&pcc.x), VecDestroy(&pcc.y);
   } else {
     PetscCall(KSPSetUp(ksp));
@@ -315,8 +330,11 @@ static int run(const char *path, int quiet, int nvd, const double *vds, double v
     const double *x1 = TcadSimGetState(sim);
     for (int r = 0; r < N; r++) delta[r] = x1[r] - x0[r];
     char line[1200];
-    snprintf(line, sizeof line, "%s,%s,%d,%d,%d,%.3f,%.3f", mname, bs == 5 ? "eb" : bs == 4 ? "eb-electrons" : "dd", n,
-             N, rowptr[N], vd, vds[k]);
+    snprintf(line, sizeof line, "%s,%s,%d,%d,%d,%.3f,%.3f", mname,
+             bs == 5   ? "eb"
+             : bs == 4 ? "eb-electrons"
+                       : "dd",
+             n, N, rowptr[N], vd, vds[k]);
     /* b = J δ (unscaled) */
     for (int r = 0; r < N; r++) {
       double s = 0;
@@ -355,8 +373,9 @@ int main(int argc, char **argv)
   static Config cfg[MAXCFG];
   if (a < argc && !strcmp(argv[a], "-q")) quiet = 1, a++;
   if (a >= argc || argv[a][0] == '-') {
-    fprintf(stderr, "usage: bench_linear [-q] DECK.yaml [--vd V,..] [--vg V] [--repeat R] [--dump DIR] [--config N:S:M:O].. "
-                    "[PETSc options]\n");
+    fprintf(stderr,
+            "usage: bench_linear [-q] DECK.yaml [--vd V,..] [--vg V] [--repeat R] [--dump DIR] [--config N:S:M:O].. "
+            "[PETSc options]\n");
     return 2;
   }
   const char *deck = argv[a++];

@@ -11,8 +11,8 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_top_keys[] = {"title",   "mesh",       "regions", "contacts", "doping",
-                                            "materials", "physics",  "interfaces", "solve", "output", NULL};
+static const char *const deck_top_keys[] = {"title",   "mesh",       "regions", "contacts", "doping", "materials",
+                                            "physics", "interfaces", "solve",   "output",   NULL};
 
 /* Defaults that do not depend on the deck's content. */
 static void deck_defaults(TcadDeck *d)
@@ -89,12 +89,14 @@ static int deck_syntax_error(const yaml_parser_t *p, const char *name, const cha
         col++;
       }
     }
-    return tcad_error(TCAD_ERR_INPUT, "%s:%zu:%zu: the deck is not readable text: %s (byte 0x%02x); expected UTF-8 text", name,
-                      line, col, p->problem ? p->problem : "bad input", (unsigned)(p->problem_value & 0xff));
+    return tcad_error(TCAD_ERR_INPUT,
+                      "%s:%zu:%zu: the deck is not readable text: %s (byte 0x%02x); expected UTF-8 text", name, line,
+                      col, p->problem ? p->problem : "bad input", (unsigned)(p->problem_value & 0xff));
   }
   char ctx[256] = "";
   if (p->context)
-    snprintf(ctx, sizeof ctx, " (%s at %d:%d)", p->context, (int)p->context_mark.line + 1, (int)p->context_mark.column + 1);
+    snprintf(ctx, sizeof ctx, " (%s at %d:%d)", p->context, (int)p->context_mark.line + 1,
+             (int)p->context_mark.column + 1);
   return tcad_error(TCAD_ERR_INPUT,
                     "%s:%zu:%zu: YAML syntax error: %s%s; expected well-formed YAML (consistent indentation, a space "
                     "after each ':', closed brackets and quotes)",
@@ -111,7 +113,8 @@ static int deck_parse(const char *text, size_t len, TcadDeck *d)
   memset(&c, 0, sizeof c);
   c.name = d->path;
   c.deck = d;
-  if (!yaml_parser_initialize(&parser)) return tcad_error(TCAD_ERR_MEM, "%s: cannot initialise the YAML parser", d->path);
+  if (!yaml_parser_initialize(&parser))
+    return tcad_error(TCAD_ERR_MEM, "%s: cannot initialise the YAML parser", d->path);
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
   if (!yaml_parser_load(&parser, &c.doc)) {
     rc = deck_syntax_error(&parser, d->path, text, len);
@@ -131,7 +134,8 @@ static int deck_parse(const char *text, size_t len, TcadDeck *d)
   }
   extra = yaml_document_get_root_node(&next);
   if (extra)
-    rc = TCAD_DECK_FAIL(&c, extra, "a second YAML document starts here; expected one document per deck (remove the '---')");
+    rc = TCAD_DECK_FAIL(&c, extra,
+                        "a second YAML document starts here; expected one document per deck (remove the '---')");
   yaml_document_delete(&next);
   if (rc) goto cleanup;
   TCAD_CALL_GOTO(rc, deck_top(&c, root), cleanup);
@@ -146,7 +150,8 @@ static int deck_load(const char *text, size_t len, const char *name, const char 
   TcadDeck *d = NULL;
   int rc = 0;
   if (strlen(name) >= sizeof d->path || strlen(dir) >= sizeof d->dir)
-    return tcad_error(TCAD_ERR_USAGE, "deck path '%.200s...' is too long; expected at most %d characters", name, TCAD_PATH_MAX - 1);
+    return tcad_error(TCAD_ERR_USAGE, "deck path '%.200s...' is too long; expected at most %d characters", name,
+                      TCAD_PATH_MAX - 1);
   TCAD_ALLOC(d, 1);
   snprintf(d->path, sizeof d->path, "%s", name);
   snprintf(d->dir, sizeof d->dir, "%s", dir);
@@ -169,7 +174,8 @@ int TcadDeckLoad(const char *path, TcadDeck **deck)
   *deck = NULL;
   if (!path || !*path) return tcad_error(TCAD_ERR_USAGE, "no deck file given");
   if (strlen(path) >= TCAD_PATH_MAX)
-    return tcad_error(TCAD_ERR_USAGE, "deck path '%.200s...' is too long; expected at most %d characters", path, TCAD_PATH_MAX - 1);
+    return tcad_error(TCAD_ERR_USAGE, "deck path '%.200s...' is too long; expected at most %d characters", path,
+                      TCAD_PATH_MAX - 1);
   f = fopen(path, "rb");
   if (!f) return tcad_error(TCAD_ERR_IO, "cannot open deck '%s': %s", path, strerror(errno));
   TCAD_ALLOC_GOTO(rc, text, cap, cleanup);

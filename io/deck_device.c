@@ -47,7 +47,8 @@ int tcad_deck_box(TcadDeckCtx *c, const yaml_node_t *n, const char *path, TcadBo
     if (v->type != YAML_SEQUENCE_NODE || tcad_deck_len(v) != 2) {
       char b[128];
       return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected a list [lo, hi] of two numbers (µm)", p,
-                            v->type == YAML_SEQUENCE_NODE ? "a list of another length" : tcad_deck_what(v, b, sizeof b));
+                            v->type == YAML_SEQUENCE_NODE ? "a list of another length"
+                                                          : tcad_deck_what(v, b, sizeof b));
     }
     double lo, hi;
     char pi[TCAD_DECK_PATH + 8];
@@ -86,8 +87,9 @@ static int deck_mesh_axis(TcadDeckCtx *c, const yaml_node_t *n, const char *path
     tcad_deck_path(pk, sizeof pk, p, "at");
     TCAD_CALL(tcad_deck_num(c, at, pk, "µm", &a));
     if (i > 0 && !(a * TCAD_DECK_UM > m->lines[axis][i - 1].at))
-      return TCAD_DECK_FAIL(c, at, "'%s' is %g, not above the previous anchor (%g); expected strictly increasing anchors", pk, a,
-                            m->lines[axis][i - 1].at / TCAD_DECK_UM);
+      return TCAD_DECK_FAIL(c, at,
+                            "'%s' is %g, not above the previous anchor (%g); expected strictly increasing anchors", pk,
+                            a, m->lines[axis][i - 1].at / TCAD_DECK_UM);
     tcad_deck_path(pk, sizeof pk, p, "step");
     TCAD_CALL(tcad_deck_num(c, step, pk, "µm", &s));
     TCAD_CALL(tcad_deck_positive(c, step, pk, s, "µm"));
@@ -107,9 +109,9 @@ int tcad_deck_mesh(TcadDeckCtx *c, const yaml_node_t *n)
   yaml_node_t *fk, *gk, *sk;
   yaml_node_t *file = tcad_deck_get(c, n, "file", &fk), *gen = tcad_deck_get(c, n, "generate", &gk);
   yaml_node_t *scale = tcad_deck_get(c, n, "scale", &sk);
-  if (file && gen)
-    return TCAD_DECK_FAIL(c, gk, "'mesh' has both 'file' and 'generate'; expected exactly one of them");
-  if (!file && !gen) return TCAD_DECK_FAIL(c, n, "'mesh' has neither 'file' nor 'generate'; expected exactly one of them");
+  if (file && gen) return TCAD_DECK_FAIL(c, gk, "'mesh' has both 'file' and 'generate'; expected exactly one of them");
+  if (!file && !gen)
+    return TCAD_DECK_FAIL(c, n, "'mesh' has neither 'file' nor 'generate'; expected exactly one of them");
   if (file) {
     char name[TCAD_PATH_MAX];
     double s = 1.0;
@@ -120,8 +122,9 @@ int tcad_deck_mesh(TcadDeckCtx *c, const yaml_node_t *n)
     if (name[0] != '/' && strcmp(d->dir, ".") != 0) {
       int len = snprintf(m->file, sizeof m->file, "%s/%s", d->dir, name);
       if (len < 0 || (size_t)len >= sizeof m->file)
-        return TCAD_DECK_FAIL(c, file, "'mesh.file' resolved against the deck's folder is too long; expected at most %d characters",
-                              TCAD_PATH_MAX - 1);
+        return TCAD_DECK_FAIL(
+            c, file, "'mesh.file' resolved against the deck's folder is too long; expected at most %d characters",
+            TCAD_PATH_MAX - 1);
     } else {
       memcpy(m->file, name, sizeof name);
     }
@@ -133,7 +136,8 @@ int tcad_deck_mesh(TcadDeckCtx *c, const yaml_node_t *n)
     return 0;
   }
   if (scale)
-    return TCAD_DECK_FAIL(c, sk, "'mesh.scale' applies to 'mesh.file' only; expected it only with a Gmsh file (remove it)");
+    return TCAD_DECK_FAIL(c, sk,
+                          "'mesh.scale' applies to 'mesh.file' only; expected it only with a Gmsh file (remove it)");
   m->source = TCAD_MESH_GENERATE;
   m->scale = TCAD_DECK_UM;
   c->generated = 1;
@@ -142,7 +146,8 @@ int tcad_deck_mesh(TcadDeckCtx *c, const yaml_node_t *n)
   yaml_node_t *key[3], *ax[3];
   for (int a = 0; a < 3; a++) ax[a] = tcad_deck_get(c, gen, tcad_deck_axes[a], &key[a]);
   if (!ax[0] && !ax[1] && !ax[2])
-    return TCAD_DECK_FAIL(c, gen, "'mesh.generate' has no axes; expected 'x' (1D), 'x' and 'y' (2D), or 'x', 'y' and 'z' (3D)");
+    return TCAD_DECK_FAIL(c, gen,
+                          "'mesh.generate' has no axes; expected 'x' (1D), 'x' and 'y' (2D), or 'x', 'y' and 'z' (3D)");
   /* axes come in order, so the dimension alone says which ones exist */
   for (int a = 1; a < 3; a++)
     if (ax[a] && !ax[a - 1])
@@ -165,8 +170,8 @@ static int deck_entity_box(TcadDeckCtx *c, yaml_node_t *it, const char *p, const
   yaml_node_t *boxkey = NULL, *box = tcad_deck_get(c, it, "box", &boxkey);
   char pk[512];
   if (c->generated && !box)
-    return TCAD_DECK_FAIL(c, it, "%s '%s' ('%s') has no 'box'; expected a box such as %s (µm) on a generated mesh", kind,
-                          name, p, example);
+    return TCAD_DECK_FAIL(c, it, "%s '%s' ('%s') has no 'box'; expected a box such as %s (µm) on a generated mesh",
+                          kind, name, p, example);
   if (!c->generated && box)
     return TCAD_DECK_FAIL(c, boxkey,
                           "'%s.box' is given but the mesh comes from a Gmsh file; expected no box (remove it: the %s "
@@ -184,7 +189,8 @@ int tcad_deck_regions(TcadDeckCtx *c, const yaml_node_t *n)
 {
   TcadDeck *d = c->deck;
   if (tcad_deck_is_null(n))
-    return TCAD_DECK_FAIL(c, n, "'regions' is empty; expected a list of regions such as '- {name: silicon, material: Si}'");
+    return TCAD_DECK_FAIL(c, n,
+                          "'regions' is empty; expected a list of regions such as '- {name: silicon, material: Si}'");
   TCAD_CALL(tcad_deck_expect_list(c, n, "regions", "regions {name: ..., material: ...}"));
   int count = tcad_deck_len(n);
   if (!count) return TCAD_DECK_FAIL(c, n, "'regions' is an empty list; expected at least one region");
@@ -203,13 +209,14 @@ int tcad_deck_regions(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, name, pk, "a region name", r->name, sizeof r->name));
     int dup = tcad_deck_find_region(d, r->name);
     if (dup >= 0)
-      return TCAD_DECK_FAIL(c, name, "duplicate region name '%s' (first at %d:%d); expected unique region names", r->name,
-                            d->regions[dup].loc.line, d->regions[dup].loc.col);
+      return TCAD_DECK_FAIL(c, name, "duplicate region name '%s' (first at %d:%d); expected unique region names",
+                            r->name, d->regions[dup].loc.line, d->regions[dup].loc.col);
     d->nregions = i + 1;
     tcad_deck_path(pk, sizeof pk, p, "material");
     TCAD_CALL(tcad_deck_str(c, mat, pk, "a material name", mname, sizeof mname));
     int m = tcad_deck_find_material(d, d->nmaterials, mname);
-    if (m < 0) TCAD_CALL(tcad_deck_unknown_name(c, mat, pk, "material", mname, d, d->nmaterials, tcad_deck_name_material));
+    if (m < 0)
+      TCAD_CALL(tcad_deck_unknown_name(c, mat, pk, "material", mname, d, d->nmaterials, tcad_deck_name_material));
     /* the table's spelling, so later lookups need no case folding */
     memcpy(r->material, d->materials[m].name, sizeof r->material);
     TCAD_CALL(deck_entity_box(c, it, p, "region", r->name, "box: {x: [0, 1]}", &r->box, &r->has_box));
@@ -238,12 +245,13 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, name, pk, "a contact name", ct->name, sizeof ct->name));
     int dup = tcad_deck_find_contact(d, ct->name);
     if (dup >= 0)
-      return TCAD_DECK_FAIL(c, name, "duplicate contact name '%s' (first at %d:%d); expected unique contact names", ct->name,
-                            d->contacts[dup].loc.line, d->contacts[dup].loc.col);
+      return TCAD_DECK_FAIL(c, name, "duplicate contact name '%s' (first at %d:%d); expected unique contact names",
+                            ct->name, d->contacts[dup].loc.line, d->contacts[dup].loc.col);
     int reg = tcad_deck_find_region(d, ct->name);
     if (reg >= 0)
-      return TCAD_DECK_FAIL(c, name, "contact name '%s' is also a region name (%d:%d); expected contact names distinct from region names",
-                            ct->name, d->regions[reg].loc.line, d->regions[reg].loc.col);
+      return TCAD_DECK_FAIL(
+          c, name, "contact name '%s' is also a region name (%d:%d); expected contact names distinct from region names",
+          ct->name, d->regions[reg].loc.line, d->regions[reg].loc.col);
     d->ncontacts = i + 1;
     if ((v = tcad_deck_get(c, it, "type", NULL))) {
       tcad_deck_path(pk, sizeof pk, p, "type");
@@ -257,11 +265,15 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
       tcad_deck_path(pk, sizeof pk, p, "workfunction");
       TCAD_CALL(tcad_deck_positive(c, v, pk, ct->workfunction, "eV"));
       if (ct->type == TCAD_CONTACT_OHMIC)
-        return TCAD_DECK_FAIL(c, vk, "contact '%s' is ohmic but has a 'workfunction'; expected 'type: gate' or 'type: schottky' (or no workfunction)",
+        return TCAD_DECK_FAIL(c, vk,
+                              "contact '%s' is ohmic but has a 'workfunction'; expected 'type: gate' or 'type: "
+                              "schottky' (or no workfunction)",
                               ct->name);
     } else if (ct->type != TCAD_CONTACT_OHMIC) {
-      return TCAD_DECK_FAIL(c, it, "contact '%s' of type %s has no 'workfunction'; expected its work function in eV (e.g. workfunction: 4.17)",
-                            ct->name, deck_contact_types[ct->type]);
+      return TCAD_DECK_FAIL(
+          c, it,
+          "contact '%s' of type %s has no 'workfunction'; expected its work function in eV (e.g. workfunction: 4.17)",
+          ct->name, deck_contact_types[ct->type]);
     }
     TCAD_CALL(tcad_deck_get_num(c, it, p, "voltage", "V", &ct->voltage, NULL));
     TCAD_CALL(tcad_deck_get_num(c, it, p, "resistance", "ohm", &ct->resistance, &v));
@@ -294,7 +306,8 @@ int tcad_deck_interfaces(TcadDeckCtx *c, const yaml_node_t *n)
     tcad_deck_path(pk, sizeof pk, p, "regions");
     if (regs->type != YAML_SEQUENCE_NODE || tcad_deck_len(regs) != 2)
       return TCAD_DECK_FAIL(c, regs, "'%s' is %s; expected a list [a, b] of two region names", pk,
-                            regs->type == YAML_SEQUENCE_NODE ? "a list of another length" : tcad_deck_what(regs, b, sizeof b));
+                            regs->type == YAML_SEQUENCE_NODE ? "a list of another length"
+                                                             : tcad_deck_what(regs, b, sizeof b));
     for (int j = 0; j < 2; j++) {
       yaml_node_t *r = tcad_deck_item(c, regs, j);
       tcad_deck_path_index(pi, sizeof pi, pk, j);
@@ -309,7 +322,8 @@ int tcad_deck_interfaces(TcadDeckCtx *c, const yaml_node_t *n)
       const TcadInterfaceSpec *g = &d->interfaces[j];
       if ((!strcmp(g->region[0], f->region[0]) && !strcmp(g->region[1], f->region[1])) ||
           (!strcmp(g->region[0], f->region[1]) && !strcmp(g->region[1], f->region[0])))
-        return TCAD_DECK_FAIL(c, regs, "interface %s/%s is given twice (first at %d:%d); expected one entry per pair of regions",
+        return TCAD_DECK_FAIL(c, regs,
+                              "interface %s/%s is given twice (first at %d:%d); expected one entry per pair of regions",
                               f->region[0], f->region[1], g->loc.line, g->loc.col);
     }
     tcad_deck_path(pk, sizeof pk, p, "charge");
@@ -317,4 +331,3 @@ int tcad_deck_interfaces(TcadDeckCtx *c, const yaml_node_t *n)
   }
   return 0;
 }
-

@@ -7,13 +7,14 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_doping_keys[] = {"profile", "species", "conc",     "peak",       "region",
-                                               "box",     "window",  "axis",     "surface",    "char",
+static const char *const deck_doping_keys[] = {"profile",  "species",    "conc",    "peak",    "region",
+                                               "box",      "window",     "axis",    "surface", "char",
                                                "junction", "background", "lateral", NULL};
 static const char *const deck_doping_uniform_keys[] = {"profile", "species", "conc", "region", NULL};
 static const char *const deck_doping_box_keys[] = {"profile", "species", "conc", "region", "box", NULL};
-static const char *const deck_doping_diffused_keys[] = {"profile", "species", "peak",     "region",     "window", "axis",
-                                                        "surface", "char",    "junction", "background", "lateral", NULL};
+static const char *const deck_doping_diffused_keys[] = {"profile",  "species",    "peak",    "region",
+                                                        "window",   "axis",       "surface", "char",
+                                                        "junction", "background", "lateral", NULL};
 static const char *const deck_profiles[] = {"uniform", "box", "gaussian", "erfc", NULL};
 static const char *const deck_species[] = {"donor", "acceptor", NULL};
 
@@ -29,7 +30,10 @@ static double deck_erfcinv(double y)
   if (x >= hi) x = 0.5 * (lo + hi);
   for (int it = 0; it < 200; it++) {
     double e = erfc(x), g = log(e) - ly;
-    if (g > 0) lo = x; else hi = x; /* erfc decreases: g > 0 means x is too small */
+    if (g > 0)
+      lo = x;
+    else
+      hi = x;                                          /* erfc decreases: g > 0 means x is too small */
     double dg = -1.1283791670955126 * exp(-x * x) / e; /* d/dx ln erfc = -2/sqrt(pi) e^(-x^2)/erfc */
     double next = x - g / dg;
     if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
@@ -75,18 +79,23 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
     const char *key = (const char *)k->data.scalar.value;
     if (deck_has_key(allowed, key)) continue;
     if (!strcmp(key, "peak") && !diffused)
-      return TCAD_DECK_FAIL(c, k, "'peak' does not apply to profile '%s' in '%s'; expected 'conc' (cm^-3)", deck_profiles[profile], p);
-    if (!strcmp(key, "conc") && diffused)
-      return TCAD_DECK_FAIL(c, k, "'conc' does not apply to profile '%s' in '%s'; expected 'peak' (cm^-3)", deck_profiles[profile], p);
-    if (!strcmp(key, "box") && diffused)
-      return TCAD_DECK_FAIL(c, k, "'box' does not apply to profile '%s' in '%s'; expected 'window' for the mask opening",
+      return TCAD_DECK_FAIL(c, k, "'peak' does not apply to profile '%s' in '%s'; expected 'conc' (cm^-3)",
                             deck_profiles[profile], p);
-    return TCAD_DECK_FAIL(c, k, "'%s' does not apply to profile '%s' in '%s'; expected only: %s", key, deck_profiles[profile], p,
+    if (!strcmp(key, "conc") && diffused)
+      return TCAD_DECK_FAIL(c, k, "'conc' does not apply to profile '%s' in '%s'; expected 'peak' (cm^-3)",
+                            deck_profiles[profile], p);
+    if (!strcmp(key, "box") && diffused)
+      return TCAD_DECK_FAIL(c, k,
+                            "'box' does not apply to profile '%s' in '%s'; expected 'window' for the mask opening",
+                            deck_profiles[profile], p);
+    return TCAD_DECK_FAIL(c, k, "'%s' does not apply to profile '%s' in '%s'; expected only: %s", key,
+                          deck_profiles[profile], p,
                           tcad_deck_join(allowed, tcad_deck_count(allowed), tcad_deck_name_str, list, sizeof list));
   }
 
   const char *ckey = diffused ? "peak" : "conc";
-  TCAD_CALL(tcad_deck_need(c, it, p, ckey, diffused ? "the peak concentration (cm^-3)" : "the concentration (cm^-3)", &conc));
+  TCAD_CALL(
+      tcad_deck_need(c, it, p, ckey, diffused ? "the peak concentration (cm^-3)" : "the concentration (cm^-3)", &conc));
   tcad_deck_path(pk, sizeof pk, p, ckey);
   TCAD_CALL(tcad_deck_num(c, conc, pk, "cm^-3", &s->peak));
   TCAD_CALL(tcad_deck_positive(c, conc, pk, s->peak, "cm^-3"));
@@ -98,8 +107,10 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
     if (r < 0) TCAD_CALL(tcad_deck_unknown_name(c, v, pk, "region", s->region, d, d->nregions, tcad_deck_name_region));
     const TcadMaterial *m = TcadDeckGetMaterial(d, d->regions[r].material);
     if (m && m->kind != TCAD_MAT_SEMICONDUCTOR)
-      return TCAD_DECK_FAIL(c, v, "region '%s' in '%s' is %s, not a semiconductor; expected a semiconductor region (only those are doped)",
-                            s->region, pk, m->name);
+      return TCAD_DECK_FAIL(
+          c, v,
+          "region '%s' in '%s' is %s, not a semiconductor; expected a semiconductor region (only those are doped)",
+          s->region, pk, m->name);
   }
 
   if (s->profile == TCAD_DOPING_BOX) {
@@ -117,7 +128,8 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
     tcad_deck_path(pk, sizeof pk, p, "axis");
     TCAD_CALL(tcad_deck_enum(c, v, pk, tcad_deck_axes, &axis));
     if (c->generated && axis >= d->mesh.dim)
-      return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[axis], d->mesh.dim,
+      return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[axis],
+                            d->mesh.dim,
                             tcad_deck_join(tcad_deck_axes, d->mesh.dim, tcad_deck_name_str, list, sizeof list));
     s->depth_axis = axis;
   }
@@ -138,12 +150,17 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
   xj = tcad_deck_get(c, it, "junction", &xjk);
   nb = tcad_deck_get(c, it, "background", &nbk);
   if (chr && (xj || nb))
-    return TCAD_DECK_FAIL(c, xj ? xjk : nbk, "'%s' has both 'char' and '%s'; expected either 'char' or 'junction' + 'background'", p,
+    return TCAD_DECK_FAIL(c, xj ? xjk : nbk,
+                          "'%s' has both 'char' and '%s'; expected either 'char' or 'junction' + 'background'", p,
                           xj ? "junction" : "background");
   if (!chr && !xj && !nb)
-    return TCAD_DECK_FAIL(c, it, "missing key 'char' in '%s'; expected the characteristic length (µm), or 'junction' (µm) + 'background' (cm^-3)", p);
+    return TCAD_DECK_FAIL(c, it,
+                          "missing key 'char' in '%s'; expected the characteristic length (µm), or 'junction' (µm) + "
+                          "'background' (cm^-3)",
+                          p);
   if (!chr && (!xj || !nb))
-    return TCAD_DECK_FAIL(c, xj ? xjk : nbk, "'%s' has '%s' without '%s'; expected both 'junction' (µm) and 'background' (cm^-3)", p,
+    return TCAD_DECK_FAIL(c, xj ? xjk : nbk,
+                          "'%s' has '%s' without '%s'; expected both 'junction' (µm) and 'background' (cm^-3)", p,
                           xj ? "junction" : "background", xj ? "background" : "junction");
   double len;
   if (chr) {
@@ -159,13 +176,16 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
     TCAD_CALL(tcad_deck_num(c, nb, pk, "cm^-3", &back));
     TCAD_CALL(tcad_deck_positive(c, nb, pk, back, "cm^-3"));
     if (!(back < s->peak))
-      return TCAD_DECK_FAIL(c, nb, "'%s' is %g, not below the peak %g; expected a background below the peak", pk, back, s->peak);
+      return TCAD_DECK_FAIL(c, nb, "'%s' is %g, not below the peak %g; expected a background below the peak", pk, back,
+                            s->peak);
     /* the profile equals the background at the junction depth */
     double x = s->profile == TCAD_DOPING_GAUSSIAN ? sqrt(log(s->peak / back)) : deck_erfcinv(back / s->peak);
     len = depth / x;
     if (!isfinite(len) || !(len > 0))
-      return TCAD_DECK_FAIL(c, nb, "'%s' gives no usable characteristic length (background/peak = %g); expected a background closer to the peak",
-                            pk, back / s->peak);
+      return TCAD_DECK_FAIL(
+          c, nb,
+          "'%s' gives no usable characteristic length (background/peak = %g); expected a background closer to the peak",
+          pk, back / s->peak);
   }
   s->char_length = len * TCAD_DECK_UM;
   s->lateral = 0.8 * s->char_length;
@@ -194,4 +214,3 @@ int tcad_deck_doping(TcadDeckCtx *c, const yaml_node_t *n)
   }
   return 0;
 }
-

@@ -31,7 +31,7 @@ typedef struct {
 /* ---- deck_suggest.c: name lists. Keys, enum values, materials, regions and contacts share
  * one interface so that suggestions and "expected one of" lists are built the same way. ---- */
 typedef const char *(*TcadDeckNameAt)(const void *list, int i);
-const char *tcad_deck_name_str(const void *list, int i); /* list: NULL-terminated const char *[] */
+const char *tcad_deck_name_str(const void *list, int i);      /* list: NULL-terminated const char *[] */
 const char *tcad_deck_name_material(const void *list, int i); /* list: the TcadDeck */
 const char *tcad_deck_name_region(const void *list, int i);
 const char *tcad_deck_name_contact(const void *list, int i);
@@ -51,8 +51,8 @@ int tcad_deck_fail_at(const TcadDeckCtx *c, const yaml_node_t *n, const char *fi
                       const char *fmt, ...) TCAD_PRINTF(6, 7);
 #define TCAD_DECK_FAIL(c, n, ...) tcad_deck_fail_at((c), (n), __FILE__, __LINE__, __func__, __VA_ARGS__)
 /* Raise "unknown <what> '<name>' in '<path>'" with the closest defined name or the list. */
-int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
-                           const char *name, const void *list, int count, TcadDeckNameAt at);
+int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what, const char *name,
+                           const void *list, int count, TcadDeckNameAt at);
 /* 1-based position of a node, for TcadSrcLoc fields. */
 TcadSrcLoc tcad_deck_loc(const yaml_node_t *n);
 /* "path.key" and "path[i]" (cut to fit: paths only go into messages). */

@@ -7,9 +7,9 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_physics_keys[] = {"transport",    "temperature",       "statistics", "mobility",
-                                                "high_field",   "recombination",     "impact_ionization",
-                                                "hot_carrier",  NULL};
+static const char *const deck_physics_keys[] = {"transport",         "temperature", "statistics",
+                                                "mobility",          "high_field",  "recombination",
+                                                "impact_ionization", "hot_carrier", NULL};
 static const char *const deck_transports[] = {"drift-diffusion", "energy-balance", "energy-balance-electrons", NULL};
 static const char *const deck_statistics[] = {"boltzmann", "fermi", NULL};
 static const char *const deck_mobilities[] = {"constant", "caughey-thomas", "masetti", NULL};
@@ -36,8 +36,8 @@ const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
 static int deck_field_sign(const char *key)
 {
   static const char *const any[] = {"affinity", "tauw_t1", "tauw_t2", NULL};
-  static const char *const nonneg[] = {"ni", "ct_mumin", "ms_mumin1", "ms_mumin2", "ms_mu1", "ms_pc",
-                                       "taumin", "tau_gamma", "auger", NULL};
+  static const char *const nonneg[] = {"ni",    "ct_mumin", "ms_mumin1", "ms_mumin2", "ms_mu1",
+                                       "ms_pc", "taumin",   "tau_gamma", "auger",     NULL};
   for (int i = 0; any[i]; i++)
     if (!strcmp(any[i], key)) return 0;
   for (int i = 0; nonneg[i]; i++)
@@ -54,7 +54,8 @@ static int deck_material_value(TcadDeckCtx *c, const yaml_node_t *v, const char 
     char b[128];
     if (v->type != YAML_SEQUENCE_NODE || tcad_deck_len(v) != 2)
       return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected a list [electron, hole] of two numbers (%s)", path,
-                            v->type == YAML_SEQUENCE_NODE ? "a list of another length" : tcad_deck_what(v, b, sizeof b), f->unit);
+                            v->type == YAML_SEQUENCE_NODE ? "a list of another length" : tcad_deck_what(v, b, sizeof b),
+                            f->unit);
   }
   for (int i = 0; i < f->count; i++) {
     char pi[TCAD_DECK_PATH + 8];
@@ -123,8 +124,9 @@ int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n)
         for (yaml_node_pair_t *q = n->data.mapping.pairs.start; q < p; q++) {
           yaml_node_t *kq = tcad_deck_node(c, q->key);
           if (tcad_deck_ieq((const char *)kq->data.scalar.value, name)) {
-            rc = TCAD_DECK_FAIL(c, k, "material '%s' is given twice in 'materials' (first at %d:%d); expected each material once",
-                                name, (int)kq->start_mark.line + 1, (int)kq->start_mark.column + 1);
+            rc = TCAD_DECK_FAIL(
+                c, k, "material '%s' is given twice in 'materials' (first at %d:%d); expected each material once", name,
+                (int)kq->start_mark.line + 1, (int)kq->start_mark.column + 1);
             goto cleanup;
           }
         }
@@ -138,8 +140,10 @@ int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n)
           const char *near = tcad_deck_suggest(name, d, nb, tcad_deck_name_material);
           char list[TCAD_DECK_LIST];
           tcad_deck_join(d, nb, tcad_deck_name_material, list, sizeof list);
-          rc = TCAD_DECK_FAIL(c, k, "'%s' is not a built-in material%s%s%s; expected one of %s, or 'base: <material>' to define a new one",
-                              name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
+          rc = TCAD_DECK_FAIL(
+              c, k,
+              "'%s' is not a built-in material%s%s%s; expected one of %s, or 'base: <material>' to define a new one",
+              name, near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "", list);
           goto cleanup;
         }
         TCAD_CALL_GOTO(rc, deck_material_fields(c, v, path, &d->materials[i]), cleanup);
@@ -148,14 +152,17 @@ int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n)
         snprintf(bp, sizeof bp, "%s.base", path);
         TCAD_CALL_GOTO(rc, tcad_deck_str(c, base, bp, "a material name", basename, sizeof basename), cleanup);
         if (tcad_deck_find_material(d, d->nmaterials, name) >= 0) {
-          rc = TCAD_DECK_FAIL(c, k, "material '%s' already exists, so it cannot have a 'base'; expected a new name (or no 'base' to override '%s')",
+          rc = TCAD_DECK_FAIL(c, k,
+                              "material '%s' already exists, so it cannot have a 'base'; expected a new name (or no "
+                              "'base' to override '%s')",
                               name, name);
           goto cleanup;
         }
         int b = tcad_deck_find_material(d, d->nmaterials, basename);
         if (b < 0)
-          TCAD_CALL_GOTO(rc, tcad_deck_unknown_name(c, base, bp, "material", basename, d, d->nmaterials, tcad_deck_name_material),
-                         cleanup);
+          TCAD_CALL_GOTO(
+              rc, tcad_deck_unknown_name(c, base, bp, "material", basename, d, d->nmaterials, tcad_deck_name_material),
+              cleanup);
         TcadMaterial *m = &d->materials[d->nmaterials];
         *m = d->materials[b];
         memcpy(m->name, name, sizeof name);
@@ -169,8 +176,8 @@ cleanup:
   return rc;
 }
 
-static int deck_physics_enum(TcadDeckCtx *c, const yaml_node_t *map, const char *key, const char *const *names, int *out,
-                             TcadSrcLoc *loc)
+static int deck_physics_enum(TcadDeckCtx *c, const yaml_node_t *map, const char *key, const char *const *names,
+                             int *out, TcadSrcLoc *loc)
 {
   yaml_node_t *k, *v = tcad_deck_get(c, map, key, &k);
   char pk[TCAD_DECK_PATH];
@@ -229,4 +236,3 @@ int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
   }
   return 0;
 }
-

@@ -48,8 +48,9 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
   tcad_deck_path(pk, sizeof pk, path, "to");
   if (to->type == YAML_SEQUENCE_NODE) {
     if (tcad_deck_len(to) != s->ncontacts)
-      return TCAD_DECK_FAIL(c, to, "'%s' has %d value%s for %d contact%s; expected one end voltage per contact", pk, tcad_deck_len(to),
-                            tcad_deck_len(to) == 1 ? "" : "s", s->ncontacts, s->ncontacts == 1 ? "" : "s");
+      return TCAD_DECK_FAIL(c, to, "'%s' has %d value%s for %d contact%s; expected one end voltage per contact", pk,
+                            tcad_deck_len(to), tcad_deck_len(to) == 1 ? "" : "s", s->ncontacts,
+                            s->ncontacts == 1 ? "" : "s");
     for (int j = 0; j < s->ncontacts; j++) {
       tcad_deck_path_index(pi, sizeof pi, pk, j);
       TCAD_CALL(tcad_deck_num(c, tcad_deck_item(c, to, j), pi, "V", &s->value[j]));
@@ -57,8 +58,8 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
   } else if (s->ncontacts == 1) {
     TCAD_CALL(tcad_deck_num(c, to, pk, "V", &s->value[0]));
   } else {
-    return TCAD_DECK_FAIL(c, to, "'%s' is %s; expected a list of %d end voltages, one per contact", pk, tcad_deck_what(to, b, sizeof b),
-                          s->ncontacts);
+    return TCAD_DECK_FAIL(c, to, "'%s' is %s; expected a list of %d end voltages, one per contact", pk,
+                          tcad_deck_what(to, b, sizeof b), s->ncontacts);
   }
   tcad_deck_path(pk, sizeof pk, path, "step");
   TCAD_CALL(tcad_deck_num(c, step, pk, "V", &s->step));
@@ -71,12 +72,14 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
   tcad_deck_path(pk, sizeof pk, path, "max_step");
   if (vmax) TCAD_CALL(tcad_deck_positive(c, vmax, pk, s->max_step, "V"));
   if (vmin && vmax && s->min_step > s->max_step)
-    return TCAD_DECK_FAIL(c, vmin, "'%s.min_step' (%g) is above 'max_step' (%g); expected min_step <= max_step", path, s->min_step,
-                          s->max_step);
+    return TCAD_DECK_FAIL(c, vmin, "'%s.min_step' (%g) is above 'max_step' (%g); expected min_step <= max_step", path,
+                          s->min_step, s->max_step);
   if (vmin && s->step < s->min_step)
-    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is below 'min_step' (%g); expected min_step <= step", path, s->step, s->min_step);
+    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is below 'min_step' (%g); expected min_step <= step", path, s->step,
+                          s->min_step);
   if (vmax && s->step > s->max_step)
-    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is above 'max_step' (%g); expected step <= max_step", path, s->step, s->max_step);
+    return TCAD_DECK_FAIL(c, step, "'%s.step' (%g) is above 'max_step' (%g); expected step <= max_step", path, s->step,
+                          s->max_step);
   return 0;
 }
 
@@ -95,10 +98,12 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
     tcad_deck_path_index(p, sizeof p, "solve", i);
     tcad_deck_join(deck_step_kinds, 3, tcad_deck_name_str, list, sizeof list);
     if (it->type != YAML_MAPPING_NODE || tcad_deck_len(it) != 1)
-      return TCAD_DECK_FAIL(c, it, "'%s' is %s; expected a one-key mapping with one of: %s (e.g. '- equilibrium: {}')", p,
-                            it->type == YAML_MAPPING_NODE ? "a mapping with several keys" : tcad_deck_what(it, b, sizeof b), list);
+      return TCAD_DECK_FAIL(
+          c, it, "'%s' is %s; expected a one-key mapping with one of: %s (e.g. '- equilibrium: {}')", p,
+          it->type == YAML_MAPPING_NODE ? "a mapping with several keys" : tcad_deck_what(it, b, sizeof b), list);
     TCAD_CALL(tcad_deck_keys(c, it, p, deck_step_kinds));
-    yaml_node_t *k = tcad_deck_node(c, it->data.mapping.pairs.start[0].key), *v = tcad_deck_node(c, it->data.mapping.pairs.start[0].value);
+    yaml_node_t *k = tcad_deck_node(c, it->data.mapping.pairs.start[0].key),
+                *v = tcad_deck_node(c, it->data.mapping.pairs.start[0].value);
     for (kind = 0; !tcad_deck_scalar_is(k, deck_step_kinds[kind]); kind++) continue;
     s->kind = (TcadStepKind)kind;
     s->loc = tcad_deck_loc(k);
@@ -106,15 +111,18 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
     tcad_deck_path(pk, sizeof pk, p, deck_step_kinds[kind]);
     if (s->kind == TCAD_STEP_EQUILIBRIUM) {
       if (!tcad_deck_is_null(v) && !(v->type == YAML_MAPPING_NODE && tcad_deck_len(v) == 0))
-        return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected nothing ('equilibrium: {}')", pk, tcad_deck_what(v, b, sizeof b));
+        return TCAD_DECK_FAIL(c, v, "'%s' is %s; expected nothing ('equilibrium: {}')", pk,
+                              tcad_deck_what(v, b, sizeof b));
     } else if (s->kind == TCAD_STEP_BIAS) {
       TCAD_CALL(tcad_deck_expect_map(c, v, pk, "{drain: 0.05}"));
       TCAD_CALL(tcad_deck_keys(c, v, pk, NULL));
       int nc = tcad_deck_len(v);
       if (nc < 1 || nc > TCAD_MAX_SWEEP_CONTACTS)
-        return TCAD_DECK_FAIL(c, v, "'%s' sets %d contacts; expected 1 to %d 'contact: voltage' entries", pk, nc, TCAD_MAX_SWEEP_CONTACTS);
+        return TCAD_DECK_FAIL(c, v, "'%s' sets %d contacts; expected 1 to %d 'contact: voltage' entries", pk, nc,
+                              TCAD_MAX_SWEEP_CONTACTS);
       for (int j = 0; j < nc; j++) {
-        yaml_node_t *ck = tcad_deck_node(c, v->data.mapping.pairs.start[j].key), *cv = tcad_deck_node(c, v->data.mapping.pairs.start[j].value);
+        yaml_node_t *ck = tcad_deck_node(c, v->data.mapping.pairs.start[j].key),
+                    *cv = tcad_deck_node(c, v->data.mapping.pairs.start[j].value);
         char pv[TCAD_DECK_PATH + 96];
         TCAD_CALL(deck_step_contact(c, ck, pk, s));
         snprintf(pv, sizeof pv, "%s.%s", pk, s->contact[j]);
@@ -139,7 +147,7 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, v, "output.directory", "a directory path", o->directory, sizeof o->directory));
   if ((v = tcad_deck_get(c, n, "fields", NULL)))
     TCAD_CALL(tcad_deck_str(c, v, "output.fields", "an HDF5 file name", o->fields, sizeof o->fields));
-  if ((v = tcad_deck_get(c, n, "iv", NULL))) TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
+  if ((v = tcad_deck_get(c, n, "iv", NULL)))
+    TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
   return 0;
 }
-

@@ -38,8 +38,10 @@ TcadSrcLoc tcad_deck_loc(const yaml_node_t *n)
 /* Paths only go into messages, where a cut one is still useful: accept truncation. */
 static void deck_fit(char *buf, size_t cap, int written)
 {
-  if (written < 0) buf[0] = 0;
-  else if ((size_t)written >= cap) buf[cap - 1] = 0;
+  if (written < 0)
+    buf[0] = 0;
+  else if ((size_t)written >= cap)
+    buf[cap - 1] = 0;
 }
 
 /* "'doping[0]'" or "the top level": names the mapping that holds a key. */
@@ -82,8 +84,8 @@ const char *tcad_deck_what(const yaml_node_t *n, char *buf, size_t cap)
 }
 
 /* A name that must be in a list of defined names (materials, regions, contacts). */
-int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what,
-                           const char *name, const void *list, int count, TcadDeckNameAt at)
+int tcad_deck_unknown_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what, const char *name,
+                           const void *list, int count, TcadDeckNameAt at)
 {
   char names[TCAD_DECK_LIST];
   if (!count)
@@ -162,8 +164,8 @@ int tcad_deck_keys(TcadDeckCtx *c, const yaml_node_t *map, const char *path, con
     for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++) {
       yaml_node_t *prev = tcad_deck_node(c, q->key);
       if (tcad_deck_scalar_is(prev, key))
-        return TCAD_DECK_FAIL(c, k, "duplicate key '%.100s' in %s (first given at %d:%d); expected each key once",
-                              key, deck_in(path, in, sizeof in), (int)prev->start_mark.line + 1,
+        return TCAD_DECK_FAIL(c, k, "duplicate key '%.100s' in %s (first given at %d:%d); expected each key once", key,
+                              deck_in(path, in, sizeof in), (int)prev->start_mark.line + 1,
                               (int)prev->start_mark.column + 1);
     }
     if (!keys) continue;

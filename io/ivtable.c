@@ -20,8 +20,7 @@ struct TcadIVTable {
 
 /* A name or unit goes into the header unquoted: refuse what a CSV reader would split on or
  * mis-parse. */
-static int iv_check_text(const char *path, const char *what, int col, const char *colname,
-                         const char *s)
+static int iv_check_text(const char *path, const char *what, int col, const char *colname, const char *s)
 {
   const char *bad = strpbrk(s, ",\"'\n\r");
   if (!bad) return 0;
@@ -29,7 +28,9 @@ static int iv_check_text(const char *path, const char *what, int col, const char
                     "%s: %s of IV table column %d ('%s') contains %s; names and units must not "
                     "contain commas, quotes or line breaks",
                     path, what, col, colname,
-                    *bad == ',' ? "a comma" : *bad == '\n' || *bad == '\r' ? "a line break" : "a quote");
+                    *bad == ','                    ? "a comma"
+                    : *bad == '\n' || *bad == '\r' ? "a line break"
+                                                   : "a quote");
 }
 
 /* Shortest of %.15g, %.16g, %.17g that reads back as the same double: exact, but 0.1 stays
@@ -61,20 +62,18 @@ static int iv_flush(TcadIVTable *t, const char *what)
   if (fflush(t->f) != 0 || ferror(t->f)) err = errno ? errno : EIO;
   if (!err) return 0;
   clearerr(t->f);
-  return tcad_error(TCAD_ERR_IO, "%s: writing the IV table %s failed: %s", t->path, what,
-                    strerror(err));
+  return tcad_error(TCAD_ERR_IO, "%s: writing the IV table %s failed: %s", t->path, what, strerror(err));
 }
 
-int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
-                    const char *const *units, TcadIVTable **tp)
+int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames, const char *const *units,
+                    TcadIVTable **tp)
 {
   TcadIVTable *t = NULL;
   int rc = 0;
   if (!tp) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: no table pointer");
   *tp = NULL;
   if (!path || !path[0]) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableOpen: empty file name");
-  if (ncols < 1)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: IV table with %d columns (at least 1)", path, ncols);
+  if (ncols < 1) return tcad_error(TCAD_ERR_INTERNAL, "%s: IV table with %d columns (at least 1)", path, ncols);
   if (!colnames) return tcad_error(TCAD_ERR_INTERNAL, "%s: IV table without column names", path);
   for (int i = 0; i < ncols; i++) {
     if (!colnames[i] || !colnames[i][0])
@@ -149,8 +148,7 @@ int TcadIVTableClose(TcadIVTable **tp)
   *tp = NULL;
   errno = 0;
   if (fclose(t->f) != 0)
-    rc = tcad_error(TCAD_ERR_IO, "%s: closing the IV table failed: %s", t->path,
-                    strerror(errno ? errno : EIO));
+    rc = tcad_error(TCAD_ERR_IO, "%s: closing the IV table failed: %s", t->path, strerror(errno ? errno : EIO));
   t->f = NULL;
   iv_free(t);
   return rc;

@@ -79,40 +79,28 @@ const TcadMaterial *tcad_material_find(const char *name)
   return NULL;
 }
 
-#define TCAD_MATERIAL_FIELD(key, count, unit) {#key, (unsigned)offsetof(TcadMaterial, key), count, unit}
+#define TCAD_MATERIAL_FIELD(key, count, unit)                                                                          \
+  {                                                                                                                    \
+#key, (unsigned)offsetof(TcadMaterial, key), count, unit                                                           \
+  }
 
 /* Every double of TcadMaterial, under the deck key of the same name. */
 static const TcadMaterialField tcad_material_fields[] = {
-    TCAD_MATERIAL_FIELD(permittivity, 1, "1"),
-    TCAD_MATERIAL_FIELD(affinity, 1, "eV"),
-    TCAD_MATERIAL_FIELD(bandgap, 1, "eV"),
-    TCAD_MATERIAL_FIELD(ni, 1, "cm^-3"),
-    TCAD_MATERIAL_FIELD(nc, 1, "cm^-3"),
-    TCAD_MATERIAL_FIELD(nv, 1, "cm^-3"),
-    TCAD_MATERIAL_FIELD(ct_mumin, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ct_mumax, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ct_nref, 2, "cm^-3"),
-    TCAD_MATERIAL_FIELD(ct_alpha, 2, "1"),
-    TCAD_MATERIAL_FIELD(ms_mumax, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ms_mumin1, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ms_mumin2, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ms_mu1, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(ms_pc, 2, "cm^-3"),
-    TCAD_MATERIAL_FIELD(ms_cr, 2, "cm^-3"),
-    TCAD_MATERIAL_FIELD(ms_cs, 2, "cm^-3"),
-    TCAD_MATERIAL_FIELD(ms_alpha, 2, "1"),
-    TCAD_MATERIAL_FIELD(ms_beta, 2, "1"),
-    TCAD_MATERIAL_FIELD(mu_const, 2, "cm^2/Vs"),
-    TCAD_MATERIAL_FIELD(vsat, 2, "cm/s"),
-    TCAD_MATERIAL_FIELD(canali_beta, 2, "1"),
-    TCAD_MATERIAL_FIELD(taumax, 2, "s"),
-    TCAD_MATERIAL_FIELD(taumin, 2, "s"),
-    TCAD_MATERIAL_FIELD(tau_nref, 2, "cm^-3"),
-    TCAD_MATERIAL_FIELD(tau_gamma, 2, "1"),
-    TCAD_MATERIAL_FIELD(auger, 2, "cm^6/s"),
-    TCAD_MATERIAL_FIELD(tauw, 2, "s"),
-    TCAD_MATERIAL_FIELD(tauw_t1, 2, "1"),
-    TCAD_MATERIAL_FIELD(tauw_t2, 2, "1"),
+    TCAD_MATERIAL_FIELD(permittivity, 1, "1"),    TCAD_MATERIAL_FIELD(affinity, 1, "eV"),
+    TCAD_MATERIAL_FIELD(bandgap, 1, "eV"),        TCAD_MATERIAL_FIELD(ni, 1, "cm^-3"),
+    TCAD_MATERIAL_FIELD(nc, 1, "cm^-3"),          TCAD_MATERIAL_FIELD(nv, 1, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ct_mumin, 2, "cm^2/Vs"),  TCAD_MATERIAL_FIELD(ct_mumax, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ct_nref, 2, "cm^-3"),     TCAD_MATERIAL_FIELD(ct_alpha, 2, "1"),
+    TCAD_MATERIAL_FIELD(ms_mumax, 2, "cm^2/Vs"),  TCAD_MATERIAL_FIELD(ms_mumin1, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_mumin2, 2, "cm^2/Vs"), TCAD_MATERIAL_FIELD(ms_mu1, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(ms_pc, 2, "cm^-3"),       TCAD_MATERIAL_FIELD(ms_cr, 2, "cm^-3"),
+    TCAD_MATERIAL_FIELD(ms_cs, 2, "cm^-3"),       TCAD_MATERIAL_FIELD(ms_alpha, 2, "1"),
+    TCAD_MATERIAL_FIELD(ms_beta, 2, "1"),         TCAD_MATERIAL_FIELD(mu_const, 2, "cm^2/Vs"),
+    TCAD_MATERIAL_FIELD(vsat, 2, "cm/s"),         TCAD_MATERIAL_FIELD(canali_beta, 2, "1"),
+    TCAD_MATERIAL_FIELD(taumax, 2, "s"),          TCAD_MATERIAL_FIELD(taumin, 2, "s"),
+    TCAD_MATERIAL_FIELD(tau_nref, 2, "cm^-3"),    TCAD_MATERIAL_FIELD(tau_gamma, 2, "1"),
+    TCAD_MATERIAL_FIELD(auger, 2, "cm^6/s"),      TCAD_MATERIAL_FIELD(tauw, 2, "s"),
+    TCAD_MATERIAL_FIELD(tauw_t1, 2, "1"),         TCAD_MATERIAL_FIELD(tauw_t2, 2, "1"),
 };
 
 #define TCAD_MATERIAL_NFIELDS ((int)(sizeof tcad_material_fields / sizeof tcad_material_fields[0]))

@@ -46,8 +46,7 @@ static void out_diagnose_create(const char *path, char *buf, size_t n)
     return;
   }
   if (stat(dir, &sb) != 0)
-    snprintf(buf, n, "directory '%s' %s", dir,
-             errno == ENOENT ? "does not exist" : strerror(errno));
+    snprintf(buf, n, "directory '%s' %s", dir, errno == ENOENT ? "does not exist" : strerror(errno));
   else if (!S_ISDIR(sb.st_mode))
     snprintf(buf, n, "'%s' is not a directory", dir);
   else if (access(dir, W_OK) != 0)
@@ -68,14 +67,12 @@ static int out_h5_reference(TcadOutput *out)
     goto cleanup;
   }
   if (!(hr = realpath(hd, NULL))) {
-    rc = tcad_error(TCAD_ERR_IO, "%s: cannot resolve directory '%s': %s", out->h5path, hd,
-                    strerror(errno));
+    rc = tcad_error(TCAD_ERR_IO, "%s: cannot resolve directory '%s': %s", out->h5path, hd, strerror(errno));
     goto cleanup;
   }
   if (!(xr = realpath(xd, NULL))) {
-    rc = tcad_error(TCAD_ERR_IO,
-                    "%s: cannot resolve directory '%s': %s (check the directory exists)",
-                    out->xdmfpath, xd, strerror(errno));
+    rc = tcad_error(TCAD_ERR_IO, "%s: cannot resolve directory '%s': %s (check the directory exists)", out->xdmfpath,
+                    xd, strerror(errno));
     goto cleanup;
   }
   if (!strcmp(hr, xr)) {
@@ -134,15 +131,14 @@ static int out_check_mesh(const char *h5path, const TcadMesh *m)
   if (m->dim < 1 || m->dim > 3)
     return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh dimension %d is not 1, 2 or 3", h5path, m->dim);
   if (m->nvert != m->dim + 1)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh has %d nodes per cell, expected %d for %dD",
-                      h5path, m->nvert, m->dim + 1, m->dim);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh has %d nodes per cell, expected %d for %dD", h5path, m->nvert,
+                      m->dim + 1, m->dim);
   if (m->nnodes < 1 || m->ncells < 1 || !m->coord || !m->cell_node)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh is empty (%d nodes, %d cells)", h5path,
-                      m->nnodes, m->ncells);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh is empty (%d nodes, %d cells)", h5path, m->nnodes, m->ncells);
   for (long i = 0; i < (long)m->ncells * m->nvert; i++)
     if (m->cell_node[i] < 0 || m->cell_node[i] >= m->nnodes)
-      return tcad_error(TCAD_ERR_INTERNAL, "%s: cell %ld refers to node %d, mesh has %d nodes",
-                        h5path, i / m->nvert, m->cell_node[i], m->nnodes);
+      return tcad_error(TCAD_ERR_INTERNAL, "%s: cell %ld refers to node %d, mesh has %d nodes", h5path, i / m->nvert,
+                        m->cell_node[i], m->nnodes);
   if (m->nregions < 0 || (m->nregions > 0 && !m->regions))
     return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh region table is missing", h5path);
   return 0;
@@ -257,8 +253,10 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
     for (int k = 0; k < 2; k++) {
       out_diagnose_create(paths[k], why, sizeof why);
       if (why[0]) {
-        rc = tcad_error(TCAD_ERR_IO, "cannot create %s file '%s': %s (check that the directory "
-                                     "exists and is writable)", kinds[k], paths[k], why);
+        rc = tcad_error(TCAD_ERR_IO,
+                        "cannot create %s file '%s': %s (check that the directory "
+                        "exists and is writable)",
+                        kinds[k], paths[k], why);
         goto cleanup;
       }
     }
@@ -278,8 +276,9 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   H5Pclose(fapl);
   if (out->file < 0) {
     char detail[512];
-    rc = tcad_error(TCAD_ERR_IO, "cannot create output file '%s' (check that the directory exists, "
-                                 "is writable and the file is not open in another program; HDF5: %s)",
+    rc = tcad_error(TCAD_ERR_IO,
+                    "cannot create output file '%s' (check that the directory exists, "
+                    "is writable and the file is not open in another program; HDF5: %s)",
                     h5path, tcad_output_h5_detail(detail, sizeof detail));
     goto cleanup;
   }
@@ -315,8 +314,8 @@ static int out_need_step(const TcadOutput *out, const char *fn)
 {
   if (!out) return tcad_error(TCAD_ERR_INTERNAL, "%s: output is not open", fn);
   if (!out->instep)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s called outside a step (call TcadOutputBeginStep first)",
-                      out->h5path, fn);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s called outside a step (call TcadOutputBeginStep first)", out->h5path,
+                      fn);
   return 0;
 }
 
@@ -327,13 +326,14 @@ int TcadOutputBeginStep(TcadOutput *out, double time, const char *label)
   int rc;
   if (!out) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputBeginStep: output is not open");
   if (out->instep)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadOutputBeginStep: step %d is still open "
-                                         "(call TcadOutputEndStep first)", out->h5path, out->nsteps);
+    return tcad_error(TCAD_ERR_INTERNAL,
+                      "%s: TcadOutputBeginStep: step %d is still open "
+                      "(call TcadOutputEndStep first)",
+                      out->h5path, out->nsteps);
   if (!isfinite(time))
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d: time is %g (must be a finite number)",
-                      out->h5path, out->nsteps, time);
-  if (out->nsteps >= 999999)
-    return tcad_error(TCAD_ERR_IO, "%s: too many steps (at most 999999)", out->h5path);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d: time is %g (must be a finite number)", out->h5path, out->nsteps,
+                      time);
+  if (out->nsteps >= 999999) return tcad_error(TCAD_ERR_IO, "%s: too many steps (at most 999999)", out->h5path);
   if (out->nsteps + 1 > out->capsteps) {
     int cap = out->capsteps ? 2 * out->capsteps : 16;
     TcadOutputStep *s = realloc(out->steps, sizeof *s * (size_t)cap);
@@ -369,8 +369,7 @@ int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value)
   ex = H5Aexists(out->stepgroup, name);
   if (ex < 0) return TCAD_OUTPUT_H5_FAIL(out, "look up step attribute", name);
   if (ex > 0)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d already has an attribute '%s'%s", out->h5path,
-                      out->nsteps, name,
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d already has an attribute '%s'%s", out->h5path, out->nsteps, name,
                       (!strcmp(name, "time") || !strcmp(name, "label")) ? " (reserved name)" : "");
   st = &out->steps[out->nsteps];
   if (st->nattrs + 1 > st->capattrs) {
@@ -391,8 +390,8 @@ int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value)
 }
 
 /* Common part of node and cell fields. */
-static int out_field(TcadOutput *out, const char *fn, const char *name, const char *units, int ncomp,
-                     int cell, const void *values)
+static int out_field(TcadOutput *out, const char *fn, const char *name, const char *units, int ncomp, int cell,
+                     const void *values)
 {
   TcadOutputStep *st;
   TcadOutputField *fl;
@@ -405,17 +404,16 @@ static int out_field(TcadOutput *out, const char *fn, const char *name, const ch
   /* VTK's XDMF2 reader mis-shapes anything but Scalar (1) and Vector (3) node arrays (a 2- or
    * 6-component array arrives as one tuple or as 9 components); 2D vectors are written with z=0. */
   if (ncomp != 1 && ncomp != 3)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: field '%s' has %d components (1 or 3 allowed; "
-                                         "write 2D vectors with a zero z component)",
+    return tcad_error(TCAD_ERR_INTERNAL,
+                      "%s: field '%s' has %d components (1 or 3 allowed; "
+                      "write 2D vectors with a zero z component)",
                       out->h5path, name, ncomp);
-  if (!values)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: field '%s' has no values", out->h5path, name);
+  if (!values) return tcad_error(TCAD_ERR_INTERNAL, "%s: field '%s' has no values", out->h5path, name);
   snprintf(full, sizeof full, "/steps/%06d/%s", out->nsteps, name);
   ex = H5Lexists(out->stepgroup, name, H5P_DEFAULT);
   if (ex < 0) return TCAD_OUTPUT_H5_FAIL(out, "look up", full);
   if (ex > 0)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d already has a field '%s'", out->h5path,
-                      out->nsteps, name);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d already has a field '%s'", out->h5path, out->nsteps, name);
   st = &out->steps[out->nsteps];
   if (st->nfields + 1 > st->capfields) {
     int cap = st->capfields ? 2 * st->capfields : 8;
@@ -446,8 +444,7 @@ close_dataset:
   return 0;
 }
 
-int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
-                        const double *values)
+int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp, const double *values)
 {
   TCAD_CALL(out_field(out, "TcadOutputWriteNodeField", name, units, ncomp, 0, values));
   return 0;

@@ -20,22 +20,19 @@ char *tcad_output_strdup(const char *s)
 int tcad_output_check_name(const TcadOutput *out, const char *kind, const char *name)
 {
   size_t n;
-  if (!name || !name[0])
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name is empty", out->h5path, kind);
+  if (!name || !name[0]) return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name is empty", out->h5path, kind);
   n = strlen(name);
   if (n >= TCAD_OUTPUT_NAME_MAX)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%.40s...' is longer than %d characters",
-                      out->h5path, kind, name, TCAD_OUTPUT_NAME_MAX - 1);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%.40s...' is longer than %d characters", out->h5path, kind, name,
+                      TCAD_OUTPUT_NAME_MAX - 1);
   if (name[0] == '.')
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%s' must not start with '.'", out->h5path,
-                      kind, name);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%s' must not start with '.'", out->h5path, kind, name);
   for (size_t i = 0; i < n; i++) {
     char c = name[i];
-    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-             c == '_' || c == '-' || c == '.' || c == '+';
+    int ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' ||
+             c == '.' || c == '+';
     if (!ok)
-      return tcad_error(TCAD_ERR_INTERNAL,
-                        "%s: %s name '%s' contains '%c'; use letters, digits and _ - . + only",
+      return tcad_error(TCAD_ERR_INTERNAL, "%s: %s name '%s' contains '%c'; use letters, digits and _ - . + only",
                         out->h5path, kind, name, c);
   }
   return 0;
@@ -205,7 +202,8 @@ int tcad_output_h5_dataset(const TcadOutput *out, hid_t loc, const char *path, c
   hsize_t dims[2] = {d0, d1};
   hid_t s = -1, d = -1;
   int rc = 0;
-  if ((s = H5Screate_simple(rank, dims, NULL)) < 0) return TCAD_OUTPUT_H5_FAIL(out, "create the dataspace of", fullpath);
+  if ((s = H5Screate_simple(rank, dims, NULL)) < 0)
+    return TCAD_OUTPUT_H5_FAIL(out, "create the dataspace of", fullpath);
   if ((d = H5Dcreate2(loc, path, filetype, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)) < 0) {
     rc = TCAD_OUTPUT_H5_FAIL(out, "create dataset", fullpath);
     goto cleanup;

@@ -39,8 +39,8 @@ typedef struct {
  * (usually just the new ones), and columns/units attributes are rewritten only if they differ. */
 typedef struct {
   char *name;
-  int exists;               /* the dataset is in the file (with ncols columns) */
-  int stale;                /* attributes and rows must all be rewritten (new, or a write failed) */
+  int exists; /* the dataset is in the file (with ncols columns) */
+  int stale;  /* attributes and rows must all be rewritten (new, or a write failed) */
   int ncols, nrows;
   char **colnames, **units; /* ncols each (NULL until first set) */
   double *data;             /* nrows * ncols, as written */

@@ -55,8 +55,7 @@ static int table_same_columns(const TcadOutputTableCache *tb, int ncols, const c
 }
 
 /* Cache the column names and units (what a failure leaves behind is freed with the table). */
-static int table_set_columns(TcadOutputTableCache *tb, int ncols, const char *const *colnames,
-                             const char *const *units)
+static int table_set_columns(TcadOutputTableCache *tb, int ncols, const char *const *colnames, const char *const *units)
 {
   table_free_strings(tb);
   tb->ncols = ncols;
@@ -121,7 +120,7 @@ cleanup:
 }
 
 int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
-                    const char *const *units, int nrows, const double *data)
+                         const char *const *units, int nrows, const double *data)
 {
   TcadOutputTableCache *tb;
   char full[8 + TCAD_OUTPUT_NAME_MAX];
@@ -132,20 +131,16 @@ int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const cha
   TCAD_CALL(tcad_output_check_name(out, "table", name));
   snprintf(full, sizeof full, "/%s", name);
   if (ncols < 1 || ncols > 65536)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s has %d columns (1 to 65536 allowed)",
-                      out->h5path, full, ncols);
+    return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s has %d columns (1 to 65536 allowed)", out->h5path, full, ncols);
   if (nrows < 0 || (nrows > 0 && !data))
     return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s: %d rows %s", out->h5path, full, nrows,
                       nrows < 0 ? "(must be >= 0)" : "but no data");
   if ((size_t)nrows > SIZE_MAX / sizeof(double) / (size_t)ncols)
-    return tcad_error(TCAD_ERR_MEM, "%s: table %s: %d x %d values is too large", out->h5path, full,
-                      nrows, ncols);
-  if (!colnames)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s has no column names", out->h5path, full);
+    return tcad_error(TCAD_ERR_MEM, "%s: table %s: %d x %d values is too large", out->h5path, full, nrows, ncols);
+  if (!colnames) return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s has no column names", out->h5path, full);
   for (int i = 0; i < ncols; i++)
     if (!colnames[i] || !colnames[i][0])
-      return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s: column %d has no name", out->h5path, full,
-                        i);
+      return tcad_error(TCAD_ERR_INTERNAL, "%s: table %s: column %d has no name", out->h5path, full, i);
 
   tb = table_find(out, name);
   if (tb && tb->exists && tb->ncols != ncols) {
@@ -163,8 +158,9 @@ int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const cha
     htri_t ex = H5Lexists(out->file, name, H5P_DEFAULT);
     if (ex < 0) return TCAD_OUTPUT_H5_FAIL(out, "look up", full);
     if (ex > 0)
-      return tcad_error(TCAD_ERR_INTERNAL, "%s: %s already exists and is not a table; choose "
-                                           "another table name",
+      return tcad_error(TCAD_ERR_INTERNAL,
+                        "%s: %s already exists and is not a table; choose "
+                        "another table name",
                         out->h5path, full);
   }
   if (!tb) {
@@ -197,8 +193,7 @@ int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const cha
   /* Rows already on disk unchanged are not written again: a table re-sent after every bias
    * point then costs one new row, not the whole table. */
   while (first < nrows && first < tb->nrows &&
-         !memcmp(tb->data + (size_t)first * ncols, data + (size_t)first * ncols,
-                 sizeof(double) * (size_t)ncols))
+         !memcmp(tb->data + (size_t)first * ncols, data + (size_t)first * ncols, sizeof(double) * (size_t)ncols))
     first++;
   TCAD_CALL_GOTO(rc, table_write_rows(out, d, full, ncols, nrows, first, data), fail);
   if (H5Dclose(d) < 0) {

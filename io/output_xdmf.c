@@ -35,13 +35,12 @@ static const char *fmt_double(char *buf, size_t n, double v)
   return buf;
 }
 
-static void xdmf_dataitem(FILE *f, const TcadOutput *out, const char *indent, hsize_t d0,
-                          int d1, int isint, const char *h5obj)
+static void xdmf_dataitem(FILE *f, const TcadOutput *out, const char *indent, hsize_t d0, int d1, int isint,
+                          const char *h5obj)
 {
   fprintf(f, "%s<DataItem Dimensions=\"%llu", indent, (unsigned long long)d0);
   if (d1 > 0) fprintf(f, " %d", d1);
-  fprintf(f, "\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">", isint ? "Int" : "Float",
-          isint ? 4 : 8);
+  fprintf(f, "\" NumberType=\"%s\" Precision=\"%d\" Format=\"HDF\">", isint ? "Int" : "Float", isint ? 4 : 8);
   xml_escape(f, out->h5ref);
   fprintf(f, ":%s</DataItem>\n", h5obj);
 }
@@ -65,8 +64,8 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
     fprintf(f, "\"/>\n");
   }
   /* NodesPerElement is required for Polyline and harmless for the fixed-size types. */
-  fprintf(f, "%s<Topology TopologyType=\"%s\" NumberOfElements=\"%d\" NodesPerElement=\"%d\">\n",
-          in, topo[out->dim], out->ncells, out->nvert);
+  fprintf(f, "%s<Topology TopologyType=\"%s\" NumberOfElements=\"%d\" NodesPerElement=\"%d\">\n", in, topo[out->dim],
+          out->ncells, out->nvert);
   xdmf_dataitem(f, out, in2, (hsize_t)out->ncells, out->nvert, 1, "/mesh/topology");
   fprintf(f, "%s</Topology>\n", in);
   fprintf(f, "%s<Geometry GeometryType=\"XYZ\">\n", in);
@@ -77,11 +76,11 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
       const TcadOutputField *fl = &st->fields[i];
       const char *type = fl->ncomp == 1 ? "Scalar" : "Vector";
       if (fl->cell && !strcmp(fl->name, "region")) has_region = 1;
-      fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"%s\">\n", in, fl->name,
-              type, fl->cell ? "Cell" : "Node");
+      fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"%s\">\n", in, fl->name, type,
+              fl->cell ? "Cell" : "Node");
       snprintf(obj, sizeof obj, "/steps/%06d/%s", k, fl->name);
-      xdmf_dataitem(f, out, in2, (hsize_t)(fl->cell ? out->ncells : out->nnodes),
-                    fl->ncomp == 1 ? 0 : fl->ncomp, fl->cell, obj);
+      xdmf_dataitem(f, out, in2, (hsize_t)(fl->cell ? out->ncells : out->nnodes), fl->ncomp == 1 ? 0 : fl->ncomp,
+                    fl->cell, obj);
       fprintf(f, "%s</Attribute>\n", in);
     }
   }
@@ -94,10 +93,10 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
     /* step attributes (contact voltages, ...) as field data: one value per grid */
     for (int i = 0; i < st->nattrs; i++) {
       if (!isfinite(st->attr_value[i])) continue; /* kept in the HDF5 file; XML readers choke on nan */
-      fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Grid\">\n", in,
-              st->attr_name[i]);
-      fprintf(f, "%s<DataItem Dimensions=\"1\" NumberType=\"Float\" Precision=\"8\" "
-                 "Format=\"XML\">%s</DataItem>\n",
+      fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"Scalar\" Center=\"Grid\">\n", in, st->attr_name[i]);
+      fprintf(f,
+              "%s<DataItem Dimensions=\"1\" NumberType=\"Float\" Precision=\"8\" "
+              "Format=\"XML\">%s</DataItem>\n",
               in2, fmt_double(num, sizeof num, st->attr_value[i]));
       fprintf(f, "%s</Attribute>\n", in);
     }
@@ -111,8 +110,9 @@ int tcad_output_write_xdmf(TcadOutput *out)
   FILE *f = fopen(out->xdmftmp, "w");
   int err = 0;
   if (!f)
-    return tcad_error(TCAD_ERR_IO, "%s: cannot create the XDMF file: %s (check the directory "
-                                   "exists and is writable)",
+    return tcad_error(TCAD_ERR_IO,
+                      "%s: cannot create the XDMF file: %s (check the directory "
+                      "exists and is writable)",
                       out->xdmftmp, strerror(errno));
   fprintf(f, "<?xml version=\"1.0\" ?>\n"
              "<!DOCTYPE Xdmf SYSTEM \"Xdmf.dtd\" []>\n"
@@ -132,14 +132,13 @@ int tcad_output_write_xdmf(TcadOutput *out)
   if (fclose(f) != 0 && !err) err = errno ? errno : EIO;
   if (err) {
     unlink(out->xdmftmp);
-    return tcad_error(TCAD_ERR_IO, "%s: writing the XDMF file failed: %s", out->xdmftmp,
-                      strerror(err));
+    return tcad_error(TCAD_ERR_IO, "%s: writing the XDMF file failed: %s", out->xdmftmp, strerror(err));
   }
   if (rename(out->xdmftmp, out->xdmfpath) != 0) {
     err = errno;
     unlink(out->xdmftmp);
-    return tcad_error(TCAD_ERR_IO, "%s: cannot replace the XDMF file with %s: %s",
-                      out->xdmfpath, out->xdmftmp, strerror(err));
+    return tcad_error(TCAD_ERR_IO, "%s: cannot replace the XDMF file with %s: %s", out->xdmfpath, out->xdmftmp,
+                      strerror(err));
   }
   return 0;
 }

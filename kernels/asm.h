@@ -80,7 +80,7 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadAsmData *D, int e, int carrier, do
     /* F = sqrt(G² + F0²) − F0 with G = |φ_j − φ_i|/h (TcadAsmParams.hf_floor) */
     const double F0 = P->hf_floor, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
     mu = P->hf == TCAD_ASM_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
-                                    : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
+                                     : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
     const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
     dmu[0] = -k, dmu[1] = -k * dphii, dmu[2] = k, dmu[3] = k * dphij;
   }
@@ -196,7 +196,7 @@ TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const
  * side 1 subtracts it from node j's (blocks (j,i), (j,j)); the Joule parts go to both alike.
  * Scaled like the residual. nk = E->nk (1 or bs), an argument for the same reason as bs. */
 TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int nk, int e, int side,
-                                 const TcadAsmEdge *E, double *f, double *jac, double *fmag)
+                                  const TcadAsmEdge *E, double *f, double *jac, double *fmag)
 {
   const double *sv = D->p.sv, *se = D->p.se;
   const int W = TCAD_ASM_MAXBS;
@@ -235,7 +235,7 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
 }
 
 TCAD_HD void tcad_asm_edge_add(const TcadAsmData *D, const int bs, int e, int side, const TcadAsmEdge *E, double *f,
-                              double *jac, double *fmag)
+                               double *jac, double *fmag)
 {
   if (E->nk == 1)
     tcad_asm_edge_add_nk(D, bs, 1, e, side, E, f, jac, fmag);
@@ -254,8 +254,8 @@ TCAD_HD void tcad_asm_edge(const TcadAsmData *D, int e, const double *x, double 
 }
 
 /* Replace scalar row r of block row i by the Dirichlet row x_r = value/sv[r]. */
-TCAD_HD void tcad_asm_dirichlet(const TcadAsmData *D, int i, int r, double value, const double *x, double *f, double *jac,
-                               double *fmag)
+TCAD_HD void tcad_asm_dirichlet(const TcadAsmData *D, int i, int r, double value, const double *x, double *f,
+                                double *jac, double *fmag)
 {
   const int bs = D->bs;
   f[bs * i + r] = x[bs * i + r] - value / D->p.sv[r];
@@ -296,8 +296,8 @@ TCAD_HD void tcad_asm_node_equilibrium(const TcadAsmData *D, int i, const double
 
 /* Node i's energy rows (energy balance on): relaxation and the energy recombination takes,
  * per carrier with a temperature equation; R and its derivatives from the continuity rows. */
-TCAD_HD void tcad_asm_node_energy(const TcadAsmData *D, int i, const double *x, double n, double p, double R,
-                                  double dn, double dp, double *f, double *jac, double *fmag)
+TCAD_HD void tcad_asm_node_energy(const TcadAsmData *D, int i, const double *x, double n, double p, double R, double dn,
+                                  double dp, double *f, double *jac, double *fmag)
 {
   const TcadAsmParams *P = &D->p;
   const double *sv = P->sv, *se = P->se;
@@ -325,8 +325,7 @@ TCAD_HD void tcad_asm_node_energy(const TcadAsmData *D, int i, const double *x, 
 /* Node i in the coupled mode: space charge, net recombination in the continuity rows and, with
  * the energy balance on, the energy rows. Returns 1 when the temperature rows carry the energy
  * balance here. */
-TCAD_HD int tcad_asm_node_coupled(const TcadAsmData *D, int i, const double *x, double *f, double *jac,
-                                  double *fmag)
+TCAD_HD int tcad_asm_node_coupled(const TcadAsmData *D, int i, const double *x, double *f, double *jac, double *fmag)
 {
   const TcadAsmParams *P = &D->p;
   const double *sv = P->sv, *se = P->se;
@@ -411,7 +410,7 @@ TCAD_HD void tcad_asm_node(const TcadAsmData *D, int i, const double *x, double 
  * (tcad_asm_edge over all edges, then tcad_asm_node), so the two agree bitwise. Each edge is
  * evaluated once from each end. */
 TCAD_HD void tcad_asm_row_bs(const TcadAsmData *D, const int bs, int i, const double *x, double *f, double *jac,
-                            double *cflux, double *fmag)
+                             double *cflux, double *fmag)
 {
   for (int k = 0; k < bs; k++) f[bs * i + k] = 0.0;
   if (fmag)
@@ -430,7 +429,7 @@ TCAD_HD void tcad_asm_row_bs(const TcadAsmData *D, const int bs, int i, const do
 }
 
 TCAD_HD void tcad_asm_row(const TcadAsmData *D, int i, const double *x, double *f, double *jac, double *cflux,
-                         double *fmag)
+                          double *fmag)
 {
   tcad_asm_row_bs(D, D->bs, i, x, f, jac, cflux, fmag);
 }

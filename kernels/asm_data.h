@@ -18,16 +18,16 @@ enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
 enum { TCAD_ASM_HF_NONE = 0, TCAD_ASM_HF_CANALI = 1, TCAD_ASM_HF_HANSCH = 2 };
 
 /* Defaults of the model constants below (each overridable, solver/options.c). */
-#define TCAD_ASM_DEFAULT_HF_FLOOR 10.0   /* V/cm */
-#define TCAD_ASM_DEFAULT_QF_FLOOR 1e-2   /* × n_i */
+#define TCAD_ASM_DEFAULT_HF_FLOOR 10.0    /* V/cm */
+#define TCAD_ASM_DEFAULT_QF_FLOOR 1e-2    /* × n_i */
 #define TCAD_ASM_DEFAULT_RELAX_FLOOR 1e-2 /* × n_i */
 
 typedef struct {
-  int mode;          /* TCAD_ASM_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
-  double efermi;     /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
-  double vt;         /* kT/q, V */
-  double nie;        /* intrinsic density, cm^-3 */
-  int hf;            /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
+  int mode;      /* TCAD_ASM_EQUILIBRIUM: n, p follow ψ (Boltzmann, Fermi level efermi) */
+  double efermi; /* equilibrium mode: the Fermi potential, V (the common ohmic-contact voltage) */
+  double vt;     /* kT/q, V */
+  double nie;    /* intrinsic density, cm^-3 */
+  int hf;        /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
   double vsat[2], beta[2];
   /* The high-field driving force is F = sqrt(G² + F0²) − F0 with G the quasi-Fermi gradient
    * along the edge and F0 = hf_floor (V/cm): Canali's factor is not smooth at G = 0 for β near 1
@@ -39,14 +39,14 @@ typedef struct {
    * field. Without a floor φ swings by volts between iterates and V_T/n puts entries of 1e200
    * into the Jacobian (docs/dev-notes.md, "quasi-Fermi floor"). */
   double qf_floor;
-  TcadRecombination rec; /* models and constants of the net recombination */
-  int energy;        /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
-  double TL;         /* lattice temperature, K */
-  double tauw[2];    /* energy relaxation times τ_wn, τ_wp at T_L, s */
+  TcadRecombination rec;         /* models and constants of the net recombination */
+  int energy;                    /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
+  double TL;                     /* lattice temperature, K */
+  double tauw[2];                /* energy relaxation times τ_wn, τ_wp at T_L, s */
   double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
-  double relax_floor; /* relaxing density floor in the energy balance, × n_i (tcad_eb_relaxation) */
-  double sv[TCAD_ASM_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
-  double se[TCAD_ASM_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
+  double relax_floor;            /* relaxing density floor in the energy balance, × n_i (tcad_eb_relaxation) */
+  double sv[TCAD_ASM_MAXBS];     /* variable scales: ψ, n, p, T_n, T_p */
+  double se[TCAD_ASM_MAXBS];     /* equation scales: Poisson, electrons, holes, electron and hole energy */
 } TcadAsmParams;
 
 /* How many elements an array has: per region-edge, per node, per node + 1, per edge incidence
@@ -56,26 +56,26 @@ enum { TCAD_PER_EDGE, TCAD_PER_NODE, TCAD_PER_NODE1, TCAD_PER_INCIDENCE, TCAD_PE
 /* X(type, name, per, mult, owned): owned 1: the solver allocates and frees it; 0: it is the
  * mesh geometry's (borrowed). Region-edges: an edge in two regions appears twice, once with each
  * region's permittivity and coupling. */
-#define TCAD_ASM_ARRAYS(X)                                                                                   \
-  X(const int, edge_i, TCAD_PER_EDGE, 1, 0)             /* first node */                                     \
-  X(const int, edge_j, TCAD_PER_EDGE, 1, 0)             /* second node */                                    \
-  X(const double, edge_coupling, TCAD_PER_EDGE, 1, 0)   /* A/h, cm^(d-2) */                                  \
-  X(const double, edge_length, TCAD_PER_EDGE, 1, 0)     /* h, cm */                                          \
-  X(double, edge_eps, TCAD_PER_EDGE, 1, 1)              /* permittivity of the edge's region, F/cm */        \
-  X(unsigned char, edge_semi, TCAD_PER_EDGE, 1, 1)      /* 1: semiconductor region (carries current) */      \
-  X(double, edge_mu0, TCAD_PER_EDGE, 2, 1)              /* low-field μ_n, μ_p, cm²/Vs */                     \
-  X(int, edge_base, TCAD_PER_EDGE, 4, 1)                /* bases of blocks (i,i), (i,j), (j,i), (j,j) */     \
-  X(int, node_edge_start, TCAD_PER_NODE1, 1, 1)         /* node i's edges: node_edges[start[i]..start[i+1]) */ \
-  X(int, node_edges, TCAD_PER_INCIDENCE, 1, 1)          /* ... ascending */                                  \
-  X(int, row_start, TCAD_PER_NODE, 1, 1)                /* value offset of scalar row bs·i */                \
-  X(int, row_len, TCAD_PER_NODE, 1, 1)                  /* entries per scalar row of block row i */          \
-  X(int, node_diag, TCAD_PER_NODE, 1, 1)                /* base of block (i,i) */                            \
-  X(unsigned char, node_semi, TCAD_PER_NODE, 1, 1)      /* 1: carriers exist here */                         \
-  X(double, node_vsemi, TCAD_PER_NODE, 1, 1)            /* semiconductor control volume, cm^d */             \
-  X(double, node_fixed, TCAD_PER_NODE, 1, 1)            /* doping and interface charge, C (per depth^(3-d)) */ \
-  X(double, node_tau, TCAD_PER_NODE, 2, 1)              /* SRH τ_n, τ_p, s */                                \
-  X(unsigned char, node_bc, TCAD_PER_NODE, 1, 1)        /* TCAD_BC_* */                                      \
-  X(double, bc_value, TCAD_PER_UNKNOWN, 1, 1)           /* ψ, n, p, T.. (physical) imposed at contacts */
+#define TCAD_ASM_ARRAYS(X)                                                                                             \
+  X(const int, edge_i, TCAD_PER_EDGE, 1, 0)           /* first node */                                                 \
+  X(const int, edge_j, TCAD_PER_EDGE, 1, 0)           /* second node */                                                \
+  X(const double, edge_coupling, TCAD_PER_EDGE, 1, 0) /* A/h, cm^(d-2) */                                              \
+  X(const double, edge_length, TCAD_PER_EDGE, 1, 0)   /* h, cm */                                                      \
+  X(double, edge_eps, TCAD_PER_EDGE, 1, 1)            /* permittivity of the edge's region, F/cm */                    \
+  X(unsigned char, edge_semi, TCAD_PER_EDGE, 1, 1)    /* 1: semiconductor region (carries current) */                  \
+  X(double, edge_mu0, TCAD_PER_EDGE, 2, 1)            /* low-field μ_n, μ_p, cm²/Vs */                              \
+  X(int, edge_base, TCAD_PER_EDGE, 4, 1)              /* bases of blocks (i,i), (i,j), (j,i), (j,j) */                 \
+  X(int, node_edge_start, TCAD_PER_NODE1, 1, 1)       /* node i's edges: node_edges[start[i]..start[i+1]) */           \
+  X(int, node_edges, TCAD_PER_INCIDENCE, 1, 1)        /* ... ascending */                                              \
+  X(int, row_start, TCAD_PER_NODE, 1, 1)              /* value offset of scalar row bs·i */                           \
+  X(int, row_len, TCAD_PER_NODE, 1, 1)                /* entries per scalar row of block row i */                      \
+  X(int, node_diag, TCAD_PER_NODE, 1, 1)              /* base of block (i,i) */                                        \
+  X(unsigned char, node_semi, TCAD_PER_NODE, 1, 1)    /* 1: carriers exist here */                                     \
+  X(double, node_vsemi, TCAD_PER_NODE, 1, 1)          /* semiconductor control volume, cm^d */                         \
+  X(double, node_fixed, TCAD_PER_NODE, 1, 1)          /* doping and interface charge, C (per depth^(3-d)) */           \
+  X(double, node_tau, TCAD_PER_NODE, 2, 1)            /* SRH τ_n, τ_p, s */                                          \
+  X(unsigned char, node_bc, TCAD_PER_NODE, 1, 1)      /* TCAD_BC_* */                                                  \
+  X(double, bc_value, TCAD_PER_UNKNOWN, 1, 1)         /* ψ, n, p, T.. (physical) imposed at contacts */
 
 #define TCAD_ASM_FIELD(type, name, per, mult, owned) type *name;
 

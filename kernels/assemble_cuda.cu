@@ -17,12 +17,12 @@
 #include "kernels/cuda_launch.cuh"
 
 struct TcadCudaAsm {
-  TcadAsmData d;      /* device pointers (TCAD_ASM_ARRAYS), parameters refreshed per assembly */
-  int *rowptr, *col;  /* scalar CSR pattern */
+  TcadAsmData d;     /* device pointers (TCAD_ASM_ARRAYS), parameters refreshed per assembly */
+  int *rowptr, *col; /* scalar CSR pattern */
   double *x, *f, *jac, *cflux, *fmag, *vin, *vout;
-  int have_jac;       /* jac holds the Jacobian of the last assembly */
-  int have_f;         /* f (and the fluxes asked for) hold the last assembly's */
-  TcadCudaRows rows;  /* TcadCudaAsmSetRows */
+  int have_jac;      /* jac holds the Jacobian of the last assembly */
+  int have_f;        /* f (and the fluxes asked for) hold the last assembly's */
+  TcadCudaRows rows; /* TcadCudaAsmSetRows */
   cusparseHandle_t sp;
   cusparseSpMatDescr_t A;
   cusparseDnVecDescr_t vx, vy;
@@ -47,7 +47,7 @@ extern "C" void TcadCudaAsmDestroy(TcadCudaAsm **cp)
 {
   TcadCudaAsm *c = *cp;
   if (!c) return;
-#define TCAD_ASM_DEV_FREE(type, name, per, mult, owned)                                                    \
+#define TCAD_ASM_DEV_FREE(type, name, per, mult, owned)                                                                \
   if (c->d.name) cudaFree((void *)c->d.name);
   TCAD_ASM_ARRAYS(TCAD_ASM_DEV_FREE)
 #undef TCAD_ASM_DEV_FREE
@@ -72,7 +72,7 @@ static int create(const TcadAsmData *D, const int *rowptr, const int *col, TcadC
 #define TCAD_ASM_DEV_NULL(type, name, per, mult, owned) d->name = NULL;
   TCAD_ASM_ARRAYS(TCAD_ASM_DEV_NULL)
 #undef TCAD_ASM_DEV_NULL
-#define TCAD_ASM_DEV_UPLOAD(type, name, per, mult, owned)                                                  \
+#define TCAD_ASM_DEV_UPLOAD(type, name, per, mult, owned)                                                              \
   TCAD_CALL(dev_array(&d->name, D->name, tcad_asm_count(D, per, mult)));
   TCAD_ASM_ARRAYS(TCAD_ASM_DEV_UPLOAD)
 #undef TCAD_ASM_DEV_UPLOAD
@@ -165,16 +165,20 @@ static cudaError_t launch_rows_any(const TcadCudaAsm *c, double *jac, double *cf
       D.nnodes, [=] __device__(int i) { tcad_asm_row(&D, i, x, f, jac, cflux, fmag); }, TCAD_ASM_ROWS_THREADS);
 }
 
-extern "C" int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux,
-                                   int want_fmag, TcadCudaTimes *t)
+extern "C" int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux, int want_fmag,
+                                   TcadCudaTimes *t)
 {
   c->d.p = *P;
   double *dj = want_jac ? c->jac : NULL, *dc = want_cflux ? c->cflux : NULL, *dm = want_fmag ? c->fmag : NULL;
   TCAD_CUDA_CALL(cudaEventRecord(c->ev0));
-  if (c->rows == TCAD_CUDA_ROWS_GENERIC) TCAD_CUDA_CALL(launch_rows_any(c, dj, dc, dm));
-  else if (c->d.bs == 3) TCAD_CUDA_CALL(launch_rows<3>(c, dj, dc, dm));
-  else if (c->d.bs == 4) TCAD_CUDA_CALL(launch_rows<4>(c, dj, dc, dm));
-  else TCAD_CUDA_CALL(launch_rows<5>(c, dj, dc, dm));
+  if (c->rows == TCAD_CUDA_ROWS_GENERIC)
+    TCAD_CUDA_CALL(launch_rows_any(c, dj, dc, dm));
+  else if (c->d.bs == 3)
+    TCAD_CUDA_CALL(launch_rows<3>(c, dj, dc, dm));
+  else if (c->d.bs == 4)
+    TCAD_CUDA_CALL(launch_rows<4>(c, dj, dc, dm));
+  else
+    TCAD_CUDA_CALL(launch_rows<5>(c, dj, dc, dm));
   TCAD_CALL(elapsed(c, t ? &t->kernel : NULL));
   if (t) t->calls++;
   if (want_jac) c->have_jac = 1;
@@ -211,8 +215,8 @@ extern "C" int TcadCudaAsmMatMult(TcadCudaAsm *c, const double *x, double *y, Tc
   const double one = 1.0, zero = 0.0;
   TCAD_CUDA_CALL(cudaEventRecord(c->ev0));
   TCAD_CUDA_CALL(cudaMemcpy(c->vin, x, N * sizeof(double), cudaMemcpyHostToDevice));
-  TCAD_CUSPARSE_CALL(cusparseSpMV(c->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, c->A, c->vx, &zero, c->vy,
-                                  CUDA_R_64F, CUSPARSE_SPMV_ALG_DEFAULT, c->spbuf));
+  TCAD_CUSPARSE_CALL(cusparseSpMV(c->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, c->A, c->vx, &zero, c->vy, CUDA_R_64F,
+                                  CUSPARSE_SPMV_ALG_DEFAULT, c->spbuf));
   TCAD_CUDA_CALL(cudaMemcpy(y, c->vout, N * sizeof(double), cudaMemcpyDeviceToHost));
   TCAD_CALL(elapsed(c, t ? &t->matmult : NULL));
   return 0;

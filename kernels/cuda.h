@@ -11,13 +11,13 @@ extern "C" {
 #endif
 
 typedef struct {
-  int compiled;         /* 1 when the CUDA backend was compiled in */
-  int ndevices;         /* usable devices (0 when none) */
-  char name[256];       /* device 0 */
-  int major, minor;     /* compute capability */
+  int compiled;     /* 1 when the CUDA backend was compiled in */
+  int ndevices;     /* usable devices (0 when none) */
+  char name[256];   /* device 0 */
+  int major, minor; /* compute capability */
   double memory_gib;
   int runtime_version, driver_version;
-  char why[256];        /* when ndevices == 0: the reason (no driver, no device, not built) */
+  char why[256]; /* when ndevices == 0: the reason (no driver, no device, not built) */
 } TcadCudaInfo;
 
 /* Query the CUDA runtime. Never fails: a machine without GPU gives ndevices = 0 and `why`. */

@@ -18,8 +18,8 @@ template <typename Body> __global__ static void tcad_cuda_grid(int n, Body body)
 
 /* The same under __launch_bounds__(threads, 4): at most 65536/(4 × threads) registers per thread
  * (128 at 128 threads), for four resident blocks per SM. */
-template <int Threads, typename Body> __global__ static void __launch_bounds__(Threads, 4)
-    tcad_cuda_grid_bounded(int n, Body body)
+template <int Threads, typename Body>
+__global__ static void __launch_bounds__(Threads, 4) tcad_cuda_grid_bounded(int n, Body body)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) body(i);
 }

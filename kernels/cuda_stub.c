@@ -77,7 +77,6 @@ const double *TcadCudaAsmGetJacobianDevice(const TcadCudaAsm *c)
   return NULL;
 }
 
-
 int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const int *col, TcadCudaLin **l)
 {
   (void)bs, (void)nnodes, (void)rowptr, (void)col;

@@ -8,7 +8,6 @@
 #include "kernels/cuda_launch.cuh"
 #include "kernels/physics/probe.h"
 
-
 extern "C" void tcad_cuda_query(TcadCudaInfo *info)
 {
   memset(info, 0, sizeof *info);

@@ -37,8 +37,7 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
     }
     const TcadMaterial *mat = TcadDeckGetMaterial(deck, rs->material);
     if (!mat)
-      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckGetLocation(deck, rs->loc),
-                        rs->material);
+      return tcad_error(TCAD_ERR_INPUT, "%s: unknown material '%s'", TcadDeckGetLocation(deck, rs->loc), rs->material);
     snprintf(mesh->regions[mr].material, sizeof mesh->regions[mr].material, "%s", mat->name);
     mesh->regions[mr].kind = mat->kind;
   }
@@ -66,8 +65,8 @@ static int mesh_bind(const TcadDeck *deck, TcadMesh *mesh)
       return tcad_error(TCAD_ERR_MESH,
                         "%s: contact '%s' %s in the mesh %s (its face groups are: %s); name a "
                         "physical group of boundary faces",
-                        TcadDeckGetLocation(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes",
-                        mesh->source, mesh->ncontacts ? names : "none");
+                        TcadDeckGetLocation(deck, cs->loc), cs->name, mc < 0 ? "is not" : "has no nodes", mesh->source,
+                        mesh->ncontacts ? names : "none");
     }
   }
   return 0;

@@ -38,7 +38,8 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
   int rc = 0;
   TCAD_ALLOC(node_in, (size_t)nn * (size_t)(nr ? nr : 1));
   for (int c = 0; c < mesh->ncells; c++)
-    for (int q = 0; q < mesh->nvert; q++) node_in[(size_t)mesh->cell_node[(size_t)c * mesh->nvert + q] * nr + mesh->cell_region[c]] = 1;
+    for (int q = 0; q < mesh->nvert; q++)
+      node_in[(size_t)mesh->cell_node[(size_t)c * mesh->nvert + q] * nr + mesh->cell_region[c]] = 1;
   memset(donors, 0, sizeof(double) * (size_t)nn);
   memset(acceptors, 0, sizeof(double) * (size_t)nn);
   double ext = 0;
@@ -52,12 +53,13 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
     if (p->region[0]) {
       only = TcadMeshFindRegion(mesh, p->region);
       if (only < 0) {
-        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckGetLocation(deck, p->loc), p->region);
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is not in the mesh", TcadDeckGetLocation(deck, p->loc),
+                        p->region);
         goto cleanup;
       }
       if (mesh->regions[only].kind != TCAD_MAT_SEMICONDUCTOR) {
-        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor", TcadDeckGetLocation(deck, p->loc),
-                        p->region, mesh->regions[only].material);
+        rc = tcad_error(TCAD_ERR_INPUT, "%s: doping region '%s' is %s, not a semiconductor",
+                        TcadDeckGetLocation(deck, p->loc), p->region, mesh->regions[only].material);
         goto cleanup;
       }
     }
@@ -67,7 +69,8 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
       if (only >= 0)
         ok = node_in[(size_t)n * nr + only];
       else
-        for (int r = 0; r < nr && !ok; r++) ok = node_in[(size_t)n * nr + r] && mesh->regions[r].kind == TCAD_MAT_SEMICONDUCTOR;
+        for (int r = 0; r < nr && !ok; r++)
+          ok = node_in[(size_t)n * nr + r] && mesh->regions[r].kind == TCAD_MAT_SEMICONDUCTOR;
       if (ok) target[n] += profile_value(p, mesh->coord + 3 * (size_t)n, mesh->dim, tol);
     }
   }

@@ -77,7 +77,8 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     const size_t nbricks = (size_t)(n[0] - 1) * (dim > 1 ? n[1] - 1 : 1) * (dim > 2 ? n[2] - 1 : 1);
     const int per = dim == 1 ? 1 : dim == 2 ? 2 : 6;
     if (nn > 2000000000u || nbricks * per > 2000000000u) {
-      rc = tcad_error(TCAD_ERR_INPUT, "%s: the generated mesh would have %zu nodes, more than tcad's 32-bit indices allow",
+      rc = tcad_error(TCAD_ERR_INPUT,
+                      "%s: the generated mesh would have %zu nodes, more than tcad's 32-bit indices allow",
                       TcadDeckGetLocation(deck, ms->loc), nn);
       goto cleanup;
     }
@@ -104,8 +105,7 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     /* local vertex sets of one brick's simplices, vertices as bit masks (bit a = +1 along a) */
     static const int seg[1][2] = {{0, 1}};
     static const int tri[2][3] = {{0, 1, 3}, {0, 3, 2}};
-    static const int tet[6][4] = {{0, 1, 3, 7}, {0, 1, 5, 7}, {0, 2, 3, 7},
-                                  {0, 2, 6, 7}, {0, 4, 5, 7}, {0, 4, 6, 7}};
+    static const int tet[6][4] = {{0, 1, 3, 7}, {0, 1, 5, 7}, {0, 2, 3, 7}, {0, 2, 6, 7}, {0, 4, 5, 7}, {0, 4, 6, 7}};
     const int per = dim == 1 ? 1 : dim == 2 ? 2 : 6;
     size_t nc = 0;
     for (int k = 0; k < (dim > 2 ? n[2] - 1 : 1); k++)
@@ -141,7 +141,8 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
     m->ncells = (int)nc;
   }
   if (m->ncells == 0) {
-    rc = tcad_error(TCAD_ERR_INPUT, "%s: no mesh cell lies inside any region box; check the region boxes against the mesh lines",
+    rc = tcad_error(TCAD_ERR_INPUT,
+                    "%s: no mesh cell lies inside any region box; check the region boxes against the mesh lines",
                     TcadDeckGetLocation(deck, ms->loc));
     goto cleanup;
   }

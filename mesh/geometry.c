@@ -34,7 +34,8 @@ static void tet_circumcentre(const double *X, const int *v, double *cc)
   const double *x0 = X + 3 * (size_t)v[0];
   double a[3], b[3], c[3], bc[3], ca[3], ab[3];
   for (int d = 0; d < 3; d++)
-    a[d] = X[3 * (size_t)v[1] + d] - x0[d], b[d] = X[3 * (size_t)v[2] + d] - x0[d], c[d] = X[3 * (size_t)v[3] + d] - x0[d];
+    a[d] = X[3 * (size_t)v[1] + d] - x0[d], b[d] = X[3 * (size_t)v[2] + d] - x0[d],
+    c[d] = X[3 * (size_t)v[3] + d] - x0[d];
   cross3(b, c, bc), cross3(c, a, ca), cross3(a, b, ab);
   double a2 = a[0] * a[0] + a[1] * a[1] + a[2] * a[2], b2 = b[0] * b[0] + b[1] * b[1] + b[2] * b[2];
   double c2 = c[0] * c[0] + c[1] * c[1] + c[2] * c[2], den = 2.0 * (a[0] * bc[0] + a[1] * bc[1] + a[2] * bc[2]);
@@ -43,8 +44,8 @@ static void tet_circumcentre(const double *X, const int *v, double *cc)
 
 /* Coupling contribution of local edge (p, q) of cell `v` (node ids), and its length in *h.
  * det is the cell's Jacobian determinant, cc its circumcentre (3D only). */
-static double cell_edge_coupling(const double *X, int dim, const int *v, int p, int q, double det,
-                                 const double *cc, double *h)
+static double cell_edge_coupling(const double *X, int dim, const int *v, int p, int q, double det, const double *cc,
+                                 double *h)
 {
   const double *xi = X + 3 * (size_t)v[p], *xj = X + 3 * (size_t)v[q];
   double e[3] = {xj[0] - xi[0], xj[1] - xi[1], xj[2] - xi[2]};
@@ -217,8 +218,7 @@ int TcadGeometryBuild(const TcadMesh *mesh, TcadGeometry **geom)
   }
   for (int s = 0; s < nuer; s++) {
     g->edge_area[s] = g->edge_coupling[s] * g->edge_length[s];
-    if (g->edge_coupling[s] * g->edge_length[s] * g->edge_length[s] <
-        -1e-9 * pow(g->edge_length[s], dim))
+    if (g->edge_coupling[s] * g->edge_length[s] * g->edge_length[s] < -1e-9 * pow(g->edge_length[s], dim))
       g->nnegative_edges++;
   }
   for (int n = 0; n < nn; n++)

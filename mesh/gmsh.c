@@ -217,7 +217,8 @@ static int plex_extract(DM dm, const char *path, double scale, TcadMesh *m)
   for (PetscInt c = cs; c < ce; c++) {
     DMPolytopeType t;
     TCAD_PETSC_CALL_GOTO(rc, DMPlexGetCellType(dm, c, &t), cleanup);
-    if (t == DM_POLYTOPE_QUADRILATERAL) nout += 2, m->nquads_split++;
+    if (t == DM_POLYTOPE_QUADRILATERAL)
+      nout += 2, m->nquads_split++;
     else if ((dim == 1 && t == DM_POLYTOPE_SEGMENT) || (dim == 2 && t == DM_POLYTOPE_TRIANGLE) ||
              (dim == 3 && t == DM_POLYTOPE_TETRAHEDRON))
       nout += 1;
@@ -281,15 +282,22 @@ static int plex_extract(DM dm, const char *path, double scale, TcadMesh *m)
                     "%s: %d element%s (first: %d) belong to no physical group; put every "
                     "%s in a named Physical %s in the .geo",
                     path, unassigned, unassigned > 1 ? "s" : "", first_unassigned,
-                    dim == 3 ? "volume" : dim == 2 ? "surface" : "curve",
-                    dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
+                    dim == 3   ? "volume"
+                    : dim == 2 ? "surface"
+                               : "curve",
+                    dim == 3   ? "Volume"
+                    : dim == 2 ? "Surface"
+                               : "Curve");
     goto cleanup;
   }
   if (m->nregions == 0) {
     rc = tcad_error(TCAD_ERR_MESH,
                     "%s: the mesh has no named physical groups of elements; define "
                     "Physical %s(\"name\") groups in the .geo",
-                    path, dim == 3 ? "Volume" : dim == 2 ? "Surface" : "Curve");
+                    path,
+                    dim == 3   ? "Volume"
+                    : dim == 2 ? "Surface"
+                               : "Curve");
     goto cleanup;
   }
   for (int c = 0; c < m->ncells; c++) m->regions[m->cell_region[c]].ncells++;

@@ -31,16 +31,19 @@ int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
   if (!mesh || !area)
     return tcad_error(TCAD_ERR_INTERNAL, "TcadMeshGetInterfaceArea: no %s given", mesh ? "area array" : "mesh");
   if (mesh->dim < 1 || mesh->dim > 3 || mesh->nvert != mesh->dim + 1 || !mesh->cell_region)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: mesh of dimension %d with %d "
-                                         "nodes per cell%s", mesh->source, mesh->dim, mesh->nvert,
-                      mesh->cell_region ? "" : " and no cell regions");
+    return tcad_error(TCAD_ERR_INTERNAL,
+                      "%s: TcadMeshGetInterfaceArea: mesh of dimension %d with %d "
+                      "nodes per cell%s",
+                      mesh->source, mesh->dim, mesh->nvert, mesh->cell_region ? "" : " and no cell regions");
   if (r1 < 0 || r1 >= mesh->nregions || r2 < 0 || r2 >= mesh->nregions)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: region index %d out of range "
-                                         "(mesh has %d regions)",
+    return tcad_error(TCAD_ERR_INTERNAL,
+                      "%s: TcadMeshGetInterfaceArea: region index %d out of range "
+                      "(mesh has %d regions)",
                       mesh->source, (r1 < 0 || r1 >= mesh->nregions) ? r1 : r2, mesh->nregions);
   if (r1 == r2)
-    return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadMeshGetInterfaceArea: region '%s' given twice; an "
-                                         "interface needs two different regions",
+    return tcad_error(TCAD_ERR_INTERNAL,
+                      "%s: TcadMeshGetInterfaceArea: region '%s' given twice; an "
+                      "interface needs two different regions",
                       mesh->source, mesh->regions[r1].name);
 
   /* Every face of every cell of the two regions (the rest cannot be on their interface), as
@@ -86,9 +89,11 @@ int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
     nshared++;
   }
   if (!nshared)
-    rc = tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface",
-                    mesh->source, mesh->regions[r1].name, mesh->regions[r2].name,
-                    d == 1 ? "node" : d == 2 ? "edge" : "face");
+    rc = tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface", mesh->source,
+                    mesh->regions[r1].name, mesh->regions[r2].name,
+                    d == 1   ? "node"
+                    : d == 2 ? "edge"
+                             : "face");
 cleanup:
   free(all), free(owner), free(uniq), free(id), free(cnt), free(first);
   return rc;

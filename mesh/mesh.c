@@ -74,9 +74,9 @@ double tcad_mesh_cell_measure(const TcadMesh *mesh, int c)
   case 1: return a[0][0];
   case 2: return 0.5 * (a[0][0] * a[1][1] - a[0][1] * a[1][0]);
   default:
-    return (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) -
-            a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
-            a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])) / 6.0;
+    return (a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0]) +
+            a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])) /
+           6.0;
   }
 }
 
@@ -139,8 +139,10 @@ int TcadMeshCheckCells(const TcadMesh *mesh)
                       "%s: %d element%s of zero %s (first: element %d at (%g, %g, %g) um); "
                       "remesh without degenerate elements",
                       mesh->source, nzero, nzero > 1 ? "s" : "",
-                      mesh->dim == 1 ? "length" : mesh->dim == 2 ? "area" : "volume", first_zero,
-                      x[0] * 1e4, x[1] * 1e4, x[2] * 1e4);
+                      mesh->dim == 1   ? "length"
+                      : mesh->dim == 2 ? "area"
+                                       : "volume",
+                      first_zero, x[0] * 1e4, x[1] * 1e4, x[2] * 1e4);
   }
   int nu = 0, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nbad = 0, shown = 0, rc = 0;
   char where[600] = "";
@@ -167,10 +169,11 @@ int TcadMeshCheckCells(const TcadMesh *mesh)
       if (shown < 3) {
         double cx[3] = {0, 0, 0};
         for (int k = 0; k < mesh->nvert; k++)
-          for (int d = 0; d < 3; d++) cx[d] += mesh->coord[3 * (size_t)mesh->cell_node[(size_t)c1 * mesh->nvert + k] + d] / mesh->nvert;
+          for (int d = 0; d < 3; d++)
+            cx[d] += mesh->coord[3 * (size_t)mesh->cell_node[(size_t)c1 * mesh->nvert + k] + d] / mesh->nvert;
         size_t len = strlen(where);
-        snprintf(where + len, sizeof where - len, "%selements %d and %d near (%g, %g, %g) um", shown ? "; " : "", c0, c1,
-                 cx[0] * 1e4, cx[1] * 1e4, cx[2] * 1e4);
+        snprintf(where + len, sizeof where - len, "%selements %d and %d near (%g, %g, %g) um", shown ? "; " : "", c0,
+                 c1, cx[0] * 1e4, cx[1] * 1e4, cx[2] * 1e4);
         shown++;
       }
     }
@@ -179,8 +182,8 @@ int TcadMeshCheckCells(const TcadMesh *mesh)
     rc = tcad_error(TCAD_ERR_MESH,
                     "%s: %d inverted element%s: neighbouring elements overlap (%s%s); the mesh "
                     "folds over itself, fix or remesh it",
-                    mesh->source, nbad, nbad > 1 ? "s" : "", where[0] ? where : "faces shared by more than two elements",
-                    nbad > 3 ? "; ..." : "");
+                    mesh->source, nbad, nbad > 1 ? "s" : "",
+                    where[0] ? where : "faces shared by more than two elements", nbad > 3 ? "; ..." : "");
 cleanup:
   free(uniq), free(id), free(cnt), free(first);
   return rc;
@@ -236,8 +239,7 @@ int tcad_mesh_compact(TcadMesh *mesh)
       memmove(mesh->coord + 3 * (size_t)n, mesh->coord + 3 * (size_t)i, 3 * sizeof(double));
       n++;
     }
-  for (size_t k = 0; k < (size_t)mesh->ncells * mesh->nvert; k++)
-    mesh->cell_node[k] = newid[mesh->cell_node[k]];
+  for (size_t k = 0; k < (size_t)mesh->ncells * mesh->nvert; k++) mesh->cell_node[k] = newid[mesh->cell_node[k]];
   mesh->nnodes = n;
   free(newid);
   return 0;

@@ -87,13 +87,15 @@ int tcad_mesh_reorder(TcadMesh *m)
   /* cells by lowest node (stable counting sort); vertex order inside a cell is kept */
   for (int c = 0; c < nc; c++) {
     int lowest = m->cell_node[(size_t)c * nv];
-    for (int q = 1; q < nv; q++) lowest = m->cell_node[(size_t)c * nv + q] < lowest ? m->cell_node[(size_t)c * nv + q] : lowest;
+    for (int q = 1; q < nv; q++)
+      lowest = m->cell_node[(size_t)c * nv + q] < lowest ? m->cell_node[(size_t)c * nv + q] : lowest;
     ptr[lowest + 1]++;
   }
   for (int n = 0; n < nn; n++) ptr[n + 1] += ptr[n];
   for (int c = 0; c < nc; c++) {
     int lowest = m->cell_node[(size_t)c * nv];
-    for (int q = 1; q < nv; q++) lowest = m->cell_node[(size_t)c * nv + q] < lowest ? m->cell_node[(size_t)c * nv + q] : lowest;
+    for (int q = 1; q < nv; q++)
+      lowest = m->cell_node[(size_t)c * nv + q] < lowest ? m->cell_node[(size_t)c * nv + q] : lowest;
     int d = ptr[lowest]++;
     memcpy(cn + (size_t)d * nv, m->cell_node + (size_t)c * nv, sizeof(int) * (size_t)nv);
     cr[d] = m->cell_region[c];

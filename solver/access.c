@@ -19,7 +19,6 @@ int TcadSimGetBlockSize(const TcadSim *s) { return s->bs; }
 int TcadSimGetNodeCount(const TcadSim *s) { return s->nnodes; }
 int TcadSimGetEnergyBalance(const TcadSim *s) { return s->bs > 3 && s->D.p.energy; }
 
-
 const TcadSolveStats *TcadSimGetLastSolve(const TcadSim *s) { return &s->last; }
 const TcadSimTotals *TcadSimGetTotals(const TcadSim *s) { return &s->totals; }
 double TcadSimGetNi(const TcadSim *s) { return s->nie; }
@@ -35,7 +34,7 @@ int TcadSimSetEnergy(TcadSim *s, int on, double tauw_factor)
 {
   if (s->bs == 3)
     return tcad_error(TCAD_ERR_INPUT, "the drift-diffusion transport has no temperature equations; use 'transport: "
-                      "energy-balance' or 'energy-balance-electrons'");
+                                      "energy-balance' or 'energy-balance-electrons'");
   s->D.p.energy = on ? 1 : 0;
   for (int k = 0; k < 2; k++) s->D.p.tauw[k] = tauw_factor * s->tauw[k];
   return 0;

@@ -68,8 +68,8 @@ int TcadSimSetBackend(TcadSim *s, int backend)
   tcad_linear_destroy(&s->lin);
   if (s->snes) {
     KSP ksp;
-    const TcadLinInputs in = {{s->bs, s->nnodes, s->rowptr, s->col}, s->nnz, s->J,
-                              backend == TCAD_BACKEND_CUDA ? s->cuda : NULL, s->quiet};
+    const TcadLinInputs in = {
+        {s->bs, s->nnodes, s->rowptr, s->col}, s->nnz, s->J, backend == TCAD_BACKEND_CUDA ? s->cuda : NULL, s->quiet};
     TCAD_CALL(tcad_linear_create(&in, &s->opt.lin, &s->lin));
     TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
     if (s->lin) TCAD_CALL(tcad_linear_attach(s->lin, ksp));

@@ -61,7 +61,7 @@ int tcad_sim_coefficients(TcadSim *s)
   TCAD_ALLOC(s->acceptors, n);
   TCAD_CALL(TcadDopingEvaluate(d, m, s->donors, s->acceptors));
   /* the arrays the assembly reads that the solver owns (TCAD_ASM_ARRAYS), zeroed */
-#define TCAD_SIM_ALLOC(type, name, per, mult, owned)                                                         \
+#define TCAD_SIM_ALLOC(type, name, per, mult, owned)                                                                   \
   if (owned) TCAD_ALLOC(D->name, tcad_asm_count(D, per, mult));
   TCAD_ASM_ARRAYS(TCAD_SIM_ALLOC)
 #undef TCAD_SIM_ALLOC

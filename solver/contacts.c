@@ -36,25 +36,34 @@ int tcad_sim_contacts(TcadSim *s)
     if (!cs) return tcad_error(TCAD_ERR_INTERNAL, "contact '%s' has no deck entry", sc->name);
     sc->type = cs->type;
     if (cs->type == TCAD_CONTACT_SCHOTTKY)
-      return tcad_error(TCAD_ERR_NOTIMPL, "%s: contact '%s': Schottky contacts are not implemented yet; use "
-                        "'type: ohmic' or a gate on an insulator", TcadDeckGetLocation(d, cs->loc), sc->name);
+      return tcad_error(TCAD_ERR_NOTIMPL,
+                        "%s: contact '%s': Schottky contacts are not implemented yet; use "
+                        "'type: ohmic' or a gate on an insulator",
+                        TcadDeckGetLocation(d, cs->loc), sc->name);
     if (cs->resistance != 0.0)
-      return tcad_error(TCAD_ERR_NOTIMPL, "%s: contact '%s': lumped series resistance is not implemented yet; "
-                        "remove 'resistance'", TcadDeckGetLocation(d, cs->loc), sc->name);
+      return tcad_error(TCAD_ERR_NOTIMPL,
+                        "%s: contact '%s': lumped series resistance is not implemented yet; "
+                        "remove 'resistance'",
+                        TcadDeckGetLocation(d, cs->loc), sc->name);
     sc->psi_offset = cs->type == TCAD_CONTACT_GATE && cs->has_workfunction ? -(cs->workfunction - phi_i) : 0.0;
     for (int k = 0; k < m->contacts[c].nnodes; k++) {
       const int i = m->contacts[c].node[k];
       if (s->node_contact[i] >= 0)
-        return tcad_error(TCAD_ERR_MESH, "contacts '%s' and '%s' share the node at (%g, %g, %g) um; contacts must "
-                          "not touch", s->contacts[s->node_contact[i]].name, sc->name, TCAD_UM(m, i));
+        return tcad_error(TCAD_ERR_MESH,
+                          "contacts '%s' and '%s' share the node at (%g, %g, %g) um; contacts must "
+                          "not touch",
+                          s->contacts[s->node_contact[i]].name, sc->name, TCAD_UM(m, i));
       if (cs->type == TCAD_CONTACT_OHMIC && !D->node_semi[i])
-        return tcad_error(TCAD_ERR_MESH, "%s: ohmic contact '%s' has a node at (%g, %g, %g) um that is not in a "
+        return tcad_error(TCAD_ERR_MESH,
+                          "%s: ohmic contact '%s' has a node at (%g, %g, %g) um that is not in a "
                           "semiconductor region; an ohmic contact must lie on the semiconductor",
                           TcadDeckGetLocation(d, cs->loc), sc->name, TCAD_UM(m, i));
       if (cs->type == TCAD_CONTACT_GATE && D->node_semi[i])
-        return tcad_error(TCAD_ERR_MESH, "%s: gate contact '%s' touches the semiconductor at (%g, %g, %g) um; a "
+        return tcad_error(TCAD_ERR_MESH,
+                          "%s: gate contact '%s' touches the semiconductor at (%g, %g, %g) um; a "
                           "gate must lie on an insulator (a metal on the semiconductor is a Schottky contact, "
-                          "not implemented yet)", TcadDeckGetLocation(d, cs->loc), sc->name, TCAD_UM(m, i));
+                          "not implemented yet)",
+                          TcadDeckGetLocation(d, cs->loc), sc->name, TCAD_UM(m, i));
       s->node_contact[i] = c;
       D->node_bc[i] = cs->type == TCAD_CONTACT_OHMIC ? TCAD_BC_OHMIC : TCAD_BC_GATE;
     }

@@ -88,8 +88,10 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
     for (int e = 0; e < g->nedges; e++) {
       const int i = g->edge_i[e], j = g->edge_j[e];
       double v, S;
-      if (q == 0) v = -(x[bs * j] - x[bs * i]) * sv[0] / g->edge_length[e];
-      else if (!s->D.edge_semi[e] || !(g->edge_area[e] > 0)) continue;
+      if (q == 0)
+        v = -(x[bs * j] - x[bs * i]) * sv[0] / g->edge_length[e];
+      else if (!s->D.edge_semi[e] || !(g->edge_area[e] > 0))
+        continue;
       else {
         const double flux = edge_fluxes(s, x, e, (q - 1) % 2, &S);
         v = (q < 3 ? TCAD_Q * flux : S) / g->edge_area[e]; /* A/cm^2 or W/cm^2 along i→j */
@@ -99,8 +101,10 @@ static int edge_vectors(const TcadSim *s, double *const outs[5])
     for (int i = 0; i < n; i++) {
       double vec[3];
       lsq_solve(s->dim, M + 6 * (size_t)i, B + 3 * (size_t)i, vec);
-      if (q == 0) outs[0][i] = sqrt(vec[0] * vec[0] + vec[1] * vec[1] + vec[2] * vec[2]);
-      else memcpy(outs[q] + 3 * (size_t)i, vec, sizeof vec);
+      if (q == 0)
+        outs[0][i] = sqrt(vec[0] * vec[0] + vec[1] * vec[1] + vec[2] * vec[2]);
+      else
+        memcpy(outs[q] + 3 * (size_t)i, vec, sizeof vec);
     }
   }
   free(M), free(B);
@@ -121,9 +125,9 @@ int TcadSimGetDerivedFields(const TcadSim *s, double *phin, double *phip, double
     if (phip) phip[i] = semi ? tcad_quasi_fermi(psi, hp, -1.0, s->vt, s->nie, 0.0, &d) : 0.0;
     if (recomb) {
       double dn, dp;
-      recomb[i] = D->node_semi[i] ? tcad_recombination_net(&D->p.rec, en, hp, D->node_tau[2 * i],
-                                                           D->node_tau[2 * i + 1], &dn, &dp)
-                                  : 0.0;
+      recomb[i] = D->node_semi[i]
+                      ? tcad_recombination_net(&D->p.rec, en, hp, D->node_tau[2 * i], D->node_tau[2 * i + 1], &dn, &dp)
+                      : 0.0;
     }
   }
   double *const outs[5] = {efield, jn, jp, NULL, NULL};

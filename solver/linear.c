@@ -39,8 +39,8 @@ struct TcadLinSolver {
   TcadKrylovOpts opt, big; /* the method, and the larger-restart GMRES fallback */
   double true_tol;
   int scale;
-  TcadLinHost host;        /* host engine */
-  int ilu_ok;              /* this setup's ILU(0) succeeded */
+  TcadLinHost host; /* host engine */
+  int ilu_ok;       /* this setup's ILU(0) succeeded */
   /* CPU direct fallback (MUMPS LU on the host J) */
   PC lu;
   int lu_ready;
@@ -181,7 +181,10 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
     }
     if (!kr.converged)
       snprintf(why, sizeof why, "%s after %d iterations, residual %.2e of the right-hand side",
-               kr.breakdown ? "breakdown" : kr.stalled ? "stagnation" : kr.diverged ? "divergence" : "no convergence",
+               kr.breakdown  ? "breakdown"
+               : kr.stalled  ? "stagnation"
+               : kr.diverged ? "divergence"
+                             : "no convergence",
                kr.its, kr.bnorm > 0 ? kr.rnorm / kr.bnorm : kr.rnorm);
     else
       snprintf(why, sizeof why, "converged in %d iterations but the true residual is %.2e (limit %.1e)", kr.its, rel,
@@ -239,8 +242,7 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
 int tcad_linear_create(const TcadLinInputs *in, const TcadLinearOptions *o, TcadLinSolver **out)
 {
   *out = NULL;
-  if (o->kind != TCAD_LINEAR_ILU_BICGSTAB && o->kind != TCAD_LINEAR_ILU_GMRES && o->kind != TCAD_LINEAR_CUDSS)
-    return 0;
+  if (o->kind != TCAD_LINEAR_ILU_BICGSTAB && o->kind != TCAD_LINEAR_ILU_GMRES && o->kind != TCAD_LINEAR_CUDSS) return 0;
   if (o->kind == TCAD_LINEAR_CUDSS && !in->dev)
     return tcad_error(TCAD_ERR_INPUT, "-tcad_linear cudss needs the CUDA backend; use ilu-bicgstab or ilu-gmres");
   TcadLinSolver *l = NULL;

@@ -16,10 +16,10 @@ typedef struct TcadLinSolver TcadLinSolver;
 typedef struct {
   TcadLinPattern pat; /* node-major scalar CSR of J */
   int nnz;
-  Mat J;              /* host AIJ on the same pattern: the host engine's matrix, and what the CPU
+  Mat J;            /* host AIJ on the same pattern: the host engine's matrix, and what the CPU
                          direct fallback factors */
-  TcadCudaAsm *dev;   /* the device assembly holding J (device engine), or NULL (host engine) */
-  int quiet;          /* no fallback messages on stdout */
+  TcadCudaAsm *dev; /* the device assembly holding J (device engine), or NULL (host engine) */
+  int quiet;        /* no fallback messages on stdout */
 } TcadLinInputs;
 
 typedef struct {

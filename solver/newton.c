@@ -120,7 +120,8 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
          * where a carrier is all but absent (a minority carrier in n⁺, p ~ 10 cm⁻³) every term
          * of its energy row is ∝ p, its temperature is set to rounding, and the linearization
          * asks for steps to 1e-300 K that no flux formula survives */
-        else if (r < 0) *v = fmax(fmax(old * exp(r), old / (1.0 + G)), 0.1 * s->T / s->D.p.sv[k]);
+        else if (r < 0)
+          *v = fmax(fmax(old * exp(r), old / (1.0 + G)), 0.1 * s->T / s->D.p.sv[k]);
         /* growth beyond a factor 1 + G is compressed logarithmically (C¹ at G): a minority
          * density that the linearization would raise by ten decades in one step (the usual
          * way a coupled Newton on n, p diverges) rises by a bounded factor and the next
@@ -143,7 +144,8 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
     const int node = worst >= 0 ? worst / bs : 0;
     const double *c = s->mesh->coord + 3 * (size_t)node;
     printf("    limiter: update %.3e, potential scale %.3g, largest at unknown %d at (%.4f, %.4f) um N=%.3g "
-           "(%.4e -> %.4e)\n", upd, lambda, worst, 1e4 * c[0], 1e4 * c[1], s->donors[node] - s->acceptors[node],
+           "(%.4e -> %.4e)\n",
+           upd, lambda, worst, 1e4 * c[0], 1e4 * c[1], s->donors[node] - s->acceptors[node],
            worst >= 0 ? x[worst] : 0.0, worst >= 0 ? w[worst] : 0.0);
   }
   PetscCall(VecRestoreArray(W, &w));
@@ -190,7 +192,8 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
      * terminal current is the sum of the residual errors over its whole path, so small
      * currents (reverse-biased junctions) need the update test (measured: a 1e-8 A/cm^2
      * reverse current moves by 20 % when this test stops Newton at r = 1e-14) */
-    else if (rel < s->opt.residual_tol) *reason = SNES_CONVERGED_FNORM_ABS;
+    else if (rel < s->opt.residual_tol)
+      *reason = SNES_CONVERGED_FNORM_ABS;
   }
   if (it == 0) s->last_update = s->prev_update = INFINITY;
   PetscFunctionReturn(0);

@@ -26,34 +26,48 @@ static PetscErrorCode read_raw(Raw *r)
 {
   PetscFunctionBeginUser;
   PetscOptionsBegin(PETSC_COMM_SELF, NULL, "tcad options (docs/solver.md)", "tcad");
-  PetscCall(PetscOptionsString("-tcad_backend", "where residual and Jacobian are assembled: host or cuda (default: cuda "
-                               "when a CUDA device is present)", "docs/solver.md", r->backend, r->backend,
-                               sizeof r->backend, NULL));
-  PetscCall(PetscOptionsString("-tcad_transport", "override the deck's transport: drift-diffusion, energy-balance or "
-                               "energy-balance-electrons", "docs/deck.md", r->transport, r->transport,
-                               sizeof r->transport, NULL));
-  PetscCall(PetscOptionsReal("-tcad_damp_volts", "Newton: potential updates beyond this many volts are compressed "
-                             "logarithmically (0: off)", "docs/solver.md", r->damp_volts, &r->damp_volts, NULL));
-  PetscCall(PetscOptionsReal("-tcad_update_tol", "Newton: converged when the scaled update (|dpsi|/V_T, |dn|/n, |dT|/T) "
-                             "is below this", "docs/solver.md", r->update_tol, &r->update_tol, NULL));
-  PetscCall(PetscOptionsReal("-tcad_density_growth", "Newton: growth of a density per step beyond this factor - 1 is "
-                             "compressed", "docs/solver.md", r->density_growth, &r->density_growth, NULL));
-  PetscCall(PetscOptionsReal("-tcad_temperature_growth", "Newton: the same for a carrier temperature",
-                             "docs/solver.md", r->temperature_growth, &r->temperature_growth, NULL));
-  PetscCall(PetscOptionsReal("-tcad_residual_tol", "Newton: also converged when every residual is below this times "
-                             "the size of the terms it sums (0: off)", "docs/solver.md", r->residual_tol,
-                             &r->residual_tol, NULL));
-  PetscCall(PetscOptionsBool("-tcad_newton_monitor", "Newton: per iteration, the residual norm, the largest relative "
-                             "residual and the limited update", "docs/solver.md", r->monitor, &r->monitor, NULL));
-  PetscCall(PetscOptionsBool("-tcad_equilibrium_bias", "solve bias points with every ohmic contact at one voltage as "
-                             "equilibrium (nonlinear Poisson)", "docs/solver.md", r->eq_bias, &r->eq_bias, NULL));
+  PetscCall(PetscOptionsString("-tcad_backend",
+                               "where residual and Jacobian are assembled: host or cuda (default: cuda "
+                               "when a CUDA device is present)",
+                               "docs/solver.md", r->backend, r->backend, sizeof r->backend, NULL));
+  PetscCall(PetscOptionsString("-tcad_transport",
+                               "override the deck's transport: drift-diffusion, energy-balance or "
+                               "energy-balance-electrons",
+                               "docs/deck.md", r->transport, r->transport, sizeof r->transport, NULL));
+  PetscCall(PetscOptionsReal("-tcad_damp_volts",
+                             "Newton: potential updates beyond this many volts are compressed "
+                             "logarithmically (0: off)",
+                             "docs/solver.md", r->damp_volts, &r->damp_volts, NULL));
+  PetscCall(PetscOptionsReal("-tcad_update_tol",
+                             "Newton: converged when the scaled update (|dpsi|/V_T, |dn|/n, |dT|/T) "
+                             "is below this",
+                             "docs/solver.md", r->update_tol, &r->update_tol, NULL));
+  PetscCall(PetscOptionsReal("-tcad_density_growth",
+                             "Newton: growth of a density per step beyond this factor - 1 is "
+                             "compressed",
+                             "docs/solver.md", r->density_growth, &r->density_growth, NULL));
+  PetscCall(PetscOptionsReal("-tcad_temperature_growth", "Newton: the same for a carrier temperature", "docs/solver.md",
+                             r->temperature_growth, &r->temperature_growth, NULL));
+  PetscCall(PetscOptionsReal("-tcad_residual_tol",
+                             "Newton: also converged when every residual is below this times "
+                             "the size of the terms it sums (0: off)",
+                             "docs/solver.md", r->residual_tol, &r->residual_tol, NULL));
+  PetscCall(PetscOptionsBool("-tcad_newton_monitor",
+                             "Newton: per iteration, the residual norm, the largest relative "
+                             "residual and the limited update",
+                             "docs/solver.md", r->monitor, &r->monitor, NULL));
+  PetscCall(PetscOptionsBool("-tcad_equilibrium_bias",
+                             "solve bias points with every ohmic contact at one voltage as "
+                             "equilibrium (nonlinear Poisson)",
+                             "docs/solver.md", r->eq_bias, &r->eq_bias, NULL));
   PetscCall(PetscOptionsBool("-tcad_extrapolate", "guess each bias point from the last two (else from the last one)",
                              "docs/solver.md", r->extrapolate, &r->extrapolate, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_solver", "-tcad_linear", "0.2", NULL));
-  PetscCall(PetscOptionsString("-tcad_linear", "linear solver: direct (MUMPS LU), krylov (PETSc GMRES + ILU(2)), "
+  PetscCall(PetscOptionsString("-tcad_linear",
+                               "linear solver: direct (MUMPS LU), krylov (PETSc GMRES + ILU(2)), "
                                "ilu-bicgstab, ilu-gmres, cudss (the pipeline: on the device with the CUDA backend, "
-                               "else its host engine; cudss needs CUDA)", "docs/solver.md", r->linear, r->linear,
-                               sizeof r->linear, NULL));
+                               "else its host engine; cudss needs CUDA)",
+                               "docs/solver.md", r->linear, r->linear, sizeof r->linear, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_scale", "-tcad_linear_scale", "0.2", NULL));
   PetscCall(PetscOptionsString("-tcad_linear_scale", "pipeline: scaling of the Newton system: rowcol, row or none",
                                "docs/solver.md", r->scale, r->scale, sizeof r->scale, NULL));
@@ -61,12 +75,13 @@ static PetscErrorCode read_raw(Raw *r)
   PetscCall(PetscOptionsReal("-tcad_linear_rtol", "pipeline: Krylov relative tolerance", "docs/solver.md", r->rtol,
                              &r->rtol, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_true_tol", "-tcad_linear_true_tol", "0.2", NULL));
-  PetscCall(PetscOptionsReal("-tcad_linear_true_tol", "pipeline: every answer's recomputed relative residual must be "
-                             "below this, else the next solver is tried", "docs/solver.md", r->true_tol, &r->true_tol,
-                             NULL));
+  PetscCall(PetscOptionsReal("-tcad_linear_true_tol",
+                             "pipeline: every answer's recomputed relative residual must be "
+                             "below this, else the next solver is tried",
+                             "docs/solver.md", r->true_tol, &r->true_tol, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_max_it", "-tcad_linear_max_it", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_max_it", "pipeline: Krylov iterations per solve", "docs/solver.md",
-                            r->max_it, &r->max_it, NULL));
+  PetscCall(PetscOptionsInt("-tcad_linear_max_it", "pipeline: Krylov iterations per solve", "docs/solver.md", r->max_it,
+                            &r->max_it, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_restart", "-tcad_linear_restart", "0.2", NULL));
   PetscCall(PetscOptionsInt("-tcad_linear_restart", "pipeline: GMRES restart (the fallback uses 4x)", "docs/solver.md",
                             r->restart, &r->restart, NULL));
@@ -74,18 +89,25 @@ static PetscErrorCode read_raw(Raw *r)
   PetscCall(PetscOptionsInt("-tcad_linear_check", "pipeline: read the residual history every this many iterations",
                             "docs/solver.md", r->check, &r->check, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_stall", "-tcad_linear_stall", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_stall", "pipeline: give up after this many iterations without halving the "
-                            "residual (0: never)", "docs/solver.md", r->stall, &r->stall, NULL));
+  PetscCall(PetscOptionsInt("-tcad_linear_stall",
+                            "pipeline: give up after this many iterations without halving the "
+                            "residual (0: never)",
+                            "docs/solver.md", r->stall, &r->stall, NULL));
   PetscCall(PetscOptionsDeprecated("-tcad_gpu_cpu_fallback", "-tcad_linear_cpu_fallback", "0.2", NULL));
-  PetscCall(PetscOptionsBool("-tcad_linear_cpu_fallback", "pipeline: solve with MUMPS on the host when every pipeline "
-                             "solver fails (else the Newton step fails)", "docs/solver.md", r->cpu_fallback,
-                             &r->cpu_fallback, NULL));
+  PetscCall(PetscOptionsBool("-tcad_linear_cpu_fallback",
+                             "pipeline: solve with MUMPS on the host when every pipeline "
+                             "solver fails (else the Newton step fails)",
+                             "docs/solver.md", r->cpu_fallback, &r->cpu_fallback, NULL));
   PetscCall(PetscOptionsReal("-tcad_hf_floor", "high-field driving force F = sqrt(G^2 + F0^2) - F0: F0, V/cm",
                              "kernels/asm_data.h", r->hf_floor, &r->hf_floor, NULL));
-  PetscCall(PetscOptionsReal("-tcad_qf_floor", "density floor of the quasi-Fermi potential that drives the high-field "
-                             "mobility, in units of n_i", "kernels/asm_data.h", r->qf_floor, &r->qf_floor, NULL));
-  PetscCall(PetscOptionsReal("-tcad_relax_floor", "energy balance: floor of the relaxing carrier density, in units of "
-                             "n_i", "kernels/asm_data.h", r->relax_floor, &r->relax_floor, NULL));
+  PetscCall(PetscOptionsReal("-tcad_qf_floor",
+                             "density floor of the quasi-Fermi potential that drives the high-field "
+                             "mobility, in units of n_i",
+                             "kernels/asm_data.h", r->qf_floor, &r->qf_floor, NULL));
+  PetscCall(PetscOptionsReal("-tcad_relax_floor",
+                             "energy balance: floor of the relaxing carrier density, in units of "
+                             "n_i",
+                             "kernels/asm_data.h", r->relax_floor, &r->relax_floor, NULL));
   PetscCall(PetscOptionsBool("-tcad_trace", "print the trace (function, file:line per frame) with every error",
                              "docs/solver.md", r->trace, &r->trace, NULL));
   PetscOptionsEnd();
@@ -143,10 +165,14 @@ int TcadOptionsRead(TcadOptions *o)
     const char *name;
     PetscReal v;
     int zero_ok;
-  } reals[] = {{"-tcad_damp_volts", r.damp_volts, 1},       {"-tcad_update_tol", r.update_tol, 0},
-               {"-tcad_density_growth", r.density_growth, 0}, {"-tcad_temperature_growth", r.temperature_growth, 0},
-               {"-tcad_residual_tol", r.residual_tol, 1},   {"-tcad_hf_floor", r.hf_floor, 0},
-               {"-tcad_qf_floor", r.qf_floor, 0},           {"-tcad_relax_floor", r.relax_floor, 1}};
+  } reals[] = {{"-tcad_damp_volts", r.damp_volts, 1},
+               {"-tcad_update_tol", r.update_tol, 0},
+               {"-tcad_density_growth", r.density_growth, 0},
+               {"-tcad_temperature_growth", r.temperature_growth, 0},
+               {"-tcad_residual_tol", r.residual_tol, 1},
+               {"-tcad_hf_floor", r.hf_floor, 0},
+               {"-tcad_qf_floor", r.qf_floor, 0},
+               {"-tcad_relax_floor", r.relax_floor, 1}};
   for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
     if (!(reals[i].v > 0 || (reals[i].zero_ok && reals[i].v == 0)))
       return tcad_error(TCAD_ERR_INPUT, "%s %g: must be %s", reals[i].name, (double)reals[i].v,
@@ -167,8 +193,10 @@ int TcadOptionsWarnUnused(void)
   char **names = NULL, **values = NULL;
   if (PetscOptionsLeftGet(NULL, &n, &names, &values)) return 0;
   for (PetscInt k = 0; k < n; k++)
-    fprintf(stderr, "tcad: warning: option -%s%s%s was given but nothing used it (misspelled? `tcad run DECK -help` "
-            "lists the options)\n", names[k], values[k] ? " " : "", values[k] ? values[k] : "");
+    fprintf(stderr,
+            "tcad: warning: option -%s%s%s was given but nothing used it (misspelled? `tcad run DECK -help` "
+            "lists the options)\n",
+            names[k], values[k] ? " " : "", values[k] ? values[k] : "");
   PetscOptionsLeftRestore(NULL, &n, &names, &values);
   return (int)n;
 }

@@ -20,8 +20,10 @@ static int find_block(const int *cols, int n, int c)
   while (lo <= hi) {
     const int mid = (lo + hi) / 2;
     if (cols[mid] == c) return mid;
-    if (cols[mid] < c) lo = mid + 1;
-    else hi = mid - 1;
+    if (cols[mid] < c)
+      lo = mid + 1;
+    else
+      hi = mid - 1;
   }
   return -1;
 }

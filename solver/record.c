@@ -68,12 +68,10 @@ static int write_energy_fields(TcadSim *s)
   TCAD_ALLOC(buf, (size_t)n * 14);
   double *tn = buf, *tp = buf + n, *vn = buf + 2 * n, *vp = buf + 5 * n, *sn = buf + 8 * n, *sp = buf + 11 * n;
   TCAD_CALL_GOTO(e, TcadSimGetEnergyFields(s, tn, tp, vn, vp, sn, sp), cleanup);
-  const TcadRecordField f[] = {{"electron_temperature", "K", 1, tn},
-                               {"hole_temperature", "K", 1, holes ? tp : NULL},
-                               {"electron_velocity", "cm/s", 3, vn},
-                               {"hole_velocity", "cm/s", 3, vp},
-                               {"electron_energy_flux", "W/cm^2", 3, sn},
-                               {"hole_energy_flux", "W/cm^2", 3, holes ? sp : NULL}};
+  const TcadRecordField f[] = {
+      {"electron_temperature", "K", 1, tn},      {"hole_temperature", "K", 1, holes ? tp : NULL},
+      {"electron_velocity", "cm/s", 3, vn},      {"hole_velocity", "cm/s", 3, vp},
+      {"electron_energy_flux", "W/cm^2", 3, sn}, {"hole_energy_flux", "W/cm^2", 3, holes ? sp : NULL}};
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
 cleanup:
   free(buf);
@@ -124,7 +122,10 @@ int tcad_sim_record(TcadSim *s, const char *what)
   const TcadSolveStats *st = &s->last;
   if (!s->quiet) {
     printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
-           st->equilibrium ? "e" : st->fallback == 1 ? "d" : st->fallback == 2 ? "r" : " ",
+           st->equilibrium     ? "e"
+           : st->fallback == 1 ? "d"
+           : st->fallback == 2 ? "r"
+                               : " ",
            st->fnorm, st->seconds);
     for (int c = 0; c < s->ncontacts; c++)
       if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
@@ -151,4 +152,3 @@ int tcad_sim_record(TcadSim *s, const char *what)
   s->totals.t_output += tcad_now() - t0;
   return 0;
 }
-

@@ -14,14 +14,20 @@ static int check_models(const TcadDeck *d)
 {
   const TcadPhysicsSpec *ph = &d->physics;
   if (ph->statistics != TCAD_STAT_BOLTZMANN)
-    return tcad_error(TCAD_ERR_NOTIMPL, "%s: Fermi-Dirac statistics are not implemented yet; use "
-                      "'statistics: boltzmann'", TcadDeckGetLocation(d, ph->loc_statistics));
+    return tcad_error(TCAD_ERR_NOTIMPL,
+                      "%s: Fermi-Dirac statistics are not implemented yet; use "
+                      "'statistics: boltzmann'",
+                      TcadDeckGetLocation(d, ph->loc_statistics));
   if (ph->impact != TCAD_II_NONE)
-    return tcad_error(TCAD_ERR_NOTIMPL, "%s: impact ionization is not implemented yet; remove the "
-                      "'impact_ionization' key", TcadDeckGetLocation(d, ph->loc_impact));
+    return tcad_error(TCAD_ERR_NOTIMPL,
+                      "%s: impact ionization is not implemented yet; remove the "
+                      "'impact_ionization' key",
+                      TcadDeckGetLocation(d, ph->loc_impact));
   if (ph->hot_carrier != TCAD_HC_NONE)
-    return tcad_error(TCAD_ERR_NOTIMPL, "%s: hot-carrier injection is not implemented yet; remove the "
-                      "'hot_carrier' key", TcadDeckGetLocation(d, ph->loc_hot_carrier));
+    return tcad_error(TCAD_ERR_NOTIMPL,
+                      "%s: hot-carrier injection is not implemented yet; remove the "
+                      "'hot_carrier' key",
+                      TcadDeckGetLocation(d, ph->loc_hot_carrier));
   return 0;
 }
 
@@ -33,13 +39,15 @@ static int find_semiconductor(const TcadDeck *deck, const TcadMesh *mesh, const 
     if (mesh->regions[r].kind != TCAD_MAT_SEMICONDUCTOR) continue;
     const TcadMaterial *mat = TcadDeckGetMaterial(deck, mesh->regions[r].material);
     if (*semi && mat && strcmp(mat->name, (*semi)->name))
-      return tcad_error(TCAD_ERR_NOTIMPL, "regions use two semiconductors (%s and %s); heterostructures are not "
-                        "implemented yet", mesh->regions[r].material, (*semi)->name);
+      return tcad_error(TCAD_ERR_NOTIMPL,
+                        "regions use two semiconductors (%s and %s); heterostructures are not "
+                        "implemented yet",
+                        mesh->regions[r].material, (*semi)->name);
     if (!*semi) *semi = mat;
   }
   if (!*semi)
     return tcad_error(TCAD_ERR_INPUT, "the device has no semiconductor region; give one region a semiconductor "
-                      "material (e.g. Si)");
+                                      "material (e.g. Si)");
   return 0;
 }
 
@@ -119,7 +127,7 @@ void TcadSimDestroy(TcadSim **sp)
   if (s->R) VecDestroy(&s->R);
   if (s->J) MatDestroy(&s->J);
   TcadIVTableClose(&s->iv);
-#define TCAD_SIM_FREE(type, name, per, mult, owned)                                                          \
+#define TCAD_SIM_FREE(type, name, per, mult, owned)                                                                    \
   if (owned) free((void *)s->D.name);
   TCAD_ASM_ARRAYS(TCAD_SIM_FREE)
 #undef TCAD_SIM_FREE

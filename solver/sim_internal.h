@@ -40,8 +40,8 @@ struct TcadSim {
   const TcadGeometry *geom;
   TcadOptions opt; /* the -tcad_* options, read once at creation */
   int nnodes, dim;
-  int bs;          /* unknowns per node (kernels/asm.h): 3 DD, 4 or 5 energy balance */
-  double tauw[2];  /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
+  int bs;         /* unknowns per node (kernels/asm.h): 3 DD, 4 or 5 energy balance */
+  double tauw[2]; /* energy relaxation times of the material, s (D.p.tauw is ramped from them) */
   double T, vt, nie, C0;
   const TcadMaterial *semi; /* the semiconductor material */
   double *donors, *acceptors;
@@ -68,14 +68,14 @@ struct TcadSim {
   Mat Jshell;         /* MATSHELL over the device Jacobian */
   TcadLinSolver *lin; /* the linear-solver pipeline (-tcad_linear ilu-*|cudss), NULL when off */
   TcadCudaTimes ctimes;
-  double t_copy_acc;  /* Jacobian device → host seconds inside the current solve */
+  double t_copy_acc; /* Jacobian device → host seconds inside the current solve */
   /* Newton state */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */
-  int limited;        /* the last step was changed by the limiter */
+  int limited;                     /* the last step was changed by the limiter */
   /* bookkeeping */
   TcadSolveStats last;
   TcadSimTotals totals;
-  double t_asm_acc;   /* assembly seconds inside the current solve */
+  double t_asm_acc; /* assembly seconds inside the current solve */
   int npoints;
   /* output */
   TcadOutput *out;

@@ -115,8 +115,8 @@ static int attempt(TcadSim *s, int on, double f, TcadSolveStats *sub, TcadSolveS
   TCAD_CALL(tcad_sim_newton(s, sub));
   add_stats(acc, sub);
   if (!s->quiet)
-    printf("  %-12s %s: %s after %d Newton iterations\n", "", on ? (f == 1.0 ? "energy balance" : "energy balance, tau_w scaled")
-                                                                  : "drift-diffusion at this bias",
+    printf("  %-12s %s: %s after %d Newton iterations\n", "",
+           on ? (f == 1.0 ? "energy balance" : "energy balance, tau_w scaled") : "drift-diffusion at this bias",
            sub->converged ? "converged" : sub->reason, sub->iterations);
   return 0;
 }
@@ -165,8 +165,10 @@ static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
   int same = s->opt.equilibrium_bias;
   for (int c = 0; same && c < s->ncontacts; c++) {
     if (s->contacts[c].type != TCAD_CONTACT_OHMIC) continue;
-    if (isnan(v)) v = s->contacts[c].voltage;
-    else same = s->contacts[c].voltage == v;
+    if (isnan(v))
+      v = s->contacts[c].voltage;
+    else
+      same = s->contacts[c].voltage == v;
   }
   if (!same || isnan(v)) {
     TCAD_CALL(tcad_sim_newton(s, st));
@@ -222,9 +224,12 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
       const double a = (tn - tb) / (tb - ta);
       for (size_t k = 0; k < nx; k++) {
         const size_t r = k % (size_t)s->bs;
-        if (r >= 3) x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
-        else if (r == 0 || xb[k] <= 0 || xa[k] <= 0) x[k] = xb[k] + a * (xb[k] - xa[k]);
-        else x[k] = xb[k] * exp(fmax(-TCAD_SWEEP_EXTRAP_MAX, fmin(TCAD_SWEEP_EXTRAP_MAX, a * log(xb[k] / xa[k]))));
+        if (r >= 3)
+          x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
+        else if (r == 0 || xb[k] <= 0 || xa[k] <= 0)
+          x[k] = xb[k] + a * (xb[k] - xa[k]);
+        else
+          x[k] = xb[k] * exp(fmax(-TCAD_SWEEP_EXTRAP_MAX, fmin(TCAD_SWEEP_EXTRAP_MAX, a * log(xb[k] / xa[k]))));
       }
     } else {
       memcpy(x, xb, nx * sizeof(double));
@@ -241,8 +246,8 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
         break;
       }
       dt = fmax(dt * 0.5, dtmin);
-      if (!s->quiet) printf("  %-12s step cut to %.3g V (%s after %d iterations)\n", what, dt * span, st.reason,
-                            st.iterations);
+      if (!s->quiet)
+        printf("  %-12s step cut to %.3g V (%s after %d iterations)\n", what, dt * span, st.reason, st.iterations);
       continue;
     }
     memcpy(xa, xb, nx * sizeof(double));
@@ -283,7 +288,8 @@ static int step_contacts(TcadSim *s, const TcadSolveStep *st, int *idx)
   for (int k = 0; k < st->ncontacts; k++) {
     idx[k] = TcadSimFindContact(s, st->contact[k]);
     if (idx[k] < 0)
-      return tcad_error(TCAD_ERR_INPUT, "%s: no contact named '%s'", TcadDeckGetLocation(s->deck, st->loc), st->contact[k]);
+      return tcad_error(TCAD_ERR_INPUT, "%s: no contact named '%s'", TcadDeckGetLocation(s->deck, st->loc),
+                        st->contact[k]);
   }
   return 0;
 }
@@ -302,8 +308,10 @@ int TcadSimRunDeck(TcadSim *s)
              s->bs == 5 ? ", " : ", holes drift-diffusion; ", 1e12 * s->tauw[1],
              P->hf != TCAD_ASM_HF_NONE ? "Hänsch (carrier-temperature saturation)" : "low-field (no saturation)");
     else
-      printf("  transport: drift-diffusion, high-field mobility %s\n",
-             P->hf == TCAD_ASM_HF_CANALI ? "Canali" : P->hf == TCAD_ASM_HF_HANSCH ? "Hänsch field law" : "none");
+      printf("  transport: drift-diffusion, high-field mobility %s\n", P->hf == TCAD_ASM_HF_CANALI ? "Canali"
+                                                                       : P->hf == TCAD_ASM_HF_HANSCH
+                                                                           ? "Hänsch field law"
+                                                                           : "none");
   }
   TCAD_CALL(TcadSimSolveEquilibrium(s));
   /* contacts with an initial `voltage` */
@@ -325,8 +333,10 @@ int TcadSimRunDeck(TcadSim *s)
       e = TcadSimBias(s, s->ncontacts, idx, v);
     } else {
       TCAD_CALL(step_contacts(s, st, idx));
-      if (st->kind == TCAD_STEP_BIAS) e = TcadSimBias(s, st->ncontacts, idx, st->value);
-      else e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
+      if (st->kind == TCAD_STEP_BIAS)
+        e = TcadSimBias(s, st->ncontacts, idx, st->value);
+      else
+        e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
     }
     if (e) {
       tcad_error_context("%s: solve step %d", TcadDeckGetLocation(d, st->loc), k + 1);

@@ -4,7 +4,7 @@
  * FAKE_CUDSS_MAJOR from the environment (default 0). */
 #include <stdlib.h>
 
-#define FAIL(name) \
+#define FAIL(name)                                                                                                     \
   int name(void) { return 4; }
 FAIL(cudssCreate)
 FAIL(cudssDestroy)

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "kernels/cuda.h"
-#include "kernels/physics/probe.h"
 #include "kernels/physics/bernoulli.h"
+#include "kernels/physics/probe.h"
 #include "tap.h"
 #include "tcad/error.h"
 
@@ -19,9 +19,9 @@ static long double bern_ref(long double x)
   return x / expm1l(x);
 }
 
-static const double pts[] = {0.0, 1e-300, -1e-300, 1e-12, -1e-12, 1e-6, -1e-6, 1e-3, -1e-3, 0.0999999, 0.1, -0.1,
-                             0.1000001, 0.5, -0.5, 1, -1, 2.5, -2.5, 10, -10, 36, -36, 100, -100, 700, -700, 709.7,
-                             -709.7, 745, -745, 1e4, -1e4};
+static const double pts[] = {0.0,  1e-300,    -1e-300, 1e-12, -1e-12, 1e-6,  -1e-6,  1e-3, -1e-3, 0.0999999, 0.1,
+                             -0.1, 0.1000001, 0.5,     -0.5,  1,      -1,    2.5,    -2.5, 10,    -10,       36,
+                             -36,  100,       -100,    700,   -700,   709.7, -709.7, 745,  -745,  1e4,       -1e4};
 
 int main(void)
 {
@@ -75,7 +75,8 @@ int main(void)
       double ed = hd != 0 ? fabs((d - hd) / hd) : fabs(d);
       worst = fmax(worst, fmax(eb, ed));
     }
-    tap_check(!e && worst <= 1e-14, "physics.bernoulli.cuda_vs_host", "%s worst %.3g", e ? tcad_error_message() : "", worst);
+    tap_check(!e && worst <= 1e-14, "physics.bernoulli.cuda_vs_host", "%s worst %.3g", e ? tcad_error_message() : "",
+              worst);
   }
   return tap_exit();
 }

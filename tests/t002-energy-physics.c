@@ -29,9 +29,8 @@ static long double integrate(int carrier, double dpsik, double T1, double T2, do
   const long double h = 1.0L, dx = h / N, Tp = (T2 - T1) / h;
   const long double gn = dpsik / h - Tp, gp = dpsik / h + Tp;
   long double c = c1;
-#define RHS(x, v)                                                                                   \
-  (carrier == 0 ? ((v) * gn + (long double)G / h) / (T1 + Tp * (x))                               \
-                : (-(v) * gp - (long double)G / h) / (T1 + Tp * (x)))
+#define RHS(x, v)                                                                                                      \
+  (carrier == 0 ? ((v)*gn + (long double)G / h) / (T1 + Tp * (x)) : (-(v)*gp - (long double)G / h) / (T1 + Tp * (x)))
   for (int k = 0; k < N; k++) {
     const long double x = k * dx;
     const long double k1 = RHS(x, c), k2 = RHS(x + dx / 2, c + dx / 2 * k1), k3 = RHS(x + dx / 2, c + dx / 2 * k2),
@@ -113,9 +112,9 @@ int main(void)
 
   /* 4. derivatives of G against central differences */
   {
-    const double pts[][5] = {{5000.0, 300.0, 3000.0, 1e16, 3e15},   {-5000.0, 300.0, 5000.0, 1e3, 1e17},
-                             {40000.0, 300.0, 310.0, 1e19, 1e10},   {-40000.0, 4000.0, 300.0, 1e10, 1e19},
-                             {10.0, 300.0, 300.0, 1e15, 1e15},      {0.0, 300.0, 5000.0, 1e17, 1e17},
+    const double pts[][5] = {{5000.0, 300.0, 3000.0, 1e16, 3e15}, {-5000.0, 300.0, 5000.0, 1e3, 1e17},
+                             {40000.0, 300.0, 310.0, 1e19, 1e10}, {-40000.0, 4000.0, 300.0, 1e10, 1e19},
+                             {10.0, 300.0, 300.0, 1e15, 1e15},    {0.0, 300.0, 5000.0, 1e17, 1e17},
                              {1000.0, 1000.0, 1000.5, 1e12, 2e12}};
     double worst = 0;
     int at = -1, wk = -1;
@@ -152,7 +151,9 @@ int main(void)
       double d1, d2;
       const double m = tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
       const double h = 1e-4 * T;
-      const double fd = (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) / (2 * h);
+      const double fd =
+          (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) /
+          (2 * h);
       worst = fmax(worst, fabs(dm - fd) / fabs(fd));
       (void)m;
     }
@@ -161,7 +162,9 @@ int main(void)
       double d1, d2;
       tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm);
       const double h = 1e-6;
-      const double fd = (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) / (2 * h);
+      const double fd =
+          (tcad_mobility_hansch(mu0, T + h, TL, tw, vs, &d1) - tcad_mobility_hansch(mu0, T - h, TL, tw, vs, &d2)) /
+          (2 * h);
       worst = fmax(worst, fabs(dm - fd) / (mu0 * 1.5 * 8.617333262e-5 * mu0 / (tw * vs * vs)));
     }
     tap_check(m0 == mu0, "energy.hansch_at_TL", "mu(T_L) %.17g vs mu0 %.17g", m0, mu0);
@@ -188,7 +191,8 @@ int main(void)
       wt = fmax(wt, fabs(dt - (tp - tm) / (2 * h)) / (t0 / TL));
       tcad_mobility_hansch_t(mu0, T, TL, tau, dt, vs, &dm);
       const double fd = (tcad_mobility_hansch_t(mu0, T + h, TL, tp, dtp, vs, &d1) -
-                         tcad_mobility_hansch_t(mu0, T - h, TL, tm, dtm, vs, &d2)) / (2 * h);
+                         tcad_mobility_hansch_t(mu0, T - h, TL, tm, dtm, vs, &d2)) /
+                        (2 * h);
       worst = fmax(worst, fabs(dm - fd) / fmax(fabs(fd), 1e-3 * mu0 / TL));
       (void)tau;
     }
@@ -209,15 +213,19 @@ int main(void)
         for (int it = 0; it < 200; it++) { /* g(T) = q μ(T) F² − (3/2) k (T − T_L)/τ_w, decreasing */
           const double T = 0.5 * (lo + hi);
           const double g = tcad_mobility_hansch(mu0, T, TL, tw, vs, &dm) * F * F - 1.5 * kq * (T - TL) / tw;
-          if (g > 0) lo = T;
-          else hi = T;
+          if (g > 0)
+            lo = T;
+          else
+            hi = T;
         }
         const double mu_eb = tcad_mobility_hansch(mu0, 0.5 * (lo + hi), TL, tw, vs, &dm);
         double dmf, d1, d2;
         const double mu_dd = tcad_mobility_hansch_field(mu0, F, vs, &dmf);
         if (0.5 * (lo + hi) - TL > 10) worst = fmax(worst, fabs(mu_eb / mu_dd - 1));
         const double h = 1e-5 * F;
-        const double fd = (tcad_mobility_hansch_field(mu0, F + h, vs, &d1) - tcad_mobility_hansch_field(mu0, F - h, vs, &d2)) / (2 * h);
+        const double fd =
+            (tcad_mobility_hansch_field(mu0, F + h, vs, &d1) - tcad_mobility_hansch_field(mu0, F - h, vs, &d2)) /
+            (2 * h);
         wd = fmax(wd, fabs(dmf - fd) / fabs(fd));
       }
     tap_check(worst < 1e-5, "energy.hansch_field_limit", "worst relative %.2e", worst);

@@ -90,7 +90,8 @@ static void test_full(void)
 
   tap_check(d->nregions == 3 && !strcmp(d->regions[0].name, "silicon") && !strcmp(d->regions[1].material, "SiO2") &&
                 !strcmp(d->regions[2].material, "Si_lowmob"),
-            "regions and canonical material names", "n %d, '%s'", d->nregions, d->nregions == 3 ? d->regions[2].material : "");
+            "regions and canonical material names", "n %d, '%s'", d->nregions,
+            d->nregions == 3 ? d->regions[2].material : "");
   const TcadBox *b = &d->regions[1].box;
   tap_check(d->regions[1].has_box && b->has[0] && b->has[1] && !b->has[2] && CLOSE(b->lo[0], 0.2e-4) &&
                 CLOSE(b->hi[0], 0.8e-4) && CLOSE(b->lo[1], -0.002e-4) && b->hi[1] == 0.0,
@@ -100,10 +101,11 @@ static void test_full(void)
   tap_check(d->regions[1].loc.line == 13 && d->regions[1].loc.col == 5, "region loc", "%d:%d", d->regions[1].loc.line,
             d->regions[1].loc.col);
 
-  tap_check(d->ncontacts == 3 && d->contacts[0].type == TCAD_CONTACT_OHMIC && d->contacts[1].type == TCAD_CONTACT_GATE &&
-                d->contacts[1].has_workfunction && CLOSE(d->contacts[1].workfunction, 4.17) &&
-                CLOSE(d->contacts[1].voltage, 0.5) && d->contacts[2].type == TCAD_CONTACT_OHMIC &&
-                CLOSE(d->contacts[2].resistance, 100.0) && !d->contacts[0].has_workfunction,
+  tap_check(d->ncontacts == 3 && d->contacts[0].type == TCAD_CONTACT_OHMIC &&
+                d->contacts[1].type == TCAD_CONTACT_GATE && d->contacts[1].has_workfunction &&
+                CLOSE(d->contacts[1].workfunction, 4.17) && CLOSE(d->contacts[1].voltage, 0.5) &&
+                d->contacts[2].type == TCAD_CONTACT_OHMIC && CLOSE(d->contacts[2].resistance, 100.0) &&
+                !d->contacts[0].has_workfunction,
             "contacts", "n %d", d->ncontacts);
   tap_check(d->contacts[1].has_box && CLOSE(d->contacts[1].box.lo[1], -0.002e-4) &&
                 d->contacts[1].box.lo[1] == d->contacts[1].box.hi[1],
@@ -111,8 +113,10 @@ static void test_full(void)
 
   tap_check(d->ndoping == 5, "doping count", "%d", d->ndoping);
   if (d->ndoping == 5) {
-    const TcadDopingSpec *u = &d->doping[0], *x = &d->doping[1], *g = &d->doping[2], *e = &d->doping[3], *j = &d->doping[4];
-    tap_check(u->profile == TCAD_DOPING_UNIFORM && u->species == -1 && CLOSE(u->peak, 1e17) && !u->region[0] && !u->has_window,
+    const TcadDopingSpec *u = &d->doping[0], *x = &d->doping[1], *g = &d->doping[2], *e = &d->doping[3],
+                         *j = &d->doping[4];
+    tap_check(u->profile == TCAD_DOPING_UNIFORM && u->species == -1 && CLOSE(u->peak, 1e17) && !u->region[0] &&
+                  !u->has_window,
               "uniform acceptor", "profile %d species %d peak %g", u->profile, u->species, u->peak);
     tap_check(x->profile == TCAD_DOPING_BOX && x->species == 1 && CLOSE(x->peak, 1e20) && x->has_window &&
                   CLOSE(x->window.hi[1], 0.05e-4) && !strcmp(x->region, "silicon"),
@@ -120,18 +124,19 @@ static void test_full(void)
     tap_check(g->profile == TCAD_DOPING_GAUSSIAN && g->depth_axis == 1 && CLOSE(g->char_length, 0.03e-4) &&
                   CLOSE(g->lateral, 0.02e-4) && g->has_window && g->window.has[0] && !g->window.has[1] &&
                   CLOSE(g->window.lo[0], 0.9e-4) && g->surface == 0.0,
-              "gaussian: default axis y in 2D, lengths in cm", "axis %d char %g lateral %g", g->depth_axis, g->char_length,
-              g->lateral);
+              "gaussian: default axis y in 2D, lengths in cm", "axis %d char %g lateral %g", g->depth_axis,
+              g->char_length, g->lateral);
     tap_check(g->loc.line == 22 && g->loc.col == 5, "doping loc", "%d:%d", g->loc.line, g->loc.col);
     /* independent check: the profile equals the background at the junction depth */
     double xj = 0.1e-4, nb = 1e16;
     tap_check(e->profile == TCAD_DOPING_ERFC && e->depth_axis == 0 && CLOSE(e->surface, 0.5e-4) &&
-                  tap_close(1e18 * erfc(xj / e->char_length), nb, 1e-10, 0.0) && CLOSE(e->lateral, 0.8 * e->char_length),
+                  tap_close(1e18 * erfc(xj / e->char_length), nb, 1e-10, 0.0) &&
+                  CLOSE(e->lateral, 0.8 * e->char_length),
               "erfc junction -> char (N(xj) = background), lateral 0.8 char", "char %g N(xj) %g", e->char_length,
               1e18 * erfc(xj / e->char_length));
     /* erfc(1.82138636771844967) = 0.01 (tabulated: erf(1.8213863677) = 0.99) */
-    tap_check(tap_close(e->char_length, 0.1e-4 / 1.82138636771844967, 1e-12, 0.0), "erfc char vs tabulated erfcinv(0.01)",
-              "char %.17g", e->char_length);
+    tap_check(tap_close(e->char_length, 0.1e-4 / 1.82138636771844967, 1e-12, 0.0),
+              "erfc char vs tabulated erfcinv(0.01)", "char %.17g", e->char_length);
     xj = 0.2e-4;
     nb = 1e17;
     tap_check(j->profile == TCAD_DOPING_GAUSSIAN && CLOSE(j->char_length, xj / sqrt(log(100.0))) &&
@@ -139,17 +144,20 @@ static void test_full(void)
               "gaussian junction -> char", "char %g", j->char_length);
   }
 
-  const TcadMaterial *si = TcadDeckGetMaterial(d, "si"), *low = TcadDeckGetMaterial(d, "SI_LOWMOB"), *ox = TcadDeckGetMaterial(d, "SiO2");
+  const TcadMaterial *si = TcadDeckGetMaterial(d, "si"), *low = TcadDeckGetMaterial(d, "SI_LOWMOB"),
+                     *ox = TcadDeckGetMaterial(d, "SiO2");
   tap_check(si && CLOSE(si->permittivity, 11.9) && CLOSE(si->ni, 1.45e10) && CLOSE(si->mu_const[0], 1400) &&
                 CLOSE(si->mu_const[1], 450) && CLOSE(si->bandgap, 1.1242),
             "Si overrides applied, other fields kept", "eps %g ni %g", si ? si->permittivity : 0, si ? si->ni : 0);
-  tap_check(low && !strcmp(low->name, "Si_lowmob") && low->kind == TCAD_MAT_SEMICONDUCTOR && CLOSE(low->permittivity, 11.9) &&
-                CLOSE(low->mu_const[0], 1000) && CLOSE(low->mu_const[1], 400) && CLOSE(low->ct_mumax[0], 1429.23),
+  tap_check(low && !strcmp(low->name, "Si_lowmob") && low->kind == TCAD_MAT_SEMICONDUCTOR &&
+                CLOSE(low->permittivity, 11.9) && CLOSE(low->mu_const[0], 1000) && CLOSE(low->mu_const[1], 400) &&
+                CLOSE(low->ct_mumax[0], 1429.23),
             "new material from base (sees the base's overrides)", "%s", low ? low->name : "(missing)");
   tap_check(ox && ox->kind == TCAD_MAT_INSULATOR && CLOSE(ox->permittivity, 3.9) && d->nmaterials == 3,
             "SiO2 untouched, material count", "n %d", d->nmaterials);
-  tap_check(tcad_material_find("si") && CLOSE(tcad_material_find("Si")->permittivity, 11.7), "built-in table not modified",
-            "eps %g", tcad_material_find("Si") ? tcad_material_find("Si")->permittivity : 0);
+  tap_check(tcad_material_find("si") && CLOSE(tcad_material_find("Si")->permittivity, 11.7),
+            "built-in table not modified", "eps %g",
+            tcad_material_find("Si") ? tcad_material_find("Si")->permittivity : 0);
 
   const TcadPhysicsSpec *ph = &d->physics;
   tap_check(ph->transport == TCAD_TRANSPORT_EB && CLOSE(ph->temperature, 350) && ph->statistics == TCAD_STAT_FERMI &&
@@ -160,14 +168,15 @@ static void test_full(void)
                 ph->loc_hot_carrier.line == 42,
             "physics key locs", "transport %d:%d impact %d", ph->loc_transport.line, ph->loc_transport.col,
             ph->loc_impact.line);
-  tap_check(d->ninterfaces == 1 && !strcmp(d->interfaces[0].region[1], "oxide") && CLOSE(d->interfaces[0].charge, -1e10),
+  tap_check(d->ninterfaces == 1 && !strcmp(d->interfaces[0].region[1], "oxide") &&
+                CLOSE(d->interfaces[0].charge, -1e10),
             "interfaces", "n %d", d->ninterfaces);
 
   tap_check(d->nsteps == 5, "solve step count", "%d", d->nsteps);
   if (d->nsteps == 5) {
     const TcadSolveStep *s = d->steps;
-    tap_check(s[0].kind == TCAD_STEP_EQUILIBRIUM && s[4].kind == TCAD_STEP_EQUILIBRIUM, "equilibrium steps ({} and null)",
-              "%d %d", s[0].kind, s[4].kind);
+    tap_check(s[0].kind == TCAD_STEP_EQUILIBRIUM && s[4].kind == TCAD_STEP_EQUILIBRIUM,
+              "equilibrium steps ({} and null)", "%d %d", s[0].kind, s[4].kind);
     tap_check(s[1].kind == TCAD_STEP_BIAS && s[1].ncontacts == 2 && !strcmp(s[1].contact[0], "drain") &&
                   CLOSE(s[1].value[0], 0.05) && !strcmp(s[1].contact[1], "source") && s[1].value[1] == 0.0,
               "bias step", "n %d", s[1].ncontacts);
@@ -179,7 +188,8 @@ static void test_full(void)
               "two-contact sweep with limits", "n %d", s[3].ncontacts);
     tap_check(s[3].loc.line == 49 && s[3].loc.col == 5, "step loc", "%d:%d", s[3].loc.line, s[3].loc.col);
   }
-  tap_check(!strcmp(d->output.directory, "out/test") && !strcmp(d->output.fields, "f.h5") && !strcmp(d->output.iv, "cur.csv"),
+  tap_check(!strcmp(d->output.directory, "out/test") && !strcmp(d->output.fields, "f.h5") &&
+                !strcmp(d->output.iv, "cur.csv"),
             "output", "'%s'", d->output.directory);
   tap_check(!strcmp(TcadDeckGetLocation(d, d->doping[2].loc), "full.yaml:22:5"), "TcadDeckGetLocation", "'%s'",
             TcadDeckGetLocation(d, d->doping[2].loc));
@@ -188,20 +198,21 @@ static void test_full(void)
 }
 
 /* Lines 1-8 of every small deck below. */
-#define BASE1D                                         \
-  "mesh:\n"                                            \
-  "  generate:\n"                                      \
-  "    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n" \
-  "regions:\n"                                         \
-  "  - {name: si, material: Si, box: {x: [0, 1]}}\n"   \
-  "contacts:\n"                                        \
-  "  - {name: a, box: {x: [0, 0]}}\n"                  \
+#define BASE1D                                                                                                         \
+  "mesh:\n"                                                                                                            \
+  "  generate:\n"                                                                                                      \
+  "    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"                                                                  \
+  "regions:\n"                                                                                                         \
+  "  - {name: si, material: Si, box: {x: [0, 1]}}\n"                                                                   \
+  "contacts:\n"                                                                                                        \
+  "  - {name: a, box: {x: [0, 0]}}\n"                                                                                  \
   "  - {name: b, box: {x: [1, 1]}}\n"
 
 static void test_defaults(void)
 {
   TcadDeck *d = NULL;
-  int rc = TcadDeckLoadString(BASE1D "doping:\n  - {profile: gaussian, species: donor, peak: 1e18, char: 0.1}\n", "dir/pn.yaml", &d);
+  int rc = TcadDeckLoadString(BASE1D "doping:\n  - {profile: gaussian, species: donor, peak: 1e18, char: 0.1}\n",
+                              "dir/pn.yaml", &d);
   tap_check(rc == 0, "minimal 1D deck parses", "%s", tcad_error_message());
   if (!d) return;
   const TcadPhysicsSpec *ph = &d->physics;
@@ -214,8 +225,8 @@ static void test_defaults(void)
             "output defaults", "'%s' '%s' '%s'", d->output.directory, d->output.fields, d->output.iv);
   tap_check(d->mesh.dim == 1 && d->doping[0].depth_axis == 0 && CLOSE(d->doping[0].lateral, 0.8e-5) &&
                 d->contacts[0].type == TCAD_CONTACT_OHMIC && d->nsteps == 0 && d->nmaterials == 2,
-            "1D defaults: depth axis x, lateral 0.8 char, ohmic, no steps", "axis %d lateral %g", d->doping[0].depth_axis,
-            d->doping[0].lateral);
+            "1D defaults: depth axis x, lateral 0.8 char, ohmic, no steps", "axis %d lateral %g",
+            d->doping[0].depth_axis, d->doping[0].lateral);
   TcadDeckDestroy(&d);
 
   rc = TcadDeckLoadString("mesh: {file: dev.msh, scale: 1000}\n"
@@ -286,14 +297,16 @@ static void test_errors(void)
                "  generate:\n"
                "    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}\n"
                "regions: []\n",
-               E, "t.yaml:4:1: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at 3:8)",
+               E,
+               "t.yaml:4:1: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence at 3:8)",
                "expected well-formed YAML");
   expect_error("YAML syntax error: bad indentation",
                "mesh:\n"
                "  file: a.msh\n"
                " scale: 2\n",
                E, "t.yaml:3:2: YAML syntax error:", "(while parsing a block mapping at 1:1)");
-  expect_error("YAML syntax error: tab indentation", "mesh:\n\tfile: a.msh\n", E, "t.yaml:2:1: YAML syntax error", NULL);
+  expect_error("YAML syntax error: tab indentation", "mesh:\n\tfile: a.msh\n", E, "t.yaml:2:1: YAML syntax error",
+               NULL);
   expect_error("missing required top-level key", "mesh: {file: a.msh}\n", E,
                "t.yaml:1:1: missing key 'regions' in the top level; expected a list of regions", NULL);
   expect_error("missing required key in an entry", BASE1D "doping:\n  - {profile: uniform, conc: 1e16}\n", E,
@@ -320,15 +333,17 @@ static void test_errors(void)
                "contacts:\n"
                "  - {name: g, type: gate}\n",
                E, "t.yaml:4:5: contact 'g' of type gate has no 'workfunction'", NULL);
-  expect_error("schottky without workfunction", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: k, type: schottky}]\n",
-               E, "t.yaml:3:12: contact 'k' of type schottky has no 'workfunction'", NULL);
+  expect_error("schottky without workfunction",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: k, type: schottky}]\n", E,
+               "t.yaml:3:12: contact 'k' of type schottky has no 'workfunction'", NULL);
   expect_error("generated mesh region without box",
                "mesh: {generate: {x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]}}\n"
                "regions:\n"
                "  - name: si\n"
                "    material: Si\n",
                E, "t.yaml:3:5: region 'si' ('regions[0]') has no 'box'", NULL);
-  expect_error("generated mesh contact without box", "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\n"
+  expect_error("generated mesh contact without box",
+               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\n"
                "regions: [{name: si, material: Si, box: {}}]\ncontacts: [{name: a}]\n",
                E, "t.yaml:3:12: contact 'a' ('contacts[0]') has no 'box'", NULL);
   expect_error("Gmsh mesh forbids box",
@@ -349,43 +364,49 @@ static void test_errors(void)
   expect_error("y without x", "mesh: {generate: {y: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]}}\n", E,
                "t.yaml:1:19: 'mesh.generate' has 'y' but no 'x'", NULL);
   expect_error("z without y",
-               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}], z: [{at: 0, step: 1}, {at: 1, step: 1}]}}\n", E,
-               "t.yaml:1:60: 'mesh.generate' has 'z' but no 'y'", NULL);
+               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}], z: [{at: 0, step: 1}, {at: 1, step: 1}]}}\n",
+               E, "t.yaml:1:60: 'mesh.generate' has 'z' but no 'y'", NULL);
   expect_error("zero step", "mesh: {generate: {x: [{at: 0, step: 0}, {at: 1, step: 1}]}}\n", E,
                "t.yaml:1:37: 'mesh.generate.x[0].step' is 0; expected a positive number", NULL);
   expect_error("both file and generate", "mesh: {file: a.msh, generate: {}}\n", E,
                "t.yaml:1:21: 'mesh' has both 'file' and 'generate'", NULL);
   expect_error("box axis beyond the mesh dimension",
-               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\nregions: [{name: s, material: Si, box: {y: [0, 1]}}]\n",
+               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\nregions: [{name: s, material: Si, box: "
+               "{y: [0, 1]}}]\n",
                E, "t.yaml:2:41: axis 'y' in 'regions[0].box' but the mesh is 1D; expected only x", NULL);
-  expect_error("box lo > hi", "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\nregions: [{name: s, material: Si, box: {x: [1, 0]}}]\n",
+  expect_error("box lo > hi",
+               "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}}\nregions: [{name: s, material: Si, box: "
+               "{x: [1, 0]}}]\n",
                E, "t.yaml:2:44: 'regions[0].box.x' is [1, 0]; expected [lo, hi] with lo <= hi", NULL);
   expect_error("doping region unknown",
                BASE1D "doping:\n"
                       "  - {profile: uniform, species: donor, conc: 1e16, region: sii}\n",
                E, "t.yaml:10:60: unknown region 'sii' in 'doping[0].region'; did you mean 'si'?", NULL);
-  expect_error("conc on a gaussian", BASE1D "doping:\n  - {profile: gaussian, species: donor, conc: 1e16, char: 1}\n", E,
-               "t.yaml:10:41: 'conc' does not apply to profile 'gaussian' in 'doping[0]'; expected 'peak'", NULL);
+  expect_error("conc on a gaussian", BASE1D "doping:\n  - {profile: gaussian, species: donor, conc: 1e16, char: 1}\n",
+               E, "t.yaml:10:41: 'conc' does not apply to profile 'gaussian' in 'doping[0]'; expected 'peak'", NULL);
   expect_error("char and junction together",
-               BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, char: 0.1, junction: 0.2, background: 1e15}\n", E,
-               "t.yaml:10:60: 'doping[0]' has both 'char' and 'junction'", NULL);
-  expect_error("junction without background", BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, junction: 0.2}\n",
-               E, "t.yaml:10:49: 'doping[0]' has 'junction' without 'background'", NULL);
+               BASE1D
+               "doping:\n  - {profile: erfc, species: donor, peak: 1e18, char: 0.1, junction: 0.2, background: 1e15}\n",
+               E, "t.yaml:10:60: 'doping[0]' has both 'char' and 'junction'", NULL);
+  expect_error("junction without background",
+               BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, junction: 0.2}\n", E,
+               "t.yaml:10:49: 'doping[0]' has 'junction' without 'background'", NULL);
   expect_error("background above peak",
                BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, junction: 0.2, background: 1e19}\n", E,
                "'doping[0].background' is 1e+19, not below the peak 1e+18", NULL);
   expect_error("box profile without box", BASE1D "doping:\n  - {profile: box, species: donor, conc: 1e18}\n", E,
                "t.yaml:10:5: missing key 'box' in 'doping[0]'", NULL);
-  expect_error("depth axis beyond the mesh", BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, char: 1, axis: y}\n",
-               E, "t.yaml:10:64: 'doping[0].axis' is 'y' but the mesh is 1D", NULL);
+  expect_error("depth axis beyond the mesh",
+               BASE1D "doping:\n  - {profile: erfc, species: donor, peak: 1e18, char: 1, axis: y}\n", E,
+               "t.yaml:10:64: 'doping[0].axis' is 'y' but the mesh is 1D", NULL);
   expect_error("sweep contact unknown",
                BASE1D "solve:\n"
                       "  - sweep: {contact: cathode, to: 1, step: 0.1}\n",
                E, "t.yaml:10:22: unknown contact 'cathode' in 'solve[0].sweep.contact'; expected one of: a, b", NULL);
   expect_error("section given twice", BASE1D "contacts: []\n", E,
                "t.yaml:9:1: duplicate key 'contacts' in the top level (first given at 6:1)", NULL);
-  expect_error("sweep to/contact length mismatch", BASE1D "solve:\n  - sweep: {contact: [a, b], to: [1], step: 0.1}\n", E,
-               "t.yaml:10:34: 'solve[0].sweep.to' has 1 value for 2 contacts", NULL);
+  expect_error("sweep to/contact length mismatch", BASE1D "solve:\n  - sweep: {contact: [a, b], to: [1], step: 0.1}\n",
+               E, "t.yaml:10:34: 'solve[0].sweep.to' has 1 value for 2 contacts", NULL);
   expect_error("sweep zero step", BASE1D "solve:\n  - sweep: {contact: a, to: 1, step: 0}\n", E,
                "t.yaml:10:38: 'solve[0].sweep.step' is 0; expected a positive number", NULL);
   expect_error("bias contact unknown", BASE1D "solve:\n  - bias: {aa: 1}\n", E,
@@ -402,13 +423,15 @@ static void test_errors(void)
                "t.yaml:1:28: 'materials.Si.mu_const' is '1000'; expected a list [electron, hole] of two numbers", NULL);
   expect_error("base of unknown material", "materials: {X: {base: Sl}}\n", E,
                "t.yaml:1:23: unknown material 'Sl' in 'materials.X.base'; did you mean 'Si'?", NULL);
-  expect_error("interface region unknown", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ninterfaces: [{regions: [s, t], charge: 1}]\n",
+  expect_error("interface region unknown",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ninterfaces: [{regions: [s, t], charge: 1}]\n",
                E, "t.yaml:3:28: unknown region 't' in 'interfaces[0].regions[1]'", NULL);
   expect_error("empty deck", "", E, "t.yaml:1:1: the deck is empty", NULL);
   expect_error("deck is a list", "- a\n- b\n", E, "t.yaml:1:1: the deck is a list; expected a mapping", NULL);
   expect_error("two documents", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\n---\ntitle: x\n", E,
                "t.yaml:4:1: a second YAML document", NULL);
-  expect_error("non-finite number", BASE1D "physics: {temperature: .inf}\n", E, "'physics.temperature' is '.inf'", NULL);
+  expect_error("non-finite number", BASE1D "physics: {temperature: .inf}\n", E, "'physics.temperature' is '.inf'",
+               NULL);
 }
 
 static void test_more_errors(void)
@@ -419,40 +442,52 @@ static void test_more_errors(void)
                "regions: [{name: s, material: Si}]\n"
                "contacts: [{name: s}]\n",
                E, "t.yaml:3:19: contact name 's' is also a region name (2:11)", NULL);
-  expect_error("duplicate contact name", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a}, {name: a}]\n",
-               E, "t.yaml:3:30: duplicate contact name 'a' (first at 3:12)", NULL);
+  expect_error("duplicate contact name",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a}, {name: a}]\n", E,
+               "t.yaml:3:30: duplicate contact name 'a' (first at 3:12)", NULL);
   expect_error("sweep contact in a list, with suggestion",
-               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: drain}, {name: gate, type: gate, workfunction: 4.1}]\n"
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: drain}, {name: gate, type: "
+               "gate, workfunction: 4.1}]\n"
                "solve:\n  - sweep: {contact: [gate, drian], to: [1, 2], step: 0.1}\n",
                E, "t.yaml:5:29: unknown contact 'drian' in 'solve[0].sweep.contact[1]'; did you mean 'drain'?", NULL);
-  expect_error("workfunction on an ohmic contact", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a, workfunction: 4}]\n",
-               E, "t.yaml:3:22: contact 'a' is ohmic but has a 'workfunction'", NULL);
-  expect_error("doping an insulator region", "mesh: {file: a.msh}\nregions: [{name: ox, material: SiO2}]\n"
+  expect_error("workfunction on an ohmic contact",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a, workfunction: 4}]\n", E,
+               "t.yaml:3:22: contact 'a' is ohmic but has a 'workfunction'", NULL);
+  expect_error("doping an insulator region",
+               "mesh: {file: a.msh}\nregions: [{name: ox, material: SiO2}]\n"
                "doping: [{profile: uniform, species: donor, conc: 1, region: ox}]\n",
                E, "region 'ox' in 'doping[0].region' is SiO2, not a semiconductor", NULL);
-  expect_error("recombination not a list", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nphysics: {recombination: srh}\n",
-               E, "t.yaml:3:26: 'physics.recombination' is 'srh'; expected a list", NULL);
+  expect_error("recombination not a list",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nphysics: {recombination: srh}\n", E,
+               "t.yaml:3:26: 'physics.recombination' is 'srh'; expected a list", NULL);
   expect_error("invalid UTF-8", "title: \xff\n", E, "t.yaml:1:8: the deck is not readable text", NULL);
   expect_error("name too long",
-               "mesh: {file: a.msh}\nregions: [{name: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, material: Si}]\n", E,
-               "characters long; expected a region name of at most 63 characters", NULL);
+               "mesh: {file: a.msh}\nregions: [{name: "
+               "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa, material: Si}]\n",
+               E, "characters long; expected a region name of at most 63 characters", NULL);
   expect_error("mesh scale with generate", "mesh: {generate: {x: [{at: 0, step: 1}, {at: 1, step: 1}]}, scale: 2}\n", E,
                "t.yaml:1:61: 'mesh.scale' applies to 'mesh.file' only", NULL);
   expect_error("zero energy relaxation time", "materials: {Si: {tauw: [0, 2.5e-13]}}\n", E,
                "'materials.Si.tauw[0]' is 0; expected a positive number (s)", NULL);
-  expect_error("unknown high-field model", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nphysics: {high_field: hansh}\n",
-               E, "'hansh'", NULL);
-  expect_error("negative resistance", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a, resistance: -1}]\n",
-               E, "t.yaml:3:34: 'contacts[0].resistance' is -1; expected a number >= 0", NULL);
+  expect_error("unknown high-field model",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nphysics: {high_field: hansh}\n", E, "'hansh'",
+               NULL);
+  expect_error("negative resistance",
+               "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\ncontacts: [{name: a, resistance: -1}]\n", E,
+               "t.yaml:3:34: 'contacts[0].resistance' is -1; expected a number >= 0", NULL);
   expect_error("window on the depth axis",
                BASE1D "doping:\n  - {profile: gaussian, species: donor, peak: 1e18, char: 1, window: {x: [0, 1]}}\n", E,
                "'doping[0].window' bounds the depth axis 'x'", NULL);
-  expect_error("key that is not a scalar", "? [a, b]\n: 1\n", E, "t.yaml:1:3: a key in the top level is a list; expected a plain name",
-               NULL);
+  expect_error("key that is not a scalar", "? [a, b]\n: 1\n", E,
+               "t.yaml:1:3: a key in the top level is a list; expected a plain name", NULL);
   expect_error("missing space after a colon", "mesh: {file: a.msh, scale:2}\n", E,
-               "t.yaml:1:21: unknown key 'scale:2' in 'mesh'; expected 'scale: 2' (YAML needs a space after ':')", NULL);
-  expect_error("bias with no contacts defined", "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nsolve: [{bias: {a: 1}}]\n", E,
-               "t.yaml:3:17: unknown contact 'a' in 'solve[0].bias'; expected one of the deck's contacts, but it defines none", NULL);
+               "t.yaml:1:21: unknown key 'scale:2' in 'mesh'; expected 'scale: 2' (YAML needs a space after ':')",
+               NULL);
+  expect_error(
+      "bias with no contacts defined",
+      "mesh: {file: a.msh}\nregions: [{name: s, material: Si}]\nsolve: [{bias: {a: 1}}]\n", E,
+      "t.yaml:3:17: unknown contact 'a' in 'solve[0].bias'; expected one of the deck's contacts, but it defines none",
+      NULL);
   expect_error("undefined alias", "mesh: *nothing\n", E, "t.yaml:1:7: YAML syntax error: found undefined alias", NULL);
 }
 
@@ -489,21 +524,22 @@ static void test_files(void)
   snprintf(want, sizeof want, "%s/meshes/mos.msh", dir);
   tap_check(rc == 0 && d && !strcmp(d->dir, dir) && !strcmp(d->mesh.file, want) &&
                 !strcmp(d->output.directory, "tcad-out/mos.v2") && !strcmp(d->path, path),
-            "mesh.file resolved against the deck's folder; output default from the stem", "rc %d dir '%s' file '%s' out '%s'",
-            rc, d ? d->dir : "", d ? d->mesh.file : "", d ? d->output.directory : "");
+            "mesh.file resolved against the deck's folder; output default from the stem",
+            "rc %d dir '%s' file '%s' out '%s'", rc, d ? d->dir : "", d ? d->mesh.file : "",
+            d ? d->output.directory : "");
   TcadDeckDestroy(&d);
   remove(path);
   rc = TcadDeckLoad(dir, &d);
-  tap_check(rc == TCAD_ERR_IO && strstr(tcad_error_message(), "cannot read deck"), "a folder is not a deck", "rc %d: %s", rc,
-            tcad_error_message());
+  tap_check(rc == TCAD_ERR_IO && strstr(tcad_error_message(), "cannot read deck"), "a folder is not a deck",
+            "rc %d: %s", rc, tcad_error_message());
   rmdir(dir);
 }
 
 static void test_materials(void)
 {
   const TcadMaterial *si = tcad_material_find("SI"), *ox = tcad_material_find("sio2");
-  tap_check(tcad_material_count() == 2 && si && ox && si->kind == TCAD_MAT_SEMICONDUCTOR && ox->kind == TCAD_MAT_INSULATOR &&
-                !tcad_material_find("Ge"),
+  tap_check(tcad_material_count() == 2 && si && ox && si->kind == TCAD_MAT_SEMICONDUCTOR &&
+                ox->kind == TCAD_MAT_INSULATOR && !tcad_material_find("Ge"),
             "built-in materials, case-insensitive", "count %d", tcad_material_count());
   tap_check(si && CLOSE(si->nc, 2.86e19) && CLOSE(si->nv, 3.10e19) && CLOSE(si->ct_mumax[1], 479.37) &&
                 CLOSE(si->vsat[1], 8.37e6) && CLOSE(si->taumax[1], 3e-6) && CLOSE(si->auger[0], 2.8e-31) &&

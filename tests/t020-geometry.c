@@ -53,7 +53,8 @@ static void test_hand_2d(void)
   tap_check(tap_close(coupling_of(g, 0, 1), 0.25, 1e-14, 0), "geom.hand2d.A01", "%.17g", coupling_of(g, 0, 1));
   tap_check(tap_close(coupling_of(g, 0, 2), 1.0, 1e-14, 0), "geom.hand2d.A02", "%.17g", coupling_of(g, 0, 2));
   tap_check(fabs(coupling_of(g, 1, 2)) < 1e-14, "geom.hand2d.A12", "%.17g", coupling_of(g, 1, 2));
-  tap_check(tap_close(g->node_volume[0], 0.5 * L * L, 1e-14, 0) && tap_close(g->node_volume[1], 0.25 * L * L, 1e-14, 0) &&
+  tap_check(tap_close(g->node_volume[0], 0.5 * L * L, 1e-14, 0) &&
+                tap_close(g->node_volume[1], 0.25 * L * L, 1e-14, 0) &&
                 tap_close(g->node_volume[2], 0.25 * L * L, 1e-14, 0),
             "geom.hand2d.volumes", "%g %g %g", g->node_volume[0], g->node_volume[1], g->node_volume[2]);
   tap_check(g->nunique_edges == 3 && g->nedges == 3 && g->nnondelaunay == 0, "geom.hand2d.counts", "%d %d %d",
@@ -67,7 +68,8 @@ static void test_hand_2d(void)
   double xyz2[9] = {0, 0, 0, 4, 0, 0, 2, 0.5, 0};
   m = hand_mesh(2, 3, xyz2, 1, cells, reg, 1);
   e = TcadGeometryBuild(m, &g);
-  tap_check(!e && tap_close(coupling_of(g, 0, 1), -0.9375, 1e-14, 0) && g->nnondelaunay == 1 && g->nondelaunay[0].cell == 0,
+  tap_check(!e && tap_close(coupling_of(g, 0, 1), -0.9375, 1e-14, 0) && g->nnondelaunay == 1 &&
+                g->nondelaunay[0].cell == 0,
             "geom.hand2d.obtuse_reported", "w=%g n=%d", e ? 0 : coupling_of(g, 0, 1), e ? -1 : g->nnondelaunay);
   TcadGeometryDestroy(&g);
   TcadMeshDestroy(&m);
@@ -117,8 +119,9 @@ static void test_hand_1d(void)
   if (!e) {
     /* node 1 is shared: 0.5 in region 0 and 1.0 in region 1 */
     int k0 = g->node_region_ptr[1];
-    tap_check(g->node_region_ptr[2] - k0 == 2 && g->node_region[k0] == 0 && tap_close(g->node_region_volume[k0], 0.5, 1e-15, 0) &&
-                  g->node_region[k0 + 1] == 1 && tap_close(g->node_region_volume[k0 + 1], 1.0, 1e-15, 0),
+    tap_check(g->node_region_ptr[2] - k0 == 2 && g->node_region[k0] == 0 &&
+                  tap_close(g->node_region_volume[k0], 0.5, 1e-15, 0) && g->node_region[k0 + 1] == 1 &&
+                  tap_close(g->node_region_volume[k0 + 1], 1.0, 1e-15, 0),
               "geom.hand1d.per_region_volume", "layout");
   }
   TcadGeometryDestroy(&g);
@@ -167,7 +170,8 @@ static void check_identities(const char *tag, const TcadMesh *m, const TcadGeome
       if (r > worst) worst = r;
     }
   snprintf(name, sizeof name, "geom.%s.linear_laplacian_zero", tag);
-  tap_check(ninterior > 0 && worst < 1e-12, name, "worst relative residual %.3g over %d interior nodes", worst, ninterior);
+  tap_check(ninterior > 0 && worst < 1e-12, name, "worst relative residual %.3g over %d interior nodes", worst,
+            ninterior);
   free(bnd), free(lap), free(scale), free(bf);
 }
 

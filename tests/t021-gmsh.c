@@ -9,9 +9,9 @@
 
 #include "mesh/mesh_internal.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 
 static char root[1024];
 
@@ -74,7 +74,8 @@ static void same_set(const char *name, const TcadMesh *m, const int *nodes, int 
     double um[3] = {m->coord[3 * nodes[k]] * 1e4, m->coord[3 * nodes[k] + 1] * 1e4, m->coord[3 * nodes[k] + 2] * 1e4};
     ok &= p(um);
   }
-  tap_check(ok && count == n && n > 0, name, "loader has %d nodes (all matching: %d), coordinates say %d", n, ok, count);
+  tap_check(ok && count == n && n > 0, name, "loader has %d nodes (all matching: %d), coordinates say %d", n, ok,
+            count);
 }
 
 #define EPS 1e-9
@@ -168,10 +169,13 @@ static void test_mosfet(void)
     return;
   }
   int si = TcadMeshFindRegion(m, "silicon"), ox = TcadMeshFindRegion(m, "oxide");
-  tap_check(si >= 0 && ox >= 0 && m->nregions == 2, "gmsh.mosfet.regions", "silicon %d oxide %d of %d", si, ox, m->nregions);
+  tap_check(si >= 0 && ox >= 0 && m->nregions == 2, "gmsh.mosfet.regions", "silicon %d oxide %d of %d", si, ox,
+            m->nregions);
   if (si >= 0 && ox >= 0) {
-    tap_check(tap_close(g->region_measure[si], 1.0 * 0.8e-8, 1e-9, 0), "gmsh.mosfet.silicon_area", "%.12g", g->region_measure[si]);
-    tap_check(tap_close(g->region_measure[ox], 0.6 * 0.005e-8, 1e-9, 0), "gmsh.mosfet.oxide_area", "%.12g", g->region_measure[ox]);
+    tap_check(tap_close(g->region_measure[si], 1.0 * 0.8e-8, 1e-9, 0), "gmsh.mosfet.silicon_area", "%.12g",
+              g->region_measure[si]);
+    tap_check(tap_close(g->region_measure[ox], 0.6 * 0.005e-8, 1e-9, 0), "gmsh.mosfet.oxide_area", "%.12g",
+              g->region_measure[ox]);
   }
   identities("mosfet", m, g, 0.8 + 0.6 * 0.005);
   same_set("gmsh.mosfet.interface_nodes", m, g->interface_node, g->ninterface, p_interface);
@@ -193,7 +197,9 @@ int main(int argc, char **argv)
   {
     TcadMesh *q = load("tests/data/quads-41.msh", "quads_split");
     /* every quadrilateral becomes two triangles */
-    if (q) tap_check(q->nquads_split > 0 && q->ncells == 2 * q->nquads_split, "gmsh.quads.split", "%d quads, %d cells", q->nquads_split, q->ncells);
+    if (q)
+      tap_check(q->nquads_split > 0 && q->ncells == 2 * q->nquads_split, "gmsh.quads.split", "%d quads, %d cells",
+                q->nquads_split, q->ncells);
     TcadMeshDestroy(&q);
   }
   test_simple("tests/data/cube-41.msh", "cube", 3, 1.0, "bottom", p_zbottom);

@@ -6,10 +6,10 @@
 #include <stdlib.h>
 
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 
 static const char *deck_text =
     "mesh:\n"

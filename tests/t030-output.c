@@ -104,8 +104,7 @@ static void mesh_analytic(HandMesh *h, int dim)
   hm_init(h, dim);
   if (dim == 1) {
     for (int i = 0; i < 6; i++) hm_node(h, xs[i], 0, 0);
-    for (int i = 0; i < 5; i++)
-      hm_cell(h, (int[]){i, i + 1}, 0.5 * (xs[i] + xs[i + 1]) > xsplit);
+    for (int i = 0; i < 5; i++) hm_cell(h, (int[]){i, i + 1}, 0.5 * (xs[i] + xs[i + 1]) > xsplit);
   } else if (dim == 2) {
     int nx = 4, ny = 3;
     static const double x2[] = {0, 1, 2.5, 4};
@@ -145,10 +144,7 @@ static void mesh_analytic(HandMesh *h, int dim)
 
 /* ---------------------------------------------------------------- fields */
 
-static double f_scalar(const double *xyz_cm, int k)
-{
-  return 1e4 * (xyz_cm[0] + 2 * xyz_cm[1] + 3 * xyz_cm[2]) + k;
-}
+static double f_scalar(const double *xyz_cm, int k) { return 1e4 * (xyz_cm[0] + 2 * xyz_cm[1] + 3 * xyz_cm[2]) + k; }
 
 /* Write `nsteps` steps: f (V), v (A/cm^2, 3 comp), vidx (3 comp), region_id (cell), step
  * attribute V_drain. Node coordinates x, y, z in µm, node index i, step k:
@@ -157,8 +153,7 @@ static double f_scalar(const double *xyz_cm, int k)
 static int write_steps(TcadOutput *out, const TcadMesh *m, int nsteps)
 {
   int n = m->nnodes;
-  double *f = malloc(sizeof(double) * n), *v = malloc(sizeof(double) * 3 * n),
-         *vi = malloc(sizeof(double) * 3 * n);
+  double *f = malloc(sizeof(double) * n), *v = malloc(sizeof(double) * 3 * n), *vi = malloc(sizeof(double) * 3 * n);
   int rc = 0;
   for (int k = 0; k < nsteps && !rc; k++) {
     char label[32];
@@ -176,8 +171,7 @@ static int write_steps(TcadOutput *out, const TcadMesh *m, int nsteps)
         (rc = TcadOutputWriteNodeField(out, "f", "V", 1, f)) ||
         (rc = TcadOutputWriteNodeField(out, "v", "A/cm^2", 3, v)) ||
         (rc = TcadOutputWriteNodeField(out, "vidx", "1", 3, vi)) ||
-        (rc = TcadOutputWriteCellFieldInt(out, "region_id", m->cell_region)) ||
-        (rc = TcadOutputEndStep(out)))
+        (rc = TcadOutputWriteCellFieldInt(out, "region_id", m->cell_region)) || (rc = TcadOutputEndStep(out)))
       break;
   }
   free(f);
@@ -340,8 +334,7 @@ static void check_dim(const char *dir, int dim)
   {
     char *x = slurp(xd);
     snprintf(name, sizeof name, "%dd.xdmf_after_open_has_mesh", dim);
-    tap_check(x && strstr(x, "Name=\"mesh\"") && !strstr(x, "Temporal"), name, "%s",
-              x ? x : "no XDMF after open");
+    tap_check(x && strstr(x, "Name=\"mesh\"") && !strstr(x, "Temporal"), name, "%s", x ? x : "no XDMF after open");
     free(x);
   }
   rc = write_steps(out, m, 2);
@@ -371,19 +364,17 @@ static void check_dim(const char *dir, int dim)
     rd_attr_int(file, "/mesh", "ncells", &nc);
     rd_attr_int(file, "/mesh", "nregions", &nr);
     snprintf(name, sizeof name, "%dd.mesh_attrs", dim);
-    tap_check(d == dim && nn == m->nnodes && nc == m->ncells && nr == 2, name,
-              "dim %d nnodes %d ncells %d nregions %d", d, nn, nc, nr);
+    tap_check(d == dim && nn == m->nnodes && nc == m->ncells && nr == 2, name, "dim %d nnodes %d ncells %d nregions %d",
+              d, nn, nc, nr);
   }
 
   /* geometry in µm */
   rc = rd_dset(file, "/mesh/geometry", H5T_NATIVE_DOUBLE, &rank, dims, &data);
   {
     int ok = rc == 0 && rank == 2 && dims[0] == (hsize_t)m->nnodes && dims[1] == 3;
-    for (int i = 0; ok && i < 3 * m->nnodes; i++)
-      ok = tap_close(((double *)data)[i], m->coord[i] * 1e4, 1e-14, 1e-14);
+    for (int i = 0; ok && i < 3 * m->nnodes; i++) ok = tap_close(((double *)data)[i], m->coord[i] * 1e4, 1e-14, 1e-14);
     snprintf(name, sizeof name, "%dd.geometry_um", dim);
-    tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0],
-              (unsigned long long)dims[1]);
+    tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0], (unsigned long long)dims[1]);
   }
   free(data);
   rd_attr_str(file, "/mesh/geometry", "units", sbuf, sizeof sbuf);
@@ -395,8 +386,7 @@ static void check_dim(const char *dir, int dim)
     int ok = rc == 0 && rank == 2 && dims[0] == (hsize_t)m->ncells && dims[1] == (hsize_t)m->nvert;
     for (int i = 0; ok && i < m->ncells * m->nvert; i++) ok = ((int *)data)[i] == m->cell_node[i];
     snprintf(name, sizeof name, "%dd.topology", dim);
-    tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0],
-              (unsigned long long)dims[1]);
+    tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0], (unsigned long long)dims[1]);
   }
   free(data);
   rc = rd_dset(file, "/mesh/cell_region", H5T_NATIVE_INT, &rank, dims, &data);
@@ -414,10 +404,9 @@ static void check_dim(const char *dir, int dim)
     char **names = NULL;
     rc = rd_dset(file, "/mesh/region_names", t, &rank, dims, (void **)&names);
     snprintf(name, sizeof name, "%dd.region_names", dim);
-    tap_check(rc == 0 && rank == 1 && dims[0] == 2 && names && names[0] && names[1] &&
-                  !strcmp(names[0], "substrate") && !strcmp(names[1], "oxide"),
-              name, "rank %d n %llu [0]='%s'", rank, (unsigned long long)dims[0],
-              names && names[0] ? names[0] : "?");
+    tap_check(rc == 0 && rank == 1 && dims[0] == 2 && names && names[0] && names[1] && !strcmp(names[0], "substrate") &&
+                  !strcmp(names[1], "oxide"),
+              name, "rank %d n %llu [0]='%s'", rank, (unsigned long long)dims[0], names && names[0] ? names[0] : "?");
     if (names) {
       for (hsize_t i = 0; i < dims[0]; i++) H5free_memory(names[i]);
       free(names);
@@ -439,8 +428,8 @@ static void check_dim(const char *dir, int dim)
     rd_attr_str(file, grp, "label", sbuf, sizeof sbuf);
     snprintf(want, sizeof want, "Vd=%.2f", 0.5 * k);
     snprintf(name, sizeof name, "%dd.step%d_attrs", dim, k);
-    tap_check(t == 0.25 * k && vd == 0.5 * k && !strcmp(sbuf, want), name,
-              "time %g V_drain %g label '%s'", t, vd, sbuf);
+    tap_check(t == 0.25 * k && vd == 0.5 * k && !strcmp(sbuf, want), name, "time %g V_drain %g label '%s'", t, vd,
+              sbuf);
 
     snprintf(path, sizeof path, "%s/f", grp);
     rc = rd_dset(file, path, H5T_NATIVE_DOUBLE, &rank, dims, &data);
@@ -467,8 +456,7 @@ static void check_dim(const char *dir, int dim)
              tap_close(d[2], (k + 1) * 1e4 * x[2] + 2, 1e-14, 1e-13);
       }
       snprintf(name, sizeof name, "%dd.step%d_vector", dim, k);
-      tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0],
-                (unsigned long long)dims[1]);
+      tap_check(ok, name, "rank %d dims %llu x %llu", rank, (unsigned long long)dims[0], (unsigned long long)dims[1]);
     }
     free(data);
     rd_attr_str(file, path, "units", sbuf, sizeof sbuf);
@@ -487,8 +475,7 @@ static void check_dim(const char *dir, int dim)
     {
       hid_t d = H5Dopen2(file, path, H5P_DEFAULT), ty = d >= 0 ? H5Dget_type(d) : -1;
       snprintf(name, sizeof name, "%dd.step%d_cell_int_type", dim, k);
-      tap_check(ty >= 0 && H5Tget_class(ty) == H5T_INTEGER && H5Tget_size(ty) == 4, name,
-                "cell field is not int32");
+      tap_check(ty >= 0 && H5Tget_class(ty) == H5T_INTEGER && H5Tget_size(ty) == 4, name, "cell field is not int32");
       if (ty >= 0) H5Tclose(ty);
       if (d >= 0) H5Dclose(d);
     }
@@ -504,8 +491,8 @@ static void check_dim(const char *dir, int dim)
     snprintf(name, sizeof name, "%dd.xdmf", dim);
     tap_check(x && strstr(x, "CollectionType=\"Temporal\"") && count_substr(x, "<Time ") == 2 &&
                   count_substr(x, topo[dim]) == 2 && strstr(x, ref) &&
-                  count_substr(x, "AttributeType=\"Vector\"") == 4 &&
-                  strstr(x, "<Time Value=\"0.25\"/>") && strstr(x, "/steps/000001/region_id<"),
+                  count_substr(x, "AttributeType=\"Vector\"") == 4 && strstr(x, "<Time Value=\"0.25\"/>") &&
+                  strstr(x, "/steps/000001/region_id<"),
               name, "unexpected XDMF:\n%s", x ? x : "(missing)");
     free(x);
     char tmpname[4200];
@@ -548,34 +535,32 @@ static void check_errors(const char *dir)
   tap_check(rc == 0, "err.open", "%s", tcad_error_message());
   if (rc) return;
   rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "outside a step"), "err.field_outside_step",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "outside a step"), "err.field_outside_step", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputEndStep(out);
   tap_check(rc != 0, "err.end_without_begin", "rc %d", rc);
   rc = TcadOutputBeginStep(out, NAN, "nan");
-  tap_check(rc != 0 && strstr(tcad_error_message(), "finite"), "err.nan_time", "rc %d: %s", rc,
-            tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "finite"), "err.nan_time", "rc %d: %s", rc, tcad_error_message());
   rc = TcadOutputBeginStep(out, 0, "a");
   tap_check(rc == 0, "err.begin", "%s", tcad_error_message());
   rc = TcadOutputBeginStep(out, 1, "b");
-  tap_check(rc != 0 && strstr(tcad_error_message(), "still open"), "err.begin_twice", "rc %d: %s",
-            rc, tcad_error_message());
-  rc = TcadOutputWriteNodeField(out, "a/b", "V", 1, vals);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "err.bad_name", "rc %d: %s", rc,
+  tap_check(rc != 0 && strstr(tcad_error_message(), "still open"), "err.begin_twice", "rc %d: %s", rc,
             tcad_error_message());
+  rc = TcadOutputWriteNodeField(out, "a/b", "V", 1, vals);
+  tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "err.bad_name", "rc %d: %s", rc, tcad_error_message());
   rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
   tap_check(rc == 0, "err.field", "%s", tcad_error_message());
   rc = TcadOutputWriteNodeField(out, "f", "V", 1, vals);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "already has a field 'f'"),
-            "err.duplicate_field", "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "already has a field 'f'"), "err.duplicate_field", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputSetStepAttribute(out, "time", 1.0);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "reserved"), "err.reserved_attribute",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "reserved"), "err.reserved_attribute", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputWriteNodeField(out, "g", "V", 0, vals);
   tap_check(rc != 0, "err.zero_components", "rc %d", rc);
   rc = TcadOutputWriteNodeField(out, "g", "V", 2, vals);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "2 components"), "err.two_components",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "2 components"), "err.two_components", "rc %d: %s", rc,
+            tcad_error_message());
   /* Close with the step still open ends it */
   rc = TcadOutputClose(&out);
   tap_check(rc == 0, "err.close_open_step", "%s", tcad_error_message());
@@ -592,8 +577,8 @@ static void check_errors(const char *dir)
   /* a bad mesh is refused with a reason */
   h.cell_node[2] = 99;
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  tap_check(rc != 0 && out == NULL && strstr(tcad_error_message(), "node 99"), "err.bad_mesh",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && out == NULL && strstr(tcad_error_message(), "node 99"), "err.bad_mesh", "rc %d: %s", rc,
+            tcad_error_message());
 }
 
 /* ---------------------------------------------------------------- tables (/iv) */
@@ -629,16 +614,15 @@ static int rd_attr_strs(hid_t loc, const char *obj, const char *name, char *buf,
 }
 
 /* The table /NAME has shape nrows x ncols and holds `want` bit for bit. */
-static int table_matches(hid_t file, const char *path, int nrows, int ncols, const double *want,
-                         char *why, size_t n)
+static int table_matches(hid_t file, const char *path, int nrows, int ncols, const double *want, char *why, size_t n)
 {
   int rank = 0;
   hsize_t dims[2];
   void *data = NULL;
   int rc = rd_dset(file, path, H5T_NATIVE_DOUBLE, &rank, dims, &data), ok;
   ok = rc == 0 && rank == 2 && dims[0] == (hsize_t)nrows && dims[1] == (hsize_t)ncols;
-  snprintf(why, n, "rc %d rank %d shape %llu x %llu, want %d x %d", rc, rank,
-           (unsigned long long)dims[0], (unsigned long long)dims[1], nrows, ncols);
+  snprintf(why, n, "rc %d rank %d shape %llu x %llu, want %d x %d", rc, rank, (unsigned long long)dims[0],
+           (unsigned long long)dims[1], nrows, ncols);
   for (int i = 0; ok && i < nrows * ncols; i++)
     if (memcmp(&((double *)data)[i], &want[i], sizeof(double))) {
       ok = 0;
@@ -694,17 +678,14 @@ static void check_table(const char *dir)
   tap_check(table_matches(file, "/iv", 5, 3, rows, why, sizeof why), "table.values", "%s", why);
   {
     hid_t d = H5Dopen2(file, "/iv", H5P_DEFAULT), ty = d >= 0 ? H5Dget_type(d) : -1;
-    tap_check(ty >= 0 && H5Tget_class(ty) == H5T_FLOAT && H5Tget_size(ty) == 8, "table.float64",
-              "/iv is not float64");
+    tap_check(ty >= 0 && H5Tget_class(ty) == H5T_FLOAT && H5Tget_size(ty) == 8, "table.float64", "/iv is not float64");
     if (ty >= 0) H5Tclose(ty);
     if (d >= 0) H5Dclose(d);
   }
   iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-  tap_check(iv == 3 && !strcmp(sbuf, "V_anode|I_anode|I_cathode"), "table.columns_attr",
-            "%d entries: '%s'", iv, sbuf);
+  tap_check(iv == 3 && !strcmp(sbuf, "V_anode|I_anode|I_cathode"), "table.columns_attr", "%d entries: '%s'", iv, sbuf);
   iv = rd_attr_strs(file, "/iv", "units", sbuf, sizeof sbuf);
-  tap_check(iv == 3 && !strcmp(sbuf, "V|A/cm|A/cm"), "table.units_attr", "%d entries: '%s'", iv,
-            sbuf);
+  tap_check(iv == 3 && !strcmp(sbuf, "V|A/cm|A/cm"), "table.units_attr", "%d entries: '%s'", iv, sbuf);
   iv = -1;
   rd_attr_int(file, "/steps", "nsteps", &iv);
   tap_check(iv == 2, "table.steps_unaffected", "nsteps %d", iv);
@@ -722,8 +703,7 @@ static void check_table(const char *dir)
   if (file >= 0) {
     tap_check(table_matches(file, "/iv", 3, 3, rows, why, sizeof why), "table.shrunk", "%s", why);
     iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-    tap_check(iv == 3 && !strcmp(sbuf, "V_gate|I_drain|I_source"), "table.renamed_columns", "'%s'",
-              sbuf);
+    tap_check(iv == 3 && !strcmp(sbuf, "V_gate|I_drain|I_source"), "table.renamed_columns", "'%s'", sbuf);
     iv = rd_attr_strs(file, "/iv", "units", sbuf, sizeof sbuf);
     tap_check(iv == 3 && !strcmp(sbuf, "||"), "table.null_units_empty", "'%s'", sbuf);
     H5Fclose(file);
@@ -739,13 +719,10 @@ static void check_table(const char *dir)
     TcadOutputClose(&out);
     file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (file >= 0) {
-      tap_check(table_matches(file, "/iv", 6, 4, r4, why, sizeof why), "table.replaced_4cols", "%s",
-                why);
+      tap_check(table_matches(file, "/iv", 6, 4, r4, why, sizeof why), "table.replaced_4cols", "%s", why);
       iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-      tap_check(iv == 4 && !strcmp(sbuf, "V_gate|V_drain|I_drain|I_source"),
-                "table.replaced_columns", "'%s'", sbuf);
-      tap_check(table_matches(file, "/other", 0, 1, rows, why, sizeof why), "table.empty_table",
-                "%s", why);
+      tap_check(iv == 4 && !strcmp(sbuf, "V_gate|V_drain|I_drain|I_source"), "table.replaced_columns", "'%s'", sbuf);
+      tap_check(table_matches(file, "/other", 0, 1, rows, why, sizeof why), "table.empty_table", "%s", why);
       H5Fclose(file);
     }
   }
@@ -756,20 +733,20 @@ static void check_table(const char *dir)
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
   if (rc) return;
   rc = TcadOutputWriteTable(out, "mesh", 3, cols, units, 1, rows);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "/mesh already exists"), "table.err_mesh_name",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "/mesh already exists"), "table.err_mesh_name", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputWriteTable(out, "a/b", 3, cols, units, 1, rows);
   tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "table.err_bad_name", "rc %d: %s", rc,
             tcad_error_message());
   rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 2, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "no data"), "table.err_no_data", "rc %d: %s",
-            rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "no data"), "table.err_no_data", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputWriteTable(out, "iv", 0, cols, units, 0, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "0 columns"), "table.err_no_columns",
-            "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "0 columns"), "table.err_no_columns", "rc %d: %s", rc,
+            tcad_error_message());
   rc = TcadOutputWriteTable(out, "iv", 3, (const char *const[]){"V", NULL, "I"}, units, 0, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "column 1 has no name"),
-            "table.err_null_column", "rc %d: %s", rc, tcad_error_message());
+  tap_check(rc != 0 && strstr(tcad_error_message(), "column 1 has no name"), "table.err_null_column", "rc %d: %s", rc,
+            tcad_error_message());
   TcadOutputClose(&out);
 }
 
@@ -800,16 +777,17 @@ static void check_table_size(const char *dir)
     rc = TcadOutputWriteTable(out, "iv", 4, cols, NULL, k + 1, rows);
   }
   tap_check(rc == 0, "tablesize.write", "%s", tcad_error_message());
-  if (!rc) rc = TcadOutputClose(&out);
-  else TcadOutputClose(&out);
+  if (!rc)
+    rc = TcadOutputClose(&out);
+  else
+    TcadOutputClose(&out);
   if (!rc && stat(h5, &sb) == 0) {
     long grow = (long)(sb.st_size - sb0.st_size), data = (long)sizeof(double) * 4 * N;
-    tap_check(grow < 2 * data + 65536, "tablesize.bounded", "file grew by %ld bytes for %ld bytes of data",
-              grow, data);
+    tap_check(grow < 2 * data + 65536, "tablesize.bounded", "file grew by %ld bytes for %ld bytes of data", grow, data);
     printf("# %d calls: file grew by %ld bytes for %ld bytes of table\n", N, grow, data);
     hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    tap_check(file >= 0 && table_matches(file, "/iv", N, 4, rows, why, sizeof why),
-              "tablesize.values", "%s", file >= 0 ? why : "cannot reopen");
+    tap_check(file >= 0 && table_matches(file, "/iv", N, 4, rows, why, sizeof why), "tablesize.values", "%s",
+              file >= 0 ? why : "cannot reopen");
     if (file >= 0) H5Fclose(file);
   }
   free(rows);
@@ -829,14 +807,15 @@ static void check_other_dir(const char *dir)
   snprintf(xd, sizeof xd, "%.2000s/other.xdmf", dir);
   rc = TcadOutputOpen(h5, xd, &h.m, &out);
   if (!rc) rc = write_steps(out, &h.m, 1);
-  if (!rc) rc = TcadOutputClose(&out);
-  else TcadOutputClose(&out);
+  if (!rc)
+    rc = TcadOutputClose(&out);
+  else
+    TcadOutputClose(&out);
   tap_check(rc == 0, "otherdir.write", "%s", tcad_error_message());
   real = realpath(sub, NULL);
   snprintf(want, sizeof want, ">%s/other.h5:/mesh/geometry<", real ? real : "?");
   char *x = slurp(xd);
-  tap_check(x && strstr(x, want), "otherdir.absolute_reference", "'%s' not in:\n%s", want,
-            x ? x : "(missing)");
+  tap_check(x && strstr(x, want), "otherdir.absolute_reference", "'%s' not in:\n%s", want, x ? x : "(missing)");
   free(x);
   free(real);
 }
@@ -885,13 +864,12 @@ static void check_crash(const char *dir)
     double want[3 * 3];
     char why[256];
     for (int k = 0; k < 3; k++) iv_row(want + 3 * k, k, 3);
-    tap_check(table_matches(file, "/iv", 3, 3, want, why, sizeof why), "crash.table_all_rows",
-              "%s", why);
+    tap_check(table_matches(file, "/iv", 3, 3, want, why, sizeof why), "crash.table_all_rows", "%s", why);
     H5Fclose(file);
   }
   char *x = slurp(xd);
-  tap_check(x && count_substr(x, "<Time ") == 2 && strstr(x, "</Xdmf>"), "crash.xdmf_complete",
-            "%s", x ? x : "(missing)");
+  tap_check(x && count_substr(x, "<Time ") == 2 && strstr(x, "</Xdmf>"), "crash.xdmf_complete", "%s",
+            x ? x : "(missing)");
   free(x);
 }
 

@@ -26,12 +26,11 @@ static const char *header = "V_anode [V],I_anode [A/cm],T\n";
 /* Values that %.10e or %.15g would not reproduce, extremes, subnormals, signed zero, inf. */
 static void fill_rows(double *r, int nrows)
 {
-  static const double special[] = {0.1, 1.0 / 3, -2.0 / 3, 1e-300, 4.9406564584124654e-324,
-                                   DBL_MAX, -DBL_MIN, -0.0, 1e22, 123456789.123456789,
+  static const double special[] = {0.1,      1.0 / 3,  -2.0 / 3, 1e-300, 4.9406564584124654e-324,
+                                   DBL_MAX,  -DBL_MIN, -0.0,     1e22,   123456789.123456789,
                                    HUGE_VAL, -HUGE_VAL};
   const int ns = (int)(sizeof special / sizeof special[0]);
-  for (int k = 0; k < nrows * NCOLS; k++)
-    r[k] = k < ns ? special[k] : 1e-12 * exp(0.0371 * k) * (k % 2 ? -1 : 1);
+  for (int k = 0; k < nrows * NCOLS; k++) r[k] = k < ns ? special[k] : 1e-12 * exp(0.0371 * k) * (k % 2 ? -1 : 1);
 }
 
 static int same_bits(double a, double b) { return !memcmp(&a, &b, sizeof a); }
@@ -94,8 +93,8 @@ static void check_roundtrip(const char *dir)
   int ok = n == N, bad = -1;
   for (int i = 0; ok && i < N * NCOLS; i++)
     if (!same_bits(back[i], rows[i])) ok = 0, bad = i;
-  tap_check(ok, "iv.roundtrip_exact", "%d rows; value %d read %.17g, wrote %.17g", n, bad,
-            bad >= 0 ? back[bad] : 0, bad >= 0 ? rows[bad] : 0);
+  tap_check(ok, "iv.roundtrip_exact", "%d rows; value %d read %.17g, wrote %.17g", n, bad, bad >= 0 ? back[bad] : 0,
+            bad >= 0 ? rows[bad] : 0);
 
   n = TcadIVTableGetRows(t, &mem);
   ok = n == N && mem;
@@ -115,16 +114,17 @@ static void check_roundtrip(const char *dir)
 
   rc = TcadIVTableClose(&t);
   tap_check(rc == 0 && t == NULL, "iv.close", "%s", tcad_error_message());
-  tap_check(TcadIVTableClose(&t) == 0 && TcadIVTableClose(NULL) == 0, "iv.close_null_safe", "%s",
-            tcad_error_message());
+  tap_check(TcadIVTableClose(&t) == 0 && TcadIVTableClose(NULL) == 0, "iv.close_null_safe", "%s", tcad_error_message());
 
   /* nan: written as nan, read back as nan */
   snprintf(path, sizeof path, "%.2000s/iv-nan.csv", dir);
   double r[NCOLS] = {NAN, 1, 2};
   rc = TcadIVTableOpen(path, NCOLS, cols, NULL, &t);
   if (!rc) rc = TcadIVTableAppend(t, r);
-  if (!rc) rc = TcadIVTableClose(&t);
-  else TcadIVTableClose(&t);
+  if (!rc)
+    rc = TcadIVTableClose(&t);
+  else
+    TcadIVTableClose(&t);
   n = read_csv(path, hdr, sizeof hdr, back, N);
   tap_check(rc == 0 && n == 1 && isnan(back[0]) && back[2] == 2 && !strcmp(hdr, "V_anode,I_anode,T\n"),
             "iv.nan_and_no_units", "rc %d n %d header '%s'", rc, n, hdr);
@@ -180,8 +180,7 @@ static void check_crash(const char *dir)
             "child status %d, %d rows read back", status, n);
 }
 
-static void expect_bad(const char *dir, const char *name, const char *const *c,
-                       const char *const *u, const char *want)
+static void expect_bad(const char *dir, const char *name, const char *const *c, const char *const *u, const char *want)
 {
   char path[4096];
   TcadIVTable *t = NULL;
@@ -190,10 +189,8 @@ static void expect_bad(const char *dir, const char *name, const char *const *c,
   int rc = TcadIVTableOpen(path, NCOLS, c, u, &t);
   char tn[96];
   snprintf(tn, sizeof tn, "iv.refuse_%s", name);
-  tap_check(rc == TCAD_ERR_INPUT && t == NULL && strstr(tcad_error_message(), want) &&
-                access(path, F_OK) != 0,
-            tn, "rc %d, file %s, message: %s", rc, access(path, F_OK) ? "absent" : "created",
-            tcad_error_message());
+  tap_check(rc == TCAD_ERR_INPUT && t == NULL && strstr(tcad_error_message(), want) && access(path, F_OK) != 0, tn,
+            "rc %d, file %s, message: %s", rc, access(path, F_OK) ? "absent" : "created", tcad_error_message());
   printf("# message: %s\n", tcad_error_message());
   TcadIVTableClose(&t);
 }

@@ -12,13 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/asm.h"
 #include "device.h"
+#include "kernels/asm.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 static const char *deck_1d =
@@ -28,7 +28,6 @@ static const char *deck_1d =
     "doping:\n  - {profile: box, species: acceptor, conc: 1e17, box: {x: [0, 0.5]}}\n"
     "  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 1]}}\n"
     "physics: {mobility: caughey-thomas, high_field: canali, recombination: [srh, auger]}\n";
-
 
 static const char *deck_2d =
     "mesh:\n  generate:\n    x: [{at: 0, step: 0.05}, {at: 0.6, step: 0.05}]\n"

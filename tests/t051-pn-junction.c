@@ -16,13 +16,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/physics/constants.h"
 #include "device.h"
+#include "kernels/physics/constants.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 typedef struct {
@@ -74,8 +74,7 @@ static double depletion_width(Dev *d, double na, double nd)
   double q = 0;
   double *don = calloc(d->mesh->nnodes, sizeof(double)), *acc = calloc(d->mesh->nnodes, sizeof(double));
   TcadDopingEvaluate(d->deck, d->mesh, don, acc);
-  for (int i = 0; i < d->mesh->nnodes; i++)
-    q += fabs(d->p[i] - d->n[i] + don[i] - acc[i]) * d->geom->node_volume[i];
+  for (int i = 0; i < d->mesh->nnodes; i++) q += fabs(d->p[i] - d->n[i] + don[i] - acc[i]) * d->geom->node_volume[i];
   free(don), free(acc);
   return 0.5 * q * (1 / na + 1 / nd);
 }
@@ -130,11 +129,12 @@ int main(int argc, char **argv)
     const double ws = depletion_width(&d, na, nd), es = peak_field(&d);
     char name[64];
     snprintf(name, sizeof name, "pn.depletion_width_%gV", vset[k]);
-    tap_check(tap_close(ws, wa, 0.02, 0), name, "simulated %.4f um, depletion approx. (V_bi-V-2V_T) %.4f um (plain: %.4f um)",
-              ws * 1e4, wa * 1e4, wref[k] * 1e4);
+    tap_check(tap_close(ws, wa, 0.02, 0), name,
+              "simulated %.4f um, depletion approx. (V_bi-V-2V_T) %.4f um (plain: %.4f um)", ws * 1e4, wa * 1e4,
+              wref[k] * 1e4);
     snprintf(name, sizeof name, "pn.peak_field_%gV", vset[k]);
-    tap_check(tap_close(es, ea, 0.02, 0), name, "simulated %.4g V/cm, depletion approx. %.4g V/cm (plain: %.4g)", es, ea,
-              eref[k]);
+    tap_check(tap_close(es, ea, 0.02, 0), name, "simulated %.4g V/cm, depletion approx. %.4g V/cm (plain: %.4g)", es,
+              ea, eref[k]);
   }
   tap_check(!e, "pn.reverse_bias", "%s", tcad_error_message());
   /* forward: short diode, 1 µm neutral regions ≪ L_n, L_p (tens of µm) */
@@ -151,18 +151,17 @@ int main(int argc, char **argv)
     char name[64];
     snprintf(name, sizeof name, "pn.short_diode_%.2fV", v);
     printf("# %.2f V: ratio %.4f\n", v, j / ja);
-    tap_check(tap_close(j, ja, 0.03, 0), name, "simulated %.5g A/cm^2, ideal short diode %.5g A/cm^2 (ratio %.4f)", j, ja,
-              j / ja);
+    tap_check(tap_close(j, ja, 0.03, 0), name, "simulated %.5g A/cm^2, ideal short diode %.5g A/cm^2 (ratio %.4f)", j,
+              ja, j / ja);
     if (jprev > 0 && v > 0.54 && v < 0.56) {
       const double ideality = (v - vprev) / (vt * log(j / jprev));
-      tap_check(ideality > 0.98 && ideality < 1.08, "pn.ideality_moderate", "n = %.3f between %.2f and %.2f V", ideality,
-                vprev, v);
+      tap_check(ideality > 0.98 && ideality < 1.08, "pn.ideality_moderate", "n = %.3f between %.2f and %.2f V",
+                ideality, vprev, v);
     }
     vprev = v, jprev = j;
   }
   tap_check(!e, "pn.forward_bias", "%s", tcad_error_message());
   dev_close(&d);
-
 
   /* forward: long diode at 0.55 and 0.60 V. τ_n = τ_p = 1e-5 s everywhere (taumin = taumax),
    * so L_n = 190 µm, L_p = 110 µm; neutral regions of 1000 µm. Reference: the ideal-diode law
@@ -181,7 +180,8 @@ int main(int argc, char **argv)
     char extra[512];
     snprintf(extra, sizeof extra,
              "physics: {mobility: constant, high_field: %s, recombination: [srh]}\n"
-             "materials: {Si: {taumax: [%g, %g], taumin: [%g, %g]}}\n", pass ? "canali" : "none", tau, tau, tau, tau);
+             "materials: {Si: {taumax: [%g, %g], taumin: [%g, %g]}}\n",
+             pass ? "canali" : "none", tau, tau, tau, tau);
     char text[2048];
     snprintf(text, sizeof text,
              "mesh:\n  generate:\n    x: [{at: 0, step: 4}, {at: %g, step: 0.05}, {at: %g, step: 0.002},"
@@ -212,13 +212,14 @@ int main(int argc, char **argv)
       const double ja = js * expm1(vj / vt);
       const double jshort = TCAD_Q * ni * ni * (dn / (na * wp) + dp / (nd * wn)) * expm1(vj / vt);
       const double jrec = TCAD_Q * ni * w * exp(vj / (2 * vt)) / (2 * tau);
-      printf("# long diode %.2f V (V_j %.4f V): simulated %.5g, long-diode law %.5g (ratio %.4f), short-diode law %.5g, "
-             "depletion recombination < %.3g A/cm^2, p_n/N_D %.2g\n", v, vj, j, ja, j / ja, jshort, jrec,
-             d.p[test_node_at(d.mesh, (L / 2 + 5) * 1e-4)] / nd);
+      printf(
+          "# long diode %.2f V (V_j %.4f V): simulated %.5g, long-diode law %.5g (ratio %.4f), short-diode law %.5g, "
+          "depletion recombination < %.3g A/cm^2, p_n/N_D %.2g\n",
+          v, vj, j, ja, j / ja, jshort, jrec, d.p[test_node_at(d.mesh, (L / 2 + 5) * 1e-4)] / nd);
       char name[64];
       snprintf(name, sizeof name, "pn.long_diode_%.2fV", v);
-      tap_check(tap_close(j, ja, 0.02, 0), name, "simulated %.5g A/cm^2, long-diode law %.5g A/cm^2 (ratio %.4f)", j, ja,
-                j / ja);
+      tap_check(tap_close(j, ja, 0.02, 0), name, "simulated %.5g A/cm^2, long-diode law %.5g A/cm^2 (ratio %.4f)", j,
+                ja, j / ja);
     }
     tap_check(!e, pass ? "pn.long_diode_canali_forward" : "pn.long_diode_forward", "%s", tcad_error_message());
     dev_close(&d);
@@ -226,8 +227,8 @@ int main(int argc, char **argv)
   if (!e) {
     const double r0 = jlong[1][0] / jlong[0][0], r1 = jlong[1][1] / jlong[0][1];
     printf("# long diode with Canali / without: %.5f at 0.55 V, %.5f at 0.60 V\n", r0, r1);
-    tap_check(fabs(r0 - 1) < 0.005 && fabs(r1 - 1) < 0.005, "pn.long_diode_canali", "Canali/none %.5f, %.5f (tol 0.5%%)",
-              r0, r1);
+    tap_check(fabs(r0 - 1) < 0.005 && fabs(r1 - 1) < 0.005, "pn.long_diode_canali",
+              "Canali/none %.5f, %.5f (tol 0.5%%)", r0, r1);
   }
 
   /* high injection: p+n diode, N_D = 1e15 is exceeded by injected holes above ~0.6 V */

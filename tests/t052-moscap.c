@@ -20,14 +20,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kernels/physics/constants.h"
 #include "device.h"
+#include "kernels/physics/constants.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/material.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 static const double NA = 1e17, TOX = 10e-7; /* cm^-3, cm */
@@ -56,8 +56,10 @@ static double psis_of_vg(double vg)
   double lo = -2.0, hi = 2.0;
   for (int k = 0; k < 200; k++) {
     const double mid = 0.5 * (lo + hi);
-    if (vg_of_psis(mid) < vg) lo = mid;
-    else hi = mid;
+    if (vg_of_psis(mid) < vg)
+      lo = mid;
+    else
+      hi = mid;
   }
   return 0.5 * (lo + hi);
 }
@@ -71,13 +73,11 @@ typedef struct {
   int iface, bulk, gate;
 } Dev;
 
-
 static double surface_potential(Dev *d)
 {
   TcadSimGetSolution(d->sim, d->psi, d->n, d->p);
   return d->psi[d->iface] - d->psi[d->bulk];
 }
-
 
 /* ∫(N_A − p)/N_A dy over the silicon (x ≥ 0), trapezoid rule on the nodal values */
 static double depletion_width(Dev *d)
@@ -102,21 +102,23 @@ static double g_wf0; /* the Φ_ms = 0 gate work function, eV */
 static int dev_open(Dev *d, double vg_shift)
 {
   char text[2048];
-  snprintf(text, sizeof text,
-           "mesh:\n  generate:\n    x: [{at: -0.01, step: 0.001}, {at: 0, step: 0.0005}, {at: 0.2, step: 0.005},"
-           " {at: 1, step: 0.02}]\n"
-           "regions:\n  - {name: si, material: Si, box: {x: [0, 1]}}\n  - {name: ox, material: SiO2, box: {x: [-0.01, 0]}}\n"
-           "contacts:\n  - {name: gate, type: gate, workfunction: %.12f, box: {x: [-0.01, -0.01]}}\n"
-           "  - {name: sub, type: ohmic, box: {x: [1, 1]}}\n"
-           "doping:\n  - {profile: uniform, species: acceptor, conc: %g}\n"
-           "physics: {temperature: 300, mobility: constant, high_field: none, recombination: [srh]}\n",
-           g_wf0 - vg_shift, NA);
+  snprintf(
+      text, sizeof text,
+      "mesh:\n  generate:\n    x: [{at: -0.01, step: 0.001}, {at: 0, step: 0.0005}, {at: 0.2, step: 0.005},"
+      " {at: 1, step: 0.02}]\n"
+      "regions:\n  - {name: si, material: Si, box: {x: [0, 1]}}\n  - {name: ox, material: SiO2, box: {x: [-0.01, 0]}}\n"
+      "contacts:\n  - {name: gate, type: gate, workfunction: %.12f, box: {x: [-0.01, -0.01]}}\n"
+      "  - {name: sub, type: ohmic, box: {x: [1, 1]}}\n"
+      "doping:\n  - {profile: uniform, species: acceptor, conc: %g}\n"
+      "physics: {temperature: 300, mobility: constant, high_field: none, recombination: [srh]}\n",
+      g_wf0 - vg_shift, NA);
   memset(d, 0, sizeof *d);
   int e = test_device_open(text, "moscap", &d->deck, &d->mesh, &d->geom, &d->sim);
   if (!e) {
     const int nn = d->mesh->nnodes;
     d->psi = calloc(nn, sizeof(double)), d->n = calloc(nn, sizeof(double)), d->p = calloc(nn, sizeof(double));
-    d->iface = test_node_at(d->mesh, 0.0), d->bulk = test_node_at(d->mesh, 1e-4), d->gate = TcadSimFindContact(d->sim, "gate");
+    d->iface = test_node_at(d->mesh, 0.0), d->bulk = test_node_at(d->mesh, 1e-4),
+    d->gate = TcadSimFindContact(d->sim, "gate");
   }
   return e;
 }
@@ -163,8 +165,8 @@ int main(int argc, char **argv)
   g_pp0 = 0.5 * NA + sqrt(0.25 * NA * NA + g_ni * g_ni), g_np0 = g_ni * g_ni / g_pp0;
   g_ld = sqrt(g_eps_s * g_vt / (TCAD_Q * g_pp0));
   const double phif = g_vt * log(g_pp0 / g_ni);
-  printf("# V_T %.6f V, n_i %.4e, C_ox %.4e F/cm^2 (PHYSICS.md 3.453e-7), phi_F %.5f V (0.4167), Phi_m %.6f eV\n",
-         g_vt, g_ni, g_cox, phif, g_wf0);
+  printf("# V_T %.6f V, n_i %.4e, C_ox %.4e F/cm^2 (PHYSICS.md 3.453e-7), phi_F %.5f V (0.4167), Phi_m %.6f eV\n", g_vt,
+         g_ni, g_cox, phif, g_wf0);
   /* reference: PHYSICS.md §6 C_ox = 3.453e-7 F/cm², φ_F = 0.4167 V */
   tap_check(tap_close(g_cox, 3.453e-7, 1e-3, 0) && tap_close(phif, 0.4167, 0, 2e-4), "moscap.reference_constants",
             "C_ox %.4e vs 3.453e-7, phi_F %.5f vs 0.4167 (PHYSICS.md §6)", g_cox, phif);
@@ -235,7 +237,8 @@ int main(int argc, char **argv)
     for (int k = 0; k < nvg; k++) {
       const double v = vg[k];
       if (TcadSimBias(d.sim, 1, &d.gate, &v)) {
-        printf("# coupled Newton: gate bias to %.2f V did not converge (%s)\n", v, k < nweak ? tcad_error_message() : "strong inversion");
+        printf("# coupled Newton: gate bias to %.2f V did not converge (%s)\n", v,
+               k < nweak ? tcad_error_message() : "strong inversion");
         break;
       }
       reached++;
@@ -278,8 +281,8 @@ int main(int argc, char **argv)
               "sim %.5f V vs depletion approximation 1.3150 V (tol 2%%)", vth);
     /* reference 2: the exact charge formula (Sze) at ψ_s = 2φ_F; linear interpolation over a
      * 0.02 V step costs well under 1 mV: ψ_s(V_g) is smooth there */
-    tap_check(tap_close(vth, vth_exact, 0, 5e-3), "moscap.threshold_exact", "sim %.5f V vs exact-charge %.5f V (tol 5 mV)",
-              vth, vth_exact);
+    tap_check(tap_close(vth, vth_exact, 0, 5e-3), "moscap.threshold_exact",
+              "sim %.5f V vs exact-charge %.5f V (tol 5 mV)", vth, vth_exact);
   }
 
   /* c) maximum depletion width at threshold */

@@ -19,10 +19,10 @@
 #include "device.h"
 #include "kernels/physics/constants.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 #define YW 0.2 /* µm, lateral extent in 2D and 3D */
@@ -92,7 +92,11 @@ int main(int argc, char **argv)
   int e = 0;
   for (int dim = 1; dim <= 3; dim++) {
     e = run_diode(names[dim], dim, 1.0, 3, v, j[dim], g[dim]);
-    tap_check(!e, dim == 1 ? "dims.solve_1d" : dim == 2 ? "dims.solve_2d" : "dims.solve_3d", "%s", tcad_error_message());
+    tap_check(!e,
+              dim == 1   ? "dims.solve_1d"
+              : dim == 2 ? "dims.solve_2d"
+                         : "dims.solve_3d",
+              "%s", tcad_error_message());
     if (e) break;
   }
   if (!e) {
@@ -149,7 +153,8 @@ int main(int argc, char **argv)
     tap_check(d2 > 0 ? d1 / d2 >= 1.9 : d1 == 0, "refine.converges", "difference ratio %.3f (order %.2f), need >= 1.9",
               d2 > 0 ? d1 / d2 : INFINITY, order);
     /* reference: the finest mesh against the next (Richardson self-convergence) */
-    tap_check(tap_close(ih[2], ih[1], 0.01, 0), "refine.h4_vs_h2", "J(h/4) %.6e vs J(h/2) %.6e (tol 1%%)", ih[2], ih[1]);
+    tap_check(tap_close(ih[2], ih[1], 0.01, 0), "refine.h4_vs_h2", "J(h/4) %.6e vs J(h/2) %.6e (tol 1%%)", ih[2],
+              ih[1]);
   }
   TcadFinalize();
   return tap_exit();

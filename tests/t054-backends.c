@@ -19,14 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device.h"
 #include "kernels/cuda.h"
 #include "solver/sim_internal.h"
-#include "device.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 typedef TestDevice Dev;

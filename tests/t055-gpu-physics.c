@@ -22,19 +22,19 @@
 #define MAXP 20000
 
 static const char *names[TCAD_PROBE_COUNT] = {
-    "bernoulli",   "sg_electron",    "sg_hole",       "caughey_thomas", "masetti",     "canali",
-    "srh_lifetime", "srh",           "auger",         "recombination",  "logmean",     "eb_electron",
-    "eb_hole",     "tauw",           "hansch_t",      "hansch_field",   "relaxation",  "recomb_energy",
-    "joule",       "intrinsic",      "workfunction",  "equilibrium",    "ohmic",       "quasi_fermi",
-    "velocity"};
+    "bernoulli",   "sg_electron",  "sg_hole",       "caughey_thomas", "masetti",     "canali",    "srh_lifetime",
+    "srh",         "auger",        "recombination", "logmean",        "eb_electron", "eb_hole",   "tauw",
+    "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",       "intrinsic", "workfunction",
+    "equilibrium", "ohmic",        "quasi_fermi",   "velocity"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
 
-static double xs[] = {0.0,    1e-300, 1e-100, 1e-12, 1e-8,  1e-4,  0.05,  0.0999999, 0.1,   0.1000001,
-                      0.5,    1.0,    2.0,    10.0,  36.0,  37.5,  40.0,  100.0,     300.0, 699.0,
-                      700.0,  709.0,  710.0,  745.0, 800.0, 1e3,   1e4};
-static const double dens[] = {1e-300, 1e-200, 1e-100, 1e-30, 1e-10, 1.0, 1e3, 1e8, 1e10, 1e12, 1e15, 1e17, 1e19, 1e20, 1e22};
+static double xs[] = {0.0,       1e-300, 1e-100, 1e-12, 1e-8,  1e-4,  0.05,  0.0999999, 0.1,
+                      0.1000001, 0.5,    1.0,    2.0,   10.0,  36.0,  37.5,  40.0,      100.0,
+                      300.0,     699.0,  700.0,  709.0, 710.0, 745.0, 800.0, 1e3,       1e4};
+static const double dens[] = {1e-300, 1e-200, 1e-100, 1e-30, 1e-10, 1.0,  1e3, 1e8,
+                              1e10,   1e12,   1e15,   1e17,  1e19,  1e20, 1e22};
 
 /* inputs for function `w`; returns the number of points */
 static int make_inputs(int w, double *in)
@@ -93,16 +93,20 @@ static int make_inputs(int w, double *in)
         for (int b = 0; b < nd; b++) {
           double *p = PT;
           p[0] = dens[a], p[1] = dens[b], p[2] = nie[t];
-          if (w == TCAD_PROBE_SRH) p[3] = 1e-7, p[4] = 3e-8;
-          else p[3] = si->auger[0], p[4] = si->auger[1];
+          if (w == TCAD_PROBE_SRH)
+            p[3] = 1e-7, p[4] = 3e-8;
+          else
+            p[3] = si->auger[0], p[4] = si->auger[1];
           n++;
         }
     /* exactly at equilibrium, n p = n_ie² */
     for (int a = 0; a < nd; a++) {
       double *p = PT;
       p[0] = dens[a], p[1] = 1e20 / dens[a], p[2] = 1e10;
-      if (w == TCAD_PROBE_SRH) p[3] = 1e-7, p[4] = 3e-8;
-      else p[3] = si->auger[0], p[4] = si->auger[1];
+      if (w == TCAD_PROBE_SRH)
+        p[3] = 1e-7, p[4] = 3e-8;
+      else
+        p[3] = si->auger[0], p[4] = si->auger[1];
       if (p[1] <= 1e22) n++; /* physical densities only */
     }
     break;
@@ -135,15 +139,18 @@ static int make_inputs(int w, double *in)
       for (int k = 0; k < 7; k++)
         for (int a = 0; a < nt; a += 2)
           for (int b = 1; b < nt; b += 2)
-            for (int c = 4; c < nd; c += 3) PT[0] = s * dk[k], PT[1] = temps[a], PT[2] = temps[b], PT[3] = dens[c],
-                                             PT[4] = dens[nd - 1 - c / 2], n++;
+            for (int c = 4; c < nd; c += 3)
+              PT[0] = s * dk[k], PT[1] = temps[a], PT[2] = temps[b], PT[3] = dens[c], PT[4] = dens[nd - 1 - c / 2], n++;
     break;
   }
   case TCAD_PROBE_TAUW:
     for (int a = 0; a < (int)(sizeof temps / sizeof temps[0]); a++)
       for (int m = 0; m < 3; m++)
-        PT[0] = 3e-13, PT[1] = m == 0 ? 0.0 : m == 1 ? 0.2 : -1.5, PT[2] = m == 2 ? 0.3 : 0.0, PT[3] = temps[a],
-        PT[4] = 300.0, n++;
+        PT[0] = 3e-13,
+        PT[1] = m == 0   ? 0.0
+                : m == 1 ? 0.2
+                         : -1.5,
+        PT[2] = m == 2 ? 0.3 : 0.0, PT[3] = temps[a], PT[4] = 300.0, n++;
     break;
   case TCAD_PROBE_HANSCH_T:
     for (int a = 0; a < (int)(sizeof temps / sizeof temps[0]); a++)
@@ -186,7 +193,8 @@ static int make_inputs(int w, double *in)
   case TCAD_PROBE_EQUILIBRIUM:
     for (int k = 0; k < nx; k++)
       for (int s = -1; s <= 1; s += 2)
-        for (int f = -1; f <= 1; f++) PT[0] = s * 0.0258520 * xs[k], PT[1] = 0.3 * f, PT[2] = 1e10, PT[3] = 0.0258520, n++;
+        for (int f = -1; f <= 1; f++)
+          PT[0] = s * 0.0258520 * xs[k], PT[1] = 0.3 * f, PT[2] = 1e10, PT[3] = 0.0258520, n++;
     break;
   case TCAD_PROBE_OHMIC:
     for (int a = 0; a < nd; a++)
@@ -196,13 +204,14 @@ static int make_inputs(int w, double *in)
   case TCAD_PROBE_QUASI_FERMI:
     for (int a = 0; a < nd; a++)
       for (int s = -1; s <= 1; s += 2)
-        for (int f = 0; f < 2; f++) PT[0] = 0.4, PT[1] = dens[a], PT[2] = s, PT[3] = 0.0258520, PT[4] = 1e10,
-                                    PT[5] = f ? 1e8 : 0.0, n++;
+        for (int f = 0; f < 2; f++)
+          PT[0] = 0.4, PT[1] = dens[a], PT[2] = s, PT[3] = 0.0258520, PT[4] = 1e10, PT[5] = f ? 1e8 : 0.0, n++;
     break;
   case TCAD_PROBE_VELOCITY:
     for (int a = 0; a < nd; a++)
       for (int c = 0; c < 2; c++)
-        for (int s = -1; s <= 1; s += 2) PT[0] = c, PT[1] = s * 1.602e-19 * dens[a] * 1e6 * (a + 1), PT[2] = dens[a], n++;
+        for (int s = -1; s <= 1; s += 2)
+          PT[0] = c, PT[1] = s * 1.602e-19 * dens[a] * 1e6 * (a + 1), PT[2] = dens[a], n++;
     PT[0] = 0, PT[1] = 1.0, PT[2] = 0.0, n++;
     break;
   default: break;

@@ -15,10 +15,10 @@
 #include "kernels/cuda.h"
 #include "kernels/linalg/cudss.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 typedef struct {
@@ -145,8 +145,8 @@ int main(int argc, char **argv)
       for (int p = 0; p < c->nsweeps; p++) big = fmax(big, fabs(id[p]));
       for (int p = 0; p < c->nsweeps; p++)
         if (fabs(id[p]) > 1e-6 * big) worst = fmax(worst, fabs(ik[p] - id[p]) / fabs(id[p]));
-      printf("# %s: %s: %.1f Krylov iterations per Newton step (direct: %.0f); worst current difference %.2e\n",
-             label, modes[mode].name, itk, itd, worst);
+      printf("# %s: %s: %.1f Krylov iterations per Newton step (direct: %.0f); worst current difference %.2e\n", label,
+             modes[mode].name, itk, itd, worst);
       snprintf(tn, sizeof tn, "krylov.%s.%s.same_currents", label, modes[mode].name);
       tap_check(worst < 1e-6, tn, "worst relative difference %.2e over %d sweep ends", worst, c->nsweeps);
     }

@@ -22,11 +22,11 @@
 #include "device.h"
 #include "kernels/physics/constants.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/material.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 #define KQ (TCAD_KB / TCAD_Q)
@@ -67,7 +67,8 @@ static double budget_error(Dev *d, int c, double *joule)
 static const char *resistor_deck =
     "mesh:\n  generate:\n    x: [{at: 0, step: 0.02}, {at: 10, step: 0.02}]\n"
     "regions: [{name: si, material: Si, box: {x: [0, 10]}}]\n"
-    "contacts:\n  - {name: cathode, type: ohmic, box: {x: [0, 0]}}\n  - {name: anode, type: ohmic, box: {x: [10, 10]}}\n"
+    "contacts:\n  - {name: cathode, type: ohmic, box: {x: [0, 0]}}\n  - {name: anode, type: ohmic, box: {x: [10, "
+    "10]}}\n"
     "doping:\n  - {profile: uniform, species: donor, conc: 1e17}\n"
     "physics: {transport: energy-balance-electrons, mobility: constant, high_field: %s, recombination: []}\n";
 
@@ -111,7 +112,8 @@ static void resistor(void)
     double joule;
     worst_b = fmax(worst_b, budget_error(&d, 0, &joule));
     printf("# E %.3g V/cm: T_n %.2f K (T_L + 2qτμE²/3k: %.2f K, closed form %.2f K), mu %.1f cm2/Vs, "
-           "Joule %.4g W/cm2\n", E, tn[mid], TL + want, TL + closed, mu, joule);
+           "Joule %.4g W/cm2\n",
+           E, tn[mid], TL + want, TL + closed, mu, joule);
   }
   tap_check(!e, "resistor.bias_1e3_to_1e5_V_per_cm", "%s", tcad_error_message());
   tap_check(!e && worst_mu < 0.01, "resistor.temperature_vs_mu_E", "worst |ΔT/ΔT_ref − 1| %.2e", worst_mu);
@@ -157,17 +159,18 @@ static void uniform_temperature(void)
 static const char *nnn_deck(char *buf, size_t n, const char *transport, const char *hf, double l1, double l2,
                             double nplus, double nlow, double step)
 {
-  snprintf(buf, n,
-           "mesh:\n  generate:\n    x: [{at: 0, step: %g}, {at: %g, step: %g}, {at: %g, step: %g}, {at: %g, step: %g}]\n"
-           "regions: [{name: si, material: Si, box: {x: [0, %g]}}]\n"
-           "contacts:\n  - {name: cathode, type: ohmic, box: {x: [0, 0]}}\n"
-           "  - {name: anode, type: ohmic, box: {x: [%g, %g]}}\n"
-           "doping:\n  - {profile: uniform, species: donor, conc: %g}\n"
-           "  - {profile: box, species: donor, conc: %g, box: {x: [0, %g]}}\n"
-           "  - {profile: box, species: donor, conc: %g, box: {x: [%g, %g]}}\n"
-           "physics: {transport: %s, mobility: constant, high_field: %s, recombination: [srh]}\n",
-           2 * step, l1, step, l1 + l2, step, 2 * l1 + l2, 2 * step, 2 * l1 + l2, 2 * l1 + l2, 2 * l1 + l2, nlow,
-           nplus, l1, nplus, l1 + l2, 2 * l1 + l2, transport, hf);
+  snprintf(
+      buf, n,
+      "mesh:\n  generate:\n    x: [{at: 0, step: %g}, {at: %g, step: %g}, {at: %g, step: %g}, {at: %g, step: %g}]\n"
+      "regions: [{name: si, material: Si, box: {x: [0, %g]}}]\n"
+      "contacts:\n  - {name: cathode, type: ohmic, box: {x: [0, 0]}}\n"
+      "  - {name: anode, type: ohmic, box: {x: [%g, %g]}}\n"
+      "doping:\n  - {profile: uniform, species: donor, conc: %g}\n"
+      "  - {profile: box, species: donor, conc: %g, box: {x: [0, %g]}}\n"
+      "  - {profile: box, species: donor, conc: %g, box: {x: [%g, %g]}}\n"
+      "physics: {transport: %s, mobility: constant, high_field: %s, recombination: [srh]}\n",
+      2 * step, l1, step, l1 + l2, step, 2 * l1 + l2, 2 * step, 2 * l1 + l2, 2 * l1 + l2, 2 * l1 + l2, nlow, nplus, l1,
+      nplus, l1 + l2, 2 * l1 + l2, transport, hf);
   return buf;
 }
 
@@ -181,7 +184,8 @@ static void tau_limit(void)
   if (!e) e = TcadSimSetEnergy(eb.sim, 1, 1e-4);
   if (!e) e = bias(&eb, "anode", 4.0);
   tap_check(!e, "tau_limit.energy_balance", "%s", tcad_error_message());
-  int e2 = dev_open(&dd, nnn_deck(text, sizeof text, "drift-diffusion", "hansch", 0.5, 3.0, 1e18, 1e16, 0.01), "nnn_dd");
+  int e2 =
+      dev_open(&dd, nnn_deck(text, sizeof text, "drift-diffusion", "hansch", 0.5, 3.0, 1e18, 1e16, 0.01), "nnn_dd");
   if (!e2) e2 = bias(&dd, "anode", 4.0);
   tap_check(!e2, "tau_limit.drift_diffusion", "%s", tcad_error_message());
   if (!e && !e2) {
@@ -194,8 +198,8 @@ static void tau_limit(void)
     int e3 = TcadSimBias(eb.sim, 1, &c, &v);
     const double ifull = e3 ? NAN : current(&eb, "anode");
     printf("# tau_w x 1e-4: I = %.6e A/cm2; DD (Hänsch field law): %.6e; tau_w x 1: %.6e\n", ie, id, ifull);
-    tap_check(fabs(ie / id - 1) < 0.005, "tau_limit.current_within_0.5_percent", "EB %.6e vs DD %.6e (%.3f %%)", ie,
-              id, 100 * (ie / id - 1));
+    tap_check(fabs(ie / id - 1) < 0.005, "tau_limit.current_within_0.5_percent", "EB %.6e vs DD %.6e (%.3f %%)", ie, id,
+              100 * (ie / id - 1));
     tap_check(!e3, "tau_limit.full_tau_resolve", "%s", tcad_error_message());
   }
   dev_close(&eb), dev_close(&dd);
@@ -208,7 +212,8 @@ static void ballistic(void)
   Dev eb, dd, jump;
   const TcadMaterial *si = tcad_material_find("Si");
   const double vsat = si->vsat[0];
-  int e = dev_open(&eb, nnn_deck(text, sizeof text, "energy-balance", "canali", 0.1, 0.4, 5e17, 2e15, 0.002), "ballistic");
+  int e =
+      dev_open(&eb, nnn_deck(text, sizeof text, "energy-balance", "canali", 0.1, 0.4, 5e17, 2e15, 0.002), "ballistic");
   const int c = e ? 0 : TcadSimFindContact(eb.sim, "anode");
   const double to = 1.5;
   if (!e) e = TcadSimSweep(eb.sim, 1, &c, &to, 0.1, 0, 0);
@@ -230,8 +235,9 @@ static void ballistic(void)
     }
     const double xt = 1e4 * eb.mesh->coord[3 * it], xv = 1e4 * eb.mesh->coord[3 * iv];
     printf("# energy balance: T_n peak %.0f K at %.3f um, |v_n| peak %.3e cm/s at %.3f um; DD |v_n| peak %.3e cm/s "
-           "at %.3f um; I = %.5e (EB) %.5e (DD) A/cm2\n", tn[it], xt, fabs(v[3 * iv]), xv, fabs(vd[3 * ivd]),
-           1e4 * dd.mesh->coord[3 * ivd], current(&eb, "anode"), current(&dd, "anode"));
+           "at %.3f um; I = %.5e (EB) %.5e (DD) A/cm2\n",
+           tn[it], xt, fabs(v[3 * iv]), xv, fabs(vd[3 * ivd]), 1e4 * dd.mesh->coord[3 * ivd], current(&eb, "anode"),
+           current(&dd, "anode"));
     tap_check(fabs(v[3 * iv]) > 1.5 * vsat && xv > 0.45 && xv < 0.52, "ballistic.velocity_overshoot",
               "peak %.3e cm/s (v_sat %.3e) at %.3f um", fabs(v[3 * iv]), vsat, xv);
     tap_check(tn[it] > 1500 && xt > 0.4 && xt < 0.52, "ballistic.temperature_peak", "%.0f K at %.3f um", tn[it], xt);
@@ -251,7 +257,9 @@ static void ballistic(void)
     if (!e3) {
       const double a = current(&jump, "anode"), b = current(&eb, "anode");
       tap_check(fabs(a / b - 1) < 1e-8, "ballistic.one_jump_same_current", "%.12e vs %.12e (via %s)", a, b,
-                st->fallback == 2 ? "DD and a tau_w ramp" : st->fallback == 1 ? "DD" : "direct Newton");
+                st->fallback == 2   ? "DD and a tau_w ramp"
+                : st->fallback == 1 ? "DD"
+                                    : "direct Newton");
     }
     dev_close(&jump);
   }

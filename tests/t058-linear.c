@@ -24,18 +24,18 @@
 #include <unistd.h>
 
 #include "device.h"
-#include "kernels/cuda.h"
 #include "kernels/asm.h"
-#include "kernels/linalg/linear.h"
+#include "kernels/cuda.h"
 #include "kernels/linalg/cudss.h"
 #include "kernels/linalg/krylov_solve.h"
+#include "kernels/linalg/linear.h"
 #include "solver/linear.h"
 #include "tap.h"
-#include "tcad/petsc_error.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
+#include "tcad/petsc_error.h"
 #include "tcad/sim.h"
 
 typedef TestDevice Dev;
@@ -134,8 +134,8 @@ static void test_scaling_and_driver(void)
         if (cols[k] != col[rp[r] + k] || vals[k] != a[rp[r] + k]) bad++;
       MatRestoreRow(B.A, r, &ncols, &cols, &vals);
     }
-    tap_check(!be && bad == 0, pass ? "linear.baij.refill_exact" : "linear.baij.entries_exact", "%ld entries differ%s%s",
-              bad, be ? "; " : "", be ? tcad_error_message() : "");
+    tap_check(!be && bad == 0, pass ? "linear.baij.refill_exact" : "linear.baij.entries_exact",
+              "%ld entries differ%s%s", bad, be ? "; " : "", be ? tcad_error_message() : "");
   }
   tcad_baij_destroy(&B);
 
@@ -190,8 +190,8 @@ static void test_scaling_and_driver(void)
            "%.2e / %.2e\n",
            kinds[m], (int)pits, (int)reason, r1.its, r7.its, r7.its_run, r7.fetches, res1, res7);
     snprintf(tn, sizeof tn, "linear.krylov.%s.converges", kinds[m]);
-    tap_check(!e1 && !e7 && r1.converged && r7.converged && reason > 0, tn, "driver %d/%d, PETSc reason %d", r1.converged,
-              r7.converged, (int)reason);
+    tap_check(!e1 && !e7 && r1.converged && r7.converged && reason > 0, tn, "driver %d/%d, PETSc reason %d",
+              r1.converged, r7.converged, (int)reason);
     snprintf(tn, sizeof tn, "linear.krylov.%s.petsc_iterations", kinds[m]);
     if (m == 0)
       tap_check(abs(r1.its - (int)pits) <= 2, tn, "driver %d, PETSc %d", r1.its, (int)pits);
@@ -250,8 +250,8 @@ static void test_analytic(void)
   tcad_krylov_host_ops(&h2, &o2, &ops);
   tcad_krylov_solve(&ops, &o2, b2, x2, &r);
   tcad_krylov_host_free(&ops);
-  tap_check(r.converged && r.its <= 2 && fabs(x2[0]) < 1e-14 && fabs(x2[1] - 1.0) < 1e-14, "linear.krylov.gmres_rotation",
-            "its %d, x = (%g, %g)", r.its, x2[0], x2[1]);
+  tap_check(r.converged && r.its <= 2 && fabs(x2[0]) < 1e-14 && fabs(x2[1] - 1.0) < 1e-14,
+            "linear.krylov.gmres_rotation", "its %d, x = (%g, %g)", r.its, x2[0], x2[1]);
   /* GMRES(1) on the rotation makes no progress at all: stagnation is detected after `stall` */
   o2.restart = 1, o2.stall = 10, o2.max_it = 1000;
   tcad_krylov_host_ops(&h2, &o2, &ops);
@@ -372,8 +372,8 @@ static void test_cudss_loader(const char *argv0)
     tap_skip("linear.cudss.installed", why);
   } else {
     printf("# cuDSS %d.%d.%d from %s\n", real->major, real->minor, real->patch, real->path);
-    tap_check(real->major == 1 && real->Create && real->Execute, "linear.cudss.installed", "version %d.%d",
-              real->major, real->minor);
+    tap_check(real->major == 1 && real->Create && real->Execute, "linear.cudss.installed", "version %d.%d", real->major,
+              real->minor);
   }
 }
 
@@ -406,8 +406,7 @@ static void test_gpu(void)
     printf("# GPU %s: %s\n", solvers[k], line);
     const double dev = fmax(fabs(c[0] - ref[0]) / fabs(ref[0]), fabs(c[1] - ref[1]) / fabs(ref[1]));
     snprintf(tn, sizeof tn, "linear.gpu.%s", solvers[k]);
-    tap_check(!e2 && dev < 1e-6, tn, "error %d (%s), current difference %.2e", e2, e2 ? tcad_error_message() : "",
-              dev);
+    tap_check(!e2 && dev < 1e-6, tn, "error %d (%s), current difference %.2e", e2, e2 ? tcad_error_message() : "", dev);
   }
 }
 

@@ -50,11 +50,11 @@ typedef enum { TCAD_CONTACT_OHMIC = 0, TCAD_CONTACT_GATE = 1, TCAD_CONTACT_SCHOT
 typedef struct {
   char name[TCAD_NAME_MAX]; /* for Gmsh meshes: the physical group name of boundary faces */
   TcadContactType type;
-  double workfunction;      /* eV, gate and Schottky contacts */
+  double workfunction; /* eV, gate and Schottky contacts */
   int has_workfunction;
-  double voltage;           /* initial bias, V */
-  double resistance;        /* series (lumped) resistance, ohm (0: none) */
-  int has_box;              /* generated meshes: boundary faces inside the box */
+  double voltage;    /* initial bias, V */
+  double resistance; /* series (lumped) resistance, ohm (0: none) */
+  int has_box;       /* generated meshes: boundary faces inside the box */
   TcadBox box;
   TcadSrcLoc loc;
 } TcadContactSpec;
@@ -68,16 +68,16 @@ typedef enum {
 
 typedef struct {
   TcadDopingProfile profile;
-  int species;                 /* +1 donor, -1 acceptor */
-  double peak;                 /* cm^-3: concentration (uniform, box) or peak (gaussian, erfc) */
-  char region[TCAD_NAME_MAX];  /* restrict to one region ("" = every semiconductor region) */
-  int has_window;              /* box: the box; gaussian/erfc: the mask window (lateral extent) */
+  int species;                /* +1 donor, -1 acceptor */
+  double peak;                /* cm^-3: concentration (uniform, box) or peak (gaussian, erfc) */
+  char region[TCAD_NAME_MAX]; /* restrict to one region ("" = every semiconductor region) */
+  int has_window;             /* box: the box; gaussian/erfc: the mask window (lateral extent) */
   TcadBox window;
-  int depth_axis;              /* 0,1,2: axis along which depth is measured; -1: the mesh's last
+  int depth_axis;     /* 0,1,2: axis along which depth is measured; -1: the mesh's last
                                   axis (Gmsh meshes without `axis:`, dimension unknown when parsing) */
-  double surface;              /* cm, position of the peak along depth_axis */
-  double char_length;          /* cm, characteristic length in depth */
-  double lateral;              /* cm, characteristic lateral spread outside the window */
+  double surface;     /* cm, position of the peak along depth_axis */
+  double char_length; /* cm, characteristic length in depth */
+  double lateral;     /* cm, characteristic lateral spread outside the window */
   TcadSrcLoc loc;
 } TcadDopingSpec;
 
@@ -100,9 +100,9 @@ typedef struct {
   int srh, auger;
   TcadImpact impact;
   TcadHotCarrier hot_carrier;
-  TcadSrcLoc loc;          /* of the physics section */
+  TcadSrcLoc loc; /* of the physics section */
   TcadSrcLoc loc_transport, loc_statistics, loc_mobility, loc_high_field, loc_impact,
-      loc_hot_carrier;      /* of each model key (0 when defaulted), for "not implemented" errors */
+      loc_hot_carrier; /* of each model key (0 when defaulted), for "not implemented" errors */
 } TcadPhysicsSpec;
 
 /* Fixed charge on the interface between two regions (cm^-2, sign included). */
@@ -142,7 +142,7 @@ typedef struct TcadDeck {
   TcadContactSpec *contacts;
   int ndoping;
   TcadDopingSpec *doping;
-  int nmaterials;             /* built-ins with deck overrides applied, plus deck-defined ones */
+  int nmaterials; /* built-ins with deck overrides applied, plus deck-defined ones */
   TcadMaterial *materials;
   TcadPhysicsSpec physics;
   int ninterfaces;

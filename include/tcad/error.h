@@ -23,11 +23,11 @@ extern "C" {
 
 enum {
   TCAD_OK = 0,
-  TCAD_ERR_USAGE = 2,    /* bad command line */
-  TCAD_ERR_INPUT = 3,    /* bad deck: syntax, unknown key, bad value; bad option */
-  TCAD_ERR_MESH = 4,     /* bad or unreadable mesh */
-  TCAD_ERR_IO = 5,       /* file system / HDF5 */
-  TCAD_ERR_NOTIMPL = 6,  /* a model or feature that exists in the deck but not yet in the code */
+  TCAD_ERR_USAGE = 2,   /* bad command line */
+  TCAD_ERR_INPUT = 3,   /* bad deck: syntax, unknown key, bad value; bad option */
+  TCAD_ERR_MESH = 4,    /* bad or unreadable mesh */
+  TCAD_ERR_IO = 5,      /* file system / HDF5 */
+  TCAD_ERR_NOTIMPL = 6, /* a model or feature that exists in the deck but not yet in the code */
   TCAD_ERR_MEM = 7,
   TCAD_ERR_PETSC = 8,
   TCAD_ERR_CUDA = 9,
@@ -47,19 +47,19 @@ int tcad_error_raise(const char *file, int line, const char *func, int code, con
 /* Propagate: add the calling frame to the current error's trace; returns code. */
 int tcad_error_frame(const char *file, int line, const char *func, int code);
 
-#define TCAD_CALL(expr)                                                                                      \
-  do {                                                                                                       \
-    const int tcad_call_e_ = (expr);                                                                         \
-    if (tcad_call_e_) return tcad_error_frame(__FILE__, __LINE__, __func__, tcad_call_e_);                   \
+#define TCAD_CALL(expr)                                                                                                \
+  do {                                                                                                                 \
+    const int tcad_call_e_ = (expr);                                                                                   \
+    if (tcad_call_e_) return tcad_error_frame(__FILE__, __LINE__, __func__, tcad_call_e_);                             \
   } while (0)
 /* The same for a function that owns resources: the code goes into err, then control to label
  * (the cleanup at the end of the function, which returns err). */
-#define TCAD_CALL_GOTO(err, expr, label)                                                                     \
-  do {                                                                                                       \
-    if (((err) = (expr)) != 0) {                                                                             \
-      tcad_error_frame(__FILE__, __LINE__, __func__, (err));                                                 \
-      goto label;                                                                                            \
-    }                                                                                                        \
+#define TCAD_CALL_GOTO(err, expr, label)                                                                               \
+  do {                                                                                                                 \
+    if (((err) = (expr)) != 0) {                                                                                       \
+      tcad_error_frame(__FILE__, __LINE__, __func__, (err));                                                           \
+      goto label;                                                                                                      \
+    }                                                                                                                  \
   } while (0)
 
 /* Return e from a function that collected a failure in e without a TCAD_CALL at the failing call
@@ -85,19 +85,19 @@ void *tcad_calloc_at(const char *file, int line, const char *func, size_t count,
 #define tcad_calloc(count, size) tcad_calloc_at(__FILE__, __LINE__, __func__, (count), (size))
 #define tcad_malloc(n) tcad_calloc_at(__FILE__, __LINE__, __func__, 1, (n))
 /* (ptr) = count zeroed elements, or return TCAD_ERR_MEM from the enclosing function. */
-#define TCAD_ALLOC(ptr, count)                                                                               \
-  do {                                                                                                       \
-    (ptr) = tcad_calloc((size_t)(count) != 0 ? (size_t)(count) : 1, sizeof(*(ptr)));                         \
-    if (!(ptr)) return TCAD_ERR_MEM;                                                                         \
+#define TCAD_ALLOC(ptr, count)                                                                                         \
+  do {                                                                                                                 \
+    (ptr) = tcad_calloc((size_t)(count) != 0 ? (size_t)(count) : 1, sizeof(*(ptr)));                                   \
+    if (!(ptr)) return TCAD_ERR_MEM;                                                                                   \
   } while (0)
 /* The same for a function with a cleanup label. */
-#define TCAD_ALLOC_GOTO(err, ptr, count, label)                                                              \
-  do {                                                                                                       \
-    (ptr) = tcad_calloc((size_t)(count) != 0 ? (size_t)(count) : 1, sizeof(*(ptr)));                         \
-    if (!(ptr)) {                                                                                            \
-      (err) = TCAD_ERR_MEM;                                                                                  \
-      goto label;                                                                                            \
-    }                                                                                                        \
+#define TCAD_ALLOC_GOTO(err, ptr, count, label)                                                                        \
+  do {                                                                                                                 \
+    (ptr) = tcad_calloc((size_t)(count) != 0 ? (size_t)(count) : 1, sizeof(*(ptr)));                                   \
+    if (!(ptr)) {                                                                                                      \
+      (err) = TCAD_ERR_MEM;                                                                                            \
+      goto label;                                                                                                      \
+    }                                                                                                                  \
   } while (0)
 
 #ifdef __cplusplus

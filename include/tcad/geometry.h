@@ -8,9 +8,9 @@
 #define TCAD_GEOM_MAX_REPORT 16
 
 typedef struct {
-  int cell;       /* element with the negative contribution */
-  int node[2];    /* the edge */
-  double value;   /* its coupling contribution A/h (negative) */
+  int cell;     /* element with the negative contribution */
+  int node[2];  /* the edge */
+  double value; /* its coupling contribution A/h (negative) */
 } TcadNonDelaunay;
 
 typedef struct TcadGeometry {
@@ -23,7 +23,7 @@ typedef struct TcadGeometry {
   double *edge_area;     /* A_ij, Voronoi face measure: cm^(d-1) (1 in 1D) */
   double *edge_coupling; /* A_ij / h_ij */
   int *region_edge_ptr;
-  int nunique_edges;     /* edges counted once whatever their regions */
+  int nunique_edges; /* edges counted once whatever their regions */
   /* node control volumes per region: node n has entries [node_region_ptr[n], ..[n+1]) */
   int *node_region_ptr;
   int *node_region;
@@ -32,10 +32,10 @@ typedef struct TcadGeometry {
   /* nodes in more than one region */
   int ninterface;
   int *interface_node;
-  double *region_measure;     /* sum of cell measures per region */
+  double *region_measure; /* sum of cell measures per region */
   /* non-Delaunay elements: count of negative (cell, edge) contributions, first few located */
   int nnondelaunay;
-  int nnegative_edges;        /* region-edges whose summed coupling is negative */
+  int nnegative_edges; /* region-edges whose summed coupling is negative */
   TcadNonDelaunay nondelaunay[TCAD_GEOM_MAX_REPORT];
 } TcadGeometry;
 

@@ -17,8 +17,8 @@ typedef struct TcadIVTable TcadIVTable;
  * units must not contain commas, quotes or line breaks (TCAD_ERR_INPUT, naming the column).
  * `units` may be NULL, or hold NULL entries, for columns without a unit. A file that cannot be
  * created or written gives TCAD_ERR_IO with the path and the system's reason. */
-int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames,
-                    const char *const *units, TcadIVTable **t);
+int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames, const char *const *units,
+                    TcadIVTable **t);
 /* Append one row of ncols values and flush it to the file. The row is kept in memory even when
  * writing it fails (TCAD_ERR_IO), so the HDF5 mirror can still hold it. */
 int TcadIVTableAppend(TcadIVTable *t, const double *row);

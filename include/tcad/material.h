@@ -10,21 +10,20 @@ typedef enum { TCAD_MAT_SEMICONDUCTOR = 0, TCAD_MAT_INSULATOR = 1, TCAD_MAT_COND
 typedef struct {
   char name[TCAD_NAME_MAX];
   TcadMaterialKind kind;
-  double permittivity;   /* relative, ε_r */
-  double affinity;       /* electron affinity χ, eV */
-  double bandgap;        /* E_g at 300 K, eV */
-  double ni;             /* intrinsic density, cm^-3 (0: from Nc, Nv, Eg) */
-  double nc, nv;         /* effective densities of states at 300 K, cm^-3 */
+  double permittivity; /* relative, ε_r */
+  double affinity;     /* electron affinity χ, eV */
+  double bandgap;      /* E_g at 300 K, eV */
+  double ni;           /* intrinsic density, cm^-3 (0: from Nc, Nv, Eg) */
+  double nc, nv;       /* effective densities of states at 300 K, cm^-3 */
   /* mobility: Caughey–Thomas (electrons, holes) */
   double ct_mumin[2], ct_mumax[2], ct_nref[2], ct_alpha[2];
   /* mobility: Masetti */
-  double ms_mumax[2], ms_mumin1[2], ms_mumin2[2], ms_mu1[2], ms_pc[2], ms_cr[2], ms_cs[2],
-      ms_alpha[2], ms_beta[2];
-  double mu_const[2];    /* constant mobility, cm^2/Vs */
+  double ms_mumax[2], ms_mumin1[2], ms_mumin2[2], ms_mu1[2], ms_pc[2], ms_cr[2], ms_cs[2], ms_alpha[2], ms_beta[2];
+  double mu_const[2]; /* constant mobility, cm^2/Vs */
   double vsat[2], canali_beta[2];
   /* SRH (Scharfetter) and Auger */
   double taumax[2], taumin[2], tau_nref[2], tau_gamma[2];
-  double auger[2];       /* C_n, C_p, cm^6/s */
+  double auger[2]; /* C_n, C_p, cm^6/s */
   /* energy relaxation times (energy-balance model), s, at the lattice temperature, and their
    * temperature dependence τ_w(T) = τ_w (1 + t1 x + t2 x²), x = T/T_L − 1 (0, 0: constant) */
   double tauw[2];

@@ -18,13 +18,13 @@ typedef struct {
   int nfaces;
   int *face_node; /* nfaces * dim node ids (a face of a d-simplex has d nodes) */
   int nnodes;
-  int *node;      /* sorted, unique */
+  int *node; /* sorted, unique */
 } TcadMeshContact;
 
 typedef struct TcadMesh {
-  int dim;        /* 1, 2 or 3 */
+  int dim; /* 1, 2 or 3 */
   int nnodes;
-  double *coord;  /* nnodes * 3, cm; unused components are 0 */
+  double *coord; /* nnodes * 3, cm; unused components are 0 */
   int ncells;
   int nvert;      /* nodes per cell = dim + 1 */
   int *cell_node; /* ncells * nvert */
@@ -33,9 +33,9 @@ typedef struct TcadMesh {
   TcadMeshRegion *regions;
   int ncontacts;
   TcadMeshContact *contacts;
-  char source[1024];   /* file name or "generated" */
-  int nquads_split;    /* quadrilaterals read and split into two triangles */
-  int ndropped;        /* generated meshes: cells outside every region, not meshed */
+  char source[1024]; /* file name or "generated" */
+  int nquads_split;  /* quadrilaterals read and split into two triangles */
+  int ndropped;      /* generated meshes: cells outside every region, not meshed */
 } TcadMesh;
 
 /* Read a Gmsh .msh (2.2 or 4.1, ASCII or binary) through PETSc DMPlex. Physical groups of
@@ -70,6 +70,5 @@ void TcadMeshDestroy(TcadMesh **mesh);
 
 /* Net doping at the nodes from the deck's profiles (summed), cm^-3. Only nodes that touch a
  * semiconductor region get doping. Arrays of mesh->nnodes. */
-int TcadDopingEvaluate(const struct TcadDeck *deck, const TcadMesh *mesh, double *donors,
-                       double *acceptors);
+int TcadDopingEvaluate(const struct TcadDeck *deck, const TcadMesh *mesh, double *donors, double *acceptors);
 #endif

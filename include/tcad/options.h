@@ -17,10 +17,10 @@ typedef enum {
 
 /* The pipeline's settings (-tcad_linear_*). */
 typedef struct {
-  int kind;         /* TcadLinearKind */
-  int scale;        /* TCAD_LIN_SCALE_NONE | ROW | ROWCOL (kernels/linalg/linear.h) */
-  double rtol;      /* Krylov relative tolerance */
-  double true_tol;  /* the recomputed true residual every answer must meet */
+  int kind;        /* TcadLinearKind */
+  int scale;       /* TCAD_LIN_SCALE_NONE | ROW | ROWCOL (kernels/linalg/linear.h) */
+  double rtol;     /* Krylov relative tolerance */
+  double true_tol; /* the recomputed true residual every answer must meet */
   int max_it, restart, check, stall;
   int cpu_fallback; /* MUMPS on the host when every pipeline solver fails */
 } TcadLinearOptions;

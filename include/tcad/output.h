@@ -16,8 +16,7 @@ int TcadOutputBeginStep(TcadOutput *out, double time, const char *label);
 /* Scalar attribute of the current step (e.g. a contact voltage). */
 int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value);
 /* A node field of `ncomp` components (1 scalar, 3 vector; values node-major). */
-int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp,
-                        const double *values);
+int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp, const double *values);
 /* An integer cell field (e.g. region id). */
 int TcadOutputWriteCellFieldInt(TcadOutput *out, const char *name, const int *values);
 /* Flush the HDF5 file and rewrite the XDMF so the step is visible and durable. */
@@ -32,6 +31,6 @@ int TcadOutputEndStep(TcadOutput *out);
  * crash. nrows may be 0 (data may then be NULL). Names follow the field-name rules; /mesh and
  * /steps are refused. */
 int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
-                    const char *const *units, int nrows, const double *data);
+                         const char *const *units, int nrows, const double *data);
 int TcadOutputClose(TcadOutput **out);
 #endif

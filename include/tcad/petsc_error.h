@@ -25,27 +25,27 @@ int tcad_petsc_fail(const char *file, int line, const char *func, PetscErrorCode
 /* Mark the current tcad error as passed into PETSc (the next PETSc error is this one). */
 void tcad_petsc_pass_on(void);
 
-#define TCAD_PETSC_CALL(expr)                                                                                \
-  do {                                                                                                       \
-    const PetscErrorCode tcad_pe_ = (expr);                                                                  \
-    if (tcad_pe_) return tcad_petsc_fail(__FILE__, __LINE__, __func__, tcad_pe_);                            \
+#define TCAD_PETSC_CALL(expr)                                                                                          \
+  do {                                                                                                                 \
+    const PetscErrorCode tcad_pe_ = (expr);                                                                            \
+    if (tcad_pe_) return tcad_petsc_fail(__FILE__, __LINE__, __func__, tcad_pe_);                                      \
   } while (0)
-#define TCAD_PETSC_CALL_GOTO(err, expr, label)                                                               \
-  do {                                                                                                       \
-    const PetscErrorCode tcad_pe_ = (expr);                                                                  \
-    if (tcad_pe_) {                                                                                          \
-      (err) = tcad_petsc_fail(__FILE__, __LINE__, __func__, tcad_pe_);                                       \
-      goto label;                                                                                            \
-    }                                                                                                        \
+#define TCAD_PETSC_CALL_GOTO(err, expr, label)                                                                         \
+  do {                                                                                                                 \
+    const PetscErrorCode tcad_pe_ = (expr);                                                                            \
+    if (tcad_pe_) {                                                                                                    \
+      (err) = tcad_petsc_fail(__FILE__, __LINE__, __func__, tcad_pe_);                                                 \
+      goto label;                                                                                                      \
+    }                                                                                                                  \
   } while (0)
 /* In a function returning PetscErrorCode (a PETSc callback): a tcad failure becomes a PETSc
  * error carrying the tcad message. */
-#define TCAD_PETSC_RAISE(expr)                                                                               \
-  do {                                                                                                       \
-    const int tcad_te_ = (expr);                                                                             \
-    if (tcad_te_) {                                                                                          \
-      tcad_petsc_pass_on();                                                                                  \
-      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());                                   \
-    }                                                                                                        \
+#define TCAD_PETSC_RAISE(expr)                                                                                         \
+  do {                                                                                                                 \
+    const int tcad_te_ = (expr);                                                                                       \
+    if (tcad_te_) {                                                                                                    \
+      tcad_petsc_pass_on();                                                                                            \
+      SETERRQ(PETSC_COMM_SELF, PETSC_ERR_LIB, "%s", tcad_error_message());                                             \
+    }                                                                                                                  \
   } while (0)
 #endif

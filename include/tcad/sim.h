@@ -15,17 +15,17 @@ typedef struct TcadSim TcadSim;
 /* Statistics of one nonlinear solve (one bias point, or one failed attempt). */
 typedef struct {
   int converged;
-  int iterations;    /* Newton iterations */
-  int linear_its;    /* Krylov iterations summed over the Newton steps (1 per step for LU) */
-  double fnorm;      /* final scaled residual 2-norm */
-  double update;     /* final scaled update (max over nodes of |Δψ|/V_T and |Δn|/n) */
+  int iterations; /* Newton iterations */
+  int linear_its; /* Krylov iterations summed over the Newton steps (1 per step for LU) */
+  double fnorm;   /* final scaled residual 2-norm */
+  double update;  /* final scaled update (max over nodes of |Δψ|/V_T and |Δn|/n) */
   double seconds, t_assembly, t_linear;
-  double t_copy;     /* Jacobian device → host copy for the CPU linear solver (CUDA backend) */
+  double t_copy; /* Jacobian device → host copy for the CPU linear solver (CUDA backend) */
   int nhist;
-  double hist[64];   /* residual norm per iteration (first nhist) */
-  char reason[64];   /* PETSc's SNES converged reason */
-  int equilibrium;   /* solved as equilibrium (every ohmic contact at one voltage; "e" in progress lines) */
-  int fallback;      /* energy balance reached through a DD solve at this bias ("d" in progress lines) or
+  double hist[64]; /* residual norm per iteration (first nhist) */
+  char reason[64]; /* PETSc's SNES converged reason */
+  int equilibrium; /* solved as equilibrium (every ohmic contact at one voltage; "e" in progress lines) */
+  int fallback;    /* energy balance reached through a DD solve at this bias ("d" in progress lines) or
                         that and a τ_w ramp ("r"); 0: directly */
 } TcadSolveStats;
 
@@ -33,7 +33,7 @@ typedef struct {
 typedef struct {
   int points, solves, failures, newton_its, linear_its;
   double t_assembly, t_linear, t_total, t_output;
-  double t_copy;     /* Jacobian device → host copies (CUDA backend; part of t_assembly) */
+  double t_copy; /* Jacobian device → host copies (CUDA backend; part of t_assembly) */
   /* CUDA backend, seconds: state and contact values up, residual (and fluxes) down, the assembly
    * kernel, the Newton MATSHELL's products (vectors up and down included) */
   double t_upload, t_download, t_kernel, t_matmult;
@@ -86,7 +86,7 @@ void TcadSimGetSolution(const TcadSim *sim, double *psi, double *n, double *p);
  * quasi-Fermi potentials (V), |E| (V/cm), current densities (A/cm^2), net recombination
  * (cm^-3 s^-1). Any pointer may be NULL. */
 int TcadSimGetDerivedFields(const TcadSim *sim, double *phin, double *phip, double *efield, double *jn, double *jp,
-                         double *recomb);
+                            double *recomb);
 /* Energy-balance fields of the current solution (arrays of nnodes, vectors 3 per node): carrier
  * temperatures (K; T_L where a carrier has no temperature equation), drift velocities (cm/s)
  * and energy flux densities (W/cm^2). Any pointer may be NULL. */

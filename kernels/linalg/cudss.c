@@ -16,10 +16,10 @@ static char g_why[1024];
 
 const char *tcad_cudss_status_name(int s)
 {
-  static const char *names[] = {"CUDSS_STATUS_SUCCESS",          "CUDSS_STATUS_NOT_INITIALIZED",
-                                "CUDSS_STATUS_ALLOC_FAILED",     "CUDSS_STATUS_INVALID_VALUE",
-                                "CUDSS_STATUS_NOT_SUPPORTED",    "CUDSS_STATUS_EXECUTION_FAILED",
-                                "CUDSS_STATUS_INTERNAL_ERROR",   "CUDSS_STATUS_IR_FAILED"};
+  static const char *names[] = {"CUDSS_STATUS_SUCCESS",        "CUDSS_STATUS_NOT_INITIALIZED",
+                                "CUDSS_STATUS_ALLOC_FAILED",   "CUDSS_STATUS_INVALID_VALUE",
+                                "CUDSS_STATUS_NOT_SUPPORTED",  "CUDSS_STATUS_EXECUTION_FAILED",
+                                "CUDSS_STATUS_INTERNAL_ERROR", "CUDSS_STATUS_IR_FAILED"};
   return s >= 0 && s < (int)(sizeof names / sizeof names[0]) ? names[s] : "unknown cuDSS status";
 }
 

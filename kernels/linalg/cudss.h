@@ -75,8 +75,8 @@ typedef struct {
                         int value_type, int layout);
   int (*MatrixDestroy)(TcadCudssMatrix m);
   int (*MatrixSetValues)(TcadCudssMatrix m, const void *values);
-  int (*Execute)(TcadCudssHandle h, int phase, TcadCudssConfig c, TcadCudssData d, TcadCudssMatrix a,
-                 TcadCudssMatrix x, TcadCudssMatrix b);
+  int (*Execute)(TcadCudssHandle h, int phase, TcadCudssConfig c, TcadCudssData d, TcadCudssMatrix a, TcadCudssMatrix x,
+                 TcadCudssMatrix b);
 } TcadCudssLib;
 
 /* The process-wide library, loaded on first use. NULL when it cannot be loaded; then

@@ -26,33 +26,33 @@ typedef struct {
 
 /* Scalar slots. BiCGSTAB uses the first ones; GMRES(m) lays out its arrays after them. */
 enum {
-  TCAD_KS_RHO = 0,  /* r̂·r */
-  TCAD_KS_RHO_OLD,  /* the previous ρ */
+  TCAD_KS_RHO = 0, /* r̂·r */
+  TCAD_KS_RHO_OLD, /* the previous ρ */
   TCAD_KS_ALPHA,
   TCAD_KS_OMEGA,
   TCAD_KS_BETA,
-  TCAD_KS_BW,       /* β·ω */
-  TCAD_KS_RV,       /* r̂·v */
-  TCAD_KS_TS,       /* t·s */
-  TCAD_KS_TT,       /* t·t */
-  TCAD_KS_RR,       /* r·r */
-  TCAD_KS_BB,       /* b·b */
-  TCAD_KS_INV,      /* GMRES: 1/‖w‖, 1/‖r‖ */
-  TCAD_KS_BREAK,    /* > 0: breakdown at the iteration recorded here + 1 */
-  TCAD_KS_ONE,      /* 1 (device pointer-mode constants) */
-  TCAD_KS_ZERO,     /* 0 */
-  TCAD_KS_MINUS,    /* −1 */
+  TCAD_KS_BW,    /* β·ω */
+  TCAD_KS_RV,    /* r̂·v */
+  TCAD_KS_TS,    /* t·s */
+  TCAD_KS_TT,    /* t·t */
+  TCAD_KS_RR,    /* r·r */
+  TCAD_KS_BB,    /* b·b */
+  TCAD_KS_INV,   /* GMRES: 1/‖w‖, 1/‖r‖ */
+  TCAD_KS_BREAK, /* > 0: breakdown at the iteration recorded here + 1 */
+  TCAD_KS_ONE,   /* 1 (device pointer-mode constants) */
+  TCAD_KS_ZERO,  /* 0 */
+  TCAD_KS_MINUS, /* −1 */
   TCAD_KS_NFIXED = 16
 };
 
 /* GMRES(m) arrays inside S, after the fixed slots and the history of max_it residuals. */
 typedef struct {
   int m, max_it;
-  int hist; /* residual norms, one per iteration */
-  int H;    /* (m+1) × m Hessenberg, column-major: H[i + (m+1) j] */
-  int h2;   /* m+1: the second Gram–Schmidt pass */
+  int hist;         /* residual norms, one per iteration */
+  int H;            /* (m+1) × m Hessenberg, column-major: H[i + (m+1) j] */
+  int h2;           /* m+1: the second Gram–Schmidt pass */
   int cs, sn, g, y; /* Givens cosines, sines (m), rotated right-hand side (m+1), solution (m) */
-  int size; /* slots in all */
+  int size;         /* slots in all */
 } TcadKLayout;
 
 TCAD_HD TcadKLayout tcad_krylov_layout(int m, int max_it)
@@ -73,15 +73,15 @@ TCAD_HD TcadKLayout tcad_krylov_layout(int m, int max_it)
 /* Scalar steps. `it`: BiCGSTAB the iteration (1-based), GMRES the iterations done before this
  * one (0-based); j the step inside a GMRES cycle. S[TCAD_KS_BREAK] gets the 1-based iteration. */
 enum {
-  TCAD_KSTEP_INIT = 0,  /* constants, no breakdown; BiCGSTAB: ρ_old = α = ω = 1 */
-  TCAD_KSTEP_BICG_BETA, /* after ρ = r̂·r: β, βω, ρ_old; breakdown when ρ = 0 */
+  TCAD_KSTEP_INIT = 0,   /* constants, no breakdown; BiCGSTAB: ρ_old = α = ω = 1 */
+  TCAD_KSTEP_BICG_BETA,  /* after ρ = r̂·r: β, βω, ρ_old; breakdown when ρ = 0 */
   TCAD_KSTEP_BICG_ALPHA, /* after r̂·v: α = ρ/(r̂·v) */
   TCAD_KSTEP_BICG_OMEGA, /* after t·s, t·t: ω */
-  TCAD_KSTEP_BICG_HIST, /* after r·r: history[it] = ‖r‖ */
-  TCAD_KSTEP_GM_START,  /* after r·r: g = (‖r‖, 0, ..), INV = 1/‖r‖, history[it] = ‖r‖ */
-  TCAD_KSTEP_GM_ADD,    /* H[:, j] += h2 (the second Gram–Schmidt pass) */
-  TCAD_KSTEP_GM_COLUMN, /* after w·w: H[j+1, j], INV, rotations, g, history[it + 1] */
-  TCAD_KSTEP_GM_SOLVE   /* y = H(0:k, 0:k)⁻¹ g, k = j + 1 */
+  TCAD_KSTEP_BICG_HIST,  /* after r·r: history[it] = ‖r‖ */
+  TCAD_KSTEP_GM_START,   /* after r·r: g = (‖r‖, 0, ..), INV = 1/‖r‖, history[it] = ‖r‖ */
+  TCAD_KSTEP_GM_ADD,     /* H[:, j] += h2 (the second Gram–Schmidt pass) */
+  TCAD_KSTEP_GM_COLUMN,  /* after w·w: H[j+1, j], INV, rotations, g, history[it + 1] */
+  TCAD_KSTEP_GM_SOLVE    /* y = H(0:k, 0:k)⁻¹ g, k = j + 1 */
 };
 
 TCAD_HD void tcad_krylov_scalar(double *S, TcadKLayout L, int step, int it, int j)
@@ -165,8 +165,7 @@ TCAD_HD void tcad_krylov_scalar(double *S, TcadKLayout L, int step, int it, int 
     }
     break;
   }
-  default:
-    break;
+  default: break;
   }
 }
 

@@ -194,8 +194,7 @@ int tcad_krylov_solve(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const d
 {
   memset(res, 0, sizeof *res);
   res->ref = INFINITY, res->stall_limit = opt->stall > 0 ? opt->stall : opt->max_it + 1;
-  if (opt->max_it < 1 || opt->check < 1 || !(opt->rtol > 0) ||
-      (opt->method == TCAD_KRYLOV_GMRES && opt->restart < 1))
+  if (opt->max_it < 1 || opt->check < 1 || !(opt->rtol > 0) || (opt->method == TCAD_KRYLOV_GMRES && opt->restart < 1))
     return tcad_error(TCAD_ERR_INPUT, "Krylov options: max_it, check, restart ≥ 1 and rtol > 0 needed");
   TCAD_RETURN(opt->method == TCAD_KRYLOV_GMRES ? gmres(o, opt, b, x, res) : bicgstab(o, opt, b, x, res));
 }
@@ -264,13 +263,19 @@ static void h_gemv_n(void *c, double *w, const double *V, int kk, int s, double 
     for (int r = 0; r < n; r++) w[r] += f * V[(size_t)k * n + r];
   }
 }
-static void h_scalar(void *c, TcadKLayout L, int step, int it, int j) { tcad_krylov_scalar(((HostCtx *)c)->S, L, step, it, j); }
+static void h_scalar(void *c, TcadKLayout L, int step, int it, int j)
+{
+  tcad_krylov_scalar(((HostCtx *)c)->S, L, step, it, j);
+}
 static int h_fetch(void *c, int first, int count, double *dst)
 {
   memcpy(dst, ((HostCtx *)c)->S + first, sizeof(double) * (size_t)count);
   return 0;
 }
-static double *h_alloc(void *c, int count) { return malloc(sizeof(double) * (size_t)count * (size_t)((HostCtx *)c)->h->n); }
+static double *h_alloc(void *c, int count)
+{
+  return malloc(sizeof(double) * (size_t)count * (size_t)((HostCtx *)c)->h->n);
+}
 static void h_release(void *c, double *v)
 {
   (void)c;

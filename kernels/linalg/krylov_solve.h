@@ -7,28 +7,28 @@
 enum { TCAD_KRYLOV_BICGSTAB = 0, TCAD_KRYLOV_GMRES = 1 };
 
 typedef struct TcadKrylovOpts {
-  int method;   /* TCAD_KRYLOV_* */
-  int restart;  /* GMRES: Krylov vectors per cycle */
-  double rtol;  /* converged when ‖b − A x‖₂ ≤ rtol ‖b‖₂ */
-  int max_it;   /* iterations (matrix-vector products for GMRES, pairs of them for BiCGSTAB) */
-  int check;    /* read the residual history every `check` iterations */
-  int stall;    /* give up when `stall` iterations have not halved the residual (0: never) */
-  double dtol;  /* give up when the residual exceeds dtol ‖b‖₂ (0: never) */
+  int method;  /* TCAD_KRYLOV_* */
+  int restart; /* GMRES: Krylov vectors per cycle */
+  double rtol; /* converged when ‖b − A x‖₂ ≤ rtol ‖b‖₂ */
+  int max_it;  /* iterations (matrix-vector products for GMRES, pairs of them for BiCGSTAB) */
+  int check;   /* read the residual history every `check` iterations */
+  int stall;   /* give up when `stall` iterations have not halved the residual (0: never) */
+  double dtol; /* give up when the residual exceeds dtol ‖b‖₂ (0: never) */
 } TcadKrylovOpts;
 
 typedef struct TcadKrylovResult {
-  int its;        /* iterations to convergence (or done, when not converged) */
-  int its_run;    /* iterations actually run (≥ its: the checks are every `check`) */
-  int converged;  /* 1: the recurrence residual met rtol */
-  int breakdown;  /* iteration of a breakdown (BiCGSTAB ρ or r̂·v = 0, non-finite values), else 0 */
-  int stalled;    /* stopped: `stall` iterations without halving the residual */
-  int diverged;   /* stopped: the residual grew beyond dtol ‖b‖ */
-  double ref;     /* (internal) the residual of the last progress point, its iteration, and limits */
+  int its;       /* iterations to convergence (or done, when not converged) */
+  int its_run;   /* iterations actually run (≥ its: the checks are every `check`) */
+  int converged; /* 1: the recurrence residual met rtol */
+  int breakdown; /* iteration of a breakdown (BiCGSTAB ρ or r̂·v = 0, non-finite values), else 0 */
+  int stalled;   /* stopped: `stall` iterations without halving the residual */
+  int diverged;  /* stopped: the residual grew beyond dtol ‖b‖ */
+  double ref;    /* (internal) the residual of the last progress point, its iteration, and limits */
   int it_ref, stall_limit;
   double dtol_abs;
-  double bnorm;   /* ‖b‖₂ */
-  double rnorm;   /* the last recorded residual norm */
-  int fetches;    /* synchronizing reads of the scalars */
+  double bnorm; /* ‖b‖₂ */
+  double rnorm; /* the last recorded residual norm */
+  int fetches;  /* synchronizing reads of the scalars */
 } TcadKrylovResult;
 
 /* Size of the scalar array the ops must provide for these options. */

@@ -64,8 +64,7 @@ TCAD_HD void tcad_lin_colscale_node(const TcadLinPattern *p, int kind, int i, co
   for (int k = 0; k < p->bs; k++) {
     const int r = p->bs * i + k;
     cs[r] = 1.0;
-    if (kind == TCAD_LIN_SCALE_COLROW && (k == 1 || k == 2))
-      cs[r] = fmax(fabs(x[r]), TCAD_LIN_DENSITY_FLOOR);
+    if (kind == TCAD_LIN_SCALE_COLROW && (k == 1 || k == 2)) cs[r] = fmax(fabs(x[r]), TCAD_LIN_DENSITY_FLOOR);
   }
 }
 

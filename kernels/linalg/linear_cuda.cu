@@ -13,9 +13,9 @@
  *          solve is inaccurate), up to 3 steps of iterative refinement against R J C when the
  *          true residual is above the tolerance. */
 #define DISABLE_CUSPARSE_DEPRECATED /* bsrilu02/bsrsv2 are deprecated in CUDA 13 but present */
-#include <cublas_v2.h>
 #include <cstdlib>
 #include <cstring>
+#include <cublas_v2.h>
 #include <new>
 #include <vector>
 
@@ -29,14 +29,14 @@ extern "C" {
 }
 
 /* inside void callbacks: remember the first error, report it at the next checked call */
-#define TCAD_LIN_SOFT(l, call)                                                                                \
-  do {                                                                                                       \
-    if (!(l)->err) (l)->err = (call);                                                                        \
+#define TCAD_LIN_SOFT(l, call)                                                                                         \
+  do {                                                                                                                 \
+    if (!(l)->err) (l)->err = (call);                                                                                  \
   } while (0)
 
 struct TcadCudaLin {
   int bs, n, N, nnz, nnzb;
-  TcadLinPattern pat; /* device pointers */
+  TcadLinPattern pat;                               /* device pointers */
   int *rowptr, *col, *browptr, *bcol, *tmap, *tptr; /* scalar CSR, BSR, column → entries map */
   double *as, *ailu, *rs, *cs, *b0, *b, *y, *x, *work, *S;
   int nS;
@@ -92,9 +92,8 @@ static int scale(TcadCudaLin *l, int kind)
   double *a = l->as, *rs = l->rs, *cs = l->cs;
   const int *tptr = l->tptr, *tmap = l->tmap, *col = l->col;
   TCAD_CUDA_CALL(tcad_cuda_for(N, [=] __device__(int r) { cs[r] = 1.0; }));
-  TCAD_CUDA_CALL(tcad_cuda_for(p.nnodes, [=] __device__(int i) {
-    tcad_lin_scale_node(&p, node_kind, i, cs, a, rs + p.bs * i, NULL);
-  }));
+  TCAD_CUDA_CALL(tcad_cuda_for(
+      p.nnodes, [=] __device__(int i) { tcad_lin_scale_node(&p, node_kind, i, cs, a, rs + p.bs * i, NULL); }));
   if (kind != TCAD_LIN_SCALE_ROWCOL) return 0;
   TCAD_CUDA_CALL(tcad_cuda_for(N, [=] __device__(int c) {
     double m = 0;
@@ -108,7 +107,8 @@ static int scale(TcadCudaLin *l, int kind)
 /* the scalar step of the Krylov iteration, one thread */
 static cudaError_t scalar_step(double *S, TcadKLayout L, int step, int it, int j)
 {
-  return tcad_cuda_for(1, [=] __device__(int) { tcad_krylov_scalar(S, L, step, it, j); }, 1);
+  return tcad_cuda_for(
+      1, [=] __device__(int) { tcad_krylov_scalar(S, L, step, it, j); }, 1);
 }
 
 /* ---- ops ---- */
@@ -118,8 +118,8 @@ static int spmv(TcadCudaLin *l, const double *x, double *y)
   const double one = 1.0, zero = 0.0;
   TCAD_CUSPARSE_CALL(cusparseDnVecSetValues(l->vin, (void *)x));
   TCAD_CUSPARSE_CALL(cusparseDnVecSetValues(l->vout, (void *)y));
-  TCAD_CUSPARSE_CALL(cusparseSpMV(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
-                   CUSPARSE_SPMV_CSR_ALG2, l->spbuf));
+  TCAD_CUSPARSE_CALL(cusparseSpMV(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout,
+                                  CUDA_R_64F, CUSPARSE_SPMV_CSR_ALG2, l->spbuf));
   return 0;
 }
 static int op_matvec(void *c, const double *x, double *y) { return spmv((TcadCudaLin *)c, x, y); }
@@ -127,12 +127,12 @@ static int op_precond(void *c, const double *x, double *y)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
   const double one = 1.0;
-  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
-                            l->dL, l->ailu, l->browptr, l->bcol, l->bs, l->iL, x, l->work,
-                            CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
-  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, &one,
-                            l->dU, l->ailu, l->browptr, l->bcol, l->bs, l->iU, l->work, y,
-                            CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n,
+                                           l->nnzb, &one, l->dL, l->ailu, l->browptr, l->bcol, l->bs, l->iL, x, l->work,
+                                           CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n,
+                                           l->nnzb, &one, l->dU, l->ailu, l->browptr, l->bcol, l->bs, l->iU, l->work, y,
+                                           CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
   return 0;
 }
 static int dot(TcadCudaLin *l, int slot, const double *x, const double *y)
@@ -153,7 +153,8 @@ static void op_lincomb(void *c, double *y, TcadKCoef a, const double *xa, TcadKC
 }
 static int gemv_t(TcadCudaLin *l, int slot, const double *V, int kk, const double *w)
 {
-  TCAD_CUBLAS_CALL(cublasDgemv(l->bl, CUBLAS_OP_T, l->N, kk, l->S + TCAD_KS_ONE, V, l->N, w, 1, l->S + TCAD_KS_ZERO, l->S + slot, 1));
+  TCAD_CUBLAS_CALL(cublasDgemv(l->bl, CUBLAS_OP_T, l->N, kk, l->S + TCAD_KS_ONE, V, l->N, w, 1, l->S + TCAD_KS_ZERO,
+                               l->S + slot, 1));
   return 0;
 }
 static void op_gemv_t(void *c, int slot, const double *V, int kk, const double *w)
@@ -164,7 +165,7 @@ static void op_gemv_t(void *c, int slot, const double *V, int kk, const double *
 static int gemv_n(TcadCudaLin *l, double *w, const double *V, int kk, int slot, double sign)
 {
   TCAD_CUBLAS_CALL(cublasDgemv(l->bl, CUBLAS_OP_N, l->N, kk, l->S + (sign < 0 ? TCAD_KS_MINUS : TCAD_KS_ONE), V, l->N,
-                  l->S + slot, 1, l->S + TCAD_KS_ONE, w, 1));
+                               l->S + slot, 1, l->S + TCAD_KS_ONE, w, 1));
   return 0;
 }
 static void op_gemv_n(void *c, double *w, const double *V, int kk, int slot, double sign)
@@ -202,8 +203,10 @@ static double *op_alloc(void *c, int count)
 static void op_release(void *c, double *v)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
-  if (!l->pool) l->pool = v; /* keep the block for the next solve */
-  else cudaFree(v);
+  if (!l->pool)
+    l->pool = v; /* keep the block for the next solve */
+  else
+    cudaFree(v);
 }
 
 /* ---- create / destroy ---- */
@@ -212,8 +215,9 @@ extern "C" void TcadCudaLinDestroy(TcadCudaLin **lp)
 {
   TcadCudaLin *l = *lp;
   if (!l) return;
-  void *ptrs[] = {l->rowptr, l->col, l->browptr, l->bcol, l->tmap, l->tptr, l->as, l->ailu, l->rs, l->cs, l->b0,
-                  l->b, l->y, l->x, l->work, l->S, l->vin_p, l->vout_p, l->spbuf, l->ilubuf, l->pool};
+  void *ptrs[] = {l->rowptr, l->col, l->browptr, l->bcol,   l->tmap,  l->tptr,   l->as,
+                  l->ailu,   l->rs,  l->cs,      l->b0,     l->b,     l->y,      l->x,
+                  l->work,   l->S,   l->vin_p,   l->vout_p, l->spbuf, l->ilubuf, l->pool};
   for (size_t k = 0; k < sizeof ptrs / sizeof ptrs[0]; k++)
     if (ptrs[k]) cudaFree(ptrs[k]);
   if (l->A) cusparseDestroySpMat(l->A);
@@ -280,14 +284,14 @@ static int create(TcadCudaLin *l, int bs, int n, const int *rowptr, const int *c
   TCAD_CUSPARSE_CALL(cusparseCreate(&l->sp));
   TCAD_CUBLAS_CALL(cublasCreate(&l->bl));
   TCAD_CUBLAS_CALL(cublasSetPointerMode(l->bl, CUBLAS_POINTER_MODE_DEVICE));
-  TCAD_CUSPARSE_CALL(cusparseCreateCsr(&l->A, N, N, nnz, l->rowptr, l->col, l->as, CUSPARSE_INDEX_32I, CUSPARSE_INDEX_32I,
-                        CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
+  TCAD_CUSPARSE_CALL(cusparseCreateCsr(&l->A, N, N, nnz, l->rowptr, l->col, l->as, CUSPARSE_INDEX_32I,
+                                       CUSPARSE_INDEX_32I, CUSPARSE_INDEX_BASE_ZERO, CUDA_R_64F));
   TCAD_CUSPARSE_CALL(cusparseCreateDnVec(&l->vin, N, l->vin_p, CUDA_R_64F));
   TCAD_CUSPARSE_CALL(cusparseCreateDnVec(&l->vout, N, l->vout_p, CUDA_R_64F));
   size_t bytes = 0;
   const double one = 1.0, zero = 0.0;
-  TCAD_CUSPARSE_CALL(cusparseSpMV_bufferSize(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero, l->vout, CUDA_R_64F,
-                              CUSPARSE_SPMV_CSR_ALG2, &bytes));
+  TCAD_CUSPARSE_CALL(cusparseSpMV_bufferSize(l->sp, CUSPARSE_OPERATION_NON_TRANSPOSE, &one, l->A, l->vin, &zero,
+                                             l->vout, CUDA_R_64F, CUSPARSE_SPMV_CSR_ALG2, &bytes));
   TCAD_CUDA_CALL(cudaMalloc(&l->spbuf, bytes ? bytes : 1));
   TCAD_CUSPARSE_CALL(cusparseCreateMatDescr(&l->dM));
   TCAD_CUSPARSE_CALL(cusparseCreateMatDescr(&l->dL));
@@ -301,11 +305,12 @@ static int create(TcadCudaLin *l, int bs, int n, const int *rowptr, const int *c
   TCAD_CUSPARSE_CALL(cusparseCreateBsrsv2Info(&l->iU));
   int b1 = 0, b2 = 0, b3 = 0;
   const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
-  TCAD_CUSPARSE_CALL(cusparseDbsrilu02_bufferSize(l->sp, dir, n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, bs, l->iM, &b1));
-  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dL, l->ailu, l->browptr,
-                                 l->bcol, bs, l->iL, &b2));
-  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dU, l->ailu, l->browptr,
-                                 l->bcol, bs, l->iU, &b3));
+  TCAD_CUSPARSE_CALL(
+      cusparseDbsrilu02_bufferSize(l->sp, dir, n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, bs, l->iM, &b1));
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dL,
+                                                l->ailu, l->browptr, l->bcol, bs, l->iL, &b2));
+  TCAD_CUSPARSE_CALL(cusparseDbsrsv2_bufferSize(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, n, l->nnzb, l->dU,
+                                                l->ailu, l->browptr, l->bcol, bs, l->iU, &b3));
   int mx = b1 > b2 ? b1 : b2;
   mx = mx > b3 ? mx : b3;
   TCAD_CUDA_CALL(cudaMalloc(&l->ilubuf, mx > 0 ? mx : 1));
@@ -330,11 +335,11 @@ extern "C" int TcadCudaLinCreate(int bs, int nnodes, const int *rowptr, const in
 
 /* ---- cuDSS ---- */
 
-#define TCAD_CUDSS_CALL(call, what)                                                                                  \
-  do {                                                                                                  \
-    const int st_ = (call);                                                                             \
-    if (st_ != TCAD_CUDSS_SUCCESS)                                                                      \
-      return tcad_error(TCAD_ERR_CUDA, "cuDSS %s failed: %s (%d)", what, tcad_cudss_status_name(st_), st_); \
+#define TCAD_CUDSS_CALL(call, what)                                                                                    \
+  do {                                                                                                                 \
+    const int st_ = (call);                                                                                            \
+    if (st_ != TCAD_CUDSS_SUCCESS)                                                                                     \
+      return tcad_error(TCAD_ERR_CUDA, "cuDSS %s failed: %s (%d)", what, tcad_cudss_status_name(st_), st_);            \
   } while (0)
 
 static int ds_init(TcadCudaLin *l)
@@ -352,14 +357,14 @@ static int ds_init(TcadCudaLin *l)
   const int one = 1;
   d->ConfigSet(l->dc, TCAD_CUDSS_CONFIG_DETERMINISTIC_MODE, &one, sizeof one);
   TCAD_CUDSS_CALL(d->MatrixCreateCsr(&l->dA, l->N, l->N, l->nnz, l->rowptr, NULL, l->col, l->as, TCAD_CUDA_R_32I,
-                            TCAD_CUDA_R_32I, TCAD_CUDA_R_64F, TCAD_CUDSS_MTYPE_GENERAL, TCAD_CUDSS_MVIEW_FULL,
-                            TCAD_CUDSS_BASE_ZERO),
-      "matrix creation");
+                                     TCAD_CUDA_R_32I, TCAD_CUDA_R_64F, TCAD_CUDSS_MTYPE_GENERAL, TCAD_CUDSS_MVIEW_FULL,
+                                     TCAD_CUDSS_BASE_ZERO),
+                  "matrix creation");
   double *dense[] = {l->y, l->b, l->x, l->work};
   TcadCudssMatrix *dm[] = {&l->dY, &l->dB, &l->dD, &l->dR};
   for (int k = 0; k < 4; k++)
     TCAD_CUDSS_CALL(d->MatrixCreateDn(dm[k], l->N, 1, l->N, dense[k], TCAD_CUDA_R_64F, TCAD_CUDSS_LAYOUT_COL_MAJOR),
-        "vector creation");
+                    "vector creation");
   return 0;
 }
 
@@ -381,8 +386,8 @@ static int ds_factor(TcadCudaLin *l, int full)
   TCAD_CUDSS_CALL(d->DataGet(l->dh, l->dd, TCAD_CUDSS_DATA_INFO, &info, sizeof info, &w), "status query");
   if (info != 0) {
     l->ds_factored_id = -1;
-    return tcad_error(TCAD_ERR_CONVERGE, "cuDSS: the factorization reports info %d (a zero pivot: the Jacobian is singular)",
-                      info);
+    return tcad_error(TCAD_ERR_CONVERGE,
+                      "cuDSS: the factorization reports info %d (a zero pivot: the Jacobian is singular)", info);
   }
   if (!l->ds_factored_ever) {
     int64_t lnz = 0;
@@ -404,7 +409,7 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
   if (!values) return tcad_error(TCAD_ERR_INTERNAL, "device linear solver: no Jacobian");
   l->setup_id++;
   TCAD_CUDA_CALL(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
-                on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
+                            on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
   TCAD_CALL(scale(l, scale_kind));
   if (what & TCAD_CUDA_LIN_DIRECT) TCAD_CALL(ds_factor(l, 0));
   if (!(what & TCAD_CUDA_LIN_ILU)) return 0;
@@ -417,21 +422,23 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
   }
   const cusparseDirection_t dir = CUSPARSE_DIRECTION_ROW;
   if (!l->ilu_analysed) {
-    TCAD_CUSPARSE_CALL(cusparseDbsrilu02_analysis(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
-                                   CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    TCAD_CUSPARSE_CALL(cusparseDbsrilu02_analysis(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs,
+                                                  l->iM, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
     int pos = -1;
     if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
       *zero_pivot = pos;
       return tcad_error(TCAD_ERR_CONVERGE, "ILU(0): structural zero pivot in block row %d", pos);
     }
-    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dL, l->ailu,
-                                 l->browptr, l->bcol, l->bs, l->iL, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
-    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dU, l->ailu,
-                                 l->browptr, l->bcol, l->bs, l->iU, CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dL,
+                                                l->ailu, l->browptr, l->bcol, l->bs, l->iL,
+                                                CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+    TCAD_CUSPARSE_CALL(cusparseDbsrsv2_analysis(l->sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n, l->nnzb, l->dU,
+                                                l->ailu, l->browptr, l->bcol, l->bs, l->iU,
+                                                CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
     l->ilu_analysed = 1;
   }
   TCAD_CUSPARSE_CALL(cusparseDbsrilu02(l->sp, dir, l->n, l->nnzb, l->dM, l->ailu, l->browptr, l->bcol, l->bs, l->iM,
-                        CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
+                                       CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
   int pos = -1;
   if (cusparseXbsrilu02_zeroPivot(l->sp, l->iM, &pos) == CUSPARSE_STATUS_ZERO_PIVOT) {
     *zero_pivot = pos;
@@ -529,7 +536,8 @@ extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, dou
     TCAD_CALL(residual(l, l->y, l->work, true_rel));
     /* iterative refinement with the factors: A_s d = r, y += d */
     for (int k = 0; k < TCAD_LIN_DIRECT_REFINE && !(*true_rel <= tol); k++) {
-      TCAD_CUDSS_CALL(l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR), "refinement solve");
+      TCAD_CUDSS_CALL(l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR),
+                      "refinement solve");
       TCAD_CUDA_CALL(lincomb(N, l->S, l->y, one, l->x, zero, NULL, one));
       TCAD_CALL(residual(l, l->y, l->work, true_rel));
       ++*refine_steps;

@@ -16,8 +16,8 @@ TCAD_HD double tcad_mobility_caughey_thomas(double N, double mumin, double mumax
 
 /* Masetti doping dependence (Masetti, Severi & Solmi 1983), N = N_D + N_A:
  * μ = μmin1 e^(−Pc/N) + (μmax − μmin2)/(1 + (N/Cr)^α) − μ1/(1 + (Cs/N)^β). */
-TCAD_HD double tcad_mobility_masetti(double N, double mumax, double mumin1, double mumin2, double mu1,
-                                     double pc, double cr, double cs, double alpha, double beta)
+TCAD_HD double tcad_mobility_masetti(double N, double mumax, double mumin1, double mumin2, double mu1, double pc,
+                                     double cr, double cs, double alpha, double beta)
 {
   const double Nf = N > 1.0 ? N : 1.0; /* undoped: the limit N → 0 without dividing by zero */
   const double e = pc > 0.0 ? exp(-pc / Nf) : 1.0;
@@ -33,7 +33,7 @@ TCAD_HD double tcad_mobility_canali(double mu0, double F, double vsat, double be
     if (dmu_dF) *dmu_dF = beta > 1.0 ? 0.0 : -mu0 * mu0 / vsat; /* β = 1: the one-sided slope */
     return mu0;
   }
-  const double x = mu0 * F / vsat;       /* dimensionless */
+  const double x = mu0 * F / vsat; /* dimensionless */
   const double xb = pow(x, beta);
   const double den = pow(1.0 + xb, 1.0 / beta);
   const double mu = mu0 / den;

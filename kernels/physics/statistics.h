@@ -43,8 +43,10 @@ TCAD_HD double tcad_equilibrium_densities(double psi, double efermi, double nie,
 TCAD_HD double tcad_ohmic_equilibrium(double N, double nie, double vt, double *n, double *p)
 {
   const double root = sqrt(N * N + 4.0 * nie * nie);
-  if (N >= 0) *n = 0.5 * (N + root), *p = nie * nie / *n;
-  else *p = 0.5 * (-N + root), *n = nie * nie / *p;
+  if (N >= 0)
+    *n = 0.5 * (N + root), *p = nie * nie / *n;
+  else
+    *p = 0.5 * (-N + root), *n = nie * nie / *p;
   return vt * asinh(N / (2.0 * nie));
 }
 
