@@ -4,6 +4,8 @@
 #   make test       install what is missing (incl. Python test helpers), build, run all tests
 #   make bench      benchmarks (mesh load + geometry; drift-diffusion MOSFET Id-Vd sweep), results in
 #                   bench/results/ (BENCH_ONLY=geometry or BENCH_ONLY=dd runs one part)
+#   make check-gpu  the backend-parameterized tests on the CUDA backend, a skip counted as a failure
+#   make format     .clang-format on every source
 #   make asan       build + tests under AddressSanitizer/UBSan (build-asan/)
 #   make valgrind   tests under valgrind (memcheck)
 # BUILD=dir selects the build folder (several builds can live side by side).

@@ -132,21 +132,25 @@ phase() { # name cap command...
   local how="ok"; [ $rc -ne 0 ] && how="exit $rc"; [ $rc -eq 124 ] || [ $rc -eq 137 ] && how="TIMED OUT after ${cap}s"
   status+=("$name: $how ($(( $(date +%s) - t0 ))s)")
 }
-# The tests that use the CUDA backend, run on their own with their whole output kept (which
-# device, which GPU checks ran or were skipped and why); tests/run.sh keeps only failures' logs.
+# The tests that use the CUDA backend and the backend-parameterized ones, on the CUDA backend, run
+# on their own with their whole output kept (which device, which GPU checks ran or were skipped
+# and why); tests/run.sh keeps only failures' logs. A SKIP here is a failure (make check-gpu).
 gpu_tests() {
   local rc=0 t b
   for t in tests/t*.c; do
-    grep -qE 'kernels/cuda\.h|TcadCuda|tcad_cuda' "$t" || continue
+    grep -qE 'kernels/cuda\.h|TcadCuda|tcad_cuda|test_backend_init' "$t" || continue
     b="$build/tests/$(basename "$t" .c)"; [ -x "$b" ] || continue
-    echo "=== $(basename "$b") (full output)"
-    "$b" 2>&1; local r=$?; echo "=== exit $r"; [ $r -eq 0 ] || rc=1
+    echo "=== $(basename "$b") (full output, TCAD_TEST_BACKEND=cuda)"
+    TCAD_TEST_BACKEND=cuda "$b" 2>&1 | tee "$out/$(basename "$b").cuda.log"; local r=${PIPESTATUS[0]}
+    grep -q '^SKIP ' "$out/$(basename "$b").cuda.log" && { echo "=== skips count as failures here"; r=1; }
+    echo "=== exit $r"; [ $r -eq 0 ] || rc=1
   done
   return $rc
 }
+# The whole suite once, the parameterized tests on the CUDA backend (CI runs them on the host).
 suite() {
-  echo "=== tests/run.sh $build ${TCAD_TEST_PATTERN:-}"
-  bash tests/run.sh "$build" ${TCAD_TEST_PATTERN:-}
+  echo "=== tests/run.sh $build ${TCAD_TEST_PATTERN:-} (TCAD_TEST_BACKEND=cuda)"
+  TCAD_TEST_BACKEND=cuda bash tests/run.sh "$build" ${TCAD_TEST_PATTERN:-}
 }
 # bench_assembly (host serial / OpenMP / device assembly against the bandwidth floor) is a bench
 # program that bench/run.sh does not run.
