@@ -2,6 +2,7 @@
  * with its help text and default under -help, marks each as used (for TcadOptionsWarnUnused),
  * and maps the deprecated names. Values are checked here, before anything runs. */
 #include <petscsys.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,96 +23,108 @@ typedef struct {
   PetscBool monitor, eq_bias, extrapolate, cpu_fallback, trace;
 } Raw;
 
+/* One option: kind 's' string (a choice, checked after reading), 'r' real, 'i' integer, 'b' bool;
+ * `lo` the least value of a number and `zero_ok` whether 0 is allowed below a positive least; the
+ * deprecated name it replaces, if any. */
+typedef struct {
+  const char *name;
+  char kind;
+  size_t offset;
+  double lo;
+  int zero_ok;
+  const char *deprecated, *where, *help;
+} TcadOptionSpec;
+
+#define TCAD_OPT(name, kind, field, lo, zero_ok, deprecated, where, help)                                              \
+  {name, kind, offsetof(Raw, field), lo, zero_ok, deprecated, where, help}
+
+static const TcadOptionSpec specs[] = {
+    TCAD_OPT("-tcad_backend", 's', backend, 0, 0, NULL, "docs/solver.md",
+             "where residual and Jacobian are assembled: host or cuda (default: cuda when a CUDA device is present)"),
+    TCAD_OPT("-tcad_transport", 's', transport, 0, 0, NULL, "docs/deck.md",
+             "override the deck's transport: drift-diffusion, energy-balance or energy-balance-electrons"),
+    TCAD_OPT("-tcad_damp_volts", 'r', damp_volts, 0, 1, NULL, "docs/solver.md",
+             "Newton: potential updates beyond this many volts are compressed logarithmically (0: off)"),
+    TCAD_OPT("-tcad_update_tol", 'r', update_tol, 0, 0, NULL, "docs/solver.md",
+             "Newton: converged when the scaled update (|dpsi|/V_T, |dn|/n, |dT|/T) is below this"),
+    TCAD_OPT("-tcad_density_growth", 'r', density_growth, 0, 0, NULL, "docs/solver.md",
+             "Newton: growth of a density per step beyond this factor - 1 is compressed"),
+    TCAD_OPT("-tcad_temperature_growth", 'r', temperature_growth, 0, 0, NULL, "docs/solver.md",
+             "Newton: the same for a carrier temperature"),
+    TCAD_OPT("-tcad_residual_tol", 'r', residual_tol, 0, 1, NULL, "docs/solver.md",
+             "Newton: also converged when every residual is below this times the size of the terms it sums (0: off)"),
+    TCAD_OPT("-tcad_newton_monitor", 'b', monitor, 0, 0, NULL, "docs/solver.md",
+             "Newton: per iteration, the residual norm, the largest relative residual and the limited update"),
+    TCAD_OPT("-tcad_equilibrium_bias", 'b', eq_bias, 0, 0, NULL, "docs/solver.md",
+             "solve bias points with every ohmic contact at one voltage as equilibrium (nonlinear Poisson)"),
+    TCAD_OPT("-tcad_extrapolate", 'b', extrapolate, 0, 0, NULL, "docs/solver.md",
+             "guess each bias point from the last two (else from the last one)"),
+    TCAD_OPT("-tcad_linear", 's', linear, 0, 0, "-tcad_gpu_solver", "docs/solver.md",
+             "linear solver: direct (MUMPS LU), krylov (PETSc GMRES + ILU(2)), ilu-bicgstab, ilu-gmres, cudss (the "
+             "pipeline: on the device with the CUDA backend, else its host engine; cudss needs CUDA)"),
+    TCAD_OPT("-tcad_linear_scale", 's', scale, 0, 0, "-tcad_gpu_scale", "docs/solver.md",
+             "pipeline: scaling of the Newton system: rowcol, row or none"),
+    TCAD_OPT("-tcad_linear_rtol", 'r', rtol, 0, 0, "-tcad_gpu_rtol", "docs/solver.md",
+             "pipeline: Krylov relative tolerance, in (0, 1)"),
+    TCAD_OPT("-tcad_linear_true_tol", 'r', true_tol, 0, 0, "-tcad_gpu_true_tol", "docs/solver.md",
+             "pipeline: every answer's recomputed relative residual must be below this, else the next solver is "
+             "tried"),
+    TCAD_OPT("-tcad_linear_max_it", 'i', max_it, 1, 0, "-tcad_gpu_max_it", "docs/solver.md",
+             "pipeline: Krylov iterations per solve"),
+    TCAD_OPT("-tcad_linear_restart", 'i', restart, 1, 0, "-tcad_gpu_restart", "docs/solver.md",
+             "pipeline: GMRES restart (the fallback uses 4x)"),
+    TCAD_OPT("-tcad_linear_check", 'i', check, 1, 0, "-tcad_gpu_check", "docs/solver.md",
+             "pipeline: read the residual history every this many iterations"),
+    TCAD_OPT("-tcad_linear_stall", 'i', stall, 0, 0, "-tcad_gpu_stall", "docs/solver.md",
+             "pipeline: give up after this many iterations without halving the residual (0: never)"),
+    TCAD_OPT("-tcad_linear_cpu_fallback", 'b', cpu_fallback, 0, 0, "-tcad_gpu_cpu_fallback", "docs/solver.md",
+             "pipeline: solve with MUMPS on the host when every pipeline solver fails (else the Newton step fails)"),
+    TCAD_OPT("-tcad_hf_floor", 'r', hf_floor, 0, 0, NULL, "kernels/asm_data.h",
+             "high-field driving force F = sqrt(G^2 + F0^2) - F0: F0, V/cm"),
+    TCAD_OPT("-tcad_qf_floor", 'r', qf_floor, 0, 0, NULL, "kernels/asm_data.h",
+             "density floor of the quasi-Fermi potential that drives the high-field mobility, in units of n_i"),
+    TCAD_OPT("-tcad_relax_floor", 'r', relax_floor, 0, 1, NULL, "kernels/asm_data.h",
+             "energy balance: floor of the relaxing carrier density, in units of n_i"),
+    TCAD_OPT("-tcad_trace", 'b', trace, 0, 0, NULL, "docs/solver.md",
+             "print the trace (function, file:line per frame) with every error"),
+};
+#define TCAD_NOPTS ((int)(sizeof specs / sizeof specs[0]))
+
 static PetscErrorCode read_raw(Raw *r)
 {
   PetscFunctionBeginUser;
   PetscOptionsBegin(PETSC_COMM_SELF, NULL, "tcad options (docs/solver.md)", "tcad");
-  PetscCall(PetscOptionsString("-tcad_backend",
-                               "where residual and Jacobian are assembled: host or cuda (default: cuda "
-                               "when a CUDA device is present)",
-                               "docs/solver.md", r->backend, r->backend, sizeof r->backend, NULL));
-  PetscCall(PetscOptionsString("-tcad_transport",
-                               "override the deck's transport: drift-diffusion, energy-balance or "
-                               "energy-balance-electrons",
-                               "docs/deck.md", r->transport, r->transport, sizeof r->transport, NULL));
-  PetscCall(PetscOptionsReal("-tcad_damp_volts",
-                             "Newton: potential updates beyond this many volts are compressed "
-                             "logarithmically (0: off)",
-                             "docs/solver.md", r->damp_volts, &r->damp_volts, NULL));
-  PetscCall(PetscOptionsReal("-tcad_update_tol",
-                             "Newton: converged when the scaled update (|dpsi|/V_T, |dn|/n, |dT|/T) "
-                             "is below this",
-                             "docs/solver.md", r->update_tol, &r->update_tol, NULL));
-  PetscCall(PetscOptionsReal("-tcad_density_growth",
-                             "Newton: growth of a density per step beyond this factor - 1 is "
-                             "compressed",
-                             "docs/solver.md", r->density_growth, &r->density_growth, NULL));
-  PetscCall(PetscOptionsReal("-tcad_temperature_growth", "Newton: the same for a carrier temperature", "docs/solver.md",
-                             r->temperature_growth, &r->temperature_growth, NULL));
-  PetscCall(PetscOptionsReal("-tcad_residual_tol",
-                             "Newton: also converged when every residual is below this times "
-                             "the size of the terms it sums (0: off)",
-                             "docs/solver.md", r->residual_tol, &r->residual_tol, NULL));
-  PetscCall(PetscOptionsBool("-tcad_newton_monitor",
-                             "Newton: per iteration, the residual norm, the largest relative "
-                             "residual and the limited update",
-                             "docs/solver.md", r->monitor, &r->monitor, NULL));
-  PetscCall(PetscOptionsBool("-tcad_equilibrium_bias",
-                             "solve bias points with every ohmic contact at one voltage as "
-                             "equilibrium (nonlinear Poisson)",
-                             "docs/solver.md", r->eq_bias, &r->eq_bias, NULL));
-  PetscCall(PetscOptionsBool("-tcad_extrapolate", "guess each bias point from the last two (else from the last one)",
-                             "docs/solver.md", r->extrapolate, &r->extrapolate, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_solver", "-tcad_linear", "0.2", NULL));
-  PetscCall(PetscOptionsString("-tcad_linear",
-                               "linear solver: direct (MUMPS LU), krylov (PETSc GMRES + ILU(2)), "
-                               "ilu-bicgstab, ilu-gmres, cudss (the pipeline: on the device with the CUDA backend, "
-                               "else its host engine; cudss needs CUDA)",
-                               "docs/solver.md", r->linear, r->linear, sizeof r->linear, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_scale", "-tcad_linear_scale", "0.2", NULL));
-  PetscCall(PetscOptionsString("-tcad_linear_scale", "pipeline: scaling of the Newton system: rowcol, row or none",
-                               "docs/solver.md", r->scale, r->scale, sizeof r->scale, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_rtol", "-tcad_linear_rtol", "0.2", NULL));
-  PetscCall(PetscOptionsReal("-tcad_linear_rtol", "pipeline: Krylov relative tolerance", "docs/solver.md", r->rtol,
-                             &r->rtol, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_true_tol", "-tcad_linear_true_tol", "0.2", NULL));
-  PetscCall(PetscOptionsReal("-tcad_linear_true_tol",
-                             "pipeline: every answer's recomputed relative residual must be "
-                             "below this, else the next solver is tried",
-                             "docs/solver.md", r->true_tol, &r->true_tol, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_max_it", "-tcad_linear_max_it", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_max_it", "pipeline: Krylov iterations per solve", "docs/solver.md", r->max_it,
-                            &r->max_it, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_restart", "-tcad_linear_restart", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_restart", "pipeline: GMRES restart (the fallback uses 4x)", "docs/solver.md",
-                            r->restart, &r->restart, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_check", "-tcad_linear_check", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_check", "pipeline: read the residual history every this many iterations",
-                            "docs/solver.md", r->check, &r->check, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_stall", "-tcad_linear_stall", "0.2", NULL));
-  PetscCall(PetscOptionsInt("-tcad_linear_stall",
-                            "pipeline: give up after this many iterations without halving the "
-                            "residual (0: never)",
-                            "docs/solver.md", r->stall, &r->stall, NULL));
-  PetscCall(PetscOptionsDeprecated("-tcad_gpu_cpu_fallback", "-tcad_linear_cpu_fallback", "0.2", NULL));
-  PetscCall(PetscOptionsBool("-tcad_linear_cpu_fallback",
-                             "pipeline: solve with MUMPS on the host when every pipeline "
-                             "solver fails (else the Newton step fails)",
-                             "docs/solver.md", r->cpu_fallback, &r->cpu_fallback, NULL));
-  PetscCall(PetscOptionsReal("-tcad_hf_floor", "high-field driving force F = sqrt(G^2 + F0^2) - F0: F0, V/cm",
-                             "kernels/asm_data.h", r->hf_floor, &r->hf_floor, NULL));
-  PetscCall(PetscOptionsReal("-tcad_qf_floor",
-                             "density floor of the quasi-Fermi potential that drives the high-field "
-                             "mobility, in units of n_i",
-                             "kernels/asm_data.h", r->qf_floor, &r->qf_floor, NULL));
-  PetscCall(PetscOptionsReal("-tcad_relax_floor",
-                             "energy balance: floor of the relaxing carrier density, in units of "
-                             "n_i",
-                             "kernels/asm_data.h", r->relax_floor, &r->relax_floor, NULL));
-  PetscCall(PetscOptionsBool("-tcad_trace", "print the trace (function, file:line per frame) with every error",
-                             "docs/solver.md", r->trace, &r->trace, NULL));
+  for (int k = 0; k < TCAD_NOPTS; k++) {
+    const TcadOptionSpec *o = &specs[k];
+    void *v = (char *)r + o->offset;
+    if (o->deprecated) PetscCall(PetscOptionsDeprecated(o->deprecated, o->name, "0.2", NULL));
+    switch (o->kind) {
+    case 's': PetscCall(PetscOptionsString(o->name, o->help, o->where, v, v, TCAD_OPT_STR, NULL)); break;
+    case 'r': PetscCall(PetscOptionsReal(o->name, o->help, o->where, *(PetscReal *)v, v, NULL)); break;
+    case 'i': PetscCall(PetscOptionsInt(o->name, o->help, o->where, *(PetscInt *)v, v, NULL)); break;
+    default: PetscCall(PetscOptionsBool(o->name, o->help, o->where, *(PetscBool *)v, v, NULL)); break;
+    }
+  }
   PetscOptionsEnd();
   PetscFunctionReturn(0);
+}
+
+/* The numbers against their limits. */
+static int check_numbers(const Raw *r)
+{
+  for (int k = 0; k < TCAD_NOPTS; k++) {
+    const TcadOptionSpec *o = &specs[k];
+    const void *v = (const char *)r + o->offset;
+    if (o->kind == 'i' && *(const PetscInt *)v < (PetscInt)o->lo)
+      return tcad_error(TCAD_ERR_INPUT, "%s %d: must be at least %d", o->name, (int)*(const PetscInt *)v, (int)o->lo);
+    if (o->kind == 'r') {
+      const double x = *(const PetscReal *)v;
+      if (!(x > o->lo || (o->zero_ok && x == 0)))
+        return tcad_error(TCAD_ERR_INPUT, "%s %g: must be %s", o->name, x, o->zero_ok ? "at least 0" : "positive");
+    }
+  }
+  if (!(r->rtol < 1)) return tcad_error(TCAD_ERR_INPUT, "-tcad_linear_rtol %g: must be in (0, 1)", (double)r->rtol);
+  return 0;
 }
 
 /* *k = the index of value in names, or TCAD_ERR_INPUT naming the option and its choices */
@@ -148,35 +161,7 @@ int TcadOptionsRead(TcadOptions *o)
   static const char *scales[] = {"none", "row", "rowcol"};
   TCAD_CALL(pick("-tcad_linear_scale", r.scale, scales, 3, "rowcol (default), row or none", &k));
   o->lin.scale = k == 0 ? TCAD_LIN_SCALE_NONE : k == 1 ? TCAD_LIN_SCALE_ROW : TCAD_LIN_SCALE_ROWCOL;
-  if (!(r.rtol > 0 && r.rtol < 1))
-    return tcad_error(TCAD_ERR_INPUT, "-tcad_linear_rtol %g: must be in (0, 1)", (double)r.rtol);
-  if (!(r.true_tol > 0)) return tcad_error(TCAD_ERR_INPUT, "-tcad_linear_true_tol %g: must be > 0", (double)r.true_tol);
-  const struct {
-    const char *name;
-    PetscInt v, lo;
-  } ints[] = {{"-tcad_linear_max_it", r.max_it, 1},
-              {"-tcad_linear_restart", r.restart, 1},
-              {"-tcad_linear_check", r.check, 1},
-              {"-tcad_linear_stall", r.stall, 0}};
-  for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++)
-    if (ints[i].v < ints[i].lo)
-      return tcad_error(TCAD_ERR_INPUT, "%s %d: must be at least %d", ints[i].name, (int)ints[i].v, (int)ints[i].lo);
-  const struct {
-    const char *name;
-    PetscReal v;
-    int zero_ok;
-  } reals[] = {{"-tcad_damp_volts", r.damp_volts, 1},
-               {"-tcad_update_tol", r.update_tol, 0},
-               {"-tcad_density_growth", r.density_growth, 0},
-               {"-tcad_temperature_growth", r.temperature_growth, 0},
-               {"-tcad_residual_tol", r.residual_tol, 1},
-               {"-tcad_hf_floor", r.hf_floor, 0},
-               {"-tcad_qf_floor", r.qf_floor, 0},
-               {"-tcad_relax_floor", r.relax_floor, 1}};
-  for (size_t i = 0; i < sizeof reals / sizeof reals[0]; i++)
-    if (!(reals[i].v > 0 || (reals[i].zero_ok && reals[i].v == 0)))
-      return tcad_error(TCAD_ERR_INPUT, "%s %g: must be %s", reals[i].name, (double)reals[i].v,
-                        reals[i].zero_ok ? "at least 0" : "positive");
+  TCAD_CALL(check_numbers(&r));
   o->damp_volts = r.damp_volts, o->update_tol = r.update_tol, o->density_growth = r.density_growth;
   o->temperature_growth = r.temperature_growth, o->residual_tol = r.residual_tol;
   o->newton_monitor = r.monitor, o->equilibrium_bias = r.eq_bias, o->extrapolate = r.extrapolate;
