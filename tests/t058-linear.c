@@ -11,6 +11,9 @@
  *  - the fallback chain inside a sweep: an iteration limit the Krylov solve cannot meet falls
  *    back to the CPU direct solver with the same currents; with that fallback off the Newton
  *    step fails and the sweep reports it, keeping the converged points; bad options are refused.
+ *  - the pipeline driven from its own inputs (TcadLinInputs: a pattern and a PETSc matrix, no
+ *    simulation): a block system with a known solution solved through KSPPREONLY + the PCSHELL on
+ *    the host engine, with BiCGSTAB and GMRES, to the true-residual tolerance;
  *  - the cuDSS loader (kernels/linalg/cudss.c): a missing file, a library that is not cuDSS and a cuDSS
  *    of another major version (tests/fake_cudss.c) are refused with messages that name the file
  *    and the fix; the real library, when installed, loads and reports version 1.x;
@@ -336,6 +339,70 @@ static void test_fallbacks(void)
   close_dev(&d);
 }
 
+/* A block-tridiagonal system on a chain of n nodes, bs unknowns each (diagonally dominant blocks
+ * coupled to the neighbours, non-symmetric), in the assembly's node-major CSR; x known. */
+static void test_pipeline_inputs(void)
+{
+  const int n = 200, bs = 3, N = n * bs;
+  int *rp = malloc(sizeof(int) * (N + 1)), *col = malloc(sizeof(int) * 3 * bs * N);
+  double *a = malloc(sizeof(double) * 3 * bs * N), *x = malloc(sizeof(double) * N), *b = malloc(sizeof(double) * N);
+  unsigned long seed = 7;
+  int nnz = 0;
+  for (int i = 0; i < n; i++)
+    for (int r = 0; r < bs; r++) {
+      rp[bs * i + r] = nnz;
+      for (int j = i - 1; j <= i + 1; j++) {
+        if (j < 0 || j >= n) continue;
+        for (int c = 0; c < bs; c++) {
+          col[nnz] = bs * j + c;
+          a[nnz++] = j == i && c == r ? 8.0 + lcg(&seed) : (j == i ? 0.5 : -1.0) * (1.0 + lcg(&seed));
+        }
+      }
+    }
+  rp[N] = nnz;
+  for (int k = 0; k < N; k++) x[k] = 1.0 + lcg(&seed);
+  for (int r = 0; r < N; r++) {
+    b[r] = 0;
+    for (int k = rp[r]; k < rp[r + 1]; k++) b[r] += a[k] * x[col[k]];
+  }
+  static const int kinds[] = {TCAD_LINEAR_ILU_BICGSTAB, TCAD_LINEAR_ILU_GMRES};
+  for (int m = 0; m < 2; m++) {
+    Mat J = NULL;
+    Vec vb = NULL, vx = NULL;
+    KSP ksp = NULL;
+    TcadLinSolver *l = NULL;
+    int e = MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, rp, col, a, &J) ? TCAD_ERR_PETSC : 0;
+    if (!e) e = VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, b, &vb) || VecDuplicate(vb, &vx) ? TCAD_ERR_PETSC : 0;
+    const TcadLinInputs in = {{bs, n, rp, col}, nnz, J, NULL, 1};
+    const TcadLinearOptions opt = {kinds[m], TCAD_LIN_SCALE_ROWCOL, 1e-10, 1e-8, 500, 30, 5, 300, 0};
+    if (!e) e = tcad_linear_create(&in, &opt, &l);
+    if (!e) e = KSPCreate(PETSC_COMM_SELF, &ksp) || KSPSetOperators(ksp, J, J) ? TCAD_ERR_PETSC : 0;
+    if (!e) e = tcad_linear_attach(l, ksp);
+    if (!e) e = KSPSolve(ksp, vb, vx) ? TCAD_ERR_PETSC : 0;
+    double err = INFINITY;
+    const TcadLinStats *st = tcad_linear_stats(l);
+    if (!e) {
+      const PetscScalar *xs;
+      VecGetArrayRead(vx, &xs);
+      err = 0;
+      for (int k = 0; k < N; k++) err = fmax(err, fabs(xs[k] - x[k]) / fabs(x[k]));
+      VecRestoreArrayRead(vx, &xs);
+    }
+    char tn[64];
+    snprintf(tn, sizeof tn, "linear.pipeline_inputs.%s", m ? "gmres" : "bicgstab");
+    tap_check(!e && st && st->solves == 1 && st->fallbacks == 0 && st->last_true <= 1e-8 && err < 1e-6, tn,
+              "error %d (%s), %ld solves, %ld fallbacks, true residual %.2e, largest error in x %.2e", e,
+              e ? tcad_error_message() : "", st ? st->solves : 0, st ? st->fallbacks : 0, st ? st->last_true : 0,
+              err);
+    if (ksp) KSPDestroy(&ksp);
+    tcad_linear_destroy(&l);
+    if (vx) VecDestroy(&vx);
+    if (vb) VecDestroy(&vb);
+    if (J) MatDestroy(&J);
+  }
+  free(rp), free(col), free(a), free(x), free(b);
+}
+
 static void test_cudss_loader(const char *argv0)
 {
   TcadCudssLib lib;
@@ -415,6 +482,7 @@ int main(int argc, char **argv)
   TcadInitialize(&argc, &argv, NULL);
   test_analytic();
   test_scaling_and_driver();
+  test_pipeline_inputs();
   test_fallbacks();
   test_cudss_loader(argv[0]);
   test_gpu();
