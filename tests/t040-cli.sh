@@ -216,7 +216,21 @@ print("output conductance: linear %.3g S/cm, at Vd = 3 V %.3g S/cm" % (g_lin, g_
 assert g_sat < 0.1 * g_lin, (g_lin, g_sat)
 PY
 then ok example.mosfet2d_idvg_idvd; else bad example.mosfet2d_idvg_idvd "subthreshold slope, saturation or current balance off"; fi
-expect_sim run.unknown_transport_option 3 "-tcad_transport hydro: unknown; use drift-diffusion, energy-balance" -- run "$TCAD_ROOT/examples/ballistic1d.yaml" -o "$W/bad-transport" -q -tcad_transport hydro
+# a bad option is refused before the run starts (no backend line, nothing written)
+expect run.unknown_transport_option 3 "-tcad_transport hydro: unknown; use drift-diffusion, energy-balance" -- run "$TCAD_ROOT/examples/ballistic1d.yaml" -o "$W/bad-transport" -q -tcad_transport hydro -tcad_backend "$backend"
+[ ! -e "$W/bad-transport" ] && ok run.unknown_transport_option_writes_nothing || bad run.unknown_transport_option_writes_nothing "$W/bad-transport exists"
+# every -tcad_* option with its help text and default, without running anything
+expect cli.options_help 0 "" -- run "$TCAD_ROOT/examples/pn1d.yaml" -help
+missing=""
+for o in -tcad_backend -tcad_linear -tcad_linear_rtol -tcad_damp_volts -tcad_hf_floor -tcad_trace; do
+  grep -q "^  $o[ :]" "$W/cli.options_help.out" || missing="$missing $o"
+done
+[ -z "$missing" ] && ok cli.options_help_lists || bad cli.options_help_lists "not listed:$missing"
+# an option nothing used is reported at the end of the run
+expect_sim run.unused_option 0 "option -tcad_damp_volt 0.1 was given but nothing used it" -- run "$TCAD_ROOT/examples/pn1d.yaml" -o "$W/unused" -q -tcad_damp_volt 0.1
+# the trace: every frame from where the error was raised up to the command
+expect run.trace 5 "TcadDeckLoad \\(io/deck.c:[0-9]+\\)" -- run "$W/no-such-deck.yaml" -tcad_trace
+grep -q "cmd_run (app/tcad.c:" "$W/run.trace.err" && ok run.trace_reaches_the_command || bad run.trace_reaches_the_command "$(cat "$W/run.trace.err")"
 # the energy-balance example writes its temperature, velocity and energy-flux fields to the
 # HDF5 file with units, and the XDMF index (what ParaView reads) names them
 if "$TCAD_PYTHON" - "$W/ex-ballistic1d/fields.h5" "$W/ex-ballistic1d/fields.xdmf" <<'PY'
