@@ -263,6 +263,13 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   }
 cleanup:
   if (sim) print_totals(sim, iv, h5);
+  if (sim && *reached) { /* summary.json, also after a failed step: the figures so far */
+    char sj[TCAD_PATH_MAX + 16];
+    snprintf(sj, sizeof sj, "%s/summary.json", dir);
+    const int e3 = TcadSimWriteSummary(sim, sj, e, tcad_now() - t0);
+    if (!e && e3) e = tcad_error_frame(__FILE__, __LINE__, __func__, e3);
+    if (!e3 && !quiet) printf("wrote %s (run summary)\n", sj);
+  }
   TcadSimDestroy(&sim);
   if (out) {
     const int e2 = TcadOutputClose(&out);

@@ -33,6 +33,7 @@ static void deck_defaults(TcadDeck *d)
   d->physics.statistics = TCAD_STAT_BOLTZMANN;
   d->physics.mobility = TCAD_MOB_CAUGHEY_THOMAS;
   d->physics.high_field = TCAD_HF_CANALI;
+  d->physics.driving_force = TCAD_DF_JOULE;
   d->physics.srh = 1;
   d->physics.auger = 1;
   d->physics.impact = TCAD_II_NONE;

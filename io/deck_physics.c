@@ -7,13 +7,14 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_physics_keys[] = {"transport",         "temperature", "statistics",
-                                                "mobility",          "high_field",  "recombination",
-                                                "impact_ionization", "hot_carrier", NULL};
+static const char *const deck_physics_keys[] = {
+    "transport",     "temperature",   "statistics",        "mobility",    "high_field",
+    "driving_force", "recombination", "impact_ionization", "hot_carrier", NULL};
 static const char *const deck_transports[] = {"drift-diffusion", "energy-balance", "energy-balance-electrons", NULL};
 static const char *const deck_statistics[] = {"boltzmann", "fermi", NULL};
 static const char *const deck_mobilities[] = {"constant", "caughey-thomas", "masetti", NULL};
 static const char *const deck_high_fields[] = {"none", "canali", "hansch", NULL};
+static const char *const deck_driving_forces[] = {"joule", "quasi-fermi", "field", NULL};
 static const char *const deck_recombinations[] = {"srh", "auger", NULL};
 static const char *const deck_impacts[] = {"none", "vanoverstraeten", "selberherr", "okuto", NULL};
 static const char *const deck_hot_carriers[] = {"none", "lucky-electron", "fiegna", NULL};
@@ -35,7 +36,7 @@ const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name)
 /* Sign rule of a material field: 0 any sign (affinity), 1 >= 0 (zero is meaningful), 2 > 0. */
 static int deck_field_sign(const char *key)
 {
-  static const char *const any[] = {"affinity", "tauw_t1", "tauw_t2", NULL};
+  static const char *const any[] = {"affinity", "tauw_t1", "tauw_t2", "okuto_c", "okuto_d", NULL};
   static const char *const nonneg[] = {"ni",    "ct_mumin", "ms_mumin1", "ms_mumin2", "ms_mu1",
                                        "ms_pc", "taumin",   "tau_gamma", "auger",     NULL};
   for (int i = 0; any[i]; i++)
@@ -207,6 +208,9 @@ int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
   e = (int)ph->high_field;
   TCAD_CALL(deck_physics_enum(c, n, "high_field", deck_high_fields, &e, &ph->loc_high_field));
   ph->high_field = (TcadHighField)e;
+  e = (int)ph->driving_force;
+  TCAD_CALL(deck_physics_enum(c, n, "driving_force", deck_driving_forces, &e, &ph->loc_driving_force));
+  ph->driving_force = (TcadDrivingForce)e;
   e = (int)ph->impact;
   TCAD_CALL(deck_physics_enum(c, n, "impact_ionization", deck_impacts, &e, &ph->loc_impact));
   ph->impact = (TcadImpact)e;

@@ -5,8 +5,9 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", NULL};
+static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", "breakdown", NULL};
 static const char *const deck_sweep_keys[] = {"contact", "to", "step", "min_step", "max_step", NULL};
+static const char *const deck_breakdown_keys[] = {"contact", "to", "step", "min_step", "max_step", "current", NULL};
 static const char *const deck_output_keys[] = {"directory", "fields", "iv", NULL};
 
 /* A contact name in a solve step. */
@@ -28,9 +29,22 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
 {
   yaml_node_t *con, *to, *step;
   char pk[TCAD_DECK_PATH + 16], pi[TCAD_DECK_PATH + 24], b[128];
-  TCAD_CALL(tcad_deck_expect_map(c, n, path, "{contact: gate, to: 1.5, step: 0.05}"));
-  TCAD_CALL(tcad_deck_keys(c, n, path, deck_sweep_keys));
+  const int bd = s->kind == TCAD_STEP_BREAKDOWN;
+  TCAD_CALL(tcad_deck_expect_map(
+      c, n, path, bd ? "{contact: cathode, to: 100, step: 1, current: 1e-3}" : "{contact: gate, to: 1.5, step: 0.05}"));
+  TCAD_CALL(tcad_deck_keys(c, n, path, bd ? deck_breakdown_keys : deck_sweep_keys));
   TCAD_CALL(tcad_deck_need(c, n, path, "contact", "the contact (or list of contacts) to sweep", &con));
+  if (bd) {
+    yaml_node_t *cur;
+    TCAD_CALL(tcad_deck_need(c, n, path, "current",
+                             "the breakdown criterion, the contact current (A/cm^2 in 1D, A/cm in 2D, A in 3D; > 0)",
+                             &cur));
+    tcad_deck_path(pk, sizeof pk, path, "current");
+    TCAD_CALL(tcad_deck_num(c, cur, pk, "A", &s->current));
+    TCAD_CALL(tcad_deck_positive(c, cur, pk, s->current, "A"));
+    if (con->type == YAML_SEQUENCE_NODE)
+      return TCAD_DECK_FAIL(c, con, "'%s.contact' is a list; expected the one contact whose breakdown is traced", path);
+  }
   TCAD_CALL(tcad_deck_need(c, n, path, "to", "the end voltage (V; a list, one per contact)", &to));
   TCAD_CALL(tcad_deck_need(c, n, path, "step", "the initial voltage step (V, > 0)", &step));
   tcad_deck_path(pk, sizeof pk, path, "contact");
@@ -96,7 +110,7 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
     char p[TCAD_DECK_PATH], pk[TCAD_DECK_PATH + 16], b[128], list[TCAD_DECK_LIST];
     int kind;
     tcad_deck_path_index(p, sizeof p, "solve", i);
-    tcad_deck_join(deck_step_kinds, 3, tcad_deck_name_str, list, sizeof list);
+    tcad_deck_join(deck_step_kinds, 4, tcad_deck_name_str, list, sizeof list);
     if (it->type != YAML_MAPPING_NODE || tcad_deck_len(it) != 1)
       return TCAD_DECK_FAIL(
           c, it, "'%s' is %s; expected a one-key mapping with one of: %s (e.g. '- equilibrium: {}')", p,

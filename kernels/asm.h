@@ -15,15 +15,16 @@
  *
  * Residuals (physical, before scaling), with c = A_ij/h_ij, V the semiconductor volume:
  *   Poisson   F_ψ,i = Σ_j ε c (ψ_i − ψ_j) − q V (p − n) − Q_fixed,i
- *   electrons F_n,i = Σ_j A J_n,ij/q − V R      (∇·J_n = qR)
- *   holes     F_p,i = Σ_j A J_p,ij/q + V R      (∇·J_p = −qR)
+ *   electrons F_n,i = Σ_j A J_n,ij/q − V R + G_i      (∇·J_n = q(R − G))
+ *   holes     F_p,i = Σ_j A J_p,ij/q + V R − G_i      (∇·J_p = −q(R − G))
  *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k (c + c_f)(T − T_L)/τ_w
  *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2;
  *                                                c_f = relax_floor n_i, tcad_eb_relaxation)
  * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
  * temperature equations are off, the energy-balance flux with the temperatures varying
  * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
- * of the same construction. The Joule term ½ A J_ij (ψ_i − ψ_j) goes to both ends, so the
+ * of the same construction. G_i is the impact-ionization generation (pairs/s) the edges give
+ * node i, each edge ½ h α |A J/q| per carrier to each end (tcad_asm_edge_impact). The Joule term ½ A J_ij (ψ_i − ψ_j) goes to both ends, so the
  * summed Joule power is the electrical power Σ current × voltage drop over the edges exactly.
  * At an ohmic contact node every row becomes a Dirichlet row (T = T_L); the carrier and
  * energy residuals before that are the particle currents and energy flows entering the
@@ -36,6 +37,7 @@
 
 #include "kernels/asm_data.h"
 #include "kernels/physics/constants.h"
+#include "kernels/physics/driving_force.h"
 #include "kernels/physics/energy.h"
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
@@ -53,6 +55,48 @@ TCAD_HD int tcad_asm_tindex(const TcadAsmData *D, int c) { return 3 + c < D->bs 
 
 TCAD_HD void tcad_asm_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
 
+/* One carrier's drift-diffusion driving force F on edge e (V/cm, kernels/physics/driving_force.h,
+ * after the floor F0 = hf_floor) and dF[0..3] = ∂F/∂(ψ_i, c_i, ψ_j, c_j): the force of P->df,
+ * except on an edge that ends at an ohmic contact, where it is always the field along the edge:
+ * the contact pins the minority density to its equilibrium value, so the minority quasi-Fermi
+ * level jumps across that last edge although nothing there is hot, and Canali would throttle the
+ * flow into the contact (a 1 µm short diode lost 20 % of its current). The high-field mobility
+ * and impact ionization both use it. */
+TCAD_HD double tcad_dd_driving_force(const TcadAsmData *D, int e, int carrier, double psi_i, double psi_j, double ci,
+                                     double cj, double dF[4])
+{
+  const TcadAsmParams *P = &D->p;
+  const double h = D->edge_length[e], delta = (psi_j - psi_i) / P->vt;
+  double F, dFdG;
+  dF[0] = dF[1] = dF[2] = dF[3] = 0.0;
+  const int at_contact = D->node_bc[D->edge_i[e]] == TCAD_BC_OHMIC || D->node_bc[D->edge_j[e]] == TCAD_BC_OHMIC;
+  if (at_contact) {
+    F = tcad_driving_force_floor((psi_j - psi_i) / h, P->hf_floor, &dFdG);
+    dF[0] = -dFdG / h, dF[2] = dFdG / h;
+  } else if (P->df == TCAD_ASM_DF_FIELD) { /* the field parallel to the current, where positive */
+    double de[3];
+    const double ep = tcad_field_parallel(carrier, delta, ci, cj, P->vt / h, P->sign_smooth, de);
+    F = tcad_driving_force_floor(ep > 0 ? ep : 0.0, P->hf_floor, &dFdG);
+    if (ep > 0) dF[0] = -dFdG * de[0] / P->vt, dF[1] = dFdG * de[1], dF[2] = dFdG * de[0] / P->vt, dF[3] = dFdG * de[2];
+  } else { /* the quasi-Fermi gradient, or the Joule force */
+    const double sign = carrier == 0 ? 1.0 : -1.0;
+    double dphii, dphij;
+    const double phii = tcad_quasi_fermi(psi_i, ci, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphii);
+    const double phij = tcad_quasi_fermi(psi_j, cj, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphij);
+    const double dpsi = (psi_j - psi_i) / h, dphi = (phij - phii) / h;
+    if (P->df == TCAD_ASM_DF_QUASI_FERMI) {
+      F = tcad_driving_force_floor(dphi, P->hf_floor, &dFdG);
+      dF[0] = -dFdG / h, dF[1] = -dFdG * dphii / h, dF[2] = dFdG / h, dF[3] = dFdG * dphij / h;
+    } else {
+      double dj[2];
+      F = tcad_driving_force_joule(dpsi, dphi, P->joule_smooth, P->hf_floor, dj);
+      dF[0] = -(dj[0] + dj[1]) / h, dF[1] = -dj[1] * dphii / h;
+      dF[2] = (dj[0] + dj[1]) / h, dF[3] = dj[1] * dphij / h;
+    }
+  }
+  return F;
+}
+
 /* One carrier's drift-diffusion edge flux A J/q (particles/s per depth^(3-d)) and its
  * derivatives with respect to (ψ_i, c_i, ψ_j, c_j). carrier 0: electrons, 1: holes. `mag`
  * (may be NULL) receives the size of the two Scharfetter–Gummel terms whose difference the
@@ -61,28 +105,18 @@ TCAD_HD double tcad_dd_carrier_flux(const TcadAsmData *D, int e, int carrier, do
                                     double cj, double d[4], double *mag)
 {
   const TcadAsmParams *P = &D->p;
-  const double c = D->edge_coupling[e], h = D->edge_length[e];
+  const double c = D->edge_coupling[e];
   const double delta = (psi_j - psi_i) / P->vt;
   double dg[3];
   const double g = carrier == 0 ? tcad_sg_electron(delta, ci, cj, dg) : tcad_sg_hole(delta, ci, cj, dg);
   double mu = D->edge_mu0[2 * e + carrier];
   double dmu[4] = {0, 0, 0, 0};
   if (P->hf != TCAD_ASM_HF_NONE) {
-    const double sign = carrier == 0 ? 1.0 : -1.0;
-    double dphii = 0, dphij = 0, dmudF, phii = psi_i, phij = psi_j;
-    /* On an edge that ends at an ohmic contact the driving force is the field along the edge:
-     * the contact pins the minority density to its equilibrium value, so the minority
-     * quasi-Fermi level jumps across that last edge although nothing there is hot, and Canali
-     * would throttle the flow into the contact (a 1 µm short diode lost 20 % of its current) */
-    if (D->node_bc[D->edge_i[e]] != TCAD_BC_OHMIC && D->node_bc[D->edge_j[e]] != TCAD_BC_OHMIC)
-      phii = tcad_quasi_fermi(psi_i, ci, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphii),
-      phij = tcad_quasi_fermi(psi_j, cj, sign, P->vt, P->nie, P->qf_floor * P->nie, &dphij);
-    /* F = sqrt(G² + F0²) − F0 with G = |φ_j − φ_i|/h (TcadAsmParams.hf_floor) */
-    const double F0 = P->hf_floor, G = (phij - phii) / h, F = sqrt(G * G + F0 * F0) - F0;
+    double dF[4], dmudF;
+    const double F = tcad_dd_driving_force(D, e, carrier, psi_i, psi_j, ci, cj, dF);
     mu = P->hf == TCAD_ASM_HF_CANALI ? tcad_mobility_canali(mu, F, P->vsat[carrier], P->beta[carrier], &dmudF)
                                      : tcad_mobility_hansch_field(mu, F, P->vsat[carrier], &dmudF);
-    const double k = dmudF * G / (F + F0) / h; /* dμ/d(φ_j − φ_i) */
-    dmu[0] = -k, dmu[1] = -k * dphii, dmu[2] = k, dmu[3] = k * dphij;
+    for (int k = 0; k < 4; k++) dmu[k] = dmudF * dF[k];
   }
   const double a = P->vt * c;
   d[0] = a * (-mu * dg[0] / P->vt + g * dmu[0]);
@@ -142,7 +176,70 @@ typedef struct {
   int nk; /* equations the edge adds to: 1 (Poisson only) or bs */
   double F[TCAD_ASM_MAXBS], dF[TCAD_ASM_MAXBS][2 * TCAD_ASM_MAXBS], M[TCAD_ASM_MAXBS];
   double Fs[2], dFs[2][2 * TCAD_ASM_MAXBS], Ms[2];
+  /* impact ionization (P->impact): the pairs per second G each end receives (+G in the electron
+   * row, −G in the hole row), with dG like dF; Gc[c] the part of G carrier c's ionizations make */
+  double G, dG[2 * TCAD_ASM_MAXBS], Gc[2];
 } TcadAsmEdge;
+
+/* Impact ionization on edge e, after its carrier fluxes are in E: each carrier c makes
+ * ½ h α_c(F_c) |A J_c/q| pairs per second at each end (shared PHYSICS.md §4). The ½ A h of the
+ * edges of a node sum to its box volume along each mesh direction (Σ ½ A h ê êᵀ = V I on a
+ * Delaunay mesh), so a current along mesh edges gets α|J|/q per unit volume. F_c is the
+ * drift-diffusion driving force of the deck (tcad_dd_driving_force) or, for a carrier with a
+ * temperature equation, the effective field of its edge-mean temperature
+ * (tcad_impact_field_from_temperature). The edge sees only the current component along it, so
+ * on a mesh whose edges do not follow the current the sum over the edges of a node is the
+ * α-weighted l1 norm of the current's components along the edge directions (docs/physics.md). */
+TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, const double *x, TcadAsmEdge *E)
+{
+  const TcadAsmParams *P = &D->p;
+  const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_ASM_MAXBS;
+  const double *sv = P->sv, hh = 0.5 * D->edge_length[e];
+  E->G = 0.0;
+  TCAD_UNROLL
+  for (int m = 0; m < 2 * W; m++) E->dG[m] = 0.0;
+  TCAD_UNROLL
+  for (int c = 0; c < 2; c++) {
+    const int r = 1 + c, t = 3 + c;
+    double F, dF[2 * TCAD_ASM_MAXBS], dadF;
+    TCAD_UNROLL
+    for (int m = 0; m < 2 * W; m++) dF[m] = 0.0;
+    if (P->energy && t < bs) {
+      const double Tm = 0.5 * (x[bs * i + t] + x[bs * j + t]) * sv[t];
+      double dtau, dFdT;
+      const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], Tm, P->TL, &dtau);
+      F = tcad_impact_field_from_temperature(Tm, P->TL, P->vsat[c], tau, dtau, &dFdT);
+      dF[t] = dF[W + t] = 0.5 * dFdT;
+    } else {
+      double d4[4];
+      F = tcad_dd_driving_force(D, e, c, x[bs * i] * sv[0], x[bs * j] * sv[0], x[bs * i + r] * sv[r],
+                                x[bs * j + r] * sv[r], d4);
+      dF[0] = d4[0], dF[r] = d4[1], dF[W] = d4[2], dF[W + r] = d4[3];
+    }
+    const double alpha = tcad_impact_alpha(&P->ii[c], F, &dadF);
+    /* |flux| = flux·s with s the smooth sign of the drift-diffusion flux (exact where the flow
+     * is more than a few sign_smooth of its one-way terms, smooth through 0 where none flows);
+     * with a temperature equation the sign of the flux itself (α = 0 where it changes sign at
+     * T = T_L) */
+    const double flux = E->F[r];
+    double s, ds[2 * TCAD_ASM_MAXBS];
+    TCAD_UNROLL
+    for (int m = 0; m < 2 * W; m++) ds[m] = 0.0;
+    if (P->energy && t < bs) {
+      s = flux > 0 ? 1.0 : flux < 0 ? -1.0 : 0.0;
+    } else {
+      double d3[3];
+      const double delta = (x[bs * j] - x[bs * i]) * sv[0] / P->vt;
+      s = tcad_current_sign(c, delta, x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d3);
+      ds[0] = -d3[0] / P->vt, ds[W] = d3[0] / P->vt, ds[r] = d3[1], ds[W + r] = d3[2];
+    }
+    const double mag = flux * s;
+    E->Gc[c] = hh * alpha * mag;
+    E->G += E->Gc[c];
+    TCAD_UNROLL
+    for (int m = 0; m < 2 * W; m++) E->dG[m] += hh * (dadF * dF[m] * mag + alpha * (s * E->dF[r][m] + flux * ds[m]));
+  }
+}
 
 /* Edge e's fluxes at the scaled state x (see TcadAsmEdge); bs = D->bs. */
 TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const double *x, TcadAsmEdge *E)
@@ -190,6 +287,7 @@ TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const
     for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = tcad_eb_joule_share(E->dF[r][m], dpsi);
     E->dFs[c][0] += TCAD_EB_JOULE_SHARE * E->F[r], E->dFs[c][W] -= TCAD_EB_JOULE_SHARE * E->F[r];
   }
+  if (P->impact) tcad_asm_edge_impact(D, bs, e, x, E);
 }
 
 /* Add edge e's fluxes to one end: side 0 adds F to node i's rows (blocks (i,i), (i,j)),
@@ -202,13 +300,14 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
   const int W = TCAD_ASM_MAXBS;
   const int node = side ? D->edge_j[e] : D->edge_i[e];
   const double sg = side ? -1.0 : 1.0;
-  const int energy = nk > 1 && D->p.energy;
+  const int energy = nk > 1 && D->p.energy, ii = nk > 1 && D->p.impact;
   TCAD_UNROLL
   for (int k = 0; k < nk; k++) f[bs * node + k] += sg * E->F[k] / se[k];
   if (energy) { /* braces: the pragma must not stand as the if's statement */
     TCAD_UNROLL
     for (int c = 0; c < 2 && 3 + c < bs; c++) f[bs * node + 3 + c] += E->Fs[c] / se[3 + c];
   }
+  if (ii) f[bs * node + 1] += E->G / se[1], f[bs * node + 2] -= E->G / se[2];
   if (fmag) {
     TCAD_UNROLL
     for (int k = 0; k < nk; k++) fmag[bs * node + k] += E->M[k] / se[k];
@@ -216,6 +315,7 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
       TCAD_UNROLL
       for (int c = 0; c < 2 && 3 + c < bs; c++) fmag[bs * node + 3 + c] += E->Ms[c] / se[3 + c];
     }
+    if (ii) fmag[bs * node + 1] += fabs(E->G) / se[1], fmag[bs * node + 2] += fabs(E->G) / se[2];
   }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
@@ -227,6 +327,10 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
     for (int m = 0; m < bs; m++) {
       double vi = sg * E->dF[k][m], vj = sg * E->dF[k][W + m];
       if (sym) vi += E->dFs[c][m], vj += E->dFs[c][W + m];
+      if (ii && (k == 1 || k == 2)) { /* generation: + in the electron row, − in the hole row */
+        const double s2 = k == 1 ? 1.0 : -1.0;
+        vi += s2 * E->dG[m], vj += s2 * E->dG[W + m];
+      }
       vi *= sv[m] / se[k], vj *= sv[m] / se[k];
       if (vi != 0.0) tcad_asm_jadd(jac, bi, len, k, m, vi); /* column block i */
       if (vj != 0.0) tcad_asm_jadd(jac, bj, len, k, m, vj); /* column block j */

@@ -8,6 +8,7 @@
 #define TCAD_KERNELS_ASM_DATA_H
 #include <stddef.h>
 
+#include "kernels/physics/impact.h"
 #include "kernels/physics/recombination.h"
 
 #define TCAD_ASM_MAXBS 5
@@ -16,6 +17,9 @@ enum { TCAD_BC_NONE = 0, TCAD_BC_OHMIC = 1, TCAD_BC_GATE = 2 };
 /* high-field mobility: in drift-diffusion driven by the quasi-Fermi gradient; with the
  * temperature equations on, any of them means Hänsch's carrier-temperature law */
 enum { TCAD_ASM_HF_NONE = 0, TCAD_ASM_HF_CANALI = 1, TCAD_ASM_HF_HANSCH = 2 };
+/* the drift-diffusion driving force (kernels/physics/driving_force.h): F² ≈ E·∇φ (Joule, the
+ * default), the quasi-Fermi gradient, or the field parallel to the current */
+enum { TCAD_ASM_DF_JOULE = 0, TCAD_ASM_DF_QUASI_FERMI = 1, TCAD_ASM_DF_FIELD = 2 };
 
 /* Defaults of the model constants below (each overridable, solver/options.c). */
 #define TCAD_ASM_DEFAULT_HF_FLOOR 10.0    /* V/cm */
@@ -29,8 +33,11 @@ typedef struct {
   double nie;    /* intrinsic density, cm^-3 */
   int hf;        /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
   double vsat[2], beta[2];
-  /* The high-field driving force is F = sqrt(G² + F0²) − F0 with G the quasi-Fermi gradient
-   * along the edge and F0 = hf_floor (V/cm): Canali's factor is not smooth at G = 0 for β near 1
+  int df;              /* TCAD_ASM_DF_*: what G below is */
+  double sign_smooth;  /* ε of the smooth current sign (field) */
+  double joule_smooth; /* ε of the gradient ratio of the Joule force (kernels/physics/driving_force.h) */
+  /* The high-field driving force is F = sqrt(G² + F0²) − F0 with G the driving force of df along
+   * the edge (kernels/physics/driving_force.h) and F0 = hf_floor (V/cm): Canali's factor is not smooth at G = 0 for β near 1
    * (dμ/dG ∝ G^(β−1)), which stalls Newton where no current flows; 10 V/cm moves μ by less than
    * 1e-3 of itself. */
   double hf_floor;
@@ -39,7 +46,12 @@ typedef struct {
    * field. Without a floor φ swings by volts between iterates and V_T/n puts entries of 1e200
    * into the Jacobian (docs/dev-notes.md, "quasi-Fermi floor"). */
   double qf_floor;
-  TcadRecombination rec;         /* models and constants of the net recombination */
+  TcadRecombination rec; /* models and constants of the net recombination */
+  /* impact ionization (kernels/asm.h tcad_asm_edge_impact): on/off and the electron and hole
+   * coefficients at T_L; driven by the drift-diffusion driving force of df, or, for a carrier
+   * with a temperature equation, by the effective field of its temperature */
+  int impact;
+  TcadImpactCoef ii[2];
   int energy;                    /* carrier temperature equations on (bs > 3); off: the T rows hold T = T_L */
   double TL;                     /* lattice temperature, K */
   double tauw[2];                /* energy relaxation times τ_wn, τ_wp at T_L, s */

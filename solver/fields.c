@@ -192,3 +192,32 @@ int TcadSimGetEnergyBudget(const TcadSim *s, double joule[2], double relax[2], d
     for (int c = 0; c < 2; c++) contacts[c] += s->contacts[k].energy[c];
   return 0;
 }
+
+int TcadSimGetImpactGeneration(const TcadSim *s, double *gn, double *gp, double *current)
+{
+  const TcadAsmData *D = &s->D;
+  const int n = s->nnodes;
+  const double *x = TcadSimGetState((TcadSim *)s);
+  double total = 0.0;
+  if (gn) memset(gn, 0, sizeof(double) * (size_t)n);
+  if (gp) memset(gp, 0, sizeof(double) * (size_t)n);
+  if (D->p.impact && D->p.mode == TCAD_ASM_COUPLED)
+    for (int e = 0; e < D->nedges; e++) {
+      if (!D->edge_semi[e]) continue;
+      TcadAsmEdge E; /* the assembly's own edge evaluation: the rates the residual holds */
+      tcad_asm_edge_eval(D, s->bs, e, x, &E);
+      const int nd[2] = {D->edge_i[e], D->edge_j[e]};
+      for (int k = 0; k < 2; k++) {
+        if (gn) gn[nd[k]] += E.Gc[0];
+        if (gp) gp[nd[k]] += E.Gc[1];
+      }
+      total += 2.0 * E.G;
+    }
+  for (int i = 0; i < n; i++) {
+    const double V = D->node_vsemi[i];
+    if (gn) gn[i] = V > 0 ? gn[i] / V : 0.0;
+    if (gp) gp[i] = V > 0 ? gp[i] / V : 0.0;
+  }
+  if (current) *current = TCAD_Q * total;
+  return 0;
+}

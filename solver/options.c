@@ -8,6 +8,7 @@
 
 #include "kernels/asm_data.h"
 #include "kernels/linalg/linear.h"
+#include "kernels/physics/driving_force.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/options.h"
@@ -18,7 +19,7 @@
 typedef struct {
   char backend[TCAD_OPT_STR], transport[TCAD_OPT_STR], linear[TCAD_OPT_STR], scale[TCAD_OPT_STR];
   PetscReal damp_volts, update_tol, density_growth, temperature_growth, residual_tol;
-  PetscReal rtol, true_tol, hf_floor, qf_floor, relax_floor;
+  PetscReal rtol, true_tol, hf_floor, qf_floor, relax_floor, joule_smooth;
   PetscInt max_it, restart, check, stall;
   PetscBool monitor, eq_bias, extrapolate, cpu_fallback, trace;
 } Raw;
@@ -36,7 +37,9 @@ typedef struct {
 } TcadOptionSpec;
 
 #define TCAD_OPT(name, kind, field, lo, zero_ok, deprecated, where, help)                                              \
-  {name, kind, offsetof(Raw, field), lo, zero_ok, deprecated, where, help}
+  {                                                                                                                    \
+    name, kind, offsetof(Raw, field), lo, zero_ok, deprecated, where, help                                             \
+  }
 
 static const TcadOptionSpec specs[] = {
     TCAD_OPT("-tcad_backend", 's', backend, 0, 0, NULL, "docs/solver.md",
@@ -85,6 +88,9 @@ static const TcadOptionSpec specs[] = {
              "density floor of the quasi-Fermi potential that drives the high-field mobility, in units of n_i"),
     TCAD_OPT("-tcad_relax_floor", 'r', relax_floor, 0, 1, NULL, "kernels/asm_data.h",
              "energy balance: floor of the relaxing carrier density, in units of n_i"),
+    TCAD_OPT(
+        "-tcad_joule_smooth", 'r', joule_smooth, 0, 0, NULL, "kernels/physics/driving_force.h",
+        "drift-diffusion Joule driving force: F^2 = E.grad(phi) over a factor 1/eps of grad(phi)/E either side of 1"),
     TCAD_OPT("-tcad_trace", 'b', trace, 0, 0, NULL, "docs/solver.md",
              "print the trace (function, file:line per frame) with every error"),
 };
@@ -140,7 +146,7 @@ int TcadOptionsRead(TcadOptions *o)
   Raw r = {.backend = "auto", .transport = "deck", .linear = "direct", .scale = "rowcol"};
   r.damp_volts = 0.25, r.update_tol = 1e-9, r.density_growth = 10.0, r.temperature_growth = 3.0, r.residual_tol = 0;
   r.rtol = 1e-10, r.true_tol = 1e-8, r.hf_floor = TCAD_ASM_DEFAULT_HF_FLOOR, r.qf_floor = TCAD_ASM_DEFAULT_QF_FLOOR;
-  r.relax_floor = TCAD_ASM_DEFAULT_RELAX_FLOOR;
+  r.relax_floor = TCAD_ASM_DEFAULT_RELAX_FLOOR, r.joule_smooth = TCAD_DEFAULT_JOULE_SMOOTH;
   r.max_it = 2000, r.restart = 30, r.check = 5, r.stall = 300;
   r.monitor = PETSC_FALSE, r.eq_bias = PETSC_TRUE, r.extrapolate = PETSC_TRUE, r.cpu_fallback = PETSC_TRUE;
   r.trace = PETSC_FALSE;
@@ -168,6 +174,7 @@ int TcadOptionsRead(TcadOptions *o)
   o->lin.rtol = r.rtol, o->lin.true_tol = r.true_tol, o->lin.max_it = (int)r.max_it, o->lin.restart = (int)r.restart;
   o->lin.check = (int)r.check, o->lin.stall = (int)r.stall, o->lin.cpu_fallback = r.cpu_fallback;
   o->hf_floor = r.hf_floor, o->qf_floor = r.qf_floor, o->relax_floor = r.relax_floor;
+  o->joule_smooth = r.joule_smooth;
   o->trace = r.trace;
   return 0;
 }

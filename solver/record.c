@@ -1,5 +1,6 @@
 /* Recording a converged bias point: the progress line, the node fields of the HDF5 series, the
  * IV row (CSV and /iv in the HDF5 file). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   s->out = out;
   s->quiet = quiet;
   if (!iv_csv) return 0;
-  const int nc = s->ncontacts, ncol = 1 + 4 * nc;
+  const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, ncol = 1 + 4 * nc + (ii ? 3 : 0);
   /* owned by the sim from here (freed with it) */
   TCAD_ALLOC(s->iv_names, ncol);
   TCAD_ALLOC(s->iv_colnames, ncol);
@@ -32,6 +33,13 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
       snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
       up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
     }
+  if (ii) { /* the ionization integrals and the avalanche generation current */
+    snprintf(names[1 + 4 * nc], sizeof names[0], "II_n");
+    snprintf(names[2 + 4 * nc], sizeof names[0], "II_p");
+    snprintf(names[3 + 4 * nc], sizeof names[0], "I_aval");
+    up[1 + 4 * nc] = up[2 + 4 * nc] = "1";
+    up[3 + 4 * nc] = TcadSimGetCurrentUnit(s);
+  }
   for (int k = 0; k < ncol; k++) np[k] = names[k];
   TCAD_RETURN(TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv));
 }
@@ -78,6 +86,25 @@ cleanup:
   return e;
 }
 
+/* Impact-ionization generation: by electrons, by holes, and their sum. */
+static int write_generation_fields(TcadSim *s)
+{
+  const int n = s->nnodes;
+  double *buf = NULL;
+  int e = 0;
+  TCAD_ALLOC(buf, (size_t)n * 3);
+  double *gn = buf, *gp = buf + n, *g = buf + 2 * n;
+  TCAD_CALL_GOTO(e, TcadSimGetImpactGeneration(s, gn, gp, NULL), cleanup);
+  for (int i = 0; i < n; i++) g[i] = gn[i] + gp[i];
+  const TcadRecordField f[] = {{"impact_generation_electrons", "cm^-3 s^-1", 1, gn},
+                               {"impact_generation_holes", "cm^-3 s^-1", 1, gp},
+                               {"impact_generation", "cm^-3 s^-1", 1, g}};
+  TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
+cleanup:
+  free(buf);
+  return e;
+}
+
 static int write_fields(TcadSim *s, const char *label)
 {
   const int n = s->nnodes;
@@ -107,6 +134,7 @@ static int write_fields(TcadSim *s, const char *label)
                                {"recombination", "cm^-3 s^-1", 1, rec}};
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
   if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
+  if (s->D.p.impact) TCAD_CALL_GOTO(e, write_generation_fields(s), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputEndStep(s->out), cleanup);
 cleanup:
   free(buf);
@@ -134,11 +162,28 @@ int tcad_sim_record(TcadSim *s, const char *what)
   }
   if (s->out) TCAD_CALL(write_fields(s, label));
   if (s->iv) {
-    double row[1 + 4 * TCAD_RECORD_MAX_CONTACTS];
+    double row[4 + 4 * TCAD_RECORD_MAX_CONTACTS];
+    const int nc = s->ncontacts < TCAD_RECORD_MAX_CONTACTS ? s->ncontacts : TCAD_RECORD_MAX_CONTACTS;
     row[0] = s->npoints;
-    for (int c = 0; c < s->ncontacts && c < TCAD_RECORD_MAX_CONTACTS; c++) {
+    for (int c = 0; c < nc; c++) {
       row[1 + 4 * c] = s->contacts[c].voltage;
       for (int k = 0; k < 3; k++) row[2 + 4 * c + k] = s->contacts[c].cur[k];
+    }
+    if (s->deck->physics.impact != TCAD_II_NONE) {
+      TCAD_CALL(TcadSimGetIonizationIntegrals(s, &row[1 + 4 * nc], &row[2 + 4 * nc], NULL));
+      TCAD_CALL(TcadSimGetImpactGeneration(s, NULL, NULL, &row[3 + 4 * nc]));
+      /* the ionization-integral breakdown estimate: where the electron- and the hole-initiated
+       * integral reach 1 along the ramped contact's voltage (each interpolated linearly between
+       * the points around it; the two coincide in exact arithmetic), the mean of the two */
+      const double in = row[1 + 4 * nc], ip = row[2 + 4 * nc];
+      const double v = s->ramp_contact >= 0 ? s->contacts[s->ramp_contact].voltage : NAN;
+      if (isnan(s->ii_bv) && in >= 1.0 && ip >= 1.0 && s->ii_last < 1.0 && s->ii_last_p < 1.0 && !isnan(s->ii_last_v) &&
+          !isnan(v)) {
+        const double vn = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last) / (in - s->ii_last);
+        const double vp = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last_p) / (ip - s->ii_last_p);
+        s->ii_bv = 0.5 * (vn + vp);
+      }
+      s->ii_last = in, s->ii_last_p = ip, s->ii_last_v = v;
     }
     TCAD_CALL(TcadIVTableAppend(s->iv, row));
     if (s->out) {

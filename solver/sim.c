@@ -18,11 +18,12 @@ static int check_models(const TcadDeck *d)
                       "%s: Fermi-Dirac statistics are not implemented yet; use "
                       "'statistics: boltzmann'",
                       TcadDeckGetLocation(d, ph->loc_statistics));
-  if (ph->impact != TCAD_II_NONE)
-    return tcad_error(TCAD_ERR_NOTIMPL,
-                      "%s: impact ionization is not implemented yet; remove the "
-                      "'impact_ionization' key",
-                      TcadDeckGetLocation(d, ph->loc_impact));
+  for (int k = 0; k < d->nsteps; k++)
+    if (d->steps[k].kind == TCAD_STEP_BREAKDOWN && ph->impact == TCAD_II_NONE)
+      return tcad_error(TCAD_ERR_INPUT,
+                        "%s: a breakdown step needs avalanche generation; add 'impact_ionization: vanoverstraeten' "
+                        "(or selberherr, okuto) to 'physics'",
+                        TcadDeckGetLocation(d, d->steps[k].loc));
   if (ph->hot_carrier != TCAD_HC_NONE)
     return tcad_error(TCAD_ERR_NOTIMPL,
                       "%s: hot-carrier injection is not implemented yet; remove the "
@@ -66,12 +67,35 @@ static void set_params(TcadSim *s)
   P->hf = deck->physics.high_field == TCAD_HF_CANALI   ? TCAD_ASM_HF_CANALI
           : deck->physics.high_field == TCAD_HF_HANSCH ? TCAD_ASM_HF_HANSCH
                                                        : TCAD_ASM_HF_NONE;
+  P->df = deck->physics.driving_force == TCAD_DF_QUASI_FERMI ? TCAD_ASM_DF_QUASI_FERMI
+          : deck->physics.driving_force == TCAD_DF_FIELD     ? TCAD_ASM_DF_FIELD
+                                                             : TCAD_ASM_DF_JOULE;
+  P->sign_smooth = TCAD_DEFAULT_SIGN_SMOOTH, P->joule_smooth = s->opt.joule_smooth;
   P->hf_floor = s->opt.hf_floor, P->qf_floor = s->opt.qf_floor, P->relax_floor = s->opt.relax_floor;
   P->TL = s->T, P->energy = 0;
   for (int k = 0; k < 2; k++) {
     P->tauw[k] = s->tauw[k] = sm->tauw[k];
     P->tauw_t1[k] = sm->tauw_t1[k], P->tauw_t2[k] = sm->tauw_t2[k];
     P->vsat[k] = sm->vsat[k], P->beta[k] = sm->canali_beta[k];
+  }
+  P->impact = deck->physics.impact != TCAD_II_NONE;
+  for (int k = 0; k < 2; k++) {
+    const double hw = sm->ii_phonon_energy;
+    switch (deck->physics.impact) { /* none: van Overstraeten–de Man for the ionization integrals */
+    case TCAD_II_OKUTO:
+      P->ii[k] = tcad_impact_coef(TCAD_IMPACT_OKUTO, sm->okuto_a[k], sm->okuto_b[k], 0, 0, 0, sm->okuto_c[k],
+                                  sm->okuto_d[k], hw, s->T);
+      break;
+    case TCAD_II_SELBERHERR:
+      P->ii[k] = tcad_impact_coef(TCAD_IMPACT_CHYNOWETH, sm->selberherr_a[k], sm->selberherr_b[k], sm->selberherr_a[k],
+                                  sm->selberherr_b[k], 1e300, 0, 0, hw, s->T);
+      break;
+    default:
+      P->ii[k] = tcad_impact_coef(TCAD_IMPACT_CHYNOWETH, sm->vanoverstraeten_a[k], sm->vanoverstraeten_b[k],
+                                  sm->vanoverstraeten_a_high[k], sm->vanoverstraeten_b_high[k],
+                                  sm->vanoverstraeten_f0[k], 0, 0, hw, s->T);
+      break;
+    }
   }
   P->rec.srh = deck->physics.srh, P->rec.auger = deck->physics.auger, P->rec.nie = s->nie;
   P->rec.auger_c[0] = sm->auger[0], P->rec.auger_c[1] = sm->auger[1];
@@ -89,6 +113,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   TCAD_CALL(check_models(deck));
   TCAD_ALLOC(s, 1);
   s->deck = deck, s->mesh = mesh, s->geom = geom;
+  s->bd_contact = s->ramp_contact = -1, s->bd_voltage = s->ii_bv = s->ii_last_v = NAN, s->ii_last = s->ii_last_p = 0.0;
   s->nnodes = mesh->nnodes, s->dim = mesh->dim;
   s->T = deck->physics.temperature;
   TCAD_CALL_GOTO(e, TcadOptionsRead(&s->opt), fail);

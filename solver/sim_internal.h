@@ -85,6 +85,14 @@ struct TcadSim {
   int iv_ncol;
   int quiet;
   int eq_done;
+  /* breakdown (solver/breakdown.c): the stepped contact (−1: none), its voltage at the
+   * criterion (NaN: not reached) and the criterion; the ionization-integral estimate
+   * (solver/record.c): the first bias where II_n and II_p reach 1 (NaN: not reached), from the
+   * last recorded point's integrals and the voltage of the contact being ramped */
+  int bd_contact, bd_reached; /* bd_reached: the criterion current was reached */
+  double bd_voltage, bd_current;
+  int ramp_contact;
+  double ii_bv, ii_last, ii_last_p, ii_last_v;
 };
 
 /* coefficients.c: doping, the owned assembly arrays and their values (needs s->D sizes). */
@@ -116,5 +124,14 @@ int tcad_sim_record(TcadSim *s, const char *what);
 void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n);
 /* sweep.c: a failed solve at the smallest step as an error that names the bias, the residual
  * history and what to try */
+#define TCAD_SWEEP_EASY_ITS 4 /* a step that converged in this many Newton iterations may grow */
+#define TCAD_SWEEP_GROW 1.5
+/* sweep.c: one bias point from the guess in the state (equilibrium shortcut, energy-balance
+ * fallback when last_resort); the initial guess x at a = (t − t_b)/(t_b − t_a) from the states
+ * xa at t_a and xb at t_b. */
+int tcad_sim_solve_point(TcadSim *s, TcadSolveStats *st, int last_resort);
+void tcad_sim_extrapolate(const TcadSim *s, const double *xa, const double *xb, double a, double *x);
+/* breakdown.c: the `breakdown` solve step */
+int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int contact);
 int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step);
 #endif

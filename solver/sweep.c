@@ -9,8 +9,6 @@
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 
-#define TCAD_SWEEP_EASY_ITS 4 /* a step that converged in this many Newton iterations may grow */
-#define TCAD_SWEEP_GROW 1.5
 /* a density is extrapolated by at most this much in log (a factor 100): beyond it the two
  * previous points are in different regimes (a density pinned by the limiter, a junction
  * turning from forward to reverse) and the line through them is no guess at all */
@@ -159,7 +157,7 @@ static int energy_fallback(TcadSim *s, TcadSolveStats *st)
  * the coupled system is not (a MOS-C inversion layer reaches its only carrier contact through
  * depleted bulk, and its quasi-Fermi level is then fixed only to rounding error). The state is
  * then that of the coupled system (n, p are carried along), which continues from it. */
-static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
+int tcad_sim_solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
 {
   double v = NAN;
   int same = s->opt.equilibrium_bias;
@@ -182,6 +180,24 @@ static int solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
   TCAD_RETURN(e);
 }
 
+void tcad_sim_extrapolate(const TcadSim *s, const double *xa, const double *xb, double a, double *x)
+{
+  /* linear in ψ, in log density, and linear in the temperatures within a factor 2 of the last
+   * (a carrier temperature rises about linearly with the bias; the geometric extrapolation of a
+   * density overshoots it, e.g. 300 → 700 K over 0.1 V guessed 1630 K for the next 0.1 V at the
+   * MOSFET's drain end, and that step failed) */
+  const size_t nx = (size_t)s->bs * s->nnodes;
+  for (size_t k = 0; k < nx; k++) {
+    const size_t r = k % (size_t)s->bs;
+    if (r >= 3)
+      x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
+    else if (r == 0 || xb[k] <= 0 || xa[k] <= 0)
+      x[k] = xb[k] + a * (xb[k] - xa[k]);
+    else
+      x[k] = xb[k] * exp(fmax(-TCAD_SWEEP_EXTRAP_MAX, fmin(TCAD_SWEEP_EXTRAP_MAX, a * log(xb[k] / xa[k]))));
+  }
+}
+
 /* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
  * converged point is recorded; otherwise only the end point. */
 static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
@@ -195,7 +211,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   if (span == 0) {
     /* no voltage moves: solve again where we are (parameters may have changed) */
     TcadSolveStats st;
-    TCAD_CALL(solve_point(s, &st, 1));
+    TCAD_CALL(tcad_sim_solve_point(s, &st, 1));
     if (!st.converged) return tcad_sim_no_convergence(s, what, &st, 0);
     TCAD_RETURN(tcad_sim_record(s, what));
   }
@@ -220,24 +236,14 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
      * with the bias; the geometric extrapolation of a density overshoots it, e.g. 300 → 700 K
      * over 0.1 V guessed 1630 K for the next 0.1 V at the MOSFET's drain end, and that step
      * failed) */
-    if (nhist == 2 && s->opt.extrapolate) {
-      const double a = (tn - tb) / (tb - ta);
-      for (size_t k = 0; k < nx; k++) {
-        const size_t r = k % (size_t)s->bs;
-        if (r >= 3)
-          x[k] = fmin(2.0 * xb[k], fmax(0.5 * xb[k], xb[k] + a * (xb[k] - xa[k])));
-        else if (r == 0 || xb[k] <= 0 || xa[k] <= 0)
-          x[k] = xb[k] + a * (xb[k] - xa[k]);
-        else
-          x[k] = xb[k] * exp(fmax(-TCAD_SWEEP_EXTRAP_MAX, fmin(TCAD_SWEEP_EXTRAP_MAX, a * log(xb[k] / xa[k]))));
-      }
-    } else {
+    if (nhist == 2 && s->opt.extrapolate)
+      tcad_sim_extrapolate(s, xa, xb, (tn - tb) / (tb - ta), x);
+    else
       memcpy(x, xb, nx * sizeof(double));
-    }
     TcadSolveStats st;
     /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
      * cannot be cut any further: a smaller step is the cheaper cure */
-    e = solve_point(s, &st, dt <= dtmin * (1 + 1e-9));
+    e = tcad_sim_solve_point(s, &st, dt <= dtmin * (1 + 1e-9));
     if (e) break;
     if (!st.converged) {
       memcpy(x, xb, nx * sizeof(double));
@@ -333,8 +339,11 @@ int TcadSimRunDeck(TcadSim *s)
       e = TcadSimBias(s, s->ncontacts, idx, v);
     } else {
       TCAD_CALL(step_contacts(s, st, idx));
+      s->ramp_contact = idx[0];
       if (st->kind == TCAD_STEP_BIAS)
         e = TcadSimBias(s, st->ncontacts, idx, st->value);
+      else if (st->kind == TCAD_STEP_BREAKDOWN)
+        e = tcad_sim_breakdown(s, st, idx[0]);
       else
         e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
     }

@@ -553,8 +553,13 @@ static void test_materials(void)
           f->offset + f->count * sizeof(double) <= sizeof(TcadMaterial) && f->offset % sizeof(double) == 0;
     pairs += f && f->count == 2;
     if (ok && !strcmp(f->key, "vsat")) ok &= *(const double *)((const char *)si + f->offset + sizeof(double)) == 8.37e6;
+    /* PHYSICS.md §4: van Overstraeten–de Man holes above 4e5 V/cm, Okuto–Crowell hole b */
+    if (ok && !strcmp(f->key, "vanoverstraeten_a_high"))
+      ok &= *(const double *)((const char *)si + f->offset + sizeof(double)) == 6.71e5;
+    if (ok && !strcmp(f->key, "okuto_b"))
+      ok &= *(const double *)((const char *)si + f->offset + sizeof(double)) == 6.53e5;
   }
-  tap_check(ok && pairs == 24 && !tcad_material_field(-1) && !tcad_material_field(tcad_material_field_count()),
+  tap_check(ok && pairs == 35 && !tcad_material_field(-1) && !tcad_material_field(tcad_material_field_count()),
             "material field table", "ok %d pairs %d", ok, pairs);
 }
 

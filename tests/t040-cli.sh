@@ -135,11 +135,11 @@ for v in 22 22b 41 41b; do
 done
 
 # a model that is not implemented: clear error naming its deck line, exit 6, mesh step on disk
-square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {impact_ionization: vanoverstraeten}
+square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {hot_carrier: lucky-electron}
 solve:
   - equilibrium: {}
 output: {directory: $W/solve-out}"
-expect_sim run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: impact ionization is not implemented" -- run "$W/solve.yaml"
+expect_sim run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: hot-carrier injection is not implemented" -- run "$W/solve.yaml"
 if [ -f "$W/solve-out/fields.h5" ] && "$TCAD_PYTHON" - "$W/solve-out/fields.h5" <<'PY'
 import sys, h5py
 f = h5py.File(sys.argv[1], "r")

@@ -125,6 +125,7 @@ static void steep_temperatures(TcadSim *sim)
 
 static void run_case(const char *name, const char *text, const char *contact, double forward, double reverse)
 {
+  /* text: the deck */
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
   TcadGeometry *geom = NULL;
@@ -145,6 +146,8 @@ static void run_case(const char *name, const char *text, const char *contact, do
   /* reverse first, from equilibrium, then forward: each a ramp from the previous point */
   const double biases[2] = {reverse, forward};
   const char *labels[2] = {"reverse", "forward"};
+  double gen_ratio = 0.0;
+  int gen_at = -1;
   for (int b = 0; b < 2; b++) {
     e = TcadSimBias(sim, 1, &c, &biases[b]);
     snprintf(tn, sizeof tn, "jacobian.%s.bias_%s", name, labels[b]);
@@ -153,12 +156,33 @@ static void run_case(const char *name, const char *text, const char *contact, do
     w = fd_check(sim, TCAD_ASM_COUPLED, &where);
     snprintf(tn, sizeof tn, "jacobian.%s.coupled_%s", name, labels[b]);
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
+    if (strstr(text, "impact_ionization")) {
+      double gi, cur[3];
+      TcadSimGetImpactGeneration(sim, NULL, NULL, &gi);
+      TcadSimGetContactCurrent(sim, c, cur);
+      if (fabs(gi) > gen_ratio * fabs(cur[2])) gen_ratio = fabs(gi / cur[2]), gen_at = b;
+    }
+  }
+  /* the generation must matter at one of the biases (drift-diffusion), or the checks above would
+   * not see its derivatives */
+  if (!e && strstr(text, "impact_ionization") && TcadSimGetBlockSize(sim) == 3) {
+    snprintf(tn, sizeof tn, "jacobian.%s.generation_matters", name);
+    tap_check(gen_ratio > 1e-2, tn, "avalanche generation current / contact current %.3e at the %s bias", gen_ratio,
+              gen_at >= 0 ? labels[gen_at] : "no");
   }
   if (!e && TcadSimGetBlockSize(sim) > 3) {
     steep_temperatures(sim);
     w = fd_check(sim, TCAD_ASM_COUPLED, &where);
     snprintf(tn, sizeof tn, "jacobian.%s.steep_temperatures", name);
     tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);
+    if (strstr(text, "impact_ionization")) { /* the temperature driving force at work */
+      double gi, cur[3];
+      TcadSimGetImpactGeneration(sim, NULL, NULL, &gi);
+      TcadSimGetContactCurrent(sim, c, cur);
+      snprintf(tn, sizeof tn, "jacobian.%s.generation_matters_hot", name);
+      tap_check(fabs(gi) > 1e-2 * fabs(cur[2]), tn, "avalanche generation current %.3e, contact current %.3e", gi,
+                cur[2]);
+    }
   }
 done:
   test_device_close(&deck, &mesh, &geom, &sim);
@@ -172,6 +196,44 @@ int main(int argc, char **argv)
   run_case("1d", deck_1d, "anode", 0.7, -5.0);
   run_case("2d", deck_2d, "drain", 1.5, -1.0);
   run_case("3d", deck_3d, "anode", 0.6, -3.0);
+  /* the other high-field driving forces (the default is the Joule one): the quasi-Fermi gradient
+   * and the field parallel to the current */
+  const char *dd[3] = {deck_1d, deck_2d, deck_3d}, *qf_names[3] = {"1d_qf", "2d_qf", "3d_qf"},
+             *fp_names[3] = {"1d_field", "2d_field", "3d_field"};
+  const char *dd_contacts[3] = {"anode", "drain", "anode"};
+  const double dd_fwd[3] = {0.7, 1.5, 0.6}, dd_rev[3] = {-5.0, -1.0, -3.0};
+  for (int k = 0; k < 3; k++) {
+    char text[4096];
+    const char *at = strstr(dd[k], "physics: {");
+    snprintf(text, sizeof text, "%.*sphysics: {driving_force: quasi-fermi, %s", (int)(at - dd[k]), dd[k],
+             at + strlen("physics: {"));
+    run_case(qf_names[k], text, dd_contacts[k], dd_fwd[k], dd_rev[k]);
+    snprintf(text, sizeof text, "%.*sphysics: {driving_force: field, %s", (int)(at - dd[k]), dd[k],
+             at + strlen("physics: {"));
+    run_case(fp_names[k], text, dd_contacts[k], dd_fwd[k], dd_rev[k]);
+  }
+  /* impact ionization, with coefficients made strong enough (b × 0.5) that the generation is a
+   * sizeable part of the reverse current at these biases, in every driving force and in the energy
+   * balance (the temperature driving force) */
+  {
+    const char *mats =
+        "materials:\n  Si: {vanoverstraeten_b: [0.65e6, 1.1e6], vanoverstraeten_b_high: [0.65e6, 0.9e6], "
+        "vanoverstraeten_f0: [2e5, 2e5], okuto_b: [2.2e5, 3.0e5]}\n";
+    const char *variants[] = {"impact_ionization: vanoverstraeten, ",
+                              "impact_ionization: okuto, driving_force: quasi-fermi, ",
+                              "impact_ionization: selberherr, driving_force: field, ",
+                              "impact_ionization: vanoverstraeten, transport: energy-balance, "};
+    const char *suffix[] = {"ii", "ii_okuto_qf", "ii_field", "ii_eb"};
+    for (int k = 0; k < 3; k++)
+      for (int v = 0; v < 4; v++) {
+        char text[4096], nm[64];
+        const char *at = strstr(dd[k], "physics: {");
+        snprintf(text, sizeof text, "%.*sphysics: {%s%s%s", (int)(at - dd[k]), dd[k], variants[v],
+                 at + strlen("physics: {"), v == 2 ? "materials:\n  Si: {selberherr_b: [0.65e6, 1.1e6]}\n" : mats);
+        snprintf(nm, sizeof nm, "%s_%s", dd_contacts[k] == dd_contacts[1] ? "2d" : k == 0 ? "1d" : "3d", suffix[v]);
+        run_case(nm, text, dd_contacts[k], dd_fwd[k], dd_rev[k]);
+      }
+  }
   /* energy balance: the same devices with the temperature equations */
   const char *decks[3] = {deck_1d, deck_2d, deck_3d};
   const char *names[3][2] = {{"1d_eb", "1d_eb_electrons"}, {"2d_eb", "2d_eb_electrons"}, {"3d_eb", "3d_eb_electrons"}};

@@ -214,6 +214,47 @@ static int make_inputs(int w, double *in)
           PT[0] = c, PT[1] = s * 1.602e-19 * dens[a] * 1e6 * (a + 1), PT[2] = dens[a], n++;
     PT[0] = 0, PT[1] = 1.0, PT[2] = 0.0, n++;
     break;
+  case TCAD_PROBE_FIELD_PARALLEL: {
+    const int nt = (int)(sizeof xs / sizeof xs[0]);
+    for (int c = 0; c < 2; c++)
+      for (int k = 0; k < nt; k += 2)
+        for (int s = -1; s <= 1; s += 2)
+          for (int a = 2; a < nd; a += 3)
+            PT[0] = c, PT[1] = s * xs[k], PT[2] = dens[a], PT[3] = dens[nd - 1 - a / 2], PT[4] = 1.3e4, PT[5] = 1e-2,
+            n++;
+    break;
+  }
+  case TCAD_PROBE_JOULE_FORCE: {
+    const double g[] = {0.0, 1e-3, 1.0, 10.0, 1e3, 3e4, 1e5, 1e6};
+    for (int i = 0; i < 8; i++)
+      for (int j = 0; j < 8; j++)
+        for (int s = -1; s <= 1; s += 2) PT[0] = g[i], PT[1] = s * g[j], PT[2] = 0.05, PT[3] = 10.0, n++;
+    break;
+  }
+  case TCAD_PROBE_FORCE_FLOOR: {
+    const double g[] = {0.0, 1e-6, 1e-3, 1.0, 10.0, 1e3, 1e5, 1e7};
+    for (int i = 0; i < 8; i++)
+      for (int s = -1; s <= 1; s += 2) PT[0] = s * g[i], PT[1] = 10.0, n++;
+    break;
+  }
+  case TCAD_PROBE_IMPACT_ALPHA: {
+    const double F[] = {-1e5, 0.0, 1e-3, 1e3, 3e4, 1e5, 3e5, 3.99999e5, 4e5, 4.00001e5, 6e5, 1e6, 1e7};
+    for (int f = 0; f < 13; f++) {
+      double *p = PT; /* van Overstraeten–de Man holes, two ranges */
+      p[0] = 0, p[1] = 1.582e6, p[2] = 2.036e6, p[3] = 6.71e5, p[4] = 1.693e6, p[5] = 4e5, p[6] = F[f], n++;
+      p = PT; /* Okuto–Crowell electrons */
+      p[0] = 1, p[1] = 0.426, p[2] = 4.81e5, p[3] = 0.426, p[4] = 4.81e5, p[5] = 1e300, p[6] = F[f], n++;
+    }
+    break;
+  }
+  case TCAD_PROBE_IMPACT_GAMMA:
+    for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++) PT[0] = temps[t], PT[1] = 0.063, n++;
+    break;
+  case TCAD_PROBE_IMPACT_FIELD_T:
+    for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++)
+      PT[0] = temps[t], PT[1] = 300.0, PT[2] = 1.07e7, PT[3] = 3e-13, PT[4] = 1e-16, n++;
+    PT[0] = 250.0, PT[1] = 300.0, PT[2] = 1.07e7, PT[3] = 3e-13, PT[4] = 0.0, n++;
+    break;
   default: break;
   }
 #undef PT

@@ -201,8 +201,13 @@ static void test_scaling_and_driver(void)
     else
       tap_check(abs(r1.its - (int)pits) <= 0.1 * pits, tn, "driver %d, PETSc %d", r1.its, (int)pits);
     snprintf(tn, sizeof tn, "linear.krylov.%s.check_interval", kinds[m]);
-    tap_check(r7.its == r1.its && r7.its_run >= r7.its && r7.its_run < r7.its + 7 && r7.fetches < r1.fetches, tn,
-              "its %d vs %d, run %d, reads %d vs %d", r7.its, r1.its, r7.its_run, r7.fetches, r1.fetches);
+    /* the same iterates: the same first converged iteration, unless BiCGSTAB's true residual, past
+     * it, had drifted above the tolerance and the driver restarted from it (then it converges
+     * later, checked below) */
+    tap_check((r7.replaced > r1.replaced || r7.its == r1.its) && r7.its_run >= r7.its && r7.its_run < r7.its + 7 &&
+                  r7.fetches < r1.fetches,
+              tn, "its %d vs %d, run %d, reads %d vs %d, %d restarts from the true residual", r7.its, r1.its,
+              r7.its_run, r7.fetches, r1.fetches, r7.replaced);
     snprintf(tn, sizeof tn, "linear.krylov.%s.true_residual", kinds[m]);
     /* GMRES's recurrence residual is the true one up to rounding; BiCGSTAB's can drift a little */
     tap_check(res1 <= (m == 0 ? 1.01e-10 : 1e-9) && res7 <= (m == 0 ? 1.01e-10 : 1e-9), tn, "%.2e, %.2e", res1, res7);
@@ -392,8 +397,7 @@ static void test_pipeline_inputs(void)
     snprintf(tn, sizeof tn, "linear.pipeline_inputs.%s", m ? "gmres" : "bicgstab");
     tap_check(!e && st && st->solves == 1 && st->fallbacks == 0 && st->last_true <= 1e-8 && err < 1e-6, tn,
               "error %d (%s), %ld solves, %ld fallbacks, true residual %.2e, largest error in x %.2e", e,
-              e ? tcad_error_message() : "", st ? st->solves : 0, st ? st->fallbacks : 0, st ? st->last_true : 0,
-              err);
+              e ? tcad_error_message() : "", st ? st->solves : 0, st ? st->fallbacks : 0, st ? st->last_true : 0, err);
     if (ksp) KSPDestroy(&ksp);
     tcad_linear_destroy(&l);
     if (vx) VecDestroy(&vx);

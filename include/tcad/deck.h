@@ -84,10 +84,14 @@ typedef struct {
 typedef enum { TCAD_TRANSPORT_DD = 0, TCAD_TRANSPORT_EB = 1, TCAD_TRANSPORT_EB_ELECTRONS = 2 } TcadTransport;
 typedef enum { TCAD_STAT_BOLTZMANN = 0, TCAD_STAT_FERMI = 1 } TcadStatistics;
 typedef enum { TCAD_MOB_CONSTANT = 0, TCAD_MOB_CAUGHEY_THOMAS = 1, TCAD_MOB_MASETTI = 2 } TcadMobility;
-/* canali and hansch saturate with the quasi-Fermi gradient in drift-diffusion (hansch: the
- * law that matches the energy-balance model's τ_w → 0 limit); with the energy-balance
- * transport either means Hänsch's carrier-temperature law */
+/* canali and hansch saturate with the driving force below in drift-diffusion (hansch: the law
+ * that matches the energy-balance model's τ_w → 0 limit); with the energy-balance transport
+ * either means Hänsch's carrier-temperature law */
 typedef enum { TCAD_HF_NONE = 0, TCAD_HF_CANALI = 1, TCAD_HF_HANSCH = 2 } TcadHighField;
+/* The drift-diffusion driving force of the field-dependent models (kernels/physics/driving_force.h):
+ * joule, F² ≈ E·∇φ (the default: the τ_w → 0 limit of the energy balance's Joule heating), the
+ * quasi-Fermi gradient, or the field parallel to the current */
+typedef enum { TCAD_DF_JOULE = 0, TCAD_DF_QUASI_FERMI = 1, TCAD_DF_FIELD = 2 } TcadDrivingForce;
 typedef enum { TCAD_II_NONE = 0, TCAD_II_VANOVERSTRAETEN = 1, TCAD_II_SELBERHERR = 2, TCAD_II_OKUTO = 3 } TcadImpact;
 typedef enum { TCAD_HC_NONE = 0, TCAD_HC_LUCKY = 1, TCAD_HC_FIEGNA = 2 } TcadHotCarrier;
 
@@ -97,11 +101,12 @@ typedef struct {
   TcadStatistics statistics;
   TcadMobility mobility;
   TcadHighField high_field;
+  TcadDrivingForce driving_force;
   int srh, auger;
   TcadImpact impact;
   TcadHotCarrier hot_carrier;
   TcadSrcLoc loc; /* of the physics section */
-  TcadSrcLoc loc_transport, loc_statistics, loc_mobility, loc_high_field, loc_impact,
+  TcadSrcLoc loc_transport, loc_statistics, loc_mobility, loc_high_field, loc_driving_force, loc_impact,
       loc_hot_carrier; /* of each model key (0 when defaulted), for "not implemented" errors */
 } TcadPhysicsSpec;
 
@@ -112,7 +117,12 @@ typedef struct {
   TcadSrcLoc loc;
 } TcadInterfaceSpec;
 
-typedef enum { TCAD_STEP_EQUILIBRIUM = 0, TCAD_STEP_BIAS = 1, TCAD_STEP_SWEEP = 2 } TcadStepKind;
+typedef enum {
+  TCAD_STEP_EQUILIBRIUM = 0,
+  TCAD_STEP_BIAS = 1,
+  TCAD_STEP_SWEEP = 2,
+  TCAD_STEP_BREAKDOWN = 3
+} TcadStepKind;
 
 typedef struct {
   TcadStepKind kind;
@@ -121,6 +131,7 @@ typedef struct {
   double value[TCAD_MAX_SWEEP_CONTACTS]; /* bias: the voltages; sweep: the end voltages */
   double step;                           /* sweep: initial step, V (>0) */
   double min_step, max_step;             /* sweep: adaptive step limits, V (0: defaults) */
+  double current;                        /* breakdown: the criterion, |contact current| (A/cm² 1D, A/cm 2D, A 3D) */
   TcadSrcLoc loc;
 } TcadSolveStep;
 

@@ -28,6 +28,16 @@ typedef struct {
    * temperature dependence τ_w(T) = τ_w (1 + t1 x + t2 x²), x = T/T_L − 1 (0, 0: constant) */
   double tauw[2];
   double tauw_t1[2], tauw_t2[2];
+  /* impact ionization (kernels/physics/impact.h; shared PHYSICS.md §4), at 300 K:
+   * van Overstraeten–de Man α = a exp(−b/F), (a, b) below f0 and (a_high, b_high) above;
+   * Selberherr α = a exp(−b/F); Okuto–Crowell α = a F exp(−(b/F)²) with
+   * a(T) = a (1 + c (T − 300)), b(T) = b (1 + d (T − 300)); the optical-phonon energy of the
+   * Chynoweth laws' temperature factor */
+  double vanoverstraeten_a[2], vanoverstraeten_b[2], vanoverstraeten_a_high[2], vanoverstraeten_b_high[2];
+  double vanoverstraeten_f0[2];
+  double selberherr_a[2], selberherr_b[2];
+  double okuto_a[2], okuto_b[2], okuto_c[2], okuto_d[2];
+  double ii_phonon_energy;
 } TcadMaterial;
 
 /* Number of built-in materials and access by index / name (case-insensitive). */

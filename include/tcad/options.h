@@ -33,7 +33,7 @@ typedef struct {
   int newton_monitor, equilibrium_bias, extrapolate;
   TcadLinearOptions lin;
   /* model constants of the assembly (kernels/asm_data.h, TcadAsmParams) */
-  double hf_floor, qf_floor, relax_floor;
+  double hf_floor, qf_floor, relax_floor, joule_smooth;
   int trace; /* print the error trace for every error (the CLI) */
 } TcadOptions;
 

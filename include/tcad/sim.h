@@ -91,6 +91,21 @@ int TcadSimGetDerivedFields(const TcadSim *sim, double *phin, double *phip, doub
  * temperatures (K; T_L where a carrier has no temperature equation), drift velocities (cm/s)
  * and energy flux densities (W/cm^2). Any pointer may be NULL. */
 int TcadSimGetEnergyFields(const TcadSim *sim, double *tn, double *tp, double *vn, double *vp, double *sn, double *sp);
+/* Impact-ionization generation of the current solution (arrays of nnodes, may be NULL): the
+ * pairs per cm³ and s made by electrons (gn) and by holes (gp), the rates the residual holds
+ * (kernels/asm.h tcad_asm_edge_impact), and *current (may be NULL) = q ∫ (G_n + G_p) dV, the
+ * avalanche generation current in the contact current unit (TcadSimGetCurrentUnit). All 0 with
+ * impact ionization off or before the coupled solve. */
+int TcadSimGetImpactGeneration(const TcadSim *sim, double *gn, double *gp, double *current);
+/* Ionization integrals of the current solution (solver/ionization.c): the electron- and
+ * hole-initiated integrals along the field path of largest ionization, from the nodes of
+ * highest field; avalanche breakdown where they reach 1. *start (may be NULL): that path's start
+ * node. With the deck's impact-ionization model (van Overstraeten–de Man when none is given). */
+int TcadSimGetIonizationIntegrals(const TcadSim *sim, double *In, double *Ip, int *start);
+/* Write the run's figures to `path` as JSON (solver/summary.c; keys in docs/output.md): status
+ * (0 ok, else error), transport, cost (bias points, Newton solves and iterations, wall time
+ * `wall` s), and with impact ionization the ionization-integral and breakdown voltages. */
+int TcadSimWriteSummary(const TcadSim *sim, const char *path, int status, double wall);
 /* Power balance of the current solution, electrons [0] and holes [1], W (per depth^(3-d)):
  * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k (c + 1e-2 n_i)(T − T_L)/τ_w and
  * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation; energy

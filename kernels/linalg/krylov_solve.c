@@ -91,7 +91,7 @@ static int bicgstab(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const dou
     res->converged = h0 == 0.0;
     return 0;
   }
-  int last = 0;
+  int last = 0, replaced = 0;
   for (int it = 1; it <= opt->max_it; it++) {
     o->dot(o->ctx, TCAD_KS_RHO, rh, r);
     o->scalar(o->ctx, L, TCAD_KSTEP_BICG_BETA, it, 0);
@@ -113,7 +113,25 @@ static int bicgstab(const TcadKrylovOps *o, const TcadKrylovOpts *opt, const dou
       int c;
       e = check(o, L, last, it, tol, res, &c);
       last = it;
-      if (e || c) break;
+      if (e || c < 0) break;
+      if (c > 0 && (replaced >= 4 || it == opt->max_it)) break;
+      if (c > 0) {
+        /* the recurrence residual drifts from the true one b − A x; check the true one and, where
+         * it is above the tolerance, restart from it (residual replacement) */
+        if ((e = o->matvec(o->ctx, x, t))) break;
+        o->lincomb(o->ctx, r, K1, b, slot(-1, -1.0), t, K0);
+        o->dot(o->ctx, TCAD_KS_RR, r, r);
+        o->scalar(o->ctx, L, TCAD_KSTEP_BICG_HIST, it, 0);
+        double hr;
+        if ((e = o->fetch(o->ctx, L.hist + it, 1, &hr))) break;
+        res->fetches++;
+        if (hr <= tol) break;
+        replaced++, res->replaced = replaced, res->converged = 0, res->rnorm = hr;
+        o->scalar(o->ctx, L, TCAD_KSTEP_INIT, 0, 0);
+        o->lincomb(o->ctx, rh, K1, r, K0, NULL, K0);
+        o->lincomb(o->ctx, p, K0, b, K0, NULL, K0);
+        o->lincomb(o->ctx, v, K0, b, K0, NULL, K0);
+      }
     }
   }
   o->release(o->ctx, w);

@@ -19,7 +19,8 @@ typedef struct TcadKrylovOpts {
 typedef struct TcadKrylovResult {
   int its;       /* iterations to convergence (or done, when not converged) */
   int its_run;   /* iterations actually run (≥ its: the checks are every `check`) */
-  int converged; /* 1: the recurrence residual met rtol */
+  int converged; /* 1: the recurrence residual met rtol (BiCGSTAB: and then the true one b − A x) */
+  int replaced;  /* BiCGSTAB: restarts from the true residual, which had drifted above rtol (at most 4) */
   int breakdown; /* iteration of a breakdown (BiCGSTAB ρ or r̂·v = 0, non-finite values), else 0 */
   int stalled;   /* stopped: `stall` iterations without halving the residual */
   int diverged;  /* stopped: the residual grew beyond dtol ‖b‖ */

@@ -6,7 +6,9 @@
 #ifndef TCAD_KERNELS_PHYSICS_PROBE_H
 #define TCAD_KERNELS_PHYSICS_PROBE_H
 #include "kernels/physics/bernoulli.h"
+#include "kernels/physics/driving_force.h"
 #include "kernels/physics/energy.h"
+#include "kernels/physics/impact.h"
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
 #include "kernels/physics/sg.h"
@@ -41,6 +43,12 @@ enum {
   TCAD_PROBE_OHMIC,          /* in: N, n_i, V_T              out: ψ_bi, n, p */
   TCAD_PROBE_QUASI_FERMI,    /* in: ψ, c, sign, V_T, n_i, floor   out: φ, dφ/dc */
   TCAD_PROBE_VELOCITY,       /* in: carrier, J, c            out: v */
+  TCAD_PROBE_FIELD_PARALLEL, /* in: carrier, Δ, c_i, c_j, V_T/h, ε   out: E∥, dE∥/d(Δ, c_i, c_j) */
+  TCAD_PROBE_JOULE_FORCE,    /* in: a, b, ε, F0              out: F, dF/da, dF/db */
+  TCAD_PROBE_FORCE_FLOOR,    /* in: G, F0                    out: F, dF/dG */
+  TCAD_PROBE_IMPACT_ALPHA,   /* in: law, a, b, a2, b2, f0, F out: α, dα/dF */
+  TCAD_PROBE_IMPACT_GAMMA,   /* in: T, ħω                    out: γ */
+  TCAD_PROBE_IMPACT_FIELD_T, /* in: T, T_L, v_sat, τ_w, dτ_w/dT  out: F, dF/dT */
   TCAD_PROBE_COUNT
 };
 
@@ -84,6 +92,21 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
   case TCAD_PROBE_OHMIC: out[0] = tcad_ohmic_equilibrium(in[0], in[1], in[2], &out[1], &out[2]); break;
   case TCAD_PROBE_QUASI_FERMI: out[0] = tcad_quasi_fermi(in[0], in[1], in[2], in[3], in[4], in[5], &out[1]); break;
   case TCAD_PROBE_VELOCITY: out[0] = tcad_carrier_velocity((int)in[0], in[1], in[2]); break;
+  case TCAD_PROBE_FIELD_PARALLEL:
+    out[0] = tcad_field_parallel((int)in[0], in[1], in[2], in[3], in[4], in[5], &out[1]);
+    break;
+  case TCAD_PROBE_JOULE_FORCE: out[0] = tcad_driving_force_joule(in[0], in[1], in[2], in[3], &out[1]); break;
+  case TCAD_PROBE_FORCE_FLOOR: out[0] = tcad_driving_force_floor(in[0], in[1], &out[1]); break;
+  case TCAD_PROBE_IMPACT_ALPHA: {
+    TcadImpactCoef c;
+    c.law = (int)in[0], c.a = in[1], c.b = in[2], c.a2 = in[3], c.b2 = in[4], c.f0 = in[5];
+    out[0] = tcad_impact_alpha(&c, in[6], &out[1]);
+    break;
+  }
+  case TCAD_PROBE_IMPACT_GAMMA: out[0] = tcad_impact_gamma(in[0], in[1]); break;
+  case TCAD_PROBE_IMPACT_FIELD_T:
+    out[0] = tcad_impact_field_from_temperature(in[0], in[1], in[2], in[3], in[4], &out[1]);
+    break;
   default: break;
   }
 }

@@ -1,0 +1,125 @@
+/* Driving forces of the field-dependent models in drift-diffusion (high-field mobility, and the
+ * impact ionization to come), per edge of the box mesh. Fields in V/cm; densities in any unit.
+ *
+ * The Joule driving force (the default), F² ≈ E·∇φ with φ the carrier's quasi-Fermi potential
+ * (E·(−∇φ) for J = −qμc∇φ, both along the edge): the field at which a carrier gains from a
+ * homogeneous field what it gains here, J·E/c = qμ E·∇φ; it is what the local energy balance of
+ * the energy-balance model gives in its τ_w → 0 limit (Joule heating J·E against relaxation), so
+ * drift-diffusion with Hänsch's field law is that limit. Where the carriers drift with the field,
+ * ∇φ = E and F = |E|; where drift and diffusion balance (a junction in quasi-equilibrium, a
+ * MOSFET's source and drain junctions) ∇φ ≈ 0 and F ≈ 0, as for the quasi-Fermi gradient; where
+ * the current is diffusion without a field F ≈ 0, which the quasi-Fermi gradient alone is not:
+ * there, near saturation, the edge flux of the quasi-Fermi driving force hardly depends on an
+ * odd-even mode of the density, which the discrete system then hardly damps (docs/dev-notes.md,
+ * "odd-even density mode").
+ *
+ * The field parallel to the current, E∥ = E·J/|J|: on an edge, whose flux is the current
+ * component along it, E∥ = E_ij sign(J_ij) with E_ij = −(ψ_j − ψ_i)/h the field along the edge.
+ * It is positive where the carriers drift with the field (they gain energy from it) and negative
+ * where they diffuse against it (through the built-in field of a junction barrier, a MOSFET's
+ * source barrier): there the model must not see a high field, which the plain |E_ij| would
+ * (measured: it cut the example MOSFET's drain current by 35-50 %). Unlike the quasi-Fermi
+ * gradient it does not depend on the densities where the current is drift-dominated, so it cannot
+ * feed a node-to-node (odd-even) mode of the density (docs/dev-notes.md, "odd-even density mode").
+ *
+ * The sign of the current is taken smoothly, from the Scharfetter–Gummel flux g and the sum m of
+ * its two one-way terms: r = g/m ∈ [−1, 1], sign ≈ s(r) = r/√(r² + ε²). |s| is within ε²/2 of 1
+ * where |r| ≫ ε (a net flow of more than a few ε of the one-way flows) and goes through 0 where
+ * drift and diffusion balance (no current, where the mobility does not matter), so the Jacobian
+ * stays continuous at equilibrium. */
+#ifndef TCAD_PHYSICS_DRIVING_FORCE_H
+#define TCAD_PHYSICS_DRIVING_FORCE_H
+#include <math.h>
+
+#include "kernels/physics/bernoulli.h"
+#include "tcad/hd.h"
+
+/* The default ε of the smooth current sign (TcadAsmParams.sign_smooth): |s| = 1 − 5e-5 in
+ * drift-dominated flow. */
+#define TCAD_DEFAULT_SIGN_SMOOTH 1e-2
+/* The default ε of the Joule force (TcadAsmParams.joule_smooth, -tcad_joule_smooth): E·∇φ within
+ * 1 % for ∇φ/E in 0.36..2.8, within a factor √2 in 0.05..20. Measured on the example MOSFET (docs/dev-notes.md): ε = 1e-2
+ * needed 5.2 Newton iterations per bias point and two step cuts, 5e-2 needs 4.1 and none (the
+ * quasi-Fermi gradient: 4.0); the saturation current moves by 1.5 % from 5e-2 to 1e-2. */
+#define TCAD_DEFAULT_JOULE_SMOOTH 5e-2
+
+/* The smooth sign s(r) = r/√(r² + ε²) of carrier 0's (electrons) or 1's (holes) edge current,
+ * r = g/m from the Scharfetter–Gummel flux g and the sum m of its two one-way terms, with
+ * Δ = (ψ_j − ψ_i)/V_T and the end densities c_i, c_j; eps = ε. d[0..2] = ∂s/∂(Δ, c_i, c_j).
+ * The mobility cancels from r, so s is the sign of the carrier's drift-diffusion flux. */
+TCAD_HD double tcad_current_sign(int carrier, double delta, double ci, double cj, double eps, double d[3])
+{
+  double dbp, dbm;
+  const double bp = tcad_bernoulli(delta, &dbp), bm = tcad_bernoulli(-delta, &dbm); /* dB(−Δ)/dΔ = −dbm */
+  /* electrons g = c_j B(Δ) − c_i B(−Δ); holes g = c_i B(Δ) − c_j B(−Δ); m the sum of the terms */
+  double g, m, dg[3], dm[3];
+  if (carrier == 0) {
+    g = cj * bp - ci * bm, m = cj * bp + ci * bm;
+    dg[0] = cj * dbp + ci * dbm, dm[0] = cj * dbp - ci * dbm;
+    dg[1] = -bm, dm[1] = bm, dg[2] = bp, dm[2] = bp;
+  } else {
+    g = ci * bp - cj * bm, m = ci * bp + cj * bm;
+    dg[0] = ci * dbp + cj * dbm, dm[0] = ci * dbp - cj * dbm;
+    dg[1] = bp, dm[1] = bp, dg[2] = -bm, dm[2] = bm;
+  }
+  double s = 0, ds_dr = 0, r = 0;
+  if (m > 0) {
+    r = g / m;
+    const double q = sqrt(r * r + eps * eps);
+    s = r / q, ds_dr = eps * eps / (q * q * q);
+  }
+  for (int k = 0; k < 3; k++) d[k] = m > 0 ? ds_dr * (dg[k] - r * dm[k]) / m : 0.0;
+  return s;
+}
+
+/* E∥ (V/cm) of carrier 0 (electrons) or 1 (holes) on an edge: Δ = (ψ_j − ψ_i)/V_T, end densities
+ * c_i, c_j, vt_h = V_T/h (V/cm), eps the sign smoothing. d[0..2] = ∂E∥/∂(Δ, c_i, c_j). */
+TCAD_HD double tcad_field_parallel(int carrier, double delta, double ci, double cj, double vt_h, double eps,
+                                   double d[3])
+{
+  double ds[3];
+  const double s = tcad_current_sign(carrier, delta, ci, cj, eps, ds);
+  for (int k = 0; k < 3; k++) d[k] = -vt_h * delta * ds[k];
+  d[0] += -vt_h * s;
+  return -vt_h * delta * s;
+}
+
+/* The Joule driving force on an edge from a = (ψ_j − ψ_i)/h and b = (φ_j − φ_i)/h, the
+ * gradients of the potential and of the quasi-Fermi potential along it (V/cm), with the floor F0
+ * and the smoothing ε: F = √(G² + F0²) − F0 with, where a b > 0 (the carriers gain energy from
+ * the field),
+ *     G² = √(1 + 4ε²) (a b)² / √((a b)² + ε² (a² + b²)²),
+ * and G² = 0 where a b ≤ 0 (they flow against the field, or nothing flows). That is
+ *     G² = E·∇φ √(1 + 4ε²) / √(1 + ε² (E/∇φ + ∇φ/E)²):
+ * exactly E² where ∇φ = E (drift-dominated flow: F = |E|), E·∇φ to within 1 % while the two
+ * gradients are within a factor ~0.14/ε of each other (2.8 at ε = 0.05), E·∇φ/√2 at a factor 1/ε,
+ * and ≈ (∇φ)²/ε where ∇φ ≪ ε E (a junction in quasi-equilibrium: F stays far below the field) or
+ * E²/ε where E ≪ ε ∇φ (diffusion without a field). The function is smooth on the scale ε of the
+ * ratio of the two gradients, and its value and gradient vanish at a b = 0: a bare √max(E·∇φ, 0)
+ * switches on within E·∇φ ~ F0², which junction fields of 1e5 V/cm put at ∇φ ~ 1e-3 V/cm, and
+ * Newton cycled there. dF[0] = ∂F/∂a, dF[1] = ∂F/∂b. */
+TCAD_HD double tcad_driving_force_joule(double a, double b, double eps, double F0, double dF[2])
+{
+  dF[0] = dF[1] = 0.0;
+  const double p = a * b;
+  if (!(p > 0)) return 0.0;
+  const double sq = a * a + b * b, e2 = eps * eps, D = sqrt(p * p + e2 * sq * sq), D3 = D * D * D;
+  const double c = sqrt(1.0 + 4.0 * e2); /* G² = a² exactly where b = a */
+  const double g2 = c * p * p / D;
+  const double r = sqrt(g2 + F0 * F0), k = 0.5 * c / r; /* dF/dG², with the factor of G² */
+  const double cp = p * (2.0 * D * D - p * p) / D3, cs = 2.0 * e2 * sq * p * p / D3;
+  dF[0] = k * (b * cp - a * cs);
+  dF[1] = k * (a * cp - b * cs);
+  return r - F0;
+}
+
+/* The driving force from a field-like G ≥ 0 (V/cm) with the floor F0: F = √(G² + F0²) − F0, which
+ * is smooth at G = 0 where Canali's law is not (dμ/dG ∝ G^(β−1) for β near 1) and within F0 of G
+ * elsewhere. *dF = dF/dG. */
+TCAD_HD double tcad_driving_force_floor(double G, double F0, double *dF)
+{
+  const double r = sqrt(G * G + F0 * F0);
+  *dF = G / r;
+  return r - F0;
+}
+#endif

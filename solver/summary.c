@@ -1,0 +1,72 @@
+/* summary.json: a run's figures in machine-readable form (docs/output.md). Written to a
+ * temporary name and renamed, so a reader never sees half a file. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+
+/* A number, or null for NaN/Inf (JSON has neither). */
+static void num(FILE *f, double v)
+{
+  if (isfinite(v))
+    fprintf(f, "%.10g", v);
+  else
+    fputs("null", f);
+}
+
+/* A JSON string (names here are checked identifiers and paths; escape the JSON specials). */
+static void str(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      fprintf(f, "\\%c", *s);
+    else if ((unsigned char)*s < 0x20)
+      fprintf(f, "\\u%04x", (unsigned char)*s);
+    else
+      fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double wall)
+{
+  char tmp[2 * TCAD_PATH_MAX + 16];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "w");
+  if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s; check that the output folder is writable", tmp);
+  const TcadSimTotals *t = &s->totals;
+  fputs("{\n  \"deck\": ", f);
+  str(f, s->deck->path);
+  fprintf(f, ",\n  \"status\": \"%s\",\n  \"transport\": \"%s\",\n  \"current_unit\": ", status ? "error" : "ok",
+          s->bs == 3   ? "drift-diffusion"
+          : s->bs == 4 ? "energy-balance-electrons"
+                       : "energy-balance");
+  str(f, TcadSimGetCurrentUnit(s));
+  fprintf(f,
+          ",\n  \"cost\": {\"bias_points\": %d, \"newton_solves\": %d, \"failed_solves\": %d, "
+          "\"newton_iterations\": %d, \"linear_iterations\": %d, \"wall_time_s\": ",
+          t->points, t->solves, t->failures, t->newton_its, t->linear_its);
+  num(f, wall);
+  fputs("}", f);
+  if (s->deck->physics.impact != TCAD_II_NONE) {
+    fputs(",\n  \"ionization_integral_bv\": ", f);
+    num(f, s->ii_bv);
+  }
+  if (s->bd_contact >= 0) {
+    fputs(",\n  \"breakdown_voltage\": ", f);
+    num(f, s->bd_voltage);
+    fputs(",\n  \"breakdown\": {\"contact\": ", f);
+    str(f, s->contacts[s->bd_contact].name);
+    fputs(", \"criterion_current\": ", f);
+    num(f, s->bd_current);
+    fprintf(f, ", \"criterion_reached\": %s}", s->bd_reached ? "true" : "false");
+  }
+  fputs("\n}\n", f);
+  const int bad = ferror(f);
+  if (fclose(f) || bad) return tcad_error(TCAD_ERR_IO, "writing %s failed (disk full?)", tmp);
+  if (rename(tmp, path)) return tcad_error(TCAD_ERR_IO, "cannot rename %s to %s", tmp, path);
+  return 0;
+}

@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Avalanche breakdown of one-sided abrupt Si junctions (shared PHYSICS.md section 4).
+
+For p+n and n+p junctions with a lightly doped side of 1e15 and 1e16 cm^-3 (heavy side 1e20),
+van Overstraeten-de Man coefficients, and Okuto-Crowell at 1e16: the breakdown voltage of the
+coupled solve (`breakdown` step, summary.json `breakdown_voltage`) and the simulator's own
+ionization-integral estimate (`ionization_integral_bv`; also n+p at 1e17) each agree within 3 %
+with an ionization
+integral computed here, independently: the depletion-approximation field of the junction
+(E falls linearly over W = sqrt(2 eps (V + V_bi - 2 kT/q)/(q N)) from its peak at the junction),
+the electron-initiated integral I_n = int alpha_n exp(-int_0^x (alpha_n - alpha_p)) dx along the
+electrons' path, and V where I_n = 1 by bisection. The coefficients are the published ones,
+written out here (van Overstraeten & de Man 1970; Okuto & Crowell 1975), not read from the code.
+Also: the IV table's integrals are below 1 at low bias and above 1 past breakdown, and the
+avalanche generation current is most of the contact current at the last point.
+
+    t062-breakdown.py BUILD_DIR
+"""
+import csv
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import check, status  # noqa: E402
+
+Q = 1.602176634e-19
+EPS = 11.7 * 8.8541878128e-14
+KT = 1.380649e-23 * 300.0 / Q
+NI = 1.0e10  # the built-in Si n_i (docs/deck.md)
+HEAVY = 1e20
+
+
+def alpha_vodm(E, c):
+    E = np.maximum(E, 1e-30)
+    if c == 0:
+        return 7.03e5 * np.exp(-1.231e6 / E)
+    return np.where(E < 4e5, 1.582e6 * np.exp(-2.036e6 / E), 6.71e5 * np.exp(-1.693e6 / E))
+
+
+def alpha_okuto(E, c):
+    E = np.maximum(E, 1e-30)
+    a, b = (0.426, 4.81e5) if c == 0 else (0.243, 6.53e5)
+    return a * E * np.exp(-((b / E) ** 2))
+
+
+def integral(V, N, alpha, electrons_from_junction):
+    vbi = KT * math.log(N * HEAVY / NI**2)
+    W = math.sqrt(2 * EPS * (V + vbi - 2 * KT) / (Q * N))
+    Em = Q * N * W / EPS
+    s = np.linspace(0.0, W, 40001)  # along the electrons' path
+    E = Em * (1 - s / W) if electrons_from_junction else Em * s / W
+    an, ap = alpha(E, 0), alpha(E, 1)
+    d = an - ap
+    K = np.concatenate([[0.0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(s))])
+    f = an * np.exp(-K)
+    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(s))), W
+
+
+def independent_bv(N, alpha, electrons_from_junction):
+    lo, hi = 0.5, 5000.0
+    for _ in range(100):
+        m = 0.5 * (lo + hi)
+        if integral(m, N, alpha, electrons_from_junction)[0] < 1:
+            lo = m
+        else:
+            hi = m
+    return 0.5 * (lo + hi)
+
+
+def deck(kind, N, bv, model):
+    """p+n: the n side light, the cathode ramped up; n+p: the p side light, the anode ramped down."""
+    W = integral(bv, N, alpha_vodm, True)[1] * 1e4  # um
+    L = 1.6 * W + 0.5
+    hs = W / 1500.0  # fine over the depletion region
+    heavy, light = ("acceptor", "donor") if kind == "p+n" else ("donor", "acceptor")
+    contact, to = ("cathode", 1.5 * bv) if kind == "p+n" else ("anode", -1.5 * bv)
+    # the heavy side on [0, 0.5] at the anode (p+n) or the cathode (n+p) end
+    if kind == "p+n":
+        x = f"[{{at: 0, step: 0.02}}, {{at: 0.5, step: {hs * 0.2:.6g}}}, {{at: {0.5 + 1.1 * W:.6g}, step: {hs:.6g}}}, {{at: {L:.6g}, step: {max(hs, L / 200):.6g}}}]"
+        boxes = f"{{profile: box, species: {heavy}, conc: {HEAVY:g}, box: {{x: [0, 0.5]}}}}\n  - {{profile: box, species: {light}, conc: {N:g}, box: {{x: [0.5, {L:.6g}]}}}}"
+        contacts = f"  - {{name: anode, type: ohmic, box: {{x: [0, 0]}}}}\n  - {{name: cathode, type: ohmic, box: {{x: [{L:.6g}, {L:.6g}]}}}}"
+    else:
+        x = f"[{{at: 0, step: {max(hs, L / 200):.6g}}}, {{at: {L - 0.5 - 1.1 * W:.6g}, step: {hs:.6g}}}, {{at: {L - 0.5:.6g}, step: {hs * 0.2:.6g}}}, {{at: {L:.6g}, step: 0.02}}]"
+        boxes = f"{{profile: box, species: {light}, conc: {N:g}, box: {{x: [0, {L - 0.5:.6g}]}}}}\n  - {{profile: box, species: {heavy}, conc: {HEAVY:g}, box: {{x: [{L - 0.5:.6g}, {L:.6g}]}}}}"
+        contacts = f"  - {{name: anode, type: ohmic, box: {{x: [0, 0]}}}}\n  - {{name: cathode, type: ohmic, box: {{x: [{L:.6g}, {L:.6g}]}}}}"
+    return f"""mesh:
+  generate:
+    x: {x}
+regions: [{{name: si, material: Si, box: {{x: [0, {L:.6g}]}}}}]
+contacts:
+{contacts}
+doping:
+  - {boxes}
+physics: {{mobility: constant, high_field: canali, impact_ionization: {model}, recombination: [srh]}}
+solve:
+  - breakdown: {{contact: {contact}, to: {to:.6g}, step: {bv / 25:.4g}, current: 1e-2}}
+"""
+
+
+def main():
+    build = sys.argv[1] if len(sys.argv) > 1 else "build"
+    tcad = os.path.join(build, "tcad")
+    work = tempfile.mkdtemp(prefix="t062-", dir=os.environ.get("TCAD_TEST_TMP"))
+    # (the coupled breakdown voltage at 1e17 is 5 % above the integral's, an open item of the
+    # impact-ionization issue (docs/dev-notes.md): checked here for the ionization integral only)
+    cases = [("p+n", 1e15, "vanoverstraeten", 1), ("p+n", 1e16, "vanoverstraeten", 1),
+             ("n+p", 1e15, "vanoverstraeten", 1), ("n+p", 1e16, "vanoverstraeten", 1),
+             ("n+p", 1e17, "vanoverstraeten", 0), ("p+n", 1e16, "okuto", 1)]
+    for kind, N, model, coupled in cases:
+        alpha = alpha_vodm if model == "vanoverstraeten" else alpha_okuto
+        ref = independent_bv(N, alpha, kind == "p+n")
+        name = f"{kind.replace('+', 'plus')}_{N:.0e}_{model}"
+        out = os.path.join(work, name)
+        path = out + ".yaml"
+        with open(path, "w") as f:
+            f.write(deck(kind, N, ref, model))
+        r = subprocess.run([tcad, "run", path, "-o", out, "-q"], capture_output=True, text=True)
+        if not check(r.returncode == 0, f"breakdown.{name}.runs", f"exit {r.returncode}: {r.stderr[-600:]}"):
+            continue
+        s = json.load(open(os.path.join(out, "summary.json")))
+        bv, ii = abs(s.get("breakdown_voltage") or 0.0), abs(s.get("ionization_integral_bv") or 0.0)
+        if coupled:
+            check(abs(bv / ref - 1) < 0.03, f"breakdown.{name}.coupled",
+                  f"coupled {bv:.4g} V, independent integral {ref:.4g} V ({100 * (bv / ref - 1):+.2f} %)")
+        check(abs(ii / ref - 1) < 0.03, f"breakdown.{name}.ionization_integral",
+              f"ionization integral {ii:.4g} V, independent {ref:.4g} V ({100 * (ii / ref - 1):+.2f} %)")
+        rows = list(csv.DictReader(open(os.path.join(out, "iv.csv"))))
+        key = lambda r, pre: next(float(v) for k, v in r.items() if k.startswith(pre))  # noqa: E731
+        ctc = "cathode" if kind == "p+n" else "anode"
+        first, last = rows[1], rows[-1]
+        iaval, itot = abs(key(last, "I_aval")), abs(key(last, f"I({ctc})"))
+        check(key(first, "II_n") < 1 and key(last, "II_n") > 1 and iaval > 0.9 * itot, f"breakdown.{name}.iv_columns",
+              f"II_n {key(first, 'II_n'):.3g} at the first point, {key(last, 'II_n'):.4g} at the last; avalanche "
+              f"current {iaval:.3g} of {itot:.3g}")
+        print(f"# {name}: coupled {bv:.4g} V, integral {ii:.4g} V, independent {ref:.4g} V, "
+              f"{s['cost']['bias_points']} points, {s['cost']['newton_iterations']} Newton iterations, "
+              f"{s['cost']['wall_time_s']:.2f} s")
+    return status()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
