@@ -76,16 +76,11 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
     }
     s->contacts[c].voltage = vt;
     tcad_sim_update_bc(s);
-    if (nhist == 2 && s->opt.extrapolate)
-      tcad_sim_extrapolate(s, xa, xb, (vt - vb) / (vb - va), x);
-    else
-      memcpy(x, xb, nx * sizeof(double));
     TcadSolveStats sst;
     const int last = current_mode ? dlog <= TCAD_BD_DLOG_MIN * 1.0001 : dv <= dvmin * 1.0001;
-    e = tcad_sim_solve_point(s, &sst, last);
+    e = tcad_sim_try_point(s, nhist == 2 ? xa : NULL, xb, (vt - vb) / (vb - va), last, &sst);
     if (e) break;
     if (!sst.converged) {
-      memcpy(x, xb, nx * sizeof(double));
       if (!current_mode && dv > dvmin * 1.0001) {
         dv = fmax(0.5 * dv, dvmin);
       } else if (!current_mode && nhist == 2) {

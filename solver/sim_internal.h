@@ -131,6 +131,9 @@ void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n);
  * xa at t_a and xb at t_b. */
 int tcad_sim_solve_point(TcadSim *s, TcadSolveStats *st, int last_resort);
 void tcad_sim_extrapolate(const TcadSim *s, const double *xa, const double *xb, double a, double *x);
+/* One point of a ramp from the converged states xa (NULL: only xb) and xb: the guess
+ * (tcad_sim_extrapolate at a, or xb), the solve; on failure the state is xb again. */
+int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a, int last_resort, TcadSolveStats *st);
 /* breakdown.c: the `breakdown` solve step */
 int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int contact);
 int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *st, double step);

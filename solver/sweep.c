@@ -198,6 +198,19 @@ void tcad_sim_extrapolate(const TcadSim *s, const double *xa, const double *xb, 
   }
 }
 
+int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a, int last_resort, TcadSolveStats *st)
+{
+  const size_t nx = (size_t)s->bs * s->nnodes;
+  double *x = TcadSimGetState(s);
+  if (xa && s->opt.extrapolate)
+    tcad_sim_extrapolate(s, xa, xb, a, x);
+  else
+    memcpy(x, xb, nx * sizeof(double));
+  TCAD_CALL(tcad_sim_solve_point(s, st, last_resort));
+  if (!st->converged) memcpy(x, xb, nx * sizeof(double));
+  return 0;
+}
+
 /* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
  * converged point is recorded; otherwise only the end point. */
 static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
@@ -231,22 +244,12 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     const double tn = fmin(1.0, t + dt);
     for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + tn * (volts[k] - v0[k]);
     tcad_sim_update_bc(s);
-    /* initial guess from the last two points: linear in ψ, in log density, and linear in the
-     * temperatures within a factor 2 of the last (a carrier temperature rises about linearly
-     * with the bias; the geometric extrapolation of a density overshoots it, e.g. 300 → 700 K
-     * over 0.1 V guessed 1630 K for the next 0.1 V at the MOSFET's drain end, and that step
-     * failed) */
-    if (nhist == 2 && s->opt.extrapolate)
-      tcad_sim_extrapolate(s, xa, xb, (tn - tb) / (tb - ta), x);
-    else
-      memcpy(x, xb, nx * sizeof(double));
     TcadSolveStats st;
     /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
      * cannot be cut any further: a smaller step is the cheaper cure */
-    e = tcad_sim_solve_point(s, &st, dt <= dtmin * (1 + 1e-9));
+    e = tcad_sim_try_point(s, nhist == 2 ? xa : NULL, xb, (tn - tb) / (tb - ta), dt <= dtmin * (1 + 1e-9), &st);
     if (e) break;
     if (!st.converged) {
-      memcpy(x, xb, nx * sizeof(double));
       if (dt <= dtmin * (1 + 1e-9)) {
         e = tcad_sim_no_convergence(s, what, &st, dt * span);
         break;

@@ -1,6 +1,7 @@
 /* Assembly backends against each other on the example 2D n-MOSFET (oxide, gate, Si/SiO2
  * interface, four contacts) and the example 3D diode, drift-diffusion and energy balance
- * (block size 5), at equilibrium (Poisson mode) and at a biased coupled state:
+ * (block size 5), at equilibrium (Poisson mode) and at a biased coupled state, the MOSFET with
+ * impact ionization on:
  * - the row loop (tcad_asm_row per node: what each CUDA thread runs, and the host's OpenMP
  *   loop) against the edge loop (tcad_asm_edge, then tcad_asm_node): bitwise equal residual,
  *   Jacobian, contact fluxes and term sizes (same sums in the same order, by construction);
@@ -205,6 +206,9 @@ int main(int argc, char **argv)
       close_example(&d);
       continue;
     }
+    /* the MOSFETs with avalanche generation on (kernels/asm.h tcad_asm_edge_impact, the deck's
+     * default van Overstraeten–de Man coefficients), the diodes without */
+    if (f % 2 == 0) d.sim->D.p.impact = 1;
     char nm[64];
     /* equilibrium state in Poisson mode */
     TcadSimSetMode(d.sim, TCAD_ASM_EQUILIBRIUM);

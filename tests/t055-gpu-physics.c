@@ -22,10 +22,11 @@
 #define MAXP 20000
 
 static const char *names[TCAD_PROBE_COUNT] = {
-    "bernoulli",   "sg_electron",  "sg_hole",       "caughey_thomas", "masetti",     "canali",    "srh_lifetime",
-    "srh",         "auger",        "recombination", "logmean",        "eb_electron", "eb_hole",   "tauw",
-    "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",       "intrinsic", "workfunction",
-    "equilibrium", "ohmic",        "quasi_fermi",   "velocity"};
+    "bernoulli",   "sg_electron",  "sg_hole",       "caughey_thomas", "masetti",        "canali",       "srh_lifetime",
+    "srh",         "auger",        "recombination", "logmean",        "eb_electron",    "eb_hole",      "tauw",
+    "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",          "intrinsic",    "workfunction",
+    "equilibrium", "ohmic",        "quasi_fermi",   "velocity",       "field_parallel", "current_sign", "joule_force",
+    "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
@@ -224,6 +225,25 @@ static int make_inputs(int w, double *in)
             n++;
     break;
   }
+  case TCAD_PROBE_CURRENT_SIGN: {
+    const int nt = (int)(sizeof xs / sizeof xs[0]);
+    for (int c = 0; c < 2; c++)
+      for (int k = 0; k < nt; k += 2)
+        for (int s = -1; s <= 1; s += 2)
+          for (int a = 2; a < nd; a += 3)
+            PT[0] = c, PT[1] = s * xs[k], PT[2] = dens[a], PT[3] = dens[nd - 1 - a / 2], PT[4] = 1e-2, n++;
+    break;
+  }
+  case TCAD_PROBE_IMPACT_COEF:
+    for (int t = 0; t < (int)(sizeof temps / sizeof temps[0]); t++) {
+      double *p = PT; /* van Overstraeten–de Man holes; Okuto–Crowell electrons */
+      p[0] = 0, p[1] = 1.582e6, p[2] = 2.036e6, p[3] = 6.71e5, p[4] = 1.693e6, p[5] = 4e5, p[6] = 0, p[7] = 0,
+      p[8] = 0.063, p[9] = temps[t], n++;
+      p = PT;
+      p[0] = 1, p[1] = 0.426, p[2] = 4.81e5, p[3] = 0, p[4] = 0, p[5] = 0, p[6] = 3.05e-4, p[7] = 6.86e-4, p[8] = 0.063,
+      p[9] = temps[t], n++;
+    }
+    break;
   case TCAD_PROBE_JOULE_FORCE: {
     const double g[] = {0.0, 1e-3, 1.0, 10.0, 1e3, 3e4, 1e5, 1e6};
     for (int i = 0; i < 8; i++)
@@ -310,6 +330,9 @@ int main(void)
   double *in = calloc((size_t)MAXP * TCAD_PROBE_NIN, sizeof(double));
   double *hout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));
   double *dout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));
+  int named = 1; /* a probe entry added without its name here */
+  for (int w = 0; w < TCAD_PROBE_COUNT; w++) named = named && names[w];
+  tap_check(named, "probe.every_entry_named", "%s", "names[] has fewer entries than TCAD_PROBE_COUNT");
   for (int w = 0; w < TCAD_PROBE_COUNT; w++) {
     const int n = make_inputs(w, in);
     int finite = n > 0;

@@ -44,10 +44,12 @@ enum {
   TCAD_PROBE_QUASI_FERMI,    /* in: ψ, c, sign, V_T, n_i, floor   out: φ, dφ/dc */
   TCAD_PROBE_VELOCITY,       /* in: carrier, J, c            out: v */
   TCAD_PROBE_FIELD_PARALLEL, /* in: carrier, Δ, c_i, c_j, V_T/h, ε   out: E∥, dE∥/d(Δ, c_i, c_j) */
+  TCAD_PROBE_CURRENT_SIGN,   /* in: carrier, Δ, c_i, c_j, ε   out: s, ds/d(Δ, c_i, c_j) */
   TCAD_PROBE_JOULE_FORCE,    /* in: a, b, ε, F0              out: F, dF/da, dF/db */
   TCAD_PROBE_FORCE_FLOOR,    /* in: G, F0                    out: F, dF/dG */
   TCAD_PROBE_IMPACT_ALPHA,   /* in: law, a, b, a2, b2, f0, F out: α, dα/dF */
   TCAD_PROBE_IMPACT_GAMMA,   /* in: T, ħω                    out: γ */
+  TCAD_PROBE_IMPACT_COEF,    /* in: law, a, b, a2, b2, f0, c, d, ħω, T   out: a, b, a2, b2, f0 (at T) */
   TCAD_PROBE_IMPACT_FIELD_T, /* in: T, T_L, v_sat, τ_w, dτ_w/dT  out: F, dF/dT */
   TCAD_PROBE_COUNT
 };
@@ -101,6 +103,13 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
     TcadImpactCoef c;
     c.law = (int)in[0], c.a = in[1], c.b = in[2], c.a2 = in[3], c.b2 = in[4], c.f0 = in[5];
     out[0] = tcad_impact_alpha(&c, in[6], &out[1]);
+    break;
+  }
+  case TCAD_PROBE_CURRENT_SIGN: out[0] = tcad_current_sign((int)in[0], in[1], in[2], in[3], in[4], &out[1]); break;
+  case TCAD_PROBE_IMPACT_COEF: {
+    const TcadImpactCoef c =
+        tcad_impact_coef((int)in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7], in[8], in[9]);
+    out[0] = c.a, out[1] = c.b, out[2] = c.a2, out[3] = c.b2, out[4] = c.f0;
     break;
   }
   case TCAD_PROBE_IMPACT_GAMMA: out[0] = tcad_impact_gamma(in[0], in[1]); break;
