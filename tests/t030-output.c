@@ -1,98 +1,13 @@
 /* Field output (io/output.c): HDF5 layout, values, units and step attributes read back with the
  * HDF5 C API; the XDMF index; error messages; a run that dies mid-step leaves the finished
- * steps readable.
+ * steps readable. The /iv table: t033-output-table.c. Shared helpers: tests/output_check.h.
  *
  *   t030-output              run the checks (files in $TCAD_TEST_TMP or a fresh /tmp dir)
  *   t030-output --write DIR  write DIR/out{1d,2d,3d}.{h5,xdmf} with analytically known fields
  *                            for tests/t031-output-vtk.py (formulas: see write_analytic) */
-#define _XOPEN_SOURCE 700
-#include <errno.h>
-#include <ftw.h>
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
+#include "tests/output_check.h"
+
 #include <sys/wait.h>
-#include <unistd.h>
-
-#include <hdf5.h>
-
-#include "tcad/error.h"
-#include "tcad/output.h"
-#include "tests/tap.h"
-
-/* ---------------------------------------------------------------- meshes built by hand */
-
-typedef struct {
-  TcadMesh m;
-  double coord[64 * 3];
-  int cell_node[64 * 4];
-  int cell_region[64];
-  TcadMeshRegion regions[2];
-} HandMesh;
-
-static void hm_init(HandMesh *h, int dim)
-{
-  memset(h, 0, sizeof *h);
-  h->m.dim = dim;
-  h->m.nvert = dim + 1;
-  h->m.coord = h->coord;
-  h->m.cell_node = h->cell_node;
-  h->m.cell_region = h->cell_region;
-  h->m.regions = h->regions;
-  h->m.nregions = 2;
-  snprintf(h->regions[0].name, TCAD_NAME_MAX, "substrate");
-  snprintf(h->regions[0].material, TCAD_NAME_MAX, "Silicon");
-  snprintf(h->regions[1].name, TCAD_NAME_MAX, "oxide");
-  snprintf(h->regions[1].material, TCAD_NAME_MAX, "SiO2");
-  h->regions[1].kind = TCAD_MAT_INSULATOR;
-  snprintf(h->m.source, sizeof h->m.source, "hand-made");
-}
-
-static void hm_node(HandMesh *h, double xum, double yum, double zum)
-{
-  int i = h->m.nnodes++;
-  h->coord[3 * i] = xum * 1e-4;
-  h->coord[3 * i + 1] = yum * 1e-4;
-  h->coord[3 * i + 2] = zum * 1e-4;
-}
-
-static void hm_cell(HandMesh *h, const int *nodes, int region)
-{
-  int c = h->m.ncells++;
-  for (int v = 0; v < h->m.nvert; v++) h->cell_node[c * h->m.nvert + v] = nodes[v];
-  h->cell_region[c] = region;
-  h->regions[region].ncells++;
-}
-
-/* Small meshes for the read-back checks. */
-static void mesh_small(HandMesh *h, int dim)
-{
-  hm_init(h, dim);
-  if (dim == 1) { /* 3 nodes, 2 segments */
-    hm_node(h, 0, 0, 0);
-    hm_node(h, 1, 0, 0);
-    hm_node(h, 3, 0, 0);
-    hm_cell(h, (int[]){0, 1}, 0);
-    hm_cell(h, (int[]){1, 2}, 1);
-  } else if (dim == 2) { /* unit square, 2 triangles */
-    hm_node(h, 0, 0, 0);
-    hm_node(h, 1, 0, 0);
-    hm_node(h, 1, 1, 0);
-    hm_node(h, 0, 1, 0);
-    hm_cell(h, (int[]){0, 1, 2}, 0);
-    hm_cell(h, (int[]){0, 2, 3}, 1);
-  } else { /* 2 tets sharing the face 1 2 3 */
-    hm_node(h, 0, 0, 0);
-    hm_node(h, 1, 0, 0);
-    hm_node(h, 0, 1, 0);
-    hm_node(h, 0, 0, 1);
-    hm_node(h, 1, 1, 1);
-    hm_cell(h, (int[]){0, 1, 2, 3}, 0);
-    hm_cell(h, (int[]){1, 2, 3, 4}, 1);
-  }
-}
 
 /* Bigger structured meshes for the VTK check: region 1 where the cell centroid has x > xsplit. */
 static void mesh_analytic(HandMesh *h, int dim)
@@ -142,44 +57,6 @@ static void mesh_analytic(HandMesh *h, int dim)
   }
 }
 
-/* ---------------------------------------------------------------- fields */
-
-static double f_scalar(const double *xyz_cm, int k) { return 1e4 * (xyz_cm[0] + 2 * xyz_cm[1] + 3 * xyz_cm[2]) + k; }
-
-/* Write `nsteps` steps: f (V), v (A/cm^2, 3 comp), vidx (3 comp), region_id (cell), step
- * attribute V_drain. Node coordinates x, y, z in µm, node index i, step k:
- *   f = x + 2y + 3z + k      v = ((k+1)x, (k+1)y + 1, (k+1)z + 2)      vidx = (k+1) i (1, 2, 3)
- *   region_id = the mesh region      time = 0.25k      label "Vd=%.2f" of 0.5k      V_drain = 0.5k */
-static int write_steps(TcadOutput *out, const TcadMesh *m, int nsteps)
-{
-  int n = m->nnodes;
-  double *f = malloc(sizeof(double) * n), *v = malloc(sizeof(double) * 3 * n), *vi = malloc(sizeof(double) * 3 * n);
-  int rc = 0;
-  for (int k = 0; k < nsteps && !rc; k++) {
-    char label[32];
-    for (int i = 0; i < n; i++) {
-      const double *x = &m->coord[3 * i];
-      f[i] = f_scalar(x, k);
-      v[3 * i] = (k + 1) * 1e4 * x[0];
-      v[3 * i + 1] = (k + 1) * 1e4 * x[1] + 1;
-      v[3 * i + 2] = (k + 1) * 1e4 * x[2] + 2;
-      for (int c = 0; c < 3; c++) vi[3 * i + c] = (c + 1.0) * i * (k + 1);
-    }
-    snprintf(label, sizeof label, "Vd=%.2f", 0.5 * k);
-    if ((rc = TcadOutputBeginStep(out, 0.25 * k, label)) ||
-        (rc = TcadOutputSetStepAttribute(out, "V_drain", 0.5 * k)) ||
-        (rc = TcadOutputWriteNodeField(out, "f", "V", 1, f)) ||
-        (rc = TcadOutputWriteNodeField(out, "v", "A/cm^2", 3, v)) ||
-        (rc = TcadOutputWriteNodeField(out, "vidx", "1", 3, vi)) ||
-        (rc = TcadOutputWriteCellFieldInt(out, "region_id", m->cell_region)) || (rc = TcadOutputEndStep(out)))
-      break;
-  }
-  free(f);
-  free(v);
-  free(vi);
-  return rc;
-}
-
 static int write_analytic(const char *dir)
 {
   for (int dim = 1; dim <= 3; dim++) {
@@ -222,96 +99,6 @@ static int write_analytic(const char *dir)
   return 0;
 }
 
-/* ---------------------------------------------------------------- HDF5 read-back helpers */
-
-static int rd_attr_int(hid_t loc, const char *obj, const char *name, int *v)
-{
-  hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0) return -1;
-  herr_t e = H5Aread(a, H5T_NATIVE_INT, v);
-  H5Aclose(a);
-  return e < 0 ? -1 : 0;
-}
-
-static int rd_attr_double(hid_t loc, const char *obj, const char *name, double *v)
-{
-  hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
-  if (a < 0) return -1;
-  herr_t e = H5Aread(a, H5T_NATIVE_DOUBLE, v);
-  H5Aclose(a);
-  return e < 0 ? -1 : 0;
-}
-
-/* Variable-length string attribute into buf. */
-static int rd_attr_str(hid_t loc, const char *obj, const char *name, char *buf, size_t n)
-{
-  hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT), t;
-  char *s = NULL;
-  herr_t e;
-  buf[0] = 0;
-  if (a < 0) return -1;
-  t = H5Aget_type(a); /* variable-length UTF-8 string (HDF5 does not convert ASCII <-> UTF-8) */
-  if (t < 0 || H5Tget_class(t) != H5T_STRING || !H5Tis_variable_str(t)) {
-    if (t >= 0) H5Tclose(t);
-    H5Aclose(a);
-    snprintf(buf, n, "(not a variable-length string)");
-    return -1;
-  }
-  e = H5Aread(a, t, &s);
-  if (e >= 0 && s) {
-    snprintf(buf, n, "%s", s);
-    H5free_memory(s);
-  }
-  H5Tclose(t);
-  H5Aclose(a);
-  return e < 0 ? -1 : 0;
-}
-
-/* Dataset shape (rank, dims) and values (converted to double or int). */
-static int rd_dset(hid_t loc, const char *path, hid_t memtype, int *rank, hsize_t dims[2], void **data)
-{
-  hid_t d = H5Dopen2(loc, path, H5P_DEFAULT), s;
-  size_t n = 1, sz = H5Tget_size(memtype);
-  *data = NULL;
-  dims[0] = dims[1] = 0;
-  if (d < 0) return -1;
-  s = H5Dget_space(d);
-  *rank = H5Sget_simple_extent_ndims(s);
-  if (*rank > 2) *rank = 2;
-  H5Sget_simple_extent_dims(s, dims, NULL);
-  for (int r = 0; r < *rank; r++) n *= dims[r];
-  H5Sclose(s);
-  *data = calloc(n ? n : 1, sz);
-  herr_t e = n ? H5Dread(d, memtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, *data) : 0;
-  H5Dclose(d);
-  return e < 0 ? -1 : 0;
-}
-
-static char *slurp(const char *path)
-{
-  FILE *f = fopen(path, "rb");
-  long n;
-  char *s;
-  if (!f) return NULL;
-  fseek(f, 0, SEEK_END);
-  n = ftell(f);
-  fseek(f, 0, SEEK_SET);
-  s = calloc((size_t)n + 1, 1);
-  if (s && fread(s, 1, (size_t)n, f) != (size_t)n) {
-    free(s);
-    s = NULL;
-  }
-  fclose(f);
-  return s;
-}
-
-static int count_substr(const char *s, const char *sub)
-{
-  int n = 0;
-  for (const char *p = s; (p = strstr(p, sub)); p += strlen(sub)) n++;
-  return n;
-}
-
 /* ---------------------------------------------------------------- checks */
 
 static void check_dim(const char *dir, int dim)
@@ -319,7 +106,7 @@ static void check_dim(const char *dir, int dim)
   HandMesh h;
   TcadOutput *out = NULL;
   char h5[4096], xd[4096], name[128], sbuf[256];
-  int rc, iv, rank;
+  int rc, iv, rank = 0;
   hsize_t dims[2];
   void *data;
   mesh_small(&h, dim);
@@ -581,218 +368,6 @@ static void check_errors(const char *dir)
             tcad_error_message());
 }
 
-/* ---------------------------------------------------------------- tables (/iv) */
-
-/* A 1-D variable-length string attribute, joined with '|' into buf; returns its length or -1. */
-static int rd_attr_strs(hid_t loc, const char *obj, const char *name, char *buf, size_t n)
-{
-  hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT), t = -1, s = -1;
-  hsize_t len = 0;
-  int rank, rc = -1;
-  buf[0] = 0;
-  if (a < 0) return -1;
-  t = H5Aget_type(a);
-  s = H5Aget_space(a);
-  rank = s >= 0 ? H5Sget_simple_extent_ndims(s) : -1;
-  if (t >= 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) && rank == 1 &&
-      H5Sget_simple_extent_dims(s, &len, NULL) == 1) {
-    char **v = calloc(len ? len : 1, sizeof *v);
-    if (H5Aread(a, t, v) >= 0) {
-      for (hsize_t i = 0; i < len; i++) {
-        size_t l = strlen(buf);
-        snprintf(buf + l, n - l, "%s%s", i ? "|" : "", v[i] ? v[i] : "(null)");
-      }
-      rc = (int)len;
-    }
-    for (hsize_t i = 0; i < len; i++) H5free_memory(v[i]);
-    free(v);
-  }
-  if (s >= 0) H5Sclose(s);
-  if (t >= 0) H5Tclose(t);
-  H5Aclose(a);
-  return rc;
-}
-
-/* The table /NAME has shape nrows x ncols and holds `want` bit for bit. */
-static int table_matches(hid_t file, const char *path, int nrows, int ncols, const double *want, char *why, size_t n)
-{
-  int rank = 0;
-  hsize_t dims[2];
-  void *data = NULL;
-  int rc = rd_dset(file, path, H5T_NATIVE_DOUBLE, &rank, dims, &data), ok;
-  ok = rc == 0 && rank == 2 && dims[0] == (hsize_t)nrows && dims[1] == (hsize_t)ncols;
-  snprintf(why, n, "rc %d rank %d shape %llu x %llu, want %d x %d", rc, rank, (unsigned long long)dims[0],
-           (unsigned long long)dims[1], nrows, ncols);
-  for (int i = 0; ok && i < nrows * ncols; i++)
-    if (memcmp(&((double *)data)[i], &want[i], sizeof(double))) {
-      ok = 0;
-      snprintf(why, n, "value %d is %.17g, want %.17g", i, ((double *)data)[i], want[i]);
-    }
-  free(data);
-  return ok;
-}
-
-/* IV row k: V = 0.05k, I = a current with full 53-bit mantissa, I2 = -I. */
-static void iv_row(double *r, int k, int ncols)
-{
-  r[0] = 0.05 * k;
-  r[1] = 1e-12 * exp(0.05 * k / 0.025851999786435), r[2] = -r[1];
-  for (int c = 3; c < ncols; c++) r[c] = k + c / 7.0;
-}
-
-static void check_table(const char *dir)
-{
-  static const char *const cols[3] = {"V_anode", "I_anode", "I_cathode"};
-  static const char *const units[3] = {"V", "A/cm", "A/cm"};
-  HandMesh h;
-  TcadOutput *out = NULL;
-  char h5[4096], xd[4096], why[256], sbuf[512];
-  double rows[8 * 4];
-  int rc, iv;
-  mesh_small(&h, 2);
-  snprintf(h5, sizeof h5, "%.2000s/table.h5", dir);
-  snprintf(xd, sizeof xd, "%.2000s/table.xdmf", dir);
-  rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  tap_check(rc == 0, "table.open", "%s", tcad_error_message());
-  if (rc) return;
-  for (int k = 0; k < 8; k++) iv_row(rows + 3 * k, k, 3);
-
-  /* 0 rows, then 2 rows inside a step, then 5 rows between steps with row 1 changed (a
-   * re-sent row that differs must be rewritten, not skipped) */
-  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 0, NULL);
-  tap_check(rc == 0, "table.write0", "%s", tcad_error_message());
-  rc = write_steps(out, &h.m, 1);
-  if (!rc) rc = TcadOutputBeginStep(out, 1, "second");
-  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 2, rows);
-  if (!rc) rc = TcadOutputEndStep(out);
-  tap_check(rc == 0, "table.write2_in_step", "%s", tcad_error_message());
-  rows[3 * 1 + 1] *= 1.5;
-  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 5, rows);
-  tap_check(rc == 0, "table.write5", "%s", tcad_error_message());
-  rc = TcadOutputClose(&out);
-  tap_check(rc == 0, "table.close", "%s", tcad_error_message());
-
-  hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-  tap_check(file >= 0, "table.reopen", "H5Fopen(%s) failed", h5);
-  if (file < 0) return;
-  tap_check(table_matches(file, "/iv", 5, 3, rows, why, sizeof why), "table.values", "%s", why);
-  {
-    hid_t d = H5Dopen2(file, "/iv", H5P_DEFAULT), ty = d >= 0 ? H5Dget_type(d) : -1;
-    tap_check(ty >= 0 && H5Tget_class(ty) == H5T_FLOAT && H5Tget_size(ty) == 8, "table.float64", "/iv is not float64");
-    if (ty >= 0) H5Tclose(ty);
-    if (d >= 0) H5Dclose(d);
-  }
-  iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-  tap_check(iv == 3 && !strcmp(sbuf, "V_anode|I_anode|I_cathode"), "table.columns_attr", "%d entries: '%s'", iv, sbuf);
-  iv = rd_attr_strs(file, "/iv", "units", sbuf, sizeof sbuf);
-  tap_check(iv == 3 && !strcmp(sbuf, "V|A/cm|A/cm"), "table.units_attr", "%d entries: '%s'", iv, sbuf);
-  iv = -1;
-  rd_attr_int(file, "/steps", "nsteps", &iv);
-  tap_check(iv == 2, "table.steps_unaffected", "nsteps %d", iv);
-  H5Fclose(file);
-
-  /* reopened output: renamed columns, NULL units, a shrinking table, a new column count */
-  snprintf(h5, sizeof h5, "%.2000s/table2.h5", dir);
-  snprintf(xd, sizeof xd, "%.2000s/table2.xdmf", dir);
-  rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 4, rows);
-  static const char *const cols2[3] = {"V_gate", "I_drain", "I_source"};
-  if (!rc) rc = TcadOutputWriteTable(out, "iv", 3, cols2, NULL, 3, rows);
-  tap_check(rc == 0, "table.rename_shrink", "%s", tcad_error_message());
-  file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT); /* same process: shares the writer's view */
-  if (file >= 0) {
-    tap_check(table_matches(file, "/iv", 3, 3, rows, why, sizeof why), "table.shrunk", "%s", why);
-    iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-    tap_check(iv == 3 && !strcmp(sbuf, "V_gate|I_drain|I_source"), "table.renamed_columns", "'%s'", sbuf);
-    iv = rd_attr_strs(file, "/iv", "units", sbuf, sizeof sbuf);
-    tap_check(iv == 3 && !strcmp(sbuf, "||"), "table.null_units_empty", "'%s'", sbuf);
-    H5Fclose(file);
-  }
-  {
-    static const char *const cols4[4] = {"V_gate", "V_drain", "I_drain", "I_source"};
-    double r4[6 * 4];
-    for (int k = 0; k < 6; k++) iv_row(r4 + 4 * k, k, 4);
-    rc = TcadOutputWriteTable(out, "iv", 4, cols4, NULL, 6, r4);
-    tap_check(rc == 0, "table.new_column_count", "%s", tcad_error_message());
-    rc = TcadOutputWriteTable(out, "other", 1, cols, units, 0, NULL);
-    tap_check(rc == 0, "table.second_table", "%s", tcad_error_message());
-    TcadOutputClose(&out);
-    file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (file >= 0) {
-      tap_check(table_matches(file, "/iv", 6, 4, r4, why, sizeof why), "table.replaced_4cols", "%s", why);
-      iv = rd_attr_strs(file, "/iv", "columns", sbuf, sizeof sbuf);
-      tap_check(iv == 4 && !strcmp(sbuf, "V_gate|V_drain|I_drain|I_source"), "table.replaced_columns", "'%s'", sbuf);
-      tap_check(table_matches(file, "/other", 0, 1, rows, why, sizeof why), "table.empty_table", "%s", why);
-      H5Fclose(file);
-    }
-  }
-
-  /* refused: the mesh group's name, a path, rows without data, no columns */
-  snprintf(h5, sizeof h5, "%.2000s/table3.h5", dir);
-  snprintf(xd, sizeof xd, "%.2000s/table3.xdmf", dir);
-  rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  if (rc) return;
-  rc = TcadOutputWriteTable(out, "mesh", 3, cols, units, 1, rows);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "/mesh already exists"), "table.err_mesh_name", "rc %d: %s", rc,
-            tcad_error_message());
-  rc = TcadOutputWriteTable(out, "a/b", 3, cols, units, 1, rows);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "'a/b'"), "table.err_bad_name", "rc %d: %s", rc,
-            tcad_error_message());
-  rc = TcadOutputWriteTable(out, "iv", 3, cols, units, 2, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "no data"), "table.err_no_data", "rc %d: %s", rc,
-            tcad_error_message());
-  rc = TcadOutputWriteTable(out, "iv", 0, cols, units, 0, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "0 columns"), "table.err_no_columns", "rc %d: %s", rc,
-            tcad_error_message());
-  rc = TcadOutputWriteTable(out, "iv", 3, (const char *const[]){"V", NULL, "I"}, units, 0, NULL);
-  tap_check(rc != 0 && strstr(tcad_error_message(), "column 1 has no name"), "table.err_null_column", "rc %d: %s", rc,
-            tcad_error_message());
-  TcadOutputClose(&out);
-}
-
-/* Re-sending a growing table after every bias point must not grow the file beyond the table:
- * 2000 calls of a 4-column table end at 64 KB of data. Recreating the dataset each time (HDF5
- * does not reclaim freed space) would leave ~64 MB. */
-static void check_table_size(const char *dir)
-{
-  static const char *const cols[4] = {"V_a", "V_b", "I_a", "I_b"};
-  HandMesh h;
-  TcadOutput *out = NULL;
-  char h5[4096], why[256];
-  enum { N = 2000 };
-  double *rows = malloc(sizeof(double) * 4 * N);
-  struct stat sb0, sb;
-  int rc;
-  mesh_small(&h, 1);
-  snprintf(h5, sizeof h5, "%.2000s/tablesize.h5", dir);
-  {
-    char xd[4096];
-    snprintf(xd, sizeof xd, "%.2000s/tablesize.xdmf", dir);
-    rc = TcadOutputOpen(h5, xd, &h.m, &out);
-  }
-  if (!rc) rc = TcadOutputWriteTable(out, "iv", 4, cols, NULL, 0, NULL);
-  if (!rc) rc = stat(h5, &sb0);
-  for (int k = 0; k < N && !rc; k++) {
-    iv_row(rows + 4 * k, k, 4);
-    rc = TcadOutputWriteTable(out, "iv", 4, cols, NULL, k + 1, rows);
-  }
-  tap_check(rc == 0, "tablesize.write", "%s", tcad_error_message());
-  if (!rc)
-    rc = TcadOutputClose(&out);
-  else
-    TcadOutputClose(&out);
-  if (!rc && stat(h5, &sb) == 0) {
-    long grow = (long)(sb.st_size - sb0.st_size), data = (long)sizeof(double) * 4 * N;
-    tap_check(grow < 2 * data + 65536, "tablesize.bounded", "file grew by %ld bytes for %ld bytes of data", grow, data);
-    printf("# %d calls: file grew by %ld bytes for %ld bytes of table\n", N, grow, data);
-    hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
-    tap_check(file >= 0 && table_matches(file, "/iv", N, 4, rows, why, sizeof why), "tablesize.values", "%s",
-              file >= 0 ? why : "cannot reopen");
-    if (file >= 0) H5Fclose(file);
-  }
-  free(rows);
-}
-
 /* HDF5 file in another directory than the XDMF: the XDMF names it by its absolute path. */
 static void check_other_dir(const char *dir)
 {
@@ -852,7 +427,7 @@ static void check_crash(const char *dir)
   hid_t file = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
   tap_check(file >= 0, "crash.h5_opens", "H5Fopen(%s) failed after the crash", h5);
   if (file >= 0) {
-    int rank, n = -1;
+    int rank = 0, n = -1;
     hsize_t dims[2];
     void *data = NULL;
     int rc = rd_dset(file, "/steps/000001/f", H5T_NATIVE_DOUBLE, &rank, dims, &data);
@@ -873,20 +448,10 @@ static void check_crash(const char *dir)
   free(x);
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb;
-  (void)flag;
-  (void)ftw;
-  return remove(path);
-}
-
 int main(int argc, char **argv)
 {
-  int own_dir = 0;
-  char tmpl[] = "/tmp/tcad-test-XXXXXX";
+  int own = 0;
   char dir[4096];
-  const char *env = getenv("TCAD_TEST_TMP");
 
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   if (argc == 3 && !strcmp(argv[1], "--write")) return write_analytic(argv[2]);
@@ -894,31 +459,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "usage: t030-output [--write DIR]\n");
     return 2;
   }
-  if (env && env[0]) {
-    snprintf(dir, sizeof dir, "%s/t030-output", env);
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-      printf("FAIL setup: cannot create %s: %s\n", dir, strerror(errno));
-      return 1;
-    }
-  } else {
-    if (!mkdtemp(tmpl)) {
-      printf("FAIL setup: mkdtemp: %s\n", strerror(errno));
-      return 1;
-    }
-    snprintf(dir, sizeof dir, "%s", tmpl);
-    own_dir = 1;
-  }
+  if (oc_workdir("t030-output", dir, sizeof dir, &own)) return 1;
   printf("# output in %s\n", dir);
   for (int dim = 1; dim <= 3; dim++) check_dim(dir, dim);
   check_errors(dir);
   check_other_dir(dir);
-  check_table(dir);
-  check_table_size(dir);
   check_crash(dir);
   H5close();
-  if (own_dir && !tap_failures)
-    nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS); /* kept when something failed, to look at */
-  else if (own_dir)
-    printf("# files kept in %s\n", dir);
+  oc_cleanup(dir, own);
   return tap_exit();
 }
