@@ -15,8 +15,9 @@
  * Newton at a fixed contact voltage stops converging once the multiplication is large (the
  * current is then nearly vertical in V, and the Jacobian nearly singular: measured on a 1e16
  * one-sided junction, no convergence beyond M ≈ 1e4 at steps of 4e-6 V). When the current steps
- * cannot be cut further while the last point raised the current with a voltage step below 1e-4 of
- * the voltage, the last voltage is reported as the breakdown voltage (to within that step) and the
+ * cannot be cut further while the current of the last step was vertical (d ln|I|/d ln|V| above
+ * TCAD_BD_KNEE), the last
+ * voltage is reported as the breakdown voltage (to within that step) and the
  * run says that the criterion current was not reached. A contact driven in current, which has no such limit,
  * is the next step of this work (docs/dev-notes.md). */
 #include <math.h>
@@ -31,6 +32,10 @@
 #define TCAD_BD_DLOG0 0.5756462732485114  /* ln 10 / 4: the first current step */
 #define TCAD_BD_DLOG_MAX 1.1512925464970228
 #define TCAD_BD_DLOG_MIN 0.008994473019508 /* ln 10 / 256 */
+/* d ln|I| / d ln|V| of the last step above which the current counts as vertical (the knee): with
+ * M = 1/(1 − II) and II ∝ V^m (m ≈ 5–10 near breakdown), d ln M/d ln V ≈ m M, so 1e3 means a
+ * multiplication of order 100 or more; a leakage current has about 0.5 */
+#define TCAD_BD_KNEE 1e3
 
 static double log_current(const TcadSim *s, int c) { return log(fmax(fabs(s->contacts[c].cur[2]), 1e-300)); }
 
@@ -87,7 +92,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
         current_mode = 1, l_switch = lb, v_switch = vb; /* the voltage step cannot be cut further: step the current */
       } else if (current_mode && dlog > TCAD_BD_DLOG_MIN * 1.0001) {
         dlog = fmax(0.5 * dlog, TCAD_BD_DLOG_MIN);
-      } else if (current_mode && nhist == 2 && lb > la && fabs(vb - va) < 1e-4 * fmax(fabs(vb), 1.0)) {
+      } else if (current_mode && nhist == 2 && (lb - la) / fabs(vb - va) * fabs(vb) > TCAD_BD_KNEE) {
         /* Newton at a fixed voltage cannot go on: the current has become vertical in V (the
          * Jacobian's conditioning grows with the multiplication). The voltage is the breakdown
          * voltage to within the last step; the criterion current was not reached */

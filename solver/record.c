@@ -173,15 +173,16 @@ int tcad_sim_record(TcadSim *s, const char *what)
       TCAD_CALL(TcadSimGetIonizationIntegrals(s, &row[1 + 4 * nc], &row[2 + 4 * nc], NULL));
       TCAD_CALL(TcadSimGetImpactGeneration(s, NULL, NULL, &row[3 + 4 * nc]));
       /* the ionization-integral breakdown estimate: where the electron- and the hole-initiated
-       * integral reach 1 along the ramped contact's voltage (each interpolated linearly between
-       * the points around it; the two coincide in exact arithmetic), the mean of the two */
+       * integral first reach 1 along the ramped contact's voltage (each interpolated linearly
+       * between the rows around it; the two coincide in exact arithmetic), their mean */
       const double in = row[1 + 4 * nc], ip = row[2 + 4 * nc];
       const double v = s->ramp_contact >= 0 ? s->contacts[s->ramp_contact].voltage : NAN;
-      if (isnan(s->ii_bv) && in >= 1.0 && ip >= 1.0 && s->ii_last < 1.0 && s->ii_last_p < 1.0 && !isnan(s->ii_last_v) &&
-          !isnan(v)) {
-        const double vn = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last) / (in - s->ii_last);
-        const double vp = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last_p) / (ip - s->ii_last_p);
-        s->ii_bv = 0.5 * (vn + vp);
+      if (!isnan(s->ii_last_v) && !isnan(v)) {
+        if (isnan(s->ii_bv_n) && in >= 1.0 && s->ii_last < 1.0)
+          s->ii_bv_n = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last) / (in - s->ii_last);
+        if (isnan(s->ii_bv_p) && ip >= 1.0 && s->ii_last_p < 1.0)
+          s->ii_bv_p = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last_p) / (ip - s->ii_last_p);
+        if (isnan(s->ii_bv) && !isnan(s->ii_bv_n) && !isnan(s->ii_bv_p)) s->ii_bv = 0.5 * (s->ii_bv_n + s->ii_bv_p);
       }
       s->ii_last = in, s->ii_last_p = ip, s->ii_last_v = v;
     }

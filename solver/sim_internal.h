@@ -92,7 +92,7 @@ struct TcadSim {
   int bd_contact, bd_reached; /* bd_reached: the criterion current was reached */
   double bd_voltage, bd_current;
   int ramp_contact;
-  double ii_bv, ii_last, ii_last_p, ii_last_v;
+  double ii_bv, ii_bv_n, ii_bv_p, ii_last, ii_last_p, ii_last_v;
 };
 
 /* coefficients.c: doping, the owned assembly arrays and their values (needs s->D sizes). */
