@@ -10,7 +10,7 @@ const char *const tcad_deck_axes[] = {"x", "y", "z", NULL};
 static const char *const deck_mesh_keys[] = {"file", "scale", "generate", NULL};
 static const char *const deck_anchor_keys[] = {"at", "step", NULL};
 static const char *const deck_region_keys[] = {"name", "material", "box", NULL};
-static const char *const deck_contact_keys[] = {"name", "type", "workfunction", "voltage", "resistance", "box", NULL};
+static const char *const deck_contact_keys[] = {"name", "type", "workfunction", "voltage", "current", "resistance", "box", NULL};
 static const char *const deck_contact_types[] = {"ohmic", "gate", "schottky", NULL};
 static const char *const deck_interface_keys[] = {"regions", "charge", NULL};
 
@@ -275,11 +275,29 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
           "contact '%s' of type %s has no 'workfunction'; expected its work function in eV (e.g. workfunction: 4.17)",
           ct->name, deck_contact_types[ct->type]);
     }
-    TCAD_CALL(tcad_deck_get_num(c, it, p, "voltage", "V", &ct->voltage, NULL));
+    yaml_node_t *vv, *vc;
+    TCAD_CALL(tcad_deck_get_num(c, it, p, "voltage", "V", &ct->voltage, &vv));
+    TCAD_CALL(tcad_deck_get_num(c, it, p, "current", "A", &ct->current, &vc));
+    ct->has_current = vc != NULL;
+    if (vc && vv)
+      return TCAD_DECK_FAIL(c, vc,
+                            "contact '%s' has both 'voltage' and 'current'; expected one: a contact is driven either "
+                            "in voltage or in current",
+                            ct->name);
+    if (vc && ct->type != TCAD_CONTACT_OHMIC)
+      return TCAD_DECK_FAIL(c, vc,
+                            "contact '%s' is a %s and carries no DC current; expected 'current' only on an ohmic "
+                            "contact",
+                            ct->name, deck_contact_types[ct->type]);
     TCAD_CALL(tcad_deck_get_num(c, it, p, "resistance", "ohm", &ct->resistance, &v));
     if (v) {
       tcad_deck_path(pk, sizeof pk, p, "resistance");
       TCAD_CALL(tcad_deck_nonnegative(c, v, pk, ct->resistance, "ohm"));
+      if (ct->type != TCAD_CONTACT_OHMIC && ct->resistance != 0)
+        return TCAD_DECK_FAIL(c, v,
+                              "contact '%s' is a %s and carries no DC current, so a series resistance does "
+                              "nothing; expected 'resistance' only on an ohmic contact",
+                              ct->name, deck_contact_types[ct->type]);
     }
     TCAD_CALL(deck_entity_box(c, it, p, "contact", ct->name, "box: {x: [0, 0]}", &ct->box, &ct->has_box));
   }

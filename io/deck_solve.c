@@ -6,7 +6,7 @@
 #include "io/deck_internal.h"
 
 static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", "breakdown", NULL};
-static const char *const deck_sweep_keys[] = {"contact", "to", "step", "min_step", "max_step", NULL};
+static const char *const deck_sweep_keys[] = {"contact", "to", "current", "step", "min_step", "max_step", NULL};
 static const char *const deck_breakdown_keys[] = {"contact", "to", "step", "min_step", "max_step", "current", NULL};
 static const char *const deck_output_keys[] = {"directory", "fields", "iv", NULL};
 
@@ -45,8 +45,31 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
     if (con->type == YAML_SEQUENCE_NODE)
       return TCAD_DECK_FAIL(c, con, "'%s.contact' is a list; expected the one contact whose breakdown is traced", path);
   }
-  TCAD_CALL(tcad_deck_need(c, n, path, "to", "the end voltage (V; a list, one per contact)", &to));
-  TCAD_CALL(tcad_deck_need(c, n, path, "step", "the initial voltage step (V, > 0)", &step));
+  yaml_node_t *icur = bd ? NULL : tcad_deck_get(c, n, "current", NULL);
+  if (icur) { /* a sweep in current: one contact, logarithmic steps in decades */
+    if (tcad_deck_get(c, n, "to", NULL))
+      return TCAD_DECK_FAIL(c, icur,
+                            "'%s' has both 'to' (an end voltage) and 'current' (an end current); expected one of "
+                            "them",
+                            path);
+    if (con->type == YAML_SEQUENCE_NODE)
+      return TCAD_DECK_FAIL(c, con, "'%s.contact' is a list; a sweep in current drives one contact", path);
+    tcad_deck_path(pk, sizeof pk, path, "current");
+    TCAD_CALL(tcad_deck_num(c, icur, pk, "A", &s->value[0]));
+    if (s->value[0] == 0)
+      return TCAD_DECK_FAIL(c, icur,
+                            "'%s' is 0; expected a non-zero end current (A/cm^2 in 1D, A/cm in 2D, A in 3D; the "
+                            "sign is that of the current into the device)",
+                            pk);
+    s->in_current = 1;
+    to = icur;
+  } else {
+    TCAD_CALL(tcad_deck_need(c, n, path, "to", "the end voltage (V; a list, one per contact)", &to));
+  }
+  const char *su = s->in_current ? "decades" : "V";
+  TCAD_CALL(tcad_deck_need(c, n, path, "step",
+                           s->in_current ? "the initial current step (decades, > 0)" : "the initial voltage step (V, > 0)",
+                           &step));
   tcad_deck_path(pk, sizeof pk, path, "contact");
   if (con->type == YAML_SEQUENCE_NODE) {
     int count = tcad_deck_len(con);
@@ -60,7 +83,9 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
     TCAD_CALL(deck_step_contact(c, con, pk, s));
   }
   tcad_deck_path(pk, sizeof pk, path, "to");
-  if (to->type == YAML_SEQUENCE_NODE) {
+  if (s->in_current) {
+    /* value[0] holds the end current */
+  } else if (to->type == YAML_SEQUENCE_NODE) {
     if (tcad_deck_len(to) != s->ncontacts)
       return TCAD_DECK_FAIL(c, to, "'%s' has %d value%s for %d contact%s; expected one end voltage per contact", pk,
                             tcad_deck_len(to), tcad_deck_len(to) == 1 ? "" : "s", s->ncontacts,
@@ -76,15 +101,15 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
                           tcad_deck_what(to, b, sizeof b), s->ncontacts);
   }
   tcad_deck_path(pk, sizeof pk, path, "step");
-  TCAD_CALL(tcad_deck_num(c, step, pk, "V", &s->step));
-  TCAD_CALL(tcad_deck_positive(c, step, pk, s->step, "V"));
+  TCAD_CALL(tcad_deck_num(c, step, pk, su, &s->step));
+  TCAD_CALL(tcad_deck_positive(c, step, pk, s->step, su));
   yaml_node_t *vmin, *vmax;
-  TCAD_CALL(tcad_deck_get_num(c, n, path, "min_step", "V", &s->min_step, &vmin));
+  TCAD_CALL(tcad_deck_get_num(c, n, path, "min_step", su, &s->min_step, &vmin));
   tcad_deck_path(pk, sizeof pk, path, "min_step");
-  if (vmin) TCAD_CALL(tcad_deck_positive(c, vmin, pk, s->min_step, "V"));
-  TCAD_CALL(tcad_deck_get_num(c, n, path, "max_step", "V", &s->max_step, &vmax));
+  if (vmin) TCAD_CALL(tcad_deck_positive(c, vmin, pk, s->min_step, su));
+  TCAD_CALL(tcad_deck_get_num(c, n, path, "max_step", su, &s->max_step, &vmax));
   tcad_deck_path(pk, sizeof pk, path, "max_step");
-  if (vmax) TCAD_CALL(tcad_deck_positive(c, vmax, pk, s->max_step, "V"));
+  if (vmax) TCAD_CALL(tcad_deck_positive(c, vmax, pk, s->max_step, su));
   if (vmin && vmax && s->min_step > s->max_step)
     return TCAD_DECK_FAIL(c, vmin, "'%s.min_step' (%g) is above 'max_step' (%g); expected min_step <= max_step", path,
                           s->min_step, s->max_step);

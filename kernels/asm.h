@@ -498,6 +498,7 @@ TCAD_HD void tcad_asm_node(const TcadAsmData *D, int i, const double *x, double 
         cflux[TCAD_ASM_NCFLUX * i + 2 + c] = hot && t >= 0 ? f[bs * i + t] * se[t] : 0.0;
       }
     }
+    if (P->contact_raw) return;
     for (int r = 0; r < bs; r++) tcad_asm_dirichlet(D, i, r, D->bc_value[bs * i + r], x, f, jac, fmag);
     return;
   }

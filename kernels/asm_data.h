@@ -57,6 +57,9 @@ typedef struct {
   double tauw[2];                /* energy relaxation times τ_wn, τ_wp at T_L, s */
   double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
   double relax_floor;            /* relaxing density floor in the energy balance, × n_i (tcad_eb_relaxation) */
+  /* 1: ohmic contact nodes keep their physical rows (no Dirichlet rows): the host evaluates a
+   * driven contact's rows so (solver/contacts.c tcad_sim_drive_rows); 0 in every assembly */
+  int contact_raw;
   double sv[TCAD_ASM_MAXBS];     /* variable scales: ψ, n, p, T_n, T_p */
   double se[TCAD_ASM_MAXBS];     /* equation scales: Poisson, electrons, holes, electron and hole energy */
 } TcadAsmParams;

@@ -71,6 +71,12 @@ int TcadSimSetBackend(TcadSim *s, int backend)
     const TcadLinInputs in = {
         {s->bs, s->nnodes, s->rowptr, s->col}, s->nnz, s->J, backend == TCAD_BACKEND_CUDA ? s->cuda : NULL, s->quiet};
     TCAD_CALL(tcad_linear_create(&in, &s->opt.lin, &s->lin));
+    if (s->nfloating && tcad_linear_on_device(s->lin))
+      return tcad_error(TCAD_ERR_INPUT,
+                        "a contact driven in current or through a resistance needs its drive equation in the "
+                        "Jacobian, which is assembled on the host: the device linear solver (%s) cannot take it yet; "
+                        "use -tcad_linear direct or an ILU-Krylov solver on the host",
+                        tcad_linear_name(s->lin));
     TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
     if (s->lin) TCAD_CALL(tcad_linear_attach(s->lin, ksp));
   }
@@ -116,14 +122,16 @@ int tcad_sim_assemble_jacobian(TcadSim *s, const double *x, double *f, int want_
       TCAD_CALL(TcadCudaAsmJacobianToHost(s->cuda, jac, t));
       s->t_copy_acc += t->jac_copy - before;
     }
-    return 0;
+    if (want_jac && !jac && s->nfloating && s->D.p.mode == TCAD_ASM_COUPLED)
+      return tcad_error(TCAD_ERR_INTERNAL, "a driven contact's rows need the Jacobian on the host");
+    TCAD_RETURN(tcad_sim_drive_rows(s, x, f, want_jac ? jac : NULL, fmag));
   }
   if (want_jac && !jac) return tcad_error(TCAD_ERR_INTERNAL, "host assembly of a Jacobian without a host array");
   if (omp_get_max_threads() >= TCAD_ROWS_MIN_THREADS && s->nnodes >= TCAD_ROWS_MIN_NODES)
     tcad_asm_host_rows(&s->D, x, f, jac, cflux, fmag);
   else
     tcad_asm_host_edges(&s->D, x, f, jac, cflux, fmag);
-  return 0;
+  TCAD_RETURN(tcad_sim_drive_rows(s, x, f, want_jac ? jac : NULL, fmag));
 }
 
 int TcadSimGetLinearSummary(const TcadSim *s, char *buf, size_t n)

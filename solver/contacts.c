@@ -14,6 +14,20 @@ static const TcadContactSpec *deck_contact(const TcadDeck *d, const char *name)
   return NULL;
 }
 
+/* A contact whose voltage may become an unknown in this run: a series resistance, an initial
+ * current, a sweep in current or a breakdown step (which switches to current steps). */
+static int contact_may_float(const TcadDeck *d, const TcadContactSpec *cs)
+{
+  if (cs->resistance != 0.0 || cs->has_current) return 1;
+  for (int k = 0; k < d->nsteps; k++) {
+    const TcadSolveStep *st = &d->steps[k];
+    if (((st->kind == TCAD_STEP_SWEEP && st->in_current) || st->kind == TCAD_STEP_BREAKDOWN) &&
+        !strcmp(st->contact[0], cs->name))
+      return 1;
+  }
+  return 0;
+}
+
 /* The node's coordinates in µm for messages. */
 #define TCAD_UM(m, i) 1e4 * (m)->coord[3 * (i)], 1e4 * (m)->coord[3 * (i) + 1], 1e4 * (m)->coord[3 * (i) + 2]
 
@@ -40,11 +54,11 @@ int tcad_sim_contacts(TcadSim *s)
                         "%s: contact '%s': Schottky contacts are not implemented yet; use "
                         "'type: ohmic' or a gate on an insulator",
                         TcadDeckGetLocation(d, cs->loc), sc->name);
-    if (cs->resistance != 0.0)
-      return tcad_error(TCAD_ERR_NOTIMPL,
-                        "%s: contact '%s': lumped series resistance is not implemented yet; "
-                        "remove 'resistance'",
-                        TcadDeckGetLocation(d, cs->loc), sc->name);
+    sc->resistance = cs->resistance;
+    sc->drive = TCAD_DRIVE_VOLTAGE;
+    sc->floating = cs->type == TCAD_CONTACT_OHMIC && contact_may_float(d, cs);
+    if (sc->floating && m->contacts[c].nnodes > 0) sc->root = m->contacts[c].node[0], s->nfloating++;
+    else sc->floating = 0;
     sc->psi_offset = cs->type == TCAD_CONTACT_GATE && cs->has_workfunction ? -(cs->workfunction - phi_i) : 0.0;
     for (int k = 0; k < m->contacts[c].nnodes; k++) {
       const int i = m->contacts[c].node[k];
@@ -68,9 +82,119 @@ int tcad_sim_contacts(TcadSim *s)
       D->node_bc[i] = cs->type == TCAD_CONTACT_OHMIC ? TCAD_BC_OHMIC : TCAD_BC_GATE;
     }
   }
+  if (s->nfloating) TCAD_ALLOC(s->drive_f, (size_t)s->bs * s->nnodes);
   return 0;
 }
 
+int tcad_sim_contact_driven(const TcadSim *s, int c)
+{
+  const TcadSimContact *sc = &s->contacts[c];
+  return sc->floating && (sc->drive == TCAD_DRIVE_CURRENT || sc->resistance != 0.0);
+}
+
+void tcad_sim_drive_voltage(TcadSim *s, int c, double volts)
+{
+  TcadSimContact *sc = &s->contacts[c];
+  sc->drive = TCAD_DRIVE_VOLTAGE, sc->applied = volts;
+  if (sc->resistance == 0.0 || !sc->floating) sc->voltage = volts;
+}
+
+void tcad_sim_drive_current(TcadSim *s, int c, double current)
+{
+  TcadSimContact *sc = &s->contacts[c];
+  sc->drive = TCAD_DRIVE_CURRENT, sc->target = current;
+}
+
+/* The contact voltage that a state's root potential means: ψ_root − (its boundary value − V). */
+static double drive_voltage_of(const TcadSim *s, const TcadSimContact *sc, const double *x)
+{
+  const int bs = s->bs;
+  return x[(size_t)bs * sc->root] * s->D.p.sv[0] - (s->D.bc_value[(size_t)bs * sc->root] - sc->voltage);
+}
+
+void tcad_sim_drive_sync(TcadSim *s)
+{
+  if (!s->nfloating || s->D.p.mode != TCAD_ASM_COUPLED) return;
+  const double *x = TcadSimGetState(s);
+  int any = 0;
+  for (int c = 0; c < s->ncontacts; c++)
+    if (tcad_sim_contact_driven(s, c)) s->contacts[c].voltage = drive_voltage_of(s, &s->contacts[c], x), any = 1;
+  if (any) tcad_sim_update_bc(s);
+}
+
+/* A driven contact's equations. Its nodes' physical continuity rows (before the Dirichlet rows
+ * replace them: the same evaluation the contact current comes from) give the current
+ * I = q Σ_k (F_n,k s_n + F_p,k s_p) and its derivatives; they are evaluated again on the host
+ * with P->contact_raw, into the Jacobian rows the drive then overwrites. The root's ψ row holds
+ *   current drive:            (I − I_target) / |I_target|
+ *   voltage and resistance R: (V − V_applied + R I) / V_T,   V = ψ_root − ψ_eq,root
+ * and every other contact node's ψ row ψ_k − ψ_root − (ψ_eq,k − ψ_eq,root) (one contact
+ * voltage). The carrier and temperature rows stay the equilibrium Dirichlet values. */
+int tcad_sim_drive_rows(TcadSim *s, const double *x, double *f, double *jac, double *fmag)
+{
+  if (!s->nfloating || s->D.p.mode != TCAD_ASM_COUPLED) return 0;
+  TcadAsmData Dr = s->D;
+  Dr.p.contact_raw = 1;
+  const int bs = s->bs;
+  const double *sv = s->D.p.sv, *se = s->D.p.se, *bc = s->D.bc_value;
+  for (int c = 0; c < s->ncontacts; c++) {
+    if (!tcad_sim_contact_driven(s, c)) continue;
+    const TcadSimContact *sc = &s->contacts[c];
+    const TcadMeshContact *mc = &s->mesh->contacts[sc->mesh_index];
+    const int r = sc->root, rlen = s->D.row_len[r], current = sc->drive == TCAD_DRIVE_CURRENT;
+    const size_t r0 = (size_t)bs * r;
+    /* the row's scale: 1/|I_target| (current), R/V_T per unit current (resistance) */
+    const double scale = current ? 1.0 / fmax(fabs(sc->target), 1e-300) : sc->resistance / sv[0];
+    double *acc = s->drive_acc, cur = 0, cabs = 0;
+    if (jac)
+      for (int m = 0; m < rlen; m++) acc[m] = 0.0;
+    for (int q = 0; q < mc->nnodes; q++) {
+      const int k = mc->node[q];
+      const size_t kb = (size_t)bs * k;
+      tcad_asm_row(&Dr, k, x, s->drive_f, jac, NULL, NULL);
+      const double a = TCAD_Q * se[1] * s->drive_f[kb + 1], b = TCAD_Q * se[2] * s->drive_f[kb + 2];
+      cur += a + b, cabs += fabs(a) + fabs(b);
+      if (!jac) continue;
+      const int len = s->D.row_len[k], nb = len / bs;
+      const double *j1 = jac + s->D.row_start[k] + len, *j2 = j1 + len;
+      for (int blk = 0; blk < nb; blk++) {
+        double *to = acc + (size_t)bs * sc->slot[sc->slot_start[q] + blk];
+        for (int m = 0; m < bs; m++) to[m] += TCAD_Q * (se[1] * j1[bs * blk + m] + se[2] * j2[bs * blk + m]);
+      }
+      /* the physical rows have served: the carrier and temperature rows are Dirichlet again */
+      for (int t = 1; t < bs; t++) tcad_asm_dirichlet(&s->D, k, t, bc[kb + t], x, f, jac, fmag);
+    }
+    /* one contact voltage: the other nodes' potentials follow the root's */
+    const double psi_r = x[r0], b_r = bc[r0];
+    for (int q = 0; q < mc->nnodes; q++) {
+      const int k = mc->node[q];
+      const size_t kb = (size_t)bs * k;
+      if (k == r) continue;
+      f[kb] = x[kb] - psi_r - (bc[kb] - b_r) / sv[0];
+      if (fmag) fmag[kb] = fabs(x[kb]) + fabs(psi_r) + fabs(bc[kb] - b_r) / sv[0];
+      if (!jac) continue;
+      double *row = jac + s->D.row_start[k];
+      for (int m = 0; m < s->D.row_len[k]; m++) row[m] = 0.0;
+      jac[s->D.node_diag[k]] = 1.0;
+      row[bs * sc->root_slot[q]] = -1.0;
+    }
+    /* the drive */
+    const double V = psi_r * sv[0] - (b_r - sc->voltage);
+    if (current) {
+      f[r0] = (cur - sc->target) * scale;
+      if (fmag) fmag[r0] = (cabs + fabs(sc->target)) * scale;
+    } else {
+      f[r0] = (V - sc->applied) / sv[0] + cur * scale;
+      if (fmag) fmag[r0] = (fabs(V) + fabs(sc->applied)) / sv[0] + cabs * scale;
+    }
+    if (jac) {
+      double *row = jac + s->D.row_start[r];
+      for (int m = 0; m < rlen; m++) row[m] = scale * acc[m];
+      if (!current) jac[s->D.node_diag[r]] += 1.0;
+    }
+  }
+  return 0;
+}
 void tcad_sim_update_bc(TcadSim *s)
 {
   for (int i = 0; i < s->nnodes; i++) {
@@ -113,6 +237,10 @@ int TcadSimFindContact(const TcadSim *s, const char *name)
   return -1;
 }
 double TcadSimGetContactVoltage(const TcadSim *s, int c) { return s->contacts[c].voltage; }
+double TcadSimGetContactApplied(const TcadSim *s, int c)
+{
+  return s->contacts[c].voltage + s->contacts[c].resistance * s->contacts[c].cur[2];
+}
 void TcadSimGetContactCurrent(const TcadSim *s, int c, double cur[3])
 {
   memcpy(cur, s->contacts[c].cur, sizeof(double) * 3);

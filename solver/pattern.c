@@ -2,7 +2,8 @@
  * Built once per mesh, with what the assembly needs to write into it without searching: the
  * bases of each edge's four blocks (the edge → slot map, which makes a GPU scatter
  * deterministic), the rows' offsets and lengths, and the node → incident-edges lists the row-wise
- * assembly walks. */
+ * assembly walks. A contact driven in current or through a resistance adds its couplings
+ * (solver/sim_internal.h, TcadSimContact). */
 #include <stdlib.h>
 
 #include "solver/sim_internal.h"
@@ -35,11 +36,19 @@ int tcad_sim_pattern(TcadSim *s)
   const TcadGeometry *g = s->geom;
   TcadAsmData *D = &s->D;
   const int n = s->nnodes, bs = s->bs;
-  int *deg = NULL, *bptr = NULL, *bcol = NULL, *fill = NULL, e = 0;
+  int *deg = NULL, *bptr = NULL, *bcol = NULL, *fill = NULL, *extra = NULL, e = 0;
   TCAD_ALLOC_GOTO(e, deg, n + 1, cleanup);
   for (int k = 0; k < g->nedges; k++) deg[g->edge_i[k]]++, deg[g->edge_j[k]]++;
+  TCAD_ALLOC_GOTO(e, extra, n, cleanup);
+  /* a floating contact's root row spans its nodes' rows; each of its nodes' rows has the root */
+  for (int c = 0; c < s->ncontacts; c++) {
+    const TcadSimContact *sc = &s->contacts[c];
+    if (!sc->floating) continue;
+    const TcadMeshContact *mc = &s->mesh->contacts[sc->mesh_index];
+    for (int q = 0; q < mc->nnodes; q++) extra[sc->root] += deg[mc->node[q]] + 1, extra[mc->node[q]]++;
+  }
   TCAD_ALLOC_GOTO(e, bptr, n + 1, cleanup);
-  for (int i = 0; i < n; i++) bptr[i + 1] = bptr[i] + deg[i] + 1;
+  for (int i = 0; i < n; i++) bptr[i + 1] = bptr[i] + deg[i] + 1 + extra[i];
   TCAD_ALLOC_GOTO(e, bcol, bptr[n], cleanup);
   TCAD_ALLOC_GOTO(e, fill, n, cleanup);
   for (int i = 0; i < n; i++) bcol[bptr[i]] = i, fill[i] = 1;
@@ -47,6 +56,17 @@ int tcad_sim_pattern(TcadSim *s)
     const int i = g->edge_i[k], j = g->edge_j[k];
     bcol[bptr[i] + fill[i]++] = j;
     bcol[bptr[j] + fill[j]++] = i;
+  }
+  for (int c = 0; c < s->ncontacts; c++) {
+    const TcadSimContact *sc = &s->contacts[c];
+    if (!sc->floating) continue;
+    const TcadMeshContact *mc = &s->mesh->contacts[sc->mesh_index];
+    const int r = sc->root;
+    for (int q = 0; q < mc->nnodes; q++) {
+      const int k = mc->node[q], m = fill[k];
+      for (int b = 0; b < m; b++) bcol[bptr[r] + fill[r]++] = bcol[bptr[k] + b];
+    }
+    for (int q = 0; q < mc->nnodes; q++) bcol[bptr[mc->node[q]] + fill[mc->node[q]]++] = r;
   }
   /* sort and deduplicate each block row in place (an edge in two regions appears twice) */
   int w = 0;
@@ -83,12 +103,33 @@ int tcad_sim_pattern(TcadSim *s)
     D->edge_base[4 * k + 2] = D->row_start[j] + bs * find_block(cj, fill[j], i);
     D->edge_base[4 * k + 3] = D->node_diag[j];
   }
+  size_t acc_len = 0;
+  /* where the drive equations write: each contact node's blocks in the root row, the root in
+   * each contact node's row */
+  for (int c = 0; c < s->ncontacts; c++) {
+    TcadSimContact *sc = &s->contacts[c];
+    if (!sc->floating) continue;
+    const TcadMeshContact *mc = &s->mesh->contacts[sc->mesh_index];
+    const int r = sc->root, nk = mc->nnodes;
+    TCAD_ALLOC_GOTO(e, sc->slot_start, nk + 1, cleanup);
+    TCAD_ALLOC_GOTO(e, sc->root_slot, nk, cleanup);
+    for (int q = 0; q < nk; q++) sc->slot_start[q + 1] = sc->slot_start[q] + fill[mc->node[q]];
+    TCAD_ALLOC_GOTO(e, sc->slot, sc->slot_start[nk], cleanup);
+    for (int q = 0; q < nk; q++) {
+      const int k = mc->node[q];
+      for (int b = 0; b < fill[k]; b++)
+        sc->slot[sc->slot_start[q] + b] = find_block(bcol + bptr[r], fill[r], bcol[bptr[k] + b]);
+      sc->root_slot[q] = find_block(bcol + bptr[k], fill[k], r);
+    }
+    if ((size_t)D->row_len[r] > acc_len) acc_len = (size_t)D->row_len[r];
+  }
+  if (acc_len) TCAD_ALLOC_GOTO(e, s->drive_acc, acc_len, cleanup);
   /* node → incident edges, ascending (deg[] still holds the degrees): the row-wise assembly */
   D->node_edge_start[0] = 0;
   for (int i = 0; i < n; i++) D->node_edge_start[i + 1] = D->node_edge_start[i] + deg[i];
   for (int i = 0; i < n; i++) fill[i] = D->node_edge_start[i];
   for (int k = 0; k < g->nedges; k++) D->node_edges[fill[g->edge_i[k]]++] = k, D->node_edges[fill[g->edge_j[k]]++] = k;
 cleanup:
-  free(deg), free(bptr), free(bcol), free(fill);
+  free(deg), free(bptr), free(bcol), free(fill), free(extra);
   return e;
 }

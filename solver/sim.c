@@ -129,8 +129,8 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   D->edge_i = geom->edge_i, D->edge_j = geom->edge_j;
   D->edge_coupling = geom->edge_coupling, D->edge_length = geom->edge_length;
   TCAD_CALL_GOTO(e, tcad_sim_coefficients(s), fail);
-  TCAD_CALL_GOTO(e, tcad_sim_pattern(s), fail);
   TCAD_CALL_GOTO(e, tcad_sim_contacts(s), fail);
+  TCAD_CALL_GOTO(e, tcad_sim_pattern(s), fail);
   set_params(s);
   tcad_sim_update_bc(s);
   TCAD_CALL_GOTO(e, tcad_sim_setup_snes(s), fail);
@@ -158,6 +158,9 @@ void TcadSimDestroy(TcadSim **sp)
   TCAD_ASM_ARRAYS(TCAD_SIM_FREE)
 #undef TCAD_SIM_FREE
   free(s->donors), free(s->acceptors), free(s->rowptr), free(s->col), free(s->cflux), free(s->fwork), free(s->fmag);
+  for (int c = 0; s->contacts && c < s->ncontacts; c++)
+    free(s->contacts[c].slot), free(s->contacts[c].slot_start), free(s->contacts[c].root_slot);
+  free(s->drive_f), free(s->drive_acc);
   free(s->contacts), free(s->node_contact), free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s);
   *sp = NULL;

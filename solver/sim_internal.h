@@ -24,11 +24,28 @@
 
 typedef struct TcadIVTable TcadIVTable;
 
+enum { TCAD_DRIVE_VOLTAGE = 0, TCAD_DRIVE_CURRENT = 1 };
+
+/* A contact is driven in voltage (its voltage fixed: Dirichlet rows, or through a series
+ * resistance R: V + R I = V_applied) or in current (I = target). Voltage through a resistance
+ * and current make the contact voltage an unknown: the ψ row of one contact node (the root)
+ * holds that equation, the other nodes' ψ rows keep ψ_k − ψ_root at its equilibrium difference
+ * (solver/contacts.c tcad_sim_drive_rows). Such a contact ("floating") has those couplings in
+ * the Jacobian's pattern: its root row spans every node the contact current depends on. */
 typedef struct {
   char name[TCAD_NAME_MAX];
   int type;          /* TCAD_CONTACT_* */
   int mesh_index;    /* into mesh->contacts */
-  double voltage;    /* applied now, V */
+  double voltage;    /* at the contact now, V (driven: the solution's) */
+  double applied;    /* the drive in voltage: the terminal voltage beyond the series resistance, V */
+  double resistance; /* series resistance, contact units (Ω·cm² 1D, Ω·cm 2D, Ω 3D) */
+  int drive;         /* TCAD_DRIVE_* */
+  double target;     /* the drive in current: the current into the device, contact units */
+  int floating;      /* the pattern has the couplings of a driven contact (pattern.c) */
+  int root;          /* the node whose ψ row holds the drive equation */
+  int *slot;         /* per contact node, per block of its row: that block's position in the root row
+                      * (offsets slot_start); then per contact node the root's position in its row */
+  int *slot_start, *root_slot;
   double psi_offset; /* gate: ψ = V − Φ_ms, psi_offset = −Φ_ms; ohmic: 0 */
   double cur[3];     /* electron, hole, total current into the device */
   double energy[2];  /* electron, hole energy flow into the device, W (per depth^(3-d)) */
@@ -58,6 +75,9 @@ struct TcadSim {
   int ncontacts;
   TcadSimContact *contacts;
   int *node_contact; /* contact index per node, -1 */
+  int nfloating;     /* contacts with the couplings of a driven contact */
+  double *drive_f;   /* scratch residual (bs per node) for the driven contacts' physical rows */
+  double *drive_acc; /* scratch: the current's derivatives along the longest root row */
   /* PETSc */
   SNES snes;
   Vec X, R;
@@ -102,6 +122,17 @@ int tcad_sim_pattern(TcadSim *s);
 /* contacts.c: contacts from the mesh and the deck; boundary values from their voltages. */
 int tcad_sim_contacts(TcadSim *s);
 void tcad_sim_update_bc(TcadSim *s);
+/* 1 when contact c's voltage is an unknown now (current drive, or a series resistance) */
+int tcad_sim_contact_driven(const TcadSim *s, int c);
+/* Set contact c's drive: a terminal voltage (through its resistance, if any) or a current. */
+void tcad_sim_drive_voltage(TcadSim *s, int c, double volts);
+void tcad_sim_drive_current(TcadSim *s, int c, double current);
+/* The drive equations of the driven contacts into f, jac and fmag (any may be NULL) after the
+ * assembly, in the coupled mode; x is the scaled state. */
+int tcad_sim_drive_rows(TcadSim *s, const double *x, double *f, double *jac, double *fmag);
+/* After a converged solve: the driven contacts' voltages from the state, and their boundary
+ * values from them. */
+void tcad_sim_drive_sync(TcadSim *s);
 /* Terminal currents and energy flows of the contacts from the contact fluxes s->cflux. */
 void tcad_sim_contact_sums(TcadSim *s);
 /* backend.c: residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's
@@ -126,6 +157,7 @@ void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n);
  * history and what to try */
 #define TCAD_SWEEP_EASY_ITS 4 /* a step that converged in this many Newton iterations may grow */
 #define TCAD_SWEEP_GROW 1.5
+#define TCAD_LN10 2.302585092994046 /* a decade in ln */
 /* sweep.c: one bias point from the guess in the state (equilibrium shortcut, energy-balance
  * fallback when last_resort); the initial guess x at a = (t − t_b)/(t_b − t_a) from the states
  * xa at t_a and xb at t_b. */

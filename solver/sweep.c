@@ -70,7 +70,7 @@ int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *
 
 int TcadSimSolveEquilibrium(TcadSim *s)
 {
-  for (int c = 0; c < s->ncontacts; c++) s->contacts[c].voltage = 0;
+  for (int c = 0; c < s->ncontacts; c++) tcad_sim_drive_voltage(s, c, 0.0), s->contacts[c].voltage = 0;
   tcad_sim_update_bc(s);
   initial_guess(s); /* from charge neutrality: a biased state is no start for Poisson */
   TcadSolveStats st;
@@ -160,14 +160,23 @@ static int energy_fallback(TcadSim *s, TcadSolveStats *st)
 int tcad_sim_solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
 {
   double v = NAN;
-  int same = s->opt.equilibrium_bias;
+  int same = s->opt.equilibrium_bias, moved = 0;
   for (int c = 0; same && c < s->ncontacts; c++) {
-    if (s->contacts[c].type != TCAD_CONTACT_OHMIC) continue;
-    if (isnan(v))
-      v = s->contacts[c].voltage;
+    const TcadSimContact *sc = &s->contacts[c];
+    if (sc->type != TCAD_CONTACT_OHMIC) continue;
+    /* a contact driven in current sets no voltage; one behind a resistance its terminal's */
+    const double vc = sc->drive == TCAD_DRIVE_CURRENT && sc->floating ? NAN : sc->applied;
+    if (isnan(vc))
+      same = 0;
+    else if (isnan(v))
+      v = vc;
     else
-      same = s->contacts[c].voltage == v;
+      same = vc == v;
   }
+  if (same && !isnan(v)) /* no current flows: the resistances drop nothing */
+    for (int c = 0; c < s->ncontacts; c++)
+      if (s->contacts[c].type == TCAD_CONTACT_OHMIC && s->contacts[c].voltage != v) s->contacts[c].voltage = v, moved = 1;
+  if (moved) tcad_sim_update_bc(s);
   if (!same || isnan(v)) {
     TCAD_CALL(tcad_sim_newton(s, st));
     if (st->converged || !s->D.p.energy || !last_resort) return 0;
@@ -211,19 +220,52 @@ int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a,
   return 0;
 }
 
-/* Move contacts[k] from their present voltages to volts[k] along t ∈ [0, 1]. With record, every
- * converged point is recorded; otherwise only the end point. */
-static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
-                double max_step, int record, const char *what)
+/* The terminal voltage a contact is driven at now: a contact driven in current sits at its
+ * voltage plus the drop on its resistance. */
+static double present_applied(const TcadSim *s, int c)
 {
-  double v0[TCAD_SWEEP_MAX_CONTACTS], span = 0;
-  if (nc > TCAD_SWEEP_MAX_CONTACTS) return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
-  for (int k = 0; k < nc; k++) v0[k] = s->contacts[contact[k]].voltage, span = fmax(span, fabs(volts[k] - v0[k]));
+  const TcadSimContact *sc = &s->contacts[c];
+  return sc->drive == TCAD_DRIVE_CURRENT && sc->floating ? sc->voltage + sc->resistance * sc->cur[2] : sc->applied;
+}
+
+/* A ramp in current runs in u = asinh(I/I_ref): logarithmic in |I| (a step of ln 10 is a decade)
+ * well above I_ref, linear through zero. I_ref is a thousandth of the smaller end (a millionth
+ * of a millionth of the target when the ramp starts from no current). */
+static double current_ref(double i0, double i1)
+{
+  return fmax(1e-3 * fmin(fabs(i0), fabs(i1)), 1e-12 * fabs(i1));
+}
+
+/* Move contacts[k] from their present drives to ends[k] along t ∈ [0, 1]: terminal voltages, or
+ * (in_current, one contact) a current, stepped in u above. With record, every converged point
+ * is recorded; otherwise only the end point. */
+static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, double step, double min_step,
+                double max_step, int record, const char *what, int in_current)
+{
+  double v0[TCAD_SWEEP_MAX_CONTACTS], v1[TCAD_SWEEP_MAX_CONTACTS], span = 0, iref = 1.0;
+  if (nc > TCAD_SWEEP_MAX_CONTACTS || (in_current && nc != 1))
+    return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
   if (s->D.p.mode != TCAD_ASM_COUPLED)
     return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
+  if (in_current) {
+    const TcadSimContact *sc = &s->contacts[contact[0]];
+    if (!sc->floating)
+      return tcad_error(TCAD_ERR_INTERNAL, "contact '%s' was not prepared for a drive in current", sc->name);
+    TCAD_CALL(tcad_sim_currents(s));
+    const double i0 = sc->drive == TCAD_DRIVE_CURRENT ? sc->target : sc->cur[2];
+    iref = current_ref(i0, ends[0]);
+    v0[0] = asinh(i0 / iref), v1[0] = asinh(ends[0] / iref);
+    step *= TCAD_LN10, min_step *= TCAD_LN10, max_step *= TCAD_LN10;
+  } else {
+    for (int k = 0; k < nc; k++) v0[k] = present_applied(s, contact[k]), v1[k] = ends[k];
+  }
+  for (int k = 0; k < nc; k++) span = fmax(span, fabs(v1[k] - v0[k]));
   if (span == 0) {
-    /* no voltage moves: solve again where we are (parameters may have changed) */
+    /* nothing moves: solve again where we are (parameters may have changed) */
     TcadSolveStats st;
+    for (int k = 0; k < nc; k++)
+      in_current ? tcad_sim_drive_current(s, contact[k], ends[k]) : tcad_sim_drive_voltage(s, contact[k], ends[k]);
+    tcad_sim_update_bc(s);
     TCAD_CALL(tcad_sim_solve_point(s, &st, 1));
     if (!st.converged) return tcad_sim_no_convergence(s, what, &st, 0);
     TCAD_RETURN(tcad_sim_record(s, what));
@@ -240,10 +282,10 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   memcpy(xb, x, nx * sizeof(double));
   double t = 0, dt = step / span;
   const double dtmin = min_step / span, dtmax = max_step / span;
+#define TCAD_RAMP_SET(tt)                                                                                                for (int k = 0; k < nc; k++) {                                                                                           const double u = v0[k] + (tt) * (v1[k] - v0[k]);                                                                       if (in_current)                                                                                                          tcad_sim_drive_current(s, contact[k], (tt) >= 1.0 ? ends[k] : iref * sinh(u));                                       else                                                                                                                     tcad_sim_drive_voltage(s, contact[k], u);                                                                          }                                                                                                                      tcad_sim_update_bc(s)
   while (t < 1.0 - 1e-12) {
     const double tn = fmin(1.0, t + dt);
-    for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + tn * (volts[k] - v0[k]);
-    tcad_sim_update_bc(s);
+    TCAD_RAMP_SET(tn);
     TcadSolveStats st;
     /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
      * cannot be cut any further: a smaller step is the cheaper cure */
@@ -251,12 +293,13 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
     if (e) break;
     if (!st.converged) {
       if (dt <= dtmin * (1 + 1e-9)) {
-        e = tcad_sim_no_convergence(s, what, &st, dt * span);
+        e = tcad_sim_no_convergence(s, what, &st, dt * span / (in_current ? TCAD_LN10 : 1.0));
         break;
       }
       dt = fmax(dt * 0.5, dtmin);
       if (!s->quiet)
-        printf("  %-12s step cut to %.3g V (%s after %d iterations)\n", what, dt * span, st.reason, st.iterations);
+        printf("  %-12s step cut to %.3g %s (%s after %d iterations)\n", what,
+               dt * span / (in_current ? TCAD_LN10 : 1.0), in_current ? "decades" : "V", st.reason, st.iterations);
       continue;
     }
     memcpy(xa, xb, nx * sizeof(double));
@@ -271,9 +314,9 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
   }
   if (e) {
     /* leave the contacts at the last converged point */
-    for (int k = 0; k < nc; k++) s->contacts[contact[k]].voltage = v0[k] + t * (volts[k] - v0[k]);
-    tcad_sim_update_bc(s);
+    TCAD_RAMP_SET(t);
   }
+#undef TCAD_RAMP_SET
   free(hist);
   TCAD_RETURN(e);
 }
@@ -281,15 +324,26 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *volts, dou
 int TcadSimBias(TcadSim *s, int nc, const int *contact, const double *volts)
 {
   double span = 0;
-  for (int k = 0; k < nc; k++) span = fmax(span, fabs(volts[k] - s->contacts[contact[k]].voltage));
+  for (int k = 0; k < nc; k++) span = fmax(span, fabs(volts[k] - present_applied(s, contact[k])));
   /* one jump when Newton takes it; halved on failure down to 1/256 of it */
-  TCAD_RETURN(ramp(s, nc, contact, volts, span, 0, span, 0, "bias"));
+  TCAD_RETURN(ramp(s, nc, contact, volts, span, 0, span, 0, "bias", 0));
 }
 
 int TcadSimSweep(TcadSim *s, int nc, const int *contact, const double *volts, double step, double min_step,
                  double max_step)
 {
-  TCAD_RETURN(ramp(s, nc, contact, volts, step, min_step, max_step, 1, "sweep"));
+  TCAD_RETURN(ramp(s, nc, contact, volts, step, min_step, max_step, 1, "sweep", 0));
+}
+
+int TcadSimBiasCurrent(TcadSim *s, int c, double current)
+{
+  /* in steps of a quarter decade at first, growing while Newton finds them easy */
+  TCAD_RETURN(ramp(s, 1, &c, &current, 0.25, 0, 2.0, 0, "bias", 1));
+}
+
+int TcadSimSweepCurrent(TcadSim *s, int c, double current, double step, double min_step, double max_step)
+{
+  TCAD_RETURN(ramp(s, 1, &c, &current, step, min_step, max_step, 1, "sweep", 1));
 }
 
 static int step_contacts(TcadSim *s, const TcadSolveStep *st, int *idx)
@@ -333,6 +387,13 @@ int TcadSimRunDeck(TcadSim *s)
     if (cs && cs->voltage != 0) idx[n0] = c, v[n0++] = cs->voltage;
   }
   if (n0) TCAD_CALL(TcadSimBias(s, n0, idx, v));
+  /* then those with an initial `current`, one after another */
+  for (int c = 0; c < s->ncontacts; c++)
+    for (int k = 0; k < d->ncontacts; k++)
+      if (!strcmp(d->contacts[k].name, s->contacts[c].name) && d->contacts[k].has_current) {
+        TCAD_CALL(TcadSimBiasCurrent(s, c, d->contacts[k].current));
+        n0++;
+      }
   for (int k = 0; k < d->nsteps; k++) {
     const TcadSolveStep *st = &d->steps[k];
     int e = 0;
@@ -347,6 +408,8 @@ int TcadSimRunDeck(TcadSim *s)
         e = TcadSimBias(s, st->ncontacts, idx, st->value);
       else if (st->kind == TCAD_STEP_BREAKDOWN)
         e = tcad_sim_breakdown(s, st, idx[0]);
+      else if (st->in_current)
+        e = TcadSimSweepCurrent(s, idx[0], st->value[0], st->step, st->min_step, st->max_step);
       else
         e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);
     }

@@ -409,6 +409,49 @@ static void test_errors(void)
                E, "t.yaml:10:34: 'solve[0].sweep.to' has 1 value for 2 contacts", NULL);
   expect_error("sweep zero step", BASE1D "solve:\n  - sweep: {contact: a, to: 1, step: 0}\n", E,
                "t.yaml:10:38: 'solve[0].sweep.step' is 0; expected a positive number", NULL);
+  /* drives in current and through a resistance */
+  expect_error("sweep in current and voltage", BASE1D "solve:\n  - sweep: {contact: a, to: 1, current: 1e-3, step: 0.1}\n",
+               E, "'solve[0].sweep' has both 'to' (an end voltage) and 'current' (an end current)", NULL);
+  expect_error("sweep in current of two contacts",
+               BASE1D "solve:\n  - sweep: {contact: [a, b], current: 1e-3, step: 0.1}\n", E,
+               "'solve[0].sweep.contact' is a list; a sweep in current drives one contact", NULL);
+  expect_error("sweep to zero current", BASE1D "solve:\n  - sweep: {contact: a, current: 0, step: 0.1}\n", E,
+               "'solve[0].sweep.current' is 0; expected a non-zero end current", NULL);
+  expect_error("sweep in current, step unit", BASE1D "solve:\n  - sweep: {contact: a, current: 1e-3, step: -1}\n", E,
+               "'solve[0].sweep.step'", "decades");
+  expect_error("contact with voltage and current",
+               "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
+               "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
+               "contacts:\n  - {name: a, voltage: 1, current: 1e-3, box: {x: [0, 0]}}\n",
+               E, "contact 'a' has both 'voltage' and 'current'", NULL);
+  expect_error("gate driven in current",
+               "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
+               "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
+               "contacts:\n  - {name: g, type: gate, workfunction: 4.1, current: 1e-3, box: {x: [0, 0]}}\n",
+               E, "contact 'g' is a gate and carries no DC current; expected 'current' only on an ohmic contact",
+               NULL);
+  expect_error("gate with a resistance",
+               "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
+               "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
+               "contacts:\n  - {name: g, type: gate, workfunction: 4.1, resistance: 10, box: {x: [0, 0]}}\n",
+               E, "contact 'g' is a gate and carries no DC current, so a series resistance does nothing", NULL);
+  {
+    TcadDeck *d = NULL;
+    int rc = TcadDeckLoadString(BASE1D "solve:\n  - sweep: {contact: b, current: -2e-3, step: 0.25, max_step: 1}\n",
+                                "t.yaml", &d);
+    tap_check(rc == 0 && d && d->nsteps == 1 && d->steps[0].in_current && d->steps[0].value[0] == -2e-3 &&
+                  d->steps[0].step == 0.25 && d->steps[0].max_step == 1.0,
+              "sweep in current parsed", "%s", tcad_error_message());
+    TcadDeckDestroy(&d);
+    rc = TcadDeckLoadString("mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
+                            "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
+                            "contacts:\n  - {name: a, current: 5e-2, resistance: 20, box: {x: [0, 0]}}\n",
+                            "t.yaml", &d);
+    tap_check(rc == 0 && d && d->contacts[0].has_current && d->contacts[0].current == 5e-2 &&
+                  d->contacts[0].resistance == 20.0,
+              "contact current and resistance parsed", "%s", tcad_error_message());
+    TcadDeckDestroy(&d);
+  }
   expect_error("bias contact unknown", BASE1D "solve:\n  - bias: {aa: 1}\n", E,
                "t.yaml:10:12: unknown contact 'aa' in 'solve[0].bias'; did you mean 'a'?", NULL);
   expect_error("solve item with two keys", BASE1D "solve:\n  - {bias: {a: 1}, sweep: {}}\n", E,

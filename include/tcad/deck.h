@@ -53,7 +53,9 @@ typedef struct {
   double workfunction; /* eV, gate and Schottky contacts */
   int has_workfunction;
   double voltage;    /* initial bias, V */
-  double resistance; /* series (lumped) resistance, ohm (0: none) */
+  double current;    /* initial drive in current (has_current), contact units (A/cm² 1D, A/cm 2D, A 3D) */
+  int has_current;
+  double resistance; /* series (lumped) resistance, Ω·cm² 1D, Ω·cm 2D, Ω 3D (0: none) */
   int has_box;       /* generated meshes: boundary faces inside the box */
   TcadBox box;
   TcadSrcLoc loc;
@@ -128,9 +130,10 @@ typedef struct {
   TcadStepKind kind;
   int ncontacts;
   char contact[TCAD_MAX_SWEEP_CONTACTS][TCAD_NAME_MAX];
-  double value[TCAD_MAX_SWEEP_CONTACTS]; /* bias: the voltages; sweep: the end voltages */
-  double step;                           /* sweep: initial step, V (>0) */
-  double min_step, max_step;             /* sweep: adaptive step limits, V (0: defaults) */
+  double value[TCAD_MAX_SWEEP_CONTACTS]; /* bias: the voltages; sweep: the end voltages (or current) */
+  int in_current;                        /* sweep: value[0] is the end current (one contact), steps in decades */
+  double step;                           /* sweep: initial step, V or decades (>0) */
+  double min_step, max_step;             /* sweep: adaptive step limits, V or decades (0: defaults) */
   double current;                        /* breakdown: the criterion, |contact current| (A/cm² 1D, A/cm 2D, A 3D) */
   TcadSrcLoc loc;
 } TcadSolveStep;

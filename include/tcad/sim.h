@@ -67,6 +67,13 @@ int TcadSimBias(TcadSim *sim, int ncontacts, const int *contact, const double *v
  * adaptive step (0: step/256 and step). */
 int TcadSimSweep(TcadSim *sim, int ncontacts, const int *contact, const double *volts, double step, double min_step,
                  double max_step);
+/* Drive contact c in current (into the device; A/cm^2 1D, A/cm 2D, A 3D): from its present
+ * current to `current` in steps of u = asinh(I/I_ref) (logarithmic in |I|, `step` etc. in decades;
+ * 0: a quarter decade, step/256, step). Needs a contact prepared for it: a deck whose contact has
+ * `current` or `resistance`, or a sweep in current or a breakdown step on it. Bias: only the end
+ * point is recorded; Sweep: every point. */
+int TcadSimBiasCurrent(TcadSim *sim, int c, double current);
+int TcadSimSweepCurrent(TcadSim *sim, int c, double current, double step, double min_step, double max_step);
 /* Run the deck's solve list (an equilibrium solve always comes first). */
 int TcadSimRunDeck(TcadSim *sim);
 
@@ -74,6 +81,8 @@ int TcadSimGetContactCount(const TcadSim *sim);
 const char *TcadSimGetContactName(const TcadSim *sim, int c);
 int TcadSimFindContact(const TcadSim *sim, const char *name);
 double TcadSimGetContactVoltage(const TcadSim *sim, int c);
+/* The terminal voltage of contact c: its voltage plus the drop on its series resistance. */
+double TcadSimGetContactApplied(const TcadSim *sim, int c);
 /* Current into the device through contact c: electron, hole, total. Units: A/cm^2 in 1D,
  * A/cm (per unit depth) in 2D, A in 3D. */
 void TcadSimGetContactCurrent(const TcadSim *sim, int c, double cur[3]);
