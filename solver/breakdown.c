@@ -25,7 +25,8 @@
 #define TCAD_BD_DLOG_MAX 1.1512925464970228
 #define TCAD_BD_DLOG_MIN 0.008994473019508 /* ln 10 / 256 */
 #define TCAD_BD_RLOAD 0.1
-#define TCAD_BD_AVAL 0.1 /* the avalanche share of the contact current from which a steep rise is the knee */
+#define TCAD_BD_AVAL 0.1
+#define TCAD_BD_II 0.5 /* the ionization integral from which a steep rise is the knee */ /* the avalanche share of the contact current from which a steep rise is the knee */
 
 static double log_current(const TcadSim *s, int c) { return log(fmax(fabs(s->contacts[c].cur[2]), 1e-300)); }
 
@@ -59,7 +60,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
   /* ln of the avalanche current (q ∫ G dV) at the last two points: the steps follow it, as it is
    * smooth where the contact current is not */
   double ga = -INFINITY, gb = -INFINITY;
-  double dlog = TCAD_BD_DLOG0, sign = 1.0, vmax = -INFINITY, rload = 0;
+  double dlog = TCAD_BD_DLOG0, sign = 1.0, vmax = -INFINITY, rload = 0, ia = 0, ib = sc->cur[2];
   s->bd_contact = c, s->bd_voltage = NAN, s->bd_current = icrit, s->bd_reached = 0;
   if (!s->quiet)
     printf("  %-12s %s from %.4g V towards %.4g V until |I| = %.3g %s\n", what, sc->name, v0, vend, icrit,
@@ -70,19 +71,29 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       vt = vb + dir * dv;
       if (dir * (vt - vend) > 0) vt = vend;
       a = (vt - vb) / (vb - va);
+      tcad_sim_drive_voltage(s, c, vt);
     } else {
-      /* on the load line: the contact voltage at the aimed current from the secant of V against
-       * ln|I| through the last two points, plus the drop on the resistance */
       double dg = dlog;
       if (lb + dg > lcrit) dg = fmax(lcrit - lb, 0.0) + 1e-3;
-      double du = gb > ga ? (ub - ua) / (gb - ga) * dg : 0.0;
-      du = fmax(-dvmax, fmin(dvmax, du));
-      vt = ub + du + sc->resistance * sign * exp(lb + dg);
-      /* the guess from the applied voltages (smooth; ln|I| is not where the current is at the
+      /* the guess: along ln of the avalanche current (smooth where the contact current is at the
        * rounding floor of the contact sums), at most twice the last step on */
-      a = fmin((vt - vb) / (vb - va), 2.0);
+      a = gb > ga ? fmin(dg / (gb - ga), 2.0) : 0.0;
+      if (load == 1) {
+        /* on a load line: the contact voltage at the aimed current from the secant of V against
+         * ln I_aval through the last two points, plus the drop on the resistance. R is at least
+         * ten times |dV/dI| of the last step, so the line crosses the curve once and steeply
+         * (the current is what the step controls) */
+        double du = gb > ga ? (ub - ua) / (gb - ga) * dg : 0.0;
+        du = fmax(-dvmax, fmin(dvmax, du));
+        const double rs = ib != ia ? 10.0 * fabs((ub - ua) / (ib - ia)) : 0.0;
+        sc->resistance = r0 + fmax(rload, isfinite(rs) ? rs : 0.0);
+        vt = ub + du + sc->resistance * sign * exp(lb + dg);
+        tcad_sim_drive_voltage(s, c, vt);
+      } else {
+        vt = vb;
+        tcad_sim_drive_current(s, c, sign * exp(lb + dg)); /* the contact's own resistance stays */
+      }
     }
-    tcad_sim_drive_voltage(s, c, vt);
     tcad_sim_update_bc(s);
     TcadSolveStats sst;
     const int last = load ? dlog <= TCAD_BD_DLOG_MIN * 1.0001 : dv <= dvmin * 1.0001;
@@ -96,12 +107,17 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
         to_load = 1; /* the voltage step cannot be cut further: on to the load line */
       } else if (load && dlog > TCAD_BD_DLOG_MIN * 1.0001) {
         dlog = fmax(0.5 * dlog, TCAD_BD_DLOG_MIN);
+      } else if (load == 1) {
+        /* the load line folds (a snapback steeper than the line): drive the current itself */
+        load = 2, dlog = TCAD_BD_DLOG0 / 4, sc->resistance = r0;
+        if (!s->quiet) printf("  %-12s the load line cannot follow: driving the current from here\n", what);
+        continue;
       } else {
         e = tcad_sim_no_convergence(s, what, &sst, load ? 0.0 : fabs(vt - vb));
         if (load)
-          tcad_error_context("stepping the current of '%s' from %.4g %s by %.3g decades on a load line of %.3g ohm "
-                             "(contact units); the criterion %.3g %s was not reached",
-                             sc->name, exp(lb), TcadSimGetCurrentUnit(s), dlog / TCAD_LN10, sc->resistance, icrit,
+          tcad_error_context("stepping the current of '%s' from %.4g %s by %.3g decades (on a load line, then in "
+                             "current); the criterion %.3g %s was not reached",
+                             sc->name, exp(lb), TcadSimGetCurrentUnit(s), dlog / TCAD_LN10, icrit,
                              TcadSimGetCurrentUnit(s));
         break;
       }
@@ -120,7 +136,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       const double gprev = gb;
       memcpy(xa, xb, nx * sizeof(double));
       memcpy(xb, x, nx * sizeof(double));
-      va = vb, vb = vt, ua = ub, ub = u, lb = lt, ga = gb, gb = gt, nhist = 2;
+      va = vb, vb = vt, ua = ub, ub = u, lb = lt, ga = gb, gb = gt, ia = ib, ib = sc->cur[2], nhist = 2;
       vmax = fmax(vmax, dir * u);
       if (lt >= lcrit) {
         /* the criterion, between this point and the last: interpolated in ln|I| */
@@ -140,8 +156,14 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       const int easy = sst.iterations <= TCAD_SWEEP_EASY_ITS;
       npts++;
       /* (not on the first point: from equilibrium any current is a large step in ln|I|) */
-      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && aval)
+      /* the knee: the avalanche current rises steeply, carries the contact current, and the
+       * ionization integral is at 1/2 or more (a multiplication of 2) */
+      double iin = 0, iip = 0;
+      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && aval &&
+          !(e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL)) && fmax(iin, iip) >= TCAD_BD_II)
         to_load = 1;
+      else if (e)
+        break;
       else if (!load && easy)
         dv = fmin(dv * TCAD_SWEEP_GROW, dvmax);
       else if (load && easy)
