@@ -1,4 +1,4 @@
-/* The deck's `doping:` section: uniform, box, Gaussian and erfc profiles, with the
+/* The deck's `doping:` section: uniform, box, Gaussian, erfc and linear profiles, with the
  * characteristic length given directly or from a junction depth and a background. Schema:
  * docs/deck.md; evaluated on the mesh by mesh/doping.c. */
 #include <math.h>
@@ -9,13 +9,15 @@
 
 static const char *const deck_doping_keys[] = {"profile",  "species",    "conc",    "peak",    "region",
                                                "box",      "window",     "axis",    "surface", "char",
-                                               "junction", "background", "lateral", NULL};
+                                               "junction", "background", "lateral", "gradient", NULL};
+static const char *const deck_doping_linear_keys[] = {"profile", "species", "gradient", "axis",
+                                                      "surface", "region",  "box",      NULL};
 static const char *const deck_doping_uniform_keys[] = {"profile", "species", "conc", "region", NULL};
 static const char *const deck_doping_box_keys[] = {"profile", "species", "conc", "region", "box", NULL};
 static const char *const deck_doping_diffused_keys[] = {"profile",  "species",    "peak",    "region",
                                                         "window",   "axis",       "surface", "char",
                                                         "junction", "background", "lateral", NULL};
-static const char *const deck_profiles[] = {"uniform", "box", "gaussian", "erfc", NULL};
+static const char *const deck_profiles[] = {"uniform", "box", "gaussian", "erfc", "linear", NULL};
 static const char *const deck_species[] = {"donor", "acceptor", NULL};
 
 /* Inverse of erfc on (0, 1]: Newton on ln erfc(x) = ln y, kept inside a shrinking bracket
@@ -60,7 +62,7 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
   TCAD_CALL(tcad_deck_expect_map(c, it, p, "{profile: uniform, species: donor, conc: 1e16}"));
   TCAD_CALL(tcad_deck_keys(c, it, p, deck_doping_keys));
   s->loc = tcad_deck_loc(it);
-  TCAD_CALL(tcad_deck_need(c, it, p, "profile", "one of: uniform, box, gaussian, erfc", &v));
+  TCAD_CALL(tcad_deck_need(c, it, p, "profile", "one of: uniform, box, gaussian, erfc, linear", &v));
   tcad_deck_path(pk, sizeof pk, p, "profile");
   TCAD_CALL(tcad_deck_enum(c, v, pk, deck_profiles, &profile));
   s->profile = (TcadDopingProfile)profile;
@@ -71,8 +73,10 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
 
   /* keys that exist in the schema but not for this profile */
   int diffused = s->profile == TCAD_DOPING_GAUSSIAN || s->profile == TCAD_DOPING_ERFC;
+  const int linear = s->profile == TCAD_DOPING_LINEAR;
   const char *const *allowed = s->profile == TCAD_DOPING_UNIFORM ? deck_doping_uniform_keys
                                : s->profile == TCAD_DOPING_BOX   ? deck_doping_box_keys
+                               : linear                          ? deck_doping_linear_keys
                                                                  : deck_doping_diffused_keys;
   for (yaml_node_pair_t *q = it->data.mapping.pairs.start; q < it->data.mapping.pairs.top; q++) {
     k = tcad_deck_node(c, q->key);
@@ -93,13 +97,42 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
                           tcad_deck_join(allowed, tcad_deck_count(allowed), tcad_deck_name_str, list, sizeof list));
   }
 
+  if (linear) { /* N = max(0, gradient (x − surface)) along the axis, optionally inside a box */
+    yaml_node_t *g;
+    TCAD_CALL(tcad_deck_need(c, it, p, "gradient", "the doping gradient (cm^-4; its sign says on which side of 'surface')",
+                             &g));
+    tcad_deck_path(pk, sizeof pk, p, "gradient");
+    TCAD_CALL(tcad_deck_num(c, g, pk, "cm^-4", &s->gradient));
+    if (s->gradient == 0 || !isfinite(s->gradient))
+      return TCAD_DECK_FAIL(c, g, "'%s' is %g; expected a non-zero gradient (cm^-4)", pk, s->gradient);
+    s->depth_axis = c->generated ? 0 : -1;
+    if ((v = tcad_deck_get(c, it, "axis", NULL))) {
+      int axis;
+      tcad_deck_path(pk, sizeof pk, p, "axis");
+      TCAD_CALL(tcad_deck_enum(c, v, pk, tcad_deck_axes, &axis));
+      if (c->generated && axis >= d->mesh.dim)
+        return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[axis],
+                              d->mesh.dim,
+                              tcad_deck_join(tcad_deck_axes, d->mesh.dim, tcad_deck_name_str, list, sizeof list));
+      s->depth_axis = axis;
+    }
+    double surface = 0.0;
+    TCAD_CALL(tcad_deck_get_num(c, it, p, "surface", "µm", &surface, NULL));
+    s->surface = surface * TCAD_DECK_UM;
+    if ((v = tcad_deck_get(c, it, "box", NULL))) {
+      tcad_deck_path(pk, sizeof pk, p, "box");
+      TCAD_CALL(tcad_deck_box(c, v, pk, &s->window));
+      s->has_window = 1;
+    }
+    goto region;
+  }
   const char *ckey = diffused ? "peak" : "conc";
   TCAD_CALL(
       tcad_deck_need(c, it, p, ckey, diffused ? "the peak concentration (cm^-3)" : "the concentration (cm^-3)", &conc));
   tcad_deck_path(pk, sizeof pk, p, ckey);
   TCAD_CALL(tcad_deck_num(c, conc, pk, "cm^-3", &s->peak));
   TCAD_CALL(tcad_deck_positive(c, conc, pk, s->peak, "cm^-3"));
-
+region:
   if ((v = tcad_deck_get(c, it, "region", NULL))) {
     tcad_deck_path(pk, sizeof pk, p, "region");
     TCAD_CALL(tcad_deck_str(c, v, pk, "a region name", s->region, sizeof s->region));
@@ -113,6 +146,7 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
           s->region, pk, m->name);
   }
 
+  if (linear) return 0;
   if (s->profile == TCAD_DOPING_BOX) {
     TCAD_CALL(tcad_deck_need(c, it, p, "box", "the doped box {x: [lo, hi], ...} (µm)", &v));
     tcad_deck_path(pk, sizeof pk, p, "box");

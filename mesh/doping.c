@@ -19,6 +19,12 @@ static double profile_value(const TcadDopingSpec *p, const double *x, int dim, d
       if (p->window.has[a] && outside(x[a], p->window.lo[a], p->window.hi[a]) > tol) return 0.0;
     return p->peak;
   }
+  if (p->profile == TCAD_DOPING_LINEAR) {
+    for (int a = 0; p->has_window && a < dim; a++)
+      if (p->window.has[a] && outside(x[a], p->window.lo[a], p->window.hi[a]) > tol) return 0.0;
+    const double v = p->gradient * (x[p->depth_axis >= 0 ? p->depth_axis : 0] - p->surface);
+    return v > 0 ? v : 0.0;
+  }
   const int axis = p->depth_axis >= 0 ? p->depth_axis : dim - 1;
   const double d = fabs(x[axis] - p->surface) / p->char_length;
   double v = p->peak * (p->profile == TCAD_DOPING_GAUSSIAN ? exp(-d * d) : erfc(d));

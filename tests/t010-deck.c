@@ -452,6 +452,22 @@ static void test_errors(void)
               "contact current and resistance parsed", "%s", tcad_error_message());
     TcadDeckDestroy(&d);
   }
+  expect_error("linear profile without gradient", BASE1D "doping:\n  - {profile: linear, species: donor}\n", E,
+               "missing key 'gradient' in 'doping[0]'", NULL);
+  expect_error("linear profile with zero gradient",
+               BASE1D "doping:\n  - {profile: linear, species: donor, gradient: 0}\n", E,
+               "'doping[0].gradient' is 0; expected a non-zero gradient (cm^-4)", NULL);
+  expect_error("linear profile with conc", BASE1D "doping:\n  - {profile: linear, species: donor, gradient: 1e20, conc: 1}\n",
+               E, "'conc' does not apply to profile 'linear'", NULL);
+  {
+    TcadDeck *d = NULL;
+    int rc = TcadDeckLoadString(BASE1D "doping:\n  - {profile: linear, species: acceptor, gradient: -2e19, surface: 0.5}\n",
+                                "t.yaml", &d);
+    tap_check(rc == 0 && d && d->doping[0].profile == TCAD_DOPING_LINEAR && d->doping[0].gradient == -2e19 &&
+                  fabs(d->doping[0].surface - 0.5e-4) < 1e-12 && d->doping[0].depth_axis == 0,
+              "linear profile parsed", "%s", tcad_error_message());
+    TcadDeckDestroy(&d);
+  }
   expect_error("bias contact unknown", BASE1D "solve:\n  - bias: {aa: 1}\n", E,
                "t.yaml:10:12: unknown contact 'aa' in 'solve[0].bias'; did you mean 'a'?", NULL);
   expect_error("solve item with two keys", BASE1D "solve:\n  - {bias: {a: 1}, sweep: {}}\n", E,

@@ -1,6 +1,7 @@
 /* Doping evaluation on a generated 2D mesh: each profile against its closed form evaluated
  * here from the node coordinates (independently of mesh/doping.c), the sum of profiles, the
- * junction depth of a junction/background profile, and no doping in insulators. */
+ * junction depth of a junction/background profile, no doping in insulators, and the linear
+ * (graded-junction) profile with and without its box. */
 #include <math.h>
 #include <petscsys.h>
 #include <stdlib.h>
@@ -71,6 +72,29 @@ int main(int argc, char **argv)
     if (fabs(x - 0.1) < 1e-9 && fabs(y - 0.1) < 0.006) found |= 1 << (nd[n] - na[n] > 0);
   }
   tap_check(found == 3, "doping.junction_depth", "sign pattern %d (want both signs within 6 nm of 0.1 um)", found);
+  free(nd), free(na);
+  TcadMeshDestroy(&m);
+  TcadDeckDestroy(&deck);
+  /* linear profiles: a graded junction along x at 0.4 um, the donor side only inside a box */
+  e = TcadDeckLoadString("mesh:\n  generate:\n    x: [{at: 0, step: 0.01}, {at: 1, step: 0.01}]\n"
+                         "    y: [{at: 0, step: 0.05}, {at: 0.2, step: 0.05}]\n"
+                         "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
+                         "doping:\n  - {profile: linear, species: donor, gradient: 3e19, axis: x, surface: 0.4,"
+                         " box: {y: [0, 0.1]}}\n"
+                         "  - {profile: linear, species: acceptor, gradient: -3e19, axis: x, surface: 0.4}\n",
+                         "linear.yaml", &deck);
+  if (!e) e = TcadMeshCreateFromDeck(deck, &m);
+  nd = m ? calloc((size_t)m->nnodes, sizeof(double)) : NULL, na = m ? calloc((size_t)m->nnodes, sizeof(double)) : NULL;
+  if (!e) e = TcadDopingEvaluate(deck, m, nd, na);
+  tap_check(!e, "doping.linear_evaluate", "%s", tcad_error_message());
+  double worst = 0;
+  for (int n = 0; !e && n < m->nnodes; n++) {
+    const double x = m->coord[3 * n], y = m->coord[3 * n + 1]; /* cm */
+    const double d = y <= 0.1e-4 + 1e-12 && x > 0.4e-4 ? 3e19 * (x - 0.4e-4) : 0.0;
+    const double a = x < 0.4e-4 ? 3e19 * (0.4e-4 - x) : 0.0;
+    worst = fmax(worst, fmax(fabs(nd[n] - d), fabs(na[n] - a)) / 1.8e15);
+  }
+  tap_check(!e && worst < 1e-12, "doping.linear_closed_form", "worst error %.3g of the largest value", worst);
   free(nd), free(na);
   TcadMeshDestroy(&m);
   TcadDeckDestroy(&deck);

@@ -11,6 +11,8 @@ integral computed here, independently: the depletion-approximation field of the 
 the electron-initiated integral I_n = int alpha_n exp(-int_0^x (alpha_n - alpha_p)) dx along the
 electrons' path, and V where I_n = 1 by bisection. The coefficients are the published ones,
 written out here (van Overstraeten & de Man 1970; Okuto & Crowell 1975), not read from the code.
+A linearly graded junction (gradient 1e20 cm^-4, the new `linear` doping profile) against the
+same kind of independent integral on its depletion field (Sze's linearly graded junction).
 Also: the IV table's integrals are below 1 at low bias and above 1 past breakdown, and the
 avalanche generation current is most of the contact current at the last point.
 
@@ -73,6 +75,59 @@ def independent_bv(N, alpha, electrons_from_junction):
     return 0.5 * (lo + hi)
 
 
+def integral_graded(V, a, alpha):
+    """Linearly graded junction, net doping a x (cm^-4): depletion field
+    E = q a (W^2/4 - x^2) / (2 eps) on |x| < W/2 with V + V_bi = q a W^3 / (12 eps) and
+    V_bi = 2 kT/q ln(a W / (2 n_i)) (Sze, Physics of Semiconductor Devices, 3rd ed., 2.2.2),
+    solved for W by fixed point; the electron-initiated integral from the p edge (-W/2)."""
+    W = (12 * EPS * max(V, 1e-3) / (Q * a)) ** (1.0 / 3.0)
+    for _ in range(60):
+        vbi = 2 * KT * math.log(a * W / (2 * NI))
+        W = (12 * EPS * (V + vbi) / (Q * a)) ** (1.0 / 3.0)
+    x = np.linspace(-W / 2, W / 2, 40001)
+    E = Q * a * (W * W / 4 - x * x) / (2 * EPS)
+    an, ap = alpha(E, 0), alpha(E, 1)
+    d = an - ap
+    K = np.concatenate([[0.0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(x))])
+    f = an * np.exp(-K)
+    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(x))), W
+
+
+def independent_bv_graded(a, alpha):
+    lo, hi = 0.5, 5000.0
+    for _ in range(100):
+        m = 0.5 * (lo + hi)
+        if integral_graded(m, a, alpha)[0] < 1:
+            lo = m
+        else:
+            hi = m
+    return 0.5 * (lo + hi)
+
+
+def deck_graded(a, bv, model):
+    """The junction at x0 = 0.6 W + 0.3 um from each contact; the cathode (n side) ramped up."""
+    W = integral_graded(bv, a, alpha_vodm)[1] * 1e4  # um
+    x0 = 0.6 * W + 0.3
+    L = 2 * x0
+    hs = W / 1500.0
+    x = (f"[{{at: 0, step: {max(hs, L / 200):.6g}}}, {{at: {x0 - 0.55 * W:.6g}, step: {hs:.6g}}}, "
+         f"{{at: {x0 + 0.55 * W:.6g}, step: {hs:.6g}}}, {{at: {L:.6g}, step: {max(hs, L / 200):.6g}}}]")
+    return f"""mesh:
+  generate:
+    x: {x}
+regions: [{{name: si, material: Si, box: {{x: [0, {L:.6g}]}}}}]
+contacts:
+  - {{name: anode, type: ohmic, box: {{x: [0, 0]}}}}
+  - {{name: cathode, type: ohmic, box: {{x: [{L:.6g}, {L:.6g}]}}}}
+doping:
+  - {{profile: linear, species: donor, gradient: {a:g}, axis: x, surface: {x0:.6g}}}
+  - {{profile: linear, species: acceptor, gradient: {-a:g}, axis: x, surface: {x0:.6g}}}
+physics: {{mobility: constant, high_field: canali, impact_ionization: {model}, recombination: [srh]}}
+solve:
+  - breakdown: {{contact: cathode, to: {1.5 * bv:.6g}, step: {bv / 25:.4g}, current: 1e-2}}
+"""
+
+
 def deck(kind, N, bv, model):
     """p+n: the n side light, the cathode ramped up; n+p: the p side light, the anode ramped down."""
     W = integral(bv, N, alpha_vodm, True)[1] * 1e4  # um
@@ -112,14 +167,19 @@ def main():
     cases = [("p+n", 1e15, "vanoverstraeten", 1), ("p+n", 1e16, "vanoverstraeten", 1),
              ("n+p", 1e15, "vanoverstraeten", 1), ("n+p", 1e16, "vanoverstraeten", 1),
              ("n+p", 1e17, "vanoverstraeten", 0), ("p+n", 1e16, "okuto", 1)]
+    cases.append(("graded", 1e20, "vanoverstraeten", 1))
     for kind, N, model, coupled in cases:
         alpha = alpha_vodm if model == "vanoverstraeten" else alpha_okuto
-        ref = independent_bv(N, alpha, kind == "p+n")
-        name = f"{kind.replace('+', 'plus')}_{N:.0e}_{model}"
+        if kind == "graded":  # N is the gradient, cm^-4
+            ref = independent_bv_graded(N, alpha)
+            name = f"graded_{N:.0e}_{model}"
+        else:
+            ref = independent_bv(N, alpha, kind == "p+n")
+            name = f"{kind.replace('+', 'plus')}_{N:.0e}_{model}"
         out = os.path.join(work, name)
         path = out + ".yaml"
         with open(path, "w") as f:
-            f.write(deck(kind, N, ref, model))
+            f.write(deck_graded(N, ref, model) if kind == "graded" else deck(kind, N, ref, model))
         r = subprocess.run([tcad, "run", path, "-o", out, "-q"], capture_output=True, text=True)
         if not check(r.returncode == 0, f"breakdown.{name}.runs", f"exit {r.returncode}: {r.stderr[-600:]}"):
             continue
@@ -132,7 +192,7 @@ def main():
               f"ionization integral {ii:.4g} V, independent {ref:.4g} V ({100 * (ii / ref - 1):+.2f} %)")
         rows = list(csv.DictReader(open(os.path.join(out, "iv.csv"))))
         key = lambda r, pre: next(float(v) for k, v in r.items() if k.startswith(pre))  # noqa: E731
-        ctc = "cathode" if kind == "p+n" else "anode"
+        ctc = "anode" if kind == "n+p" else "cathode"
         first, last = rows[1], rows[-1]
         iaval, itot = abs(key(last, "I_aval")), abs(key(last, f"I({ctc})"))
         check(key(first, "II_n") < 1 and key(last, "II_n") > 1 and iaval > 0.9 * itot, f"breakdown.{name}.iv_columns",

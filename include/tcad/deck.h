@@ -65,7 +65,8 @@ typedef enum {
   TCAD_DOPING_UNIFORM = 0,
   TCAD_DOPING_BOX = 1,
   TCAD_DOPING_GAUSSIAN = 2,
-  TCAD_DOPING_ERFC = 3
+  TCAD_DOPING_ERFC = 3,
+  TCAD_DOPING_LINEAR = 4 /* max(0, gradient (x − surface)) along depth_axis: a graded junction */
 } TcadDopingProfile;
 
 typedef struct {
@@ -80,6 +81,7 @@ typedef struct {
   double surface;     /* cm, position of the peak along depth_axis */
   double char_length; /* cm, characteristic length in depth */
   double lateral;     /* cm, characteristic lateral spread outside the window */
+  double gradient;    /* linear: cm^-4, signed */
   TcadSrcLoc loc;
 } TcadDopingSpec;
 
