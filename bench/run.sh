@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench, five parts (BENCH_ONLY=geometry, dd, eb, assembly or linear runs one of them):
+# make bench, six parts (BENCH_ONLY=geometry, dd, eb, breakdown, assembly or linear runs one of them):
 # - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
 #   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
 #   linear in the node count, so ns/node should stay flat across sizes).
@@ -13,6 +13,12 @@
 #   temperature only, 4 unknowns per node, and both temperatures, 5), side by side on the checked-in mesh and the 2e4-node
 #   refinement (BENCH_EB_SCALES, default "ref 0.72"). Results: bench/results/eb.csv and eb.md
 #   (time per bias point, Newton iterations, linear-solve share, and EB / DD ratios).
+# - breakdown: the `breakdown` step (avalanche on, van Overstraeten-de Man) of a 1D p+n junction
+#   (background 1e16, 699 nodes, criterion 1e-2 A/cm^2) and of the 2D lateral n+pn+ of
+#   examples/snapback2d.yaml (its breakdown step alone, criterion 1e-6 A/cm), each in
+#   drift-diffusion and in energy balance. Results: bench/results/breakdown.csv and breakdown.md
+#   (bias points, Newton iterations per point, the most Newton iterations at a point after a step
+#   cut, time to breakdown, the breakdown voltage, the outcome).
 # - assembly: residual + Jacobian assembly alone, DD (bs 3) and energy balance (bs 5), at 1e5, 1e6
 #   (and 1e7 with a GPU) nodes: host
 #   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
@@ -31,7 +37,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|dd|eb|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, assembly or linear, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|dd|eb|breakdown|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, breakdown, assembly or linear, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -237,6 +243,88 @@ PY
 # Residual + Jacobian assembly: host edge loop (1 thread), host row loop (all OpenMP threads),
 # CUDA kernel when a device is present, against the memory-bandwidth floor (bench_assembly.c).
 # Sizes: BENCH_ASSEMBLY_SIZES (default 1e5 and 1e6 nodes, plus 1e7 when a GPU is present).
+bench_breakdown() {
+  local csv="$out/breakdown.csv" failed=()
+  local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
+  cat > "$tmp/pn1d.yaml" <<'YAML'
+title: p+n breakdown, background 1e16 (bench)
+mesh:
+  generate:
+    x:
+      - {at: 0, step: 0.05}
+      - {at: 0.5, step: 0.002}
+      - {at: 3.5, step: 0.01}
+      - {at: 5.0, step: 0.05}
+regions: [{name: si, material: Si, box: {x: [0, 5]}}]
+contacts:
+  - {name: anode, box: {x: [0, 0]}}
+  - {name: cathode, box: {x: [5, 5]}}
+doping:
+  - {profile: box, species: acceptor, conc: 1e20, box: {x: [0, 0.5]}}
+  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 5]}}
+physics: {mobility: caughey-thomas, high_field: canali, recombination: [srh], impact_ionization: vanoverstraeten}
+solve:
+  - equilibrium: {}
+  - breakdown: {contact: cathode, to: 80, step: 4, current: 1e-2}
+YAML
+  sed '/^  - sweep:/d' "$root/examples/snapback2d.yaml" > "$tmp/npn2d.yaml"
+  echo "case,transport,nodes,rc,points,newton_its,its_per_point,max_its_after_cut,cuts,wall_s,breakdown_voltage,criterion_reached" > "$csv"
+  for spec in "1D-pn-1e16 $tmp/pn1d.yaml" "2D-npn $tmp/npn2d.yaml"; do
+    set -- $spec
+    for t in drift-diffusion energy-balance; do
+      echo "bench: breakdown $1 $t" >&2
+      local o="$tmp/bd_$1_$t" rc=0
+      "$build/tcad" run "$2" -o "$o" -tcad_transport $t > "$o.log" 2>&1 || rc=$?
+      [ $rc -eq 0 ] || failed+=("$1 $t (exit $rc)")
+      python3 - "$1" "$t" "$rc" "$o" "$build/tcad" "$2" <<'PY' | tee -a "$csv"
+import json, re, subprocess, sys
+case, t, rc, o, tcad, deck = sys.argv[1:]
+try:
+    s = json.load(open(f"{o}/summary.json"))
+except Exception:
+    s = {}
+info = subprocess.run([tcad, "info", deck], capture_output=True, text=True).stdout
+nodes = int(re.search(r"(\d+) nodes", info).group(1))
+its, cut, after = [], False, []
+for line in open(f"{o}.log"):
+    if re.match(r"\s+breakdown\s+step cut", line):
+        cut = True
+    m = re.match(r"\s+breakdown\s+\S.*newton\s+(\d+)", line)
+    if m:
+        its.append(int(m.group(1)))
+        if cut:
+            after.append(int(m.group(1)))
+        cut = False
+c = s.get("cost", {})
+pts = c.get("bias_points", 0)
+bd = s.get("breakdown", {})
+print(f"{case},{t},{nodes},{rc},{pts},{c.get('newton_iterations', 0)},"
+      f"{c.get('newton_iterations', 0) / max(pts, 1):.2f},{max(after) if after else 0},{c.get('failed_solves', 0)},"
+      f"{c.get('wall_time_s', 0):.3f},{s.get('breakdown_voltage')},{bd.get('criterion_reached')}")
+PY
+    done
+  done
+  {
+    python3 - "$csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| device | model | nodes | points | Newton its/point | most its after a cut | step cuts | time to breakdown s | breakdown voltage V | criterion reached |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    bv = r['breakdown_voltage']
+    bv = f"{float(bv):.4g}" if bv not in ("None", "") else "-"
+    print(f"| {r['case']} | {r['transport']} | {int(r['nodes']):,} | {r['points']} | {float(r['its_per_point']):.2f} "
+          f"| {r['max_its_after_cut']} | {r['cuts']} | {float(r['wall_s']):.2f} | {bv} | {r['criterion_reached']} |")
+print("\nThe whole run (equilibrium, ramp, load line) on the host backend, one thread; 1D: PETSc LU in the natural "
+      "order, 2D: MUMPS. A criterion not reached is an outcome to fix, not a time to compare.")
+PY
+    echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
+    if [ ${#failed[@]} -gt 0 ]; then echo; echo "Failed: ${failed[*]}."; fi
+  } > "$out/breakdown.md"
+  cat "$out/breakdown.md"
+  return 0
+}
+
 bench_assembly() {
   local sizes=${BENCH_ASSEMBLY_SIZES:-}
   if [ -z "$sizes" ]; then
@@ -344,5 +432,6 @@ PY
 if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
 if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
+if [ -z "$only" ] || [ "$only" = breakdown ]; then bench_breakdown; fi
 if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi
 if [ -z "$only" ] || [ "$only" = linear ]; then bench_linear; fi

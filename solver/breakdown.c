@@ -53,14 +53,18 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
   if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
   double *xa = hist, *xb = hist + nx, *x = TcadSimGetState(s);
   memcpy(xb, x, nx * sizeof(double));
-  int e = tcad_sim_currents(s), nhist = 1, load = 0, npts = 0, aval = 0;
+  int e = tcad_sim_currents(s), nhist = 1, load = 0, npts = 0, aval = 0, knee = 0;
   /* the last two converged points: applied voltage (the ramp's variable below the knee), contact
    * voltage, ln|I| */
   double va = v0, vb = v0, ua = sc->voltage, ub = sc->voltage, lb = log_current(s, c);
   /* ln of the avalanche current (q ∫ G dV) at the last two points: the steps follow it, as it is
    * smooth where the contact current is not */
   double ga = -INFINITY, gb = -INFINITY;
-  double dlog = TCAD_BD_DLOG0, sign = 1.0, vmax = -INFINITY, rload = 0, ia = 0, ib = sc->cur[2];
+  double dlog = TCAD_BD_DLOG0, sign = dir, vmax = -INFINITY, rload = 0, ia = 0, ib = sc->cur[2];
+  /* ln of the current the load line steps: the contact's, or the avalanche current where that
+   * is larger (a contact current at the rounding floor of its sums has no reliable size, nor
+   * sign: the current flows in the ramp's direction) */
+  double kb = lb;
   s->bd_contact = c, s->bd_voltage = NAN, s->bd_current = icrit, s->bd_reached = 0;
   if (!s->quiet)
     printf("  %-12s %s from %.4g V towards %.4g V until |I| = %.3g %s\n", what, sc->name, v0, vend, icrit,
@@ -74,7 +78,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       tcad_sim_drive_voltage(s, c, vt);
     } else {
       double dg = dlog;
-      if (lb + dg > lcrit) dg = fmax(lcrit - lb, 0.0) + 1e-3;
+      if (kb + dg > lcrit) dg = fmax(lcrit - kb, 0.0) + 1e-3;
       /* the guess: along ln of the avalanche current (smooth where the contact current is at the
        * rounding floor of the contact sums), at most twice the last step on */
       a = gb > ga ? fmin(dg / (gb - ga), 2.0) : 0.0;
@@ -87,11 +91,11 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
         du = fmax(-dvmax, fmin(dvmax, du));
         const double rs = ib != ia ? 10.0 * fabs((ub - ua) / (ib - ia)) : 0.0;
         sc->resistance = r0 + fmax(rload, isfinite(rs) ? rs : 0.0);
-        vt = ub + du + sc->resistance * sign * exp(lb + dg);
+        vt = ub + du + sc->resistance * sign * exp(kb + dg);
         tcad_sim_drive_voltage(s, c, vt);
       } else {
         vt = vb;
-        tcad_sim_drive_current(s, c, sign * exp(lb + dg)); /* the contact's own resistance stays */
+        tcad_sim_drive_current(s, c, sign * exp(kb + dg)); /* the contact's own resistance stays */
       }
     }
     tcad_sim_update_bc(s);
@@ -101,10 +105,10 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
     if (e) break;
     int to_load = 0;
     if (!sst.converged) {
-      if (!load && dv > dvmin * 1.0001) {
+      if (!load && nhist == 2 && gb > ga && knee) {
+        to_load = 1; /* past the knee a failed voltage step is the vertical current: on to the load line */
+      } else if (!load && dv > dvmin * 1.0001) {
         dv = fmax(0.5 * dv, dvmin);
-      } else if (!load && nhist == 2 && gb > ga && aval) {
-        to_load = 1; /* the voltage step cannot be cut further: on to the load line */
       } else if (load && dlog > TCAD_BD_DLOG_MIN * 1.0001) {
         dlog = fmax(0.5 * dlog, TCAD_BD_DLOG_MIN);
       } else if (load == 1) {
@@ -136,7 +140,8 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       const double gprev = gb;
       memcpy(xa, xb, nx * sizeof(double));
       memcpy(xb, x, nx * sizeof(double));
-      va = vb, vb = vt, ua = ub, ub = u, lb = lt, ga = gb, gb = gt, ia = ib, ib = sc->cur[2], nhist = 2;
+      kb = fmax(lt, gt);
+      va = vb, vb = vt, ua = ub, ub = u, lb = lt, ga = gb, gb = gt, ia = ib, ib = sign * exp(kb), nhist = 2;
       vmax = fmax(vmax, dir * u);
       if (lt >= lcrit) {
         /* the criterion, between this point and the last: interpolated in ln|I| */
@@ -159,11 +164,10 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       /* the knee: the avalanche current rises steeply, carries the contact current, and the
        * ionization integral is at 1/2 or more (a multiplication of 2) */
       double iin = 0, iip = 0;
-      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && aval &&
-          !(e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL)) && fmax(iin, iip) >= TCAD_BD_II)
+      if (!load && (e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL))) break;
+      knee = aval && fmax(iin, iip) >= TCAD_BD_II;
+      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && knee)
         to_load = 1;
-      else if (e)
-        break;
       else if (!load && easy)
         dv = fmin(dv * TCAD_SWEEP_GROW, dvmax);
       else if (load && easy)
@@ -173,7 +177,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       /* the load line: R I at the criterion is TCAD_BD_RLOAD of the contact voltage, so the
        * drive is the voltage while the current is small (and at the rounding floor of the
        * contact sums) and the current once R dI/dV > 1, where a voltage drive turns singular */
-      load = 1, sign = sc->cur[2] < 0 ? -1.0 : 1.0;
+      load = 1;
       rload = TCAD_BD_RLOAD * fmax(fabs(ub), 1.0) / icrit;
       sc->resistance = r0 + rload;
       if (!s->quiet)
