@@ -13,6 +13,7 @@ electrons' path, and V where I_n = 1 by bisection. The coefficients are the publ
 written out here (van Overstraeten & de Man 1970; Okuto & Crowell 1975), not read from the code.
 A linearly graded junction (gradient 1e20 cm^-4, the new `linear` doping profile) against the
 same kind of independent integral on its depletion field (Sze's linearly graded junction).
+A criterion above what 'to' allows is reported as not reached, with every point kept.
 Also: the IV table's integrals are below 1 at low bias and above 1 past breakdown, and the
 avalanche generation current is most of the contact current at the last point.
 
@@ -201,6 +202,22 @@ def main():
         print(f"# {name}: coupled {bv:.4g} V, integral {ii:.4g} V, independent {ref:.4g} V, "
               f"{s['cost']['bias_points']} points, {s['cost']['newton_iterations']} Newton iterations, "
               f"{s['cost']['wall_time_s']:.2f} s")
+    # an unreachable criterion: 'to' below the breakdown voltage. The run says so, exits 0 with
+    # criterion_reached false and no breakdown voltage, and keeps every point up to 'to'
+    ref = independent_bv(1e16, alpha_vodm, True)
+    text = deck("p+n", 1e16, ref, "vanoverstraeten").replace(f"to: {1.5 * ref:.6g}", f"to: {0.8 * ref:.6g}")
+    out = os.path.join(work, "unreachable")
+    with open(out + ".yaml", "w") as f:
+        f.write(text)
+    r = subprocess.run([tcad, "run", out + ".yaml", "-o", out], capture_output=True, text=True)
+    s = json.load(open(os.path.join(out, "summary.json"))) if r.returncode == 0 else {}
+    rows = list(csv.DictReader(open(os.path.join(out, "iv.csv")))) if r.returncode == 0 else []
+    vlast = float(next(v for k, v in rows[-1].items() if k.startswith("V(cathode)"))) if rows else 0.0
+    check(r.returncode == 0 and "no breakdown up to" in r.stdout and s.get("breakdown_voltage") is None
+          and s.get("breakdown", {}).get("criterion_reached") is False and len(rows) > 5
+          and abs(vlast - 0.8 * ref) < 1e-3 * ref, "breakdown.unreachable_criterion",
+          f"exit {r.returncode}, {len(rows)} rows, last at {vlast:.4g} V (to {0.8 * ref:.4g}), summary "
+          f"{s.get('breakdown')}, {s.get('breakdown_voltage')}")
     return status()
 
 
