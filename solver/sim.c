@@ -113,6 +113,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   TCAD_CALL(check_models(deck));
   TCAD_ALLOC(s, 1);
   s->deck = deck, s->mesh = mesh, s->geom = geom;
+  s->sb_contact = -1;
   s->bd_contact = s->ramp_contact = -1, s->bd_voltage = s->ii_bv = s->ii_bv_n = s->ii_bv_p = s->ii_last_v = NAN,
   s->ii_last = s->ii_last_p = 0.0;
   s->nnodes = mesh->nnodes, s->dim = mesh->dim;

@@ -112,6 +112,10 @@ struct TcadSim {
   int bd_contact, bd_reached; /* bd_reached: the criterion current was reached */
   double bd_voltage, bd_current;
   int ramp_contact;
+  /* a sweep in current (solver/sweep.c): the highest contact voltage in the direction of the
+   * current (the trigger of a snapback) and the lowest after it, with their currents */
+  int sb_contact, sb_points;
+  double sb_vt, sb_it, sb_vh, sb_ih, sb_vlast;
   double ii_bv, ii_bv_n, ii_bv_p, ii_last, ii_last_p, ii_last_v;
 };
 

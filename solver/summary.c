@@ -64,6 +64,32 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
     num(f, s->bd_current);
     fprintf(f, ", \"criterion_reached\": %s}", s->bd_reached ? "true" : "false");
   }
+  if (s->sb_contact >= 0 && s->sb_points > 2) {
+    /* a sweep in current: the trigger and the lowest voltage after it; a snapback when that is
+     * at least 5 % below the trigger (signs: those of the contact's voltage) */
+    const double dir = s->sb_it < 0 ? -1.0 : 1.0, drop = s->sb_vt - s->sb_vh;
+    const int snap = drop > 0.05 * fabs(s->sb_vt);
+    fputs(",\n  \"current_sweep\": {\"contact\": ", f);
+    str(f, s->contacts[s->sb_contact].name);
+    fputs(", \"highest_voltage\": ", f);
+    num(f, dir * s->sb_vt);
+    fputs(", \"at_current\": ", f);
+    num(f, s->sb_it);
+    fprintf(f, ", \"snapback\": %s", snap ? "true" : "false");
+    if (snap) {
+      fputs(", \"trigger_voltage\": ", f);
+      num(f, dir * s->sb_vt);
+      fputs(", \"trigger_current\": ", f);
+      num(f, s->sb_it);
+      fputs(", \"holding_voltage\": ", f);
+      num(f, dir * s->sb_vh);
+      fputs(", \"holding_current\": ", f);
+      num(f, s->sb_ih);
+      /* the lowest voltage is a holding point when the curve rises again after it */
+      fprintf(f, ", \"holding_is_minimum\": %s", s->sb_vlast > s->sb_vh ? "true" : "false");
+    }
+    fputs("}", f);
+  }
   fputs("\n}\n", f);
   const int bad = ferror(f);
   if (fclose(f) || bad) return tcad_error(TCAD_ERR_IO, "writing %s failed (disk full?)", tmp);

@@ -228,6 +228,17 @@ static double present_applied(const TcadSim *s, int c)
   return sc->drive == TCAD_DRIVE_CURRENT && sc->floating ? sc->voltage + sc->resistance * sc->cur[2] : sc->applied;
 }
 
+/* A sweep in current: the trigger (the highest voltage in the current's direction) and the
+ * lowest voltage after it (the holding region), for summary.json. */
+static void track_snapback(TcadSim *s, int c, double dir)
+{
+  const double v = dir * s->contacts[c].voltage, i = s->contacts[c].cur[2];
+  if (s->sb_contact != c) s->sb_contact = c, s->sb_points = 0;
+  if (!s->sb_points || v > s->sb_vt) s->sb_vt = s->sb_vh = v, s->sb_it = s->sb_ih = i;
+  else if (v < s->sb_vh) s->sb_vh = v, s->sb_ih = i;
+  s->sb_vlast = v, s->sb_points++;
+}
+
 /* A ramp in current runs in u = asinh(I/I_ref): logarithmic in |I| (a step of ln 10 is a decade)
  * well above I_ref, linear through zero. I_ref is a thousandth of the smaller end (a millionth
  * of a millionth of the target when the ramp starts from no current). */
@@ -309,6 +320,7 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, doub
     if (record || t >= 1.0 - 1e-12) {
       e = tcad_sim_record(s, what);
       if (e) break;
+      if (in_current && record) track_snapback(s, contact[0], ends[0] < 0 ? -1.0 : 1.0);
     }
     if (st.iterations <= TCAD_SWEEP_EASY_ITS) dt = fmin(dt * TCAD_SWEEP_GROW, dtmax);
   }

@@ -13,6 +13,8 @@ Checks, each against arithmetic done here on the IV table, or an independent com
 - every point of the current sweep is at the current asked (monotonic, within 1e-6), and the
   voltage rises to a trigger point and then falls by more than a third (the snapback) while the
   current keeps rising; the trigger is above the knee current 1e-4 A/cm;
+- summary.json's current_sweep (trigger and holding voltage and current) is what the IV table
+  says, found here from its rows;
 - the substrate contact obeys its resistance, V + R I = 0, on every row, and the body under the
   emitter is forward biased (0.6-1 V at the substrate contact) in the holding region: the
   bipolar mechanism, not a numerical fold.
@@ -69,6 +71,12 @@ def main():
     vhold = min(vc[k] for k in sw if k > kt) if kt < len(rows) - 1 else vc[kt]
     check(ic[kt] > 1e-4 and vhold < (2.0 / 3.0) * vc[kt], "snapback.turn_around",
           f"trigger {vc[kt]:.4g} V at {ic[kt]:.3g} A/cm, lowest voltage after it {vhold:.4g} V")
+    cs = s.get("current_sweep", {})
+    check(cs.get("snapback") is True and abs(cs.get("trigger_voltage", 0) - vc[kt]) < 1e-9 * vc[kt]
+          and abs(cs.get("trigger_current", 0) - ic[kt]) < 1e-9 * ic[kt]
+          and abs(cs.get("holding_voltage", 0) - vhold) < 1e-9 * vhold and cs.get("holding_is_minimum") is False,
+          "snapback.summary", f"summary {cs}; from the IV table: trigger {vc[kt]:.9g} V at {ic[kt]:.6g}, lowest after "
+          f"it {vhold:.9g} V at the last point")
     worst = max(abs(vs[k] + R_SUB * isub[k]) for k in range(len(rows)))
     check(worst < 1e-9, "snapback.substrate_resistance", f"largest |V + R I| at the substrate {worst:.3g} V")
     check(0.6 < vs[-1] < 1.0, "snapback.body_forward_biased",
