@@ -23,7 +23,14 @@ def main(out):
     v, i, vsub = v[keep], i[keep] * 1e-4 * 1e6, vsub[keep]  # A/cm -> uA/um
     k = int(np.argmax(v))
     fig, ax = plt.subplots(figsize=(6.4, 4.6))
-    ax.semilogy(v, i, "-o", ms=3, label="collector (current drive past the knee)")
+    # below ~1e-10 A/cm the contact current is at the rounding floor of its sums (the n+ contact's
+    # one-way flows): the leakage there is noise, drawn grey
+    floor = 1e-10 * 1e-4 * 1e6
+    low = np.flatnonzero(i < floor)
+    first = int(low[-1]) + 1 if len(low) else 0
+    if first > 0:
+        ax.semilogy(v[: first + 1], i[: first + 1], ":", color="0.6", label="leakage below the contact-sum rounding floor")
+    ax.semilogy(v[first:], i[first:], "-o", ms=3, color="C0", label="collector (load line, then current drive)")
     ax.plot(v[k], i[k], "^", ms=9, color="C3", label=f"trigger {v[k]:.2f} V")
     h = int(np.argmin(v[k:])) + k
     ax.plot(v[h], i[h], "v", ms=9, color="C2", label=f"lowest voltage traced {v[h]:.2f} V")
