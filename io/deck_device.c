@@ -10,7 +10,8 @@ const char *const tcad_deck_axes[] = {"x", "y", "z", NULL};
 static const char *const deck_mesh_keys[] = {"file", "scale", "generate", NULL};
 static const char *const deck_anchor_keys[] = {"at", "step", NULL};
 static const char *const deck_region_keys[] = {"name", "material", "box", NULL};
-static const char *const deck_contact_keys[] = {"name", "type", "workfunction", "voltage", "current", "resistance", "box", NULL};
+static const char *const deck_contact_keys[] = {"name",    "type",       "workfunction", "voltage",
+                                                "current", "resistance", "box",          NULL};
 static const char *const deck_contact_types[] = {"ohmic", "gate", "schottky", NULL};
 static const char *const deck_interface_keys[] = {"regions", "charge", NULL};
 

@@ -7,8 +7,8 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_doping_keys[] = {"profile",  "species",    "conc",    "peak",    "region",
-                                               "box",      "window",     "axis",    "surface", "char",
+static const char *const deck_doping_keys[] = {"profile",  "species",    "conc",    "peak",     "region",
+                                               "box",      "window",     "axis",    "surface",  "char",
                                                "junction", "background", "lateral", "gradient", NULL};
 static const char *const deck_doping_linear_keys[] = {"profile", "species", "gradient", "axis",
                                                       "surface", "region",  "box",      NULL};
@@ -99,8 +99,8 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
 
   if (linear) { /* N = max(0, gradient (x − surface)) along the axis, optionally inside a box */
     yaml_node_t *g;
-    TCAD_CALL(tcad_deck_need(c, it, p, "gradient", "the doping gradient (cm^-4; its sign says on which side of 'surface')",
-                             &g));
+    TCAD_CALL(tcad_deck_need(c, it, p, "gradient",
+                             "the doping gradient (cm^-4; its sign says on which side of 'surface')", &g));
     tcad_deck_path(pk, sizeof pk, p, "gradient");
     TCAD_CALL(tcad_deck_num(c, g, pk, "cm^-4", &s->gradient));
     if (s->gradient == 0 || !isfinite(s->gradient))

@@ -67,9 +67,9 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
     TCAD_CALL(tcad_deck_need(c, n, path, "to", "the end voltage (V; a list, one per contact)", &to));
   }
   const char *su = s->in_current ? "decades" : "V";
-  TCAD_CALL(tcad_deck_need(c, n, path, "step",
-                           s->in_current ? "the initial current step (decades, > 0)" : "the initial voltage step (V, > 0)",
-                           &step));
+  TCAD_CALL(tcad_deck_need(
+      c, n, path, "step",
+      s->in_current ? "the initial current step (decades, > 0)" : "the initial voltage step (V, > 0)", &step));
   tcad_deck_path(pk, sizeof pk, path, "contact");
   if (con->type == YAML_SEQUENCE_NODE) {
     int count = tcad_deck_len(con);

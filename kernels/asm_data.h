@@ -60,8 +60,8 @@ typedef struct {
   /* 1: ohmic contact nodes keep their physical rows (no Dirichlet rows): the host evaluates a
    * driven contact's rows so (solver/contacts.c tcad_sim_drive_rows); 0 in every assembly */
   int contact_raw;
-  double sv[TCAD_ASM_MAXBS];     /* variable scales: ψ, n, p, T_n, T_p */
-  double se[TCAD_ASM_MAXBS];     /* equation scales: Poisson, electrons, holes, electron and hole energy */
+  double sv[TCAD_ASM_MAXBS]; /* variable scales: ψ, n, p, T_n, T_p */
+  double se[TCAD_ASM_MAXBS]; /* equation scales: Poisson, electrons, holes, electron and hole energy */
 } TcadAsmParams;
 
 /* How many elements an array has: per region-edge, per node, per node + 1, per edge incidence

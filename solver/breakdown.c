@@ -26,7 +26,8 @@
 #define TCAD_BD_DLOG_MIN 0.008994473019508 /* ln 10 / 256 */
 #define TCAD_BD_RLOAD 0.1
 #define TCAD_BD_AVAL 0.1
-#define TCAD_BD_II 0.5 /* the ionization integral from which a steep rise is the knee */ /* the avalanche share of the contact current from which a steep rise is the knee */
+#define TCAD_BD_II                                                                                                     \
+  0.5 /* the ionization integral from which a steep rise is the knee */ /* the avalanche share of the contact current from which a steep rise is the knee */
 
 static double log_current(const TcadSim *s, int c) { return log(fmax(fabs(s->contacts[c].cur[2]), 1e-300)); }
 

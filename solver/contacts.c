@@ -57,8 +57,10 @@ int tcad_sim_contacts(TcadSim *s)
     sc->resistance = cs->resistance;
     sc->drive = TCAD_DRIVE_VOLTAGE;
     sc->floating = cs->type == TCAD_CONTACT_OHMIC && contact_may_float(d, cs);
-    if (sc->floating && m->contacts[c].nnodes > 0) sc->root = m->contacts[c].node[0], s->nfloating++;
-    else sc->floating = 0;
+    if (sc->floating && m->contacts[c].nnodes > 0)
+      sc->root = m->contacts[c].node[0], s->nfloating++;
+    else
+      sc->floating = 0;
     sc->psi_offset = cs->type == TCAD_CONTACT_GATE && cs->has_workfunction ? -(cs->workfunction - phi_i) : 0.0;
     for (int k = 0; k < m->contacts[c].nnodes; k++) {
       const int i = m->contacts[c].node[k];

@@ -63,7 +63,8 @@ static const TcadOptionSpec specs[] = {
     TCAD_OPT("-tcad_extrapolate", 'b', extrapolate, 0, 0, NULL, "docs/solver.md",
              "guess each bias point from the last two (else from the last one)"),
     TCAD_OPT("-tcad_linear", 's', linear, 0, 0, "-tcad_gpu_solver", "docs/solver.md",
-             "linear solver: direct (MUMPS LU; PETSc LU in natural order in 1D), krylov (PETSc GMRES + ILU(2)), ilu-bicgstab, ilu-gmres, cudss (the "
+             "linear solver: direct (MUMPS LU; PETSc LU in natural order in 1D), krylov (PETSc GMRES + ILU(2)), "
+             "ilu-bicgstab, ilu-gmres, cudss (the "
              "pipeline: on the device with the CUDA backend, else its host engine; cudss needs CUDA)"),
     TCAD_OPT("-tcad_linear_scale", 's', scale, 0, 0, "-tcad_gpu_scale", "docs/solver.md",
              "pipeline: scaling of the Newton system: rowcol, row or none"),

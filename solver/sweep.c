@@ -175,7 +175,8 @@ int tcad_sim_solve_point(TcadSim *s, TcadSolveStats *st, int last_resort)
   }
   if (same && !isnan(v)) /* no current flows: the resistances drop nothing */
     for (int c = 0; c < s->ncontacts; c++)
-      if (s->contacts[c].type == TCAD_CONTACT_OHMIC && s->contacts[c].voltage != v) s->contacts[c].voltage = v, moved = 1;
+      if (s->contacts[c].type == TCAD_CONTACT_OHMIC && s->contacts[c].voltage != v)
+        s->contacts[c].voltage = v, moved = 1;
   if (moved) tcad_sim_update_bc(s);
   if (!same || isnan(v)) {
     TCAD_CALL(tcad_sim_newton(s, st));
@@ -234,18 +235,17 @@ static void track_snapback(TcadSim *s, int c, double dir)
 {
   const double v = dir * s->contacts[c].voltage, i = s->contacts[c].cur[2];
   if (s->sb_contact != c) s->sb_contact = c, s->sb_points = 0;
-  if (!s->sb_points || v > s->sb_vt) s->sb_vt = s->sb_vh = v, s->sb_it = s->sb_ih = i;
-  else if (v < s->sb_vh) s->sb_vh = v, s->sb_ih = i;
+  if (!s->sb_points || v > s->sb_vt)
+    s->sb_vt = s->sb_vh = v, s->sb_it = s->sb_ih = i;
+  else if (v < s->sb_vh)
+    s->sb_vh = v, s->sb_ih = i;
   s->sb_vlast = v, s->sb_points++;
 }
 
 /* A ramp in current runs in u = asinh(I/I_ref): logarithmic in |I| (a step of ln 10 is a decade)
  * well above I_ref, linear through zero. I_ref is a thousandth of the smaller end (a millionth
  * of a millionth of the target when the ramp starts from no current). */
-static double current_ref(double i0, double i1)
-{
-  return fmax(1e-3 * fmin(fabs(i0), fabs(i1)), 1e-12 * fabs(i1));
-}
+static double current_ref(double i0, double i1) { return fmax(1e-3 * fmin(fabs(i0), fabs(i1)), 1e-12 * fabs(i1)); }
 
 /* Move contacts[k] from their present drives to ends[k] along t ∈ [0, 1]: terminal voltages, or
  * (in_current, one contact) a current, stepped in u above. With record, every converged point
@@ -293,7 +293,15 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, doub
   memcpy(xb, x, nx * sizeof(double));
   double t = 0, dt = step / span;
   const double dtmin = min_step / span, dtmax = max_step / span;
-#define TCAD_RAMP_SET(tt)                                                                                                for (int k = 0; k < nc; k++) {                                                                                           const double u = v0[k] + (tt) * (v1[k] - v0[k]);                                                                       if (in_current)                                                                                                          tcad_sim_drive_current(s, contact[k], (tt) >= 1.0 ? ends[k] : iref * sinh(u));                                       else                                                                                                                     tcad_sim_drive_voltage(s, contact[k], u);                                                                          }                                                                                                                      tcad_sim_update_bc(s)
+#define TCAD_RAMP_SET(tt)                                                                                              \
+  for (int k = 0; k < nc; k++) {                                                                                       \
+    const double u = v0[k] + (tt) * (v1[k] - v0[k]);                                                                   \
+    if (in_current)                                                                                                    \
+      tcad_sim_drive_current(s, contact[k], (tt) >= 1.0 ? ends[k] : iref * sinh(u));                                   \
+    else                                                                                                               \
+      tcad_sim_drive_voltage(s, contact[k], u);                                                                        \
+  }                                                                                                                    \
+  tcad_sim_update_bc(s)
   while (t < 1.0 - 1e-12) {
     const double tn = fmin(1.0, t + dt);
     TCAD_RAMP_SET(tn);

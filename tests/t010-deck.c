@@ -410,8 +410,9 @@ static void test_errors(void)
   expect_error("sweep zero step", BASE1D "solve:\n  - sweep: {contact: a, to: 1, step: 0}\n", E,
                "t.yaml:10:38: 'solve[0].sweep.step' is 0; expected a positive number", NULL);
   /* drives in current and through a resistance */
-  expect_error("sweep in current and voltage", BASE1D "solve:\n  - sweep: {contact: a, to: 1, current: 1e-3, step: 0.1}\n",
-               E, "'solve[0].sweep' has both 'to' (an end voltage) and 'current' (an end current)", NULL);
+  expect_error("sweep in current and voltage",
+               BASE1D "solve:\n  - sweep: {contact: a, to: 1, current: 1e-3, step: 0.1}\n", E,
+               "'solve[0].sweep' has both 'to' (an end voltage) and 'current' (an end current)", NULL);
   expect_error("sweep in current of two contacts",
                BASE1D "solve:\n  - sweep: {contact: [a, b], current: 1e-3, step: 0.1}\n", E,
                "'solve[0].sweep.contact' is a list; a sweep in current drives one contact", NULL);
@@ -428,8 +429,7 @@ static void test_errors(void)
                "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
                "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
                "contacts:\n  - {name: g, type: gate, workfunction: 4.1, current: 1e-3, box: {x: [0, 0]}}\n",
-               E, "contact 'g' is a gate and carries no DC current; expected 'current' only on an ohmic contact",
-               NULL);
+               E, "contact 'g' is a gate and carries no DC current; expected 'current' only on an ohmic contact", NULL);
   expect_error("gate with a resistance",
                "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]\n"
                "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
@@ -457,12 +457,13 @@ static void test_errors(void)
   expect_error("linear profile with zero gradient",
                BASE1D "doping:\n  - {profile: linear, species: donor, gradient: 0}\n", E,
                "'doping[0].gradient' is 0; expected a non-zero gradient (cm^-4)", NULL);
-  expect_error("linear profile with conc", BASE1D "doping:\n  - {profile: linear, species: donor, gradient: 1e20, conc: 1}\n",
-               E, "'conc' does not apply to profile 'linear'", NULL);
+  expect_error("linear profile with conc",
+               BASE1D "doping:\n  - {profile: linear, species: donor, gradient: 1e20, conc: 1}\n", E,
+               "'conc' does not apply to profile 'linear'", NULL);
   {
     TcadDeck *d = NULL;
-    int rc = TcadDeckLoadString(BASE1D "doping:\n  - {profile: linear, species: acceptor, gradient: -2e19, surface: 0.5}\n",
-                                "t.yaml", &d);
+    int rc = TcadDeckLoadString(
+        BASE1D "doping:\n  - {profile: linear, species: acceptor, gradient: -2e19, surface: 0.5}\n", "t.yaml", &d);
     tap_check(rc == 0 && d && d->doping[0].profile == TCAD_DOPING_LINEAR && d->doping[0].gradient == -2e19 &&
                   fabs(d->doping[0].surface - 0.5e-4) < 1e-12 && d->doping[0].depth_axis == 0,
               "linear profile parsed", "%s", tcad_error_message());

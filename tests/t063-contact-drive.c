@@ -27,7 +27,8 @@
 static const char *deck_1d =
     "mesh:\n  generate:\n    x: [{at: 0, step: 0.05}, {at: 0.5, step: 0.01}, {at: 1, step: 0.05}]\n"
     "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
-    "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}%s}\n  - {name: cathode, type: ohmic, box: {x: [1, 1]}}\n"
+    "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}%s}\n  - {name: cathode, type: ohmic, box: {x: [1, "
+    "1]}}\n"
     "doping:\n  - {profile: box, species: acceptor, conc: 1e17, box: {x: [0, 0.5]}}\n"
     "  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 1]}}\n"
     "physics: {mobility: caughey-thomas, high_field: canali, recombination: [srh, auger]%s}\n";
@@ -49,7 +50,8 @@ static const char *deck_3d =
     "mesh:\n  generate:\n    x: [{at: 0, step: 0.1}, {at: 0.5, step: 0.05}, {at: 1, step: 0.1}]\n"
     "    y: [{at: 0, step: 0.1}, {at: 0.2, step: 0.1}]\n    z: [{at: 0, step: 0.1}, {at: 0.2, step: 0.1}]\n"
     "regions: [{name: si, material: Si, box: {x: [0, 1]}}]\n"
-    "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}%s}\n  - {name: cathode, type: ohmic, box: {x: [1, 1]}}\n"
+    "contacts:\n  - {name: anode, type: ohmic, box: {x: [0, 0]}%s}\n  - {name: cathode, type: ohmic, box: {x: [1, "
+    "1]}}\n"
     "doping:\n  - {profile: box, species: acceptor, conc: 1e18, box: {x: [0, 0.5]}}\n"
     "  - {profile: box, species: donor, conc: 1e17, box: {x: [0.5, 1]}}\n"
     "physics: {mobility: constant, high_field: canali, recombination: [srh, auger]%s}\n";

@@ -52,8 +52,8 @@ typedef struct {
   TcadContactType type;
   double workfunction; /* eV, gate and Schottky contacts */
   int has_workfunction;
-  double voltage;    /* initial bias, V */
-  double current;    /* initial drive in current (has_current), contact units (A/cm² 1D, A/cm 2D, A 3D) */
+  double voltage; /* initial bias, V */
+  double current; /* initial drive in current (has_current), contact units (A/cm² 1D, A/cm 2D, A 3D) */
   int has_current;
   double resistance; /* series (lumped) resistance, Ω·cm² 1D, Ω·cm 2D, Ω 3D (0: none) */
   int has_box;       /* generated meshes: boundary faces inside the box */
