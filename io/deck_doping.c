@@ -53,6 +53,24 @@ static int deck_has_key(const char *const *keys, const char *key)
   return 0;
 }
 
+/* `axis` of a profile into *axis (default def; -1: the mesh's, unknown until a Gmsh file is read):
+ * an axis of a generated mesh. */
+static int deck_doping_axis(TcadDeckCtx *c, const yaml_node_t *it, const char *p, int def, int *axis)
+{
+  TcadDeck *d = c->deck;
+  char pk[TCAD_DECK_PATH + 16], list[TCAD_DECK_LIST];
+  yaml_node_t *v = tcad_deck_get(c, it, "axis", NULL);
+  *axis = def;
+  if (!v) return 0;
+  tcad_deck_path(pk, sizeof pk, p, "axis");
+  TCAD_CALL(tcad_deck_enum(c, v, pk, tcad_deck_axes, axis));
+  if (c->generated && *axis >= d->mesh.dim)
+    return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[*axis],
+                          d->mesh.dim,
+                          tcad_deck_join(tcad_deck_axes, d->mesh.dim, tcad_deck_name_str, list, sizeof list));
+  return 0;
+}
+
 static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p, TcadDopingSpec *s)
 {
   TcadDeck *d = c->deck;
@@ -97,42 +115,6 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
                           tcad_deck_join(allowed, tcad_deck_count(allowed), tcad_deck_name_str, list, sizeof list));
   }
 
-  if (linear) { /* N = max(0, gradient (x − surface)) along the axis, optionally inside a box */
-    yaml_node_t *g;
-    TCAD_CALL(tcad_deck_need(c, it, p, "gradient",
-                             "the doping gradient (cm^-4; its sign says on which side of 'surface')", &g));
-    tcad_deck_path(pk, sizeof pk, p, "gradient");
-    TCAD_CALL(tcad_deck_num(c, g, pk, "cm^-4", &s->gradient));
-    if (s->gradient == 0 || !isfinite(s->gradient))
-      return TCAD_DECK_FAIL(c, g, "'%s' is %g; expected a non-zero gradient (cm^-4)", pk, s->gradient);
-    s->depth_axis = c->generated ? 0 : -1;
-    if ((v = tcad_deck_get(c, it, "axis", NULL))) {
-      int axis;
-      tcad_deck_path(pk, sizeof pk, p, "axis");
-      TCAD_CALL(tcad_deck_enum(c, v, pk, tcad_deck_axes, &axis));
-      if (c->generated && axis >= d->mesh.dim)
-        return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[axis],
-                              d->mesh.dim,
-                              tcad_deck_join(tcad_deck_axes, d->mesh.dim, tcad_deck_name_str, list, sizeof list));
-      s->depth_axis = axis;
-    }
-    double surface = 0.0;
-    TCAD_CALL(tcad_deck_get_num(c, it, p, "surface", "µm", &surface, NULL));
-    s->surface = surface * TCAD_DECK_UM;
-    if ((v = tcad_deck_get(c, it, "box", NULL))) {
-      tcad_deck_path(pk, sizeof pk, p, "box");
-      TCAD_CALL(tcad_deck_box(c, v, pk, &s->window));
-      s->has_window = 1;
-    }
-    goto region;
-  }
-  const char *ckey = diffused ? "peak" : "conc";
-  TCAD_CALL(
-      tcad_deck_need(c, it, p, ckey, diffused ? "the peak concentration (cm^-3)" : "the concentration (cm^-3)", &conc));
-  tcad_deck_path(pk, sizeof pk, p, ckey);
-  TCAD_CALL(tcad_deck_num(c, conc, pk, "cm^-3", &s->peak));
-  TCAD_CALL(tcad_deck_positive(c, conc, pk, s->peak, "cm^-3"));
-region:
   if ((v = tcad_deck_get(c, it, "region", NULL))) {
     tcad_deck_path(pk, sizeof pk, p, "region");
     TCAD_CALL(tcad_deck_str(c, v, pk, "a region name", s->region, sizeof s->region));
@@ -146,7 +128,31 @@ region:
           s->region, pk, m->name);
   }
 
-  if (linear) return 0;
+  if (linear) { /* N = max(0, gradient (x − surface)) along the axis, optionally inside a box */
+    yaml_node_t *g;
+    TCAD_CALL(tcad_deck_need(c, it, p, "gradient",
+                             "the doping gradient (cm^-4; its sign says on which side of 'surface')", &g));
+    tcad_deck_path(pk, sizeof pk, p, "gradient");
+    TCAD_CALL(tcad_deck_num(c, g, pk, "cm^-4", &s->gradient));
+    if (s->gradient == 0 || !isfinite(s->gradient))
+      return TCAD_DECK_FAIL(c, g, "'%s' is %g; expected a non-zero gradient (cm^-4)", pk, s->gradient);
+    TCAD_CALL(deck_doping_axis(c, it, p, c->generated ? 0 : -1, &s->depth_axis));
+    double surface = 0.0;
+    TCAD_CALL(tcad_deck_get_num(c, it, p, "surface", "µm", &surface, NULL));
+    s->surface = surface * TCAD_DECK_UM;
+    if ((v = tcad_deck_get(c, it, "box", NULL))) {
+      tcad_deck_path(pk, sizeof pk, p, "box");
+      TCAD_CALL(tcad_deck_box(c, v, pk, &s->window));
+      s->has_window = 1;
+    }
+    return 0;
+  }
+  const char *ckey = diffused ? "peak" : "conc";
+  TCAD_CALL(
+      tcad_deck_need(c, it, p, ckey, diffused ? "the peak concentration (cm^-3)" : "the concentration (cm^-3)", &conc));
+  tcad_deck_path(pk, sizeof pk, p, ckey);
+  TCAD_CALL(tcad_deck_num(c, conc, pk, "cm^-3", &s->peak));
+  TCAD_CALL(tcad_deck_positive(c, conc, pk, s->peak, "cm^-3"));
   if (s->profile == TCAD_DOPING_BOX) {
     TCAD_CALL(tcad_deck_need(c, it, p, "box", "the doped box {x: [lo, hi], ...} (µm)", &v));
     tcad_deck_path(pk, sizeof pk, p, "box");
@@ -156,17 +162,7 @@ region:
   if (!diffused) return 0;
 
   /* depth axis: default the mesh's last axis; unknown for Gmsh meshes until the file is read */
-  s->depth_axis = c->generated ? d->mesh.dim - 1 : -1;
-  if ((v = tcad_deck_get(c, it, "axis", NULL))) {
-    int axis;
-    tcad_deck_path(pk, sizeof pk, p, "axis");
-    TCAD_CALL(tcad_deck_enum(c, v, pk, tcad_deck_axes, &axis));
-    if (c->generated && axis >= d->mesh.dim)
-      return TCAD_DECK_FAIL(c, v, "'%s' is '%s' but the mesh is %dD; expected one of: %s", pk, tcad_deck_axes[axis],
-                            d->mesh.dim,
-                            tcad_deck_join(tcad_deck_axes, d->mesh.dim, tcad_deck_name_str, list, sizeof list));
-    s->depth_axis = axis;
-  }
+  TCAD_CALL(deck_doping_axis(c, it, p, c->generated ? d->mesh.dim - 1 : -1, &s->depth_axis));
   if ((v = tcad_deck_get(c, it, "window", &k))) {
     tcad_deck_path(pk, sizeof pk, p, "window");
     TCAD_CALL(tcad_deck_box(c, v, pk, &s->window));

@@ -188,7 +188,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
   }
   /* the contact keeps its own resistance, driven at the terminal voltage of the last point */
   sc->resistance = r0;
-  tcad_sim_drive_voltage(s, c, sc->voltage + r0 * sc->cur[2]);
+  tcad_sim_drive_voltage(s, c, TcadSimGetContactApplied(s, c));
   tcad_sim_update_bc(s);
   free(hist);
   TCAD_RETURN(e);

@@ -226,7 +226,7 @@ int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a,
 static double present_applied(const TcadSim *s, int c)
 {
   const TcadSimContact *sc = &s->contacts[c];
-  return sc->drive == TCAD_DRIVE_CURRENT && sc->floating ? sc->voltage + sc->resistance * sc->cur[2] : sc->applied;
+  return sc->drive == TCAD_DRIVE_CURRENT && sc->floating ? TcadSimGetContactApplied(s, c) : sc->applied;
 }
 
 /* A sweep in current: the trigger (the highest voltage in the current's direction) and the
