@@ -18,8 +18,10 @@
  *   electrons F_n,i = Σ_j A J_n,ij/q − V R + G_i      (∇·J_n = q(R − G))
  *   holes     F_p,i = Σ_j A J_p,ij/q + V R − G_i      (∇·J_p = −q(R − G))
  *   energy    F_T,i = Σ_j A S_ij − ½ Σ_j A J_ij (ψ_i − ψ_j) + V (3/2) k (c + c_f)(T − T_L)/τ_w
- *                     + V (3/2) k T R           (per carrier, c = n or p; shared PHYSICS.md §2;
- *                                                c_f = relax_floor n_i, tcad_eb_relaxation)
+ *                     + V (3/2) k T R − (3/2) k T G_i − H_f,i
+ *                                               (per carrier, c = n or p; shared PHYSICS.md §2;
+ *                                                c_f = relax_floor n_i, tcad_eb_relaxation; H_f
+ *                                                the floor's heating, tcad_asm_floor_heat)
  * J_ij is the current density from i to j: Scharfetter–Gummel (kernels/physics/sg.h) when the
  * temperature equations are off, the energy-balance flux with the temperatures varying
  * linearly along the edge (kernels/physics/energy.h) when they are on; S_ij the energy flux
@@ -167,6 +169,20 @@ TCAD_HD double tcad_eb_carrier_flux(const TcadAsmData *D, int e, int carrier, co
   return a * mu * G;
 }
 
+/* Carrier c's floor heating share on edge e (kernels/physics/energy.h tcad_eb_floor_heat_share)
+ * for dpsi = ψ_i − ψ_j; *d = ∂/∂dpsi. The assembly and the energy budget (solver/fields.c) call it.
+ * On with impact ionization only: the generation is the one term in which the temperature of an
+ * all but absent carrier matters (elsewhere it multiplies that carrier's density), and the heating
+ * cost the example MOSFET's energy-balance sweep 15 % more Newton iterations (346 against 301). */
+TCAD_HD double tcad_asm_floor_heat(const TcadAsmData *D, int e, int c, double dpsi, double *d)
+{
+  const TcadAsmParams *P = &D->p;
+  *d = 0.0;
+  if (!P->impact) return 0.0;
+  return tcad_eb_floor_heat_share(P->relax_floor * P->nie, D->edge_mu0[2 * e + c], P->hf != TCAD_ASM_HF_NONE,
+                                  P->vsat[c], D->edge_coupling[e], D->edge_length[e], dpsi, d);
+}
+
 /* What one edge contributes, in physical units. F[k]: flux of equation k from i to j (added to
  * node i, subtracted from node j); Fs[c]: the part of carrier c's energy equation that both
  * ends receive alike (−½ A J (ψ_i − ψ_j), the Joule term), in row 3 + c. dF[k][m] is
@@ -179,7 +195,19 @@ typedef struct {
   /* impact ionization (P->impact): the pairs per second G each end receives (+G in the electron
    * row, −G in the hole row), with dG like dF; Gc[c] the part of G carrier c's ionizations make */
   double G, dG[2 * TCAD_ASM_MAXBS], Gc[2];
+  /* with a temperature equation of carrier c, the temperatures of ends i [0] and j [1]: each end's
+   * energy row of c loses (3/2) k T G, the energy the pairs it receives are born with
+   * (tcad_asm_gen_energy); 0 without one */
+  double Tend[2][2];
 } TcadAsmEdge;
+
+/* Carrier c's energy row at end `side` of an edge: −(3/2) k T_side G (shared PHYSICS.md §2: the
+ * −(3/2) k T (R − G) of the energy equation for the impact-ionization part of G), the residual's
+ * sign; 0 without a temperature equation of c. */
+TCAD_HD double tcad_asm_gen_energy(const TcadAsmEdge *E, int c, int side)
+{
+  return -1.5 * TCAD_KB * E->Tend[c][side] * E->G;
+}
 
 /* Impact ionization on edge e, after its carrier fluxes are in E: each carrier c makes
  * ½ h α_c(F_c) |A J_c/q| pairs per second at each end (shared PHYSICS.md §4). The ½ A h of the
@@ -200,6 +228,12 @@ TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, con
   for (int m = 0; m < 2 * W; m++) E->dG[m] = 0.0;
   TCAD_UNROLL
   for (int c = 0; c < 2; c++) {
+    const int t = 3 + c, hot = P->energy && t < bs;
+    E->Tend[c][0] = hot ? x[bs * i + t] * sv[t] : 0.0;
+    E->Tend[c][1] = hot ? x[bs * j + t] * sv[t] : 0.0;
+  }
+  TCAD_UNROLL
+  for (int c = 0; c < 2; c++) {
     const int r = 1 + c, t = 3 + c;
     double F, dF[2 * TCAD_ASM_MAXBS], dadF;
     TCAD_UNROLL
@@ -217,16 +251,20 @@ TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, con
       dF[0] = d4[0], dF[r] = d4[1], dF[W] = d4[2], dF[W + r] = d4[3];
     }
     const double alpha = tcad_impact_alpha(&P->ii[c], F, &dadF);
-    /* |flux| = flux·s with s the smooth sign of the drift-diffusion flux (exact where the flow
-     * is more than a few sign_smooth of its one-way terms, smooth through 0 where none flows);
-     * with a temperature equation the sign of the flux itself (α = 0 where it changes sign at
-     * T = T_L) */
+    /* |flux| = flux·s with s the smooth sign of the carrier's flux, drift-diffusion or energy
+     * balance (exact where the flow is more than a few sign_smooth of its one-way terms, smooth
+     * through 0 where none flows: where drift and diffusion balance, and α ≠ 0 there when the
+     * field is high or, with the floor heating, the carrier hot) */
     const double flux = E->F[r];
     double s, ds[2 * TCAD_ASM_MAXBS];
     TCAD_UNROLL
     for (int m = 0; m < 2 * W; m++) ds[m] = 0.0;
     if (P->energy && t < bs) {
-      s = flux > 0 ? 1.0 : flux < 0 ? -1.0 : 0.0;
+      const double kq = TCAD_KB / TCAD_Q;
+      double d5[5];
+      s = tcad_eb_flux_sign(c, (x[bs * j] - x[bs * i]) * sv[0] / kq, x[bs * i + t] * sv[t], x[bs * j + t] * sv[t],
+                            x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d5);
+      ds[0] = -d5[0] / kq, ds[W] = d5[0] / kq, ds[t] = d5[1], ds[W + t] = d5[2], ds[r] = d5[3], ds[W + r] = d5[4];
     } else {
       double d3[3];
       const double delta = (x[bs * j] - x[bs * i]) * sv[0] / P->vt;
@@ -286,6 +324,11 @@ TCAD_HD void tcad_asm_edge_eval(const TcadAsmData *D, const int bs, int e, const
     TCAD_UNROLL
     for (int m = 0; m < 2 * W; m++) E->dFs[c][m] = tcad_eb_joule_share(E->dF[r][m], dpsi);
     E->dFs[c][0] += TCAD_EB_JOULE_SHARE * E->F[r], E->dFs[c][W] -= TCAD_EB_JOULE_SHARE * E->F[r];
+    /* the relaxation floor's carriers heated by the local field (tcad_eb_floor_heat_share) */
+    double dh;
+    const double heat = tcad_asm_floor_heat(D, e, c, dpsi, &dh);
+    E->Fs[c] += heat, E->Ms[c] += fabs(heat);
+    E->dFs[c][0] += dh, E->dFs[c][W] -= dh;
   }
   if (P->impact) tcad_asm_edge_impact(D, bs, e, x, E);
 }
@@ -308,6 +351,10 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
     for (int c = 0; c < 2 && 3 + c < bs; c++) f[bs * node + 3 + c] += E->Fs[c] / se[3 + c];
   }
   if (ii) f[bs * node + 1] += E->G / se[1], f[bs * node + 2] -= E->G / se[2];
+  if (ii && energy) {
+    TCAD_UNROLL
+    for (int c = 0; c < 2 && 3 + c < bs; c++) f[bs * node + 3 + c] += tcad_asm_gen_energy(E, c, side) / se[3 + c];
+  }
   if (fmag) {
     TCAD_UNROLL
     for (int k = 0; k < nk; k++) fmag[bs * node + k] += E->M[k] / se[k];
@@ -316,6 +363,11 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
       for (int c = 0; c < 2 && 3 + c < bs; c++) fmag[bs * node + 3 + c] += E->Ms[c] / se[3 + c];
     }
     if (ii) fmag[bs * node + 1] += fabs(E->G) / se[1], fmag[bs * node + 2] += fabs(E->G) / se[2];
+    if (ii && energy) {
+      TCAD_UNROLL
+      for (int c = 0; c < 2 && 3 + c < bs; c++)
+        fmag[bs * node + 3 + c] += fabs(tcad_asm_gen_energy(E, c, side)) / se[3 + c];
+    }
   }
   if (!jac) return;
   const int *b = D->edge_base + 4 * e;
@@ -330,6 +382,16 @@ TCAD_HD void tcad_asm_edge_add_nk(const TcadAsmData *D, const int bs, const int 
       if (ii && (k == 1 || k == 2)) { /* generation: + in the electron row, − in the hole row */
         const double s2 = k == 1 ? 1.0 : -1.0;
         vi += s2 * E->dG[m], vj += s2 * E->dG[W + m];
+      }
+      if (ii && sym) { /* the energy the pairs are born with: −(3/2) k T_node G */
+        const double kt = -1.5 * TCAD_KB * E->Tend[c][side];
+        vi += kt * E->dG[m], vj += kt * E->dG[W + m];
+        if (m == k) { /* ∂/∂T_node: column block of this end */
+          if (side)
+            vj += -1.5 * TCAD_KB * E->G;
+          else
+            vi += -1.5 * TCAD_KB * E->G;
+        }
       }
       vi *= sv[m] / se[k], vj *= sv[m] / se[k];
       if (vi != 0.0) tcad_asm_jadd(jac, bi, len, k, m, vi); /* column block i */

@@ -29,7 +29,11 @@
 #define TCAD_BD_II                                                                                                     \
   0.5 /* the ionization integral from which a steep rise is the knee */ /* the avalanche share of the contact current from which a steep rise is the knee */
 
-static double log_current(const TcadSim *s, int c) { return log(fmax(fabs(s->contacts[c].cur[2]), 1e-300)); }
+/* The breakdown step steers by the contact's node sum (TcadSimContact.cur_node): on the load line
+ * that is the current its drive equation holds, and the knee, the load line and the criterion
+ * must see one current. (The weight-function current it reports is accurate where the node sum
+ * of a heavily doped contact is not, below ~1e-6 A/cm^2 at 16 V: docs/dev-notes.md.) */
+static double log_current(const TcadSim *s, int c) { return log(fmax(fabs(s->contacts[c].cur_node[2]), 1e-300)); }
 
 int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
 {
@@ -61,7 +65,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
   /* ln of the avalanche current (q ∫ G dV) at the last two points: the steps follow it, as it is
    * smooth where the contact current is not */
   double ga = -INFINITY, gb = -INFINITY;
-  double dlog = TCAD_BD_DLOG0, sign = dir, vmax = -INFINITY, rload = 0, ia = 0, ib = sc->cur[2];
+  double dlog = TCAD_BD_DLOG0, sign = dir, vmax = -INFINITY, rload = 0, ia = 0, ib = sc->cur_node[2];
   /* ln of the current the load line steps: the contact's, or the avalanche current where that
    * is larger (a contact current at the rounding floor of its sums has no reliable size, nor
    * sign: the current flows in the ramp's direction) */
@@ -136,7 +140,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
        * 3x between points on a 1e17 junction) */
       double iaval = 0;
       if ((e = TcadSimGetImpactGeneration(s, NULL, NULL, &iaval))) break;
-      aval = fabs(iaval) > TCAD_BD_AVAL * fabs(sc->cur[2]);
+      aval = fabs(iaval) > TCAD_BD_AVAL * fabs(sc->cur_node[2]);
       const double lt = log_current(s, c), u = sc->voltage, uprev = ub, lprev = lb, gt = log(fmax(fabs(iaval), 1e-300));
       const double gprev = gb;
       memcpy(xa, xb, nx * sizeof(double));

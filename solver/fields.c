@@ -171,7 +171,16 @@ int TcadSimGetEnergyBudget(const TcadSim *s, double joule[2], double relax[2], d
     const double dpsi = x[bs * i] * sv[0] - x[bs * j] * sv[0];
     for (int c = 0; c < 2; c++) {
       double S;
+      double dh;
       joule[c] -= 2.0 * tcad_eb_joule_share(edge_fluxes(s, x, e, c, &S), dpsi);
+      if (P->energy && tcad_asm_tindex(D, c) >= 0)
+        joule[c] -= 2.0 * tcad_asm_floor_heat(D, e, c, dpsi, &dh); /* the floor's heating (kernels/asm.h) */
+    }
+    if (P->energy && P->impact && P->mode == TCAD_ASM_COUPLED) { /* the energy impact-generated pairs take */
+      TcadAsmEdge E;
+      tcad_asm_edge_eval(D, bs, e, x, &E);
+      for (int c = 0; c < 2; c++)
+        for (int side = 0; side < 2; side++) recomb[c] += tcad_asm_gen_energy(&E, c, side);
     }
   }
   for (int i = 0; i < s->nnodes; i++) {

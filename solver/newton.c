@@ -355,9 +355,8 @@ int tcad_sim_currents(TcadSim *s)
 {
   const PetscScalar *x;
   TCAD_PETSC_CALL(VecGetArrayRead(s->X, &x));
-  const int e = tcad_sim_assemble(s, x, s->fwork, NULL, s->cflux, NULL);
+  int e = tcad_sim_assemble(s, x, s->fwork, NULL, s->cflux, NULL);
+  if (!e) e = tcad_sim_contact_sums(s, x);
   TCAD_PETSC_CALL(VecRestoreArrayRead(s->X, &x));
-  TCAD_CALL(e);
-  tcad_sim_contact_sums(s);
-  return 0;
+  return e;
 }

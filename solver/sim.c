@@ -158,7 +158,8 @@ void TcadSimDestroy(TcadSim **sp)
   if (owned) free((void *)s->D.name);
   TCAD_ASM_ARRAYS(TCAD_SIM_FREE)
 #undef TCAD_SIM_FREE
-  free(s->donors), free(s->acceptors), free(s->rowptr), free(s->col), free(s->cflux), free(s->fwork), free(s->fmag);
+  free(s->donors), free(s->acceptors), free(s->rowptr), free(s->col), free(s->cflux), free(s->cweight), free(s->fwork),
+      free(s->fmag);
   for (int c = 0; s->contacts && c < s->ncontacts; c++)
     free(s->contacts[c].slot), free(s->contacts[c].slot_start), free(s->contacts[c].root_slot);
   free(s->drive_f), free(s->drive_acc);

@@ -47,8 +47,11 @@ typedef struct {
                       * (offsets slot_start); then per contact node the root's position in its row */
   int *slot_start, *root_slot;
   double psi_offset; /* gate: ψ = V − Φ_ms, psi_offset = −Φ_ms; ohmic: 0 */
-  double cur[3];     /* electron, hole, total current into the device */
-  double energy[2];  /* electron, hole energy flow into the device, W (per depth^(3-d)) */
+  double cur[3];     /* electron, hole, total current into the device (weight function, contacts.c) */
+  /* the same summed at the contact's nodes: what a drive equation holds, and what the breakdown
+   * step steers by (solver/breakdown.c) */
+  double cur_node[3];
+  double energy[2]; /* electron, hole energy flow into the device, W (per depth^(3-d)) */
 } TcadSimContact;
 
 struct TcadSim {
@@ -67,7 +70,10 @@ struct TcadSim {
   TcadAsmData D;
   int *rowptr, *col; /* scalar CSR pattern, bs*nnodes rows */
   int nnz;
-  double *cflux;      /* TCAD_ASM_NCFLUX per node: contact particle currents and energy flows */
+  double *cflux; /* TCAD_ASM_NCFLUX per node: contact particle currents and energy flows */
+  /* weight functions of the terminal currents (solver/contacts.c): ncontacts × nnodes, w_c = 1 on
+   * contact c's nodes, 0 on the other ohmic contacts; NULL until first needed */
+  double *cweight;
   double *fwork;      /* scratch residual */
   double last_relres; /* largest |residual| / term size at the last iterate */
   double *fmag;       /* bs per node: size of the terms of the last residual (rounding scale) */
@@ -137,8 +143,10 @@ int tcad_sim_drive_rows(TcadSim *s, const double *x, double *f, double *jac, dou
 /* After a converged solve: the driven contacts' voltages from the state, and their boundary
  * values from them. */
 void tcad_sim_drive_sync(TcadSim *s);
-/* Terminal currents and energy flows of the contacts from the contact fluxes s->cflux. */
-void tcad_sim_contact_sums(TcadSim *s);
+/* Terminal currents and energy flows of the contacts at the scaled state x, after an assembly
+ * that filled s->cflux: energy flows from the contact fluxes, particle currents through the
+ * contacts' weight functions (coupled mode; solver/contacts.c). Returns 0 or a tcad error. */
+int tcad_sim_contact_sums(TcadSim *s, const double *x);
 /* backend.c: residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's
  * backend. */
 int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);

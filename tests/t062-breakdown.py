@@ -30,26 +30,10 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from avalanche_ref import EPS, KT, NI, Q, alpha_okuto, alpha_vodm, bisect, electron_integral  # noqa: E402
 from pytap import check, status  # noqa: E402
 
-Q = 1.602176634e-19
-EPS = 11.7 * 8.8541878128e-14
-KT = 1.380649e-23 * 300.0 / Q
-NI = 1.0e10  # the built-in Si n_i (docs/deck.md)
 HEAVY = 1e20
-
-
-def alpha_vodm(E, c):
-    E = np.maximum(E, 1e-30)
-    if c == 0:
-        return 7.03e5 * np.exp(-1.231e6 / E)
-    return np.where(E < 4e5, 1.582e6 * np.exp(-2.036e6 / E), 6.71e5 * np.exp(-1.693e6 / E))
-
-
-def alpha_okuto(E, c):
-    E = np.maximum(E, 1e-30)
-    a, b = (0.426, 4.81e5) if c == 0 else (0.243, 6.53e5)
-    return a * E * np.exp(-((b / E) ** 2))
 
 
 def integral(V, N, alpha, electrons_from_junction):
@@ -58,22 +42,11 @@ def integral(V, N, alpha, electrons_from_junction):
     Em = Q * N * W / EPS
     s = np.linspace(0.0, W, 40001)  # along the electrons' path
     E = Em * (1 - s / W) if electrons_from_junction else Em * s / W
-    an, ap = alpha(E, 0), alpha(E, 1)
-    d = an - ap
-    K = np.concatenate([[0.0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(s))])
-    f = an * np.exp(-K)
-    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(s))), W
+    return electron_integral(s, alpha(E, 0), alpha(E, 1)), W
 
 
 def independent_bv(N, alpha, electrons_from_junction):
-    lo, hi = 0.5, 5000.0
-    for _ in range(100):
-        m = 0.5 * (lo + hi)
-        if integral(m, N, alpha, electrons_from_junction)[0] < 1:
-            lo = m
-        else:
-            hi = m
-    return 0.5 * (lo + hi)
+    return bisect(lambda V: integral(V, N, alpha, electrons_from_junction)[0], 0.5, 5000.0)
 
 
 def integral_graded(V, a, alpha):
@@ -87,22 +60,11 @@ def integral_graded(V, a, alpha):
         W = (12 * EPS * (V + vbi) / (Q * a)) ** (1.0 / 3.0)
     x = np.linspace(-W / 2, W / 2, 40001)
     E = Q * a * (W * W / 4 - x * x) / (2 * EPS)
-    an, ap = alpha(E, 0), alpha(E, 1)
-    d = an - ap
-    K = np.concatenate([[0.0], np.cumsum(0.5 * (d[1:] + d[:-1]) * np.diff(x))])
-    f = an * np.exp(-K)
-    return float(np.sum(0.5 * (f[1:] + f[:-1]) * np.diff(x))), W
+    return electron_integral(x, alpha(E, 0), alpha(E, 1)), W
 
 
 def independent_bv_graded(a, alpha):
-    lo, hi = 0.5, 5000.0
-    for _ in range(100):
-        m = 0.5 * (lo + hi)
-        if integral_graded(m, a, alpha)[0] < 1:
-            lo = m
-        else:
-            hi = m
-    return 0.5 * (lo + hi)
+    return bisect(lambda V: integral_graded(V, a, alpha)[0], 0.5, 5000.0)
 
 
 def deck_graded(a, bv, model):

@@ -75,17 +75,25 @@ static int open_case(const DriveCase *k, int driven, TestDevice *d)
 }
 
 /* The current at contact `contact` of the device without the drive, held at `volts`. */
+/* Minus the sum of the currents of every contact but c: the current of c as the rest of the
+ * device carries it. Those contacts are voltage-driven, so they report their weight-function
+ * currents (solver/contacts.c), free of the rounding of the node sum a driven contact reports
+ * (its drive equation's: up to 2e-6 of 1e-7 A/cm^2 at 20 V in the energy-balance case). */
+static double others_current(const TcadSim *sim, int c)
+{
+  double sum = 0, i3[3];
+  for (int k = 0; k < TcadSimGetContactCount(sim); k++)
+    if (k != c) TcadSimGetContactCurrent(sim, k, i3), sum += i3[2];
+  return -sum;
+}
+
 static int reference_current(const DriveCase *k, double volts, double *cur)
 {
   TestDevice d;
   int e = open_case(k, 0, &d);
   const int c = e ? -1 : TcadSimFindContact(d.sim, k->contact);
   if (!e) e = TcadSimBias(d.sim, 1, &c, &volts);
-  if (!e) {
-    double i3[3];
-    TcadSimGetContactCurrent(d.sim, c, i3);
-    *cur = i3[2];
-  }
+  if (!e) *cur = others_current(d.sim, c);
   test_device_free(&d);
   return e;
 }
@@ -117,8 +125,9 @@ static void run_case(const DriveCase *k)
     double iref = 0;
     e = reference_current(k, v, &iref);
     snprintf(tn, sizeof tn, "drive.%s.resistance_vs_voltage_drive", k->name);
-    tap_check(!e && fabs(iref - cur[2]) <= 1e-6 * fabs(iref), tn, "driven %.9e, voltage-driven at %.9g V %.9e (%s)",
-              cur[2], v, iref, e ? tcad_error_message() : "ok");
+    const double iown = others_current(d.sim, c);
+    tap_check(!e && fabs(iref - iown) <= 1e-6 * fabs(iref), tn, "driven %.9e, voltage-driven at %.9g V %.9e (%s)", iown,
+              v, iref, e ? tcad_error_message() : "ok");
   } else {
     e = TcadSimBias(d.sim, 1, &c, &k->volts);
     snprintf(tn, sizeof tn, "drive.%s.bias", k->name);
@@ -142,8 +151,9 @@ static void run_case(const DriveCase *k)
   double iref = 0;
   e = reference_current(k, v, &iref);
   snprintf(tn, sizeof tn, "drive.%s.current_vs_voltage_drive", k->name);
-  tap_check(!e && fabs(iref - cur[2]) <= 1e-6 * fabs(iref), tn, "driven %.9e, voltage-driven at %.9g V %.9e (%s)",
-            cur[2], v, iref, e ? tcad_error_message() : "ok");
+  const double iown = others_current(d.sim, c);
+  tap_check(!e && fabs(iref - iown) <= 1e-6 * fabs(iref), tn, "driven %.9e, voltage-driven at %.9g V %.9e (%s)", iown,
+            v, iref, e ? tcad_error_message() : "ok");
 done:
   test_device_free(&d);
 }
@@ -193,7 +203,15 @@ int main(int argc, char **argv)
       {"1d_eb_avalanche", deck_1d, "cathode", ", transport: energy-balance, impact_ionization: vanoverstraeten", 0.0,
        8.0},
   };
-  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) run_case(&cases[k]);
+  for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+    /* the energy-balance case to an update tolerance of 1e-12, both its solves: at 1e-9 its reverse
+     * current of 1e-7 A/cm^2 (a sum of edge flows 1e4 times larger, each known to the update)
+     * varies by 1e-6 of itself between two converged solutions */
+    const int eb = strstr(cases[k].physics, "energy") != NULL;
+    if (eb) PetscOptionsSetValue(NULL, "-tcad_update_tol", "1e-12");
+    run_case(&cases[k]);
+    if (eb) PetscOptionsClearValue(NULL, "-tcad_update_tol");
+  }
   ramp_through_zero();
   return tap_exit();
 }

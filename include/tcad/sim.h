@@ -116,8 +116,10 @@ int TcadSimGetIonizationIntegrals(const TcadSim *sim, double *In, double *Ip, in
  * `wall` s), and with impact ionization the ionization-integral and breakdown voltages. */
 int TcadSimWriteSummary(const TcadSim *sim, const char *path, int status, double wall);
 /* Power balance of the current solution, electrons [0] and holes [1], W (per depth^(3-d)):
- * Joule power Σ_edges A J (ψ_i − ψ_j); relaxation power Σ V (3/2) k (c + 1e-2 n_i)(T − T_L)/τ_w and
- * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation; energy
+ * Joule power Σ_edges A J (ψ_i − ψ_j) plus the heating of the relaxation floor c_f (kernels/asm.h
+ * tcad_asm_floor_heat); relaxation power Σ V (3/2) k (c + c_f)(T − T_L)/τ_w and
+ * recombination energy Σ V (3/2) k T R over the nodes with a temperature equation (less the
+ * (3/2) k T G of impact ionization, kernels/asm.h tcad_asm_gen_energy); energy
  * flowing into the device through the ohmic contacts (from the last residual, see
  * TcadSimGetContactEnergy). In steady state joule + contacts = relax + recomb per carrier. */
 int TcadSimGetEnergyBudget(const TcadSim *sim, double joule[2], double relax[2], double recomb[2], double contacts[2]);

@@ -31,7 +31,7 @@
 #define TCAD_PHYSICS_DRIVING_FORCE_H
 #include <math.h>
 
-#include "kernels/physics/bernoulli.h"
+#include "kernels/physics/sg.h"
 #include "tcad/hd.h"
 
 /* The default ε of the smooth current sign (TcadAsmParams.sign_smooth): |s| = 1 − 5e-5 in
@@ -43,32 +43,15 @@
  * quasi-Fermi gradient: 4.0); the saturation current moves by 1.5 % from 5e-2 to 1e-2. */
 #define TCAD_DEFAULT_JOULE_SMOOTH 5e-2
 
-/* The smooth sign s(r) = r/√(r² + ε²) of carrier 0's (electrons) or 1's (holes) edge current,
- * r = g/m from the Scharfetter–Gummel flux g and the sum m of its two one-way terms, with
- * Δ = (ψ_j − ψ_i)/V_T and the end densities c_i, c_j; eps = ε. d[0..2] = ∂s/∂(Δ, c_i, c_j).
- * The mobility cancels from r, so s is the sign of the carrier's drift-diffusion flux. */
+/* The smooth sign of carrier 0's (electrons) or 1's (holes) Scharfetter–Gummel edge current
+ * (tcad_flux_sign) with Δ = (ψ_j − ψ_i)/V_T and the end densities c_i, c_j; eps = ε.
+ * d[0..2] = ∂s/∂(Δ, c_i, c_j). Electrons: g = c_j B(Δ) − c_i B(−Δ); holes: g = c_i B(Δ) − c_j B(−Δ),
+ * minus the electron form at −Δ. */
 TCAD_HD double tcad_current_sign(int carrier, double delta, double ci, double cj, double eps, double d[3])
 {
-  double dbp, dbm;
-  const double bp = tcad_bernoulli(delta, &dbp), bm = tcad_bernoulli(-delta, &dbm); /* dB(−Δ)/dΔ = −dbm */
-  /* electrons g = c_j B(Δ) − c_i B(−Δ); holes g = c_i B(Δ) − c_j B(−Δ); m the sum of the terms */
-  double g, m, dg[3], dm[3];
-  if (carrier == 0) {
-    g = cj * bp - ci * bm, m = cj * bp + ci * bm;
-    dg[0] = cj * dbp + ci * dbm, dm[0] = cj * dbp - ci * dbm;
-    dg[1] = -bm, dm[1] = bm, dg[2] = bp, dm[2] = bp;
-  } else {
-    g = ci * bp - cj * bm, m = ci * bp + cj * bm;
-    dg[0] = ci * dbp + cj * dbm, dm[0] = ci * dbp - cj * dbm;
-    dg[1] = bp, dm[1] = bp, dg[2] = -bm, dm[2] = bm;
-  }
-  double s = 0, ds_dr = 0, r = 0;
-  if (m > 0) {
-    r = g / m;
-    const double q = sqrt(r * r + eps * eps);
-    s = r / q, ds_dr = eps * eps / (q * q * q);
-  }
-  for (int k = 0; k < 3; k++) d[k] = m > 0 ? ds_dr * (dg[k] - r * dm[k]) / m : 0.0;
+  if (carrier == 0) return tcad_flux_sign(delta, ci, cj, eps, d);
+  const double s = -tcad_flux_sign(-delta, ci, cj, eps, d);
+  d[1] = -d[1], d[2] = -d[2]; /* d/dΔ of −s(−Δ) is +s'(−Δ) */
   return s;
 }
 

@@ -23,8 +23,8 @@
 #define TCAD_PHYSICS_ENERGY_H
 #include <math.h>
 
-#include "kernels/physics/bernoulli.h"
 #include "kernels/physics/constants.h"
+#include "kernels/physics/sg.h"
 
 /* Θ = (T₂ − T₁)/ln(T₂/T₁) (→ T when T₁ = T₂) and its derivatives d[0] = ∂Θ/∂T₁, d[1] = ∂Θ/∂T₂.
  * Written as Θ = T̄ f(ε), ε = (T₂ − T₁)/(T₂ + T₁), f = ε/atanh ε; f and f' from their series
@@ -66,6 +66,24 @@ TCAD_HD double tcad_eb_flux(int carrier, double dpsik, double T1, double T2, dou
   d[3] = -s * th * b2;
   d[4] = s * th * b1;
   return s * th * br;
+}
+
+/* The smooth sign of tcad_eb_flux's G (tcad_flux_sign: exact where the net flow is more than a
+ * few eps of its one-way terms, smooth through 0), same arguments; d[0..4] = ∂s/∂(dpsik, T1, T2,
+ * c1, c2). Θ cancels from the ratio, so the temperatures enter through y only. */
+TCAD_HD double tcad_eb_flux_sign(int carrier, double dpsik, double T1, double T2, double c1, double c2, double eps,
+                                 double d[5])
+{
+  double dth[2], ds[3];
+  const double th = tcad_logmean(T1, T2, dth);
+  const double sc = carrier == 0 ? 1.0 : -1.0;
+  const double y = (sc * dpsik - (T2 - T1)) / th;
+  const double s = sc * tcad_flux_sign(y, c1, c2, eps, ds);
+  d[0] = sc * ds[0] * sc / th;
+  d[1] = sc * ds[0] * (1.0 - y * dth[0]) / th;
+  d[2] = sc * ds[0] * (-1.0 - y * dth[1]) / th;
+  d[3] = sc * ds[1], d[4] = sc * ds[2];
+  return s;
 }
 
 /* Energy relaxation time of a carrier at temperature T: τ_w(T) = τ0 (1 + t1 x + t2 x²) with
@@ -159,5 +177,27 @@ TCAD_HD double tcad_mobility_hansch_field(double mu0, double F, double vsat, dou
   const double mu = 2.0 * mu0 / (1.0 + s);
   *dmu_dF = -mu / (1.0 + s) * r * r * F / s;
   return mu;
+}
+
+/* Heating of the relaxation floor (tcad_eb_relaxation's c_f): where a carrier is all but absent
+ * the floor would hold it at T_L, so the carriers that are there (the few that cross a depletion
+ * region and are multiplied there) would never heat. The floor density is heated as carriers
+ * drifting in the local field would be: an edge of coupling A/h across Δψ = ψ_i − ψ_j gives each
+ * of its ends
+ *     −½ q c_f μ(|E|) (A/h) Δψ²,    E = Δψ/h,
+ * with μ the carrier's homogeneous-field mobility (μ0 or, with a high-field model, the Hänsch
+ * field law tcad_mobility_hansch_field): summed over a Voronoi cell, V c_f q μ E² in a uniform field
+ * along the mesh directions, so a carrier far below the floor takes the local homogeneous-field
+ * temperature T_L + (2/3) q τ_w μ E²/k (the relaxation of the floor balances it), and where the
+ * carrier's own density is far above c_f both floor terms are negligible. Residual sign (heat in
+ * is negative). *d = ∂/∂Δψ. hf: 0 the constant μ0, else Hänsch's field law. */
+TCAD_HD double tcad_eb_floor_heat_share(double cfloor, double mu0, int hf, double vsat, double coupling, double h,
+                                        double dpsi, double *d)
+{
+  double mu = mu0, dmu = 0.0;
+  if (hf) mu = tcad_mobility_hansch_field(mu0, fabs(dpsi) / h, vsat, &dmu);
+  const double k = -0.5 * TCAD_Q * cfloor * coupling;
+  *d = k * (dmu * (dpsi >= 0 ? 1.0 : -1.0) / h * dpsi * dpsi + 2.0 * mu * dpsi);
+  return k * mu * dpsi * dpsi;
 }
 #endif
