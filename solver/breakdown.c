@@ -25,9 +25,8 @@
 #define TCAD_BD_DLOG_MAX 1.1512925464970228
 #define TCAD_BD_DLOG_MIN 0.008994473019508 /* ln 10 / 256 */
 #define TCAD_BD_RLOAD 0.1
-#define TCAD_BD_AVAL 0.1
-#define TCAD_BD_II                                                                                                     \
-  0.5 /* the ionization integral from which a steep rise is the knee */ /* the avalanche share of the contact current from which a steep rise is the knee */
+#define TCAD_BD_AVAL 0.1 /* the avalanche share of the contact current from which a steep rise is the knee */
+#define TCAD_BD_II 0.5   /* the ionization integral from which a steep rise is the knee */
 
 /* The breakdown step steers by the contact's node sum (TcadSimContact.cur_node): on the load line
  * that is the current its drive equation holds, and the knee, the load line and the criterion

@@ -9,7 +9,9 @@
  *   series/closed-form switch;
  * - analytic derivatives against central finite differences (long double), including steep
  *   temperature gradients (300 K to 5000 K on one edge) and both field directions;
- * - Hänsch mobility: its derivative, and μ(T_L) = μ0. */
+ * - Hänsch mobility: its derivative, and μ(T_L) = μ0;
+ * - the smooth sign of the energy-balance flux and the relaxation floor's heating: values and
+ *   derivatives. */
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -230,6 +232,91 @@ int main(void)
       }
     tap_check(worst < 1e-5, "energy.hansch_field_limit", "worst relative %.2e", worst);
     tap_check(wd < 1e-7, "energy.hansch_field_derivative", "worst relative %.2e", wd);
+  }
+  /* the smooth sign of the energy-balance flux (the generation's |flux|): its sign is the flux's
+   * wherever the net flow exceeds 1e-1 of the one-way terms (|s| within 1 % of 1), it is 0 where
+   * the flux is, and its derivatives match central differences, steep temperatures included */
+  {
+    const double Ts[] = {300.0, 300.5, 1200.0, 5000.0}, ps[] = {-30.0, -1.0, -1e-3, 0.0, 2e-3, 0.7, 25.0};
+    const double cs[] = {1e2, 1e10, 1e16, 1e19}, eps = 1e-2;
+    double worst = 0, wsign = 0;
+    for (int c = 0; c < 2; c++)
+      for (int a = 0; a < 4; a++)
+        for (int b = 0; b < 4; b++)
+          for (int k = 0; k < 7; k++)
+            for (int m = 0; m < 4; m++) {
+              const double u[5] = {ps[k] * Ts[a], Ts[a], Ts[b], cs[m], cs[(m + 1) % 4]};
+              double d[5], dg[5], dd[5];
+              const double sg = tcad_eb_flux_sign(c, u[0], u[1], u[2], u[3], u[4], eps, d);
+              const double G = tcad_eb_flux(c, u[0], u[1], u[2], u[3], u[4], dg);
+              const double one = fabs(dg[3] * u[3]) + fabs(dg[4] * u[4]); /* one-way terms */
+              if (fabs(G) > 0.1 * one) wsign = fmax(wsign, fabs(sg - (G > 0 ? 1.0 : -1.0)));
+              if (G == 0.0) wsign = fmax(wsign, fabs(sg));
+              for (int v = 0; v < 5; v++) {
+                double up[5], um[5];
+                for (int q = 0; q < 5; q++) up[q] = um[q] = u[q];
+                const double h = 1e-6 * fmax(fabs(u[v]), v == 0 ? 1.0 : 1.0);
+                up[v] += h, um[v] -= h;
+                const double fd = (tcad_eb_flux_sign(c, up[0], up[1], up[2], up[3], up[4], eps, dd) -
+                                   tcad_eb_flux_sign(c, um[0], um[1], um[2], um[3], um[4], eps, dd)) /
+                                  (2 * h);
+                /* scaled by the variable: the change of s per relative change of the input */
+                const double sc = fmax(fabs(u[v]), 1.0);
+                worst = fmax(worst, fabs(d[v] - fd) * sc / (1.0 + fabs(fd) * sc));
+              }
+            }
+    /* near balance, where s turns (c₂ = c₁ B(−y)/B(y) (1 + δ), equal temperatures): the sign
+     * equals r/√(r² + ε²) with r = δ/(2 + δ), and its derivatives are large */
+    double wbal = 0, wbd = 0;
+    for (int c = 0; c < 2; c++)
+      for (double y = -3.0; y < 5.0; y += 2.5)
+        for (double dl = -0.05; dl < 0.06; dl += 0.01) {
+          double db;
+          const double T = 800.0, c1 = 1e12, sc = c ? -1.0 : 1.0; /* holes: y = −dpsik/Θ */
+          const double c2 = c1 * tcad_bernoulli(-y, &db) / tcad_bernoulli(y, &db) * (1 + dl);
+          const double u[5] = {sc * y * T, T, T, c1, c2};
+          double d[5], dd[5];
+          const double sg = tcad_eb_flux_sign(c, u[0], u[1], u[2], u[3], u[4], eps, d);
+          const double r = dl / (2 + dl), want = sc * r / sqrt(r * r + eps * eps);
+          wbal = fmax(wbal, fabs(sg - want));
+          const double h = 1e-7 * T; /* through the potential */
+          const double fd = (tcad_eb_flux_sign(c, u[0] + h, u[1], u[2], u[3], u[4], eps, dd) -
+                             tcad_eb_flux_sign(c, u[0] - h, u[1], u[2], u[3], u[4], eps, dd)) /
+                            (2 * h);
+          wbd = fmax(wbd, fabs(d[0] - fd) / (fabs(fd) + 1e-12));
+          const double hc = 1e-7 * c2; /* and c₂ */
+          const double fc = (tcad_eb_flux_sign(c, u[0], u[1], u[2], u[3], u[4] + hc, eps, dd) -
+                             tcad_eb_flux_sign(c, u[0], u[1], u[2], u[3], u[4] - hc, eps, dd)) /
+                            (2 * hc);
+          wbd = fmax(wbd, fabs(d[4] - fc) / (fabs(fc) + 1e-30));
+        }
+    tap_check(wbal < 1e-9, "energy.flux_sign_near_balance", "worst %.2e", wbal);
+    tap_check(wbd < 1e-5, "energy.flux_sign_derivatives_near_balance", "worst relative %.2e", wbd);
+    tap_check(wsign < 1e-2, "energy.flux_sign_is_the_flux_sign", "worst |s - sign| %.2e", wsign);
+    tap_check(worst < 1e-5, "energy.flux_sign_derivatives", "worst scaled error %.2e", worst);
+  }
+  /* the relaxation floor's heating: with the floor's relaxation it gives the homogeneous-field
+   * temperature, (3/2) k c_f (T − T_L)/τ_w = c_f q μ(E) E² per unit volume, with the Hänsch field
+   * law or μ0, summed over the two ends of an edge of area A, length h; and dshare/dΔψ */
+  {
+    const double cf = 1e8, mu0 = 1417.0, vs = 1.07e7, A = 2.0, h = 1e-6;
+    double worst = 0, wd = 0;
+    for (int hf = 0; hf < 2; hf++)
+      for (double E = -3e5; E <= 3e5; E += 7.3e4) {
+        const double dpsi = E * h;
+        double d, d1, d2, dm;
+        const double sh = tcad_eb_floor_heat_share(cf, mu0, hf, vs, A / h, h, dpsi, &d);
+        const double mu = hf ? tcad_mobility_hansch_field(mu0, fabs(E), vs, &dm) : mu0;
+        const double want = -TCAD_Q * cf * mu * E * E * A * h; /* minus the power in the volume A h */
+        worst = fmax(worst, fabs(2 * sh - want) / fmax(fabs(want), 1e-300));
+        const double hh = 1e-6 * fmax(fabs(dpsi), 1e-3);
+        const double fd = (tcad_eb_floor_heat_share(cf, mu0, hf, vs, A / h, h, dpsi + hh, &d1) -
+                           tcad_eb_floor_heat_share(cf, mu0, hf, vs, A / h, h, dpsi - hh, &d2)) /
+                          (2 * hh);
+        wd = fmax(wd, fabs(d - fd) / fmax(fabs(fd), 1e-30 + fabs(d)));
+      }
+    tap_check(worst < 1e-12, "energy.floor_heat_is_local_field_power", "worst relative %.2e", worst);
+    tap_check(wd < 1e-6, "energy.floor_heat_derivative", "worst relative %.2e", wd);
   }
   return tap_exit();
 }

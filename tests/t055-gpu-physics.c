@@ -26,7 +26,8 @@ static const char *names[TCAD_PROBE_COUNT] = {
     "srh",         "auger",        "recombination", "logmean",        "eb_electron",    "eb_hole",      "tauw",
     "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",          "intrinsic",    "workfunction",
     "equilibrium", "ohmic",        "quasi_fermi",   "velocity",       "field_parallel", "current_sign", "joule_force",
-    "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t"};
+    "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t", "flux_sign",    "eb_flux_sign",
+    "floor_heat"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
@@ -275,6 +276,33 @@ static int make_inputs(int w, double *in)
       PT[0] = temps[t], PT[1] = 300.0, PT[2] = 1.07e7, PT[3] = 3e-13, PT[4] = 1e-16, n++;
     PT[0] = 250.0, PT[1] = 300.0, PT[2] = 1.07e7, PT[3] = 3e-13, PT[4] = 0.0, n++;
     break;
+  case TCAD_PROBE_FLUX_SIGN: {
+    const int nt = (int)(sizeof xs / sizeof xs[0]);
+    for (int k = 0; k < nt; k += 2)
+      for (int s = -1; s <= 1; s += 2)
+        for (int a = 2; a < nd; a += 3)
+          PT[0] = s * xs[k], PT[1] = dens[a], PT[2] = dens[nd - 1 - a / 2], PT[3] = 1e-2, n++;
+    break;
+  }
+  case TCAD_PROBE_EB_FLUX_SIGN: {
+    const int ntp = (int)(sizeof temps / sizeof temps[0]);
+    const double ps[] = {-30.0, -1.0, 0.0, 1e-3, 0.7, 25.0};
+    for (int c = 0; c < 2; c++)
+      for (int a = 0; a < ntp; a += 2)
+        for (int b = 1; b < ntp; b += 2)
+          for (int k = 0; k < 6; k++)
+            for (int m = 3; m < nd - 2; m += 4)
+              PT[0] = c, PT[1] = ps[k] * temps[a], PT[2] = temps[a], PT[3] = temps[b], PT[4] = dens[m],
+              PT[5] = dens[m + 1], PT[6] = 1e-2, n++;
+    break;
+  }
+  case TCAD_PROBE_FLOOR_HEAT: {
+    const double E[] = {-1e6, -3e5, -1e3, 0.0, 1e-3, 10.0, 1e4, 3e5, 1e6};
+    for (int hf = 0; hf < 2; hf++)
+      for (int f = 0; f < 9; f++)
+        PT[0] = 1e8, PT[1] = 1417.0, PT[2] = hf, PT[3] = 1.07e7, PT[4] = 2e6, PT[5] = 1e-7, PT[6] = E[f] * 1e-7, n++;
+    break;
+  }
   default: break;
   }
 #undef PT

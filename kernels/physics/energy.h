@@ -79,7 +79,7 @@ TCAD_HD double tcad_eb_flux_sign(int carrier, double dpsik, double T1, double T2
   const double sc = carrier == 0 ? 1.0 : -1.0;
   const double y = (sc * dpsik - (T2 - T1)) / th;
   const double s = sc * tcad_flux_sign(y, c1, c2, eps, ds);
-  d[0] = sc * ds[0] * sc / th;
+  d[0] = ds[0] / th; /* sc² = 1 */
   d[1] = sc * ds[0] * (1.0 - y * dth[0]) / th;
   d[2] = sc * ds[0] * (-1.0 - y * dth[1]) / th;
   d[3] = sc * ds[1], d[4] = sc * ds[2];

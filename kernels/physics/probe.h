@@ -51,6 +51,9 @@ enum {
   TCAD_PROBE_IMPACT_GAMMA,   /* in: T, ħω                    out: γ */
   TCAD_PROBE_IMPACT_COEF,    /* in: law, a, b, a2, b2, f0, c, d, ħω, T   out: a, b, a2, b2, f0 (at T) */
   TCAD_PROBE_IMPACT_FIELD_T, /* in: T, T_L, v_sat, τ_w, dτ_w/dT  out: F, dF/dT */
+  TCAD_PROBE_FLUX_SIGN,      /* in: y, c1, c2, ε              out: s, ds/d(y, c1, c2) */
+  TCAD_PROBE_EB_FLUX_SIGN,   /* in: carrier, q(ψ2−ψ1)/k, T1, T2, c1, c2, ε   out: s, ds/d(in 1..5) */
+  TCAD_PROBE_FLOOR_HEAT,     /* in: c_f, μ0, hf, v_sat, A/h, h, Δψ   out: share, d/dΔψ */
   TCAD_PROBE_COUNT
 };
 
@@ -115,6 +118,13 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
   case TCAD_PROBE_IMPACT_GAMMA: out[0] = tcad_impact_gamma(in[0], in[1]); break;
   case TCAD_PROBE_IMPACT_FIELD_T:
     out[0] = tcad_impact_field_from_temperature(in[0], in[1], in[2], in[3], in[4], &out[1]);
+    break;
+  case TCAD_PROBE_FLUX_SIGN: out[0] = tcad_flux_sign(in[0], in[1], in[2], in[3], &out[1]); break;
+  case TCAD_PROBE_EB_FLUX_SIGN:
+    out[0] = tcad_eb_flux_sign((int)in[0], in[1], in[2], in[3], in[4], in[5], in[6], &out[1]);
+    break;
+  case TCAD_PROBE_FLOOR_HEAT:
+    out[0] = tcad_eb_floor_heat_share(in[0], in[1], (int)in[2], in[3], in[4], in[5], in[6], &out[1]);
     break;
   default: break;
   }
