@@ -216,6 +216,49 @@ void tcad_sim_update_bc(TcadSim *s)
   }
 }
 
+/* A node-by-node matrix over the semiconductor edges (the weight functions here, the collection
+ * functions of solver/avalanche.c): preallocated for one entry per edge end and the diagonal
+ * (*nnz, the counts, freed by the caller). */
+int tcad_sim_node_matrix(const TcadSim *s, Mat *A, PetscInt **nnz)
+{
+  const TcadAsmData *D = &s->D;
+  const int n = s->nnodes;
+  TCAD_ALLOC(*nnz, n);
+  for (int i = 0; i < n; i++) (*nnz)[i] = 1;
+  for (int e = 0; e < D->nedges; e++)
+    if (D->edge_semi[e]) (*nnz)[D->edge_i[e]]++, (*nnz)[D->edge_j[e]]++;
+  TCAD_PETSC_CALL(MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 0, *nnz, A));
+  TCAD_PETSC_CALL(MatSetOption(*A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE));
+  return 0;
+}
+
+/* The rows of tcad_sim_node_matrix that stay identities (the ohmic contacts' nodes, whose values
+ * the right-hand side sets, and the nodes without a semiconductor edge), the assembly, and a KSP
+ * of the given type on it with its PC and two vectors (all destroyed by the caller). */
+int tcad_sim_node_solver(const TcadSim *s, Mat A, const PetscInt *nnz, KSPType type, KSP *ksp, PC *pc, Vec *w, Vec *b)
+{
+  for (PetscInt i = 0; i < s->nnodes; i++)
+    if (s->D.node_bc[i] == TCAD_BC_OHMIC || nnz[i] == 1) TCAD_PETSC_CALL(MatSetValue(A, i, i, 1.0, ADD_VALUES));
+  TCAD_PETSC_CALL(MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY));
+  TCAD_PETSC_CALL(MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY));
+  TCAD_PETSC_CALL(MatCreateVecs(A, w, b));
+  TCAD_PETSC_CALL(KSPCreate(PETSC_COMM_SELF, ksp));
+  TCAD_PETSC_CALL(KSPSetOperators(*ksp, A, A));
+  TCAD_PETSC_CALL(KSPSetType(*ksp, type));
+  TCAD_PETSC_CALL(KSPGetPC(*ksp, pc));
+  return 0;
+}
+
+/* The right-hand side of contact c for tcad_sim_node_matrix: 1 on its nodes, 0 elsewhere. */
+int tcad_sim_contact_indicator(const TcadSim *s, int c, Vec b)
+{
+  PetscScalar *bb;
+  TCAD_PETSC_CALL(VecGetArray(b, &bb));
+  for (int i = 0; i < s->nnodes; i++) bb[i] = s->D.node_bc[i] == TCAD_BC_OHMIC && s->node_contact[i] == c ? 1.0 : 0.0;
+  TCAD_PETSC_CALL(VecRestoreArray(b, &bb));
+  return 0;
+}
+
 /* σ of edge e for the weight functions at the scaled state x (see contact_weights). */
 static double weight_conductance(const TcadSim *s, const double *x, int e)
 {
@@ -256,12 +299,7 @@ static int contact_weights(TcadSim *s, const double *x)
   KSP ksp = NULL;
   PC pc;
   if (!s->cweight) TCAD_ALLOC(s->cweight, (size_t)nc * n);
-  TCAD_ALLOC_GOTO(err, nnz, n, done);
-  for (int i = 0; i < n; i++) nnz[i] = 1;
-  for (int e = 0; e < D->nedges; e++)
-    if (D->edge_semi[e]) nnz[D->edge_i[e]]++, nnz[D->edge_j[e]]++;
-  TCAD_PETSC_CALL_GOTO(err, MatCreateSeqAIJ(PETSC_COMM_SELF, n, n, 0, nnz, &A), done);
-  TCAD_PETSC_CALL_GOTO(err, MatSetOption(A, MAT_NEW_NONZERO_ALLOCATION_ERR, PETSC_FALSE), done);
+  TCAD_CALL_GOTO(err, tcad_sim_node_matrix(s, &A, &nnz), done);
   /* Dirichlet nodes (ohmic contacts) are eliminated symmetrically: their rows are identities and
    * their couplings move to the right-hand side, so A stays symmetric positive definite */
   for (int e = 0; e < D->nedges; e++) {
@@ -276,17 +314,8 @@ static int contact_weights(TcadSim *s, const double *x)
       TCAD_PETSC_CALL_GOTO(err, MatSetValue(A, j, i, -sg, ADD_VALUES), done);
     }
   }
-  /* identity rows for the contacts and for nodes without a semiconductor edge (w = 0 there) */
-  for (PetscInt i = 0; i < n; i++)
-    if (D->node_bc[i] == TCAD_BC_OHMIC || nnz[i] == 1)
-      TCAD_PETSC_CALL_GOTO(err, MatSetValue(A, i, i, 1.0, ADD_VALUES), done);
-  TCAD_PETSC_CALL_GOTO(err, MatAssemblyBegin(A, MAT_FINAL_ASSEMBLY), done);
-  TCAD_PETSC_CALL_GOTO(err, MatAssemblyEnd(A, MAT_FINAL_ASSEMBLY), done);
-  TCAD_PETSC_CALL_GOTO(err, MatCreateVecs(A, &w, &b), done);
-  TCAD_PETSC_CALL_GOTO(err, KSPCreate(PETSC_COMM_SELF, &ksp), done);
-  TCAD_PETSC_CALL_GOTO(err, KSPSetOperators(ksp, A, A), done);
-  TCAD_PETSC_CALL_GOTO(err, KSPSetType(ksp, KSPCG), done);
-  TCAD_PETSC_CALL_GOTO(err, KSPGetPC(ksp, &pc), done);
+  /* w = 0 where no semiconductor edge is */
+  TCAD_CALL_GOTO(err, tcad_sim_node_solver(s, A, nnz, KSPCG, &ksp, &pc, &w, &b), done);
   /* 1D: LU (block tridiagonal, no fill); else 20 conjugate-gradient iterations on incomplete
    * Cholesky from the last point's w. Measured on examples/mosfet2d.yaml (62 points): GAMG to
    * 1e-10 made the run 1.5 times slower, ICC to 1e-6 (200 iterations, not reached) 1.42 times; 20
@@ -300,9 +329,9 @@ static int contact_weights(TcadSim *s, const double *x)
   TCAD_PETSC_CALL_GOTO(err, KSPSetFromOptions(ksp), done);
   for (int c = 0; c < nc; c++) {
     if (s->contacts[c].type != TCAD_CONTACT_OHMIC) continue;
+    TCAD_CALL_GOTO(err, tcad_sim_contact_indicator(s, c, b), done);
     PetscScalar *bb;
     TCAD_PETSC_CALL_GOTO(err, VecGetArray(b, &bb), done);
-    for (int i = 0; i < n; i++) bb[i] = D->node_bc[i] == TCAD_BC_OHMIC && s->node_contact[i] == c ? 1.0 : 0.0;
     for (int e = 0; e < D->nedges; e++) { /* the eliminated couplings to contact c's nodes */
       if (!D->edge_semi[e]) continue;
       const int i = D->edge_i[e], j = D->edge_j[e];

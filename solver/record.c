@@ -9,7 +9,8 @@
 #include "tcad/error.h"
 #include "tcad/ivtable.h"
 
-/* one IV row holds the point index and four columns per contact */
+/* one IV row holds the point index, four columns per contact and, with impact ionization, three
+ * more and one per contact */
 #define TCAD_RECORD_MAX_CONTACTS 64
 
 int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
@@ -17,7 +18,7 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   s->out = out;
   s->quiet = quiet;
   if (!iv_csv) return 0;
-  const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, ncol = 1 + 4 * nc + (ii ? 3 : 0);
+  const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, ncol = 1 + 4 * nc + (ii ? 3 + nc : 0);
   /* owned by the sim from here (freed with it) */
   TCAD_ALLOC(s->iv_names, ncol);
   TCAD_ALLOC(s->iv_colnames, ncol);
@@ -39,6 +40,10 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
     snprintf(names[3 + 4 * nc], sizeof names[0], "I_aval");
     up[1 + 4 * nc] = up[2 + 4 * nc] = "1";
     up[3 + 4 * nc] = TcadSimGetCurrentUnit(s);
+    for (int c = 0; c < nc; c++) { /* and its share in each contact's current */
+      snprintf(names[4 + 4 * nc + c], sizeof names[0], "I_aval(%s)", s->contacts[c].name);
+      up[4 + 4 * nc + c] = TcadSimGetCurrentUnit(s);
+    }
   }
   for (int k = 0; k < ncol; k++) np[k] = names[k];
   TCAD_RETURN(TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv));
@@ -162,7 +167,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
   }
   if (s->out) TCAD_CALL(write_fields(s, label));
   if (s->iv) {
-    double row[4 + 4 * TCAD_RECORD_MAX_CONTACTS];
+    double row[4 + 5 * TCAD_RECORD_MAX_CONTACTS];
     const int nc = s->ncontacts < TCAD_RECORD_MAX_CONTACTS ? s->ncontacts : TCAD_RECORD_MAX_CONTACTS;
     row[0] = s->npoints;
     for (int c = 0; c < nc; c++) {
@@ -172,6 +177,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     if (s->deck->physics.impact != TCAD_II_NONE) {
       TCAD_CALL(TcadSimGetIonizationIntegrals(s, &row[1 + 4 * nc], &row[2 + 4 * nc], NULL));
       TCAD_CALL(TcadSimGetImpactGeneration(s, NULL, NULL, &row[3 + 4 * nc]));
+      TCAD_CALL(TcadSimGetContactAvalanche(s, &row[4 + 4 * nc]));
       /* the ionization-integral breakdown estimate: where the electron- and the hole-initiated
        * integral first reach 1 along the ramped contact's voltage (each interpolated linearly
        * between the rows around it; the two coincide in exact arithmetic), their mean */

@@ -147,6 +147,13 @@ void tcad_sim_drive_sync(TcadSim *s);
  * that filled s->cflux: energy flows from the contact fluxes, particle currents through the
  * contacts' weight functions (coupled mode; solver/contacts.c). Returns 0 or a tcad error. */
 int tcad_sim_contact_sums(TcadSim *s, const double *x);
+/* Node matrices over the semiconductor edges (solver/contacts.c): create one preallocated (*nnz
+ * freed by the caller), finish it (identity rows at the ohmic contacts and at nodes without a
+ * semiconductor edge; assembled) with a KSP of `type`, its PC and two vectors, and contact c's
+ * right-hand side (1 on its nodes). */
+int tcad_sim_node_matrix(const TcadSim *s, Mat *A, PetscInt **nnz);
+int tcad_sim_node_solver(const TcadSim *s, Mat A, const PetscInt *nnz, KSPType type, KSP *ksp, PC *pc, Vec *w, Vec *b);
+int tcad_sim_contact_indicator(const TcadSim *s, int c, Vec b);
 /* backend.c: residual (and Jacobian, contact fluxes, term sizes when not NULL) with the sim's
  * backend. */
 int tcad_sim_assemble(TcadSim *s, const double *x, double *f, double *jac, double *cflux, double *fmag);

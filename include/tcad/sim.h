@@ -106,6 +106,11 @@ int TcadSimGetEnergyFields(const TcadSim *sim, double *tn, double *tp, double *v
  * avalanche generation current in the contact current unit (TcadSimGetCurrentUnit). All 0 with
  * impact ionization off or before the coupled solve. */
 int TcadSimGetImpactGeneration(const TcadSim *sim, double *gn, double *gp, double *current);
+/* The avalanche current of each contact (iaval[ncontacts], contact current unit, the sign of the
+ * contact currents): q Σ_i (u_c,i − v_c,i) G_i with u_c, v_c the probabilities that an electron,
+ * a hole at node i leaves through contact c (solver/avalanche.c); Σ_c = 0. All 0 with impact
+ * ionization off, before the coupled solve, and for a contact that is not ohmic. */
+int TcadSimGetContactAvalanche(const TcadSim *sim, double *iaval);
 /* Ionization integrals of the current solution (solver/ionization.c): the electron- and
  * hole-initiated integrals along the field path of largest ionization, from the nodes of
  * highest field; avalanche breakdown where they reach 1. *start (may be NULL): that path's start
