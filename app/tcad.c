@@ -231,7 +231,17 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
 
   print_cuda_line(opt);
   TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
-  snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory);
+  if (snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory) >= (int)sizeof dir) {
+    e = tcad_error(TCAD_ERR_USAGE, "-o: the output folder's path is %zu characters long; at most %zu are allowed",
+                   strlen(outdir), sizeof dir - 1);
+    goto cleanup;
+  }
+  snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
+  if (TcadOutputXdmfName(h5, xdmf, sizeof xdmf)) {
+    e = tcad_error(TCAD_ERR_INPUT, "%s: the XDMF index's path beside %s is too long", deck->path, h5);
+    goto cleanup;
+  }
+  snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
   TCAD_CALL_GOTO(e, TcadMeshCreateFromDeck(deck, &mesh), cleanup);
   t_mesh = tcad_now() - t0;
   double t = tcad_now();
@@ -241,23 +251,21 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TCAD_ALLOC_GOTO(e, nd, mesh->nnodes, cleanup);
   TCAD_ALLOC_GOTO(e, na, mesh->nnodes, cleanup);
   TCAD_CALL_GOTO(e, TcadDopingEvaluate(deck, mesh, nd, na), cleanup);
+  /* the simulation (every model and option checked) before any file is created or truncated:
+   * a refused model or a bad option leaves an earlier run's results in the folder untouched */
+  if (deck->nsteps > 0) {
+    TCAD_CALL_GOTO(e, TcadSimCreate(deck, mesh, geom, &sim), cleanup);
+    *reached = 1;
+  }
   TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
   t = tcad_now();
-  snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
-  snprintf(xdmf, sizeof xdmf, "%s", h5);
-  char *dot = strrchr(xdmf, '.');
-  if (dot && strchr(dot, '/') == NULL) *dot = 0;
-  strncat(xdmf, ".xdmf", sizeof xdmf - strlen(xdmf) - 1);
   TCAD_CALL_GOTO(e, TcadOutputOpen(h5, xdmf, mesh, &out), cleanup);
   TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
   t_out = tcad_now() - t;
   printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
-  /* the mesh step is on disk before anything that can fail later; every converged bias point
-   * after it is flushed as it converges */
-  if (deck->nsteps > 0) {
-    snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
-    TCAD_CALL_GOTO(e, TcadSimCreate(deck, mesh, geom, &sim), cleanup);
-    *reached = 1;
+  /* the mesh step is on disk before the solves; every converged bias point after it is flushed
+   * as it converges */
+  if (sim) {
     TCAD_CALL_GOTO(e, TcadSimSetOutput(sim, out, iv, quiet), cleanup);
     TCAD_CALL_GOTO(e, TcadSimRunDeck(sim), cleanup);
   }

@@ -208,6 +208,7 @@ int tcad_deck_regions(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_need(c, it, p, "material", "a material such as Si or SiO2", &mat));
     tcad_deck_path(pk, sizeof pk, p, "name");
     TCAD_CALL(tcad_deck_str(c, name, pk, "a region name", r->name, sizeof r->name));
+    TCAD_CALL(tcad_deck_entity_name(c, name, pk, r->name));
     int dup = tcad_deck_find_region(d, r->name);
     if (dup >= 0)
       return TCAD_DECK_FAIL(c, name, "duplicate region name '%s' (first at %d:%d); expected unique region names",
@@ -244,6 +245,7 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_need(c, it, p, "name", "the contact name", &name));
     tcad_deck_path(pk, sizeof pk, p, "name");
     TCAD_CALL(tcad_deck_str(c, name, pk, "a contact name", ct->name, sizeof ct->name));
+    TCAD_CALL(tcad_deck_entity_name(c, name, pk, ct->name));
     int dup = tcad_deck_find_contact(d, ct->name);
     if (dup >= 0)
       return TCAD_DECK_FAIL(c, name, "duplicate contact name '%s' (first at %d:%d); expected unique contact names",

@@ -92,6 +92,9 @@ int tcad_deck_get_num(TcadDeckCtx *c, const yaml_node_t *map, const char *path, 
                       double *out, yaml_node_t **val);
 /* A non-empty string that fits `cap` (names, paths). */
 int tcad_deck_str(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *what, char *out, size_t cap);
+/* A region's or contact's name `name` (read from n at `path`) must be one the output can hold:
+ * it becomes an HDF5 dataset and attribute name, a CSV column and an XDMF attribute. */
+int tcad_deck_entity_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *name);
 /* An enumerated value (case-insensitive); *out is its index in `names` (NULL-terminated). */
 int tcad_deck_enum(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *const *names, int *out);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "io/deck_internal.h"
+#include "tcad/output.h"
 
 static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", "breakdown", NULL};
 static const char *const deck_sweep_keys[] = {"contact", "to", "current", "step", "min_step", "max_step", NULL};
@@ -188,5 +189,29 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, v, "output.fields", "an HDF5 file name", o->fields, sizeof o->fields));
   if ((v = tcad_deck_get(c, n, "iv", NULL)))
     TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
+  /* the files a run writes in the folder must be distinct: fields, its XDMF, iv, summary.json
+   * (and the temporary names the XDMF and the summary are written under before their rename) */
+  char xdmf[TCAD_PATH_MAX], xtmp[TCAD_PATH_MAX + 8];
+  if (TcadOutputXdmfName(o->fields, xdmf, sizeof xdmf))
+    return TCAD_DECK_FAIL(c, tcad_deck_get(c, n, "fields", NULL) ? tcad_deck_get(c, n, "fields", NULL) : n,
+                          "'output.fields' is too long for its XDMF name; expected a shorter file name");
+  snprintf(xtmp, sizeof xtmp, "%s.tmp", xdmf);
+  const char *name[6] = {o->fields, xdmf, o->iv, "summary.json", xtmp, "summary.json.tmp"};
+  static const char *const what[6] = {
+      "output.fields",   "the XDMF index beside output.fields", "output.iv",
+      "the run summary", "the XDMF index's temporary name",     "the run summary's temporary name"};
+  for (int a = 0; a < 6; a++)
+    for (int b = a + 1; b < 6; b++) {
+      const char *x = name[a], *y = name[b];
+      while (!strncmp(x, "./", 2)) x += 2;
+      while (!strncmp(y, "./", 2)) y += 2;
+      if (strcmp(x, y)) continue;
+      yaml_node_t *at = tcad_deck_get(c, n, b == 2 ? "iv" : "fields", NULL);
+      return TCAD_DECK_FAIL(c, at ? at : n,
+                            "%s and %s would both be '%s'; expected distinct names (a run writes fields.h5, "
+                            "fields.xdmf beside it, iv.csv and summary.json; 'fields' names an HDF5 file such as "
+                            "out.h5)",
+                            what[a], what[b], name[a]);
+    }
   return 0;
 }

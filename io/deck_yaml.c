@@ -256,6 +256,27 @@ int tcad_deck_str(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const 
   return 0;
 }
 
+int tcad_deck_entity_name(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *name)
+{
+  static const char bad[] = "/\\,\"'<>&";
+  if (!strcmp(name, ".") || !strcmp(name, ".."))
+    return TCAD_DECK_FAIL(c, n, "'%s' is '%s'; expected a name (letters, digits, '_', '-', '.')", path, name);
+  for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+    if (!(*p < 0x20 || *p == 0x7f || strchr(bad, *p))) continue;
+    char what[32];
+    if (*p < 0x20 || *p == 0x7f)
+      snprintf(what, sizeof what, "control character %d", *p);
+    else
+      snprintf(what, sizeof what, "character '%c'", *p);
+    return TCAD_DECK_FAIL(c, n,
+                          "'%s' is '%s': the %s cannot be in a name (names become HDF5 datasets, IV table columns "
+                          "and XDMF attributes: no / \\ , \" ' < > & or control characters); use letters, digits, "
+                          "'_', '-' or '.'",
+                          path, name, what);
+  }
+  return 0;
+}
+
 int tcad_deck_enum(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *const *names, int *out)
 {
   char b[128], list[TCAD_DECK_LIST];

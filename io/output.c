@@ -215,6 +215,14 @@ cleanup:
 
 /* ---------------------------------------------------------------- open */
 
+int TcadOutputXdmfName(const char *fields, char *out, size_t cap)
+{
+  const char *dot = strrchr(fields, '.'), *slash = strrchr(fields, '/');
+  const size_t stem = dot && (!slash || dot > slash) ? (size_t)(dot - fields) : strlen(fields);
+  const int len = snprintf(out, cap, "%.*s.xdmf", (int)stem, fields);
+  return len < 0 || (size_t)len >= cap ? -1 : 0;
+}
+
 int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **outp)
 {
   TcadOutput *out = NULL;

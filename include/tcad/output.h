@@ -4,10 +4,15 @@
  * stops later leaves every finished step readable. Layout: docs/output.md. */
 #ifndef TCAD_OUTPUT_H
 #define TCAD_OUTPUT_H
+#include <stddef.h>
+
 #include "tcad/mesh.h"
 
 typedef struct TcadOutput TcadOutput;
 
+/* The name of the XDMF index beside the HDF5 file `fields`: its last extension (after the last
+ * '/') replaced by .xdmf, or .xdmf appended. 0, or -1 when it does not fit in `cap`. */
+int TcadOutputXdmfName(const char *fields, char *out, size_t cap);
 /* Create (truncate) `h5path` and write the mesh; the XDMF goes to `xdmfpath`. */
 int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
 /* Start a step; `time` orders the series in ParaView (bias point index or voltage),
