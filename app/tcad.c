@@ -1,12 +1,15 @@
 /* tcad command line: argument parsing and the run/info drivers; nothing else lives here. */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <petscsnes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "kernels/cuda.h"
 #include "tcad/deck.h"
@@ -217,6 +220,35 @@ static void print_totals(const TcadSim *sim, const char *iv, const char *h5)
   if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);
 }
 
+/* The output folder's lock: one run at a time per folder. flock() on DIR/.tcad-lock, held (the
+ * descriptor open) until the run ends; the holder's pid is in the file for the message. */
+static int lock_folder(const char *dir, int *fd)
+{
+  char path[TCAD_PATH_MAX + 16];
+  snprintf(path, sizeof path, "%s/.tcad-lock", dir);
+  *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (*fd < 0)
+    return tcad_error(TCAD_ERR_IO, "cannot create %s: %s (check the folder is writable)", path, strerror(errno));
+  if (flock(*fd, LOCK_EX | LOCK_NB)) {
+    char pid[32] = "";
+    const ssize_t n = read(*fd, pid, sizeof pid - 1);
+    pid[n > 0 ? n : 0] = 0;
+    pid[strcspn(pid, "\n")] = 0;
+    close(*fd), *fd = -1;
+    return tcad_error(TCAD_ERR_IO,
+                      "the output folder %s is in use by another tcad run (pid %s); wait for it to finish or "
+                      "give this run another folder (-o DIR)",
+                      dir, pid[0] ? pid : "unknown");
+  }
+  char pid[32];
+  const int n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+  if (ftruncate(*fd, 0) || write(*fd, pid, (size_t)n) != n) { /* only the message's pid is lost */
+  }
+  return 0;
+}
+
+static int exists(const char *path) { return access(path, F_OK) == 0; }
+
 /* *reached: the simulation was created (so every option had its chance to be read) */
 static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOptions *opt, int *reached)
 {
@@ -227,7 +259,9 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TcadSim *sim = NULL;
   double *nd = NULL, *na = NULL, t0 = tcad_now(), t_mesh = 0, t_geom = 0, t_out = 0;
   char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16], iv[2 * TCAD_PATH_MAX + 8];
-  int e = 0;
+  char sh5[2 * TCAD_PATH_MAX + 24], sxdmf[2 * TCAD_PATH_MAX + 32], siv[2 * TCAD_PATH_MAX + 24],
+      stage[TCAD_PATH_MAX + 16];
+  int e = 0, lock = -1, staged = 0;
 
   print_cuda_line(opt);
   TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
@@ -258,20 +292,58 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
     *reached = 1;
   }
   TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
+  TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
+  /* an earlier run's results in the folder stay until this run has its first converged point
+   * on disk: until then its files are written under DIR/.tcad-new (then moved over them) */
+  char sj[TCAD_PATH_MAX + 16];
+  snprintf(sj, sizeof sj, "%s/summary.json", dir);
+  staged = sim && (exists(h5) || exists(xdmf) || exists(iv) || exists(sj));
+  if (staged) {
+    snprintf(stage, sizeof stage, "%s/.tcad-new", dir);
+    snprintf(sh5, sizeof sh5, "%s/%s", stage, deck->output.fields);
+    TcadOutputXdmfName(sh5, sxdmf, sizeof sxdmf);
+    snprintf(siv, sizeof siv, "%s/%s", stage, deck->output.iv);
+    char sub[sizeof sh5]; /* output.fields or output.iv may name a subfolder */
+    for (int k = 0; k < 2; k++) {
+      snprintf(sub, sizeof sub, "%s", k ? siv : sh5);
+      *strrchr(sub, '/') = 0;
+      TCAD_CALL_GOTO(e, mkdir_p(sub), cleanup);
+    }
+  }
   t = tcad_now();
-  TCAD_CALL_GOTO(e, TcadOutputOpen(h5, xdmf, mesh, &out), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);
   TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
   t_out = tcad_now() - t;
-  printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
+  if (staged)
+    printf("writing %s (open %s in ParaView) under %s until the first bias point converges; the earlier results "
+           "stay until then\n",
+           h5, xdmf, stage);
+  else
+    printf("wrote %s (open %s in ParaView)\n", h5, xdmf);
   /* the mesh step is on disk before the solves; every converged bias point after it is flushed
    * as it converges */
   if (sim) {
-    TCAD_CALL_GOTO(e, TcadSimSetOutput(sim, out, iv, quiet), cleanup);
+    TCAD_CALL_GOTO(e, TcadSimSetOutput(sim, out, staged ? siv : iv, quiet), cleanup);
+    if (staged) TCAD_CALL_GOTO(e, TcadSimSetOutputFinal(sim, h5, xdmf, iv), cleanup);
     TCAD_CALL_GOTO(e, TcadSimRunDeck(sim), cleanup);
   }
 cleanup:
   if (sim) print_totals(sim, iv, h5);
-  if (sim && *reached) { /* summary.json, also after a failed step: the figures so far */
+  /* a staged run that stopped before its first converged point: its files go, the earlier
+   * results stay as they were (and so does their summary) */
+  const int kept = staged && sim && !TcadSimOutputCommitted(sim);
+  if (kept) {
+    TcadSimSetOutput(sim, NULL, NULL, quiet); /* closes nothing the output owns */
+    if (out) TcadOutputClose(&out);
+    unlink(sxdmf), unlink(sh5), unlink(siv);
+    char tmp[sizeof sxdmf + 8];
+    snprintf(tmp, sizeof tmp, "%s.tmp", sxdmf);
+    unlink(tmp);
+    rmdir(stage);
+    fprintf(stderr, "tcad: the earlier results in %s are kept (this run stopped before its first converged point)\n",
+            dir);
+  }
+  if (sim && *reached && !kept) { /* summary.json, also after a failed step: the figures so far */
     char sj[TCAD_PATH_MAX + 16];
     snprintf(sj, sizeof sj, "%s/summary.json", dir);
     const int e3 = TcadSimWriteSummary(sim, sj, e, tcad_now() - t0);
@@ -285,6 +357,8 @@ cleanup:
   }
   if (!e)
     printf("done: mesh %.3f s, geometry %.3f s, output %.3f s, total %.3f s\n", t_mesh, t_geom, t_out, tcad_now() - t0);
+  if (staged && !kept) rmdir(stage); /* empty once the files moved */
+  if (lock >= 0) close(lock);
   free(nd), free(na);
   TcadGeometryDestroy(&geom);
   TcadMeshDestroy(&mesh);

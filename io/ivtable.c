@@ -65,6 +65,21 @@ static int iv_flush(TcadIVTable *t, const char *what)
   return tcad_error(TCAD_ERR_IO, "%s: writing the IV table %s failed: %s", t->path, what, strerror(err));
 }
 
+int TcadIVTableMove(TcadIVTable *t, const char *path)
+{
+  char *p = tcad_malloc(strlen(path) + 1);
+  if (!p) return TCAD_ERR_MEM;
+  strcpy(p, path);
+  if (rename(t->path, path)) {
+    const int err = errno;
+    free(p);
+    return tcad_error(TCAD_ERR_IO, "cannot rename %s to %s: %s", t->path, path, strerror(err));
+  }
+  free(t->path);
+  t->path = p;
+  return 0;
+}
+
 int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames, const char *const *units,
                     TcadIVTable **tp)
 {

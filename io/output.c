@@ -215,6 +215,27 @@ cleanup:
 
 /* ---------------------------------------------------------------- open */
 
+int TcadOutputMove(TcadOutput *out, const char *h5path, const char *xdmfpath)
+{
+  char *h5 = tcad_output_strdup(h5path), *xd = tcad_output_strdup(xdmfpath), *xt = tcad_malloc(strlen(xdmfpath) + 5);
+  if (!h5 || !xd || !xt) {
+    free(h5), free(xd), free(xt);
+    return TCAD_ERR_MEM;
+  }
+  sprintf(xt, "%s.tmp", xdmfpath);
+  if (rename(out->h5path, h5path)) {
+    const int err = errno;
+    free(h5), free(xd), free(xt);
+    return tcad_error(TCAD_ERR_IO, "cannot rename %s to %s: %s", out->h5path, h5path, strerror(err));
+  }
+  /* the XDMF is written afresh at its new place (it names the HDF5 file), the old one removed */
+  unlink(out->xdmfpath);
+  free(out->h5path), free(out->xdmfpath), free(out->xdmftmp), free(out->h5ref);
+  out->h5path = h5, out->xdmfpath = xd, out->xdmftmp = xt, out->h5ref = NULL;
+  TCAD_CALL(out_h5_reference(out));
+  TCAD_RETURN(tcad_output_write_xdmf(out));
+}
+
 int TcadOutputXdmfName(const char *fields, char *out, size_t cap)
 {
   const char *dot = strrchr(fields, '.'), *slash = strrchr(fields, '/');

@@ -49,6 +49,30 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   TCAD_RETURN(TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv));
 }
 
+int TcadSimSetOutputFinal(TcadSim *s, const char *h5, const char *xdmf, const char *iv_csv)
+{
+  free(s->final_h5), free(s->final_xdmf), free(s->final_iv);
+  s->final_h5 = s->final_xdmf = s->final_iv = NULL;
+  TCAD_ALLOC(s->final_h5, strlen(h5) + 1);
+  TCAD_ALLOC(s->final_xdmf, strlen(xdmf) + 1);
+  TCAD_ALLOC(s->final_iv, strlen(iv_csv) + 1);
+  strcpy(s->final_h5, h5), strcpy(s->final_xdmf, xdmf), strcpy(s->final_iv, iv_csv);
+  return 0;
+}
+
+int TcadSimOutputCommitted(const TcadSim *s) { return !s->final_h5; }
+
+/* The staged output to its final names, once the first point is on disk. */
+static int commit_output(TcadSim *s)
+{
+  if (!s->final_h5) return 0;
+  if (s->out) TCAD_CALL(TcadOutputMove(s->out, s->final_h5, s->final_xdmf));
+  if (s->iv) TCAD_CALL(TcadIVTableMove(s->iv, s->final_iv));
+  free(s->final_h5), free(s->final_xdmf), free(s->final_iv);
+  s->final_h5 = s->final_xdmf = s->final_iv = NULL;
+  return 0;
+}
+
 void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n)
 {
   size_t w = 0;
@@ -199,6 +223,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
       TCAD_CALL(TcadOutputWriteTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
     }
   }
+  TCAD_CALL(commit_output(s));
   s->npoints++;
   s->totals.points++;
   s->totals.t_output += tcad_now() - t0;

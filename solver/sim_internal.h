@@ -109,6 +109,7 @@ struct TcadSim {
   char (*iv_names)[TCAD_NAME_MAX + 8];
   const char **iv_colnames, **iv_units;
   int iv_ncol;
+  char *final_h5, *final_xdmf, *final_iv; /* staged output's final names (NULL: none staged) */
   int quiet;
   int eq_done;
   /* breakdown (solver/breakdown.c): the stepped contact (−1: none), its voltage at the

@@ -229,6 +229,23 @@ expect_sim run.refused_model 6 "fermi.yaml:[0-9]+:[0-9]+: Fermi-Dirac statistics
 expect run.bad_linear_option 3 "-tcad_linear foo: unknown" -- run "$W/tiny.yaml" -o "$W/keep" -q -tcad_linear foo -tcad_backend "$backend"
 (cd "$W/keep" && md5sum -c --quiet "$W/keep.md5") >/dev/null 2>&1 && ok run.bad_option_keeps_results \
   || bad run.bad_option_keeps_results "the earlier run's files changed"
+# an earlier run's results stay until the new run's first converged point is on disk: a run that
+# fails at equilibrium leaves them byte for byte (and no staging folder); one that gets further
+# replaces them, its XDMF naming fields.h5
+expect_sim run.fails_at_equilibrium 10 "earlier results in .*keep are kept" -- run "$W/tiny.yaml" -o "$W/keep" -q -tcad_update_tol 1e-300 -tcad_residual_tol 1e-300 -snes_max_it 2
+(cd "$W/keep" && md5sum -c --quiet "$W/keep.md5") >/dev/null 2>&1 && [ ! -e "$W/keep/.tcad-new" ] \
+  && ok run.fails_at_equilibrium_keeps_results || bad run.fails_at_equilibrium_keeps_results "changed, or .tcad-new left"
+sed 's/^solve:.*/solve: [{equilibrium: {}}, {sweep: {contact: b, to: 0.2, step: 0.1}}]/' "$W/tiny.yaml" >"$W/tiny-sweep.yaml"
+expect_sim run.replaces_results 0 "" -- run "$W/tiny-sweep.yaml" -o "$W/keep" -q
+rows=$(($(wc -l <"$W/keep/iv.csv") - 1))
+[ "$rows" -eq 3 ] && [ ! -e "$W/keep/.tcad-new" ] && grep -q '>fields.h5:/mesh/geometry<' "$W/keep/fields.xdmf" \
+  && ok run.replaces_results_after_first_point || bad run.replaces_results_after_first_point "iv rows $rows (3 expected), or .tcad-new left, or the XDMF does not name fields.h5"
+# one run per output folder: a second run into a folder a running run holds is refused
+sed 's/^mesh: .*/mesh: {generate: {x: [{at: 0, step: 0.0005}, {at: 1, step: 0.0005}]}}/; s/^solve:.*/solve: [{equilibrium: {}}, {sweep: {contact: b, to: 100, step: 0.01}}]/' "$W/tiny.yaml" >"$W/long.yaml"
+"$T" run "$W/long.yaml" -o "$W/busy" -q -tcad_backend "$backend" >/dev/null 2>&1 & busy=$!
+for _ in $(seq 1 100); do [ -s "$W/busy/.tcad-lock" ] && break; sleep 0.1; done
+expect output.folder_in_use 5 "the output folder .*busy is in use by another tcad run \\(pid $busy\\)" -- run "$W/tiny.yaml" -o "$W/busy" -q
+kill "$busy" 2>/dev/null; wait "$busy" 2>/dev/null
 # output names that would collide, a name the output cannot hold, a path beyond the limit
 for c in "xdmf|{fields: out.xdmf}|output.fields and the XDMF index beside output.fields would both be 'out.xdmf'" \
          "iv|{fields: a.csv, iv: a.csv}|output.fields and output.iv would both be 'a.csv'" \

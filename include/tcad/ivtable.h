@@ -27,4 +27,6 @@ int TcadIVTableAppend(TcadIVTable *t, const double *row);
 int TcadIVTableGetRows(const TcadIVTable *t, const double **data);
 /* Close the file and free the table; NULL-safe, sets *t to NULL. TCAD_ERR_IO if closing fails. */
 int TcadIVTableClose(TcadIVTable **t);
+/* Rename the table's file to `path` (it stays open and appended to). */
+int TcadIVTableMove(TcadIVTable *t, const char *path);
 #endif

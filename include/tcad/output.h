@@ -13,6 +13,9 @@ typedef struct TcadOutput TcadOutput;
 /* The name of the XDMF index beside the HDF5 file `fields`: its last extension (after the last
  * '/') replaced by .xdmf, or .xdmf appended. 0, or -1 when it does not fit in `cap`. */
 int TcadOutputXdmfName(const char *fields, char *out, size_t cap);
+/* Move an open output to other paths (the HDF5 file renamed, the XDMF written at its new
+ * place and the old one removed): a run that stages its files until its first converged point. */
+int TcadOutputMove(TcadOutput *out, const char *h5path, const char *xdmfpath);
 /* Create (truncate) `h5path` and write the mesh; the XDMF goes to `xdmfpath`. */
 int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
 /* Start a step; `time` orders the series in ParaView (bias point index or voltage),

@@ -56,6 +56,12 @@ void TcadSimDestroy(TcadSim **sim);
 /* Where converged bias points go: the field series (may be NULL) and the IV CSV path (may be
  * NULL). Progress lines go to stdout unless quiet. */
 int TcadSimSetOutput(TcadSim *sim, TcadOutput *out, const char *iv_csv, int quiet);
+/* Where the output and the IV table go once the first bias point is on disk, when they are
+ * opened under staging names (an earlier run's results in the folder stay until then): after
+ * that point the sim moves them there (TcadOutputMove, TcadIVTableMove). */
+int TcadSimSetOutputFinal(TcadSim *sim, const char *h5, const char *xdmf, const char *iv_csv);
+/* 1 once the staged output has been moved to its final names (or none was staged). */
+int TcadSimOutputCommitted(const TcadSim *sim);
 
 /* The equilibrium solve (nonlinear Poisson, all contacts at 0 V), recorded as a bias point. */
 int TcadSimSolveEquilibrium(TcadSim *sim);
