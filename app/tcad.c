@@ -314,6 +314,9 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);
   TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
   t_out = tcad_now() - t;
+  if (!sim && (exists(iv) || exists(sj))) { /* a mesh-only run: an earlier run's table and summary are not its */
+    unlink(iv), unlink(sj);
+  }
   if (staged)
     printf("writing %s (open %s in ParaView) under %s until the first bias point converges; the earlier results "
            "stay until then\n",

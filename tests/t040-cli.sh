@@ -240,6 +240,11 @@ expect_sim run.replaces_results 0 "" -- run "$W/tiny-sweep.yaml" -o "$W/keep" -q
 rows=$(($(wc -l <"$W/keep/iv.csv") - 1))
 [ "$rows" -eq 3 ] && [ ! -e "$W/keep/.tcad-new" ] && grep -q '>fields.h5:/mesh/geometry<' "$W/keep/fields.xdmf" \
   && ok run.replaces_results_after_first_point || bad run.replaces_results_after_first_point "iv rows $rows (3 expected), or .tcad-new left, or the XDMF does not name fields.h5"
+# a mesh-only run replaces the fields and removes the earlier run's table and summary (not its)
+sed '/^solve:/d' "$W/tiny.yaml" >"$W/tiny-mesh.yaml"
+expect run.mesh_only_into_results 0 "" -- run "$W/tiny-mesh.yaml" -o "$W/keep" -q
+[ -s "$W/keep/fields.h5" ] && [ ! -e "$W/keep/iv.csv" ] && [ ! -e "$W/keep/summary.json" ] \
+  && ok run.mesh_only_removes_stale_table || bad run.mesh_only_removes_stale_table "$(ls "$W/keep")"
 # one run per output folder: a second run into a folder a running run holds is refused
 sed 's/^mesh: .*/mesh: {generate: {x: [{at: 0, step: 0.0005}, {at: 1, step: 0.0005}]}}/; s/^solve:.*/solve: [{equilibrium: {}}, {sweep: {contact: b, to: 100, step: 0.01}}]/' "$W/tiny.yaml" >"$W/long.yaml"
 "$T" run "$W/long.yaml" -o "$W/busy" -q -tcad_backend "$backend" >/dev/null 2>&1 & busy=$!
