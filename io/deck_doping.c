@@ -153,6 +153,9 @@ static int deck_doping_one(TcadDeckCtx *c, const yaml_node_t *it, const char *p,
   tcad_deck_path(pk, sizeof pk, p, ckey);
   TCAD_CALL(tcad_deck_num(c, conc, pk, "cm^-3", &s->peak));
   TCAD_CALL(tcad_deck_positive(c, conc, pk, s->peak, "cm^-3"));
+  TCAD_CALL(tcad_deck_in_range(c, conc, pk, s->peak, 0, 1e22, "cm^-3",
+                               "at most 1e22: silicon has 5e22 atoms per cm^3, and no model here holds above "
+                               "solid solubility, ~1e21"));
   if (s->profile == TCAD_DOPING_BOX) {
     TCAD_CALL(tcad_deck_need(c, it, p, "box", "the doped box {x: [lo, hi], ...} (µm)", &v));
     tcad_deck_path(pk, sizeof pk, p, "box");

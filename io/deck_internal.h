@@ -86,6 +86,9 @@ int tcad_deck_need(TcadDeckCtx *c, const yaml_node_t *map, const char *path, con
 /* A finite decimal number (no hex, inf, nan); `unit` (may be NULL) goes into the message. */
 int tcad_deck_num(TcadDeckCtx *c, const yaml_node_t *n, const char *path, const char *unit, double *out);
 int tcad_deck_positive(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, const char *unit);
+/* v within [lo, hi] (unit), else an error naming the range and `why` it is the range. */
+int tcad_deck_in_range(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, double lo, double hi,
+                       const char *unit, const char *why);
 int tcad_deck_nonnegative(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, const char *unit);
 /* Optional number under `key`; *out is left alone when the key is absent (*val is then NULL). */
 int tcad_deck_get_num(TcadDeckCtx *c, const yaml_node_t *map, const char *path, const char *key, const char *unit,

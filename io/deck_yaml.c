@@ -223,6 +223,13 @@ int tcad_deck_positive(TcadDeckCtx *c, const yaml_node_t *n, const char *path, d
   return TCAD_DECK_FAIL(c, n, "'%s' is %g; expected a positive number (%s)", path, v, unit);
 }
 
+int tcad_deck_in_range(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, double lo, double hi,
+                       const char *unit, const char *why)
+{
+  if (v >= lo && v <= hi) return 0;
+  return TCAD_DECK_FAIL(c, n, "'%s' is %g %s; expected %g to %g %s (%s)", path, v, unit, lo, hi, unit, why);
+}
+
 int tcad_deck_nonnegative(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, const char *unit)
 {
   if (v >= 0) return 0;

@@ -492,6 +492,15 @@ static void test_errors(void)
                "t.yaml:4:1: a second YAML document", NULL);
   expect_error("non-finite number", BASE1D "physics: {temperature: .inf}\n", E, "'physics.temperature' is '.inf'",
                NULL);
+  /* numbers the deck accepts as numbers but physics cannot use: the range in the message */
+  expect_error("temperature out of range", BASE1D "physics: {temperature: 1e-3}\n", E,
+               "'physics.temperature' is 0.001 K; expected 50 to 1000 K", NULL);
+  expect_error("bandgap out of range", BASE1D "materials: {Si: {bandgap: 100}}\n", E,
+               "'materials.Si.bandgap' is 100 eV; expected 0.01 to 15 eV", NULL);
+  expect_error("concentration out of range", BASE1D "doping: [{profile: uniform, species: donor, conc: 1e300}]\n", E,
+               "'doping[0].conc' is 1e+300 cm^-3; expected 0 to 1e+22 cm^-3", NULL);
+  expect_error("vsat out of range", BASE1D "materials: {Si: {vsat: [1e7, 1e12]}}\n", E,
+               "'materials.Si.vsat[1]' is 1e+12 cm/s; expected 10000 to 1e+09 cm/s", NULL);
 }
 
 static void test_more_errors(void)
