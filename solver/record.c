@@ -176,19 +176,6 @@ int tcad_sim_record(TcadSim *s, const char *what)
   const double t0 = tcad_now();
   TCAD_CALL(tcad_sim_currents(s));
   tcad_sim_bias_label(s, label, sizeof label);
-  const TcadSolveStats *st = &s->last;
-  if (!s->quiet) {
-    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
-           st->equilibrium     ? "e"
-           : st->fallback == 1 ? "d"
-           : st->fallback == 2 ? "r"
-                               : " ",
-           st->fnorm, st->seconds);
-    for (int c = 0; c < s->ncontacts; c++)
-      if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
-    printf("\n");
-    fflush(stdout);
-  }
   if (s->out) TCAD_CALL(write_fields(s, label));
   if (s->iv) {
     double row[4 + 5 * TCAD_RECORD_MAX_CONTACTS];
@@ -224,6 +211,20 @@ int tcad_sim_record(TcadSim *s, const char *what)
     }
   }
   TCAD_CALL(commit_output(s));
+  /* the progress line once the point's fields, IV row and XDMF are on disk */
+  const TcadSolveStats *st = &s->last;
+  if (!s->quiet) {
+    printf("  %-12s %-40s newton %2d%s  |F| %.2e  %.3f s", what, label, st->iterations,
+           st->equilibrium     ? "e"
+           : st->fallback == 1 ? "d"
+           : st->fallback == 2 ? "r"
+                               : " ",
+           st->fnorm, st->seconds);
+    for (int c = 0; c < s->ncontacts; c++)
+      if (s->contacts[c].type == TCAD_CONTACT_OHMIC) printf("  I(%s)=%.4e", s->contacts[c].name, s->contacts[c].cur[2]);
+    printf("\n");
+    fflush(stdout);
+  }
   s->npoints++;
   s->totals.points++;
   s->totals.t_output += tcad_now() - t0;

@@ -245,6 +245,31 @@ sed '/^solve:/d' "$W/tiny.yaml" >"$W/tiny-mesh.yaml"
 expect run.mesh_only_into_results 0 "" -- run "$W/tiny-mesh.yaml" -o "$W/keep" -q
 [ -s "$W/keep/fields.h5" ] && [ ! -e "$W/keep/iv.csv" ] && [ ! -e "$W/keep/summary.json" ] \
   && ok run.mesh_only_removes_stale_table || bad run.mesh_only_removes_stale_table "$(ls "$W/keep")"
+# the progress line of a bias point comes only once its IV row and fields are on disk
+if "$TCAD_PYTHON" - "$T" "$W/tiny.yaml" "$W/progress" "$backend" <<'PY'
+import os, signal, subprocess, sys, h5py
+t, deck, out, backend = sys.argv[1:5]
+text = open(deck).read().replace("solve: [{equilibrium: {}}]", "solve: [{equilibrium: {}}, {sweep: {contact: b, to: 1, step: 0.1}}]")
+open(out + ".yaml", "w").write(text)
+p = subprocess.Popen([t, "run", out + ".yaml", "-o", out, "-tcad_backend", backend], stdout=subprocess.PIPE, text=True)
+seen = 0
+for line in p.stdout:
+    if line.startswith("  equilibrium") or line.startswith("  sweep "):
+        os.kill(p.pid, signal.SIGSTOP)  # the run stands still while its files are read
+        seen += 1
+        try:
+            rows = sum(1 for _ in open(out + "/iv.csv")) - 1
+            with h5py.File(out + "/fields.h5", "r") as f:  # the mesh step and one per point
+                steps = len(f["steps"])
+            assert rows >= seen and steps >= seen + 1, (seen, rows, steps)
+        except BaseException:
+            os.kill(p.pid, signal.SIGKILL)
+            raise
+        finally:
+            os.kill(p.pid, signal.SIGCONT)
+assert p.wait() == 0 and seen == 11, seen
+PY
+then ok run.progress_after_files; else bad run.progress_after_files "a progress line came before its point was on disk"; fi
 # one run per output folder: a second run into a folder a running run holds is refused
 sed 's/^mesh: .*/mesh: {generate: {x: [{at: 0, step: 0.0005}, {at: 1, step: 0.0005}]}}/; s/^solve:.*/solve: [{equilibrium: {}}, {sweep: {contact: b, to: 100, step: 0.01}}]/' "$W/tiny.yaml" >"$W/long.yaml"
 "$T" run "$W/long.yaml" -o "$W/busy" -q -tcad_backend "$backend" >/dev/null 2>&1 & busy=$!
