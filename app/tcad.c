@@ -260,14 +260,15 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   double *nd = NULL, *na = NULL, t0 = tcad_now(), t_mesh = 0, t_geom = 0, t_out = 0;
   char dir[TCAD_PATH_MAX], h5[2 * TCAD_PATH_MAX + 8], xdmf[2 * TCAD_PATH_MAX + 16], iv[2 * TCAD_PATH_MAX + 8];
   char sh5[2 * TCAD_PATH_MAX + 24], sxdmf[2 * TCAD_PATH_MAX + 32], siv[2 * TCAD_PATH_MAX + 24],
-      stage[TCAD_PATH_MAX + 16];
+      stage[TCAD_PATH_MAX + 16], sj[TCAD_PATH_MAX + 16];
   int e = 0, lock = -1, staged = 0;
 
   print_cuda_line(opt);
   TCAD_CALL_GOTO(e, TcadDeckLoad(path, &deck), cleanup);
-  if (snprintf(dir, sizeof dir, "%s", outdir ? outdir : deck->output.directory) >= (int)sizeof dir) {
+  const char *folder = outdir ? outdir : deck->output.directory;
+  if (snprintf(dir, sizeof dir, "%s", folder) >= (int)sizeof dir) {
     e = tcad_error(TCAD_ERR_USAGE, "-o: the output folder's path is %zu characters long; at most %zu are allowed",
-                   strlen(outdir), sizeof dir - 1);
+                   strlen(folder), sizeof dir - 1);
     goto cleanup;
   }
   snprintf(h5, sizeof h5, "%s/%s", dir, deck->output.fields);
@@ -276,6 +277,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
     goto cleanup;
   }
   snprintf(iv, sizeof iv, "%s/%s", dir, deck->output.iv);
+  snprintf(sj, sizeof sj, "%s/summary.json", dir);
   TCAD_CALL_GOTO(e, TcadMeshCreateFromDeck(deck, &mesh), cleanup);
   t_mesh = tcad_now() - t0;
   double t = tcad_now();
@@ -295,8 +297,6 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
   /* an earlier run's results in the folder stay until this run has its first converged point
    * on disk: until then its files are written under DIR/.tcad-new (then moved over them) */
-  char sj[TCAD_PATH_MAX + 16];
-  snprintf(sj, sizeof sj, "%s/summary.json", dir);
   staged = sim && (exists(h5) || exists(xdmf) || exists(iv) || exists(sj));
   if (staged) {
     snprintf(stage, sizeof stage, "%s/.tcad-new", dir);
@@ -347,8 +347,6 @@ cleanup:
             dir);
   }
   if (sim && *reached && !kept) { /* summary.json, also after a failed step: the figures so far */
-    char sj[TCAD_PATH_MAX + 16];
-    snprintf(sj, sizeof sj, "%s/summary.json", dir);
     const int e3 = TcadSimWriteSummary(sim, sj, e, tcad_now() - t0);
     if (!e && e3) e = tcad_error_frame(__FILE__, __LINE__, __func__, e3);
     if (!e3 && !quiet) printf("wrote %s (run summary)\n", sj);

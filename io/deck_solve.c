@@ -192,8 +192,9 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
   /* the files a run writes in the folder must be distinct: fields, its XDMF, iv, summary.json
    * (and the temporary names the XDMF and the summary are written under before their rename) */
   char xdmf[TCAD_PATH_MAX], xtmp[TCAD_PATH_MAX + 8];
+  yaml_node_t *fnode = tcad_deck_get(c, n, "fields", NULL);
   if (TcadOutputXdmfName(o->fields, xdmf, sizeof xdmf))
-    return TCAD_DECK_FAIL(c, tcad_deck_get(c, n, "fields", NULL) ? tcad_deck_get(c, n, "fields", NULL) : n,
+    return TCAD_DECK_FAIL(c, fnode ? fnode : n,
                           "'output.fields' is too long for its XDMF name; expected a shorter file name");
   snprintf(xtmp, sizeof xtmp, "%s.tmp", xdmf);
   const char *name[6] = {o->fields, xdmf, o->iv, "summary.json", xtmp, "summary.json.tmp"};
@@ -206,7 +207,7 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
       while (!strncmp(x, "./", 2)) x += 2;
       while (!strncmp(y, "./", 2)) y += 2;
       if (strcmp(x, y)) continue;
-      yaml_node_t *at = tcad_deck_get(c, n, b == 2 ? "iv" : "fields", NULL);
+      yaml_node_t *at = b == 2 ? tcad_deck_get(c, n, "iv", NULL) : fnode;
       return TCAD_DECK_FAIL(c, at ? at : n,
                             "%s and %s would both be '%s'; expected distinct names (a run writes fields.h5, "
                             "fields.xdmf beside it, iv.csv and summary.json; 'fields' names an HDF5 file such as "

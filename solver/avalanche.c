@@ -29,12 +29,12 @@
 #include "tcad/error.h"
 #include "tcad/petsc_error.h"
 
-/* carrier r (1 electrons, 2 holes): the collection functions of every ohmic contact into
- * u[c * n + i] */
-static int collection(const TcadSim *s, const double *x, int r, double *u)
+/* carrier k (0 electrons, 1 holes): the collection functions of every ohmic contact into
+ * u[c * n + i], from the edges' flux derivatives dd[4 e + 2 k + (0, 1)] = ∂F_e/∂(c_i, c_j) */
+static int collection(const TcadSim *s, const double *dd, int k, double *u)
 {
   const TcadAsmData *D = &s->D;
-  const int n = s->nnodes, nc = s->ncontacts, W = TCAD_ASM_MAXBS;
+  const int n = s->nnodes, nc = s->ncontacts;
   int err = 0;
   PetscInt *nnz = NULL;
   Mat A = NULL;
@@ -44,10 +44,8 @@ static int collection(const TcadSim *s, const double *x, int r, double *u)
   TCAD_CALL_GOTO(err, tcad_sim_node_matrix(s, &A, &nnz), done);
   for (int e = 0; e < D->nedges; e++) {
     if (!D->edge_semi[e]) continue;
-    TcadAsmEdge E; /* the assembly's own edge evaluation */
-    tcad_asm_edge_eval(D, s->bs, e, x, &E);
     const PetscInt i = D->edge_i[e], j = D->edge_j[e];
-    const double di = E.dF[r][r], dj = E.dF[r][W + r];
+    const double di = dd[4 * (size_t)e + 2 * k], dj = dd[4 * (size_t)e + 2 * k + 1];
     if (D->node_bc[i] != TCAD_BC_OHMIC) {
       TCAD_PETSC_CALL_GOTO(err, MatSetValue(A, i, i, di, ADD_VALUES), done);
       TCAD_PETSC_CALL_GOTO(err, MatSetValue(A, i, j, -di, ADD_VALUES), done);
@@ -96,28 +94,36 @@ done:
 int TcadSimGetContactAvalanche(const TcadSim *s, double *iaval)
 {
   const TcadAsmData *D = &s->D;
-  const int n = s->nnodes, nc = s->ncontacts;
+  const int n = s->nnodes, nc = s->ncontacts, W = TCAD_ASM_MAXBS;
   for (int c = 0; c < nc; c++) iaval[c] = 0.0;
   if (!D->p.impact || D->p.mode != TCAD_ASM_COUPLED) return 0;
   const double *x = TcadSimGetState((TcadSim *)s);
-  double *u = NULL, *v = NULL;
+  double *u = NULL, *v = NULL, *dd = NULL, *g = NULL;
   int err = 0;
   TCAD_ALLOC_GOTO(err, u, (size_t)nc * n, done);
   TCAD_ALLOC_GOTO(err, v, (size_t)nc * n, done);
-  TCAD_CALL_GOTO(err, collection(s, x, 1, u), done);
-  TCAD_CALL_GOTO(err, collection(s, x, 2, v), done);
+  TCAD_ALLOC_GOTO(err, dd, 4 * (size_t)D->nedges, done);
+  TCAD_ALLOC_GOTO(err, g, (size_t)n, done);
+  /* one pass of the assembly's own edge evaluation: both carriers' flux derivatives and the
+   * generation the residual holds (E.G pairs/s at each end) */
+  for (int i = 0; i < n; i++) g[i] = 0.0;
   for (int e = 0; e < D->nedges; e++) {
     if (!D->edge_semi[e]) continue;
-    TcadAsmEdge E; /* the generation the residual holds: E.G pairs/s at each end */
+    TcadAsmEdge E;
     tcad_asm_edge_eval(D, s->bs, e, x, &E);
-    const int i = D->edge_i[e], j = D->edge_j[e];
-    for (int c = 0; c < nc; c++) {
-      const double *uc = u + (size_t)c * n, *vc = v + (size_t)c * n;
-      iaval[c] += E.G * (uc[i] - vc[i] + uc[j] - vc[j]);
-    }
+    for (int k = 0; k < 2; k++)
+      dd[4 * (size_t)e + 2 * k] = E.dF[1 + k][1 + k], dd[4 * (size_t)e + 2 * k + 1] = E.dF[1 + k][W + 1 + k];
+    g[D->edge_i[e]] += E.G, g[D->edge_j[e]] += E.G;
   }
-  for (int c = 0; c < nc; c++) iaval[c] *= TCAD_Q;
+  TCAD_CALL_GOTO(err, collection(s, dd, 0, u), done);
+  TCAD_CALL_GOTO(err, collection(s, dd, 1, v), done);
+  for (int c = 0; c < nc; c++) {
+    const double *uc = u + (size_t)c * n, *vc = v + (size_t)c * n;
+    double sum = 0.0;
+    for (int i = 0; i < n; i++) sum += g[i] * (uc[i] - vc[i]);
+    iaval[c] = TCAD_Q * sum;
+  }
 done:
-  free(u), free(v);
+  free(u), free(v), free(dd), free(g);
   return err;
 }
