@@ -56,20 +56,43 @@ static int has_suffix(const char *s, const char *suf)
   return a >= b && !strcmp(s + a - b, suf);
 }
 
+/* mkdir one folder: fine when it is there already as a folder */
+static int mkdir_one(const char *path)
+{
+  struct stat sb;
+  if (!mkdir(path, 0777)) return 0;
+  const int err = errno;
+  if (err == EEXIST && !stat(path, &sb) && S_ISDIR(sb.st_mode)) return 0;
+  if (err == EEXIST)
+    return tcad_error(TCAD_ERR_IO,
+                      "cannot create the output folder '%s': a file of that name is in the way; give "
+                      "the run another folder (-o DIR) or move the file",
+                      path);
+  return tcad_error(TCAD_ERR_IO, "cannot create the output folder '%s': %s", path, strerror(err));
+}
+
 static int mkdir_p(const char *path)
 {
-  char buf[TCAD_PATH_MAX];
+  char buf[2 * TCAD_PATH_MAX + 32];
   snprintf(buf, sizeof buf, "%s", path);
   for (char *p = buf + 1; *p; p++)
     if (*p == '/') {
       *p = 0;
-      if (mkdir(buf, 0777) && errno != EEXIST)
-        return tcad_error(TCAD_ERR_IO, "cannot create directory '%s': %s", buf, strerror(errno));
+      TCAD_CALL(mkdir_one(buf));
       *p = '/';
     }
-  if (mkdir(buf, 0777) && errno != EEXIST)
-    return tcad_error(TCAD_ERR_IO, "cannot create output directory '%s': %s", buf, strerror(errno));
-  return 0;
+  TCAD_RETURN(mkdir_one(buf));
+}
+
+/* the folder a file of the run goes into (output.fields or output.iv may name a subfolder) */
+static int mkdir_parent(const char *file)
+{
+  char sub[2 * TCAD_PATH_MAX + 32];
+  snprintf(sub, sizeof sub, "%s", file);
+  char *slash = strrchr(sub, '/');
+  if (!slash || slash == sub) return 0;
+  *slash = 0;
+  TCAD_RETURN(mkdir_p(sub));
 }
 
 /* A deck or mesh name after a value-less PETSc option (tcad run -snes_monitor deck.yaml) is
@@ -187,7 +210,7 @@ static int write_mesh_step(TcadOutput *out, const TcadMesh *m, const TcadGeometr
   for (int n = 0; n < m->nnodes; n++) net[n] = nd[n] - na[n];
   for (int c = 0; c < m->ncontacts; c++)
     for (int k = 0; k < m->contacts[c].nnodes; k++) cid[m->contacts[c].node[k]] = c + 1;
-  TCAD_CALL_GOTO(e, TcadOutputBeginStep(out, 0.0, "mesh"), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputBeginStep(out, -1.0, "mesh"), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "donors", "cm^-3", 1, nd), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "acceptors", "cm^-3", 1, na), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputWriteNodeField(out, "net_doping", "cm^-3", 1, net), cleanup);
@@ -295,6 +318,8 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   }
   TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
+  TCAD_CALL_GOTO(e, mkdir_parent(h5), cleanup);
+  TCAD_CALL_GOTO(e, mkdir_parent(iv), cleanup);
   /* an earlier run's results in the folder stay until this run has its first converged point
    * on disk: until then its files are written under DIR/.tcad-new (then moved over them) */
   staged = sim && (exists(h5) || exists(xdmf) || exists(iv) || exists(sj));
@@ -303,12 +328,8 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
     snprintf(sh5, sizeof sh5, "%s/%s", stage, deck->output.fields);
     TcadOutputXdmfName(sh5, sxdmf, sizeof sxdmf);
     snprintf(siv, sizeof siv, "%s/%s", stage, deck->output.iv);
-    char sub[sizeof sh5]; /* output.fields or output.iv may name a subfolder */
-    for (int k = 0; k < 2; k++) {
-      snprintf(sub, sizeof sub, "%s", k ? siv : sh5);
-      *strrchr(sub, '/') = 0;
-      TCAD_CALL_GOTO(e, mkdir_p(sub), cleanup);
-    }
+    TCAD_CALL_GOTO(e, mkdir_parent(sh5), cleanup);
+    TCAD_CALL_GOTO(e, mkdir_parent(siv), cleanup);
   }
   t = tcad_now();
   TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);
@@ -346,7 +367,9 @@ cleanup:
     fprintf(stderr, "tcad: the earlier results in %s are kept (this run stopped before its first converged point)\n",
             dir);
   }
-  if (sim && *reached && !kept) { /* summary.json, also after a failed step: the figures so far */
+  /* summary.json, also after a failed step: the figures so far; never into a folder this run
+   * does not hold (another run's, or one it could not create) */
+  if (sim && *reached && !kept && lock >= 0) {
     const int e3 = TcadSimWriteSummary(sim, sj, e, tcad_now() - t0);
     if (!e && e3) e = tcad_error_frame(__FILE__, __LINE__, __func__, e3);
     if (!e3 && !quiet) printf("wrote %s (run summary)\n", sj);

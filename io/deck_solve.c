@@ -189,6 +189,27 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, v, "output.fields", "an HDF5 file name", o->fields, sizeof o->fields));
   if ((v = tcad_deck_get(c, n, "iv", NULL)))
     TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
+  /* inside the output folder: relative, no '..' */
+  const char *const keys[2] = {"fields", "iv"}, *const vals[2] = {o->fields, o->iv};
+  for (int k = 0; k < 2; k++) {
+    yaml_node_t *at = tcad_deck_get(c, n, keys[k], NULL);
+    const char *p = vals[k];
+    int up = 0;
+    for (const char *q = p; *q;) {
+      const size_t len = strcspn(q, "/");
+      up |= len == 2 && !strncmp(q, "..", 2);
+      q += len + (q[len] == '/');
+    }
+    if (p[0] == '/' || up || p[strlen(p) - 1] == '/')
+      return TCAD_DECK_FAIL(c, at ? at : n,
+                            "'output.%s' is '%s': %s; expected a file name inside the output folder "
+                            "(output.directory or -o DIR), e.g. %s",
+                            keys[k], p,
+                            p[0] == '/' ? "an absolute path"
+                            : up        ? "it leaves the output folder ('..')"
+                                        : "a folder, not a file",
+                            k ? "iv.csv or tables/iv.csv" : "fields.h5 or fields/run.h5");
+  }
   /* the files a run writes in the folder must be distinct: fields, its XDMF, iv, summary.json
    * (and the temporary names the XDMF and the summary are written under before their rename) */
   char xdmf[TCAD_PATH_MAX], xtmp[TCAD_PATH_MAX + 8];

@@ -13,8 +13,10 @@ struct TcadIVTable {
   char *path;
   FILE *f;
   int ncols;
-  int nrows;
+  int nrows;    /* in memory */
+  int nwritten; /* of them, in the file */
   size_t caprows;
+  char *buf;    /* the stream's buffer: a row fits (iv_row_bytes) */
   double *data; /* nrows * ncols */
 };
 
@@ -49,6 +51,7 @@ static void iv_free(TcadIVTable *t)
 {
   if (!t) return;
   if (t->f) fclose(t->f);
+  free(t->buf);
   free(t->path);
   free(t->data);
   free(t);
@@ -110,6 +113,17 @@ int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames, co
     rc = tcad_error(TCAD_ERR_IO, "%s: cannot create the IV table: %s", path, strerror(errno));
     goto cleanup;
   }
+  {
+    /* a value takes at most 24 characters and its comma: a row, or the header, fits */
+    size_t hdr = 2;
+    for (int i = 0; i < ncols; i++) hdr += strlen(colnames[i]) + (units && units[i] ? strlen(units[i]) + 3 : 0) + 1;
+    const size_t cap = (size_t)ncols * 25 + 2 > hdr ? (size_t)ncols * 25 + 2 : hdr;
+    t->buf = tcad_malloc(cap + 64);
+    if (!t->buf || setvbuf(t->f, t->buf, _IOFBF, cap + 64)) {
+      rc = t->buf ? tcad_error(TCAD_ERR_IO, "%s: cannot set the IV table's buffer", path) : TCAD_ERR_MEM;
+      goto cleanup;
+    }
+  }
   for (int i = 0; i < ncols; i++) {
     const char *u = units && units[i] ? units[i] : "";
     fprintf(t->f, "%s%s", i ? "," : "", colnames[i]);
@@ -124,10 +138,10 @@ cleanup:
   return rc;
 }
 
-int TcadIVTableAppend(TcadIVTable *t, const double *row)
+int TcadIVTableStage(TcadIVTable *t, const double *row)
 {
-  if (!t) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableAppend: the IV table is not open");
-  if (!row) return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadIVTableAppend: no row", t->path);
+  if (!t) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableStage: the IV table is not open");
+  if (!row) return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadIVTableStage: no row", t->path);
   if ((size_t)t->nrows + 1 > t->caprows) {
     size_t cap = t->caprows ? 2 * t->caprows : 64;
     double *d = realloc(t->data, sizeof(double) * cap * (size_t)t->ncols);
@@ -137,15 +151,32 @@ int TcadIVTableAppend(TcadIVTable *t, const double *row)
   }
   memcpy(t->data + (size_t)t->nrows * t->ncols, row, sizeof(double) * (size_t)t->ncols);
   t->nrows++;
-  char what[48];
-  snprintf(what, sizeof what, "row %d", t->nrows);
-  for (int i = 0; i < t->ncols; i++) {
-    if (i) fputc(',', t->f);
-    iv_put_double(t->f, row[i]);
-  }
-  fputc('\n', t->f);
-  TCAD_CALL(iv_flush(t, what));
   return 0;
+}
+
+/* Each row goes to the file in one write() (the stream's buffer holds the whole row): a kill
+ * leaves the file with or without the row, not with part of it. */
+int TcadIVTableWriteStaged(TcadIVTable *t)
+{
+  if (!t) return tcad_error(TCAD_ERR_INTERNAL, "TcadIVTableWriteStaged: the IV table is not open");
+  for (; t->nwritten < t->nrows; t->nwritten++) {
+    const double *row = t->data + (size_t)t->nwritten * t->ncols;
+    char what[48];
+    snprintf(what, sizeof what, "row %d", t->nwritten + 1);
+    for (int i = 0; i < t->ncols; i++) {
+      if (i) fputc(',', t->f);
+      iv_put_double(t->f, row[i]);
+    }
+    fputc('\n', t->f);
+    TCAD_CALL(iv_flush(t, what));
+  }
+  return 0;
+}
+
+int TcadIVTableAppend(TcadIVTable *t, const double *row)
+{
+  TCAD_CALL(TcadIVTableStage(t, row));
+  TCAD_RETURN(TcadIVTableWriteStaged(t));
 }
 
 int TcadIVTableGetRows(const TcadIVTable *t, const double **data)

@@ -2,8 +2,9 @@
  * (and cell) fields, plus the XDMF index beside it (io/output_xdmf.c) that ParaView opens as a
  * time series. Layout and conventions: docs/output.md.
  *
- * Durability: TcadOutputEndStep flushes the HDF5 file (H5Fflush, global scope) and then
- * rewrites the XDMF atomically, so the XDMF only ever names steps whose data are on disk. */
+ * Durability: a step's data are flushed (TcadOutputFinishStep) before it is counted in /steps
+ * nsteps and appended to the XDMF (TcadOutputEndStep), so the XDMF only ever names steps whose
+ * data are on disk. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -110,10 +111,11 @@ static void out_free_step(TcadOutputStep *st)
 static void out_free(TcadOutput *out)
 {
   if (!out) return;
+  tcad_output_xdmf_close(out);
   tcad_output_tables_free(out);
   if (out->stepgroup >= 0) H5Gclose(out->stepgroup);
   if (out->file >= 0) H5Fclose(out->file);
-  int n = out->nsteps + (out->instep ? 1 : 0);
+  int n = out->nsteps + (out->instep || out->pending ? 1 : 0);
   for (int k = 0; k < n; k++) out_free_step(&out->steps[k]);
   free(out->steps);
   free(out->h5path);
@@ -263,6 +265,7 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   TCAD_ALLOC(out, 1);
   out->file = -1;
   out->stepgroup = -1;
+  out->xfd = -1;
   out->dim = mesh->dim;
   out->nnodes = mesh->nnodes;
   out->ncells = mesh->ncells;
@@ -354,11 +357,11 @@ int TcadOutputBeginStep(TcadOutput *out, double time, const char *label)
   TcadOutputStep *st;
   int rc;
   if (!out) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputBeginStep: output is not open");
-  if (out->instep)
+  if (out->instep || out->pending)
     return tcad_error(TCAD_ERR_INTERNAL,
-                      "%s: TcadOutputBeginStep: step %d is still open "
+                      "%s: TcadOutputBeginStep: step %d is still %s "
                       "(call TcadOutputEndStep first)",
-                      out->h5path, out->nsteps);
+                      out->h5path, out->nsteps, out->instep ? "open" : "not counted");
   if (!isfinite(time))
     return tcad_error(TCAD_ERR_INTERNAL, "%s: step %d: time is %g (must be a finite number)", out->h5path, out->nsteps,
                       time);
@@ -485,17 +488,29 @@ int TcadOutputWriteCellFieldInt(TcadOutput *out, const char *name, const int *va
   return 0;
 }
 
+int TcadOutputFinishStep(TcadOutput *out)
+{
+  TCAD_CALL(out_need_step(out, "TcadOutputFinishStep"));
+  const herr_t closed = H5Gclose(out->stepgroup);
+  out->stepgroup = -1;
+  out->instep = 0;
+  out->pending = 1; /* finished, not yet counted: TcadOutputEndStep counts it */
+  if (closed < 0) return TCAD_OUTPUT_H5_FAIL(out, "close the group of step", NULL);
+  /* the step's data on disk before anything names it */
+  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  return 0;
+}
+
 int TcadOutputEndStep(TcadOutput *out)
 {
   hid_t g;
-  herr_t closed;
   int rc = 0;
-  TCAD_CALL(out_need_step(out, "TcadOutputEndStep"));
-  closed = H5Gclose(out->stepgroup);
-  out->stepgroup = -1;
-  out->instep = 0;
+  if (!out) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputEndStep: output is not open");
+  if (out->instep) TCAD_CALL(TcadOutputFinishStep(out));
+  if (!out->pending) TCAD_CALL(out_need_step(out, "TcadOutputEndStep"));
+  out->pending = 0;
   out->nsteps++; /* the step is recorded from here on, even if what follows fails */
-  if (closed < 0) return TCAD_OUTPUT_H5_FAIL(out, "close the group of step", NULL);
+  /* the commit: the count (and a table row written since FinishStep) in one small flush */
   g = H5Gopen2(out->file, "/steps", H5P_DEFAULT);
   if (g < 0) return TCAD_OUTPUT_H5_FAIL(out, "open group", "/steps");
   TCAD_CALL_GOTO(rc, tcad_output_h5_attr_int_set(out, g, "nsteps", out->nsteps), close_group);
@@ -503,7 +518,7 @@ close_group:
   if (H5Gclose(g) < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close group", "/steps");
   if (rc) return rc;
   if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
-  TCAD_CALL(tcad_output_write_xdmf(out));
+  TCAD_CALL(tcad_output_append_xdmf(out));
   return 0;
 }
 
@@ -516,7 +531,7 @@ int TcadOutputClose(TcadOutput **outp)
   if (!outp || !*outp) return 0;
   out = *outp;
   *outp = NULL;
-  if (out->instep) { /* a step left open is finished, not dropped */
+  if (out->instep || out->pending) { /* a step left open is finished, not dropped */
     rc = TcadOutputEndStep(out);
     if (rc) tcad_error_frame(__FILE__, __LINE__, __func__, rc);
   }

@@ -2,7 +2,7 @@
  * include/tcad/output.h; layout of the files: docs/output.md):
  *   output.c        the TcadOutput object: open (mesh), steps, fields, close
  *   output_h5.c     helpers: names, attributes, datasets, the error message of a failed call
- *   output_xdmf.c   the XDMF index, rewritten atomically after every step
+ *   output_xdmf.c   the XDMF index, written whole when created, then appended to per step
  *   output_table.c  tables at the file root (/iv), extended in place */
 #ifndef TCAD_IO_OUTPUT_INTERNAL_H
 #define TCAD_IO_OUTPUT_INTERNAL_H
@@ -57,9 +57,13 @@ struct TcadOutput {
   int nsteps, capsteps; /* finished steps */
   TcadOutputStep *steps;
   int instep;      /* a step is open: steps[nsteps] is being filled */
+  int pending;     /* steps[nsteps] is finished and flushed, not yet counted (TcadOutputFinishStep) */
   hid_t stepgroup; /* its group */
   int ntables;
   TcadOutputTableCache *tables;
+  int xfd;         /* the XDMF, open for appending steps in place (-1: written whole next time) */
+  int xlisted;     /* steps it lists */
+  long long xtail; /* where its closing tags begin */
 };
 
 /* ---- output_h5.c ---- */
@@ -100,6 +104,11 @@ int tcad_output_h5_string_dataset(const TcadOutput *out, hid_t loc, const char *
 /* Write the whole XDMF (the mesh alone before the first step, else one grid per finished step)
  * to xdmftmp, then rename it over xdmfpath. */
 int tcad_output_write_xdmf(TcadOutput *out);
+/* The XDMF with the last finished step added: appended in place (one pwrite of its grid and
+ * the closing tags over the old closing tags), or written whole when it lists no step yet. */
+int tcad_output_append_xdmf(TcadOutput *out);
+/* Close the XDMF's append descriptor (the next write is a whole one). */
+void tcad_output_xdmf_close(TcadOutput *out);
 
 /* ---- output_table.c ---- */
 /* Free the table caches (the datasets stay in the file). */

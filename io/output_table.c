@@ -220,8 +220,10 @@ int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const cha
   tb->nrows = nrows;
   tb->stale = 0;
 
-  /* durable now, whether or not a step is open or ever ends */
-  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  /* written with its step's count when a step is open or finished (TcadOutputEndStep flushes
+   * both at once: the table and the steps then count the same points on disk), else durable now */
+  if (!out->instep && !out->pending && H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0)
+    return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
   return 0;
 
 fail:

@@ -1,14 +1,23 @@
 /* The XDMF index beside the HDF5 file: one Uniform grid per finished step (mesh, time, label,
  * fields, step attributes) in a Temporal collection, so ParaView opens the run as a time
- * series. Durability: it is rewritten whole into "<xdmf>.tmp" and rename()d over the XDMF, so
- * the XDMF on disk is always either the previous complete version or the new complete one, and
- * it only ever names steps whose data were flushed before it was written (TcadOutputEndStep
- * flushes the HDF5 file first). */
+ * series. The fields of step 0 (the mesh step: doping, volumes, region) that a later step does
+ * not write itself are shown on that step too, from step 0's datasets.
+ * Durability: the XDMF only ever names steps whose data were flushed before (TcadOutputEndStep
+ * flushes the HDF5 file first). It is written whole into "<xdmf>.tmp" and rename()d over the
+ * XDMF when it is created, moved, or gets its first step; after that each step is appended in
+ * place: its grid and the closing tags go over the old closing tags in one pwrite(), so the
+ * cost of a step does not grow with the series, and a process killed at any moment leaves the
+ * XDMF with or without that step, complete either way (a write into the page cache is not
+ * interrupted part-way by a signal except between pages, which a kill would have to hit within
+ * nanoseconds; a crash of the operating system may lose the last steps, as with the HDF5 file
+ * and the IV table, none of which is fsync()ed per step). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io/output_internal.h"
@@ -45,12 +54,25 @@ static void xdmf_dataitem(FILE *f, const TcadOutput *out, const char *indent, hs
   fprintf(f, ":%s</DataItem>\n", h5obj);
 }
 
+/* A field's Attribute, its data in step k's group. */
+static void xdmf_field(FILE *f, const TcadOutput *out, const char *in, const char *in2, const TcadOutputField *fl,
+                       int k)
+{
+  char obj[64 + TCAD_OUTPUT_NAME_MAX];
+  fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"%s\">\n", in, fl->name,
+          fl->ncomp == 1 ? "Scalar" : "Vector", fl->cell ? "Cell" : "Node");
+  snprintf(obj, sizeof obj, "/steps/%06d/%s", k, fl->name);
+  xdmf_dataitem(f, out, in2, (hsize_t)(fl->cell ? out->ncells : out->nnodes), fl->ncomp == 1 ? 0 : fl->ncomp, fl->cell,
+                obj);
+  fprintf(f, "%s</Attribute>\n", in);
+}
+
 /* One Uniform grid: the mesh plus, for a step, its time, fields and step attributes. */
 static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, int k)
 {
   static const char *topo[4] = {"", "Polyline", "Triangle", "Tetrahedron"};
   int has_region = 0;
-  char obj[64 + TCAD_OUTPUT_NAME_MAX], num[40];
+  char num[40];
   if (st)
     fprintf(f, "      <Grid Name=\"step%06d\" GridType=\"Uniform\">\n", k);
   else
@@ -73,15 +95,17 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
   fprintf(f, "%s</Geometry>\n", in);
   if (st) {
     for (int i = 0; i < st->nfields; i++) {
-      const TcadOutputField *fl = &st->fields[i];
-      const char *type = fl->ncomp == 1 ? "Scalar" : "Vector";
-      if (fl->cell && !strcmp(fl->name, "region")) has_region = 1;
-      fprintf(f, "%s<Attribute Name=\"%s\" AttributeType=\"%s\" Center=\"%s\">\n", in, fl->name, type,
-              fl->cell ? "Cell" : "Node");
-      snprintf(obj, sizeof obj, "/steps/%06d/%s", k, fl->name);
-      xdmf_dataitem(f, out, in2, (hsize_t)(fl->cell ? out->ncells : out->nnodes), fl->ncomp == 1 ? 0 : fl->ncomp,
-                    fl->cell, obj);
-      fprintf(f, "%s</Attribute>\n", in);
+      if (st->fields[i].cell && !strcmp(st->fields[i].name, "region")) has_region = 1;
+      xdmf_field(f, out, in, in2, &st->fields[i], k);
+    }
+    /* step 0's fields this step does not have: what does not change along the run */
+    const TcadOutputStep *s0 = &out->steps[0];
+    for (int i = 0; k > 0 && i < s0->nfields; i++) {
+      int own = 0;
+      for (int j = 0; j < st->nfields && !own; j++) own = !strcmp(st->fields[j].name, s0->fields[i].name);
+      if (own) continue;
+      if (s0->fields[i].cell && !strcmp(s0->fields[i].name, "region")) has_region = 1;
+      xdmf_field(f, out, in, in2, &s0->fields[i], 0);
     }
   }
   if (!has_region) {
@@ -104,9 +128,19 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
   fprintf(f, "%s</Grid>\n", st ? "      " : "    ");
 }
 
+static const char xdmf_tail[] = "    </Grid>\n  </Domain>\n</Xdmf>\n";
+
+void tcad_output_xdmf_close(TcadOutput *out)
+{
+  if (out->xfd >= 0) close(out->xfd);
+  out->xfd = -1;
+  out->xlisted = 0;
+}
+
 /* Write the XDMF to the temp file, then rename it over the real one (see the top). */
 int tcad_output_write_xdmf(TcadOutput *out)
 {
+  tcad_output_xdmf_close(out);
   FILE *f = fopen(out->xdmftmp, "w");
   int err = 0;
   if (!f)
@@ -123,9 +157,8 @@ int tcad_output_write_xdmf(TcadOutput *out)
   } else {
     fprintf(f, "    <Grid Name=\"steps\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
     for (int k = 0; k < out->nsteps; k++) xdmf_grid(f, out, &out->steps[k], k);
-    fprintf(f, "    </Grid>\n");
   }
-  fprintf(f, "  </Domain>\n</Xdmf>\n");
+  fputs(out->nsteps ? xdmf_tail : xdmf_tail + strlen("    </Grid>\n"), f);
   errno = 0;
   if (fflush(f) != 0 || ferror(f)) err = errno ? errno : EIO;
   if (!err && fsync(fileno(f)) != 0 && errno != EINVAL && errno != EROFS) err = errno;
@@ -140,5 +173,52 @@ int tcad_output_write_xdmf(TcadOutput *out)
     return tcad_error(TCAD_ERR_IO, "%s: cannot replace the XDMF file with %s: %s", out->xdmfpath, out->xdmftmp,
                       strerror(err));
   }
+  if (out->nsteps > 0) { /* the next steps are appended in place */
+    struct stat sb;
+    out->xfd = open(out->xdmfpath, O_WRONLY | O_CLOEXEC);
+    if (out->xfd < 0 || fstat(out->xfd, &sb) != 0) {
+      err = errno;
+      tcad_output_xdmf_close(out);
+      return tcad_error(TCAD_ERR_IO, "%s: cannot open the XDMF file to append to it: %s", out->xdmfpath, strerror(err));
+    }
+    out->xtail = (long long)sb.st_size - (long long)strlen(xdmf_tail);
+    out->xlisted = out->nsteps;
+  }
+  return 0;
+}
+
+int tcad_output_append_xdmf(TcadOutput *out)
+{
+  if (out->xfd < 0 || out->xlisted != out->nsteps - 1) return tcad_output_write_xdmf(out);
+  char *buf = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&buf, &len);
+  if (!f) return tcad_error(TCAD_ERR_MEM, "out of memory for the XDMF grid of step %d", out->nsteps - 1);
+  xdmf_grid(f, out, &out->steps[out->nsteps - 1], out->nsteps - 1);
+  const long long grid = (long long)ftell(f);
+  fputs(xdmf_tail, f);
+  if (fclose(f) != 0 || !buf) {
+    free(buf);
+    return tcad_error(TCAD_ERR_MEM, "out of memory for the XDMF grid of step %d", out->nsteps - 1);
+  }
+  size_t done = 0;
+  int err = 0;
+  while (done < len) { /* one call unless the disk is full or a signal cut it short */
+    const ssize_t w = pwrite(out->xfd, buf + done, len - done, (off_t)(out->xtail + (long long)done));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) {
+      err = w < 0 ? errno : EIO;
+      break;
+    }
+    done += (size_t)w;
+  }
+  free(buf);
+  if (err) {
+    tcad_output_xdmf_close(out);
+    return tcad_error(TCAD_ERR_IO, "%s: appending step %d to the XDMF file failed: %s", out->xdmfpath, out->nsteps - 1,
+                      strerror(err));
+  }
+  out->xtail += grid;
+  out->xlisted = out->nsteps;
   return 0;
 }

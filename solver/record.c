@@ -12,13 +12,14 @@
 /* one IV row holds the point index, four columns per contact and, with impact ionization, three
  * more and one per contact */
 #define TCAD_RECORD_MAX_CONTACTS 64
+#define TCAD_RECORD_IV_C0 3 /* the first contact column */
 
 int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
 {
   s->out = out;
   s->quiet = quiet;
   if (!iv_csv) return 0;
-  const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, ncol = 1 + 4 * nc + (ii ? 3 + nc : 0);
+  const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, ncol = 3 + 4 * nc + (ii ? 3 + nc : 0);
   /* owned by the sim from here (freed with it) */
   TCAD_ALLOC(s->iv_names, ncol);
   TCAD_ALLOC(s->iv_colnames, ncol);
@@ -26,23 +27,26 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   char(*names)[TCAD_NAME_MAX + 8] = s->iv_names;
   const char **np = s->iv_colnames, **up = s->iv_units;
   s->iv_ncol = ncol;
+  /* the point, the solve entry that made it and its number in that entry */
   snprintf(names[0], sizeof names[0], "point");
-  up[0] = "1";
+  snprintf(names[1], sizeof names[0], "solve_step");
+  snprintf(names[2], sizeof names[0], "step_point");
+  up[0] = up[1] = up[2] = "1";
   static const char *pre[] = {"V", "In", "Ip", "I"};
   for (int c = 0; c < nc; c++)
     for (int k = 0; k < 4; k++) {
-      snprintf(names[1 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
-      up[1 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
+      snprintf(names[TCAD_RECORD_IV_C0 + 4 * c + k], sizeof names[0], "%s(%s)", pre[k], s->contacts[c].name);
+      up[TCAD_RECORD_IV_C0 + 4 * c + k] = k == 0 ? "V" : TcadSimGetCurrentUnit(s);
     }
   if (ii) { /* the ionization integrals and the avalanche generation current */
-    snprintf(names[1 + 4 * nc], sizeof names[0], "II_n");
-    snprintf(names[2 + 4 * nc], sizeof names[0], "II_p");
-    snprintf(names[3 + 4 * nc], sizeof names[0], "I_aval");
-    up[1 + 4 * nc] = up[2 + 4 * nc] = "1";
-    up[3 + 4 * nc] = TcadSimGetCurrentUnit(s);
+    snprintf(names[TCAD_RECORD_IV_C0 + 4 * nc], sizeof names[0], "II_n");
+    snprintf(names[TCAD_RECORD_IV_C0 + 1 + 4 * nc], sizeof names[0], "II_p");
+    snprintf(names[TCAD_RECORD_IV_C0 + 2 + 4 * nc], sizeof names[0], "I_aval");
+    up[TCAD_RECORD_IV_C0 + 4 * nc] = up[TCAD_RECORD_IV_C0 + 1 + 4 * nc] = "1";
+    up[TCAD_RECORD_IV_C0 + 2 + 4 * nc] = TcadSimGetCurrentUnit(s);
     for (int c = 0; c < nc; c++) { /* and its share in each contact's current */
-      snprintf(names[4 + 4 * nc + c], sizeof names[0], "I_aval(%s)", s->contacts[c].name);
-      up[4 + 4 * nc + c] = TcadSimGetCurrentUnit(s);
+      snprintf(names[TCAD_RECORD_IV_C0 + 3 + 4 * nc + c], sizeof names[0], "I_aval(%s)", s->contacts[c].name);
+      up[TCAD_RECORD_IV_C0 + 3 + 4 * nc + c] = TcadSimGetCurrentUnit(s);
     }
   }
   for (int k = 0; k < ncol; k++) np[k] = names[k];
@@ -145,6 +149,8 @@ static int write_fields(TcadSim *s, const char *label)
   TcadSimGetSolution(s, psi, en, hp);
   TCAD_CALL_GOTO(e, TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec), cleanup);
   TCAD_CALL_GOTO(e, TcadOutputBeginStep(s->out, (double)s->npoints, label), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, "solve_step", s->solve_step), cleanup);
+  TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, "step_point", s->step_point), cleanup);
   for (int c = 0; c < s->ncontacts; c++) {
     char name[TCAD_NAME_MAX + 8];
     snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
@@ -164,52 +170,69 @@ static int write_fields(TcadSim *s, const char *label)
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
   if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
   if (s->D.p.impact) TCAD_CALL_GOTO(e, write_generation_fields(s), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputEndStep(s->out), cleanup);
 cleanup:
   free(buf);
   return e;
 }
 
+/* The point's IV row (into row, ncol values). */
+static int iv_row(TcadSim *s, double *row)
+{
+  const int nc = s->ncontacts < TCAD_RECORD_MAX_CONTACTS ? s->ncontacts : TCAD_RECORD_MAX_CONTACTS;
+  row[0] = s->npoints, row[1] = s->solve_step, row[2] = s->step_point;
+  for (int c = 0; c < nc; c++) {
+    row[TCAD_RECORD_IV_C0 + 4 * c] = s->contacts[c].voltage;
+    for (int k = 0; k < 3; k++) row[TCAD_RECORD_IV_C0 + 1 + 4 * c + k] = s->contacts[c].cur[k];
+  }
+  if (s->deck->physics.impact != TCAD_II_NONE) {
+    TCAD_CALL(
+        TcadSimGetIonizationIntegrals(s, &row[TCAD_RECORD_IV_C0 + 4 * nc], &row[TCAD_RECORD_IV_C0 + 1 + 4 * nc], NULL));
+    TCAD_CALL(TcadSimGetImpactGeneration(s, NULL, NULL, &row[TCAD_RECORD_IV_C0 + 2 + 4 * nc]));
+    TCAD_CALL(TcadSimGetContactAvalanche(s, &row[TCAD_RECORD_IV_C0 + 3 + 4 * nc]));
+    /* the ionization-integral breakdown estimate: where the electron- and the hole-initiated
+     * integral first reach 1 along the ramped contact's voltage (each interpolated linearly
+     * between the rows around it; the two coincide in exact arithmetic), their mean */
+    const double in = row[TCAD_RECORD_IV_C0 + 4 * nc], ip = row[TCAD_RECORD_IV_C0 + 1 + 4 * nc];
+    const double v = s->ramp_contact >= 0 ? s->contacts[s->ramp_contact].voltage : NAN;
+    if (!isnan(s->ii_last_v) && !isnan(v)) {
+      if (isnan(s->ii_bv_n) && in >= 1.0 && s->ii_last < 1.0)
+        s->ii_bv_n = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last) / (in - s->ii_last);
+      if (isnan(s->ii_bv_p) && ip >= 1.0 && s->ii_last_p < 1.0)
+        s->ii_bv_p = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last_p) / (ip - s->ii_last_p);
+      if (isnan(s->ii_bv) && !isnan(s->ii_bv_n) && !isnan(s->ii_bv_p)) s->ii_bv = 0.5 * (s->ii_bv_n + s->ii_bv_p);
+    }
+    s->ii_last = in, s->ii_last_p = ip, s->ii_last_v = v;
+  }
+  return 0;
+}
+
+/* A converged point to disk, in the order that keeps the files listing the same points after a
+ * kill at any moment except within the short commit (docs/output.md, "Crash safety"): the
+ * step's fields into the HDF5 file and flushed (not yet counted); then the commit: /iv's new row
+ * and /steps nsteps in one small flush, the XDMF grid appended in one write, the CSV row in one
+ * write; then the progress line. */
 int tcad_sim_record(TcadSim *s, const char *what)
 {
   char label[512];
   const double t0 = tcad_now();
   TCAD_CALL(tcad_sim_currents(s));
   tcad_sim_bias_label(s, label, sizeof label);
-  if (s->out) TCAD_CALL(write_fields(s, label));
   if (s->iv) {
-    double row[4 + 5 * TCAD_RECORD_MAX_CONTACTS];
-    const int nc = s->ncontacts < TCAD_RECORD_MAX_CONTACTS ? s->ncontacts : TCAD_RECORD_MAX_CONTACTS;
-    row[0] = s->npoints;
-    for (int c = 0; c < nc; c++) {
-      row[1 + 4 * c] = s->contacts[c].voltage;
-      for (int k = 0; k < 3; k++) row[2 + 4 * c + k] = s->contacts[c].cur[k];
-    }
-    if (s->deck->physics.impact != TCAD_II_NONE) {
-      TCAD_CALL(TcadSimGetIonizationIntegrals(s, &row[1 + 4 * nc], &row[2 + 4 * nc], NULL));
-      TCAD_CALL(TcadSimGetImpactGeneration(s, NULL, NULL, &row[3 + 4 * nc]));
-      TCAD_CALL(TcadSimGetContactAvalanche(s, &row[4 + 4 * nc]));
-      /* the ionization-integral breakdown estimate: where the electron- and the hole-initiated
-       * integral first reach 1 along the ramped contact's voltage (each interpolated linearly
-       * between the rows around it; the two coincide in exact arithmetic), their mean */
-      const double in = row[1 + 4 * nc], ip = row[2 + 4 * nc];
-      const double v = s->ramp_contact >= 0 ? s->contacts[s->ramp_contact].voltage : NAN;
-      if (!isnan(s->ii_last_v) && !isnan(v)) {
-        if (isnan(s->ii_bv_n) && in >= 1.0 && s->ii_last < 1.0)
-          s->ii_bv_n = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last) / (in - s->ii_last);
-        if (isnan(s->ii_bv_p) && ip >= 1.0 && s->ii_last_p < 1.0)
-          s->ii_bv_p = s->ii_last_v + (v - s->ii_last_v) * (1.0 - s->ii_last_p) / (ip - s->ii_last_p);
-        if (isnan(s->ii_bv) && !isnan(s->ii_bv_n) && !isnan(s->ii_bv_p)) s->ii_bv = 0.5 * (s->ii_bv_n + s->ii_bv_p);
-      }
-      s->ii_last = in, s->ii_last_p = ip, s->ii_last_v = v;
-    }
-    TCAD_CALL(TcadIVTableAppend(s->iv, row));
-    if (s->out) {
+    double row[TCAD_RECORD_IV_C0 + 3 + 5 * TCAD_RECORD_MAX_CONTACTS];
+    TCAD_CALL(iv_row(s, row));
+    TCAD_CALL(TcadIVTableStage(s->iv, row));
+  }
+  if (s->out) {
+    TCAD_CALL(write_fields(s, label));
+    TCAD_CALL(TcadOutputFinishStep(s->out));
+    if (s->iv) {
       const double *data;
-      int nrows = TcadIVTableGetRows(s->iv, &data);
+      const int nrows = TcadIVTableGetRows(s->iv, &data);
       TCAD_CALL(TcadOutputWriteTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, nrows, data));
     }
+    TCAD_CALL(TcadOutputEndStep(s->out));
   }
+  if (s->iv) TCAD_CALL(TcadIVTableWriteStaged(s->iv));
   TCAD_CALL(commit_output(s));
   /* the progress line once the point's fields, IV row and XDMF are on disk */
   const TcadSolveStats *st = &s->last;
@@ -225,7 +248,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     printf("\n");
     fflush(stdout);
   }
-  s->npoints++;
+  s->npoints++, s->step_point++;
   s->totals.points++;
   s->totals.t_output += tcad_now() - t0;
   return 0;

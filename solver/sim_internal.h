@@ -103,6 +103,7 @@ struct TcadSim {
   TcadSimTotals totals;
   double t_asm_acc; /* assembly seconds inside the current solve */
   int npoints;
+  int solve_step, step_point; /* the deck's solve entry making points (1-based; 0: the start), its points so far */
   /* output */
   TcadOutput *out;
   TcadIVTable *iv;

@@ -247,7 +247,40 @@ static void track_snapback(TcadSim *s, int c, double dir)
  * of a millionth of the target when the ramp starts from no current). */
 static double current_ref(double i0, double i1) { return fmax(1e-3 * fmin(fabs(i0), fabs(i1)), 1e-12 * fabs(i1)); }
 
-/* Move contacts[k] from their present drives to ends[k] along t ∈ [0, 1]: terminal voltages, or
+/* V_0 + k inc rounded to the decimal grid a millionth of inc fine (so 1.5, not
+ * 1.4999999999999998), when V_0 lies on that grid; else as computed. */
+static double nominal(double v0, double kg, double inc)
+{
+  const double v = v0 + kg * inc;
+  if (inc == 0 || !isfinite(v)) return v;
+  const double sc = pow(10.0, ceil(-log10(fabs(inc))) + 6);
+  if (!isfinite(sc) || sc == 0 || fabs(v * sc) > 1e15 || fabs(v0 * sc) > 1e15) return v;
+  const double r = round(v * sc) / sc;
+  return round(v0 * sc) / sc == v0 && fabs(r - v) <= 1e-6 * fabs(inc) ? r : v;
+}
+
+/* The drives at t along a ramp from v0 to v1 (each contact's): on grid point kg (>= 0) of
+ * spacing g the nominal voltages V_0 + kg inc, between grid points (after a step cut) the
+ * same rounding of V_0 + (t/g) inc (it moves the bias by less than a millionth of the step),
+ * at t = 1 the ends exactly. */
+static void ramp_set(TcadSim *s, int nc, const int *contact, const double *v0, const double *v1, const double *ends,
+                     int in_current, double iref, double t, double kg, double g)
+{
+  for (int k = 0; k < nc; k++) {
+    const double u = v0[k] + t * (v1[k] - v0[k]);
+    if (in_current)
+      tcad_sim_drive_current(s, contact[k], t >= 1.0 ? ends[k] : iref * sinh(u));
+    else
+      tcad_sim_drive_voltage(s, contact[k],
+                             t >= 1.0 ? ends[k]
+                             : g > 0  ? nominal(v0[k], kg >= 0 ? kg : t / g, g * (v1[k] - v0[k]))
+                                      : u);
+  }
+  tcad_sim_update_bc(s);
+}
+
+/* Move contacts[k] from their present drives to ends[k]
+ along t ∈ [0, 1]: terminal voltages, or
  * (in_current, one contact) a current, stepped in u above. With record, every converged point
  * is recorded; otherwise only the end point. */
 static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, double step, double min_step,
@@ -293,29 +326,33 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, doub
   memcpy(xb, x, nx * sizeof(double));
   double t = 0, dt = step / span;
   const double dtmin = min_step / span, dtmax = max_step / span;
-#define TCAD_RAMP_SET(tt)                                                                                              \
-  for (int k = 0; k < nc; k++) {                                                                                       \
-    const double u = v0[k] + (tt) * (v1[k] - v0[k]);                                                                   \
-    if (in_current)                                                                                                    \
-      tcad_sim_drive_current(s, contact[k], (tt) >= 1.0 ? ends[k] : iref * sinh(u));                                   \
-    else                                                                                                               \
-      tcad_sim_drive_voltage(s, contact[k], u);                                                                        \
-  }                                                                                                                    \
-  tcad_sim_update_bc(s)
+  /* A ramp in voltage visits its grid, t = k g (V_0 + k step on the contact that moves most),
+   * and ends on t = 1 (its end voltages exactly): a step cut adds points between two grid
+   * points, a step grown beyond g lands on a grid point. */
+  const double g = in_current ? 0 : step / span;
   while (t < 1.0 - 1e-12) {
-    const double tn = fmin(1.0, t + dt);
-    TCAD_RAMP_SET(tn);
+    double tn = fmin(1.0, t + dt), kg = -1;
+    if (g > 0) {
+      const double knext = floor(t / g + 1e-9) + 1; /* the first grid point after t */
+      if (tn >= (knext - 1e-9) * g) {
+        kg = fmax(knext, floor(tn / g + 1e-9));
+        tn = kg * g;
+        if (tn >= 1.0 - 1e-9 * g) tn = 1.0, kg = -1;
+      }
+    }
+    ramp_set(s, nc, contact, v0, v1, ends, in_current, iref, tn, kg, g);
     TcadSolveStats st;
     /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
      * cannot be cut any further: a smaller step is the cheaper cure */
-    e = tcad_sim_try_point(s, nhist == 2 ? xa : NULL, xb, (tn - tb) / (tb - ta), dt <= dtmin * (1 + 1e-9), &st);
+    const double dtn = tn - t;
+    e = tcad_sim_try_point(s, nhist == 2 ? xa : NULL, xb, (tn - tb) / (tb - ta), dtn <= dtmin * (1 + 1e-9), &st);
     if (e) break;
     if (!st.converged) {
-      if (dt <= dtmin * (1 + 1e-9)) {
-        e = tcad_sim_no_convergence(s, what, &st, dt * span / (in_current ? TCAD_LN10 : 1.0));
+      if (dtn <= dtmin * (1 + 1e-9)) {
+        e = tcad_sim_no_convergence(s, what, &st, dtn * span / (in_current ? TCAD_LN10 : 1.0));
         break;
       }
-      dt = fmax(dt * 0.5, dtmin);
+      dt = fmax(fmin(dt, dtn) * 0.5, dtmin);
       if (!s->quiet)
         printf("  %-12s step cut to %.3g %s (%s after %d iterations)\n", what,
                dt * span / (in_current ? TCAD_LN10 : 1.0), in_current ? "decades" : "V", st.reason, st.iterations);
@@ -332,11 +369,8 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, doub
     }
     if (st.iterations <= TCAD_SWEEP_EASY_ITS) dt = fmin(dt * TCAD_SWEEP_GROW, dtmax);
   }
-  if (e) {
-    /* leave the contacts at the last converged point */
-    TCAD_RAMP_SET(t);
-  }
-#undef TCAD_RAMP_SET
+  if (e) /* leave the contacts at the last converged point */
+    ramp_set(s, nc, contact, v0, v1, ends, in_current, iref, t, -1, 0);
   free(hist);
   TCAD_RETURN(e);
 }
@@ -396,16 +430,21 @@ int TcadSimRunDeck(TcadSim *s)
                                                                            ? "Hänsch field law"
                                                                            : "none");
   }
-  TCAD_CALL(TcadSimSolveEquilibrium(s));
   /* contacts with an initial `voltage` */
-  int idx[TCAD_SWEEP_MAX_CONTACTS], n0 = 0;
+  int idx[TCAD_SWEEP_MAX_CONTACTS], n0 = 0, ncur = 0;
   double v[TCAD_SWEEP_MAX_CONTACTS];
   for (int c = 0; c < s->ncontacts && n0 < TCAD_SWEEP_MAX_CONTACTS; c++) {
     const TcadContactSpec *cs = NULL;
     for (int k = 0; k < d->ncontacts; k++)
       if (!strcmp(d->contacts[k].name, s->contacts[c].name)) cs = &d->contacts[k];
     if (cs && cs->voltage != 0) idx[n0] = c, v[n0++] = cs->voltage;
+    if (cs && cs->has_current) ncur++;
   }
+  /* the IV table's solve_step: the equilibrium that starts the run is the deck's first entry
+   * when that is `equilibrium` and no contact starts biased; else it and the initial biases
+   * are step 0 */
+  s->solve_step = d->nsteps > 0 && d->steps[0].kind == TCAD_STEP_EQUILIBRIUM && !n0 && !ncur, s->step_point = 0;
+  TCAD_CALL(TcadSimSolveEquilibrium(s));
   if (n0) TCAD_CALL(TcadSimBias(s, n0, idx, v));
   /* then those with an initial `current`, one after another */
   for (int c = 0; c < s->ncontacts; c++)
@@ -419,6 +458,9 @@ int TcadSimRunDeck(TcadSim *s)
     int e = 0;
     if (st->kind == TCAD_STEP_EQUILIBRIUM) {
       if (k == 0 && !n0) continue; /* the equilibrium that starts every run */
+    }
+    s->solve_step = k + 1, s->step_point = 0;
+    if (st->kind == TCAD_STEP_EQUILIBRIUM) {
       for (int c = 0; c < s->ncontacts; c++) idx[c] = c, v[c] = 0;
       e = TcadSimBias(s, s->ncontacts, idx, v);
     } else {

@@ -436,10 +436,12 @@ static void check_crash(const char *dir)
     free(data);
     rd_attr_int(file, "/steps", "nsteps", &n);
     tap_check(n == 2, "crash.nsteps", "nsteps %d", n);
-    double want[3 * 3];
+    /* the rows written outside a step are on disk; the one written inside the step that never
+     * ended is not (it goes to disk with its step: table and steps count the same points) */
+    double want[2 * 3];
     char why[256];
-    for (int k = 0; k < 3; k++) iv_row(want + 3 * k, k, 3);
-    tap_check(table_matches(file, "/iv", 3, 3, want, why, sizeof why), "crash.table_all_rows", "%s", why);
+    for (int k = 0; k < 2; k++) iv_row(want + 3 * k, k, 3);
+    tap_check(table_matches(file, "/iv", 2, 3, want, why, sizeof why), "crash.table_rows_of_finished_steps", "%s", why);
     H5Fclose(file);
   }
   char *x = slurp(xd);

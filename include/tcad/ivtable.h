@@ -22,6 +22,11 @@ int TcadIVTableOpen(const char *path, int ncols, const char *const *colnames, co
 /* Append one row of ncols values and flush it to the file. The row is kept in memory even when
  * writing it fails (TCAD_ERR_IO), so the HDF5 mirror can still hold it. */
 int TcadIVTableAppend(TcadIVTable *t, const double *row);
+/* Append in two parts, for a writer that must put the row elsewhere first (the HDF5 mirror):
+ * Stage keeps the row in memory only (GetRows includes it), WriteStaged writes every staged
+ * row to the file, each in one write() and flushed. Append = Stage + WriteStaged. */
+int TcadIVTableStage(TcadIVTable *t, const double *row);
+int TcadIVTableWriteStaged(TcadIVTable *t);
 /* Number of rows appended so far; *data (if data is not NULL) points to them, row-major
  * rows x ncols, valid until the next Append or Close. */
 int TcadIVTableGetRows(const TcadIVTable *t, const double **data);

@@ -27,7 +27,12 @@ int TcadOutputSetStepAttribute(TcadOutput *out, const char *name, double value);
 int TcadOutputWriteNodeField(TcadOutput *out, const char *name, const char *units, int ncomp, const double *values);
 /* An integer cell field (e.g. region id). */
 int TcadOutputWriteCellFieldInt(TcadOutput *out, const char *name, const int *values);
-/* Flush the HDF5 file and rewrite the XDMF so the step is visible and durable. */
+/* Close the step's group and flush its data to the file, without counting it yet (what is
+ * written until TcadOutputEndStep, e.g. a table's new row, goes to disk with the count). */
+int TcadOutputFinishStep(TcadOutput *out);
+/* Finish the step if it is open; count it in /steps nsteps and flush (a small write: the
+ * count and what came after TcadOutputFinishStep), then add it to the XDMF (appended in place)
+ * so the step is visible and survives the process. */
 int TcadOutputEndStep(TcadOutput *out);
 /* A table at the file root, `/NAME` (e.g. "/iv"): float64 [nrows, ncols] from the row-major
  * `data`, with string-array attributes `columns` and `units` (one entry per column; `units` may
@@ -35,8 +40,8 @@ int TcadOutputEndStep(TcadOutput *out);
  * has grown (e.g. after every bias point): the dataset is resized in place (chunked, rows
  * unlimited) and only rows that differ from the previous call are written, so the file does
  * not grow beyond the table's size. A different column count replaces the dataset. Works
- * inside or outside a step; the file is flushed before it returns, so the table survives a
- * crash. nrows may be 0 (data may then be NULL). Names follow the field-name rules; /mesh and
+ * inside or outside a step: outside one the file is flushed before it returns, so the table
+ * survives a crash; inside one the flush of TcadOutputEndStep writes it with the step. nrows may be 0 (data may then be NULL). Names follow the field-name rules; /mesh and
  * /steps are refused. */
 int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
                          const char *const *units, int nrows, const double *data);
