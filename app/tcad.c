@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <petscsnes.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +30,11 @@ static const char usage[] =
     "usage: tcad [--help] [--version] <command> [arguments] [PETSc options]\n"
     "\n"
     "commands:\n"
-    "  run <deck.yaml> [-o DIR]   load the deck, build mesh and geometry, run the solve\n"
+    "  run <deck.yaml> [-o DIR] [--resume]\n"
+    "                             load the deck, build mesh and geometry, run the solve\n"
     "                             sequence; fields (HDF5 + XDMF for ParaView) and the IV table\n"
-    "                             go to DIR (default: the deck's output.directory)\n"
+    "                             go to DIR (default: the deck's output.directory); --resume\n"
+    "                             continues a killed or failed run in DIR from its last point\n"
     "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
     "                             including non-Delaunay elements\n"
     "  materials                  list the built-in materials and the overridable parameters\n"
@@ -272,8 +275,55 @@ static int lock_folder(const char *dir, int *fd)
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
 
+/* The deck's fingerprint for --resume: FNV-1a (64 bit) of the file's bytes, in hex ("" when
+ * the file cannot be read: it was just read, so that is not expected). */
+static void deck_hash(const char *path, char *out, size_t n)
+{
+  uint64_t h = 1469598103934665603ULL;
+  FILE *f = fopen(path, "rb");
+  out[0] = 0;
+  if (!f) return;
+  for (int ch; (ch = fgetc(f)) != EOF;) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ULL;
+  fclose(f);
+  snprintf(out, n, "fnv1a64:%016llx", (unsigned long long)h);
+}
+
+/* tcad run --resume: reopen the run's field file, check it is this deck's, restore the last
+ * point (solver/resume.c), keep the files up to it and rewrite the IV table from /iv. */
+static int resume_run(TcadSim *sim, const TcadMesh *mesh, const char *deck_path, const char *dir, const char *h5,
+                      const char *xdmf, const char *iv, int quiet, TcadOutput **out)
+{
+  char hash[64], old[64];
+  double *rows = NULL;
+  int nr = 0, nc = 0, keep = 0, e = 0;
+  if (!exists(h5))
+    return tcad_error(TCAD_ERR_IO, "--resume: %s holds no run to continue (no %s); run without --resume", dir, h5);
+  TCAD_CALL(TcadOutputReopen(h5, xdmf, mesh, out));
+  deck_hash(deck_path, hash, sizeof hash);
+  TCAD_CALL(TcadOutputGetFileAttribute(*out, "deck_hash", old, sizeof old));
+  if (strcmp(old, hash))
+    return tcad_error(TCAD_ERR_INPUT,
+                      "--resume: %s is not the deck the run in %s was made with (%s; the run's: %s); resume with "
+                      "that deck unchanged, or run without --resume to start again",
+                      deck_path, dir, hash, old[0] ? old : "none recorded");
+  TCAD_CALL(TcadOutputReadTable(*out, "iv", &nr, &nc, &rows));
+  TCAD_CALL_GOTO(e, TcadSimResume(sim, *out, &keep), done);
+  if (keep > 0 && nr < keep - 1) {
+    e = tcad_error(TCAD_ERR_IO, "--resume: %s has %d IV rows for %d points; run without --resume", h5, nr, keep - 1);
+    goto done;
+  }
+  TCAD_CALL_GOTO(e, TcadOutputTruncate(*out, keep > 0 ? keep : 1), done);
+  TCAD_CALL_GOTO(e, TcadSimSetOutput(sim, *out, iv, quiet), done);
+  TCAD_CALL_GOTO(e, TcadSimResumeTable(sim, rows, keep > 0 ? keep - 1 : 0, nc), done);
+  if (!quiet)
+    printf("continuing %s from %s\n", h5, keep > 0 ? "its last saved point" : "the start (no bias point was saved)");
+done:
+  free(rows);
+  return e;
+}
+
 /* *reached: the simulation was created (so every option had its chance to be read) */
-static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOptions *opt, int *reached)
+static int cmd_run(const char *path, const char *outdir, int quiet, int resume, const TcadOptions *opt, int *reached)
 {
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
@@ -320,6 +370,17 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
   TCAD_CALL_GOTO(e, mkdir_parent(h5), cleanup);
   TCAD_CALL_GOTO(e, mkdir_parent(iv), cleanup);
+  if (resume) {
+    if (!sim) {
+      e = tcad_error(TCAD_ERR_USAGE, "--resume: %s has no solve steps to continue", path);
+      goto cleanup;
+    }
+    t = tcad_now();
+    TCAD_CALL_GOTO(e, resume_run(sim, mesh, path, dir, h5, xdmf, iv, quiet, &out), cleanup);
+    t_out = tcad_now() - t;
+    TCAD_CALL_GOTO(e, TcadSimRunDeck(sim), cleanup);
+    goto cleanup;
+  }
   /* an earlier run's results in the folder stay until this run has its first converged point
    * on disk: until then its files are written under DIR/.tcad-new (then moved over them) */
   staged = sim && (exists(h5) || exists(xdmf) || exists(iv) || exists(sj));
@@ -333,6 +394,11 @@ static int cmd_run(const char *path, const char *outdir, int quiet, const TcadOp
   }
   t = tcad_now();
   TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);
+  {
+    char hash[64];
+    deck_hash(path, hash, sizeof hash);
+    TCAD_CALL_GOTO(e, TcadOutputSetFileAttribute(out, "deck_hash", hash), cleanup);
+  }
   TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
   t_out = tcad_now() - t;
   if (!sim && (exists(iv) || exists(sj))) { /* a mesh-only run: an earlier run's table and summary are not its */
@@ -438,7 +504,7 @@ static void report_error(int e, int trace)
 int main(int argc, char **argv)
 {
   const char *cmd = NULL, *file = NULL, *outdir = NULL;
-  int quiet = 0, pargc = 1, e = 0, help = 0;
+  int quiet = 0, pargc = 1, e = 0, help = 0, resume = 0;
   char **pargv = calloc((size_t)argc + 1, sizeof(char *));
   if (!pargv) return TCAD_ERR_MEM;
   pargv[0] = argv[0];
@@ -465,6 +531,8 @@ int main(int argc, char **argv)
       outdir = argv[++i];
     } else if (!strcmp(a, "-q")) {
       quiet = 1;
+    } else if (!strcmp(a, "--resume")) {
+      resume = 1;
     } else if (a[0] == '-' && a[1] == '-') {
       fprintf(stderr, "tcad: error: unknown option '%s' (PETSc options use one dash); see tcad --help\n", a);
       free(pargv);
@@ -515,7 +583,7 @@ int main(int argc, char **argv)
   } else {
     e = TcadOptionsRead(&opt);
     if (!e && !strcmp(cmd, "run"))
-      e = cmd_run(file, outdir, quiet, &opt, &reached);
+      e = cmd_run(file, outdir, quiet, resume, &opt, &reached);
     else if (!e && !strcmp(cmd, "info"))
       e = cmd_info(file, quiet);
     else if (!e)

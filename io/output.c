@@ -59,7 +59,7 @@ static void out_diagnose_create(const char *path, char *buf, size_t n)
 
 /* How the XDMF refers to the HDF5 file: its basename when both live in the same directory (so
  * the pair can be moved together), else its absolute path. */
-static int out_h5_reference(TcadOutput *out)
+int tcad_output_h5_reference(TcadOutput *out)
 {
   char *hd = NULL, *xd = NULL, *hr = NULL, *xr = NULL;
   int rc = 0;
@@ -108,7 +108,7 @@ static void out_free_step(TcadOutputStep *st)
   memset(st, 0, sizeof *st);
 }
 
-static void out_free(TcadOutput *out)
+void tcad_output_free(TcadOutput *out)
 {
   if (!out) return;
   tcad_output_xdmf_close(out);
@@ -127,7 +127,7 @@ static void out_free(TcadOutput *out)
 
 /* ---------------------------------------------------------------- the mesh */
 
-static int out_check_mesh(const char *h5path, const TcadMesh *m)
+int tcad_output_check_mesh(const char *h5path, const TcadMesh *m)
 {
   if (!m) return tcad_error(TCAD_ERR_INTERNAL, "%s: no mesh given", h5path);
   if (m->dim < 1 || m->dim > 3)
@@ -234,7 +234,7 @@ int TcadOutputMove(TcadOutput *out, const char *h5path, const char *xdmfpath)
   unlink(out->xdmfpath);
   free(out->h5path), free(out->xdmfpath), free(out->xdmftmp), free(out->h5ref);
   out->h5path = h5, out->xdmfpath = xd, out->xdmftmp = xt, out->h5ref = NULL;
-  TCAD_CALL(out_h5_reference(out));
+  TCAD_CALL(tcad_output_h5_reference(out));
   TCAD_RETURN(tcad_output_write_xdmf(out));
 }
 
@@ -257,7 +257,7 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   if (!h5path || !h5path[0]) return tcad_error(TCAD_ERR_INTERNAL, "TcadOutputOpen: empty file name");
   if (!xdmfpath || !xdmfpath[0])
     return tcad_error(TCAD_ERR_INTERNAL, "%s: TcadOutputOpen: empty XDMF file name", h5path);
-  TCAD_CALL(out_check_mesh(h5path, mesh));
+  TCAD_CALL(tcad_output_check_mesh(h5path, mesh));
 
   /* our messages replace HDF5's own error-stack printing */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
@@ -316,7 +316,7 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   }
   created = 1;
 
-  TCAD_CALL_GOTO(rc, out_h5_reference(out), cleanup);
+  TCAD_CALL_GOTO(rc, tcad_output_h5_reference(out), cleanup);
   TCAD_CALL_GOTO(rc, out_write_mesh(out, mesh), cleanup);
   g = H5Gcreate2(out->file, "steps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (g < 0) {
@@ -335,7 +335,7 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   *outp = out;
   out = NULL;
 cleanup:
-  out_free(out);
+  tcad_output_free(out);
   if (rc && created) unlink(h5path);
   return rc;
 }
@@ -544,6 +544,6 @@ int TcadOutputClose(TcadOutput **outp)
     out->file = -1;
     if (e < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close", "the file");
   }
-  out_free(out);
+  tcad_output_free(out);
   return rc;
 }

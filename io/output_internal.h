@@ -100,6 +100,12 @@ int tcad_output_h5_dataset(const TcadOutput *out, hid_t loc, const char *path, c
 int tcad_output_h5_string_dataset(const TcadOutput *out, hid_t loc, const char *path, const char *fullpath, int n,
                                   const char **strs);
 
+/* ---- output.c ---- */
+/* out->h5ref from the two paths; free an output object and everything it holds; refuse a mesh
+ * the file format cannot hold (message names h5path). */
+int tcad_output_h5_reference(TcadOutput *out);
+void tcad_output_free(TcadOutput *out);
+int tcad_output_check_mesh(const char *h5path, const TcadMesh *m);
 /* ---- output_xdmf.c ---- */
 /* Write the whole XDMF (the mesh alone before the first step, else one grid per finished step)
  * to xdmftmp, then rename it over xdmfpath. */

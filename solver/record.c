@@ -170,6 +170,7 @@ static int write_fields(TcadSim *s, const char *label)
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
   if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
   if (s->D.p.impact) TCAD_CALL_GOTO(e, write_generation_fields(s), cleanup);
+  TCAD_CALL_GOTO(e, tcad_sim_write_resume(s), cleanup);
 cleanup:
   free(buf);
   return e;

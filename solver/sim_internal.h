@@ -54,6 +54,26 @@ typedef struct {
   double energy[2]; /* electron, hole energy flow into the device, W (per depth^(3-d)) */
 } TcadSimContact;
 
+#define TCAD_SWEEP_MAX_CONTACTS 64
+/* A ramp of contact drives from v0 to v1 along t ∈ [0, 1] (voltages, or asinh(I/iref) for one
+ * contact in current), on its grid t = k g (voltage ramps), with Newton's step dt; t, ta, tb
+ * the last and the two converged points before (nhist of them known). What a resumed run
+ * needs to go on exactly as the run it continues would have. */
+typedef struct {
+  int active, record, in_current, nc, nhist;
+  int contact[TCAD_SWEEP_MAX_CONTACTS];
+  double v0[TCAD_SWEEP_MAX_CONTACTS], v1[TCAD_SWEEP_MAX_CONTACTS], ends[TCAD_SWEEP_MAX_CONTACTS];
+  double span, iref, g, t, dt, dtmin, dtmax, ta, tb;
+} TcadRampState;
+
+/* A run continued from a saved point (tcad run --resume): its solve entry, whether that entry
+ * was finished, the ramp it was in and the converged state before the last one (NULL: none). */
+typedef struct {
+  int pending, solve_step, step_point, entry_done;
+  TcadRampState ramp;
+  double *xa;
+} TcadResume;
+
 struct TcadSim {
   const TcadDeck *deck;
   const TcadMesh *mesh;
@@ -104,6 +124,9 @@ struct TcadSim {
   double t_asm_acc; /* assembly seconds inside the current solve */
   int npoints;
   int solve_step, step_point; /* the deck's solve entry making points (1-based; 0: the start), its points so far */
+  TcadRampState ramp;         /* the ramp under way (solver/sweep.c), as of its last converged point */
+  TcadResume resume;          /* what tcad run --resume restored (solver/resume.c) */
+  int in_breakdown;           /* the points being made are a breakdown step's */
   /* output */
   TcadOutput *out;
   TcadIVTable *iv;
@@ -134,6 +157,8 @@ int tcad_sim_pattern(TcadSim *s);
 /* contacts.c: contacts from the mesh and the deck; boundary values from their voltages. */
 int tcad_sim_contacts(TcadSim *s);
 void tcad_sim_update_bc(TcadSim *s);
+/* The point's solver state and resume record into the open output step (solver/resume.c). */
+int tcad_sim_write_resume(TcadSim *s);
 /* 1 when contact c's voltage is an unknown now (current drive, or a series resistance) */
 int tcad_sim_contact_driven(const TcadSim *s, int c);
 /* Set contact c's drive: a terminal voltage (through its resistance, if any) or a current. */

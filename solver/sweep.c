@@ -13,7 +13,6 @@
  * previous points are in different regimes (a density pinned by the limiter, a junction
  * turning from forward to reverse) and the line through them is no guess at all */
 #define TCAD_SWEEP_EXTRAP_MAX 4.605170185988091
-#define TCAD_SWEEP_MAX_CONTACTS 64
 
 /* Charge-neutral initial guess: ψ from the local doping, n and p in equilibrium. */
 static void initial_guess(TcadSim *s)
@@ -279,32 +278,102 @@ static void ramp_set(TcadSim *s, int nc, const int *contact, const double *v0, c
   tcad_sim_update_bc(s);
 }
 
-/* Move contacts[k] from their present drives to ends[k]
- along t ∈ [0, 1]: terminal voltages, or
+/* Go on along the ramp s->ramp from its point t (the state there in the sim; xa, when
+ * s->ramp.nhist is 2, the converged state before it, at ta) to t = 1. With s->ramp.record
+ * every converged point is recorded; otherwise only the end point. */
+static int ramp_run(TcadSim *s, const double *xa0, const char *what)
+{
+  TcadRampState *r = &s->ramp;
+  const size_t nx = (size_t)s->bs * s->nnodes;
+  double *hist = malloc(2 * nx * sizeof(double)); /* the last two converged states along t */
+  if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
+  double *xa = hist, *xb = hist + nx;
+  double *x = TcadSimGetState(s);
+  memcpy(xb, x, nx * sizeof(double));
+  if (r->nhist == 2 && xa0)
+    memcpy(xa, xa0, nx * sizeof(double));
+  else
+    r->nhist = 1;
+  const double unit = r->in_current ? TCAD_LN10 : 1.0;
+  int e = 0;
+  r->active = 1;
+  /* A ramp in voltage visits its grid, t = k g (V_0 + k step on the contact that moves most),
+   * and ends on t = 1 (its end voltages exactly): a step cut adds points between two grid
+   * points, a step grown beyond g lands on a grid point. */
+  while (r->t < 1.0 - 1e-12) {
+    double tn = fmin(1.0, r->t + r->dt), kg = -1;
+    if (r->g > 0) {
+      const double knext = floor(r->t / r->g + 1e-9) + 1; /* the first grid point after t */
+      if (tn >= (knext - 1e-9) * r->g) {
+        kg = fmax(knext, floor(tn / r->g + 1e-9));
+        tn = kg * r->g;
+        if (tn >= 1.0 - 1e-9 * r->g) tn = 1.0, kg = -1;
+      }
+    }
+    ramp_set(s, r->nc, r->contact, r->v0, r->v1, r->ends, r->in_current, r->iref, tn, kg, r->g);
+    TcadSolveStats st;
+    /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
+     * cannot be cut any further: a smaller step is the cheaper cure */
+    const double dtn = tn - r->t, last = dtn <= r->dtmin * (1 + 1e-9);
+    e = tcad_sim_try_point(s, r->nhist == 2 ? xa : NULL, xb, (tn - r->tb) / (r->tb - r->ta), last, &st);
+    if (e) break;
+    if (!st.converged) {
+      if (last) {
+        e = tcad_sim_no_convergence(s, what, &st, dtn * r->span / unit);
+        break;
+      }
+      r->dt = fmax(fmin(r->dt, dtn) * 0.5, r->dtmin);
+      if (!s->quiet)
+        printf("  %-12s step cut to %.3g %s (%s after %d iterations)\n", what, r->dt * r->span / unit,
+               r->in_current ? "decades" : "V", st.reason, st.iterations);
+      continue;
+    }
+    memcpy(xa, xb, nx * sizeof(double));
+    memcpy(xb, x, nx * sizeof(double));
+    r->ta = r->tb, r->tb = tn, r->t = tn;
+    r->nhist = 2;
+    if (st.iterations <= TCAD_SWEEP_EASY_ITS) r->dt = fmin(r->dt * TCAD_SWEEP_GROW, r->dtmax);
+    if (r->record || r->t >= 1.0 - 1e-12) {
+      e = tcad_sim_record(s, what);
+      if (e) break;
+      if (r->in_current && r->record) track_snapback(s, r->contact[0], r->ends[0] < 0 ? -1.0 : 1.0);
+    }
+  }
+  if (e) /* leave the contacts at the last converged point */
+    ramp_set(s, r->nc, r->contact, r->v0, r->v1, r->ends, r->in_current, r->iref, r->t, -1, 0);
+  r->active = 0;
+  free(hist);
+  TCAD_RETURN(e);
+}
+
+/* Move contacts[k] from their present drives to ends[k] along t ∈ [0, 1]: terminal voltages, or
  * (in_current, one contact) a current, stepped in u above. With record, every converged point
  * is recorded; otherwise only the end point. */
 static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, double step, double min_step,
                 double max_step, int record, const char *what, int in_current)
 {
-  double v0[TCAD_SWEEP_MAX_CONTACTS], v1[TCAD_SWEEP_MAX_CONTACTS], span = 0, iref = 1.0;
+  TcadRampState *r = &s->ramp;
   if (nc > TCAD_SWEEP_MAX_CONTACTS || (in_current && nc != 1))
     return tcad_error(TCAD_ERR_INPUT, "too many contacts in one sweep");
   if (s->D.p.mode != TCAD_ASM_COUPLED)
     return tcad_error(TCAD_ERR_INTERNAL, "a bias step needs the equilibrium solution first");
+  memset(r, 0, sizeof *r);
+  r->nc = nc, r->record = record, r->in_current = in_current, r->iref = 1.0;
+  for (int k = 0; k < nc; k++) r->contact[k] = contact[k], r->ends[k] = ends[k];
   if (in_current) {
     const TcadSimContact *sc = &s->contacts[contact[0]];
     if (!sc->floating)
       return tcad_error(TCAD_ERR_INTERNAL, "contact '%s' was not prepared for a drive in current", sc->name);
     TCAD_CALL(tcad_sim_currents(s));
     const double i0 = sc->drive == TCAD_DRIVE_CURRENT ? sc->target : sc->cur[2];
-    iref = current_ref(i0, ends[0]);
-    v0[0] = asinh(i0 / iref), v1[0] = asinh(ends[0] / iref);
+    r->iref = current_ref(i0, ends[0]);
+    r->v0[0] = asinh(i0 / r->iref), r->v1[0] = asinh(ends[0] / r->iref);
     step *= TCAD_LN10, min_step *= TCAD_LN10, max_step *= TCAD_LN10;
   } else {
-    for (int k = 0; k < nc; k++) v0[k] = present_applied(s, contact[k]), v1[k] = ends[k];
+    for (int k = 0; k < nc; k++) r->v0[k] = present_applied(s, contact[k]), r->v1[k] = ends[k];
   }
-  for (int k = 0; k < nc; k++) span = fmax(span, fabs(v1[k] - v0[k]));
-  if (span == 0) {
+  for (int k = 0; k < nc; k++) r->span = fmax(r->span, fabs(r->v1[k] - r->v0[k]));
+  if (r->span == 0) {
     /* nothing moves: solve again where we are (parameters may have changed) */
     TcadSolveStats st;
     for (int k = 0; k < nc; k++)
@@ -312,67 +381,16 @@ static int ramp(TcadSim *s, int nc, const int *contact, const double *ends, doub
     tcad_sim_update_bc(s);
     TCAD_CALL(tcad_sim_solve_point(s, &st, 1));
     if (!st.converged) return tcad_sim_no_convergence(s, what, &st, 0);
+    r->t = 1.0;
     TCAD_RETURN(tcad_sim_record(s, what));
   }
-  if (step <= 0 || step > span) step = span;
+  if (step <= 0 || step > r->span) step = r->span;
   if (max_step <= 0) max_step = step;
   if (min_step <= 0) min_step = step / 256;
-  const size_t nx = (size_t)s->bs * s->nnodes;
-  double *hist = malloc(2 * nx * sizeof(double)); /* the last two converged states along t */
-  if (!hist) return tcad_error(TCAD_ERR_MEM, "out of memory");
-  double *xa = hist, *xb = hist + nx, ta = 0, tb = 0;
-  int nhist = 1, e = 0;
-  double *x = TcadSimGetState(s);
-  memcpy(xb, x, nx * sizeof(double));
-  double t = 0, dt = step / span;
-  const double dtmin = min_step / span, dtmax = max_step / span;
-  /* A ramp in voltage visits its grid, t = k g (V_0 + k step on the contact that moves most),
-   * and ends on t = 1 (its end voltages exactly): a step cut adds points between two grid
-   * points, a step grown beyond g lands on a grid point. */
-  const double g = in_current ? 0 : step / span;
-  while (t < 1.0 - 1e-12) {
-    double tn = fmin(1.0, t + dt), kg = -1;
-    if (g > 0) {
-      const double knext = floor(t / g + 1e-9) + 1; /* the first grid point after t */
-      if (tn >= (knext - 1e-9) * g) {
-        kg = fmax(knext, floor(tn / g + 1e-9));
-        tn = kg * g;
-        if (tn >= 1.0 - 1e-9 * g) tn = 1.0, kg = -1;
-      }
-    }
-    ramp_set(s, nc, contact, v0, v1, ends, in_current, iref, tn, kg, g);
-    TcadSolveStats st;
-    /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
-     * cannot be cut any further: a smaller step is the cheaper cure */
-    const double dtn = tn - t;
-    e = tcad_sim_try_point(s, nhist == 2 ? xa : NULL, xb, (tn - tb) / (tb - ta), dtn <= dtmin * (1 + 1e-9), &st);
-    if (e) break;
-    if (!st.converged) {
-      if (dtn <= dtmin * (1 + 1e-9)) {
-        e = tcad_sim_no_convergence(s, what, &st, dtn * span / (in_current ? TCAD_LN10 : 1.0));
-        break;
-      }
-      dt = fmax(fmin(dt, dtn) * 0.5, dtmin);
-      if (!s->quiet)
-        printf("  %-12s step cut to %.3g %s (%s after %d iterations)\n", what,
-               dt * span / (in_current ? TCAD_LN10 : 1.0), in_current ? "decades" : "V", st.reason, st.iterations);
-      continue;
-    }
-    memcpy(xa, xb, nx * sizeof(double));
-    memcpy(xb, x, nx * sizeof(double));
-    ta = tb, tb = tn, t = tn;
-    nhist = 2;
-    if (record || t >= 1.0 - 1e-12) {
-      e = tcad_sim_record(s, what);
-      if (e) break;
-      if (in_current && record) track_snapback(s, contact[0], ends[0] < 0 ? -1.0 : 1.0);
-    }
-    if (st.iterations <= TCAD_SWEEP_EASY_ITS) dt = fmin(dt * TCAD_SWEEP_GROW, dtmax);
-  }
-  if (e) /* leave the contacts at the last converged point */
-    ramp_set(s, nc, contact, v0, v1, ends, in_current, iref, t, -1, 0);
-  free(hist);
-  TCAD_RETURN(e);
+  r->dt = step / r->span, r->dtmin = min_step / r->span, r->dtmax = max_step / r->span;
+  r->g = in_current ? 0 : step / r->span;
+  r->nhist = 1;
+  TCAD_RETURN(ramp_run(s, NULL, what));
 }
 
 int TcadSimBias(TcadSim *s, int nc, const int *contact, const double *volts)
@@ -443,24 +461,45 @@ int TcadSimRunDeck(TcadSim *s)
   /* the IV table's solve_step: the equilibrium that starts the run is the deck's first entry
    * when that is `equilibrium` and no contact starts biased; else it and the initial biases
    * are step 0 */
-  s->solve_step = d->nsteps > 0 && d->steps[0].kind == TCAD_STEP_EQUILIBRIUM && !n0 && !ncur, s->step_point = 0;
-  TCAD_CALL(TcadSimSolveEquilibrium(s));
-  if (n0) TCAD_CALL(TcadSimBias(s, n0, idx, v));
+  TcadResume *R = &s->resume;
+  const int resumed = R->pending;
+  int first = 0, redo = 0; /* the first deck entry to run; a resumed one continues its ramp */
+  if (!resumed) {
+    s->solve_step = d->nsteps > 0 && d->steps[0].kind == TCAD_STEP_EQUILIBRIUM && !n0 && !ncur, s->step_point = 0;
+    TCAD_CALL(TcadSimSolveEquilibrium(s));
+  } else {
+    if (!s->quiet)
+      printf("resume: after point %d (solve step %d, its point %d)%s\n", s->npoints - 1, R->solve_step,
+             R->step_point - 1, R->entry_done ? ", which ended it" : "");
+    first = R->solve_step == 0 ? 0 : R->entry_done ? R->solve_step : R->solve_step - 1;
+    redo = R->solve_step > 0 && !R->entry_done;
+    s->solve_step = R->solve_step, s->step_point = R->step_point;
+  }
+  /* the start's points: the equilibrium, the initial bias, each initial current (a resumed run
+   * makes those it had not made) */
+  const int start = !resumed || R->solve_step == 0, made = resumed ? R->step_point : 1;
+  int j = 1;
+  if (start && n0 && made <= j++) TCAD_CALL(TcadSimBias(s, n0, idx, v));
   /* then those with an initial `current`, one after another */
   for (int c = 0; c < s->ncontacts; c++)
     for (int k = 0; k < d->ncontacts; k++)
       if (!strcmp(d->contacts[k].name, s->contacts[c].name) && d->contacts[k].has_current) {
-        TCAD_CALL(TcadSimBiasCurrent(s, c, d->contacts[k].current));
+        if (start && made <= j++) TCAD_CALL(TcadSimBiasCurrent(s, c, d->contacts[k].current));
         n0++;
       }
-  for (int k = 0; k < d->nsteps; k++) {
+  R->pending = 0;
+  for (int k = first; k < d->nsteps; k++) {
     const TcadSolveStep *st = &d->steps[k];
     int e = 0;
     if (st->kind == TCAD_STEP_EQUILIBRIUM) {
-      if (k == 0 && !n0) continue; /* the equilibrium that starts every run */
+      if (k == 0 && !n0 && !resumed) continue; /* the equilibrium that starts every run */
     }
     s->solve_step = k + 1, s->step_point = 0;
-    if (st->kind == TCAD_STEP_EQUILIBRIUM) {
+    if (redo && k == first) { /* the resumed sweep or bias, from its last point */
+      s->step_point = R->step_point;
+      s->ramp = R->ramp;
+      e = ramp_run(s, R->xa, R->ramp.record ? "sweep" : "bias");
+    } else if (st->kind == TCAD_STEP_EQUILIBRIUM) {
       for (int c = 0; c < s->ncontacts; c++) idx[c] = c, v[c] = 0;
       e = TcadSimBias(s, s->ncontacts, idx, v);
     } else {
@@ -468,9 +507,11 @@ int TcadSimRunDeck(TcadSim *s)
       s->ramp_contact = idx[0];
       if (st->kind == TCAD_STEP_BIAS)
         e = TcadSimBias(s, st->ncontacts, idx, st->value);
-      else if (st->kind == TCAD_STEP_BREAKDOWN)
+      else if (st->kind == TCAD_STEP_BREAKDOWN) {
+        s->in_breakdown = 1;
         e = tcad_sim_breakdown(s, st, idx[0]);
-      else if (st->in_current)
+        s->in_breakdown = 0;
+      } else if (st->in_current)
         e = TcadSimSweepCurrent(s, idx[0], st->value[0], st->step, st->min_step, st->max_step);
       else
         e = TcadSimSweep(s, st->ncontacts, idx, st->value, st->step, st->min_step, st->max_step);

@@ -46,4 +46,24 @@ int TcadOutputEndStep(TcadOutput *out);
 int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
                          const char *const *units, int nrows, const double *data);
 int TcadOutputClose(TcadOutput **out);
+
+/* ---- continuing a run (io/output_reopen.c) */
+/* A float64 [d0, d1] dataset in the open step that is not a field (not in the XDMF): e.g. the
+ * solver's state, which a resumed run reads back bitwise. */
+int TcadOutputWriteStepArray(TcadOutput *out, const char *name, int d0, int d1, const double *data);
+/* Read step `step`'s dataset `name` of exactly n values (an error names the file otherwise). */
+int TcadOutputReadStepArray(TcadOutput *out, int step, const char *name, double *data, size_t n);
+/* A string attribute of the file's root (e.g. the deck's hash); Get gives "" when absent. */
+int TcadOutputSetFileAttribute(TcadOutput *out, const char *name, const char *value);
+int TcadOutputGetFileAttribute(TcadOutput *out, const char *name, char *buf, size_t n);
+/* The root table /NAME: *data (malloc'ed, row-major, NULL when empty or absent). */
+int TcadOutputReadTable(TcadOutput *out, const char *name, int *nrows, int *ncols, double **data);
+/* Open an existing field file of this mesh to continue its series, with the steps it counts (a
+ * step group a kill left half written is removed). */
+int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
+/* Keep the first `keep` steps: later ones and the root table /iv go (the caller writes the table
+ * again), and the XDMF is written afresh; appending goes on after them. */
+int TcadOutputTruncate(TcadOutput *out, int keep);
+/* Finished steps in the file. */
+int TcadOutputGetStepCount(const TcadOutput *out);
 #endif

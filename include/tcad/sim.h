@@ -56,6 +56,14 @@ void TcadSimDestroy(TcadSim **sim);
 /* Where converged bias points go: the field series (may be NULL) and the IV CSV path (may be
  * NULL). Progress lines go to stdout unless quiet. */
 int TcadSimSetOutput(TcadSim *sim, TcadOutput *out, const char *iv_csv, int quiet);
+/* tcad run --resume (solver/resume.c): restore the state, the contact drives and the run's
+ * place in its deck from the last point saved in `out` (reopened with TcadOutputReopen), or from
+ * the last point before the breakdown step that point was in. *keep: the steps of `out` to keep
+ * (the caller truncates the file to them; 0: nothing to continue, run from the start). Then
+ * TcadSimSetOutput, TcadSimResumeTable with the saved IV rows of the kept points
+ * (keep - 1 rows: the mesh step has none), and TcadSimRunDeck goes on from there. */
+int TcadSimResume(TcadSim *sim, TcadOutput *out, int *keep);
+int TcadSimResumeTable(TcadSim *sim, const double *rows, int nrows, int ncols);
 /* Where the output and the IV table go once the first bias point is on disk, when they are
  * opened under staging names (an earlier run's results in the folder stay until then): after
  * that point the sim moves them there (TcadOutputMove, TcadIVTableMove). */

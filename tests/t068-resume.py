@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""tcad run --resume (solver/resume.c, docs/output.md "Resuming a run"): a killed run continued in
+its folder gives the same results as a run that was never interrupted.
+
+1. A pn diode swept forward (300 points) then reverse (390 points): the run is killed with
+   SIGKILL three times at random moments, each time resumed (the later kills hit resumed runs);
+   the last resume runs to the end. Its iv.csv is byte for byte the uninterrupted run's (the
+   reference is a separate run of the same deck, not the code under test reading its own
+   output), /iv in the HDF5 file holds the same numbers, the HDF5 steps and the XDMF grids count
+   the same points, and the last point's potential is bitwise the reference's.
+2. A run killed inside a breakdown step (p+n junction, vOdM avalanche): the resume goes back to
+   the last point before the step and traces it again: the same IV table and breakdown voltage
+   as the uninterrupted run.
+3. Refusals, each writing nothing: a deck that differs from the run's (exit 3, naming the
+   decks' hashes), a folder without a run (exit 5).
+4. A failed run (Newton limited by -snes_max_it so a sweep stops, exit 10) resumed with the
+   default limits: it finishes, its rows before the failure are those of the failed run, and
+   the whole table is that of a run with the default limits from the start (the points before
+   the failure converged the same way under both limits).
+
+    t068-resume.py BUILD_DIR
+"""
+import os
+import random
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+import h5py
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import check, status  # noqa: E402
+
+TCAD = os.environ.get("TCAD") or os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build", "tcad")
+TMP = os.environ.get("TCAD_TEST_TMP") or tempfile.mkdtemp()
+W = os.path.join(TMP, "t068")
+os.makedirs(W, exist_ok=True)
+
+DIODE = """mesh: {generate: {x: [{at: 0, step: 0.02}, {at: 1, step: 0.001}, {at: 2, step: 0.02}]}}
+regions: [{name: silicon, material: Si, box: {x: [0, 2]}}]
+contacts: [{name: anode, box: {x: [0, 0]}}, {name: cathode, box: {x: [2, 2]}}]
+doping:
+  - {profile: box, species: acceptor, conc: 1e17, box: {x: [0, 1]}}
+  - {profile: box, species: donor, conc: 1e16, box: {x: [1, 2]}}
+solve:
+  - equilibrium: {}
+  - sweep: {contact: anode, to: 0.9, step: 0.003}
+  - sweep: {contact: anode, to: -3.9, step: 0.01}
+"""
+
+BREAKDOWN = """mesh: {generate: {x: [{at: 0, step: 0.02}, {at: 0.5, step: 0.004}, {at: 4.0, step: 0.01}, {at: 6, step: 0.05}]}}
+regions: [{name: si, material: Si, box: {x: [0, 6]}}]
+contacts: [{name: anode, box: {x: [0, 0]}}, {name: cathode, box: {x: [6, 6]}}]
+doping:
+  - {profile: box, species: acceptor, conc: 1e19, box: {x: [0, 0.5]}}
+  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 6]}}
+physics: {impact_ionization: vanoverstraeten, recombination: [srh]}
+solve:
+  - equilibrium: {}
+  - sweep: {contact: cathode, to: 5, step: 0.25}
+  - breakdown: {contact: cathode, to: 90, step: 2, current: 1e-2}
+"""
+
+
+def write(name, text):
+    path = os.path.join(W, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def run(deck, out, *extra):
+    return subprocess.run([TCAD, "run", deck, "-o", out, "-q", *extra], capture_output=True, text=True)
+
+
+def rows(out):
+    path = os.path.join(out, "iv.csv")
+    return open(path).read().splitlines() if os.path.exists(path) else []
+
+
+def kill_when(deck, out, nrows=None, delay=None, *extra):
+    """start a run, SIGKILL it once iv.csv has nrows lines or after delay seconds"""
+    p = subprocess.Popen([TCAD, "run", deck, "-o", out, "-q", *extra], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    t0 = time.time()
+    while p.poll() is None and time.time() - t0 < 60:
+        if nrows is not None and len(rows(out)) >= nrows:
+            break
+        if delay is not None and time.time() - t0 >= delay:
+            break
+        time.sleep(0.005)
+    killed = p.poll() is None
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    return killed
+
+
+def last_potential(out):
+    with h5py.File(os.path.join(out, "fields.h5"), "r") as f:
+        n = int(f["steps"].attrs["nsteps"])
+        return f["steps/%06d/potential" % (n - 1)][...], n, f["iv"][...]
+
+
+# 1. kill, resume, kill, resume ... = uninterrupted
+deck = write("diode.yaml", DIODE)
+ref = os.path.join(W, "ref")
+r = run(deck, ref)
+check(r.returncode == 0, "diode.reference_runs", r.stderr[-300:])
+out = os.path.join(W, "res")
+random.seed(68)
+kills = 0
+first = kill_when(deck, out, None, random.uniform(0.8, 1.5))
+kills += first
+for k in range(2):
+    kills += kill_when(deck, out, None, random.uniform(0.3, 0.8), "--resume")
+r = run(deck, out, "--resume")
+print(f"# {kills} of 3 runs killed before their end; rows before the last resume: see below")
+check(r.returncode == 0, "diode.resumed_run_finishes", r.stderr[-300:])
+check(kills >= 1, "diode.a_run_was_killed", "every run finished before its kill; the test killed nothing")
+a, b = rows(ref), rows(out)
+diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+check(len(a) > 600 and a == b, "diode.same_iv_table",
+      f"{len(a)} vs {len(b)} lines; first differing line {diff[:1]}: {a[diff[0]] if diff else ''} | "
+      f"{b[diff[0]] if diff else ''}")
+pa, na, iva = last_potential(ref)
+pb, nb, ivb = last_potential(out)
+check(na == nb and iva.shape == ivb.shape and np.array_equal(iva, ivb), "diode.same_hdf5_table_and_steps",
+      f"steps {na} vs {nb}, /iv {iva.shape} vs {ivb.shape}")
+check(np.array_equal(pa, pb), "diode.last_potential_bitwise", f"largest difference {np.abs(pa - pb).max():.3e}")
+xa = open(os.path.join(ref, "fields.xdmf")).read().count("<Time ")
+xb = open(os.path.join(out, "fields.xdmf")).read().count("<Time ")
+check(xa == xb == na, "diode.xdmf_lists_every_point", f"{xa} vs {xb} grids, {na} steps")
+
+# 2. a kill inside the breakdown step
+bdeck = write("bd.yaml", BREAKDOWN)
+bref, bout = os.path.join(W, "bref"), os.path.join(W, "bres")
+r = run(bdeck, bref)
+check(r.returncode == 0, "breakdown.reference_runs", r.stderr[-300:])
+killed = kill_when(bdeck, bout, 32)  # the equilibrium and the sweep are 22 rows with the header
+n_at_kill = len(rows(bout))
+r = subprocess.run([TCAD, "run", bdeck, "-o", bout, "--resume"], capture_output=True, text=True)
+print(f"# breakdown run killed with {n_at_kill} lines in iv.csv; resume said: "
+      + " | ".join(line for line in r.stdout.splitlines() if line.startswith("resume:")))
+check(killed and n_at_kill > 22, "breakdown.killed_inside_the_step", f"killed {killed}, {n_at_kill} lines")
+check(r.returncode == 0 and "resume: after point 20 (solve step 2" in r.stdout, "breakdown.back_to_the_step_start",
+      r.stderr[-300:] + " / " + " | ".join(r.stdout.splitlines()[:12]))
+check(rows(bref) == rows(bout), "breakdown.same_iv_table", f"{len(rows(bref))} vs {len(rows(bout))} lines")
+sa = open(os.path.join(bref, "summary.json")).read()
+sb = open(os.path.join(bout, "summary.json")).read()
+bv = [line.strip() for line in sa.splitlines() if "breakdown_voltage" in line]
+check(bv and bv == [line.strip() for line in sb.splitlines() if "breakdown_voltage" in line],
+      "breakdown.same_breakdown_voltage", f"{bv} vs {[x for x in sb.splitlines() if 'breakdown_voltage' in x]}")
+
+# 3. refusals
+other = write("other.yaml", DIODE.replace("to: -3.9", "to: -3.8"))
+before = sorted(os.listdir(out))
+mtime = os.path.getmtime(os.path.join(out, "iv.csv"))
+r = run(other, out, "--resume")
+check(r.returncode == 3 and "is not the deck the run in" in r.stderr and "fnv1a64:" in r.stderr,
+      "refuse.changed_deck", f"exit {r.returncode}: {r.stderr[-300:]}")
+check(sorted(os.listdir(out)) == before and os.path.getmtime(os.path.join(out, "iv.csv")) == mtime,
+      "refuse.changed_deck_writes_nothing", str(sorted(os.listdir(out))))
+empty = os.path.join(W, "empty")
+r = run(deck, empty, "--resume")
+check(r.returncode == 5 and "holds no run to continue" in r.stderr, "refuse.nothing_to_resume",
+      f"exit {r.returncode}: {r.stderr[-300:]}")
+
+# 4. a failed run, resumed with the default Newton limit
+fail = os.path.join(W, "fail")
+fdeck = write("fail.yaml", DIODE.replace("step: 0.003", "step: 0.45, min_step: 0.45"))
+r = run(fdeck, fail, "-snes_max_it", "7")
+failed_rows = rows(fail)
+check(r.returncode == 10 and len(failed_rows) >= 2, "failed.stops", f"exit {r.returncode}, {len(failed_rows)} lines")
+r = run(fdeck, fail, "--resume")
+done = rows(fail)
+fref = os.path.join(W, "fref")
+run(fdeck, fref)
+check(done == rows(fref), "failed.resumed_as_uninterrupted",
+      f"{len(done)} vs {len(rows(fref))} lines (the failed run's state and step are those of a run with the "
+      "default limits up to its failure)")
+check(r.returncode == 0 and done[:len(failed_rows)] == failed_rows and done[-1].split(",")[3] == "-3.9",
+      "failed.resumed_to_the_end", f"exit {r.returncode}: {r.stderr[-300:]}; last row {done[-1] if done else ''}")
+sys.exit(status())
