@@ -362,6 +362,12 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
   TCAD_CALL_GOTO(e, TcadDopingEvaluate(deck, mesh, nd, na), cleanup);
   /* the simulation (every model and option checked) before any file is created or truncated:
    * a refused model or a bad option leaves an earlier run's results in the folder untouched */
+  for (int k = 0; k < deck->nsteps; k++) /* a solution to load must be there before anything is written */
+    if (deck->steps[k].kind == TCAD_STEP_LOAD && access(deck->steps[k].file, R_OK)) {
+      e = tcad_error(TCAD_ERR_IO, "%s: cannot read the solution to load, %s: %s",
+                     TcadDeckGetLocation(deck, deck->steps[k].loc), deck->steps[k].file, strerror(errno));
+      goto cleanup;
+    }
   if (deck->nsteps > 0) {
     TCAD_CALL_GOTO(e, TcadSimCreate(deck, mesh, geom, &sim), cleanup);
     *reached = 1;
@@ -370,6 +376,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
   TCAD_CALL_GOTO(e, mkdir_parent(h5), cleanup);
   TCAD_CALL_GOTO(e, mkdir_parent(iv), cleanup);
+  if (sim) TCAD_CALL_GOTO(e, TcadSimSetOutputDir(sim, dir), cleanup);
   if (resume) {
     if (!sim) {
       e = tcad_error(TCAD_ERR_USAGE, "--resume: %s has no solve steps to continue", path);

@@ -1,12 +1,15 @@
 /* The deck's `solve:` section (equilibrium, bias points and sweeps, in order) and its
  * `output:` section (where fields and the IV table go). Schema: docs/deck.md. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "io/deck_internal.h"
 #include "tcad/output.h"
 
-static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", "breakdown", NULL};
+static const char *const deck_step_kinds[] = {"equilibrium", "bias", "sweep", "breakdown", "save", "load", NULL};
+static const char *const deck_save_keys[] = {"file", NULL};
+static const char *const deck_load_keys[] = {"file", "step", NULL};
 static const char *const deck_sweep_keys[] = {"contact", "to", "current", "step", "min_step", "max_step", NULL};
 static const char *const deck_breakdown_keys[] = {"contact", "to", "step", "min_step", "max_step", "current", NULL};
 static const char *const deck_output_keys[] = {"directory", "fields", "iv", NULL};
@@ -123,6 +126,27 @@ static int deck_sweep(TcadDeckCtx *c, const yaml_node_t *n, const char *path, Tc
   return 0;
 }
 
+/* A file the run writes: a name inside the output folder (relative, no '..', not a folder). */
+static int deck_inside_folder(TcadDeckCtx *c, const yaml_node_t *at, const char *key, const char *p, const char *eg)
+{
+  int up = 0;
+  for (const char *q = p; *q;) {
+    const size_t len = strcspn(q, "/");
+    up |= len == 2 && !strncmp(q, "..", 2);
+    q += len + (q[len] == '/');
+  }
+  if (p[0] == '/' || up || !p[0] || p[strlen(p) - 1] == '/')
+    return TCAD_DECK_FAIL(c, at,
+                          "'%s' is '%s': %s; expected a file name inside the output folder (output.directory or "
+                          "-o DIR), e.g. %s",
+                          key, p,
+                          p[0] == '/' ? "an absolute path"
+                          : up        ? "it leaves the output folder ('..')"
+                                      : "a folder, not a file",
+                          eg);
+  return 0;
+}
+
 int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
 {
   TcadDeck *d = c->deck;
@@ -136,7 +160,7 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
     char p[TCAD_DECK_PATH], pk[TCAD_DECK_PATH + 16], b[128], list[TCAD_DECK_LIST];
     int kind;
     tcad_deck_path_index(p, sizeof p, "solve", i);
-    tcad_deck_join(deck_step_kinds, 4, tcad_deck_name_str, list, sizeof list);
+    tcad_deck_join(deck_step_kinds, 6, tcad_deck_name_str, list, sizeof list);
     if (it->type != YAML_MAPPING_NODE || tcad_deck_len(it) != 1)
       return TCAD_DECK_FAIL(
           c, it, "'%s' is %s; expected a one-key mapping with one of: %s (e.g. '- equilibrium: {}')", p,
@@ -168,6 +192,41 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
         snprintf(pv, sizeof pv, "%s.%s", pk, s->contact[j]);
         TCAD_CALL(tcad_deck_num(c, cv, pv, "V", &s->value[j]));
       }
+    } else if (s->kind == TCAD_STEP_SAVE || s->kind == TCAD_STEP_LOAD) {
+      const int save = s->kind == TCAD_STEP_SAVE;
+      TCAD_CALL(tcad_deck_expect_map(c, v, pk, save ? "{file: state.h5}" : "{file: other/fields.h5, step: 12}"));
+      TCAD_CALL(tcad_deck_keys(c, v, pk, save ? deck_save_keys : deck_load_keys));
+      yaml_node_t *f = tcad_deck_get(c, v, "file", NULL);
+      if (!f)
+        return TCAD_DECK_FAIL(c, v, "'%s' has no 'file'; expected %s", pk,
+                              save ? "the file to write, e.g. {file: state.h5}"
+                                   : "a field file of a run of this device, e.g. {file: other/fields.h5}");
+      char pf[TCAD_DECK_PATH + 16], name[TCAD_PATH_MAX];
+      tcad_deck_path(pf, sizeof pf, pk, "file");
+      TCAD_CALL(tcad_deck_str(c, f, pf, save ? "a file name" : "a file path", name, sizeof name));
+      if (save) {
+        TCAD_CALL(deck_inside_folder(c, f, pf, name, "state.h5 or states/vg1.h5"));
+        snprintf(s->file, sizeof s->file, "%s", name);
+      } else {
+        /* from the deck's folder, as mesh.file */
+        const int len = name[0] != '/' && strcmp(d->dir, ".") ? snprintf(s->file, sizeof s->file, "%s/%s", d->dir, name)
+                                                              : snprintf(s->file, sizeof s->file, "%s", name);
+        if (len < 0 || (size_t)len >= sizeof s->file)
+          return TCAD_DECK_FAIL(c, f, "'%s' is too long with the deck's folder before it", pf);
+        s->load_step = -1;
+        yaml_node_t *sv = tcad_deck_get(c, v, "step", NULL);
+        if (sv) {
+          double st;
+          tcad_deck_path(pf, sizeof pf, pk, "step");
+          TCAD_CALL(tcad_deck_num(c, sv, pf, NULL, &st));
+          if (!(st >= 0 && st < 1e6 && st == floor(st)))
+            return TCAD_DECK_FAIL(c, sv,
+                                  "'%s' is %g; expected the index of a step of the file (0, 1, ...; its "
+                                  "/steps groups), or no 'step' for its last",
+                                  pf, st);
+          s->load_step = (int)st;
+        }
+      }
     } else {
       TCAD_CALL(deck_sweep(c, v, pk, s));
     }
@@ -190,25 +249,11 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
   if ((v = tcad_deck_get(c, n, "iv", NULL)))
     TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
   /* inside the output folder: relative, no '..' */
-  const char *const keys[2] = {"fields", "iv"}, *const vals[2] = {o->fields, o->iv};
+  const char *const keys[2] = {"output.fields", "output.iv"}, *const vals[2] = {o->fields, o->iv};
   for (int k = 0; k < 2; k++) {
-    yaml_node_t *at = tcad_deck_get(c, n, keys[k], NULL);
-    const char *p = vals[k];
-    int up = 0;
-    for (const char *q = p; *q;) {
-      const size_t len = strcspn(q, "/");
-      up |= len == 2 && !strncmp(q, "..", 2);
-      q += len + (q[len] == '/');
-    }
-    if (p[0] == '/' || up || p[strlen(p) - 1] == '/')
-      return TCAD_DECK_FAIL(c, at ? at : n,
-                            "'output.%s' is '%s': %s; expected a file name inside the output folder "
-                            "(output.directory or -o DIR), e.g. %s",
-                            keys[k], p,
-                            p[0] == '/' ? "an absolute path"
-                            : up        ? "it leaves the output folder ('..')"
-                                        : "a folder, not a file",
-                            k ? "iv.csv or tables/iv.csv" : "fields.h5 or fields/run.h5");
+    yaml_node_t *at = tcad_deck_get(c, n, keys[k] + 7, NULL);
+    TCAD_CALL(deck_inside_folder(c, at ? at : n, keys[k], vals[k],
+                                 k ? "iv.csv or tables/iv.csv" : "fields.h5 or fields/run.h5"));
   }
   /* the files a run writes in the folder must be distinct: fields, its XDMF, iv, summary.json
    * (and the temporary names the XDMF and the summary are written under before their rename) */

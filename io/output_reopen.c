@@ -231,7 +231,31 @@ static int scan_step(TcadOutput *out, int k)
   return rc;
 }
 
+static int reopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, int readonly, TcadOutput **outp);
+
 int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **outp)
+{
+  TCAD_RETURN(reopen(h5path, xdmfpath, mesh, 0, outp));
+}
+
+int TcadOutputOpenRead(const char *h5path, const TcadMesh *mesh, TcadOutput **outp)
+{
+  TCAD_RETURN(reopen(h5path, "(none)", mesh, 1, outp));
+}
+
+int TcadOutputStepAttribute(const TcadOutput *out, int step, const char *name, double *value)
+{
+  if (!out || step < 0 || step >= out->nsteps) return 0;
+  const TcadOutputStep *st = &out->steps[step];
+  for (int i = 0; i < st->nattrs; i++)
+    if (!strcmp(st->attr_name[i], name)) {
+      if (value) *value = st->attr_value[i];
+      return 1;
+    }
+  return 0;
+}
+
+static int reopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, int readonly, TcadOutput **outp)
 {
   TcadOutput *out = NULL;
   int rc = 0, nsteps = 0, nn = -1, nc = -1;
@@ -254,10 +278,11 @@ int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *m
 #if H5_VERSION_GE(1, 10, 7)
   (void)H5Pset_file_locking(fapl, 0, 1);
 #endif
-  out->file = H5Fopen(h5path, H5F_ACC_RDWR, fapl);
+  out->file = H5Fopen(h5path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl);
   H5Pclose(fapl);
   if (out->file < 0) {
-    rc = tcad_error(TCAD_ERR_IO, "cannot open %s to continue it (is it a tcad field file, and writable?)", h5path);
+    rc = tcad_error(TCAD_ERR_IO, "cannot open %s %s (is it a tcad field file%s?)", h5path,
+                    readonly ? "to read it" : "to continue it", readonly ? "" : ", and writable");
     goto cleanup;
   }
   TCAD_CALL_GOTO(rc, tcad_output_h5_reference(out), cleanup);
@@ -281,7 +306,7 @@ int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *m
     goto cleanup;
   }
   /* a step group beyond the count is one a kill left half written */
-  TCAD_CALL_GOTO(rc, delete_steps_from(out, nsteps), cleanup);
+  if (!readonly) TCAD_CALL_GOTO(rc, delete_steps_from(out, nsteps), cleanup);
   out->capsteps = nsteps + 16;
   TCAD_ALLOC_GOTO(rc, out->steps, out->capsteps, cleanup);
   for (int k = 0; k < nsteps; k++) {

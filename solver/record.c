@@ -138,7 +138,7 @@ cleanup:
   return e;
 }
 
-static int write_fields(TcadSim *s, const char *label)
+int tcad_sim_write_fields(TcadSim *s, const char *label)
 {
   const int n = s->nnodes;
   double *buf = NULL;
@@ -224,7 +224,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     TCAD_CALL(TcadIVTableStage(s->iv, row));
   }
   if (s->out) {
-    TCAD_CALL(write_fields(s, label));
+    TCAD_CALL(tcad_sim_write_fields(s, label));
     TCAD_CALL(TcadOutputFinishStep(s->out));
     if (s->iv) {
       const double *data;

@@ -9,10 +9,12 @@
  * later points and currents are those of an uninterrupted run. A `breakdown` step is not
  * continued from inside (its own stepping state is not saved): the run goes back to the last
  * point before that step and traces the step again. */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
@@ -194,4 +196,130 @@ int TcadSimResumeTable(TcadSim *s, const double *rows, int nrows, int ncols)
     TCAD_CALL(TcadOutputWriteTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, n, data));
   }
   return 0;
+}
+
+int TcadSimSetOutputDir(TcadSim *s, const char *dir)
+{
+  free(s->outdir);
+  s->outdir = NULL;
+  if (!dir) return 0;
+  TCAD_ALLOC(s->outdir, strlen(dir) + 1);
+  strcpy(s->outdir, dir);
+  return 0;
+}
+
+/* the folders on the way to a file */
+static int make_parents(const char *file)
+{
+  char buf[2 * TCAD_PATH_MAX + 16];
+  snprintf(buf, sizeof buf, "%s", file);
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/') {
+      *p = 0;
+      if (mkdir(buf, 0777) && errno != EEXIST)
+        return tcad_error(TCAD_ERR_IO, "cannot create the folder '%s': %s", buf, strerror(errno));
+      *p = '/';
+    }
+  return 0;
+}
+
+int tcad_sim_save(TcadSim *s, const TcadSolveStep *st)
+{
+  const TcadDeck *d = s->deck;
+  const char *where = TcadDeckGetLocation(d, st->loc);
+  char path[2 * TCAD_PATH_MAX + 16], xdmf[2 * TCAD_PATH_MAX + 32], own[TCAD_PATH_MAX];
+  TcadOutputXdmfName(d->output.fields, own, sizeof own);
+  if (!strcmp(st->file, d->output.fields) || !strcmp(st->file, own) || !strcmp(st->file, d->output.iv) ||
+      !strcmp(st->file, "summary.json"))
+    return tcad_error(TCAD_ERR_INPUT, "%s: save file '%s' is one of the run's own files; expected another name", where,
+                      st->file);
+  snprintf(path, sizeof path, "%s/%s", s->outdir ? s->outdir : ".", st->file);
+  if (TcadOutputXdmfName(path, xdmf, sizeof xdmf))
+    return tcad_error(TCAD_ERR_INPUT, "%s: save file '%s': the path is too long", where, st->file);
+  TCAD_CALL(make_parents(path));
+  TcadOutput *o = NULL, *run = s->out;
+  char label[512];
+  TCAD_CALL(tcad_sim_currents(s));
+  TCAD_CALL(TcadOutputOpen(path, xdmf, s->mesh, &o));
+  tcad_sim_bias_label(s, label, sizeof label);
+  s->out = o;
+  int e = tcad_sim_write_fields(s, label);
+  s->out = run;
+  if (!e) e = TcadOutputEndStep(o);
+  const int e2 = TcadOutputClose(&o);
+  TCAD_CALL(e);
+  TCAD_CALL(e2);
+  if (!s->quiet) printf("  %-12s %s (open %s in ParaView; load it with 'load: {file: ...}')\n", "save", path, xdmf);
+  return 0;
+}
+
+int tcad_sim_load(TcadSim *s, const TcadSolveStep *st)
+{
+  const char *where = TcadDeckGetLocation(s->deck, st->loc);
+  TcadOutput *o = NULL;
+  const size_t nr = record_size(s), nx = (size_t)s->bs * s->nnodes;
+  double *r = malloc(nr * sizeof(double)), *x = NULL;
+  int e = 0;
+  if (!r) return tcad_error(TCAD_ERR_MEM, "out of memory");
+  TCAD_CALL_GOTO(e, TcadOutputOpenRead(st->file, s->mesh, &o), done);
+  const int n = TcadOutputGetStepCount(o), k = st->load_step < 0 ? n - 1 : st->load_step;
+  if (k < 0 || k >= n) {
+    e = tcad_error(TCAD_ERR_INPUT, "%s: %s has steps 0 to %d; step %d is not one of them", where, st->file, n - 1, k);
+    goto done;
+  }
+  if (!TcadOutputStepAttribute(o, k, "solve_step", NULL)) {
+    e = tcad_error(TCAD_ERR_INPUT, "%s: step %d of %s holds no solution (the mesh step?); expected a bias point's step",
+                   where, k, st->file);
+    goto done;
+  }
+  for (int c = 0; c < s->ncontacts; c++) {
+    char name[TCAD_NAME_MAX + 8];
+    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
+    if (!TcadOutputStepAttribute(o, k, name, NULL)) {
+      e = tcad_error(TCAD_ERR_INPUT, "%s: %s has no contact '%s'; expected a run of this device", where, st->file,
+                     s->contacts[c].name);
+      goto done;
+    }
+  }
+  TCAD_CALL_GOTO(e, read_record(s, o, k, r), done);
+  if (!(x = malloc(nx * sizeof(double)))) {
+    e = tcad_error(TCAD_ERR_MEM, "out of memory");
+    goto done;
+  }
+  TCAD_CALL_GOTO(e, TcadOutputReadStepArray(o, k, "solver_state", x, nx), done);
+  /* the drives by contact name (the record's are in its sim's contact order, the same device's) */
+  const double *c = r + R_HEAD;
+  for (int j = 0; j < s->ncontacts; j++, c += 4) {
+    TcadSimContact *sc = &s->contacts[j];
+    double v = 0;
+    char name[TCAD_NAME_MAX + 8];
+    snprintf(name, sizeof name, "V_%s", sc->name);
+    TcadOutputStepAttribute(o, k, name, &v);
+    if (v != c[0]) {
+      e = tcad_error(TCAD_ERR_INPUT,
+                     "%s: %s lists its contacts in another order than this deck; expected a run of this "
+                     "device",
+                     where, st->file);
+      goto done;
+    }
+    sc->voltage = c[0], sc->applied = c[1], sc->drive = (int)c[2], sc->target = c[3];
+  }
+  memcpy(TcadSimGetState(s), x, nx * sizeof(double));
+  s->D.p.mode = TCAD_ASM_COUPLED;
+  if (s->bs > 3) TCAD_CALL_GOTO(e, TcadSimSetEnergy(s, 1, 1.0), done);
+  tcad_sim_update_bc(s);
+  /* Newton confirms the state under this deck's models (1-2 iterations when they are the saved
+   * run's) */
+  TcadSolveStats stt;
+  TCAD_CALL_GOTO(e, tcad_sim_solve_point(s, &stt, 1), done);
+  if (!stt.converged) {
+    e = tcad_sim_no_convergence(s, "the loaded solution", &stt, 0);
+    goto done;
+  }
+  if (!s->quiet) printf("  %-12s step %d of %s\n", "load", k, st->file);
+  TCAD_CALL_GOTO(e, tcad_sim_record(s, "load"), done);
+done:
+  TcadOutputClose(&o);
+  free(r), free(x);
+  return e;
 }

@@ -163,7 +163,7 @@ void TcadSimDestroy(TcadSim **sp)
   for (int c = 0; s->contacts && c < s->ncontacts; c++)
     free(s->contacts[c].slot), free(s->contacts[c].slot_start), free(s->contacts[c].root_slot);
   free(s->drive_f), free(s->drive_acc);
-  free(s->resume.xa);
+  free(s->resume.xa), free(s->outdir);
   free(s->contacts), free(s->node_contact), free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s->final_h5), free(s->final_xdmf), free(s->final_iv);
   free(s);

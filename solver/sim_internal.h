@@ -127,6 +127,7 @@ struct TcadSim {
   TcadRampState ramp;         /* the ramp under way (solver/sweep.c), as of its last converged point */
   TcadResume resume;          /* what tcad run --resume restored (solver/resume.c) */
   int in_breakdown;           /* the points being made are a breakdown step's */
+  char *outdir;               /* the output folder (a `save` step's file goes there), NULL: none */
   /* output */
   TcadOutput *out;
   TcadIVTable *iv;
@@ -159,6 +160,12 @@ int tcad_sim_contacts(TcadSim *s);
 void tcad_sim_update_bc(TcadSim *s);
 /* The point's solver state and resume record into the open output step (solver/resume.c). */
 int tcad_sim_write_resume(TcadSim *s);
+/* Open a step of s->out and write the point's fields, attributes and resume record into it
+ * (solver/record.c; the caller finishes the step). */
+int tcad_sim_write_fields(TcadSim *s, const char *label);
+/* The deck's `save` and `load` steps (solver/resume.c). */
+int tcad_sim_save(TcadSim *s, const TcadSolveStep *st);
+int tcad_sim_load(TcadSim *s, const TcadSolveStep *st);
 /* 1 when contact c's voltage is an unknown now (current drive, or a series resistance) */
 int tcad_sim_contact_driven(const TcadSim *s, int c);
 /* Set contact c's drive: a terminal voltage (through its resistance, if any) or a current. */

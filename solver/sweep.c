@@ -502,6 +502,10 @@ int TcadSimRunDeck(TcadSim *s)
     } else if (st->kind == TCAD_STEP_EQUILIBRIUM) {
       for (int c = 0; c < s->ncontacts; c++) idx[c] = c, v[c] = 0;
       e = TcadSimBias(s, s->ncontacts, idx, v);
+    } else if (st->kind == TCAD_STEP_SAVE) {
+      e = tcad_sim_save(s, st);
+    } else if (st->kind == TCAD_STEP_LOAD) {
+      e = tcad_sim_load(s, st);
     } else {
       TCAD_CALL(step_contacts(s, st, idx));
       s->ramp_contact = idx[0];

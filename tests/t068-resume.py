@@ -17,6 +17,9 @@ its folder gives the same results as a run that was never interrupted.
    default limits: it finishes, its rows before the failure are those of the failed run, and
    the whole table is that of a run with the default limits from the start (the points before
    the failure converged the same way under both limits).
+5. save/load: a solution saved by one run (`save:`) and loaded by another (`load:`) gives the
+   same currents on the points after it as the run that saved it (to 1e-9); a missing file and
+   a save path outside the output folder are refused.
 
     t068-resume.py BUILD_DIR
 """
@@ -183,4 +186,37 @@ check(done == rows(fref), "failed.resumed_as_uninterrupted",
       "default limits up to its failure)")
 check(r.returncode == 0 and done[:len(failed_rows)] == failed_rows and done[-1].split(",")[3] == "-3.9",
       "failed.resumed_to_the_end", f"exit {r.returncode}: {r.stderr[-300:]}; last row {done[-1] if done else ''}")
+# 5. save: and load: a solution saved by one run starts another: the same currents on the
+# points after it (to 1e-9: the loaded state is re-solved once under the loading deck)
+base = DIODE[:DIODE.index("solve:")]
+adeck = write("A.yaml", base + """solve:
+  - equilibrium: {}
+  - sweep: {contact: anode, to: 0.5, step: 0.1}
+  - save: {file: states/v05.h5}
+  - sweep: {contact: anode, to: 0.7, step: 0.1}
+""")
+aout = os.path.join(W, "A")
+r = run(adeck, aout)
+check(r.returncode == 0 and os.path.exists(os.path.join(aout, "states", "v05.h5")), "save.writes_the_file",
+      r.stderr[-300:])
+bdeck = write("B.yaml", base + """solve:
+  - load: {file: A/states/v05.h5}
+  - sweep: {contact: anode, to: 0.7, step: 0.1}
+""")
+bout2 = os.path.join(W, "B")
+r = run(bdeck, bout2)
+if check(r.returncode == 0, "load.runs", r.stderr[-300:]):
+    a = [x.split(",") for x in rows(aout)[1:]]
+    b = [x.split(",") for x in rows(bout2)[1:]]
+    ia = {float(x[3]): float(x[6]) for x in a}  # V(anode) -> I(anode)
+    ib = {float(x[3]): float(x[6]) for x in b}
+    common = [v for v in (0.5, 0.6, 0.7) if v in ia and v in ib]
+    worst = max((abs(ib[v] - ia[v]) / abs(ia[v]) for v in common), default=1.0)
+    check(len(common) == 3 and worst < 1e-9, "load.same_currents_after", f"points {common}, worst relative {worst:.2e}")
+r = run(write("C.yaml", base + "solve:\n  - load: {file: A/states/none.h5}\n"), os.path.join(W, "C"))
+check(r.returncode == 5 and "cannot read the solution to load" in r.stderr and not os.path.exists(os.path.join(W, "C")),
+      "load.missing_file_refused_before_writing", f"exit {r.returncode}: {r.stderr[-300:]}")
+r = run(write("D.yaml", base + "solve:\n  - save: {file: ../x.h5}\n"), os.path.join(W, "D"))
+check(r.returncode == 3 and "leaves the output folder" in r.stderr and not os.path.exists(os.path.join(W, "D")),
+      "save.outside_refused", f"exit {r.returncode}: {r.stderr[-300:]}")
 sys.exit(status())

@@ -125,7 +125,9 @@ typedef enum {
   TCAD_STEP_EQUILIBRIUM = 0,
   TCAD_STEP_BIAS = 1,
   TCAD_STEP_SWEEP = 2,
-  TCAD_STEP_BREAKDOWN = 3
+  TCAD_STEP_BREAKDOWN = 3,
+  TCAD_STEP_SAVE = 4, /* the present solution to a file */
+  TCAD_STEP_LOAD = 5  /* a saved solution (of this device) as the present one */
 } TcadStepKind;
 
 typedef struct {
@@ -137,6 +139,8 @@ typedef struct {
   double step;                           /* sweep: initial step, V or decades (>0) */
   double min_step, max_step;             /* sweep: adaptive step limits, V or decades (0: defaults) */
   double current;                        /* breakdown: the criterion, |contact current| (A/cm² 1D, A/cm 2D, A 3D) */
+  char file[TCAD_PATH_MAX];              /* save: inside the output folder; load: from the deck's folder */
+  int load_step;                         /* load: the saved file's step (-1: its last) */
   TcadSrcLoc loc;
 } TcadSolveStep;
 

@@ -61,6 +61,10 @@ int TcadOutputReadTable(TcadOutput *out, const char *name, int *nrows, int *ncol
 /* Open an existing field file of this mesh to continue its series, with the steps it counts (a
  * step group a kill left half written is removed). */
 int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
+/* The same, read only (a saved solution to load; writing to it is an error). */
+int TcadOutputOpenRead(const char *h5path, const TcadMesh *mesh, TcadOutput **out);
+/* A step attribute of a reopened file's step (1 and *value when it has one, else 0). */
+int TcadOutputStepAttribute(const TcadOutput *out, int step, const char *name, double *value);
 /* Keep the first `keep` steps: later ones and the root table /iv go (the caller writes the table
  * again), and the XDMF is written afresh; appending goes on after them. */
 int TcadOutputTruncate(TcadOutput *out, int keep);

@@ -64,6 +64,8 @@ int TcadSimSetOutput(TcadSim *sim, TcadOutput *out, const char *iv_csv, int quie
  * (keep - 1 rows: the mesh step has none), and TcadSimRunDeck goes on from there. */
 int TcadSimResume(TcadSim *sim, TcadOutput *out, int *keep);
 int TcadSimResumeTable(TcadSim *sim, const double *rows, int nrows, int ncols);
+/* The output folder: where a deck's `save` step writes (NULL: the working directory). */
+int TcadSimSetOutputDir(TcadSim *sim, const char *dir);
 /* Where the output and the IV table go once the first bias point is on disk, when they are
  * opened under staging names (an earlier run's results in the folder stay until then): after
  * that point the sim moves them there (TcadOutputMove, TcadIVTableMove). */
