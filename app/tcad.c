@@ -37,7 +37,8 @@ static const char usage[] =
     "                             continues a killed or failed run in DIR from its last point\n"
     "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
     "                             including non-Delaunay elements\n"
-    "  materials                  list the built-in materials and the overridable parameters\n"
+    "  materials [NAME]           list the built-in materials and the overridable parameters\n"
+    "                             (unit, valid range); with a NAME, that material's values\n"
     "\n"
     "options:\n"
     "  -h, --help                 this text\n"
@@ -463,14 +464,43 @@ cleanup:
   return e;
 }
 
-static int cmd_materials(void)
+/* tcad materials [NAME]: the built-in materials and the parameters a deck may override (unit,
+ * the range a deck value must be in), or one material's values. */
+static int cmd_materials(const char *name)
 {
-  printf("built-in materials:");
-  for (int i = 0; i < tcad_material_count(); i++) printf(" %s", tcad_material_builtin(i)->name);
-  printf("\noverridable parameters (deck: materials: {NAME: {key: value}}; pairs are [electron, hole]):\n");
+  const TcadMaterial *m = NULL;
+  if (name && !(m = tcad_material_find(name))) {
+    char list[256] = "";
+    for (int i = 0; i < tcad_material_count(); i++)
+      snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "", tcad_material_builtin(i)->name);
+    return tcad_error(TCAD_ERR_USAGE, "materials: no built-in material '%s'; the built-in ones are %s", name, list);
+  }
+  if (!m) {
+    printf("built-in materials:");
+    for (int i = 0; i < tcad_material_count(); i++) printf(" %s", tcad_material_builtin(i)->name);
+    printf("  (tcad materials NAME prints one's values)\n");
+    printf("overridable parameters (deck: materials: {NAME: {key: value}}; pairs are [electron, hole]):\n");
+  } else {
+    printf("%s (%s); pairs are [electron, hole]; override in a deck with materials: {%s: {key: value}}\n", m->name,
+           m->kind == TCAD_MAT_SEMICONDUCTOR ? "semiconductor"
+           : m->kind == TCAD_MAT_INSULATOR   ? "insulator"
+                                             : "conductor",
+           m->name);
+  }
   for (int i = 0; i < tcad_material_field_count(); i++) {
     const TcadMaterialField *f = tcad_material_field(i);
-    printf("  %-14s %s%s\n", f->key, f->count == 2 ? "[e, h] " : "", f->unit);
+    const char *unit = strcmp(f->unit, "1") ? f->unit : "(no unit)";
+    if (!m) {
+      printf("  %-24s %-12s %s %g to %g\n", f->key, unit, f->count == 2 ? "[e, h]" : "      ", f->lo, f->hi);
+      continue;
+    }
+    const double *v = (const double *)((const char *)m + f->offset);
+    char val[96];
+    if (f->count == 2)
+      snprintf(val, sizeof val, "[%.8g, %.8g]", v[0], v[1]);
+    else
+      snprintf(val, sizeof val, "%.8g", v[0]);
+    printf("  %-24s %-26s %s\n", f->key, val, unit);
   }
   return 0;
 }
@@ -594,7 +624,7 @@ int main(int argc, char **argv)
     else if (!e && !strcmp(cmd, "info"))
       e = cmd_info(file, quiet);
     else if (!e)
-      e = cmd_materials();
+      e = cmd_materials(file);
   }
   if (e) report_error(e, !help && opt.trace);
   if (reached) TcadOptionsWarnUnused();

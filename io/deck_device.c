@@ -1,6 +1,7 @@
 /* The deck's device sections: `mesh` (a Gmsh file or a generated tensor mesh), `regions`,
  * `contacts` and `interfaces`, and the boxes that place regions and contacts on a generated
  * mesh. Schema: docs/deck.md. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -266,7 +267,8 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
     ct->has_workfunction = v != NULL;
     if (v) {
       tcad_deck_path(pk, sizeof pk, p, "workfunction");
-      TCAD_CALL(tcad_deck_positive(c, v, pk, ct->workfunction, "eV"));
+      TCAD_CALL(tcad_deck_in_range(c, v, pk, ct->workfunction, 1.0, 8.0, "eV",
+                                   "work functions of gate and contact materials lie between about 2 and 6 eV"));
       if (ct->type == TCAD_CONTACT_OHMIC)
         return TCAD_DECK_FAIL(c, vk,
                               "contact '%s' is ohmic but has a 'workfunction'; expected 'type: gate' or 'type: "
@@ -282,6 +284,21 @@ int tcad_deck_contacts(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_get_num(c, it, p, "voltage", "V", &ct->voltage, &vv));
     TCAD_CALL(tcad_deck_get_num(c, it, p, "current", "A", &ct->current, &vc));
     ct->has_current = vc != NULL;
+    if (vv) {
+      /* applied at the start in one jump (halved down to 1/256 of it when Newton needs) */
+      tcad_deck_path(pk, sizeof pk, p, "voltage");
+      TCAD_CALL(tcad_deck_in_range(c, vv, pk, ct->voltage, -100.0, 100.0, "V",
+                                   "the starting voltage is one jump from equilibrium; ramp beyond it with a sweep "
+                                   "in solve:"));
+    }
+    if (vc) {
+      tcad_deck_path(pk, sizeof pk, p, "current");
+      if (!(fabs(ct->current) <= 1e8))
+        return TCAD_DECK_FAIL(c, vc,
+                              "'%s' is %g; expected a contact current of at most 1e8 in size (A/cm^2 in 1D, "
+                              "A/cm in 2D, A in 3D)",
+                              pk, ct->current);
+    }
     if (vc && vv)
       return TCAD_DECK_FAIL(c, vc,
                             "contact '%s' has both 'voltage' and 'current'; expected one: a contact is driven either "
@@ -349,6 +366,8 @@ int tcad_deck_interfaces(TcadDeckCtx *c, const yaml_node_t *n)
     }
     tcad_deck_path(pk, sizeof pk, p, "charge");
     TCAD_CALL(tcad_deck_num(c, charge, pk, "q cm^-2", &f->charge));
+    TCAD_CALL(tcad_deck_in_range(c, charge, pk, f->charge, -1e14, 1e14, "q cm^-2",
+                                 "a monolayer of silicon is 7e14 cm^-2; oxide charges are 1e9 to 1e13"));
   }
   return 0;
 }

@@ -46,27 +46,6 @@ static int deck_field_sign(const char *key)
   return 2;
 }
 
-/* The range in which a material field's value is physical for the models that use it (generous:
- * it catches a wrong unit or exponent, like a bandgap of 100 eV, before a solve fails on it);
- * 0 where none is set (the sign rule above applies). */
-static int deck_field_range(const char *key, double *lo, double *hi)
-{
-  static const struct {
-    const char *key;
-    double lo, hi;
-  } r[] = {{"permittivity", 1, 1e3}, {"affinity", 0, 10},   {"bandgap", 0.01, 15},         {"ni", 0, 1e20},
-           {"nc", 1e14, 1e23},       {"nv", 1e14, 1e23},    {"ct_mumin", 0, 1e6},          {"ct_mumax", 1e-3, 1e6},
-           {"ms_mumax", 1e-3, 1e6},  {"ms_mumin1", 0, 1e6}, {"ms_mumin2", 0, 1e6},         {"ms_mu1", 0, 1e6},
-           {"mu_const", 1e-3, 1e6},  {"vsat", 1e4, 1e9},    {"taumax", 1e-15, 1},          {"taumin", 0, 1},
-           {"auger", 0, 1e-25},      {"tauw", 1e-16, 1e-9}, {"ii_phonon_energy", 1e-3, 1}, {NULL, 0, 0}};
-  for (int i = 0; r[i].key; i++)
-    if (!strcmp(r[i].key, key)) {
-      *lo = r[i].lo, *hi = r[i].hi;
-      return 1;
-    }
-  return 0;
-}
-
 static int deck_material_value(TcadDeckCtx *c, const yaml_node_t *v, const char *path, const TcadMaterialField *f,
                                TcadMaterial *m)
 {
@@ -89,9 +68,8 @@ static int deck_material_value(TcadDeckCtx *c, const yaml_node_t *v, const char 
     TCAD_CALL(tcad_deck_num(c, e, pi, f->unit, &val[i]));
     if (sign == 2) TCAD_CALL(tcad_deck_positive(c, e, pi, val[i], f->unit));
     if (sign == 1) TCAD_CALL(tcad_deck_nonnegative(c, e, pi, val[i], f->unit));
-    double lo, hi;
-    if (deck_field_range(f->key, &lo, &hi))
-      TCAD_CALL(tcad_deck_in_range(c, e, pi, val[i], lo, hi, f->unit, "the physical range of this parameter"));
+    if (f->lo < f->hi)
+      TCAD_CALL(tcad_deck_in_range(c, e, pi, val[i], f->lo, f->hi, f->unit, "the physical range of this parameter"));
   }
   for (int i = 0; i < f->count; i++) dst[i] = val[i];
   return 0;

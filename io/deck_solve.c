@@ -191,6 +191,8 @@ int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n)
         TCAD_CALL(deck_step_contact(c, ck, pk, s));
         snprintf(pv, sizeof pv, "%s.%s", pk, s->contact[j]);
         TCAD_CALL(tcad_deck_num(c, cv, pv, "V", &s->value[j]));
+        TCAD_CALL(tcad_deck_in_range(c, cv, pv, s->value[j], -1e4, 1e4, "V",
+                                     "a bias step is a jump from the present voltage; a sweep ramps to a higher one"));
       }
     } else if (s->kind == TCAD_STEP_SAVE || s->kind == TCAD_STEP_LOAD) {
       const int save = s->kind == TCAD_STEP_SAVE;

@@ -227,7 +227,8 @@ int tcad_deck_in_range(TcadDeckCtx *c, const yaml_node_t *n, const char *path, d
                        const char *unit, const char *why)
 {
   if (v >= lo && v <= hi) return 0;
-  return TCAD_DECK_FAIL(c, n, "'%s' is %g %s; expected %g to %g %s (%s)", path, v, unit, lo, hi, unit, why);
+  const char *u = unit && strcmp(unit, "1") ? unit : "", *sp = u[0] ? " " : ""; /* no unit for a plain number */
+  return TCAD_DECK_FAIL(c, n, "'%s' is %g%s%s; expected %g to %g%s%s (%s)", path, v, sp, u, lo, hi, sp, u, why);
 }
 
 int tcad_deck_nonnegative(TcadDeckCtx *c, const yaml_node_t *n, const char *path, double v, const char *unit)

@@ -80,6 +80,20 @@ int TcadDopingEvaluate(const TcadDeck *deck, const TcadMesh *mesh, double *donor
       if (ok) target[n] += profile_value(p, mesh->coord + 3 * (size_t)n, mesh->dim, tol);
     }
   }
+  /* the profiles' sum: each is checked at its deck line, but a linear profile without bounds or
+   * several overlapping ones can still exceed what silicon holds */
+  for (int n = 0; n < nn; n++)
+    for (int sp = 0; sp < 2; sp++) {
+      const double v = sp ? acceptors[n] : donors[n];
+      if (v <= 1e22) continue;
+      const double *x = mesh->coord + 3 * (size_t)n;
+      rc = tcad_error(TCAD_ERR_INPUT,
+                      "%s: the doping profiles add up to %g cm^-3 of %s at (%g, %g, %g) um; expected at most 1e22 "
+                      "(about the solid solubility limit); check the profiles' peaks, a linear profile's gradient "
+                      "and overlapping windows",
+                      deck->path, v, sp ? "acceptors" : "donors", 1e4 * x[0], 1e4 * x[1], 1e4 * x[2]);
+      goto cleanup;
+    }
 cleanup:
   free(node_in);
   return rc;

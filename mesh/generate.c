@@ -11,12 +11,18 @@
 #include "tcad/error.h"
 
 /* Intervals between anchors a and b: the segment length over the log-mean of the two steps. */
-static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b)
+static double segment_intervals_d(const TcadMeshLine *a, const TcadMeshLine *b)
 {
   double L = b->at - a->at, sa = a->step, sb = b->step;
   double mean = fabs(sb - sa) < 1e-12 * sa ? sa : (sb - sa) / log(sb / sa);
-  return (int)fmax(1.0, round(L / mean));
+  return fmax(1.0, round(L / mean));
 }
+
+static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b) { return (int)segment_intervals_d(a, b); }
+
+/* A generated mesh is held in memory several times over (geometry, Jacobian): beyond this many
+ * nodes it is a mistake (a step in nm given as µm), not a device */
+#define TCAD_MESH_GENERATE_MAX_NODES 2e7
 
 /* Points of one axis. Between anchors a and b the spacing follows a geometric progression from
  * step_a to step_b, scaled so the segment is filled exactly. */
@@ -67,6 +73,24 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
   int n[3] = {1, 1, 1}, nbf = 0, *bf = NULL, rc = 0;
   TcadMesh *m = NULL;
 
+  {
+    double total = 1, na[3] = {1, 1, 1};
+    for (int a = 0; a < dim; a++) {
+      for (int k = 0; k + 1 < ms->nlines[a]; k++) na[a] += segment_intervals_d(&ms->lines[a][k], &ms->lines[a][k + 1]);
+      total *= na[a];
+    }
+    if (!(total <= TCAD_MESH_GENERATE_MAX_NODES)) {
+      const char axis[3] = {'x', 'y', 'z'};
+      int big = 0;
+      for (int a = 1; a < dim; a++) big = na[a] > na[big] ? a : big;
+      rc = tcad_error(TCAD_ERR_INPUT,
+                      "%s: the generated mesh would have %.3g nodes (%.3g along %c); expected at most %.0e: check the "
+                      "'step' values of mesh.generate.%c (in µm, e.g. 0.01 for 10 nm)",
+                      TcadDeckGetLocation(deck, ms->loc), total, na[big], axis[big], TCAD_MESH_GENERATE_MAX_NODES,
+                      axis[big]);
+      goto cleanup;
+    }
+  }
   for (int a = 0; a < dim; a++) TCAD_CALL_GOTO(rc, axis_points(ms->lines[a], ms->nlines[a], &ax[a], &n[a]), cleanup);
   TCAD_CALL_GOTO(rc, tcad_mesh_create(&m), cleanup);
   snprintf(m->source, sizeof m->source, "generated mesh of %.900s", deck->path);

@@ -36,7 +36,9 @@ ColorBy(disp, ("POINTS", "signed_log_doping"))
 ins = Show(other, view)  # insulators: flat grey, no doping
 ins.Representation = "Surface With Edges"
 ins.EdgeColor = [0.25, 0.25, 0.25]
-ColorBy(ins, None)
+# no colour array: ColorBy(ins, None) fails on Debian's ParaView 5.11 ('NoneType' has no
+# attribute ...); clearing the array name works from 5.4 on
+ins.ColorArrayName = ["POINTS", ""]
 ins.AmbientColor = ins.DiffuseColor = [0.8, 0.8, 0.75]
 lut = GetColorTransferFunction("signed_log_doping")
 lut.ApplyPreset("Cool to Warm", True)

@@ -4,6 +4,7 @@
 #include <petscsys.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kernels/asm_data.h"
@@ -116,6 +117,39 @@ static PetscErrorCode read_raw(Raw *r)
   PetscFunctionReturn(0);
 }
 
+/* Each numeric or true/false option's text, before PETSc converts it (its own error names
+ * neither the option nor the fix). */
+static int check_text(void)
+{
+  for (int k = 0; k < TCAD_NOPTS; k++) {
+    const TcadOptionSpec *o = &specs[k];
+    if (o->kind == 's') continue;
+    char buf[256] = "";
+    PetscBool set = PETSC_FALSE;
+    TCAD_PETSC_CALL(PetscOptionsGetString(NULL, NULL, o->name, buf, sizeof buf, &set));
+    if (!set) continue;
+    char *end = NULL;
+    if (o->kind == 'b') {
+      static const char *const ok[] = {"", "1", "0", "true", "false", "yes", "no", "on", "off", "TRUE", "FALSE", NULL};
+      int good = 0;
+      for (int i = 0; ok[i] && !good; i++) good = !strcmp(buf, ok[i]);
+      if (!good) return tcad_error(TCAD_ERR_INPUT, "%s %s: expected true or false", o->name, buf);
+      continue;
+    }
+    if (!buf[0])
+      return tcad_error(TCAD_ERR_INPUT, "%s: needs a number (e.g. %s %s)", o->name, o->name,
+                        o->kind == 'i' ? "100" : "0.1");
+    if (o->kind == 'i')
+      (void)strtol(buf, &end, 10);
+    else
+      (void)strtod(buf, &end);
+    if (end == buf || *end)
+      return tcad_error(TCAD_ERR_INPUT, "%s %s: not %s (e.g. %s %s)", o->name, buf,
+                        o->kind == 'i' ? "a whole number" : "a number", o->name, o->kind == 'i' ? "100" : "0.1");
+  }
+  return 0;
+}
+
 /* The numbers against their limits. */
 static int check_numbers(const Raw *r)
 {
@@ -151,6 +185,7 @@ int TcadOptionsRead(TcadOptions *o)
   r.max_it = 2000, r.restart = 30, r.check = 5, r.stall = 300;
   r.monitor = PETSC_FALSE, r.eq_bias = PETSC_TRUE, r.extrapolate = PETSC_TRUE, r.cpu_fallback = PETSC_TRUE;
   r.trace = PETSC_FALSE;
+  TCAD_CALL(check_text());
   TCAD_PETSC_CALL(read_raw(&r));
   memset(o, 0, sizeof *o);
   static const char *backends[] = {"host", "cuda", "auto"};

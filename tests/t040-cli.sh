@@ -319,4 +319,19 @@ for name, (unit, comp) in want.items():
 assert last["electron_temperature"][:].max() > 1500, last["electron_temperature"][:].max()
 PY
 then ok example.ballistic1d_energy_fields; else bad example.ballistic1d_energy_fields "energy-balance fields missing or wrong in fields.h5/fields.xdmf"; fi
+# tcad materials Si prints the values with their units (silicon's relative permittivity 11.7 and
+# n_i 1e10 cm^-3 at 300 K, Sproul & Green 1991: docs/physics values, not read from the code);
+# tcad materials lists each parameter's unit and the range a deck value must be in
+"$T" materials Si >"$W/mat.out" 2>&1
+if grep -Eq '^  permittivity +11\.7 +\(no unit\)$' "$W/mat.out" && grep -Eq '^  ni +1e\+10 +cm\^-3$' "$W/mat.out" \
+   && grep -Eq '^  vsat +\[10700000, 8370000\] +cm/s$' "$W/mat.out"; then ok cli.materials_values
+else bad cli.materials_values "$(head -8 "$W/mat.out")"; fi
+"$T" materials >"$W/mat2.out" 2>&1
+grep -Eq '^  bandgap +eV +0\.01 to 15$' "$W/mat2.out" && ok cli.materials_ranges || bad cli.materials_ranges "$(head -6 "$W/mat2.out")"
+expect cli.materials_unknown 2 "no built-in material 'Xx'; the built-in ones are Si, SiO2" -- materials Xx
+# the h5py snippet of docs/output.md runs on a real run's file (the pn1d example's)
+awk '/^## Reading a field with h5py/{f=1} f&&/^```python/{g=1;next} g&&/^```/{exit} g' "$TCAD_ROOT/docs/output.md" \
+  | sed "s#tcad-out/pn1d/fields.h5#$W/ex-pn1d/fields.h5#" >"$W/h5snippet.py"
+if [ -s "$W/h5snippet.py" ] && "$TCAD_PYTHON" "$W/h5snippet.py" >"$W/h5snippet.out" 2>&1; then ok docs.h5py_snippet_runs
+else bad docs.h5py_snippet_runs "$(tail -3 "$W/h5snippet.out" 2>/dev/null)"; fi
 [ "$fails" -eq 0 ]

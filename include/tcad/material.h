@@ -52,6 +52,8 @@ typedef struct {
   unsigned offset;
   int count;
   const char *unit;
+  double lo, hi; /* the range in which the models can use it (generous: outside it a value is a
+                  * mistake, e.g. a unit slip, not an unusual material) */
 } TcadMaterialField;
 int tcad_material_field_count(void);
 const TcadMaterialField *tcad_material_field(int i);
