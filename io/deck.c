@@ -27,6 +27,7 @@ static void deck_defaults(TcadDeck *d)
   snprintf(d->output.directory, sizeof d->output.directory, "tcad-out/%.900s", stem);
   snprintf(d->output.fields, sizeof d->output.fields, "fields.h5");
   snprintf(d->output.iv, sizeof d->output.iv, "iv.csv");
+  d->output.quantities = ~0UL; /* every field */
   d->mesh.scale = TCAD_DECK_UM;
   d->physics.transport = TCAD_TRANSPORT_DD;
   d->physics.temperature = 300.0;

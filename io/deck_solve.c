@@ -12,7 +12,34 @@ static const char *const deck_save_keys[] = {"file", NULL};
 static const char *const deck_load_keys[] = {"file", "step", NULL};
 static const char *const deck_sweep_keys[] = {"contact", "to", "current", "step", "min_step", "max_step", NULL};
 static const char *const deck_breakdown_keys[] = {"contact", "to", "step", "min_step", "max_step", "current", NULL};
-static const char *const deck_output_keys[] = {"directory", "fields", "iv", NULL};
+static const char *const deck_output_keys[] = {"directory", "fields", "iv", "quantities", NULL};
+
+const char *const tcad_output_quantities[] = {"potential",
+                                              "electron_density",
+                                              "hole_density",
+                                              "electron_qf_potential",
+                                              "hole_qf_potential",
+                                              "electric_field_magnitude",
+                                              "electron_current_density",
+                                              "hole_current_density",
+                                              "recombination",
+                                              "electron_temperature",
+                                              "hole_temperature",
+                                              "electron_velocity",
+                                              "hole_velocity",
+                                              "electron_energy_flux",
+                                              "hole_energy_flux",
+                                              "impact_generation_electrons",
+                                              "impact_generation_holes",
+                                              "impact_generation",
+                                              NULL};
+
+int TcadDeckWantsQuantity(const TcadDeck *deck, const char *name)
+{
+  for (int k = 0; tcad_output_quantities[k]; k++)
+    if (!strcmp(tcad_output_quantities[k], name)) return (int)((deck->output.quantities >> k) & 1UL);
+  return 0;
+}
 
 /* A contact name in a solve step. */
 static int deck_step_contact(TcadDeckCtx *c, const yaml_node_t *n, const char *path, TcadSolveStep *s)
@@ -250,6 +277,18 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
     TCAD_CALL(tcad_deck_str(c, v, "output.fields", "an HDF5 file name", o->fields, sizeof o->fields));
   if ((v = tcad_deck_get(c, n, "iv", NULL)))
     TCAD_CALL(tcad_deck_str(c, v, "output.iv", "a CSV file name", o->iv, sizeof o->iv));
+  if ((v = tcad_deck_get(c, n, "quantities", NULL))) {
+    TCAD_CALL(tcad_deck_expect_list(c, v, "output.quantities",
+                                    "the node fields to write per bias point, e.g. [potential, electron_density]"));
+    o->quantities = 0;
+    for (int i = 0; i < tcad_deck_len(v); i++) {
+      char pi[TCAD_DECK_PATH];
+      int q;
+      tcad_deck_path_index(pi, sizeof pi, "output.quantities", i);
+      TCAD_CALL(tcad_deck_enum(c, tcad_deck_item(c, v, i), pi, tcad_output_quantities, &q));
+      o->quantities |= 1UL << q;
+    }
+  }
   /* inside the output folder: relative, no '..' */
   const char *const keys[2] = {"output.fields", "output.iv"}, *const vals[2] = {o->fields, o->iv};
   for (int k = 0; k < 2; k++) {

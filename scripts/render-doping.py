@@ -7,9 +7,17 @@ from paraview.simple import *  # noqa: F401,F403 (ParaView's scripting API)
 
 xdmf, png = sys.argv[1], sys.argv[2]
 title = sys.argv[3] if len(sys.argv) > 3 else ""
-src = XDMFReader(FileNames=[xdmf])
-src.PointArrayStatus = ["net_doping"]
-src.CellArrayStatus = ["material_kind"]
+# The Xdmf3 reader gives one unstructured grid per time; ParaView 5.11's XDMF2 reader hands this
+# Temporal collection on as a multiblock that the filters below render empty. The doping (and
+# material_kind) are shown on every step of a run (docs/output.md), so any time will do.
+try:
+    src = Xdmf3ReaderS(FileName=[xdmf])
+    src.PointArrays = ["net_doping"]
+    src.CellArrays = ["material_kind"]
+except NameError:
+    src = XDMFReader(FileNames=[xdmf])
+    src.PointArrayStatus = ["net_doping"]
+    src.CellArrayStatus = ["material_kind"]
 src.UpdatePipeline()
 semi = Threshold(Input=src)
 semi.Scalars = ["CELLS", "material_kind"]

@@ -92,10 +92,18 @@ typedef struct {
   const double *value;
 } TcadRecordField;
 
+/* The fields the deck asks for (output.quantities); each name must be one of the deck's list,
+ * tcad_output_quantities, which is where a user finds the names. */
 static int write_list(TcadSim *s, const TcadRecordField *f, int n)
 {
-  for (int k = 0; k < n; k++)
-    if (f[k].value) TCAD_CALL(TcadOutputWriteNodeField(s->out, f[k].name, f[k].unit, f[k].ncomp, f[k].value));
+  for (int k = 0; k < n; k++) {
+    int known = 0;
+    for (int q = 0; tcad_output_quantities[q] && !known; q++) known = !strcmp(tcad_output_quantities[q], f[k].name);
+    if (!known)
+      return tcad_error(TCAD_ERR_INTERNAL, "field '%s' is not in tcad_output_quantities (io/deck_solve.c)", f[k].name);
+    if (f[k].value && TcadDeckWantsQuantity(s->deck, f[k].name))
+      TCAD_CALL(TcadOutputWriteNodeField(s->out, f[k].name, f[k].unit, f[k].ncomp, f[k].value));
+  }
   return 0;
 }
 

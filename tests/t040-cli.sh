@@ -334,4 +334,26 @@ awk '/^## Reading a field with h5py/{f=1} f&&/^```python/{g=1;next} g&&/^```/{ex
   | sed "s#tcad-out/pn1d/fields.h5#$W/ex-pn1d/fields.h5#" >"$W/h5snippet.py"
 if [ -s "$W/h5snippet.py" ] && "$TCAD_PYTHON" "$W/h5snippet.py" >"$W/h5snippet.out" 2>&1; then ok docs.h5py_snippet_runs
 else bad docs.h5py_snippet_runs "$(tail -3 "$W/h5snippet.out" 2>/dev/null)"; fi
+# scripts/render-doping.py on the example MOSFET's run, with the ParaView that Debian ships
+# (5.11): the picture shows the device, n+ (red) and p (blue) doping. Needs pvbatch and xvfb-run
+# (apt-get install paraview python3-paraview xvfb), which make test does not install (~1 GB).
+if command -v pvbatch >/dev/null && command -v xvfb-run >/dev/null && [ -s "$W/ex-mosfet2d/fields.xdmf" ]; then
+  timeout 300 xvfb-run -a pvbatch "$TCAD_ROOT/scripts/render-doping.py" "$W/ex-mosfet2d/fields.xdmf" "$W/doping.png" \
+    "mosfet2d" >"$W/render.out" 2>&1
+  if [ -s "$W/doping.png" ] && "$TCAD_PYTHON" - "$W/doping.png" <<'PY'
+import sys
+import numpy as np
+from PIL import Image
+a = np.asarray(Image.open(sys.argv[1]).convert("RGB")).astype(int)
+h, w, _ = a.shape
+a = a[h // 10:, : int(w * 0.85)]  # the device, not the title or the colour bar
+r, b = a[..., 0], a[..., 2]
+red, blue = np.mean((r > 150) & (r > b + 60)), np.mean((b > 150) & (b > r + 30))
+print("red %.4f, blue %.4f of the frame" % (red, blue))  # measured: 0.0062, 0.318
+assert red > 0.002 and blue > 0.1, (red, blue)
+PY
+  then ok scripts.render_doping; else bad scripts.render_doping "$(tail -3 "$W/render.out")"; fi
+else
+  echo "SKIP scripts.render_doping: ParaView's pvbatch or xvfb-run not installed (apt-get install paraview python3-paraview xvfb)"
+fi
 [ "$fails" -eq 0 ]

@@ -12,7 +12,9 @@ times and static fields, and crash consistency under kill -9 (docs/output.md, "T
    exactly, the added points lie strictly between grid points and are the decimals the halving
    gives (0.325, 0.8125, 0.975, 1.1375).
 3. XDMF: well-formed XML; one distinct time per grid, strictly increasing, the mesh step at -1
-   and bias point k at k; the doping (net_doping, from step 0) on every grid.
+   and bias point k at k; the doping (net_doping, from step 0) on every grid. output.quantities
+   writes only the fields named (and the solver state); a misspelt name is refused with the
+   suggestion, before anything is written.
 4. kill -9 at random moments of a 1000-point sweep (8 runs, each into a fresh folder): after
    every kill each file is readable, no fields.xdmf.tmp is left, and the HDF5 /steps nsteps,
    the rows of /iv, the grids of the XDMF and the rows of iv.csv name the same points
@@ -121,6 +123,20 @@ if check(r.returncode == 0, "grid.runs", r.stderr[-400:]):
         check(t5 == times, "xdmf.times_as_hdf5", f"{t5[:4]} vs {times[:4]}")
     except ET.ParseError as e:
         check(False, "xdmf.well_formed", str(e))
+
+# 3b. output.quantities: only the fields asked for (and the solver state --resume needs)
+out = os.path.join(W, "quant")
+r = run(write("quant.yaml", (RESISTOR % ("0.1", "0.1", "0.2", "0.1")) +
+              "output: {quantities: [potential, electron_density]}\n"), out)
+if check(r.returncode == 0, "quantities.runs", r.stderr[-400:]):
+    with h5py.File(os.path.join(out, "fields.h5"), "r") as f:
+        last = f["steps/%06d" % (int(f["steps"].attrs["nsteps"]) - 1)]
+        names = sorted(last.keys())
+    check(names == ["electron_density", "potential", "resume", "solver_state"], "quantities.only_those", str(names))
+r = run(write("quantbad.yaml", (RESISTOR % ("0.1", "0.1", "0.2", "0.1")) + "output: {quantities: [potental]}\n"),
+        os.path.join(W, "quantbad"))
+check(r.returncode == 3 and "did you mean 'potential'" in r.stderr and not os.path.exists(os.path.join(W, "quantbad")),
+      "quantities.unknown_name_refused", f"exit {r.returncode}: {r.stderr[-300:]}")
 
 # 2. step cuts
 out = os.path.join(W, "cuts")

@@ -148,6 +148,8 @@ typedef struct {
   char directory[TCAD_PATH_MAX]; /* relative paths are taken from the working directory */
   char fields[TCAD_PATH_MAX];    /* HDF5 file name inside directory (the .xdmf sits beside it) */
   char iv[TCAD_PATH_MAX];        /* IV table CSV inside directory */
+  /* the node fields written per bias point: bit k for tcad_output_quantities[k] (all: ~0) */
+  unsigned long quantities;
   TcadSrcLoc loc;
 } TcadOutputSpec;
 
@@ -180,6 +182,11 @@ int TcadDeckLoad(const char *path, TcadDeck **deck);
 /* Same, from a string (tests); `name` is used in messages in place of a file name. */
 int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck);
 void TcadDeckDestroy(TcadDeck **deck);
+/* The node fields `tcad run` can write per bias point, by name (output.quantities in a deck);
+ * the writer (solver/record.c) refuses to write a name not in this list. NULL-terminated. */
+extern const char *const tcad_output_quantities[];
+/* Whether the deck asks for quantity `name` (1 when it names none, i.e. all). */
+int TcadDeckWantsQuantity(const TcadDeck *deck, const char *name);
 
 /* Material of a region by name, from the deck's (overridden) table; NULL if absent. */
 const TcadMaterial *TcadDeckGetMaterial(const TcadDeck *deck, const char *name);
