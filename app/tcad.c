@@ -372,6 +372,12 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
   if (deck->nsteps > 0) {
     TCAD_CALL_GOTO(e, TcadSimCreate(deck, mesh, geom, &sim), cleanup);
     *reached = 1;
+  } else { /* nothing to solve, but the models must still be ones the code has */
+    TcadSim *probe = NULL;
+    e = TcadSimCreate(deck, mesh, geom, &probe);
+    TcadSimDestroy(&probe);
+    if (e) goto cleanup;
+    *reached = 1;
   }
   TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
