@@ -15,6 +15,7 @@
 #include "kernels/cuda.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
+#include "tcad/fs.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
 #include "tcad/options.h"
@@ -58,45 +59,6 @@ static int has_suffix(const char *s, const char *suf)
 {
   size_t a = strlen(s), b = strlen(suf);
   return a >= b && !strcmp(s + a - b, suf);
-}
-
-/* mkdir one folder: fine when it is there already as a folder */
-static int mkdir_one(const char *path)
-{
-  struct stat sb;
-  if (!mkdir(path, 0777)) return 0;
-  const int err = errno;
-  if (err == EEXIST && !stat(path, &sb) && S_ISDIR(sb.st_mode)) return 0;
-  if (err == EEXIST)
-    return tcad_error(TCAD_ERR_IO,
-                      "cannot create the output folder '%s': a file of that name is in the way; give "
-                      "the run another folder (-o DIR) or move the file",
-                      path);
-  return tcad_error(TCAD_ERR_IO, "cannot create the output folder '%s': %s", path, strerror(err));
-}
-
-static int mkdir_p(const char *path)
-{
-  char buf[2 * TCAD_PATH_MAX + 32];
-  snprintf(buf, sizeof buf, "%s", path);
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      TCAD_CALL(mkdir_one(buf));
-      *p = '/';
-    }
-  TCAD_RETURN(mkdir_one(buf));
-}
-
-/* the folder a file of the run goes into (output.fields or output.iv may name a subfolder) */
-static int mkdir_parent(const char *file)
-{
-  char sub[2 * TCAD_PATH_MAX + 32];
-  snprintf(sub, sizeof sub, "%s", file);
-  char *slash = strrchr(sub, '/');
-  if (!slash || slash == sub) return 0;
-  *slash = 0;
-  TCAD_RETURN(mkdir_p(sub));
 }
 
 /* A deck or mesh name after a value-less PETSc option (tcad run -snes_monitor deck.yaml) is
@@ -379,10 +341,10 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
     if (e) goto cleanup;
     *reached = 1;
   }
-  TCAD_CALL_GOTO(e, mkdir_p(dir), cleanup);
+  TCAD_CALL_GOTO(e, tcad_mkdir_p(dir), cleanup);
   TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
-  TCAD_CALL_GOTO(e, mkdir_parent(h5), cleanup);
-  TCAD_CALL_GOTO(e, mkdir_parent(iv), cleanup);
+  TCAD_CALL_GOTO(e, tcad_mkdir_parent(h5), cleanup);
+  TCAD_CALL_GOTO(e, tcad_mkdir_parent(iv), cleanup);
   if (sim) TCAD_CALL_GOTO(e, TcadSimSetOutputDir(sim, dir), cleanup);
   if (resume) {
     if (!sim) {
@@ -403,8 +365,8 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
     snprintf(sh5, sizeof sh5, "%s/%s", stage, deck->output.fields);
     TcadOutputXdmfName(sh5, sxdmf, sizeof sxdmf);
     snprintf(siv, sizeof siv, "%s/%s", stage, deck->output.iv);
-    TCAD_CALL_GOTO(e, mkdir_parent(sh5), cleanup);
-    TCAD_CALL_GOTO(e, mkdir_parent(siv), cleanup);
+    TCAD_CALL_GOTO(e, tcad_mkdir_parent(sh5), cleanup);
+    TCAD_CALL_GOTO(e, tcad_mkdir_parent(siv), cleanup);
   }
   t = tcad_now();
   TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);

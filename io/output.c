@@ -94,7 +94,7 @@ cleanup:
 
 /* ---------------------------------------------------------------- lifetime */
 
-static void out_free_step(TcadOutputStep *st)
+void tcad_output_free_step(TcadOutputStep *st)
 {
   for (int i = 0; i < st->nfields; i++) {
     free(st->fields[i].name);
@@ -116,7 +116,7 @@ void tcad_output_free(TcadOutput *out)
   if (out->stepgroup >= 0) H5Gclose(out->stepgroup);
   if (out->file >= 0) H5Fclose(out->file);
   int n = out->nsteps + (out->instep || out->pending ? 1 : 0);
-  for (int k = 0; k < n; k++) out_free_step(&out->steps[k]);
+  for (int k = 0; k < n; k++) tcad_output_free_step(&out->steps[k]);
   free(out->steps);
   free(out->h5path);
   free(out->xdmfpath);
@@ -246,6 +246,26 @@ int TcadOutputXdmfName(const char *fields, char *out, size_t cap)
   return len < 0 || (size_t)len >= cap ? -1 : 0;
 }
 
+int tcad_output_new(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **outp)
+{
+  TcadOutput *out = NULL;
+  *outp = NULL;
+  TCAD_ALLOC(out, 1);
+  out->file = out->stepgroup = -1;
+  out->xfd = -1;
+  out->dim = mesh->dim, out->nnodes = mesh->nnodes, out->ncells = mesh->ncells, out->nvert = mesh->nvert;
+  out->h5path = tcad_output_strdup(h5path);
+  out->xdmfpath = tcad_output_strdup(xdmfpath);
+  out->xdmftmp = tcad_malloc(strlen(xdmfpath) + 5);
+  if (!out->h5path || !out->xdmfpath || !out->xdmftmp) {
+    tcad_output_free(out);
+    return TCAD_ERR_MEM;
+  }
+  sprintf(out->xdmftmp, "%s.tmp", xdmfpath);
+  *outp = out;
+  return 0;
+}
+
 int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **outp)
 {
   TcadOutput *out = NULL;
@@ -262,22 +282,7 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   /* our messages replace HDF5's own error-stack printing */
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
 
-  TCAD_ALLOC(out, 1);
-  out->file = -1;
-  out->stepgroup = -1;
-  out->xfd = -1;
-  out->dim = mesh->dim;
-  out->nnodes = mesh->nnodes;
-  out->ncells = mesh->ncells;
-  out->nvert = mesh->nvert;
-  out->h5path = tcad_output_strdup(h5path);
-  out->xdmfpath = tcad_output_strdup(xdmfpath);
-  out->xdmftmp = tcad_malloc(strlen(xdmfpath) + 5);
-  if (!out->h5path || !out->xdmfpath || !out->xdmftmp) {
-    rc = TCAD_ERR_MEM;
-    goto cleanup;
-  }
-  sprintf(out->xdmftmp, "%s.tmp", xdmfpath);
+  TCAD_CALL_GOTO(rc, tcad_output_new(h5path, xdmfpath, mesh, &out), cleanup);
 
   {
     const char *paths[2] = {h5path, xdmfpath}, *kinds[2] = {"output", "XDMF"};
@@ -383,7 +388,7 @@ int TcadOutputBeginStep(TcadOutput *out, double time, const char *label)
   out->stepgroup = H5Gcreate2(out->file, gname, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   if (out->stepgroup < 0) {
     rc = TCAD_OUTPUT_H5_FAIL(out, "create group", gname);
-    out_free_step(st);
+    tcad_output_free_step(st);
     return rc;
   }
   out->instep = 1; /* from here on the step is open: TcadOutputClose finishes it */

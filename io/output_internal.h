@@ -105,6 +105,10 @@ int tcad_output_h5_string_dataset(const TcadOutput *out, hid_t loc, const char *
  * the file format cannot hold (message names h5path). */
 int tcad_output_h5_reference(TcadOutput *out);
 void tcad_output_free(TcadOutput *out);
+/* A new output object for these paths and this mesh, no file open yet. */
+int tcad_output_new(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
+/* Free what a step's entry holds and zero it. */
+void tcad_output_free_step(TcadOutputStep *st);
 int tcad_output_check_mesh(const char *h5path, const TcadMesh *m);
 /* ---- output_xdmf.c ---- */
 /* Write the whole XDMF (the mesh alone before the first step, else one grid per finished step)

@@ -262,18 +262,7 @@ static int reopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh
   *outp = NULL;
   TCAD_CALL(tcad_output_check_mesh(h5path, mesh));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-  TCAD_ALLOC(out, 1);
-  out->file = out->stepgroup = -1;
-  out->xfd = -1;
-  out->dim = mesh->dim, out->nnodes = mesh->nnodes, out->ncells = mesh->ncells, out->nvert = mesh->nvert;
-  out->h5path = tcad_output_strdup(h5path);
-  out->xdmfpath = tcad_output_strdup(xdmfpath);
-  out->xdmftmp = tcad_malloc(strlen(xdmfpath) + 5);
-  if (!out->h5path || !out->xdmfpath || !out->xdmftmp) {
-    rc = TCAD_ERR_MEM;
-    goto cleanup;
-  }
-  sprintf(out->xdmftmp, "%s.tmp", xdmfpath);
+  TCAD_CALL(tcad_output_new(h5path, xdmfpath, mesh, &out));
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
 #if H5_VERSION_GE(1, 10, 7)
   (void)H5Pset_file_locking(fapl, 0, 1);
@@ -326,13 +315,7 @@ int TcadOutputTruncate(TcadOutput *out, int keep)
   if (keep < 0 || keep > out->nsteps)
     return tcad_error(TCAD_ERR_INTERNAL, "%s: cannot keep %d of %d steps", out->h5path, keep, out->nsteps);
   TCAD_CALL(delete_steps_from(out, keep));
-  for (int k = keep; k < out->nsteps; k++) {
-    TcadOutputStep *st = &out->steps[k];
-    for (int i = 0; i < st->nfields; i++) free(st->fields[i].name), free(st->fields[i].units);
-    for (int i = 0; i < st->nattrs; i++) free(st->attr_name[i]);
-    free(st->fields), free(st->attr_name), free(st->attr_value), free(st->label);
-    memset(st, 0, sizeof *st);
-  }
+  for (int k = keep; k < out->nsteps; k++) tcad_output_free_step(&out->steps[k]);
   out->nsteps = keep;
   if (H5Lexists(out->file, "/iv", H5P_DEFAULT) > 0 && H5Ldelete(out->file, "/iv", H5P_DEFAULT) < 0)
     return TCAD_OUTPUT_H5_FAIL(out, "delete", "/iv");
@@ -342,7 +325,9 @@ int TcadOutputTruncate(TcadOutput *out, int keep)
   const int rc = tcad_output_h5_attr_int_set(out, g, "nsteps", keep);
   H5Gclose(g);
   TCAD_CALL(rc);
-  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  /* not flushed here: the caller writes /iv again (TcadOutputWriteTable flushes), so the file on
+   * disk goes from its old table to its new one in one flush, never without one; the XDMF names
+   * only kept steps, which are on disk either way */
   TCAD_RETURN(tcad_output_write_xdmf(out));
 }
 

@@ -9,15 +9,14 @@
  * later points and currents are those of an uninterrupted run. A `breakdown` step is not
  * continued from inside (its own stepping state is not saved): the run goes back to the last
  * point before that step and traces the step again. */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
+#include "tcad/fs.h"
 #include "tcad/ivtable.h"
 
 enum {
@@ -117,10 +116,10 @@ int TcadSimResume(TcadSim *s, TcadOutput *out, int *keep)
 {
   const int nsteps = TcadOutputGetStepCount(out);
   const size_t nr = record_size(s), nx = (size_t)s->bs * s->nnodes;
-  double *r = malloc(nr * sizeof(double)), *rp = malloc(nr * sizeof(double));
+  double *r = malloc(nr * sizeof(double));
   int e = 0, k = nsteps - 1;
   *keep = 0;
-  if (!r || !rp) {
+  if (!r) {
     e = tcad_error(TCAD_ERR_MEM, "out of memory for the resume record");
     goto done;
   }
@@ -143,14 +142,14 @@ int TcadSimResume(TcadSim *s, TcadOutput *out, int *keep)
     sc->voltage = c[0], sc->applied = c[1], sc->drive = (int)c[2], sc->target = c[3];
   }
   TcadResume *rs = &s->resume;
-  TcadRampState *rp0 = &rs->ramp;
+  TcadRampState *ramp = &rs->ramp;
   memset(rs, 0, sizeof *rs);
-  rp0->active = r[R_ACTIVE] != 0, rp0->record = r[R_RECORD] != 0, rp0->in_current = r[R_IN_CURRENT] != 0;
-  rp0->nc = (int)r[R_NC], rp0->nhist = (int)r[R_NHIST];
-  rp0->span = r[R_SPAN], rp0->iref = r[R_IREF], rp0->g = r[R_G], rp0->t = r[R_T], rp0->dt = r[R_DT];
-  rp0->dtmin = r[R_DTMIN], rp0->dtmax = r[R_DTMAX], rp0->ta = r[R_TA], rp0->tb = r[R_TB];
-  for (int j = 0; j < rp0->nc && j < TCAD_SWEEP_MAX_CONTACTS; j++, c += 4)
-    rp0->contact[j] = (int)c[0], rp0->v0[j] = c[1], rp0->v1[j] = c[2], rp0->ends[j] = c[3];
+  ramp->active = r[R_ACTIVE] != 0, ramp->record = r[R_RECORD] != 0, ramp->in_current = r[R_IN_CURRENT] != 0;
+  ramp->nc = (int)r[R_NC], ramp->nhist = (int)r[R_NHIST];
+  ramp->span = r[R_SPAN], ramp->iref = r[R_IREF], ramp->g = r[R_G], ramp->t = r[R_T], ramp->dt = r[R_DT];
+  ramp->dtmin = r[R_DTMIN], ramp->dtmax = r[R_DTMAX], ramp->ta = r[R_TA], ramp->tb = r[R_TB];
+  for (int j = 0; j < ramp->nc && j < TCAD_SWEEP_MAX_CONTACTS; j++, c += 4)
+    ramp->contact[j] = (int)c[0], ramp->v0[j] = c[1], ramp->v1[j] = c[2], ramp->ends[j] = c[3];
   s->sb_contact = (int)r[R_SB_CONTACT], s->sb_points = (int)r[R_SB_POINTS], s->sb_vt = r[R_SB_VT];
   s->sb_it = r[R_SB_IT], s->sb_vh = r[R_SB_VH], s->sb_ih = r[R_SB_IH], s->sb_vlast = r[R_SB_VLAST];
   s->ii_last = r[R_II_LAST], s->ii_last_p = r[R_II_LAST_P], s->ii_last_v = r[R_II_LAST_V];
@@ -158,19 +157,20 @@ int TcadSimResume(TcadSim *s, TcadOutput *out, int *keep)
   s->bd_contact = (int)r[R_BD_CONTACT], s->bd_reached = (int)r[R_BD_REACHED], s->bd_voltage = r[R_BD_VOLTAGE];
   s->bd_current = r[R_BD_CURRENT], s->ramp_contact = (int)r[R_RAMP_CONTACT];
   rs->solve_step = (int)r[R_SOLVE_STEP], rs->step_point = (int)r[R_STEP_POINT] + 1;
-  rs->entry_done = !(rp0->active && rp0->t < 1.0 - 1e-12);
+  rs->entry_done = !(ramp->active && ramp->t < 1.0 - 1e-12);
   s->npoints = (int)r[R_POINT] + 1;
   /* the converged point before, for the sweep's extrapolation: the step before (a ramp starts
    * from the last recorded point and records every point it makes) */
-  if (!rs->entry_done && rp0->nhist == 2) {
-    int ok = k >= 2 && !read_record(s, out, k - 1, rp);
-    tcad_error_clear();
-    if (ok && !(rs->xa = malloc(nx * sizeof(double)))) {
-      e = tcad_error(TCAD_ERR_MEM, "out of memory");
-      goto done;
+  if (!rs->entry_done && ramp->nhist == 2) {
+    if (k < 2) { /* step 0 is the mesh */
+      ramp->nhist = 1;
+    } else {
+      if (!(rs->xa = malloc(nx * sizeof(double)))) {
+        e = tcad_error(TCAD_ERR_MEM, "out of memory");
+        goto done;
+      }
+      TCAD_CALL_GOTO(e, TcadOutputReadStepArray(out, k - 1, "solver_state", rs->xa, nx), done);
     }
-    if (ok) TCAD_CALL_GOTO(e, TcadOutputReadStepArray(out, k - 1, "solver_state", rs->xa, nx), done);
-    if (!ok) rp0->nhist = 1;
   }
   s->D.p.mode = TCAD_ASM_COUPLED, s->eq_done = 1;
   if (s->bs > 3) TCAD_CALL_GOTO(e, TcadSimSetEnergy(s, 1, 1.0), done);
@@ -178,24 +178,24 @@ int TcadSimResume(TcadSim *s, TcadOutput *out, int *keep)
   rs->pending = 1;
   *keep = k + 1;
 done:
-  free(r), free(rp);
+  free(r);
   return e;
 }
 
 int TcadSimResumeTable(TcadSim *s, const double *rows, int nrows, int ncols)
 {
-  if (!s->iv || nrows == 0) return 0;
-  if (ncols != s->iv_ncol)
+  if (!s->iv) return 0;
+  if (nrows > 0 && ncols != s->iv_ncol)
     return tcad_error(TCAD_ERR_INPUT, "the saved run's IV table has %d columns, this run's %d; run without --resume",
                       ncols, s->iv_ncol);
   for (int k = 0; k < nrows; k++) TCAD_CALL(TcadIVTableStage(s->iv, rows + (size_t)k * ncols));
-  TCAD_CALL(TcadIVTableWriteStaged(s->iv));
-  if (s->out && nrows > 0) {
+  /* the HDF5 file first (it is what a later --resume reads), then the CSV */
+  if (s->out) { /* also with no rows: its flush puts the truncated file on disk */
     const double *data;
     const int n = TcadIVTableGetRows(s->iv, &data);
     TCAD_CALL(TcadOutputWriteTable(s->out, "iv", s->iv_ncol, s->iv_colnames, s->iv_units, n, data));
   }
-  return 0;
+  TCAD_RETURN(TcadIVTableWriteStaged(s->iv));
 }
 
 int TcadSimSetOutputDir(TcadSim *s, const char *dir)
@@ -205,21 +205,6 @@ int TcadSimSetOutputDir(TcadSim *s, const char *dir)
   if (!dir) return 0;
   TCAD_ALLOC(s->outdir, strlen(dir) + 1);
   strcpy(s->outdir, dir);
-  return 0;
-}
-
-/* the folders on the way to a file */
-static int make_parents(const char *file)
-{
-  char buf[2 * TCAD_PATH_MAX + 16];
-  snprintf(buf, sizeof buf, "%s", file);
-  for (char *p = buf + 1; *p; p++)
-    if (*p == '/') {
-      *p = 0;
-      if (mkdir(buf, 0777) && errno != EEXIST)
-        return tcad_error(TCAD_ERR_IO, "cannot create the folder '%s': %s", buf, strerror(errno));
-      *p = '/';
-    }
   return 0;
 }
 
@@ -236,7 +221,7 @@ int tcad_sim_save(TcadSim *s, const TcadSolveStep *st)
   snprintf(path, sizeof path, "%s/%s", s->outdir ? s->outdir : ".", st->file);
   if (TcadOutputXdmfName(path, xdmf, sizeof xdmf))
     return tcad_error(TCAD_ERR_INPUT, "%s: save file '%s': the path is too long", where, st->file);
-  TCAD_CALL(make_parents(path));
+  TCAD_CALL(tcad_mkdir_parent(path));
   TcadOutput *o = NULL, *run = s->out;
   char label[512];
   TCAD_CALL(tcad_sim_currents(s));

@@ -246,7 +246,7 @@ static void track_snapback(TcadSim *s, int c, double dir)
  * of a millionth of the target when the ramp starts from no current). */
 static double current_ref(double i0, double i1) { return fmax(1e-3 * fmin(fabs(i0), fabs(i1)), 1e-12 * fabs(i1)); }
 
-/* V_0 + k inc rounded to the decimal grid a millionth of inc fine (so 1.5, not
+/* V_0 + k inc (k need not be whole) rounded to the decimal grid a millionth of inc fine (so 1.5, not
  * 1.4999999999999998), when V_0 lies on that grid; else as computed. */
 static double nominal(double v0, double kg, double inc)
 {
@@ -258,22 +258,22 @@ static double nominal(double v0, double kg, double inc)
   return round(v0 * sc) / sc == v0 && fabs(r - v) <= 1e-6 * fabs(inc) ? r : v;
 }
 
-/* The drives at t along a ramp from v0 to v1 (each contact's): on grid point kg (>= 0) of
- * spacing g the nominal voltages V_0 + kg inc, between grid points (after a step cut) the
- * same rounding of V_0 + (t/g) inc (it moves the bias by less than a millionth of the step),
- * at t = 1 the ends exactly. */
-static void ramp_set(TcadSim *s, int nc, const int *contact, const double *v0, const double *v1, const double *ends,
-                     int in_current, double iref, double t, double kg, double g)
+/* The drives at t along the ramp s->ramp (each contact from v0 to v1): in voltage, the nominal
+ * values V_0 + (t/g) inc (on a grid point t = k g exactly V_0 + k inc rounded; between grid
+ * points, after a step cut, the same rounding moves the bias by less than a millionth of the
+ * step), at t = 1 the ends exactly; in current, I_ref sinh(u). */
+static void ramp_set(TcadSim *s, double t)
 {
-  for (int k = 0; k < nc; k++) {
-    const double u = v0[k] + t * (v1[k] - v0[k]);
-    if (in_current)
-      tcad_sim_drive_current(s, contact[k], t >= 1.0 ? ends[k] : iref * sinh(u));
+  const TcadRampState *r = &s->ramp;
+  for (int k = 0; k < r->nc; k++) {
+    const double u = r->v0[k] + t * (r->v1[k] - r->v0[k]);
+    if (r->in_current)
+      tcad_sim_drive_current(s, r->contact[k], t >= 1.0 ? r->ends[k] : r->iref * sinh(u));
     else
-      tcad_sim_drive_voltage(s, contact[k],
-                             t >= 1.0 ? ends[k]
-                             : g > 0  ? nominal(v0[k], kg >= 0 ? kg : t / g, g * (v1[k] - v0[k]))
-                                      : u);
+      tcad_sim_drive_voltage(s, r->contact[k],
+                             t >= 1.0   ? r->ends[k]
+                             : r->g > 0 ? nominal(r->v0[k], t / r->g, r->g * (r->v1[k] - r->v0[k]))
+                                        : u);
   }
   tcad_sim_update_bc(s);
 }
@@ -301,20 +301,20 @@ static int ramp_run(TcadSim *s, const double *xa0, const char *what)
    * and ends on t = 1 (its end voltages exactly): a step cut adds points between two grid
    * points, a step grown beyond g lands on a grid point. */
   while (r->t < 1.0 - 1e-12) {
-    double tn = fmin(1.0, r->t + r->dt), kg = -1;
+    double tn = fmin(1.0, r->t + r->dt);
     if (r->g > 0) {
       const double knext = floor(r->t / r->g + 1e-9) + 1; /* the first grid point after t */
       if (tn >= (knext - 1e-9) * r->g) {
-        kg = fmax(knext, floor(tn / r->g + 1e-9));
-        tn = kg * r->g;
-        if (tn >= 1.0 - 1e-9 * r->g) tn = 1.0, kg = -1;
+        tn = fmax(knext, floor(tn / r->g + 1e-9)) * r->g; /* at least that one, at most where dt goes */
+        if (tn >= 1.0 - 1e-9 * r->g) tn = 1.0;
       }
     }
-    ramp_set(s, r->nc, r->contact, r->v0, r->v1, r->ends, r->in_current, r->iref, tn, kg, r->g);
+    ramp_set(s, tn);
     TcadSolveStats st;
     /* the energy-balance fallback (DD at this bias, then the temperatures) only once the step
      * cannot be cut any further: a smaller step is the cheaper cure */
-    const double dtn = tn - r->t, last = dtn <= r->dtmin * (1 + 1e-9);
+    const double dtn = tn - r->t;
+    const int last = dtn <= r->dtmin * (1 + 1e-9);
     e = tcad_sim_try_point(s, r->nhist == 2 ? xa : NULL, xb, (tn - r->tb) / (r->tb - r->ta), last, &st);
     if (e) break;
     if (!st.converged) {
@@ -340,7 +340,7 @@ static int ramp_run(TcadSim *s, const double *xa0, const char *what)
     }
   }
   if (e) /* leave the contacts at the last converged point */
-    ramp_set(s, r->nc, r->contact, r->v0, r->v1, r->ends, r->in_current, r->iref, r->t, -1, 0);
+    ramp_set(s, r->t);
   r->active = 0;
   free(hist);
   TCAD_RETURN(e);

@@ -34,7 +34,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import xml.etree.ElementTree as ET
 
@@ -43,11 +42,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytap import check, status  # noqa: E402
+import tcadrun  # noqa: E402
+from tcadrun import TCAD, run, workdir  # noqa: E402
 
-TCAD = os.environ.get("TCAD") or os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build", "tcad")
-TMP = os.environ.get("TCAD_TEST_TMP") or tempfile.mkdtemp()
-W = os.path.join(TMP, "t067")
-os.makedirs(W, exist_ok=True)
+W = workdir("t067")
 
 RESISTOR = """mesh: {generate: {x: [{at: 0, step: %s}, {at: 1, step: %s}]}}
 regions: [{name: si, material: Si, box: {x: [0, 1]}}]
@@ -71,14 +69,7 @@ solve:
 
 
 def write(name, text):
-    path = os.path.join(W, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run(deck, out, *extra):
-    return subprocess.run([TCAD, "run", deck, "-o", out, "-q", *extra], capture_output=True, text=True)
+    return tcadrun.write(W, name, text)
 
 
 def table(out):

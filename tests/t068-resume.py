@@ -28,7 +28,6 @@ import random
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 
 import h5py
@@ -36,11 +35,10 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytap import check, status  # noqa: E402
+import tcadrun  # noqa: E402
+from tcadrun import TCAD, run, workdir  # noqa: E402
 
-TCAD = os.environ.get("TCAD") or os.path.join(sys.argv[1] if len(sys.argv) > 1 else "build", "tcad")
-TMP = os.environ.get("TCAD_TEST_TMP") or tempfile.mkdtemp()
-W = os.path.join(TMP, "t068")
-os.makedirs(W, exist_ok=True)
+W = workdir("t068")
 
 DIODE = """mesh: {generate: {x: [{at: 0, step: 0.02}, {at: 1, step: 0.001}, {at: 2, step: 0.02}]}}
 regions: [{name: silicon, material: Si, box: {x: [0, 2]}}]
@@ -69,14 +67,7 @@ solve:
 
 
 def write(name, text):
-    path = os.path.join(W, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
-def run(deck, out, *extra):
-    return subprocess.run([TCAD, "run", deck, "-o", out, "-q", *extra], capture_output=True, text=True)
+    return tcadrun.write(W, name, text)
 
 
 def rows(out):

@@ -65,8 +65,9 @@ int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *m
 int TcadOutputOpenRead(const char *h5path, const TcadMesh *mesh, TcadOutput **out);
 /* A step attribute of a reopened file's step (1 and *value when it has one, else 0). */
 int TcadOutputStepAttribute(const TcadOutput *out, int step, const char *name, double *value);
-/* Keep the first `keep` steps: later ones and the root table /iv go (the caller writes the table
- * again), and the XDMF is written afresh; appending goes on after them. */
+/* Keep the first `keep` steps: later ones and the root table /iv go, and the XDMF is written
+ * afresh; appending goes on after them. Not flushed: the caller writes /iv again with
+ * TcadOutputWriteTable (0 rows too), whose flush takes the file from its old table to the new. */
 int TcadOutputTruncate(TcadOutput *out, int keep);
 /* Finished steps in the file. */
 int TcadOutputGetStepCount(const TcadOutput *out);
