@@ -28,6 +28,7 @@ static void deck_defaults(TcadDeck *d)
   snprintf(d->output.fields, sizeof d->output.fields, "fields.h5");
   snprintf(d->output.iv, sizeof d->output.iv, "iv.csv");
   d->output.quantities = ~0UL; /* every field */
+  d->output.fields_every = 1;
   d->mesh.scale = TCAD_DECK_UM;
   d->physics.transport = TCAD_TRANSPORT_DD;
   d->physics.temperature = 300.0;

@@ -12,7 +12,7 @@ static const char *const deck_save_keys[] = {"file", NULL};
 static const char *const deck_load_keys[] = {"file", "step", NULL};
 static const char *const deck_sweep_keys[] = {"contact", "to", "current", "step", "min_step", "max_step", NULL};
 static const char *const deck_breakdown_keys[] = {"contact", "to", "step", "min_step", "max_step", "current", NULL};
-static const char *const deck_output_keys[] = {"directory", "fields", "iv", "quantities", NULL};
+static const char *const deck_output_keys[] = {"directory", "fields", "iv", "quantities", "fields_every", NULL};
 
 const char *const tcad_output_quantities[] = {"potential",
                                               "electron_density",
@@ -288,6 +288,16 @@ int tcad_deck_output(TcadDeckCtx *c, const yaml_node_t *n)
       TCAD_CALL(tcad_deck_enum(c, tcad_deck_item(c, v, i), pi, tcad_output_quantities, &q));
       o->quantities |= 1UL << q;
     }
+  }
+  if ((v = tcad_deck_get(c, n, "fields_every", NULL))) {
+    double k;
+    TCAD_CALL(tcad_deck_num(c, v, "output.fields_every", NULL, &k));
+    if (!(k >= 1 && k <= 1e9 && k == floor(k)))
+      return TCAD_DECK_FAIL(c, v,
+                            "'output.fields_every' is %g; expected a whole number >= 1 (1: the node fields of every "
+                            "bias point; N: of a solve step's first point, every N-th after it and its last)",
+                            k);
+    o->fields_every = (int)k;
   }
   /* inside the output folder: relative, no '..' */
   const char *const keys[2] = {"output.fields", "output.iv"}, *const vals[2] = {o->fields, o->iv};

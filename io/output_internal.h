@@ -62,7 +62,7 @@ struct TcadOutput {
   int ntables;
   TcadOutputTableCache *tables;
   int xfd;         /* the XDMF, open for appending steps in place (-1: written whole next time) */
-  int xlisted;     /* steps it lists */
+  int xlisted;     /* steps it has taken in (listed, or left out as having no fields) */
   long long xtail; /* where its closing tags begin */
 };
 

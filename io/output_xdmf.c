@@ -128,6 +128,10 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
   fprintf(f, "%s</Grid>\n", st ? "      " : "    ");
 }
 
+/* A bias point's step is in the XDMF when it has fields of its own (output.fields_every leaves
+ * some with the IV row's attributes and the solver state only); step 0 (the mesh) always. */
+static int xdmf_lists(const TcadOutput *out, int k) { return k == 0 || out->steps[k].nfields > 0; }
+
 static const char xdmf_tail[] = "    </Grid>\n  </Domain>\n</Xdmf>\n";
 
 void tcad_output_xdmf_close(TcadOutput *out)
@@ -156,7 +160,8 @@ int tcad_output_write_xdmf(TcadOutput *out)
     xdmf_grid(f, out, NULL, 0); /* the mesh alone, viewable before the first step ends */
   } else {
     fprintf(f, "    <Grid Name=\"steps\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
-    for (int k = 0; k < out->nsteps; k++) xdmf_grid(f, out, &out->steps[k], k);
+    for (int k = 0; k < out->nsteps; k++)
+      if (xdmf_lists(out, k)) xdmf_grid(f, out, &out->steps[k], k);
   }
   fputs(out->nsteps ? xdmf_tail : xdmf_tail + strlen("    </Grid>\n"), f);
   errno = 0;
@@ -190,6 +195,10 @@ int tcad_output_write_xdmf(TcadOutput *out)
 int tcad_output_append_xdmf(TcadOutput *out)
 {
   if (out->xfd < 0 || out->xlisted != out->nsteps - 1) return tcad_output_write_xdmf(out);
+  if (!xdmf_lists(out, out->nsteps - 1)) { /* nothing to show: the file stays as it is */
+    out->xlisted = out->nsteps;
+    return 0;
+  }
   char *buf = NULL;
   size_t len = 0;
   FILE *f = open_memstream(&buf, &len);

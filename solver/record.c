@@ -146,7 +146,8 @@ cleanup:
   return e;
 }
 
-int tcad_sim_write_fields(TcadSim *s, const char *label)
+/* The node fields of the present solution (those output.quantities asks for). */
+static int write_node_fields(TcadSim *s)
 {
   const int n = s->nnodes;
   double *buf = NULL;
@@ -156,16 +157,6 @@ int tcad_sim_write_fields(TcadSim *s, const char *label)
          *jn = buf + 6 * n, *jp = buf + 9 * n, *rec = buf + 12 * n;
   TcadSimGetSolution(s, psi, en, hp);
   TCAD_CALL_GOTO(e, TcadSimGetDerivedFields(s, phin, phip, ef, jn, jp, rec), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputBeginStep(s->out, (double)s->npoints, label), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, "solve_step", s->solve_step), cleanup);
-  TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, "step_point", s->step_point), cleanup);
-  for (int c = 0; c < s->ncontacts; c++) {
-    char name[TCAD_NAME_MAX + 8];
-    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
-    TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, name, s->contacts[c].voltage), cleanup);
-    snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
-    TCAD_CALL_GOTO(e, TcadOutputSetStepAttribute(s->out, name, s->contacts[c].cur[2]), cleanup);
-  }
   const TcadRecordField f[] = {{"potential", "V", 1, psi},
                                {"electron_density", "cm^-3", 1, en},
                                {"hole_density", "cm^-3", 1, hp},
@@ -178,10 +169,28 @@ int tcad_sim_write_fields(TcadSim *s, const char *label)
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
   if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
   if (s->D.p.impact) TCAD_CALL_GOTO(e, write_generation_fields(s), cleanup);
-  TCAD_CALL_GOTO(e, tcad_sim_write_resume(s), cleanup);
 cleanup:
   free(buf);
   return e;
+}
+
+/* The step of a point: its attributes (solve step, contact voltages and currents), its node
+ * fields when `fields`, and the solver's state and resume record (always: --resume and load
+ * read them). */
+int tcad_sim_write_fields(TcadSim *s, const char *label, int fields)
+{
+  TCAD_CALL(TcadOutputBeginStep(s->out, (double)s->npoints, label));
+  TCAD_CALL(TcadOutputSetStepAttribute(s->out, "solve_step", s->solve_step));
+  TCAD_CALL(TcadOutputSetStepAttribute(s->out, "step_point", s->step_point));
+  for (int c = 0; c < s->ncontacts; c++) {
+    char name[TCAD_NAME_MAX + 8];
+    snprintf(name, sizeof name, "V_%s", s->contacts[c].name);
+    TCAD_CALL(TcadOutputSetStepAttribute(s->out, name, s->contacts[c].voltage));
+    snprintf(name, sizeof name, "I_%s", s->contacts[c].name);
+    TCAD_CALL(TcadOutputSetStepAttribute(s->out, name, s->contacts[c].cur[2]));
+  }
+  if (fields) TCAD_CALL(write_node_fields(s));
+  TCAD_RETURN(tcad_sim_write_resume(s));
 }
 
 /* The point's IV row (into row, ncol values). */
@@ -215,6 +224,16 @@ static int iv_row(TcadSim *s, double *row)
   return 0;
 }
 
+/* Whether this point's step gets its node fields (output.fields_every): the first point of a
+ * solve step, every fields_every-th after it, and the last one (a sweep's end; a breakdown
+ * step's point at its criterion current). */
+static int want_fields(const TcadSim *s)
+{
+  const int every = s->deck ? s->deck->output.fields_every : 1;
+  if (every <= 1 || s->step_point % every == 0 || s->rec_last) return 1;
+  return s->in_breakdown && s->bd_contact >= 0 && fabs(s->contacts[s->bd_contact].cur_node[2]) >= s->bd_current;
+}
+
 /* A converged point to disk, in the order that keeps the files listing the same points after a
  * kill at any moment except within the short commit (docs/output.md, "Crash safety"): the
  * step's fields into the HDF5 file and flushed (not yet counted); then the commit: /iv's new row
@@ -232,7 +251,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
     TCAD_CALL(TcadIVTableStage(s->iv, row));
   }
   if (s->out) {
-    TCAD_CALL(tcad_sim_write_fields(s, label));
+    TCAD_CALL(tcad_sim_write_fields(s, label, want_fields(s)));
     TCAD_CALL(TcadOutputFinishStep(s->out));
     if (s->iv) {
       const double *data;

@@ -228,7 +228,7 @@ int tcad_sim_save(TcadSim *s, const TcadSolveStep *st)
   TCAD_CALL(TcadOutputOpen(path, xdmf, s->mesh, &o));
   tcad_sim_bias_label(s, label, sizeof label);
   s->out = o;
-  int e = tcad_sim_write_fields(s, label);
+  int e = tcad_sim_write_fields(s, label, 1);
   s->out = run;
   if (!e) e = TcadOutputEndStep(o);
   const int e2 = TcadOutputClose(&o);

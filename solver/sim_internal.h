@@ -127,6 +127,7 @@ struct TcadSim {
   TcadRampState ramp;         /* the ramp under way (solver/sweep.c), as of its last converged point */
   TcadResume resume;          /* what tcad run --resume restored (solver/resume.c) */
   int in_breakdown;           /* the points being made are a breakdown step's */
+  int rec_last;               /* the point being recorded ends its solve step (node fields always) */
   char *outdir;               /* the output folder (a `save` step's file goes there), NULL: none */
   /* output */
   TcadOutput *out;
@@ -162,7 +163,7 @@ void tcad_sim_update_bc(TcadSim *s);
 int tcad_sim_write_resume(TcadSim *s);
 /* Open a step of s->out and write the point's fields, attributes and resume record into it
  * (solver/record.c; the caller finishes the step). */
-int tcad_sim_write_fields(TcadSim *s, const char *label);
+int tcad_sim_write_fields(TcadSim *s, const char *label, int fields);
 /* The deck's `save` and `load` steps (solver/resume.c). */
 int tcad_sim_save(TcadSim *s, const TcadSolveStep *st);
 int tcad_sim_load(TcadSim *s, const TcadSolveStep *st);

@@ -334,7 +334,9 @@ static int ramp_run(TcadSim *s, const double *xa0, const char *what)
     r->nhist = 2;
     if (st.iterations <= TCAD_SWEEP_EASY_ITS) r->dt = fmin(r->dt * TCAD_SWEEP_GROW, r->dtmax);
     if (r->record || r->t >= 1.0 - 1e-12) {
+      s->rec_last = r->t >= 1.0 - 1e-12;
       e = tcad_sim_record(s, what);
+      s->rec_last = 0;
       if (e) break;
       if (r->in_current && r->record) track_snapback(s, r->contact[0], r->ends[0] < 0 ? -1.0 : 1.0);
     }

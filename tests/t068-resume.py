@@ -20,11 +20,21 @@ its folder gives the same results as a run that was never interrupted.
 5. save/load: a solution saved by one run (`save:`) and loaded by another (`load:`) gives the
    same currents on the points after it as the run that saved it (to 1e-9); a missing file and
    a save path outside the output folder are refused.
+6. A sweep in current (the anode driven from its forward current at 0.6 V up to 100 A/cm² in
+   0.02-decade steps) killed part-way and resumed: the uninterrupted run's iv.csv byte for byte.
+7. output.fields_every: 7 on the diode's two sweeps, killed twice and resumed: the same iv.csv
+   as an uninterrupted run of that deck; node fields exactly at the points the rule names,
+   worked out here from the table's own solve_step/step_point columns (a step's first point,
+   every 7th after it, its last; the equilibrium); every point has its step with the solver
+   state; the XDMF lists exactly the steps with fields, at their point numbers. With
+   fields_every: 1000 on the breakdown deck, the breakdown step's last point (at the criterion
+   current) has its fields.
 
     t068-resume.py BUILD_DIR
 """
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -210,4 +220,67 @@ check(r.returncode == 5 and "cannot read the solution to load" in r.stderr and n
 r = run(write("D.yaml", base + "solve:\n  - save: {file: ../x.h5}\n"), os.path.join(W, "D"))
 check(r.returncode == 3 and "leaves the output folder" in r.stderr and not os.path.exists(os.path.join(W, "D")),
       "save.outside_refused", f"exit {r.returncode}: {r.stderr[-300:]}")
+
+# 6. a sweep in current, killed and resumed
+cdeck = write("cur.yaml", base + """solve:
+  - equilibrium: {}
+  - sweep: {contact: anode, to: 0.6, step: 0.1}
+  - sweep: {contact: anode, current: 100, step: 0.02}
+""")
+cref, cout = os.path.join(W, "curref"), os.path.join(W, "cur")
+r = run(cdeck, cref)
+nref = len(rows(cref))
+check(r.returncode == 0 and nref > 60, "current.reference_runs", f"{nref} lines; {r.stderr[-300:]}")
+killed = kill_when(cdeck, cout, 8 + nref // 3)  # well inside the sweep in current
+n_at_kill = len(rows(cout))
+r = run(cdeck, cout, "--resume")
+check(killed and 8 < n_at_kill < nref, "current.killed_inside_the_sweep", f"killed {killed}, {n_at_kill} lines")
+a, b = rows(cref), rows(cout)
+diff = [i for i, (x, y) in enumerate(zip(a, b)) if x != y]
+check(r.returncode == 0 and a == b, "current.same_iv_table",
+      f"exit {r.returncode}; {len(a)} vs {len(b)} lines; first differing line {diff[:1]}: "
+      f"{a[diff[0]] if diff else ''} | {b[diff[0]] if diff else ''}")
+
+# 7. output.fields_every
+EVERY = 7
+edeck = write("every.yaml", DIODE + "output: {fields_every: %d}\n" % EVERY)
+eref, eout = os.path.join(W, "everyref"), os.path.join(W, "every")
+r = run(edeck, eref)
+check(r.returncode == 0, "every.reference_runs", r.stderr[-300:])
+random.seed(7)
+killed = kill_when(edeck, eout, None, random.uniform(0.5, 1.0))
+killed += kill_when(edeck, eout, None, random.uniform(0.3, 0.6), "--resume")
+r = run(edeck, eout, "--resume")
+check(killed >= 1 and r.returncode == 0 and rows(eref) == rows(eout), "every.resumed_same_iv_table",
+      f"{killed} killed; exit {r.returncode}; {len(rows(eref))} vs {len(rows(eout))} lines")
+for name, out in (("reference", eref), ("resumed", eout)):
+    lines = rows(out)
+    head = [h.split(" [")[0] for h in lines[0].split(",")]
+    tab = [[float(x) for x in line.split(",")] for line in lines[1:]]
+    ip, iss, isp = head.index("point"), head.index("solve_step"), head.index("step_point")
+    want = set()
+    for i, row in enumerate(tab):
+        last = i + 1 == len(tab) or tab[i + 1][iss] != row[iss]
+        if row[isp] % EVERY == 0 or last:
+            want.add(int(row[ip]))
+    with h5py.File(os.path.join(out, "fields.h5"), "r") as f:
+        n = int(f["steps"].attrs["nsteps"])
+        have = {int(f["steps/%06d" % k].attrs["time"]) for k in range(1, n) if "potential" in f["steps/%06d" % k]}
+        state = all("solver_state" in f["steps/%06d" % k] for k in range(1, n))
+    check(n == len(tab) + 1 and state, f"every.{name}.a_step_per_point_with_its_state",
+          f"{n} steps for {len(tab)} points")
+    check(have == want and len(want) < len(tab) / 4, f"every.{name}.fields_where_the_rule_says",
+          f"extra {sorted(have - want)[:8]}, missing {sorted(want - have)[:8]}, {len(want)} of {len(tab)}")
+    times = [float(t) for t in re.findall(r'<Time Value="([^"]*)"', open(os.path.join(out, "fields.xdmf")).read())]
+    check(times == [-1.0] + sorted(float(p) for p in want), f"every.{name}.xdmf_lists_those",
+          f"{len(times)} grids for {len(want)} points with fields: {times[:8]}")
+bdout = os.path.join(W, "bdevery")
+r = run(write("bdevery.yaml", BREAKDOWN + "output: {fields_every: 1000}\n"), bdout)
+if check(r.returncode == 0, "every.breakdown_runs", r.stderr[-300:]):
+    with h5py.File(os.path.join(bdout, "fields.h5"), "r") as f:
+        n = int(f["steps"].attrs["nsteps"])
+        with_fields = [k for k in range(1, n) if "potential" in f["steps/%06d" % k]]
+        bd_steps = [k for k in range(1, n) if f["steps/%06d" % k].attrs["solve_step"] == 3]
+    check(bd_steps and with_fields[-2:] == [bd_steps[0], n - 1] and len(with_fields) == 5,
+          "every.breakdown_end_has_fields", f"steps with fields {with_fields}; breakdown steps {bd_steps[:3]}.. of {n}")
 sys.exit(status())

@@ -150,6 +150,10 @@ typedef struct {
   char iv[TCAD_PATH_MAX];        /* IV table CSV inside directory */
   /* the node fields written per bias point: bit k for tcad_output_quantities[k] (all: ~0) */
   unsigned long quantities;
+  /* node fields at every fields_every-th point of a solve step (its first point, every
+   * fields_every-th after it, and its last); the other points get their IV row, step attributes
+   * and solver state only (default 1: every point) */
+  int fields_every;
   TcadSrcLoc loc;
 } TcadOutputSpec;
 
