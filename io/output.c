@@ -122,6 +122,9 @@ void tcad_output_free(TcadOutput *out)
   free(out->xdmfpath);
   free(out->xdmftmp);
   free(out->h5ref);
+  for (int r = 0; r < out->nregions && out->region_name; r++) free(out->region_name[r]);
+  free(out->region_name);
+  free(out->region_ncells);
   free(out);
 }
 
@@ -144,6 +147,36 @@ int tcad_output_check_mesh(const char *h5path, const TcadMesh *m)
   if (m->nregions < 0 || (m->nregions > 0 && !m->regions))
     return tcad_error(TCAD_ERR_INTERNAL, "%s: mesh region table is missing", h5path);
   return 0;
+}
+
+/* /mesh/region_mask/<r>: 1 on the cells of region r, 0 elsewhere (uint8 [ncells]), for the XDMF's
+ * cell array region_<name> of each region, so a region is picked by its name in any XDMF
+ * reader (ParaView: Threshold on region_oxide). Not a named cell set: ParaView 5.11's
+ * "XDMF Reader" crashes on sets in a temporal series (docs/dev-notes.md). Regions without
+ * cells get none. */
+static int out_write_region_masks(TcadOutput *out, hid_t mesh, const TcadMesh *m)
+{
+  hid_t g = H5Gcreate2(mesh, "region_mask", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  if (g < 0) return TCAD_OUTPUT_H5_FAIL(out, "create group", "/mesh/region_mask");
+  int rc = 0;
+  unsigned char *mask = NULL;
+  TCAD_ALLOC_GOTO(rc, mask, (size_t)m->ncells + 1, cleanup);
+  for (int r = 0; r < m->nregions; r++) {
+    int n = 0;
+    for (int c = 0; c < m->ncells; c++) n += (mask[c] = m->cell_region && m->cell_region[c] == r);
+    if (n == 0) continue;
+    char name[16], full[64];
+    snprintf(name, sizeof name, "%d", r);
+    snprintf(full, sizeof full, "/mesh/region_mask/%d", r);
+    TCAD_CALL_GOTO(rc,
+                   tcad_output_h5_dataset(out, g, name, full, H5T_STD_U8LE, H5T_NATIVE_UCHAR, 1, (hsize_t)m->ncells, 0,
+                                          mask, NULL),
+                   cleanup);
+  }
+cleanup:
+  free(mask);
+  if (H5Gclose(g) < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close group", "/mesh/region_mask");
+  return rc;
 }
 
 /* The root attributes (format, version) and /mesh: geometry in µm, topology, cell regions,
@@ -204,6 +237,8 @@ static int out_write_mesh(TcadOutput *out, const TcadMesh *m)
   TCAD_CALL_GOTO(rc,
                  tcad_output_h5_string_dataset(out, g, "region_materials", "/mesh/region_materials", m->nregions, mats),
                  cleanup);
+  TCAD_CALL_GOTO(rc, out_write_region_masks(out, g, m), cleanup);
+  out->region_masks = 1;
 
 cleanup:
   if (d >= 0) H5Dclose(d);
@@ -254,6 +289,23 @@ int tcad_output_new(const char *h5path, const char *xdmfpath, const TcadMesh *me
   out->file = out->stepgroup = -1;
   out->xfd = -1;
   out->dim = mesh->dim, out->nnodes = mesh->nnodes, out->ncells = mesh->ncells, out->nvert = mesh->nvert;
+  if (mesh->nregions > 0) {
+    out->region_name = calloc((size_t)mesh->nregions, sizeof *out->region_name);
+    out->region_ncells = calloc((size_t)mesh->nregions, sizeof *out->region_ncells);
+    if (!out->region_name || !out->region_ncells) {
+      tcad_output_free(out);
+      return tcad_error(TCAD_ERR_MEM, "out of memory for the region table");
+    }
+    out->nregions = mesh->nregions;
+    for (int r = 0; r < mesh->nregions; r++)
+      if (!(out->region_name[r] = tcad_output_strdup(mesh->regions[r].name))) {
+        tcad_output_free(out);
+        return TCAD_ERR_MEM;
+      }
+    for (int c = 0; c < mesh->ncells && mesh->cell_region; c++)
+      if (mesh->cell_region[c] >= 0 && mesh->cell_region[c] < mesh->nregions)
+        out->region_ncells[mesh->cell_region[c]]++;
+  }
   out->h5path = tcad_output_strdup(h5path);
   out->xdmfpath = tcad_output_strdup(xdmfpath);
   out->xdmftmp = tcad_malloc(strlen(xdmfpath) + 5);

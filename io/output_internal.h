@@ -54,6 +54,11 @@ struct TcadOutput {
   char *h5ref;    /* how the XDMF names the HDF5 file: basename, or absolute path */
   hid_t file;
   int dim, nnodes, ncells, nvert;
+  /* the regions, for the XDMF's region_<name> cell arrays: names, cell counts, and whether the
+   * file has their masks (/mesh/region_mask/<index>; files of older versions do not) */
+  int nregions, region_masks;
+  char **region_name;
+  int *region_ncells;
   int nsteps, capsteps; /* finished steps */
   TcadOutputStep *steps;
   int instep;      /* a step is open: steps[nsteps] is being filled */

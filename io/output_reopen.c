@@ -294,6 +294,7 @@ static int reopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh
                     nc, mesh->nnodes, mesh->ncells);
     goto cleanup;
   }
+  out->region_masks = H5Lexists(out->file, "/mesh/region_mask", H5P_DEFAULT) > 0;
   /* a step group beyond the count is one a kill left half written */
   if (!readonly) TCAD_CALL_GOTO(rc, delete_steps_from(out, nsteps), cleanup);
   out->capsteps = nsteps + 16;

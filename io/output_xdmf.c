@@ -113,6 +113,16 @@ static void xdmf_grid(FILE *f, const TcadOutput *out, const TcadOutputStep *st, 
     xdmf_dataitem(f, out, in2, (hsize_t)out->ncells, 0, 1, "/mesh/cell_region");
     fprintf(f, "%s</Attribute>\n", in);
   }
+  for (int r = 0; r < out->nregions && out->region_masks; r++) { /* region_<name>: 1 on its cells */
+    if (out->region_ncells[r] == 0) continue;
+    fprintf(f, "%s<Attribute Name=\"region_", in);
+    xml_escape(f, out->region_name[r]);
+    fprintf(f, "\" AttributeType=\"Scalar\" Center=\"Cell\">\n");
+    fprintf(f, "%s<DataItem Dimensions=\"%d\" NumberType=\"UChar\" Precision=\"1\" Format=\"HDF\">", in2, out->ncells);
+    xml_escape(f, out->h5ref);
+    fprintf(f, ":/mesh/region_mask/%d</DataItem>\n", r);
+    fprintf(f, "%s</Attribute>\n", in);
+  }
   if (st) {
     /* step attributes (contact voltages, ...) as field data: one value per grid */
     for (int i = 0; i < st->nattrs; i++) {

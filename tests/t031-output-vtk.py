@@ -7,7 +7,8 @@ Runs `BUILD_DIR/tests/t030-output --write DIR`, which writes DIR/out{1d,2d,3d}.{
 steps each) and DIR/mesh2d.{h5,xdmf} (mesh only), then reads the XDMF files the way ParaView does,
 with VTK's vtkXdmfReader (XDMF2 library) and, when this VTK has it, vtkXdmf3Reader, stepping
 through the time steps, and checks the mesh and the field values against the formulas evaluated
-at the coordinates VTK returns. The .h5 files are read with h5py for the units and attributes, and out1d.h5's /iv table
+at the coordinates VTK returns. The .h5 files are read with h5py for the units and attributes, the region arrays of the XDMF
+(region_<name>, 1 on the cells of the formula below), and out1d.h5's /iv table
 (V_anode = 0.1k, I_anode = 1e-3 k^2, k = 0..3, columns and units attributes).
 
 Formulas (node coordinates x, y, z in µm, node index i, step k = 0, 1, 2):
@@ -190,6 +191,24 @@ def check_h5(np, h5py, d):
                   f"{name}.topology", f"attrs {dict(m.attrs)} topology {m['topology'].shape}")
             names = [s.decode() if isinstance(s, bytes) else s for s in m["region_names"][...]]
             check(names == ["substrate", "oxide"], f"{name}.region_names", f"{names}")
+            # each region a cell array region_<name> in every grid of the XDMF: 1 on the cells
+            # of the formula (centroid x > XSPLIT: oxide), from the geometry and topology here
+            cx = g[...][m["topology"][...]][:, :, 0].mean(axis=1)
+            want = {"substrate": cx <= XSPLIT[dim], "oxide": cx > XSPLIT[dim]}
+            root = ET.parse(os.path.join(d, f"out{dim}d.xdmf")).getroot()
+            grids = [e for e in root.iter("Grid") if e.get("GridType") == "Uniform"]
+            masks_ok = len(grids) == 3
+            for grid in grids:
+                arrs = {e.get("Name")[7:]: e for e in grid.findall("Attribute")
+                        if e.get("Name").startswith("region_") and e.get("Name") != "region_id"}
+                masks_ok &= sorted(arrs) == sorted(want)
+                for rname, e in arrs.items():
+                    item = e.find("DataItem")
+                    mask = f[item.text.strip().split(":", 1)[1]][...]
+                    masks_ok &= (e.get("Center") == "Cell" and item.get("NumberType") == "UChar"
+                                 and np.array_equal(mask, want[rname].astype(np.uint8)))
+            check(masks_ok, f"{name}.region_masks_by_name", f"{len(grids)} grids; arrays of the first: "
+                  f"{[e.get('Name') for e in grids[0].findall('Attribute')] if grids else []}")
             check(int(f["steps"].attrs["nsteps"]) == 3 and sorted(f["steps"].keys()) ==
                   ["000000", "000001", "000002"], f"{name}.steps", f"{list(f['steps'].keys())}")
             for k in range(3):

@@ -353,7 +353,27 @@ print("red %.4f, blue %.4f of the frame" % (red, blue))  # measured: 0.0062, 0.3
 assert red > 0.002 and blue > 0.1, (red, blue)
 PY
   then ok scripts.render_doping; else bad scripts.render_doping "$(tail -3 "$W/render.out")"; fi
+  # regions by name (docs/output.md): in each of ParaView's three XDMF readers, a Threshold on
+  # the cell array region_oxide at the last time keeps exactly the oxide's cells (counted here
+  # from /mesh/cell_region and /mesh/region_names with h5py) with the node fields on them
+  want=$("$TCAD_PYTHON" -c "import h5py,sys; f=h5py.File(sys.argv[1]); n=[x.decode() for x in f['mesh/region_names'][...]]; print(int((f['mesh/cell_region'][...]==n.index('oxide')).sum()))" "$W/ex-mosfet2d/fields.h5")
+  cat >"$W/regions.py" <<'PY'
+import sys
+from paraview import servermanager as sm
+from paraview.simple import Threshold, XDMFReader, Xdmf3ReaderS, Xdmf3ReaderT
+for kind, make in (("xdmf2", lambda p: XDMFReader(FileNames=[p])), ("xdmf3s", lambda p: Xdmf3ReaderS(FileName=[p])),
+                   ("xdmf3t", lambda p: Xdmf3ReaderT(FileName=[p]))):
+    r = make(sys.argv[1])
+    th = Threshold(Input=r, Scalars=["CELLS", "region_oxide"], LowerThreshold=1, UpperThreshold=1)
+    th.UpdatePipeline(r.TimestepValues[-1])
+    d = sm.Fetch(th)
+    print(kind, d.GetNumberOfCells(), d.GetPointData().GetArray("potential") is not None)
+PY
+  timeout 300 xvfb-run -a pvbatch "$W/regions.py" "$W/ex-mosfet2d/fields.xdmf" >"$W/regions.out" 2>&1
+  if [ -n "$want" ] && [ "$(grep -cE "^xdmf(2|3s|3t) $want True$" "$W/regions.out")" = 3 ]; then ok paraview.region_by_name
+  else bad paraview.region_by_name "want $want oxide cells: $(grep -E '^xdmf|Error' "$W/regions.out" | head -4 | tr '\n' ' ')"; fi
 else
   echo "SKIP scripts.render_doping: ParaView's pvbatch or xvfb-run not installed (apt-get install paraview python3-paraview xvfb)"
+  echo "SKIP paraview.region_by_name: ParaView's pvbatch or xvfb-run not installed"
 fi
 [ "$fails" -eq 0 ]
