@@ -195,11 +195,12 @@ static void print_totals(const TcadSim *sim, const char *iv, const char *h5)
 {
   const TcadSimTotals *t = TcadSimGetTotals(sim);
   if (t->points)
-    printf("solve: %d bias points, %d Newton solves (%d failed and retried with a smaller step), %d Newton "
+    printf("solve: %d bias points, %d Newton solves (%d failed and retried with a smaller step%s), %d Newton "
            "iterations (%.1f per point), %d linear iterations; assembly %.3f s, linear solve %.3f s, output "
            "%.3f s\n",
-           t->points, t->solves, t->failures, t->newton_its, (double)t->newton_its / t->points, t->linear_its,
-           t->t_assembly - t->t_copy, t->t_linear, t->t_output);
+           t->points, t->solves, t->failures - t->final_failures,
+           t->final_failures ? ", 1 failed with no smaller step left" : "", t->newton_its,
+           (double)t->newton_its / t->points, t->linear_its, t->t_assembly - t->t_copy, t->t_linear, t->t_output);
   if (TcadSimGetBackend(sim) == TCAD_BACKEND_CUDA)
     printf("  device transfers: state up %.3f s, residual down %.3f s, Jacobian down (CPU linear solver) %.3f "
            "s, Newton products %.3f s; assembly kernel %.3f s\n",

@@ -47,8 +47,8 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
   str(f, TcadSimGetCurrentUnit(s));
   fprintf(f,
           ",\n  \"cost\": {\"bias_points\": %d, \"newton_solves\": %d, \"failed_solves\": %d, "
-          "\"newton_iterations\": %d, \"linear_iterations\": %d, \"wall_time_s\": ",
-          t->points, t->solves, t->failures, t->newton_its, t->linear_its);
+          "\"retried_solves\": %d, \"newton_iterations\": %d, \"linear_iterations\": %d, \"wall_time_s\": ",
+          t->points, t->solves, t->failures, t->failures - t->final_failures, t->newton_its, t->linear_its);
   num(f, wall);
   fputs("}", f);
   if (s->deck->physics.impact != TCAD_II_NONE) {

@@ -44,6 +44,7 @@ int tcad_sim_no_convergence(TcadSim *s, const char *what, const TcadSolveStats *
 {
   char label[512], hist[1024], hint[400];
   size_t w = 0;
+  s->totals.final_failures++;
   tcad_sim_bias_label(s, label, sizeof label);
   hist[0] = 0;
   for (int k = 0; k < st->nhist && w < sizeof hist; k++)

@@ -16,7 +16,8 @@ its folder gives the same results as a run that was never interrupted.
 4. A failed run (Newton limited by -snes_max_it so a sweep stops, exit 10) resumed with the
    default limits: it finishes, its rows before the failure are those of the failed run, and
    the whole table is that of a run with the default limits from the start (the points before
-   the failure converged the same way under both limits).
+   the failure converged the same way under both limits). Its summary does not claim a retry
+   that min_step made impossible (retried_solves 0, failed_solves 1).
 5. save/load: a solution saved by one run (`save:`) and loaded by another (`load:`) gives the
    same currents on the points after it as the run that saved it (to 1e-9); a missing file and
    a save path outside the output folder are refused.
@@ -32,6 +33,7 @@ its folder gives the same results as a run that was never interrupted.
 
     t068-resume.py BUILD_DIR
 """
+import json
 import os
 import random
 import re
@@ -178,6 +180,13 @@ fdeck = write("fail.yaml", DIODE.replace("step: 0.003", "step: 0.45, min_step: 0
 r = run(fdeck, fail, "-snes_max_it", "7")
 failed_rows = rows(fail)
 check(r.returncode == 10 and len(failed_rows) >= 2, "failed.stops", f"exit {r.returncode}, {len(failed_rows)} lines")
+# the summary does not claim a retry the step limits made impossible: the step is its own
+# min_step, so the failed solve was not retried
+cost = json.load(open(os.path.join(fail, "summary.json")))["cost"]
+line = next((x for x in r.stdout.splitlines() if x.startswith("solve:") and "bias points" in x), "")
+check(cost["failed_solves"] == 1 and cost["retried_solves"] == 0
+      and "(0 failed and retried with a smaller step, 1 failed with no smaller step left)" in line,
+      "failed.no_retry_claimed", f"{cost}; {line}")
 r = run(fdeck, fail, "--resume")
 done = rows(fail)
 fref = os.path.join(W, "fref")

@@ -32,6 +32,7 @@ typedef struct {
 /* Cumulated over a run. */
 typedef struct {
   int points, solves, failures, newton_its, linear_its;
+  int final_failures; /* failures no smaller step could retry: each stopped its solve step */
   double t_assembly, t_linear, t_total, t_output;
   double t_copy; /* Jacobian device → host copies (CUDA backend; part of t_assembly) */
   /* CUDA backend, seconds: state and contact values up, residual (and fluxes) down, the assembly
