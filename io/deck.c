@@ -11,8 +11,8 @@
 
 #include "io/deck_internal.h"
 
-static const char *const deck_top_keys[] = {"title",   "mesh",       "regions", "contacts", "doping", "materials",
-                                            "physics", "interfaces", "solve",   "output",   NULL};
+static const char *const deck_top_keys[] = {"title",   "mesh",       "regions", "contacts", "doping",      "materials",
+                                            "physics", "interfaces", "solve",   "output",   "reliability", NULL};
 
 /* Defaults that do not depend on the deck's content. */
 static void deck_defaults(TcadDeck *d)
@@ -69,6 +69,7 @@ static int deck_top(TcadDeckCtx *c, const yaml_node_t *root)
   if ((v = deck_section(c, root, "doping"))) TCAD_CALL(tcad_deck_doping(c, v));
   if ((v = deck_section(c, root, "physics"))) TCAD_CALL(tcad_deck_physics(c, v));
   if ((v = deck_section(c, root, "interfaces"))) TCAD_CALL(tcad_deck_interfaces(c, v));
+  if ((v = deck_section(c, root, "reliability"))) TCAD_CALL(tcad_deck_reliability(c, v));
   if ((v = deck_section(c, root, "solve"))) TCAD_CALL(tcad_deck_solve(c, v));
   TCAD_CALL(tcad_deck_output(c, deck_section(c, root, "output")));
   return 0;

@@ -122,6 +122,8 @@ int tcad_deck_find_material(const TcadDeck *d, int count, const char *name);
 /* n may be NULL (no `materials:` section): the table is then the built-ins. */
 int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n);
 int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n);
+/* The reliability section (hot-carrier monitor contacts); after contacts and physics. */
+int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n);
 
 /* ---- deck_solve.c ---- */
 int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n);

@@ -245,3 +245,38 @@ int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
   }
   return 0;
 }
+
+/* reliability: {drain: NAME, substrate: NAME}: ohmic contacts of the deck; impact ionization on
+ * (the substrate current is its holes). */
+int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n)
+{
+  static const char *const keys[] = {"drain", "substrate", NULL};
+  TcadDeck *d = c->deck;
+  TcadReliabilitySpec *r = &d->reliability;
+  TCAD_CALL(tcad_deck_expect_map(c, n, "reliability", "{drain: drain, substrate: bulk}"));
+  TCAD_CALL(tcad_deck_keys(c, n, "reliability", keys));
+  r->given = 1;
+  r->loc = tcad_deck_loc(n);
+  if (d->physics.impact == TCAD_II_NONE)
+    return TCAD_DECK_FAIL(c, n,
+                          "'reliability' needs impact ionization (the substrate current is the holes it makes); "
+                          "expected physics.impact_ionization: vanoverstraeten (or selberherr, okuto)");
+  char *names[2] = {r->drain, r->substrate};
+  for (int k = 0; k < 2; k++) {
+    char path[64];
+    yaml_node_t *v = tcad_deck_get(c, n, keys[k], NULL);
+    if (!v) continue;
+    snprintf(path, sizeof path, "reliability.%s", keys[k]);
+    TCAD_CALL(tcad_deck_str(c, v, path, "a contact name", names[k], TCAD_NAME_MAX));
+    const int ci = tcad_deck_find_contact(d, names[k]);
+    if (ci < 0)
+      TCAD_CALL(tcad_deck_unknown_name(c, v, path, "contact", names[k], d, d->ncontacts, tcad_deck_name_contact));
+    if (d->contacts[ci].type != TCAD_CONTACT_OHMIC)
+      return TCAD_DECK_FAIL(c, v, "'%s' is '%s', a contact that is not ohmic; expected the ohmic %s contact", path,
+                            names[k], keys[k]);
+  }
+  if (r->drain[0] && !strcmp(r->drain, r->substrate))
+    return TCAD_DECK_FAIL(c, n, "'reliability' names '%s' as both drain and substrate; expected two contacts",
+                          r->drain);
+  return 0;
+}

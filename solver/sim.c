@@ -114,6 +114,7 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   TCAD_ALLOC(s, 1);
   s->deck = deck, s->mesh = mesh, s->geom = geom;
   s->sb_contact = -1;
+  s->hc_drain = s->hc_sub = -1;
   s->bd_contact = s->ramp_contact = -1, s->bd_voltage = s->ii_bv = s->ii_bv_n = s->ii_bv_p = s->ii_last_v = NAN,
   s->ii_last = s->ii_last_p = 0.0;
   s->nnodes = mesh->nnodes, s->dim = mesh->dim;
@@ -165,6 +166,7 @@ void TcadSimDestroy(TcadSim **sp)
   free(s->drive_f), free(s->drive_acc);
   free(s->resume.xa), free(s->outdir);
   free(s->contacts), free(s->node_contact), free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
+  free(s->em_i), free(s->em_j), free(s->em_h);
   free(s->final_h5), free(s->final_xdmf), free(s->final_iv);
   free(s);
   *sp = NULL;

@@ -135,6 +135,12 @@ struct TcadSim {
   char (*iv_names)[TCAD_NAME_MAX + 8];
   const char **iv_colnames, **iv_units;
   int iv_ncol;
+  /* hot-carrier monitor (solver/hotcarrier.c): the drain and substrate contacts (−1: off), and the
+   * semiconductor edges on an insulator interface whose largest field is E_m */
+  int hc_drain, hc_sub;
+  int nem;
+  int *em_i, *em_j;
+  double *em_h;
   char *final_h5, *final_xdmf, *final_iv; /* staged output's final names (NULL: none staged) */
   int quiet;
   int eq_done;
@@ -164,6 +170,17 @@ int tcad_sim_write_resume(TcadSim *s);
 /* Open a step of s->out and write the point's fields, attributes and resume record into it
  * (solver/record.c; the caller finishes the step). */
 int tcad_sim_write_fields(TcadSim *s, const char *label, int fields);
+/* solver/hotcarrier.c: the monitor's contacts and interface edges (once, before the IV columns);
+ * the largest field along a semiconductor/insulator interface (V/cm; NaN without one); the
+ * substrate-current peak of each sweep of a gate contact (at most max), from the IV table. */
+typedef struct {
+  int solve_step, gate, points; /* the sweep's deck entry (1-based), its gate contact, its rows */
+  double vd, vg, isub, ratio;   /* V_d, and at the peak V_g, |I_sub|, I_sub/I_d */
+  int inside;                   /* the peak is inside the sweep (refined by a parabola), not an end */
+} TcadIsubPeak;
+int tcad_sim_hc_setup(TcadSim *s);
+double tcad_sim_interface_field_max(const TcadSim *s);
+int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max);
 /* The deck's `save` and `load` steps (solver/resume.c). */
 int tcad_sim_save(TcadSim *s, const TcadSolveStep *st);
 int tcad_sim_load(TcadSim *s, const TcadSolveStep *st);

@@ -90,6 +90,25 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
     }
     fputs("}", f);
   }
+  TcadIsubPeak pk[64];
+  const int npk = tcad_sim_isub_peaks(s, pk, 64);
+  if (s->hc_drain >= 0) { /* the substrate-current peak of each gate sweep (solver/hotcarrier.c) */
+    fputs(",\n  \"substrate_current\": [", f);
+    for (int k = 0; k < npk; k++) {
+      fprintf(f, "%s\n    {\"solve_step\": %d, \"gate\": ", k ? "," : "", pk[k].solve_step);
+      str(f, s->contacts[pk[k].gate].name);
+      fputs(", \"vd\": ", f);
+      num(f, pk[k].vd);
+      fputs(", \"isub_peak\": ", f);
+      num(f, pk[k].isub);
+      fputs(", \"isub_peak_vg\": ", f);
+      num(f, pk[k].vg);
+      fputs(", \"isub_over_id\": ", f);
+      num(f, pk[k].ratio);
+      fprintf(f, ", \"peak_inside\": %s, \"points\": %d}", pk[k].inside ? "true" : "false", pk[k].points);
+    }
+    fputs(npk ? "\n  ]" : "]", f);
+  }
   fputs("\n}\n", f);
   const int bad = ferror(f);
   if (fclose(f) || bad) return tcad_error(TCAD_ERR_IO, "writing %s failed (disk full?)", tmp);

@@ -114,6 +114,15 @@ typedef struct {
       loc_hot_carrier; /* of each model key (0 when defaulted), for "not implemented" errors */
 } TcadPhysicsSpec;
 
+/* The hot-carrier monitor of an n-MOSFET (docs/deck.md `reliability`): the contacts whose
+ * currents give the substrate-current ratio I_sub/I_d. "" where the deck names none (then the
+ * contact named drain, and the first of bulk, substrate, body). */
+typedef struct {
+  int given; /* the deck has a reliability section */
+  char drain[TCAD_NAME_MAX], substrate[TCAD_NAME_MAX];
+  TcadSrcLoc loc;
+} TcadReliabilitySpec;
+
 /* Fixed charge on the interface between two regions (cm^-2, sign included). */
 typedef struct {
   char region[2][TCAD_NAME_MAX];
@@ -171,6 +180,7 @@ typedef struct TcadDeck {
   int nmaterials; /* built-ins with deck overrides applied, plus deck-defined ones */
   TcadMaterial *materials;
   TcadPhysicsSpec physics;
+  TcadReliabilitySpec reliability;
   int ninterfaces;
   TcadInterfaceSpec *interfaces;
   int nsteps;

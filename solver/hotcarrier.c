@@ -1,0 +1,154 @@
+/* The hot-carrier monitor of an n-MOSFET (docs/deck.md `reliability`, docs/output.md): the
+ * substrate-current ratio I_sub/I_d and the largest lateral field E_m along the
+ * semiconductor/insulator interface per bias point (IV columns), and the peak of the substrate
+ * current over each sweep of the gate voltage (summary.json `substrate_current`).
+ *
+ * I_sub is the substrate contact's current (with impact ionization on, the holes it makes drain
+ * there), I_d the drain's. E_m is the field along the interface, the largest |ψ_i − ψ_j|/h over
+ * the semiconductor edges that also bound an insulator cell: on a planar MOSFET the lateral
+ * channel field at the surface, the E_m of Hu's model (Hu et al., IEEE Trans. Electron Devices
+ * 32 (1985) 375: I_sub/I_d ∝ exp(−φ_i/(q λ E_m))). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "solver/sim_internal.h"
+#include "tcad/error.h"
+#include "tcad/ivtable.h"
+
+static int contact_by_name(const TcadSim *s, const char *name)
+{
+  for (int c = 0; c < s->ncontacts; c++)
+    if (!strcmp(s->contacts[c].name, name) && s->contacts[c].type == TCAD_CONTACT_OHMIC) return c;
+  return -1;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+  const int *p = a, *q = b;
+  return p[0] != q[0] ? (p[0] > q[0]) - (p[0] < q[0]) : (p[1] > q[1]) - (p[1] < q[1]);
+}
+
+/* The semiconductor region-edges whose node pair is also an edge of an insulator region. */
+static int interface_edges(TcadSim *s)
+{
+  const TcadGeometry *g = s->geom;
+  const TcadMesh *m = s->mesh;
+  int nins = 0, *ins = NULL;
+  for (int e = 0; e < g->nedges; e++) nins += m->regions[g->edge_region[e]].kind == TCAD_MAT_INSULATOR;
+  if (nins == 0) return 0;
+  TCAD_ALLOC(ins, 2 * (size_t)nins);
+  nins = 0;
+  for (int e = 0; e < g->nedges; e++)
+    if (m->regions[g->edge_region[e]].kind == TCAD_MAT_INSULATOR)
+      ins[2 * nins] = g->edge_i[e], ins[2 * nins + 1] = g->edge_j[e], nins++;
+  qsort(ins, (size_t)nins, 2 * sizeof(int), cmp_pair);
+  int n = 0, e2 = 0;
+  for (int pass = 0; pass < 2; pass++) { /* count, then fill */
+    n = 0;
+    for (int e = 0; e < g->nedges; e++) {
+      if (m->regions[g->edge_region[e]].kind != TCAD_MAT_SEMICONDUCTOR) continue;
+      const int key[2] = {g->edge_i[e], g->edge_j[e]};
+      if (!bsearch(key, ins, (size_t)nins, 2 * sizeof(int), cmp_pair)) continue;
+      if (pass) s->em_i[n] = key[0], s->em_j[n] = key[1], s->em_h[n] = g->edge_length[e];
+      n++;
+    }
+    if (!pass && n > 0) {
+      s->em_i = malloc(sizeof(int) * (size_t)n), s->em_j = malloc(sizeof(int) * (size_t)n);
+      s->em_h = malloc(sizeof(double) * (size_t)n);
+      if (!s->em_i || !s->em_j || !s->em_h) e2 = tcad_error(TCAD_ERR_MEM, "out of memory for the interface edges");
+    }
+    if (e2 || n == 0) break;
+  }
+  free(ins);
+  if (!e2) s->nem = n;
+  return e2;
+}
+
+int tcad_sim_hc_setup(TcadSim *s)
+{
+  const TcadReliabilitySpec *r = &s->deck->reliability;
+  s->hc_drain = s->hc_sub = -1;
+  if (s->deck->physics.impact == TCAD_II_NONE) return 0;
+  static const char *const subs[] = {"bulk", "substrate", "body", NULL};
+  const int d = contact_by_name(s, r->drain[0] ? r->drain : "drain");
+  int b = r->substrate[0] ? contact_by_name(s, r->substrate) : -1;
+  for (int k = 0; !r->substrate[0] && b < 0 && subs[k]; k++) b = contact_by_name(s, subs[k]);
+  if (d < 0 || b < 0 || d == b) {
+    if (r->given) /* the deck parser checked the names it was given: a default is missing */
+      return tcad_error(TCAD_ERR_INPUT,
+                        "%s: reliability: no %s contact (no ohmic contact named %s); name it with "
+                        "'reliability: {drain: ..., substrate: ...}'",
+                        TcadDeckGetLocation(s->deck, r->loc), d < 0 ? "drain" : "substrate",
+                        d < 0 ? "'drain'" : "'bulk', 'substrate' or 'body'");
+    return 0; /* not a MOSFET by its names: no monitor */
+  }
+  s->hc_drain = d, s->hc_sub = b;
+  free(s->em_i), free(s->em_j), free(s->em_h);
+  s->em_i = s->em_j = NULL, s->em_h = NULL, s->nem = 0;
+  TCAD_RETURN(interface_edges(s));
+}
+
+double tcad_sim_interface_field_max(const TcadSim *s)
+{
+  if (s->nem == 0) return NAN;
+  const double *x = TcadSimGetState((TcadSim *)s), sv = s->D.p.sv[0];
+  const int bs = s->bs;
+  double em = 0.0;
+  for (int k = 0; k < s->nem; k++) em = fmax(em, fabs(x[bs * s->em_i[k]] - x[bs * s->em_j[k]]) * sv / s->em_h[k]);
+  return em;
+}
+
+/* The peak of ln|I_sub| over a gate sweep's rows idx[0..n): the largest row, refined by the
+ * parabola through it and its two neighbours (in V_g) when it is not an end of the sweep. */
+static TcadIsubPeak isub_peak(const double *rows, int ncol, const int *idx, int n, int cvg, int cvd, int cis, int crt)
+{
+  TcadIsubPeak p = {0, 0, n, NAN, NAN, NAN, NAN, 0};
+  int k = 0;
+  for (int i = 1; i < n; i++)
+    if (fabs(rows[(size_t)idx[i] * ncol + cis]) > fabs(rows[(size_t)idx[k] * ncol + cis])) k = i;
+  const double *r = rows + (size_t)idx[k] * ncol;
+  p.vd = r[cvd], p.vg = r[cvg], p.isub = fabs(r[cis]), p.ratio = r[crt];
+  if (k == 0 || k == n - 1) return p;
+  const double *a = rows + (size_t)idx[k - 1] * ncol, *b = rows + (size_t)idx[k + 1] * ncol;
+  const double x0 = a[cvg], x1 = r[cvg], x2 = b[cvg];
+  const double y0 = log(fabs(a[cis])), y1 = log(fabs(r[cis])), y2 = log(fabs(b[cis]));
+  if (!(isfinite(y0) && isfinite(y1) && isfinite(y2)) || x0 == x1 || x1 == x2 || x0 == x2) return p;
+  /* Newton form y = y0 + d01 (x − x0) + c2 (x − x0)(x − x1); its vertex */
+  const double d01 = (y1 - y0) / (x1 - x0), d12 = (y2 - y1) / (x2 - x1), c2 = (d12 - d01) / (x2 - x0);
+  if (!(c2 < 0)) return p; /* no curvature to place a maximum by */
+  const double xv = 0.5 * (x0 + x1) - d01 / (2.0 * c2);
+  p.inside = 1, p.vg = xv, p.isub = exp(y0 + d01 * (xv - x0) + c2 * (xv - x0) * (xv - x1));
+  /* the ratio at the vertex: linear between the peak row and the neighbour on the vertex's side */
+  const double *o = (xv - x1) * (x0 - x1) > 0 ? a : b;
+  p.ratio = r[crt] + (xv - x1) / (o[cvg] - x1) * (o[crt] - r[crt]);
+  return p;
+}
+
+int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max)
+{
+  if (s->hc_drain < 0 || !s->iv) return 0;
+  const double *rows;
+  const int nrows = TcadIVTableGetRows(s->iv, &rows), ncol = s->iv_ncol, nc = s->ncontacts;
+  const int cis = 3 + 4 * s->hc_sub + 3, cvd = 3 + 4 * s->hc_drain, crt = 3 + 4 * nc + 3 + nc;
+  int *idx = malloc(sizeof(int) * (size_t)(nrows + 1)), np = 0;
+  if (!idx) return 0;
+  for (int k = 0; k < s->deck->nsteps && np < max; k++) {
+    const TcadSolveStep *st = &s->deck->steps[k];
+    if (st->kind != TCAD_STEP_SWEEP || st->in_current || st->ncontacts != 1) continue;
+    int g = -1;
+    for (int c = 0; c < nc; c++)
+      if (!strcmp(s->contacts[c].name, st->contact[0]) && s->contacts[c].type == TCAD_CONTACT_GATE) g = c;
+    if (g < 0) continue;
+    int n = 0;
+    for (int i = 0; i < nrows; i++)
+      if (rows[(size_t)i * ncol + 1] == k + 1) idx[n++] = i;
+    if (n < 2) continue;
+    peaks[np] = isub_peak(rows, ncol, idx, n, 3 + 4 * g, cvd, cis, crt);
+    peaks[np].solve_step = k + 1, peaks[np].gate = g;
+    np++;
+  }
+  free(idx);
+  return np;
+}
