@@ -143,7 +143,10 @@ static void run_case(const DriveCase *k)
   if (e) goto done;
   TcadSimGetContactCurrent(d.sim, c, cur);
   snprintf(tn, sizeof tn, "drive.%s.current_reached", k->name);
-  tap_check(fabs(cur[2] - target) <= 1e-8 * fabs(target), tn, "I %.12e, target %.12e", cur[2], target);
+  /* the drive row converges to TCAD_DRIVE_TOL = 1e-6 of the size of its terms (solver/newton.c,
+   * docs/deck.md: "to 1e-6"); the last Newton step usually lands far closer (1e-8 here until the
+   * Joule force's field limit moved this state: 1.2e-8), which this test must not demand */
+  tap_check(fabs(cur[2] - target) <= 1e-6 * fabs(target), tn, "I %.12e, target %.12e", cur[2], target);
   w = fd_check(d.sim, TCAD_ASM_COUPLED, &where);
   snprintf(tn, sizeof tn, "drive.%s.jacobian_current", k->name);
   tap_check(w < 1e-4, tn, "worst scaled error %.3e at entry %d", w, where);

@@ -67,32 +67,67 @@ TCAD_HD double tcad_field_parallel(int carrier, double delta, double ci, double 
   return -vt_h * delta * s;
 }
 
-/* The Joule driving force on an edge from a = (ψ_j − ψ_i)/h and b = (φ_j − φ_i)/h, the
+/* How far the field along an edge may exceed the quasi-Fermi gradient in the Joule force
+ * (tcad_joule_field_limit): 25 %. */
+#define TCAD_JOULE_FIELD_EXCESS 0.25
+
+/* The field along an edge as the Joule force counts it: a (V/cm) up to (1 + δ)|b| with b the
+ * quasi-Fermi gradient along the edge, δ = TCAD_JOULE_FIELD_EXCESS. The Joule heating per carrier
+ * is qμ E·∇φ with vectors; an edge knows only their projections, and their product is E·∇φ only
+ * where the two vectors are parallel. Where they are not — an edge oblique to the current in a
+ * MOSFET's inversion layer, whose field is mostly across the current, 1e6 V/cm against 5e4 along
+ * it — the projection of the transverse field made F² = E_t ∇φ_t several times the heating, and
+ * the avalanche generation of the inversion layer grew with V_g instead of falling (the example
+ * MOSFET's Gmsh mesh: no I_sub peak up to V_g = 2.5 V at V_d = 2 V; docs/dev-notes.md). Along the
+ * current, drift makes ∇φ = E, so an excess of the edge's field over its quasi-Fermi gradient is
+ * a field across the current, or one that diffusion balances (a junction in quasi-equilibrium):
+ * neither heats the carriers. With x = |a|/|b|, the counted field is sign(a) |b| m(x):
+ *     m = x (x ≤ 1),   x − (x − 1)²/(4δ) (1 < x < 1 + 2δ),   1 + δ (x ≥ 1 + 2δ),
+ * exact where the field is at most the quasi-Fermi gradient (drift, and diffusion-driven flow,
+ * the Joule force unchanged there) and C¹. Needs a b > 0. d[0] = ∂/∂a, d[1] = ∂/∂b. */
+TCAD_HD double tcad_joule_field_limit(double a, double b, double d[2])
+{
+  const double dl = TCAD_JOULE_FIELD_EXCESS, ab = fabs(b), x = fabs(a) / ab, sg = (a > 0) == (b > 0) ? 1.0 : -1.0;
+  double m = x, dm = 1.0;
+  if (x >= 1.0 + 2.0 * dl)
+    m = 1.0 + dl, dm = 0.0;
+  else if (x > 1.0)
+    m = x - (x - 1.0) * (x - 1.0) / (4.0 * dl), dm = 1.0 - (x - 1.0) / (2.0 * dl);
+  d[0] = dm;                /* ∂(sign(a)|b| m)/∂a = m'(x) */
+  d[1] = sg * (m - x * dm); /* ∂/∂b at fixed a */
+  return (a > 0 ? 1.0 : -1.0) * ab * m;
+}
+
+/* The Joule driving force on an edge from a0 = (ψ_j − ψ_i)/h and b = (φ_j − φ_i)/h, the
  * gradients of the potential and of the quasi-Fermi potential along it (V/cm), with the floor F0
  * and the smoothing ε: F = √(G² + F0²) − F0 with, where a b > 0 (the carriers gain energy from
- * the field),
+ * the field), a = tcad_joule_field_limit(a0, b) (the field the current sees: at most 1.25 |b|),
+ * and
  *     G² = √(1 + 4ε²) (a b)² / √((a b)² + ε² (a² + b²)²),
  * and G² = 0 where a b ≤ 0 (they flow against the field, or nothing flows). That is
  *     G² = E·∇φ √(1 + 4ε²) / √(1 + ε² (E/∇φ + ∇φ/E)²):
  * exactly E² where ∇φ = E (drift-dominated flow: F = |E|), E·∇φ to within 1 % while the two
  * gradients are within a factor ~0.14/ε of each other (2.8 at ε = 0.05), E·∇φ/√2 at a factor 1/ε,
- * and ≈ (∇φ)²/ε where ∇φ ≪ ε E (a junction in quasi-equilibrium: F stays far below the field) or
- * E²/ε where E ≪ ε ∇φ (diffusion without a field). The function is smooth on the scale ε of the
+ * and ≈ E²/ε where E ≪ ε ∇φ (diffusion without a field); with the limit, G² ≈ 1.25 (∇φ)² where
+ * E ≥ 1.5 ∇φ (a field across the current, a junction in quasi-equilibrium: F stays far below the
+ * field; without the limit it was (∇φ)²/ε there). The function is smooth on the scale ε of the
  * ratio of the two gradients, and its value and gradient vanish at a b = 0: a bare √max(E·∇φ, 0)
  * switches on within E·∇φ ~ F0², which junction fields of 1e5 V/cm put at ∇φ ~ 1e-3 V/cm, and
- * Newton cycled there. dF[0] = ∂F/∂a, dF[1] = ∂F/∂b. */
-TCAD_HD double tcad_driving_force_joule(double a, double b, double eps, double F0, double dF[2])
+ * Newton cycled there. dF[0] = ∂F/∂a0, dF[1] = ∂F/∂b. */
+TCAD_HD double tcad_driving_force_joule(double a0, double b, double eps, double F0, double dF[2])
 {
   dF[0] = dF[1] = 0.0;
-  const double p = a * b;
-  if (!(p > 0)) return 0.0;
+  if (!(a0 * b > 0)) return 0.0;
+  double dl[2];
+  const double a = tcad_joule_field_limit(a0, b, dl), p = a * b;
   const double sq = a * a + b * b, e2 = eps * eps, D = sqrt(p * p + e2 * sq * sq), D3 = D * D * D;
   const double c = sqrt(1.0 + 4.0 * e2); /* G² = a² exactly where b = a */
   const double g2 = c * p * p / D;
   const double r = sqrt(g2 + F0 * F0), k = 0.5 * c / r; /* dF/dG², with the factor of G² */
   const double cp = p * (2.0 * D * D - p * p) / D3, cs = 2.0 * e2 * sq * p * p / D3;
-  dF[0] = k * (b * cp - a * cs);
-  dF[1] = k * (a * cp - b * cs);
+  const double fa = k * (b * cp - a * cs), fb = k * (a * cp - b * cs); /* at the limited a */
+  dF[0] = fa * dl[0];
+  dF[1] = fb + fa * dl[1];
   return r - F0;
 }
 
