@@ -246,11 +246,57 @@ int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
   return 0;
 }
 
+/* reliability.lifetime: {m, C, width, reference: {contact: V, ...}} (Hu's τ I_d/W = C (I_sub/I_d)^−m). */
+static int deck_lifetime(TcadDeckCtx *c, const yaml_node_t *n, TcadReliabilitySpec *r)
+{
+  static const char *const keys[] = {"m", "C", "width", "reference", NULL};
+  const TcadDeck *d = c->deck;
+  yaml_node_t *v;
+  TCAD_CALL(
+      tcad_deck_expect_map(c, n, "reliability.lifetime", "{m: 2.9, C: 1e-3, reference: {drain: 2.5, gate: 1.2}}"));
+  TCAD_CALL(tcad_deck_keys(c, n, "reliability.lifetime", keys));
+  r->lifetime = 1, r->life_m = 2.9, r->life_c = 0.0, r->life_w = 0.0;
+  TCAD_CALL(tcad_deck_get_num(c, n, "reliability.lifetime", "m", NULL, &r->life_m, &v));
+  if (v)
+    TCAD_CALL(tcad_deck_in_range(c, v, "reliability.lifetime.m", r->life_m, 0.5, 10.0, "1",
+                                 "Hu's exponent: about 3 for interface-trap generation by channel hot electrons"));
+  TCAD_CALL(tcad_deck_get_num(c, n, "reliability.lifetime", "C", "s·A/cm", &r->life_c, &v));
+  if (v) TCAD_CALL(tcad_deck_positive(c, v, "reliability.lifetime.C", r->life_c, "s·A/cm"));
+  TCAD_CALL(tcad_deck_get_num(c, n, "reliability.lifetime", "width", "µm", &r->life_w, &v));
+  if (v) {
+    TCAD_CALL(tcad_deck_positive(c, v, "reliability.lifetime.width", r->life_w, "µm"));
+    r->life_w *= TCAD_DECK_UM;
+  }
+  if ((v = tcad_deck_get(c, n, "reference", NULL))) {
+    TCAD_CALL(tcad_deck_expect_map(c, v, "reliability.lifetime.reference", "{drain: 2.5, gate: 1.2}"));
+    TCAD_CALL(tcad_deck_keys(c, v, "reliability.lifetime.reference", NULL));
+    const int nc = tcad_deck_len(v);
+    if (nc < 1 || nc > TCAD_MAX_SWEEP_CONTACTS)
+      return TCAD_DECK_FAIL(c, v, "'reliability.lifetime.reference' sets %d contacts; expected 1 to %d", nc,
+                            TCAD_MAX_SWEEP_CONTACTS);
+    r->loc_ref = tcad_deck_loc(v);
+    for (int j = 0; j < nc; j++) {
+      yaml_node_t *ck = tcad_deck_node(c, v->data.mapping.pairs.start[j].key),
+                  *cv = tcad_deck_node(c, v->data.mapping.pairs.start[j].value);
+      char path[TCAD_NAME_MAX + 48];
+      TCAD_CALL(
+          tcad_deck_str(c, ck, "reliability.lifetime.reference", "a contact name", r->ref_contact[j], TCAD_NAME_MAX));
+      if (tcad_deck_find_contact(d, r->ref_contact[j]) < 0)
+        TCAD_CALL(tcad_deck_unknown_name(c, ck, "reliability.lifetime.reference", "contact", r->ref_contact[j], d,
+                                         d->ncontacts, tcad_deck_name_contact));
+      snprintf(path, sizeof path, "reliability.lifetime.reference.%s", r->ref_contact[j]);
+      TCAD_CALL(tcad_deck_num(c, cv, path, "V", &r->ref_voltage[j]));
+    }
+    r->nref = nc;
+  }
+  return 0;
+}
+
 /* reliability: {drain: NAME, substrate: NAME}: ohmic contacts of the deck; impact ionization on
  * (the substrate current is its holes). */
 int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n)
 {
-  static const char *const keys[] = {"drain", "substrate", NULL};
+  static const char *const keys[] = {"drain", "substrate", "lifetime", NULL};
   TcadDeck *d = c->deck;
   TcadReliabilitySpec *r = &d->reliability;
   TCAD_CALL(tcad_deck_expect_map(c, n, "reliability", "{drain: drain, substrate: bulk}"));
@@ -278,5 +324,6 @@ int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n)
   if (r->drain[0] && !strcmp(r->drain, r->substrate))
     return TCAD_DECK_FAIL(c, n, "'reliability' names '%s' as both drain and substrate; expected two contacts",
                           r->drain);
-  return 0;
+  yaml_node_t *lt = tcad_deck_get(c, n, "lifetime", NULL);
+  return lt ? deck_lifetime(c, lt, r) : 0;
 }

@@ -85,9 +85,64 @@ int tcad_sim_hc_setup(TcadSim *s)
     return 0; /* not a MOSFET by its names: no monitor */
   }
   s->hc_drain = d, s->hc_sub = b;
+  if (r->lifetime && s->dim == 1)
+    return tcad_error(TCAD_ERR_INPUT,
+                      "%s: reliability.lifetime needs a 2D or 3D MOSFET (τ I_d/W with the drain current per "
+                      "width); leave it out of a 1D deck",
+                      TcadDeckGetLocation(s->deck, r->loc));
+  if (r->lifetime && s->dim == 3 && !(r->life_w > 0))
+    return tcad_error(TCAD_ERR_INPUT,
+                      "%s: reliability.lifetime needs the device width in 3D (τ I_d/W); expected "
+                      "'width: W' (µm)",
+                      TcadDeckGetLocation(s->deck, r->loc));
   free(s->em_i), free(s->em_j), free(s->em_h);
   s->em_i = s->em_j = NULL, s->em_h = NULL, s->nem = 0;
   TCAD_RETURN(interface_edges(s));
+}
+
+/* I_d/W (A/cm): the drain current per width, |I_d| in 2D (A/cm already), |I_d|/W in 3D */
+static double id_per_width(const TcadSim *s, double id)
+{
+  return s->dim == 3 ? fabs(id) / s->deck->reliability.life_w : fabs(id);
+}
+
+/* Hu's lifetime over C: (I_sub/I_d)^−m / (I_d/W) (cm/A; NaN where either current is 0) */
+static double tau_over_c(const TcadSim *s, double ratio, double id)
+{
+  const double j = id_per_width(s, id);
+  return ratio > 0 && j > 0 ? pow(ratio, -s->deck->reliability.life_m) / j : NAN;
+}
+
+int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], const char **units)
+{
+  const TcadReliabilitySpec *r = &s->deck->reliability;
+  static const char *const nm[TCAD_HC_MAX_COLUMNS] = {"I_sub/I_d", "E_m", "lifetime", "Tn_max_interface"};
+  static const char *const un[TCAD_HC_MAX_COLUMNS] = {"1", "V/cm", "s", "K"};
+  const int on[TCAD_HC_MAX_COLUMNS] = {1, s->nem > 0, r->lifetime && r->life_c > 0, s->nem > 0 && s->bs > 3};
+  int n = 0;
+  for (int k = 0; k < TCAD_HC_MAX_COLUMNS; k++) {
+    if (!on[k]) continue;
+    if (names) snprintf(names[n], sizeof names[n], "%s", nm[k]);
+    if (units) units[n] = un[k];
+    n++;
+  }
+  return n;
+}
+
+void tcad_sim_hc_row(TcadSim *s, double *row)
+{
+  const TcadReliabilitySpec *r = &s->deck->reliability;
+  const double id = s->contacts[s->hc_drain].cur[2], ratio = id != 0 ? fabs(s->contacts[s->hc_sub].cur[2] / id) : NAN;
+  int n = 0;
+  row[n++] = ratio;
+  if (s->nem > 0) row[n++] = tcad_sim_interface_field_max(s);
+  if (r->lifetime && r->life_c > 0) row[n++] = r->life_c * tau_over_c(s, ratio, id);
+  if (s->nem > 0 && s->bs > 3) { /* the hottest electrons along the interface */
+    const double *x = TcadSimGetState(s), sv = s->D.p.sv[3];
+    double t = 0.0;
+    for (int k = 0; k < s->nem; k++) t = fmax(t, fmax(x[s->bs * s->em_i[k] + 3], x[s->bs * s->em_j[k] + 3]) * sv);
+    row[n++] = t;
+  }
 }
 
 double tcad_sim_interface_field_max(const TcadSim *s)
@@ -151,4 +206,34 @@ int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max)
   }
   free(idx);
   return np;
+}
+
+int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt)
+{
+  const TcadReliabilitySpec *r = &s->deck->reliability;
+  lt->row = lt->ref_row = -1, lt->tau = lt->tau_ref = lt->rel = NAN;
+  if (s->hc_drain < 0 || !r->lifetime || !s->iv) return 0;
+  const double *rows;
+  const int nrows = TcadIVTableGetRows(s->iv, &rows), ncol = s->iv_ncol, nc = s->ncontacts;
+  const int cid = 3 + 4 * s->hc_drain + 3, crt = 3 + 4 * nc + 3 + nc;
+  double best = INFINITY;
+  for (int i = 0; i < nrows; i++) {
+    const double *w = rows + (size_t)i * ncol, t = tau_over_c(s, w[crt], w[cid]);
+    if (t < best) best = t, lt->row = i;
+    /* the reference: the last row at the reference's contact voltages */
+    int match = r->nref > 0;
+    for (int j = 0; j < r->nref && match; j++)
+      for (int c = 0; c < nc; c++)
+        if (!strcmp(s->contacts[c].name, r->ref_contact[j]))
+          match = fabs(w[3 + 4 * c] - r->ref_voltage[j]) <= 1e-9 * fmax(1.0, fabs(r->ref_voltage[j]));
+    if (match && isfinite(t)) lt->ref_row = i;
+  }
+  if (lt->row < 0) return 0;
+  const double c = r->life_c > 0 ? r->life_c : NAN;
+  lt->tau = c * best;
+  if (lt->ref_row >= 0) {
+    const double *q = rows + (size_t)lt->ref_row * ncol, tr = tau_over_c(s, q[crt], q[cid]);
+    lt->tau_ref = c * tr, lt->rel = best / tr;
+  }
+  return 1;
 }

@@ -21,7 +21,7 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   if (!iv_csv) return 0;
   TCAD_CALL(tcad_sim_hc_setup(s));
   const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, hc = s->hc_drain >= 0;
-  const int ncol = 3 + 4 * nc + (ii ? 3 + nc : 0) + (hc ? 1 + (s->nem > 0) : 0);
+  const int ncol = 3 + 4 * nc + (ii ? 3 + nc : 0) + (hc ? tcad_sim_hc_columns(s, NULL, NULL) : 0);
   /* owned by the sim from here (freed with it) */
   TCAD_ALLOC(s->iv_names, ncol);
   TCAD_ALLOC(s->iv_colnames, ncol);
@@ -51,12 +51,8 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
       up[TCAD_RECORD_IV_C0 + 3 + 4 * nc + c] = TcadSimGetCurrentUnit(s);
     }
   }
-  if (hc) { /* the hot-carrier monitor (solver/hotcarrier.c) */
-    const int k = TCAD_RECORD_IV_C0 + 3 + 5 * nc;
-    snprintf(names[k], sizeof names[0], "I_sub/I_d");
-    up[k] = "1";
-    if (s->nem > 0) snprintf(names[k + 1], sizeof names[0], "E_m"), up[k + 1] = "V/cm";
-  }
+  if (hc) /* the hot-carrier monitor (solver/hotcarrier.c) */
+    tcad_sim_hc_columns(s, names + TCAD_RECORD_IV_C0 + 3 + 5 * nc, up + TCAD_RECORD_IV_C0 + 3 + 5 * nc);
   for (int k = 0; k < ncol; k++) np[k] = names[k];
   TCAD_RETURN(TcadIVTableOpen(iv_csv, ncol, np, up, &s->iv));
 }
@@ -229,12 +225,7 @@ static int iv_row(TcadSim *s, double *row)
     }
     s->ii_last = in, s->ii_last_p = ip, s->ii_last_v = v;
   }
-  if (s->hc_drain >= 0) {
-    const int k = TCAD_RECORD_IV_C0 + 3 + 5 * nc;
-    const double id = s->contacts[s->hc_drain].cur[2];
-    row[k] = id != 0 ? fabs(s->contacts[s->hc_sub].cur[2] / id) : NAN;
-    if (s->nem > 0) row[k + 1] = tcad_sim_interface_field_max(s);
-  }
+  if (s->hc_drain >= 0) tcad_sim_hc_row(s, row + TCAD_RECORD_IV_C0 + 3 + 5 * nc);
   return 0;
 }
 
@@ -260,7 +251,7 @@ int tcad_sim_record(TcadSim *s, const char *what)
   TCAD_CALL(tcad_sim_currents(s));
   tcad_sim_bias_label(s, label, sizeof label);
   if (s->iv) {
-    double row[TCAD_RECORD_IV_C0 + 5 + 5 * TCAD_RECORD_MAX_CONTACTS];
+    double row[TCAD_RECORD_IV_C0 + 3 + TCAD_HC_MAX_COLUMNS + 5 * TCAD_RECORD_MAX_CONTACTS];
     TCAD_CALL(iv_row(s, row));
     TCAD_CALL(TcadIVTableStage(s->iv, row));
   }

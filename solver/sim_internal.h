@@ -178,9 +178,21 @@ typedef struct {
   double vd, vg, isub, ratio;   /* V_d, and at the peak V_g, |I_sub|, I_sub/I_d */
   int inside;                   /* the peak is inside the sweep (refined by a parabola), not an end */
 } TcadIsubPeak;
+/* Hu's lifetime at the worst-case bias point of the run, and at the reference bias (row −1: none) */
+typedef struct {
+  int row, ref_row;    /* IV table rows */
+  double tau, tau_ref; /* s; NaN without C */
+  double rel;          /* τ/τ_ref (C cancels); NaN without a reference row */
+} TcadLifetime;
+#define TCAD_HC_MAX_COLUMNS 4
 int tcad_sim_hc_setup(TcadSim *s);
+/* the monitor's IV columns (I_sub/I_d; E_m with an interface; lifetime with C; Tn_max_interface
+ * in energy balance with an interface): their count, names and units when not NULL */
+int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], const char **units);
+void tcad_sim_hc_row(TcadSim *s, double *row);
 double tcad_sim_interface_field_max(const TcadSim *s);
 int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max);
+int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt);
 /* The deck's `save` and `load` steps (solver/resume.c). */
 int tcad_sim_save(TcadSim *s, const TcadSolveStep *st);
 int tcad_sim_load(TcadSim *s, const TcadSolveStep *st);

@@ -6,6 +6,7 @@
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
+#include "tcad/ivtable.h"
 
 /* A number, or null for NaN/Inf (JSON has neither). */
 static void num(FILE *f, double v)
@@ -108,6 +109,45 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
       fprintf(f, ", \"peak_inside\": %s, \"points\": %d}", pk[k].inside ? "true" : "false", pk[k].points);
     }
     fputs(npk ? "\n  ]" : "]", f);
+  }
+  TcadLifetime lt;
+  if (tcad_sim_lifetime(s, &lt)) { /* Hu's lifetime at the worst-case bias (solver/hotcarrier.c) */
+    const double *rows;
+    TcadIVTableGetRows(s->iv, &rows);
+    const TcadReliabilitySpec *r = &s->deck->reliability;
+    const int crt = 3 + 5 * s->ncontacts + 3;
+    fputs(",\n  \"lifetime\": ", f);
+    num(f, lt.tau);
+    for (int k = 0; k < 2; k++) {
+      const int row = k ? lt.ref_row : lt.row;
+      fputs(k ? ",\n  \"lifetime_reference\": " : ",\n  \"lifetime_worst_case\": ", f);
+      if (row < 0) {
+        fputs("null", f);
+        continue;
+      }
+      const double *w = rows + (size_t)row * s->iv_ncol;
+      fprintf(f, "{\"point\": %d, \"bias\": {", (int)w[0]);
+      for (int c = 0; c < s->ncontacts; c++) {
+        fputs(c ? ", " : "", f);
+        str(f, s->contacts[c].name);
+        fputs(": ", f);
+        num(f, w[3 + 4 * c]);
+      }
+      fputs("}, \"id\": ", f);
+      num(f, w[3 + 4 * s->hc_drain + 3]);
+      fputs(", \"isub_over_id\": ", f);
+      num(f, w[crt]);
+      fputs(", \"lifetime\": ", f);
+      num(f, k ? lt.tau_ref : lt.tau);
+      fputs("}", f);
+    }
+    fputs(",\n  \"lifetime_model\": {\"m\": ", f);
+    num(f, r->life_m);
+    fputs(", \"C\": ", f);
+    num(f, r->life_c > 0 ? r->life_c : NAN);
+    fputs(", \"worst_over_reference\": ", f);
+    num(f, lt.rel);
+    fputs("}", f);
   }
   fputs("\n}\n", f);
   const int bad = ferror(f);

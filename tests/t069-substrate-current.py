@@ -18,9 +18,15 @@ device), van Overstraeten-de Man impact ionization, V_d = 2 V, V_g swept 0 -> 2.
    and the slope of ln(I_sub/I_d) against 1/E_m are printed, not asserted: they belong to the
    device (this one's body doping puts the drain junction near breakdown; the flagship study
    of the hot-carrier issue is to tune it).
-4. Deck errors: `reliability` without impact ionization, and naming a gate contact as the
-   substrate, are refused at their deck line; a device without contacts named like a MOSFET's
-   gets no monitor columns.
+4. Hu's lifetime (`reliability.lifetime`, m = 2.9, C = 10 s·A/cm, a reference bias): the
+   `lifetime` column is C (I_sub/I_d)^-m / I_d of its row, computed here from the table; the
+   summary's worst case is the row of the smallest lifetime, its reference the row at the
+   reference bias, and their ratio.
+5. Energy balance (V_g = 1, V_d = 0.2 V): `Tn_max_interface` is the largest electron temperature
+   of the interface nodes found in 1, from the HDF5 field.
+6. Deck errors: `reliability` without impact ionization, naming a gate contact as the
+   substrate, and m outside 0.5-10 are refused at their deck line; a device without contacts
+   named like a MOSFET's gets no monitor columns.
 
     t069-substrate-current.py BUILD_DIR
 """
@@ -43,7 +49,7 @@ ROOT = os.environ.get("TCAD_ROOT") or os.path.join(os.path.dirname(os.path.abspa
 base = open(os.path.join(ROOT, "examples", "mosfet2d-gen.yaml")).read()
 device = base[:base.index("solve:")]
 deck = device + """physics: {impact_ionization: vanoverstraeten}
-reliability: {drain: drain, substrate: bulk}
+reliability: {drain: drain, substrate: bulk, lifetime: {m: 2.9, C: 10, reference: {drain: 2, gate: 1.0}}}
 output: {quantities: [potential]}
 solve:
   - equilibrium: {}
@@ -114,7 +120,46 @@ print(f"# peak at V_g = {summ['substrate_current'][0]['isub_peak_vg']:.3f} V for
       f"({summ['substrate_current'][0]['isub_peak_vg'] / 2:.2f} V_d); ln(I_sub/I_d) against 1/E_m past "
       f"threshold: slope {slope:.3e} V/cm (van Overstraeten-de Man's b_n = 1.231e6 V/cm)")
 
-# 4. deck errors, and no monitor for a device without MOSFET contact names
+# 4. Hu's lifetime tau = C (I_sub/I_d)^-m / (I_d/W) (Hu et al., IEEE TED 32 (1985) 375; 2D: I_d is
+# per width already), per row, here from the table's own columns; the worst case the smallest;
+# the reference the row at V_d = 2, V_g = 1
+tau = [10.0 * get(r, "I_sub/I_d") ** -2.9 / abs(get(r, "I(drain)")) for r in rows[1:]]
+worst = max(abs(get(r, "lifetime") / t - 1) for r, t in zip(rows[1:], tau))
+check(worst < 1e-12, "lifetime.column", f"worst relative difference {worst:.2e}")
+w = int(np.argmin(tau)) + 1
+ref = [i for i, r in enumerate(rows) if get(r, "V(drain)") == 2.0 and get(r, "V(gate)") == 1.0]
+lw, lr = summ.get("lifetime_worst_case") or {}, summ.get("lifetime_reference") or {}
+if check(ref and lw and lr, "lifetime.summary_keys", f"{sorted(summ)}; reference rows {ref}"):
+    t_ref = 10.0 * get(rows[ref[-1]], "I_sub/I_d") ** -2.9 / abs(get(rows[ref[-1]], "I(drain)"))
+    check(lw["point"] == int(get(rows[w], "point")) and abs(summ["lifetime"] / tau[w - 1] - 1) < 1e-9
+          and lr["point"] == int(get(rows[ref[-1]], "point"))
+          and abs(summ["lifetime_model"]["worst_over_reference"] / (tau[w - 1] / t_ref) - 1) < 1e-9,
+          "lifetime.worst_case_and_reference",
+          f"summary worst {lw}, reference {lr}, model {summ['lifetime_model']}; here worst point "
+          f"{get(rows[w], 'point')} tau {tau[w - 1]:.6g}, reference tau {t_ref:.6g}")
+
+# 5. energy balance: Tn_max_interface is the hottest interface node's electron temperature (the
+# HDF5 field at the interface nodes found above)
+eb = device + """physics: {transport: energy-balance, impact_ionization: vanoverstraeten}
+output: {quantities: [electron_temperature]}
+solve:
+  - equilibrium: {}
+  - bias: {gate: 1.0}
+  - bias: {drain: 0.2}
+"""
+ebout = os.path.join(W, "eb")
+r = run(tcadrun.write(W, "eb.yaml", eb), ebout)
+if check(r.returncode == 0, "eb.runs", r.stderr[-400:]):
+    erows = list(csv.DictReader(open(os.path.join(ebout, "iv.csv"))))
+    key = next(k for k in erows[0] if k.startswith("Tn_max_interface"))
+    with h5py.File(os.path.join(ebout, "fields.h5"), "r") as f:
+        n = int(f["steps"].attrs["nsteps"])
+        tn = [float(f["steps/%06d/electron_temperature" % k][...][iface].max()) for k in range(1, n)]
+    got = [float(r[key]) for r in erows]
+    check(len(got) == len(tn) and max(abs(a / b - 1) for a, b in zip(got, tn)) < 1e-12 and tn[-1] > 330,
+          "eb.tn_max_interface", f"column {got}, from the fields {tn}")
+
+# 6. deck errors, and no monitor for a device without MOSFET contact names
 r = run(tcadrun.write(W, "noii.yaml", deck.replace("physics: {impact_ionization: vanoverstraeten}\n", "")),
         os.path.join(W, "noii"))
 check(r.returncode == 3 and "'reliability' needs impact ionization" in r.stderr, "deck.needs_impact_ionization",
@@ -122,6 +167,9 @@ check(r.returncode == 3 and "'reliability' needs impact ionization" in r.stderr,
 r = run(tcadrun.write(W, "gate.yaml", deck.replace("substrate: bulk", "substrate: gate")), os.path.join(W, "gate"))
 check(r.returncode == 3 and "'reliability.substrate' is 'gate', a contact that is not ohmic" in r.stderr,
       "deck.substrate_not_ohmic", f"exit {r.returncode}: {r.stderr[-300:]}")
+r = run(tcadrun.write(W, "m50.yaml", deck.replace("m: 2.9", "m: 50")), os.path.join(W, "m50"))
+check(r.returncode == 3 and "'reliability.lifetime.m' is 50; expected 0.5 to 10" in r.stderr, "deck.lifetime_m_range",
+      f"exit {r.returncode}: {r.stderr[-300:]}")
 diode = """mesh: {generate: {x: [{at: 0, step: 0.05}, {at: 1, step: 0.05}]}}
 regions: [{name: si, material: Si, box: {x: [0, 1]}}]
 contacts: [{name: anode, box: {x: [0, 0]}}, {name: cathode, box: {x: [1, 1]}}]

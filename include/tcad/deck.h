@@ -120,7 +120,14 @@ typedef struct {
 typedef struct {
   int given; /* the deck has a reliability section */
   char drain[TCAD_NAME_MAX], substrate[TCAD_NAME_MAX];
-  TcadSrcLoc loc;
+  /* Hu's lifetime τ I_d/W = C (I_sub/I_d)^−m (`lifetime:`): m, C (s·A/cm; 0: not given, no
+   * absolute lifetime), W (cm; 3D only), and an optional reference bias (contact voltages) */
+  int lifetime;
+  double life_m, life_c, life_w;
+  int nref;
+  char ref_contact[TCAD_MAX_SWEEP_CONTACTS][TCAD_NAME_MAX];
+  double ref_voltage[TCAD_MAX_SWEEP_CONTACTS];
+  TcadSrcLoc loc, loc_ref;
 } TcadReliabilitySpec;
 
 /* Fixed charge on the interface between two regions (cm^-2, sign included). */
