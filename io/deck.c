@@ -40,6 +40,7 @@ static void deck_defaults(TcadDeck *d)
   d->physics.auger = 1;
   d->physics.impact = TCAD_II_NONE;
   d->physics.hot_carrier = TCAD_HC_NONE;
+  tcad_deck_injection_defaults(&d->reliability);
 }
 
 /* An optional section: absent or empty (null) both mean "not given". */

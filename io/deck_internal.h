@@ -124,6 +124,7 @@ int tcad_deck_materials(TcadDeckCtx *c, const yaml_node_t *n);
 int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n);
 /* The reliability section (hot-carrier monitor contacts); after contacts and physics. */
 int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n);
+void tcad_deck_injection_defaults(TcadReliabilitySpec *r);
 
 /* ---- deck_solve.c ---- */
 int tcad_deck_solve(TcadDeckCtx *c, const yaml_node_t *n);

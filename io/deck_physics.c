@@ -243,6 +243,84 @@ int tcad_deck_physics(TcadDeckCtx *c, const yaml_node_t *n)
     ph->srh = seen[0];
     ph->auger = seen[1];
   }
+  if (ph->hot_carrier != TCAD_HC_NONE) {
+    v = tcad_deck_get(c, n, "hot_carrier", NULL);
+    if (ph->impact == TCAD_II_NONE)
+      return TCAD_DECK_FAIL(c, v,
+                            "'physics.hot_carrier' needs impact ionization (the gate current is reported with the "
+                            "substrate current of the hot-carrier monitor); expected impact_ionization: "
+                            "vanoverstraeten (or selberherr, okuto)");
+    if (ph->hot_carrier == TCAD_HC_FIEGNA && ph->transport == TCAD_TRANSPORT_DD)
+      return TCAD_DECK_FAIL(c, v,
+                            "'hot_carrier: fiegna' is driven by the carrier temperature, which drift-diffusion does "
+                            "not have; expected transport: energy-balance, or hot_carrier: lucky-electron");
+  }
+  return 0;
+}
+
+/* The injection parameters' defaults (kernels/physics/hotcarrier.h gives their sources). */
+void tcad_deck_injection_defaults(TcadReliabilitySpec *r)
+{
+  r->inj_carriers = 1;
+  r->inj_phi[0] = 3.2, r->inj_phi[1] = 4.7;
+  r->inj_lambda[0] = r->inj_lambda[1] = 9.2e-7;
+  r->inj_lambda_r[0] = r->inj_lambda_r[1] = 6.2e-6;
+  r->inj_beta = 2.59e-4, r->inj_alpha = 3e-5, r->inj_lambda_ox = 3.2e-7;
+  r->inj_a = 4.87e2 * 100.0; /* m/s/eV^2.5 → cm/s/eV^2.5 */
+  r->inj_chi = 1.3e8;
+  r->inj_le = 1.07e7 * 0.3e-12; /* v_sat τ_w of the silicon defaults (io/materials.c) */
+}
+
+/* reliability.injection: the parameters of physics.hot_carrier (docs/deck.md). */
+static int deck_injection(TcadDeckCtx *c, const yaml_node_t *n, TcadReliabilitySpec *r)
+{
+  static const char *const keys[] = {
+      "carriers", "barrier", "lambda",    "lambda_r", "barrier_holes", "lambda_holes",  "lambda_r_holes",
+      "beta",     "alpha",   "lambda_ox", "A",        "chi",           "energy_length", NULL};
+  static const char *const carriers[] = {"electrons", "holes", "both", NULL};
+  static const char *const why[] = {NULL,
+                                    "the Si/SiO2 conduction-band offset is about 3.1-3.2 eV",
+                                    "the optical-phonon mean free path: 9.2e-7 cm for electrons in silicon",
+                                    "the redirection mean free path: 6.2e-6 cm",
+                                    "the Si/SiO2 valence-band offset is about 4.5-4.8 eV",
+                                    "the holes' optical-phonon mean free path",
+                                    "the holes' redirection mean free path",
+                                    "the image-force lowering coefficient: 2.59e-4 (V cm)^1/2 for SiO2",
+                                    "the tunnelling lowering coefficient: about 3e-5 (V cm^2)^1/3",
+                                    "the insulator's mean free path: 3.2e-7 cm for SiO2; 0 for none",
+                                    "Fiegna's prefactor: 4.87e2 m/s/eV^2.5",
+                                    "Fiegna's distribution constant: 1.3e8 (V/cm)^1.5/eV^3",
+                                    "the energy relaxation length of the effective field (3/2)(k/q)(T - T_L)/length"};
+  static const char *const units[] = {NULL, "eV",         "cm",           "cm", "eV",         "cm",
+                                      "cm", "(V cm)^1/2", "(V cm^2)^1/3", "cm", "m/s/eV^2.5", "(V/cm)^1.5/eV^3",
+                                      "cm"};
+  double *dst[] = {NULL,           &r->inj_phi[0],    &r->inj_lambda[0],   &r->inj_lambda_r[0],
+                   &r->inj_phi[1], &r->inj_lambda[1], &r->inj_lambda_r[1], &r->inj_beta,
+                   &r->inj_alpha,  &r->inj_lambda_ox, &r->inj_a,           &r->inj_chi,
+                   &r->inj_le};
+  static const double lo[] = {0, 0.1, 1e-8, 1e-8, 0.1, 1e-8, 1e-8, 0, 0, 0, 1e-10, 1e2, 1e-8};
+  static const double hi[] = {0, 10, 1e-4, 1e-3, 10, 1e-4, 1e-3, 1e-2, 1e-2, 1e-4, 1e10, 1e14, 1e-3};
+  TCAD_CALL(tcad_deck_expect_map(c, n, "reliability.injection", "{carriers: electrons, barrier: 3.2}"));
+  TCAD_CALL(tcad_deck_keys(c, n, "reliability.injection", keys));
+  r->loc_inj = tcad_deck_loc(n);
+  if (c->deck->physics.hot_carrier == TCAD_HC_NONE)
+    return TCAD_DECK_FAIL(c, n,
+                          "'reliability.injection' sets the parameters of a hot-carrier injection model, and none is "
+                          "on; expected physics.hot_carrier: lucky-electron (or fiegna)");
+  yaml_node_t *v = tcad_deck_get(c, n, "carriers", NULL);
+  if (v) {
+    int e = 0;
+    TCAD_CALL(tcad_deck_enum(c, v, "reliability.injection.carriers", carriers, &e));
+    r->inj_carriers = e + 1; /* electrons 1, holes 2, both 3 */
+  }
+  for (int k = 1; keys[k]; k++) {
+    char path[64];
+    snprintf(path, sizeof path, "reliability.injection.%s", keys[k]);
+    TCAD_CALL(tcad_deck_get_num(c, n, "reliability.injection", keys[k], units[k], dst[k], &v));
+    if (!v) continue;
+    TCAD_CALL(tcad_deck_in_range(c, v, path, *dst[k], lo[k], hi[k], units[k], why[k]));
+    if (dst[k] == &r->inj_a) r->inj_a *= 100.0; /* m/s → cm/s */
+  }
   return 0;
 }
 
@@ -296,7 +374,7 @@ static int deck_lifetime(TcadDeckCtx *c, const yaml_node_t *n, TcadReliabilitySp
  * (the substrate current is its holes). */
 int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n)
 {
-  static const char *const keys[] = {"drain", "substrate", "lifetime", NULL};
+  static const char *const keys[] = {"drain", "substrate", "lifetime", "injection", NULL};
   TcadDeck *d = c->deck;
   TcadReliabilitySpec *r = &d->reliability;
   TCAD_CALL(tcad_deck_expect_map(c, n, "reliability", "{drain: drain, substrate: bulk}"));
@@ -325,5 +403,7 @@ int tcad_deck_reliability(TcadDeckCtx *c, const yaml_node_t *n)
     return TCAD_DECK_FAIL(c, n, "'reliability' names '%s' as both drain and substrate; expected two contacts",
                           r->drain);
   yaml_node_t *lt = tcad_deck_get(c, n, "lifetime", NULL);
-  return lt ? deck_lifetime(c, lt, r) : 0;
+  if (lt) TCAD_CALL(deck_lifetime(c, lt, r));
+  yaml_node_t *inj = tcad_deck_get(c, n, "injection", NULL);
+  return inj ? deck_injection(c, inj, r) : 0;
 }

@@ -32,6 +32,7 @@ const char *const tcad_output_quantities[] = {"potential",
                                               "impact_generation_electrons",
                                               "impact_generation_holes",
                                               "impact_generation",
+                                              "hot_carrier_injection",
                                               NULL};
 
 int TcadDeckWantsQuantity(const TcadDeck *deck, const char *name)

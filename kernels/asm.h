@@ -209,13 +209,51 @@ TCAD_HD double tcad_asm_gen_energy(const TcadAsmEdge *E, int c, int side)
   return -1.5 * TCAD_KB * E->Tend[c][side] * E->G;
 }
 
+/* What drives carrier c's hot-carrier processes on edge e (impact ionization, gate injection):
+ * returns the driving force F (V/cm), the drift-diffusion driving force of the deck
+ * (tcad_dd_driving_force) or, for a carrier with a temperature equation, the effective field of
+ * its edge-mean temperature (tcad_impact_field_from_temperature), and in *s the smooth sign of
+ * its flux, drift-diffusion or energy balance (|flux| = flux·s: exact where the flow is more than
+ * a few sign_smooth of its one-way terms, smooth through 0 where none flows: where drift and
+ * diffusion balance, and α ≠ 0 there when the field is high or, with the floor heating, the
+ * carrier hot). dF, ds (2 TCAD_ASM_MAXBS each, like TcadAsmEdge's dG): their derivatives. */
+TCAD_HD double tcad_asm_edge_drive(const TcadAsmData *D, const int bs, int e, const double *x, int c, double *dF,
+                                   double *s, double *ds)
+{
+  const TcadAsmParams *P = &D->p;
+  const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_ASM_MAXBS, r = 1 + c, t = 3 + c;
+  const double *sv = P->sv;
+  double F;
+  TCAD_UNROLL
+  for (int m = 0; m < 2 * W; m++) dF[m] = ds[m] = 0.0;
+  if (P->energy && t < bs) {
+    const double Tm = 0.5 * (x[bs * i + t] + x[bs * j + t]) * sv[t];
+    double dtau, dFdT;
+    const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], Tm, P->TL, &dtau);
+    F = tcad_impact_field_from_temperature(Tm, P->TL, P->vsat[c], tau, dtau, &dFdT);
+    dF[t] = dF[W + t] = 0.5 * dFdT;
+    const double kq = TCAD_KB / TCAD_Q;
+    double d5[5];
+    *s = tcad_eb_flux_sign(c, (x[bs * j] - x[bs * i]) * sv[0] / kq, x[bs * i + t] * sv[t], x[bs * j + t] * sv[t],
+                           x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d5);
+    ds[0] = -d5[0] / kq, ds[W] = d5[0] / kq, ds[t] = d5[1], ds[W + t] = d5[2], ds[r] = d5[3], ds[W + r] = d5[4];
+  } else {
+    double d4[4], d3[3];
+    F = tcad_dd_driving_force(D, e, c, x[bs * i] * sv[0], x[bs * j] * sv[0], x[bs * i + r] * sv[r],
+                              x[bs * j + r] * sv[r], d4);
+    dF[0] = d4[0], dF[r] = d4[1], dF[W] = d4[2], dF[W + r] = d4[3];
+    const double delta = (x[bs * j] - x[bs * i]) * sv[0] / P->vt;
+    *s = tcad_current_sign(c, delta, x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d3);
+    ds[0] = -d3[0] / P->vt, ds[W] = d3[0] / P->vt, ds[r] = d3[1], ds[W + r] = d3[2];
+  }
+  return F;
+}
+
 /* Impact ionization on edge e, after its carrier fluxes are in E: each carrier c makes
- * ½ h α_c(F_c) |A J_c/q| pairs per second at each end (shared PHYSICS.md §4). The ½ A h of the
- * edges of a node sum to its box volume along each mesh direction (Σ ½ A h ê êᵀ = V I on a
- * Delaunay mesh), so a current along mesh edges gets α|J|/q per unit volume. F_c is the
- * drift-diffusion driving force of the deck (tcad_dd_driving_force) or, for a carrier with a
- * temperature equation, the effective field of its edge-mean temperature
- * (tcad_impact_field_from_temperature). The edge sees only the current component along it, so
+ * ½ h α_c(F_c) |A J_c/q| pairs per second at each end (shared PHYSICS.md §4), F_c and the sign
+ * of the flux from tcad_asm_edge_drive. The ½ A h of the edges of a node sum to its box volume
+ * along each mesh direction (Σ ½ A h ê êᵀ = V I on a Delaunay mesh), so a current along mesh
+ * edges gets α|J|/q per unit volume. The edge sees only the current component along it, so
  * on a mesh whose edges do not follow the current the sum over the edges of a node is the
  * α-weighted l1 norm of the current's components along the edge directions (docs/physics.md). */
 TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, const double *x, TcadAsmEdge *E)
@@ -234,43 +272,11 @@ TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, con
   }
   TCAD_UNROLL
   for (int c = 0; c < 2; c++) {
-    const int r = 1 + c, t = 3 + c;
-    double F, dF[2 * TCAD_ASM_MAXBS], dadF;
-    TCAD_UNROLL
-    for (int m = 0; m < 2 * W; m++) dF[m] = 0.0;
-    if (P->energy && t < bs) {
-      const double Tm = 0.5 * (x[bs * i + t] + x[bs * j + t]) * sv[t];
-      double dtau, dFdT;
-      const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], Tm, P->TL, &dtau);
-      F = tcad_impact_field_from_temperature(Tm, P->TL, P->vsat[c], tau, dtau, &dFdT);
-      dF[t] = dF[W + t] = 0.5 * dFdT;
-    } else {
-      double d4[4];
-      F = tcad_dd_driving_force(D, e, c, x[bs * i] * sv[0], x[bs * j] * sv[0], x[bs * i + r] * sv[r],
-                                x[bs * j + r] * sv[r], d4);
-      dF[0] = d4[0], dF[r] = d4[1], dF[W] = d4[2], dF[W + r] = d4[3];
-    }
+    const int r = 1 + c;
+    double dF[2 * TCAD_ASM_MAXBS], s, ds[2 * TCAD_ASM_MAXBS], dadF;
+    const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &s, ds);
     const double alpha = tcad_impact_alpha(&P->ii[c], F, &dadF);
-    /* |flux| = flux·s with s the smooth sign of the carrier's flux, drift-diffusion or energy
-     * balance (exact where the flow is more than a few sign_smooth of its one-way terms, smooth
-     * through 0 where none flows: where drift and diffusion balance, and α ≠ 0 there when the
-     * field is high or, with the floor heating, the carrier hot) */
     const double flux = E->F[r];
-    double s, ds[2 * TCAD_ASM_MAXBS];
-    TCAD_UNROLL
-    for (int m = 0; m < 2 * W; m++) ds[m] = 0.0;
-    if (P->energy && t < bs) {
-      const double kq = TCAD_KB / TCAD_Q;
-      double d5[5];
-      s = tcad_eb_flux_sign(c, (x[bs * j] - x[bs * i]) * sv[0] / kq, x[bs * i + t] * sv[t], x[bs * j + t] * sv[t],
-                            x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d5);
-      ds[0] = -d5[0] / kq, ds[W] = d5[0] / kq, ds[t] = d5[1], ds[W + t] = d5[2], ds[r] = d5[3], ds[W + r] = d5[4];
-    } else {
-      double d3[3];
-      const double delta = (x[bs * j] - x[bs * i]) * sv[0] / P->vt;
-      s = tcad_current_sign(c, delta, x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d3);
-      ds[0] = -d3[0] / P->vt, ds[W] = d3[0] / P->vt, ds[r] = d3[1], ds[W + r] = d3[2];
-    }
     const double mag = flux * s;
     E->Gc[c] = hh * alpha * mag;
     E->G += E->Gc[c];

@@ -70,18 +70,19 @@ int tcad_sim_hc_setup(TcadSim *s)
 {
   const TcadReliabilitySpec *r = &s->deck->reliability;
   s->hc_drain = s->hc_sub = -1;
+  tcad_sim_gate_free(s);
   if (s->deck->physics.impact == TCAD_II_NONE) return 0;
   static const char *const subs[] = {"bulk", "substrate", "body", NULL};
   const int d = contact_by_name(s, r->drain[0] ? r->drain : "drain");
   int b = r->substrate[0] ? contact_by_name(s, r->substrate) : -1;
   for (int k = 0; !r->substrate[0] && b < 0 && subs[k]; k++) b = contact_by_name(s, subs[k]);
   if (d < 0 || b < 0 || d == b) {
-    if (r->given) /* the deck parser checked the names it was given: a default is missing */
+    if (r->given || s->deck->physics.hot_carrier != TCAD_HC_NONE) /* a named contact is missing */
       return tcad_error(TCAD_ERR_INPUT,
                         "%s: reliability: no %s contact (no ohmic contact named %s); name it with "
                         "'reliability: {drain: ..., substrate: ...}'",
-                        TcadDeckGetLocation(s->deck, r->loc), d < 0 ? "drain" : "substrate",
-                        d < 0 ? "'drain'" : "'bulk', 'substrate' or 'body'");
+                        TcadDeckGetLocation(s->deck, r->given ? r->loc : s->deck->physics.loc_hot_carrier),
+                        d < 0 ? "drain" : "substrate", d < 0 ? "'drain'" : "'bulk', 'substrate' or 'body'");
     return 0; /* not a MOSFET by its names: no monitor */
   }
   s->hc_drain = d, s->hc_sub = b;
@@ -97,7 +98,8 @@ int tcad_sim_hc_setup(TcadSim *s)
                       TcadDeckGetLocation(s->deck, r->loc));
   free(s->em_i), free(s->em_j), free(s->em_h);
   s->em_i = s->em_j = NULL, s->em_h = NULL, s->nem = 0;
-  TCAD_RETURN(interface_edges(s));
+  TCAD_CALL(interface_edges(s));
+  TCAD_RETURN(tcad_sim_gate_setup(s));
 }
 
 /* I_d/W (A/cm): the drain current per width, |I_d| in 2D (A/cm already), |I_d|/W in 3D */
@@ -116,9 +118,10 @@ static double tau_over_c(const TcadSim *s, double ratio, double id)
 int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], const char **units)
 {
   const TcadReliabilitySpec *r = &s->deck->reliability;
-  static const char *const nm[TCAD_HC_MAX_COLUMNS] = {"I_sub/I_d", "E_m", "lifetime", "Tn_max_interface"};
-  static const char *const un[TCAD_HC_MAX_COLUMNS] = {"1", "V/cm", "s", "K"};
-  const int on[TCAD_HC_MAX_COLUMNS] = {1, s->nem > 0, r->lifetime && r->life_c > 0, s->nem > 0 && s->bs > 3};
+  static const char *const nm[TCAD_HC_MAX_COLUMNS] = {"I_sub/I_d", "E_m", "lifetime", "Tn_max_interface", "I_g_hot"};
+  const char *const un[TCAD_HC_MAX_COLUMNS] = {"1", "V/cm", "s", "K", TcadSimGetCurrentUnit(s)};
+  const int on[TCAD_HC_MAX_COLUMNS] = {1, s->nem > 0, r->lifetime && r->life_c > 0, s->nem > 0 && s->bs > 3,
+                                       s->inj != NULL};
   int n = 0;
   for (int k = 0; k < TCAD_HC_MAX_COLUMNS; k++) {
     if (!on[k]) continue;
@@ -143,6 +146,7 @@ void tcad_sim_hc_row(TcadSim *s, double *row)
     for (int k = 0; k < s->nem; k++) t = fmax(t, fmax(x[s->bs * s->em_i[k] + 3], x[s->bs * s->em_j[k] + 3]) * sv);
     row[n++] = t;
   }
+  if (s->inj) row[n++] = tcad_sim_gate_current(s); /* the hot-carrier gate current (solver/gatecurrent.c) */
 }
 
 double tcad_sim_interface_field_max(const TcadSim *s)
@@ -236,4 +240,11 @@ int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt)
     lt->tau_ref = c * tr, lt->rel = best / tr;
   }
   return 1;
+}
+
+int tcad_sim_iv_column(const TcadSim *s, const char *name)
+{
+  for (int k = 0; k < s->iv_ncol; k++)
+    if (!strcmp(s->iv_names[k], name)) return k;
+  return -1;
 }

@@ -19,7 +19,6 @@ int TcadSimSetOutput(TcadSim *s, TcadOutput *out, const char *iv_csv, int quiet)
   s->out = out;
   s->quiet = quiet;
   if (!iv_csv) return 0;
-  TCAD_CALL(tcad_sim_hc_setup(s));
   const int nc = s->ncontacts, ii = s->deck->physics.impact != TCAD_II_NONE, hc = s->hc_drain >= 0;
   const int ncol = 3 + 4 * nc + (ii ? 3 + nc : 0) + (hc ? tcad_sim_hc_columns(s, NULL, NULL) : 0);
   /* owned by the sim from here (freed with it) */
@@ -173,6 +172,11 @@ static int write_node_fields(TcadSim *s)
   TCAD_CALL_GOTO(e, write_list(s, f, (int)(sizeof f / sizeof f[0])), cleanup);
   if (s->bs > 3) TCAD_CALL_GOTO(e, write_energy_fields(s), cleanup);
   if (s->D.p.impact) TCAD_CALL_GOTO(e, write_generation_fields(s), cleanup);
+  if (s->inj) { /* the hot-carrier injection along the interface (solver/gatecurrent.c) */
+    TCAD_CALL_GOTO(e, tcad_sim_gate_density(s, psi), cleanup);
+    const TcadRecordField g[] = {{"hot_carrier_injection", "A/cm^2", 1, psi}};
+    TCAD_CALL_GOTO(e, write_list(s, g, 1), cleanup);
+  }
 cleanup:
   free(buf);
   return e;

@@ -24,11 +24,6 @@ static int check_models(const TcadDeck *d)
                         "%s: a breakdown step needs avalanche generation; add 'impact_ionization: vanoverstraeten' "
                         "(or selberherr, okuto) to 'physics'",
                         TcadDeckGetLocation(d, d->steps[k].loc));
-  if (ph->hot_carrier != TCAD_HC_NONE)
-    return tcad_error(TCAD_ERR_NOTIMPL,
-                      "%s: hot-carrier injection is not implemented yet; remove the "
-                      "'hot_carrier' key",
-                      TcadDeckGetLocation(d, ph->loc_hot_carrier));
   return 0;
 }
 
@@ -138,6 +133,9 @@ int TcadSimCreate(const TcadDeck *deck, const TcadMesh *mesh, const TcadGeometry
   TCAD_CALL_GOTO(e, tcad_sim_setup_snes(s), fail);
   TCAD_CALL_GOTO(e, TcadSimGetDefaultBackend(s->opt.backend, &backend, NULL, 0), fail);
   TCAD_CALL_GOTO(e, TcadSimSetBackend(s, backend), fail);
+  /* the hot-carrier monitor and gate injection: their errors (contacts, interface, gate) before
+   * any file is written */
+  TCAD_CALL_GOTO(e, tcad_sim_hc_setup(s), fail);
   *simp = s;
   return 0;
 fail:
@@ -167,6 +165,7 @@ void TcadSimDestroy(TcadSim **sp)
   free(s->resume.xa), free(s->outdir);
   free(s->contacts), free(s->node_contact), free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s->em_i), free(s->em_j), free(s->em_h);
+  tcad_sim_gate_free(s);
   free(s->final_h5), free(s->final_xdmf), free(s->final_iv);
   free(s);
   *sp = NULL;

@@ -74,6 +74,8 @@ typedef struct {
   double *xa;
 } TcadResume;
 
+typedef struct TcadGateInjection TcadGateInjection;
+
 struct TcadSim {
   const TcadDeck *deck;
   const TcadMesh *mesh;
@@ -141,6 +143,7 @@ struct TcadSim {
   int nem;
   int *em_i, *em_j;
   double *em_h;
+  TcadGateInjection *inj;                 /* hot-carrier gate injection (solver/gatecurrent.c), NULL: off */
   char *final_h5, *final_xdmf, *final_iv; /* staged output's final names (NULL: none staged) */
   int quiet;
   int eq_done;
@@ -184,8 +187,20 @@ typedef struct {
   double tau, tau_ref; /* s; NaN without C */
   double rel;          /* τ/τ_ref (C cancels); NaN without a reference row */
 } TcadLifetime;
-#define TCAD_HC_MAX_COLUMNS 4
+#define TCAD_HC_MAX_COLUMNS 5
 int tcad_sim_hc_setup(TcadSim *s);
+/* solver/gatecurrent.c: the hot-carrier gate current (physics.hot_carrier). Setup: the
+ * semiconductor/insulator interface faces, each interface node's area share, oxide thickness and
+ * gate, and each semiconductor node's nearest interface point; an error when the device has no
+ * gate over an interface. Evaluate: the present state's injection per interface node (A per
+ * depth unit of the device's currents) and their sum, the IV column I_g_hot; density: the
+ * injection per area (A/cm^2) as a node field, 0 off the interface. */
+int tcad_sim_gate_setup(TcadSim *s);
+void tcad_sim_gate_free(TcadSim *s);
+double tcad_sim_gate_current(TcadSim *s);
+int tcad_sim_gate_density(TcadSim *s, double *field);
+/* the IV table's column of that name, −1 when it has none */
+int tcad_sim_iv_column(const TcadSim *s, const char *name);
 /* the monitor's IV columns (I_sub/I_d; E_m with an interface; lifetime with C; Tn_max_interface
  * in energy balance with an interface): their count, names and units when not NULL */
 int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], const char **units);

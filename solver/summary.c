@@ -32,6 +32,19 @@ static void str(FILE *f, const char *s)
   fputc('"', f);
 }
 
+/* An IV row's point and contact voltages: {"point": N, "bias": {contact: V, ...} (left open). */
+static void bias_point(FILE *f, const TcadSim *s, const double *w)
+{
+  fprintf(f, "{\"point\": %d, \"bias\": {", (int)w[0]);
+  for (int c = 0; c < s->ncontacts; c++) {
+    fputs(c ? ", " : "", f);
+    str(f, s->contacts[c].name);
+    fputs(": ", f);
+    num(f, w[3 + 4 * c]);
+  }
+  fputs("}", f);
+}
+
 int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double wall)
 {
   char tmp[2 * TCAD_PATH_MAX + 16];
@@ -126,14 +139,8 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
         continue;
       }
       const double *w = rows + (size_t)row * s->iv_ncol;
-      fprintf(f, "{\"point\": %d, \"bias\": {", (int)w[0]);
-      for (int c = 0; c < s->ncontacts; c++) {
-        fputs(c ? ", " : "", f);
-        str(f, s->contacts[c].name);
-        fputs(": ", f);
-        num(f, w[3 + 4 * c]);
-      }
-      fputs("}, \"id\": ", f);
+      bias_point(f, s, w);
+      fputs(", \"id\": ", f);
       num(f, w[3 + 4 * s->hc_drain + 3]);
       fputs(", \"isub_over_id\": ", f);
       num(f, w[crt]);
@@ -147,6 +154,41 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
     num(f, r->life_c > 0 ? r->life_c : NAN);
     fputs(", \"worst_over_reference\": ", f);
     num(f, lt.rel);
+    fputs("}", f);
+  }
+  const int cg = s->inj ? tcad_sim_iv_column(s, "I_g_hot") : -1;
+  if (cg >= 0) { /* the hot-carrier gate current: its largest, and at the worst-case bias */
+    const double *rows;
+    const int nrows = TcadIVTableGetRows(s->iv, &rows);
+    int best = -1, worst = lt.row;
+    for (int i = 0; i < nrows; i++) {
+      const double *w = rows + (size_t)i * s->iv_ncol;
+      if (isfinite(w[cg]) && (best < 0 || fabs(w[cg]) > fabs(rows[(size_t)best * s->iv_ncol + cg]))) best = i;
+      /* without a lifetime, the worst case is the largest substrate current */
+      if (!s->deck->reliability.lifetime &&
+          (worst < 0 ||
+           fabs(w[3 + 4 * s->hc_sub + 3]) > fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 3])))
+        worst = i;
+    }
+    fputs(",\n  \"gate_current\": {\"model\": ", f);
+    str(f, s->deck->physics.hot_carrier == TCAD_HC_LUCKY ? "lucky-electron" : "fiegna");
+    fputs(", \"unit\": ", f);
+    str(f, TcadSimGetCurrentUnit(s));
+    for (int k = 0; k < 2; k++) {
+      const int row = k ? worst : best;
+      fputs(k ? ", \"worst_case\": " : ", \"largest\": ", f);
+      if (row < 0) {
+        fputs("null", f);
+        continue;
+      }
+      const double *w = rows + (size_t)row * s->iv_ncol;
+      bias_point(f, s, w);
+      fputs(", \"ig\": ", f);
+      num(f, w[cg]);
+      fputs(", \"ig_over_id\": ", f);
+      num(f, w[3 + 4 * s->hc_drain + 3] != 0 ? fabs(w[cg] / w[3 + 4 * s->hc_drain + 3]) : NAN);
+      fputs("}", f);
+    }
     fputs("}", f);
   }
   fputs("\n}\n", f);

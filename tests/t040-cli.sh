@@ -139,11 +139,11 @@ done
 
 # a model that is not implemented: clear error naming its deck line, exit 6, and nothing written
 # (the models are checked before any file is created)
-square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {hot_carrier: lucky-electron}
+square_deck "$W/solve.yaml" "$D/square-41.msh" "physics: {statistics: fermi}
 solve:
   - equilibrium: {}
 output: {directory: $W/solve-out}"
-expect_sim run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: hot-carrier injection is not implemented" -- run "$W/solve.yaml"
+expect_sim run.not_implemented 6 "solve.yaml:[0-9]+:[0-9]+: Fermi-Dirac statistics are not implemented" -- run "$W/solve.yaml"
 [ ! -e "$W/solve-out" ] && ok run.not_implemented_writes_nothing || bad run.not_implemented_writes_nothing "$W/solve-out exists"
 
 # a bias step that cannot converge (one Newton iteration allowed, no step cutting): exit 10, a

@@ -27,7 +27,7 @@ static const char *names[TCAD_PROBE_COUNT] = {
     "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",          "intrinsic",    "workfunction",
     "equilibrium", "ohmic",        "quasi_fermi",   "velocity",       "field_parallel", "current_sign", "joule_force",
     "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t", "flux_sign",    "eb_flux_sign",
-    "floor_heat"};
+    "floor_heat",  "lucky",        "fiegna",        "hc_barrier"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
@@ -301,6 +301,25 @@ static int make_inputs(int w, double *in)
     for (int hf = 0; hf < 2; hf++)
       for (int f = 0; f < 9; f++)
         PT[0] = 1e8, PT[1] = 1417.0, PT[2] = hf, PT[3] = 1.07e7, PT[4] = 2e6, PT[5] = 1e-7, PT[6] = E[f] * 1e-7, n++;
+    break;
+  }
+  case TCAD_PROBE_LUCKY: { /* a = φ/(λF) from 0 through the switch at 4 to the underflow at 745 */
+    const double F[] = {-1e5, 0.0, 1e3, 3e4, 1e5, 3e5, 1e6, 1e7}, phi[] = {0.0, 0.5, 3.2, 4.7};
+    for (int f = 0; f < 8; f++)
+      for (int p = 0; p < 4; p++) PT[0] = F[f], PT[1] = phi[p], PT[2] = 9.2e-7, PT[3] = 6.2e-6, n++;
+    break;
+  }
+  case TCAD_PROBE_FIEGNA: { /* u = χφ³/F^1.5 through the series/continued-fraction switch */
+    const double F[] = {0.0, 1e4, 1e5, 3e5, 1e6, 3e6, 1e7}, phi[] = {0.0, 0.3, 1.0, 3.2};
+    for (int f = 0; f < 7; f++)
+      for (int p = 0; p < 4; p++) PT[0] = 4.87e4, PT[1] = 1.3e8, PT[2] = F[f], PT[3] = phi[p], n++;
+    break;
+  }
+  case TCAD_PROBE_HC_BARRIER: {
+    const double E[] = {-3e6, -1e5, 0.0, 1e2, 1e5, 1e6, 5e6};
+    for (int f = 0; f < 7; f++)
+      for (int l = 0; l < 2; l++)
+        PT[0] = 3.2, PT[1] = 2.59e-4, PT[2] = 3e-5, PT[3] = E[f], PT[4] = 5e-7, PT[5] = l ? 3.2e-7 : 0.0, n++;
     break;
   }
   default: break;

@@ -128,6 +128,14 @@ typedef struct {
   char ref_contact[TCAD_MAX_SWEEP_CONTACTS][TCAD_NAME_MAX];
   double ref_voltage[TCAD_MAX_SWEEP_CONTACTS];
   TcadSrcLoc loc, loc_ref;
+  /* hot-carrier injection into the gate insulator (physics.hot_carrier, `injection:`;
+   * kernels/physics/hotcarrier.h): carriers injected (bit 0 electrons, bit 1 holes); per carrier
+   * (0 electrons, 1 holes) the barrier φ_0 (eV), λ and λ_r (cm); the barrier lowering β
+   * ((V·cm)^½) and α ((V·cm²)^⅓); the insulator's mean free path λ_ox (cm); Fiegna's A (cm/s/eV^2.5)
+   * and χ ((V/cm)^1.5/eV³) and the energy relaxation length λ_E (cm) */
+  int inj_carriers;
+  double inj_phi[2], inj_lambda[2], inj_lambda_r[2], inj_beta, inj_alpha, inj_lambda_ox, inj_a, inj_chi, inj_le;
+  TcadSrcLoc loc_inj;
 } TcadReliabilitySpec;
 
 /* Fixed charge on the interface between two regions (cm^-2, sign included). */

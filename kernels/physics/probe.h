@@ -8,6 +8,7 @@
 #include "kernels/physics/bernoulli.h"
 #include "kernels/physics/driving_force.h"
 #include "kernels/physics/energy.h"
+#include "kernels/physics/hotcarrier.h"
 #include "kernels/physics/impact.h"
 #include "kernels/physics/mobility.h"
 #include "kernels/physics/recombination.h"
@@ -54,6 +55,9 @@ enum {
   TCAD_PROBE_FLUX_SIGN,      /* in: y, c1, c2, ε              out: s, ds/d(y, c1, c2) */
   TCAD_PROBE_EB_FLUX_SIGN,   /* in: carrier, q(ψ2−ψ1)/k, T1, T2, c1, c2, ε   out: s, ds/d(in 1..5) */
   TCAD_PROBE_FLOOR_HEAT,     /* in: c_f, μ0, hf, v_sat, A/h, h, Δψ   out: share, d/dΔψ */
+  TCAD_PROBE_LUCKY,          /* in: F, φ, λ, λ_r              out: P */
+  TCAD_PROBE_FIEGNA,         /* in: A, χ, F, φ                out: v */
+  TCAD_PROBE_HC_BARRIER,     /* in: φ0, β, α, E_ox, t_ox, λ_ox   out: φ, T_ox */
   TCAD_PROBE_COUNT
 };
 
@@ -126,6 +130,9 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
   case TCAD_PROBE_FLOOR_HEAT:
     out[0] = tcad_eb_floor_heat_share(in[0], in[1], (int)in[2], in[3], in[4], in[5], in[6], &out[1]);
     break;
+  case TCAD_PROBE_LUCKY: out[0] = tcad_lucky_probability(in[0], in[1], in[2], in[3]); break;
+  case TCAD_PROBE_FIEGNA: out[0] = tcad_fiegna_velocity(in[0], in[1], in[2], in[3]); break;
+  case TCAD_PROBE_HC_BARRIER: out[0] = tcad_hc_barrier(in[0], in[1], in[2], in[3], in[4], in[5], &out[1]); break;
   default: break;
   }
 }
