@@ -205,6 +205,10 @@ static void print_totals(const TcadSim *sim, const char *iv, const char *h5)
     printf("  device transfers: state up %.3f s, residual down %.3f s, Jacobian down (CPU linear solver) %.3f "
            "s, Newton products %.3f s; assembly kernel %.3f s\n",
            t->t_upload, t->t_download, t->t_copy, t->t_matmult, t->t_kernel);
+  if (t->points && t->t_injection > 0)
+    printf("  hot-carrier gate current: %.3f s (%.2f ms per point, %.2f %% of the Newton solves' time)\n",
+           t->t_injection, 1e3 * t->t_injection / t->points,
+           100.0 * t->t_injection / fmax(t->t_assembly + t->t_linear, 1e-30));
   char lin[512];
   if (TcadSimGetLinearSummary(sim, lin, sizeof lin)) printf("  %s\n", lin);
   if (t->points) printf("wrote %s (IV table, also /iv in %s)\n", iv, h5);

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench, six parts (BENCH_ONLY=geometry, dd, eb, breakdown, assembly or linear runs one of them):
+# make bench, seven parts (BENCH_ONLY=geometry, dd, eb, breakdown, hotcarrier, assembly or linear runs one of them):
 # - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
 #   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
 #   linear in the node count, so ns/node should stay flat across sizes).
@@ -19,6 +19,10 @@
 #   drift-diffusion and in energy balance. Results: bench/results/breakdown.csv and breakdown.md
 #   (bias points, Newton iterations per point, the most Newton iterations at a point after a step
 #   cut, time to breakdown, the breakdown voltage, the outcome).
+# - hotcarrier: the hot-carrier study of make run (examples/mosfet2d-hc.yaml) in drift-diffusion
+#   and in energy balance: bias points, Newton iterations, time, and the gate current's
+#   evaluation per point against a Newton solve (aim: under 5 %). Results: bench/results/
+#   hotcarrier.csv and hotcarrier.md.
 # - assembly: residual + Jacobian assembly alone, DD (bs 3) and energy balance (bs 5), at 1e5, 1e6
 #   (and 1e7 with a GPU) nodes: host
 #   edge loop, host OpenMP row loop, CUDA kernel, against the memory-bandwidth floor.
@@ -37,7 +41,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|dd|eb|breakdown|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, breakdown, assembly or linear, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|dd|eb|breakdown|hotcarrier|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, breakdown, hotcarrier, assembly or linear, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -325,6 +329,58 @@ PY
   return 0
 }
 
+bench_hotcarrier() {
+  local csv="$out/hotcarrier.csv" failed=()
+  local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
+  echo "transport,rc,points,newton_solves,newton_its,its_per_point,wall_s,solve_s,injection_s,injection_ms_per_point,injection_share_of_solve_pct,injection_share_of_newton_solve_pct" > "$csv"
+  for t in drift-diffusion energy-balance; do
+    echo "bench: hot-carrier study (examples/mosfet2d-hc.yaml) $t" >&2
+    local o="$tmp/hc_$t" rc=0
+    "$build/tcad" run "$root/examples/mosfet2d-hc.yaml" -o "$o" -tcad_transport $t > "$o.log" 2>&1 || rc=$?
+    [ $rc -eq 0 ] || failed+=("$t (exit $rc)")
+    python3 - "$t" "$rc" "$o" <<'PY' | tee -a "$csv"
+import json, re, sys
+t, rc, o = sys.argv[1:]
+try:
+    s = json.load(open(f"{o}/summary.json"))
+except Exception:
+    s = {}
+c = s.get("cost", {})
+solve = 0.0
+for line in open(f"{o}.log"):
+    m = re.search(r"assembly ([0-9.]+) s, linear solve ([0-9.]+) s", line)
+    if m:
+        solve = float(m.group(1)) + float(m.group(2))
+pts, ns, inj = c.get("bias_points", 0), c.get("newton_solves", 0), c.get("injection_s", 0.0)
+print(f"{t},{rc},{pts},{ns},{c.get('newton_iterations', 0)},{c.get('newton_iterations', 0) / max(pts, 1):.2f},"
+      f"{c.get('wall_time_s', 0):.2f},{solve:.2f},{inj:.3f},{1e3 * inj / max(pts, 1):.2f},"
+      f"{100 * inj / solve if solve else 0:.2f},{100 * (inj / max(pts, 1)) / (solve / max(ns, 1)) if solve else 0:.2f}")
+PY
+  done
+  {
+    python3 - "$csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| model | bias points | Newton solves | Newton its/point | wall s | assembly + linear s | injection s | injection ms/point | injection / Newton solve |")
+print("|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    print(f"| {r['transport']} | {r['points']} | {r['newton_solves']} | {r['its_per_point']} | {r['wall_s']} | {r['solve_s']} "
+          f"| {r['injection_s']} | {r['injection_ms_per_point']} | {r['injection_share_of_newton_solve_pct']} % |")
+if len(rows) == 2 and float(rows[0]['wall_s']) > 0:
+    print(f"\nEnergy balance / drift-diffusion, wall time: {float(rows[1]['wall_s']) / float(rows[0]['wall_s']):.2f}, "
+          f"bias points {int(rows[1]['points']) / max(int(rows[0]['points']), 1):.2f}.")
+print("\nThe whole hot-carrier study of make run (examples/mosfet2d-hc.yaml: two I_sub(V_g) sweeps, the gate current, "
+      "the lifetime, the drain breakdown) per model, one thread, host backend, run one after the other. Injection: "
+      "the gate current's evaluation per recorded point (lucky electron in drift-diffusion, Fiegna in energy "
+      "balance) against one Newton solve (assembly + linear solve over the Newton solves); the aim is under 5 %.")
+PY
+    echo "Machine: $(getconf _NPROCESSORS_ONLN) cores; load average at the end $(cut -d' ' -f1-3 /proc/loadavg); $(date -u +%Y-%m-%d)."
+    if [ ${#failed[@]} -gt 0 ]; then echo; echo "Failed: ${failed[*]}."; fi
+  } > "$out/hotcarrier.md"
+  cat "$out/hotcarrier.md"
+  return 0
+}
+
 bench_assembly() {
   local sizes=${BENCH_ASSEMBLY_SIZES:-}
   if [ -z "$sizes" ]; then
@@ -433,5 +489,6 @@ if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
 if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
 if [ -z "$only" ] || [ "$only" = breakdown ]; then bench_breakdown; fi
+if [ -z "$only" ] || [ "$only" = hotcarrier ]; then bench_hotcarrier; fi
 if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi
 if [ -z "$only" ] || [ "$only" = linear ]; then bench_linear; fi

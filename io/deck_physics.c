@@ -17,7 +17,7 @@ static const char *const deck_high_fields[] = {"none", "canali", "hansch", NULL}
 static const char *const deck_driving_forces[] = {"joule", "quasi-fermi", "field", NULL};
 static const char *const deck_recombinations[] = {"srh", "auger", NULL};
 static const char *const deck_impacts[] = {"none", "vanoverstraeten", "selberherr", "okuto", NULL};
-static const char *const deck_hot_carriers[] = {"none", "lucky-electron", "fiegna", NULL};
+static const char *const deck_hot_carriers[] = {"none", "lucky-electron", "fiegna", "auto", NULL};
 
 int tcad_deck_find_material(const TcadDeck *d, int count, const char *name)
 {

@@ -21,6 +21,7 @@
 #include "kernels/physics/hotcarrier.h"
 #include "kernels/physics/impact.h"
 #include "solver/sim_internal.h"
+#include "tcad/clock.h"
 #include "tcad/error.h"
 
 struct TcadGateInjection {
@@ -34,6 +35,7 @@ struct TcadGateInjection {
   double *near_w, *near_d;       /* their weights, and the distance (INFINITY beyond the cutoff) */
   double *inj, *phi[2], *pox[2]; /* per interface node: injection, barrier, transmission */
   double total;
+  int point; /* the point inj holds (s->npoints; −1: none) */
 };
 
 void tcad_sim_gate_free(TcadSim *s)
@@ -193,6 +195,11 @@ int tcad_sim_gate_setup(TcadSim *s)
   const TcadReliabilitySpec *r = &d->reliability;
   tcad_sim_gate_free(s);
   if (d->physics.hot_carrier == TCAD_HC_NONE) return 0;
+  if (d->physics.hot_carrier == TCAD_HC_FIEGNA && s->bs <= 3)
+    return tcad_error(TCAD_ERR_INPUT,
+                      "%s: 'hot_carrier: fiegna' is driven by the carrier temperature, and this run is "
+                      "drift-diffusion; use hot_carrier: auto (lucky-electron in drift-diffusion)",
+                      TcadDeckGetLocation(d, d->physics.loc_hot_carrier));
   const TcadMesh *m = s->mesh;
   const int dim = m->dim, nn = m->nnodes;
   int *faces = NULL, nf = 0, e = 0;
@@ -214,7 +221,10 @@ int tcad_sim_gate_setup(TcadSim *s)
     return tcad_error(TCAD_ERR_MEM, "out of memory for the gate injection");
   }
   s->inj = g;
-  g->model = d->physics.hot_carrier, g->carriers = r->inj_carriers, g->dim = dim;
+  g->point = -1;
+  g->model = d->physics.hot_carrier == TCAD_HC_AUTO ? (s->bs > 3 ? TCAD_HC_FIEGNA : TCAD_HC_LUCKY)
+                                                    : (int)d->physics.hot_carrier;
+  g->carriers = r->inj_carriers, g->dim = dim;
   /* the interface nodes and their area shares */
   int *idx = NULL;
   TCAD_ALLOC_GOTO(e, idx, nn, fail);
@@ -333,6 +343,7 @@ double tcad_sim_gate_current(TcadSim *s)
 {
   TcadGateInjection *g = s->inj;
   if (!g) return NAN;
+  const double t0 = tcad_now();
   const TcadReliabilitySpec *r = &s->deck->reliability;
   const TcadAsmData *D = &s->D;
   const double *x = TcadSimGetState(s);
@@ -381,7 +392,8 @@ double tcad_sim_gate_current(TcadSim *s)
   }
   double total = 0.0;
   for (int k = 0; k < g->nif; k++) total += g->inj[k];
-  g->total = total;
+  g->total = total, g->point = s->npoints;
+  s->totals.t_injection += tcad_now() - t0;
   return total;
 }
 
@@ -390,7 +402,12 @@ int tcad_sim_gate_density(TcadSim *s, double *field)
   memset(field, 0, sizeof(double) * (size_t)s->nnodes);
   TcadGateInjection *g = s->inj;
   if (!g) return 0;
-  tcad_sim_gate_current(s);
+  if (g->point != s->npoints) tcad_sim_gate_current(s); /* the IV row's, unless there was none */
   for (int k = 0; k < g->nif; k++) field[g->if_node[k]] = g->if_area[k] > 0 ? g->inj[k] / g->if_area[k] : 0.0;
   return 0;
+}
+
+const char *tcad_sim_gate_model(const TcadSim *s)
+{
+  return !s->inj ? "none" : s->inj->model == TCAD_HC_LUCKY ? "lucky-electron" : "fiegna";
 }

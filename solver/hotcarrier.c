@@ -222,7 +222,14 @@ int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt)
   const int cid = 3 + 4 * s->hc_drain + 3, crt = 3 + 4 * nc + 3 + nc;
   double best = INFINITY;
   for (int i = 0; i < nrows; i++) {
-    const double *w = rows + (size_t)i * ncol, t = tau_over_c(s, w[crt], w[cid]);
+    const double *w = rows + (size_t)i * ncol;
+    /* hot-carrier stress is an operating bias: the points of a breakdown step or of a sweep in
+     * current (the junction in avalanche, I_sub/I_d near 1) are not candidates */
+    const int k = (int)w[1] - 1;
+    if (k >= 0 && k < s->deck->nsteps &&
+        (s->deck->steps[k].kind == TCAD_STEP_BREAKDOWN || s->deck->steps[k].in_current))
+      continue;
+    const double t = tau_over_c(s, w[crt], w[cid]);
     if (t < best) best = t, lt->row = i;
     /* the reference: the last row at the reference's contact voltages */
     int match = r->nref > 0;

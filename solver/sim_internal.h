@@ -199,6 +199,8 @@ int tcad_sim_gate_setup(TcadSim *s);
 void tcad_sim_gate_free(TcadSim *s);
 double tcad_sim_gate_current(TcadSim *s);
 int tcad_sim_gate_density(TcadSim *s, double *field);
+/* the injection model in use (physics.hot_carrier auto resolved): "lucky-electron" or "fiegna" */
+const char *tcad_sim_gate_model(const TcadSim *s);
 /* the IV table's column of that name, −1 when it has none */
 int tcad_sim_iv_column(const TcadSim *s, const char *name);
 /* the monitor's IV columns (I_sub/I_d; E_m with an interface; lifetime with C; Tn_max_interface

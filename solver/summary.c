@@ -64,6 +64,10 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
           "\"retried_solves\": %d, \"newton_iterations\": %d, \"linear_iterations\": %d, \"wall_time_s\": ",
           t->points, t->solves, t->failures, t->failures - t->final_failures, t->newton_its, t->linear_its);
   num(f, wall);
+  if (s->inj) {
+    fputs(", \"injection_s\": ", f);
+    num(f, t->t_injection);
+  }
   fputs("}", f);
   if (s->deck->physics.impact != TCAD_II_NONE) {
     fputs(",\n  \"ionization_integral_bv\": ", f);
@@ -171,7 +175,7 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
         worst = i;
     }
     fputs(",\n  \"gate_current\": {\"model\": ", f);
-    str(f, s->deck->physics.hot_carrier == TCAD_HC_LUCKY ? "lucky-electron" : "fiegna");
+    str(f, tcad_sim_gate_model(s));
     fputs(", \"unit\": ", f);
     str(f, TcadSimGetCurrentUnit(s));
     for (int k = 0; k < 2; k++) {

@@ -9,6 +9,7 @@ docs/output.md) on the example n-MOSFET's generated mesh (examples/mosfet2d-gen.
    interface (trapezoids between the interface nodes read from the HDF5 mesh) is the column;
    summary.json's gate_current names the largest row of the table and, without a lifetime, the
    row of the largest substrate current.
+   (`hot_carrier: auto` here: lucky-electron in drift-diffusion.)
 2. the slope the model implies: with the barrier lowering off (β = α = λ_ox = 0) the barrier is
    φ_0 wherever the oxide field attracts electrons, and ln(I_g/I_d) against 1/E_m over a drain
    sweep at V_g = 3 V is a straight line of slope φ_0/λ (Tam, Ko and Hu: I_g/I_d ∝
@@ -49,7 +50,7 @@ def table(out):
 
 
 # 1. lucky electron at V_d = 2 V
-deck = device + """physics: {impact_ionization: vanoverstraeten, hot_carrier: lucky-electron}
+deck = device + """physics: {impact_ionization: vanoverstraeten, hot_carrier: auto}
 output: {quantities: [potential, hot_carrier_injection]}
 solve:
   - equilibrium: {}
@@ -91,10 +92,11 @@ summ = json.load(open(os.path.join(out, "summary.json")))
 gc = summ.get("gate_current", {})
 big = max(range(len(rows)), key=lambda k: ig[k])
 wc = max(range(len(rows)), key=lambda k: abs(get(rows[k], "I(bulk)")))
-check(gc.get("model") == "lucky-electron" and gc["largest"]["point"] == int(get(rows[big], "point"))
+inj_s = summ.get("cost", {}).get("injection_s", -1)
+check(gc.get("model") == "lucky-electron" and inj_s >= 0 and gc["largest"]["point"] == int(get(rows[big], "point"))
       and abs(gc["largest"]["ig"] / ig[big] - 1) < 1e-8 and gc["worst_case"]["point"] == int(get(rows[wc], "point"))
       and abs(gc["worst_case"]["ig_over_id"] / (ig[wc] / abs(get(rows[wc], "I(drain)"))) - 1) < 1e-8,
-      "lucky.summary", f"{gc}; table largest point {get(rows[big], 'point')}, worst case {get(rows[wc], 'point')}")
+      "lucky.summary", f"{gc}; injection_s {inj_s}; table largest point {get(rows[big], 'point')}, worst case {get(rows[wc], 'point')}")
 
 # 2. the slope: drain sweeps at V_g = 3 V
 sweep = """output: {quantities: [potential]}
@@ -132,17 +134,19 @@ for name, phi in (("phi32", 3.2), ("phi26", 2.6)):
 ig_eb = {}
 for tw in ("3e-13", "3e-14"):
     d = device.replace("regions:", "materials: {Si: {tauw: [%s, %s]}}\nregions:" % (tw, tw), 1)
-    d += """physics: {transport: energy-balance, impact_ionization: vanoverstraeten, hot_carrier: fiegna}
+    d += """physics: {transport: energy-balance, impact_ionization: vanoverstraeten, hot_carrier: %s}
 output: {quantities: [electron_temperature, hot_carrier_injection]}
 solve:
   - equilibrium: {}
   - sweep: {contact: gate, to: 2.0, step: 1.0}
   - sweep: {contact: drain, to: 1.5, step: 0.5}
-"""
+""" % ("fiegna" if tw == "3e-13" else "auto")
     o = os.path.join(W, "eb" + tw)
     r = run(tcadrun.write(W, "eb%s.yaml" % tw, d), o)
     if check(r.returncode == 0, f"fiegna.tauw{tw}.runs", r.stderr[-400:]):
         rw, gt, _ = table(o)
+        check(json.load(open(os.path.join(o, "summary.json")))["gate_current"]["model"] == "fiegna",
+              f"fiegna.tauw{tw}.model", "hot_carrier fiegna, and auto in energy balance")
         ig_eb[tw] = [(gt(x, "V(drain)"), gt(x, "Tn_max_interface"), gt(x, "I_g_hot")) for x in rw
                      if gt(x, "solve_step") == 3]
 if len(ig_eb) == 2:

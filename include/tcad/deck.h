@@ -97,7 +97,8 @@ typedef enum { TCAD_HF_NONE = 0, TCAD_HF_CANALI = 1, TCAD_HF_HANSCH = 2 } TcadHi
  * quasi-Fermi gradient, or the field parallel to the current */
 typedef enum { TCAD_DF_JOULE = 0, TCAD_DF_QUASI_FERMI = 1, TCAD_DF_FIELD = 2 } TcadDrivingForce;
 typedef enum { TCAD_II_NONE = 0, TCAD_II_VANOVERSTRAETEN = 1, TCAD_II_SELBERHERR = 2, TCAD_II_OKUTO = 3 } TcadImpact;
-typedef enum { TCAD_HC_NONE = 0, TCAD_HC_LUCKY = 1, TCAD_HC_FIEGNA = 2 } TcadHotCarrier;
+/* auto: lucky-electron in drift-diffusion, fiegna with a temperature equation (one deck for both) */
+typedef enum { TCAD_HC_NONE = 0, TCAD_HC_LUCKY = 1, TCAD_HC_FIEGNA = 2, TCAD_HC_AUTO = 3 } TcadHotCarrier;
 
 typedef struct {
   TcadTransport transport;

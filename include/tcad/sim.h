@@ -38,6 +38,7 @@ typedef struct {
   /* CUDA backend, seconds: state and contact values up, residual (and fluxes) down, the assembly
    * kernel, the Newton MATSHELL's products (vectors up and down included) */
   double t_upload, t_download, t_kernel, t_matmult;
+  double t_injection; /* the hot-carrier gate current's evaluation (solver/gatecurrent.c) */
 } TcadSimTotals;
 
 /* The backend for a request (TcadOptions.backend: -1 automatic, TCAD_BACKEND_HOST or
