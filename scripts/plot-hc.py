@@ -69,7 +69,7 @@ def ratio(a, b):
 
 def main(out):
     data = {k: (table(f"{out}/{k}/iv.csv"), json.load(open(f"{out}/{k}/summary.json"))) for k, _, _ in MODELS}
-    plot(out, data, "I(bulk)", "|I_sub| (A/cm)", "hc-isub.png", "substrate current (bulk contact)")
+    plot(out, data, "Ip(bulk)", "|I_sub| (A/cm)", "hc-isub.png", "substrate current (the bulk contact's holes)")
     plot(out, data, "I_g_hot", "I_g (A/cm)", "hc-ig.png",
          "hot-carrier gate current (lucky electron / Fiegna)", floor=1e-60)
     plot(out, data, "lifetime", "lifetime (s)", "hc-lifetime.png", "Hu's lifetime, C = 10 s A/cm, m = 2.9")

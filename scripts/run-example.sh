@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make run: the built-in study, drift-diffusion against energy balance on the example 2D
-# n-MOSFET, the two models run side by side (one core each):
+# n-MOSFET, on two cores (the energy-balance hot-carrier run, the longest, on one; the other
+# runs one after the other on the second), one thread each:
 # 1. the hot-carrier and breakdown study (examples/mosfet2d-hc.yaml, generated mesh): the
 #    substrate current's bell over V_g at V_d = 1.5 and 2 V, the hot-carrier gate current
 #    (lucky electron / Fiegna: `hot_carrier: auto`), Hu's lifetime, and the drain junction's
@@ -17,18 +18,11 @@ export OMPI_MCA_btl_base_warn_component_unused=0
 cd "$root"
 t0=$(date +%s)
 
-# run the deck $1 into $2 in drift-diffusion and in energy balance at once, one core each; the
-# progress lines of both, prefixed dd | and eb |; the exit status of the first that failed
-side_by_side() {
-  local deck=$1 out=$2 rc=0
-  mkdir -p "$out"
-  OMP_NUM_THREADS=1 "$build/tcad" run "$deck" -o "$out/dd" 2>&1 | sed -u 's/^/dd | /' &
-  local a=$!
-  OMP_NUM_THREADS=1 "$build/tcad" run "$deck" -o "$out/eb" -tcad_transport energy-balance 2>&1 | sed -u 's/^/eb | /' &
-  local b=$!
-  wait $a || rc=$?
-  wait $b || rc=$?
-  return $rc
+# one run, its output lines prefixed with TAG |, one core
+tagged() {
+  local tag=$1; shift
+  OMP_NUM_THREADS=1 "$build/tcad" run "$@" 2>&1 | sed -u "s/^/$tag | /"
+  return "${PIPESTATUS[0]}"
 }
 
 py=python3
@@ -36,17 +30,20 @@ py=python3
 plots=1
 "$py" -c "import h5py, matplotlib" 2>/dev/null || plots=0
 
-hc=tcad-out/mosfet2d-hc
-echo "=== hot-carrier and breakdown study (examples/mosfet2d-hc.yaml): drift-diffusion | energy balance"
-side_by_side examples/mosfet2d-hc.yaml "$hc"
-echo
-out=tcad-out/mosfet2d
-echo "=== Id-Vg and Id-Vd (examples/mosfet2d.yaml): drift-diffusion | energy balance"
-side_by_side examples/mosfet2d.yaml "$out"
-echo
-echo "=== avalanche breakdown and snapback of a lateral n+pn+ (examples/snapback2d.yaml)"
-sb=tcad-out/snapback2d
-"$build/tcad" run examples/snapback2d.yaml -o "$sb"
+hc=tcad-out/mosfet2d-hc out=tcad-out/mosfet2d sb=tcad-out/snapback2d
+mkdir -p "$hc" "$out"
+echo "=== the study on two cores: the energy-balance hot-carrier run (hc-eb) on one; on the other the"
+echo "    drift-diffusion one (hc-dd), then Id-Vg and Id-Vd (examples/mosfet2d.yaml) in both models"
+echo "    (id-dd, id-eb), then the lateral n+pn+'s breakdown and snapback (examples/snapback2d.yaml, sb)"
+tagged hc-eb examples/mosfet2d-hc.yaml -o "$hc/eb" -tcad_transport energy-balance &
+eb=$!
+rc=0
+tagged hc-dd examples/mosfet2d-hc.yaml -o "$hc/dd" || rc=$?
+tagged id-dd examples/mosfet2d.yaml -o "$out/dd" || rc=$?
+tagged id-eb examples/mosfet2d.yaml -o "$out/eb" -tcad_transport energy-balance || rc=$?
+tagged sb examples/snapback2d.yaml -o "$sb" || rc=$?
+wait $eb || rc=$?
+[ $rc -eq 0 ] || { echo "make run: a run failed (exit $rc); its error is above" >&2; exit $rc; }
 echo
 if [ $plots = 1 ]; then
   "$py" scripts/plot-hc.py "$hc"

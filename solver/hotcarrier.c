@@ -135,7 +135,9 @@ int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], cons
 void tcad_sim_hc_row(TcadSim *s, double *row)
 {
   const TcadReliabilitySpec *r = &s->deck->reliability;
-  const double id = s->contacts[s->hc_drain].cur[2], ratio = id != 0 ? fabs(s->contacts[s->hc_sub].cur[2] / id) : NAN;
+  /* I_sub: the substrate contact's hole current (the holes impact ionization makes drain there;
+   * its electron current is the minority leakage into it) */
+  const double id = s->contacts[s->hc_drain].cur[2], ratio = id != 0 ? fabs(s->contacts[s->hc_sub].cur[1] / id) : NAN;
   int n = 0;
   row[n++] = ratio;
   if (s->nem > 0) row[n++] = tcad_sim_interface_field_max(s);
@@ -190,7 +192,7 @@ int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max)
   if (s->hc_drain < 0 || !s->iv) return 0;
   const double *rows;
   const int nrows = TcadIVTableGetRows(s->iv, &rows), ncol = s->iv_ncol, nc = s->ncontacts;
-  const int cis = 3 + 4 * s->hc_sub + 3, cvd = 3 + 4 * s->hc_drain, crt = 3 + 4 * nc + 3 + nc;
+  const int cis = 3 + 4 * s->hc_sub + 2, cvd = 3 + 4 * s->hc_drain, crt = 3 + 4 * nc + 3 + nc;
   int *idx = malloc(sizeof(int) * (size_t)(nrows + 1)), np = 0;
   if (!idx) return 0;
   for (int k = 0; k < s->deck->nsteps && np < max; k++) {

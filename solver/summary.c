@@ -171,7 +171,7 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
       /* without a lifetime, the worst case is the largest substrate current */
       if (!s->deck->reliability.lifetime &&
           (worst < 0 ||
-           fabs(w[3 + 4 * s->hc_sub + 3]) > fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 3])))
+           fabs(w[3 + 4 * s->hc_sub + 2]) > fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 2])))
         worst = i;
     }
     fputs(",\n  \"gate_current\": {\"model\": ", f);

@@ -3,7 +3,7 @@
 docs/output.md): the example n-MOSFET on its generated mesh (examples/mosfet2d-gen.yaml's
 device), van Overstraeten-de Man impact ionization, V_d = 2 V, V_g swept 0 -> 2.5 V.
 
-1. The IV columns: I_sub/I_d is |I(bulk)/I(drain)| of the same row; E_m, the largest field
+1. The IV columns: I_sub/I_d is |Ip(bulk)/I(drain)| of the same row (the bulk's hole current); E_m, the largest field
    along the Si/SiO2 interface, equals the one computed here from the HDF5 file: the interface
    nodes are those of both a silicon and an oxide cell (from /mesh/topology and
    /mesh/cell_region), the interface is the line they lie on, and E_m is the largest
@@ -66,7 +66,7 @@ col = {k.split(" [")[0]: k for k in rows[0]}
 get = lambda r, name: float(r[col[name]])  # noqa: E731
 
 # 1. the columns
-worst = max(abs(get(r, "I_sub/I_d") - abs(get(r, "I(bulk)") / get(r, "I(drain)"))) / get(r, "I_sub/I_d")
+worst = max(abs(get(r, "I_sub/I_d") - abs(get(r, "Ip(bulk)") / get(r, "I(drain)"))) / get(r, "I_sub/I_d")
             for r in rows[1:])
 check(worst < 1e-12, "columns.isub_over_id", f"worst relative difference {worst:.2e}")
 with h5py.File(os.path.join(out, "fields.h5"), "r") as f:
@@ -94,7 +94,7 @@ summ = json.load(open(os.path.join(out, "summary.json")))
 sc = summ.get("substrate_current", [])
 sweep = [r for r in rows if get(r, "solve_step") == 3]
 vg = np.array([get(r, "V(gate)") for r in sweep])
-isub = np.abs([get(r, "I(bulk)") for r in sweep])
+isub = np.abs([get(r, "Ip(bulk)") for r in sweep])
 ratio = np.array([get(r, "I_sub/I_d") for r in sweep])
 k = int(np.argmax(isub))
 if check(len(sc) == 1 and 0 < k < len(sweep) - 1, "summary.one_peak_inside", f"{sc}; largest row {k} of {len(sweep)}"):
