@@ -86,6 +86,13 @@ int tcad_sim_hc_setup(TcadSim *s)
     return 0; /* not a MOSFET by its names: no monitor */
   }
   s->hc_drain = d, s->hc_sub = b;
+  /* the substrate's type from its contact nodes' net doping: the carriers impact ionization sends
+   * there are its majority carriers (holes in an n-MOSFET's p-substrate, electrons in a
+   * p-MOSFET's n-well) */
+  double net = 0.0;
+  for (int i = 0; i < s->nnodes; i++)
+    if (s->node_contact[i] == b) net += s->D.node_fixed[i];
+  s->hc_sub_carrier = net > 0 ? 0 : 1;
   if (r->lifetime && s->dim == 1)
     return tcad_error(TCAD_ERR_INPUT,
                       "%s: reliability.lifetime needs a 2D or 3D MOSFET (τ I_d/W with the drain current per "
@@ -135,9 +142,10 @@ int tcad_sim_hc_columns(const TcadSim *s, char (*names)[TCAD_NAME_MAX + 8], cons
 void tcad_sim_hc_row(TcadSim *s, double *row)
 {
   const TcadReliabilitySpec *r = &s->deck->reliability;
-  /* I_sub: the substrate contact's hole current (the holes impact ionization makes drain there;
-   * its electron current is the minority leakage into it) */
-  const double id = s->contacts[s->hc_drain].cur[2], ratio = id != 0 ? fabs(s->contacts[s->hc_sub].cur[1] / id) : NAN;
+  /* I_sub: the substrate contact's majority-carrier current (the holes impact ionization makes
+   * drain into an n-MOSFET's substrate; its electron current is the minority leakage into it) */
+  const double id = s->contacts[s->hc_drain].cur[2];
+  const double ratio = id != 0 ? fabs(s->contacts[s->hc_sub].cur[s->hc_sub_carrier] / id) : NAN;
   int n = 0;
   row[n++] = ratio;
   if (s->nem > 0) row[n++] = tcad_sim_interface_field_max(s);
@@ -192,7 +200,7 @@ int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max)
   if (s->hc_drain < 0 || !s->iv) return 0;
   const double *rows;
   const int nrows = TcadIVTableGetRows(s->iv, &rows), ncol = s->iv_ncol, nc = s->ncontacts;
-  const int cis = 3 + 4 * s->hc_sub + 2, cvd = 3 + 4 * s->hc_drain, crt = 3 + 4 * nc + 3 + nc;
+  const int cis = 3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier, cvd = 3 + 4 * s->hc_drain, crt = 3 + 4 * nc + 3 + nc;
   int *idx = malloc(sizeof(int) * (size_t)(nrows + 1)), np = 0;
   if (!idx) return 0;
   for (int k = 0; k < s->deck->nsteps && np < max; k++) {

@@ -140,6 +140,7 @@ struct TcadSim {
   /* hot-carrier monitor (solver/hotcarrier.c): the drain and substrate contacts (−1: off), and the
    * semiconductor edges on an insulator interface whose largest field is E_m */
   int hc_drain, hc_sub;
+  int hc_sub_carrier; /* I_sub is the substrate contact's majority-carrier current: 1 holes (p-type), 0 electrons */
   int nem;
   int *em_i, *em_j;
   double *em_h;

@@ -170,8 +170,8 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
       if (isfinite(w[cg]) && (best < 0 || fabs(w[cg]) > fabs(rows[(size_t)best * s->iv_ncol + cg]))) best = i;
       /* without a lifetime, the worst case is the largest substrate current */
       if (!s->deck->reliability.lifetime &&
-          (worst < 0 ||
-           fabs(w[3 + 4 * s->hc_sub + 2]) > fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 2])))
+          (worst < 0 || fabs(w[3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier]) >
+                            fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier])))
         worst = i;
     }
     fputs(",\n  \"gate_current\": {\"model\": ", f);
