@@ -22,7 +22,8 @@ docs/output.md) on the example n-MOSFET's generated mesh (examples/mosfet2d-gen.
    (1985) 375: I_sub/I_d ∝ exp(−φ_i/(qλE_m))): ln(I_sub/I_d) against 1/E_m is a straight line
    whose slope is, for the local-field Chynoweth law, van Overstraeten–de Man's b_n = 1.231e6
    V/cm (checked to 10 %; Hu's fit on measured devices, 1.3 eV/7.8 nm = 1.67e6, is reported).
-3. Fiegna's energy-distribution model with energy balance: the gate current grows with the
+3. Fiegna's energy-distribution model with energy balance (the electron temperature only, which
+   is all it needs): the gate current grows with the
    electron temperature and falls to 0 as τ_w → 0 (τ_w 0.3 ps against 0.03 ps: the carriers
    stay near the lattice temperature; F_eff = (3/2)(k/q)(T_n − T_L)/λ_E).
 4. Deck errors name the line (docs/errors.md E79, E98-E100 hold the messages).
@@ -146,7 +147,7 @@ for name, phi in (("phi32", 3.2), ("phi26", 2.6)):
 ig_eb = {}
 for tw in ("3e-13", "3e-14"):
     d = device.replace("regions:", "materials: {Si: {tauw: [%s, %s]}}\nregions:" % (tw, tw), 1)
-    d += """physics: {transport: energy-balance, impact_ionization: vanoverstraeten, hot_carrier: %s}
+    d += """physics: {transport: energy-balance-electrons, impact_ionization: vanoverstraeten, hot_carrier: %s}
 output: {quantities: [electron_temperature, hot_carrier_injection]}
 solve:
   - equilibrium: {}

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where the substrate current peaks, energy balance against drift-diffusion, on the example
-n-MOSFET's generated mesh (examples/mosfet2d-gen.yaml), V_d = 2 V, V_g 0..2.5 V in 0.25 V steps:
+n-MOSFET's generated mesh (examples/mosfet2d-gen.yaml), V_d = 2 V, V_g 0..2.25 V in 0.25 V steps:
 
 1. energy balance: the peak of I_sub(V_g) (summary.json `substrate_current`, the vertex of the
    parabola through ln|I_sub| at the largest row and its neighbours) lies where the classic
@@ -31,7 +31,7 @@ output: {quantities: [potential], fields_every: 20}
 solve:
   - equilibrium: {}
   - sweep: {contact: drain, to: 2.0, step: 0.5}
-  - sweep: {contact: gate, to: 2.5, step: 0.25}
+  - sweep: {contact: gate, to: 2.25, step: 0.25}
 """
 path = tcadrun.write(W, "mos.yaml", deck)
 peak = {}

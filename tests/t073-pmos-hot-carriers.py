@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """The hot-carrier monitor and the gate current of a p-MOSFET (solver/hotcarrier.c,
 solver/gatecurrent.c): the example device's generated mesh with every doping's species swapped
-and a p+ polysilicon gate (work function 5.25 eV), V_d = −2 V, V_g 0..−3 V.
+and a p+ polysilicon gate (work function 5.25 eV), V_d = −2 V, V_g 0..−2.5 V.
 
 1. I_sub is the substrate's majority-carrier current: the n-well's electrons (the holes impact
    ionization makes flow to the drain and the electrons to the well): I_sub/I_d = |In(bulk)/I(drain)|
    per row, and summary.json's peak is the largest |In(bulk)| of the sweep (checked here
    against the table).
-2. The hole path of the injection: at one bias point (V_d −2, V_g −1.5) `carriers: holes` gives
-   a gate current > 0 and `both` is the sum of `electrons` and `holes` to rounding (the two
+2. The hole path of the injection, on the n-MOSFET itself (faster to solve than this p-MOSFET;
+   the holes impact ionization makes near its drain): at V_d 2, V_g 1.5 `carriers: holes` gives a
+   gate current > 0 and `both` is the sum of `electrons` and `holes` to rounding (the two
    carriers are summed independently).
 """
 import csv
@@ -24,7 +25,7 @@ from tcadrun import run, workdir  # noqa: E402
 W = workdir("t073")
 ROOT = os.environ.get("TCAD_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 base = open(os.path.join(ROOT, "examples", "mosfet2d-gen.yaml")).read()
-dev = base[:base.index("solve:")]
+ndev = dev = base[:base.index("solve:")]
 dev = dev.replace("species: acceptor", "species: XX").replace("species: donor", "species: acceptor")
 dev = dev.replace("species: XX", "species: donor").replace("workfunction: 4.17", "workfunction: 5.25")
 
@@ -41,7 +42,7 @@ output: {quantities: [potential], fields_every: 20}
 solve:
   - equilibrium: {}
   - sweep: {contact: drain, to: -2.0, step: 0.5}
-  - sweep: {contact: gate, to: -3.0, step: 0.25}
+  - sweep: {contact: gate, to: -2.5, step: 0.5}
 """
 out = os.path.join(W, "pmos")
 r = run(tcadrun.write(W, "pmos.yaml", deck), out)
@@ -53,7 +54,7 @@ if check(r.returncode == 0, "pmos.runs", r.stderr[-400:]):
     big = max(sweep, key=lambda x: abs(get(x, "In(bulk)")))
     pk = json.load(open(os.path.join(out, "summary.json")))["substrate_current"]
     ok = len(pk) == 1 and pk[0]["peak_inside"] and pk[0]["isub_peak"] >= abs(get(big, "In(bulk)")) * (1 - 1e-12)
-    ok = ok and abs(pk[0]["isub_peak_vg"] - get(big, "V(gate)")) <= 0.25
+    ok = ok and abs(pk[0]["isub_peak_vg"] - get(big, "V(gate)")) <= 0.5
     check(ok, "pmos.isub_peak",
           f"{pk}; the table's largest |In(bulk)| {abs(get(big, 'In(bulk)')):.4e} at V_g {get(big, 'V(gate)')}; "
           f"Ip(bulk) there {get(big, 'Ip(bulk)'):.3e}")
@@ -61,13 +62,13 @@ if check(r.returncode == 0, "pmos.runs", r.stderr[-400:]):
 # 2. the carriers of the injection, one bias point
 ig = {}
 for carriers in ("electrons", "holes", "both"):
-    d = dev + """physics: {impact_ionization: vanoverstraeten, hot_carrier: lucky-electron}
+    d = ndev + """physics: {impact_ionization: vanoverstraeten, hot_carrier: lucky-electron}
 reliability: {injection: {carriers: %s}}
 output: {quantities: [potential]}
 solve:
   - equilibrium: {}
-  - bias: {drain: -2.0}
-  - bias: {gate: -1.5}
+  - sweep: {contact: drain, to: 2.0, step: 0.5}
+  - sweep: {contact: gate, to: 1.5, step: 0.5}
 """ % carriers
     o = os.path.join(W, carriers)
     r = run(tcadrun.write(W, carriers + ".yaml", d), o)
