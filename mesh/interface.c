@@ -26,6 +26,72 @@ static double face_measure(const TcadMesh *m, const int *face)
   return 0.5 * sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
 }
 
+double TcadMeshFaceMeasure(const TcadMesh *mesh, const int *face) { return face_measure(mesh, face); }
+
+/* The faces shared by a cell of side 1 and a cell of side 2 (side[r] of each region: 0, 1 or 2),
+ * as sorted node tuples of width dim (*faces, nface × dim, caller frees). Every face of every
+ * cell on a side (the rest cannot be on the interface), deduplicated in linear time: a face met
+ * twice, once from each side, is on the interface. A face of three or more cells is an overlap
+ * that TcadMeshCheckCells refuses; it is skipped here. */
+static int shared_faces(const TcadMesh *mesh, const int *side, int *nface, int **faces)
+{
+  const int d = mesh->dim, nv = mesh->nvert;
+  *nface = 0, *faces = NULL;
+  size_t ncand = 0;
+  for (int c = 0; c < mesh->ncells; c++) ncand += side[mesh->cell_region[c]] != 0;
+  if ((ncand * nv) > (size_t)0x7fffffff)
+    return tcad_error(TCAD_ERR_MEM, "%s: too many faces for an interface", mesh->source);
+  const size_t nall = ncand * nv;
+  int *all = NULL, *owner = NULL, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, *out = NULL, nu = 0, n = 0,
+      rc = 0;
+  TCAD_ALLOC_GOTO(rc, all, nall * d, cleanup);
+  TCAD_ALLOC_GOTO(rc, owner, nall, cleanup); /* side of the tuple's cell */
+  size_t t = 0;
+  for (int c = 0; c < mesh->ncells; c++) {
+    const int sd = side[mesh->cell_region[c]];
+    if (!sd) continue;
+    const int *v = mesh->cell_node + (size_t)c * nv;
+    for (int f = 0; f < nv; f++, t++) {
+      int *tp = all + t * d, k = 0;
+      for (int j = 0; j < nv; j++)
+        if (j != f) tp[k++] = v[j];
+      tcad_tuples_sort_small(tp, d);
+      owner[t] = sd;
+    }
+  }
+  TCAD_CALL_GOTO(rc, tcad_tuples_unique(mesh->nnodes, (int)nall, d, all, &nu, &uniq, &id, &cnt), cleanup);
+  TCAD_ALLOC_GOTO(rc, first, nu, cleanup);
+  TCAD_ALLOC_GOTO(rc, out, (size_t)nu * d, cleanup);
+  for (int u = 0; u < nu; u++) first[u] = -1;
+  for (size_t k = 0; k < nall; k++) {
+    const int u = id[k];
+    if (cnt[u] != 2) continue;
+    if (first[u] < 0) {
+      first[u] = (int)k;
+      continue;
+    }
+    if (owner[first[u]] == owner[k]) continue; /* both cells on the same side */
+    memcpy(out + (size_t)n * d, uniq + (size_t)u * d, sizeof(int) * (size_t)d);
+    n++;
+  }
+  *nface = n, *faces = out, out = NULL;
+cleanup:
+  free(all), free(owner), free(uniq), free(id), free(cnt), free(first), free(out);
+  return rc;
+}
+
+int TcadMeshGetKindInterfaceFaces(const TcadMesh *mesh, TcadMaterialKind k1, TcadMaterialKind k2, int *nface,
+                                  int **faces)
+{
+  int *side = NULL, rc = 0;
+  TCAD_ALLOC(side, mesh->nregions);
+  for (int r = 0; r < mesh->nregions; r++)
+    side[r] = mesh->regions[r].kind == k1 ? 1 : mesh->regions[r].kind == k2 ? 2 : 0;
+  rc = shared_faces(mesh, side, nface, faces);
+  free(side);
+  return rc;
+}
+
 int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
 {
   if (!mesh || !area)
@@ -45,56 +111,23 @@ int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area)
                       "%s: TcadMeshGetInterfaceArea: region '%s' given twice; an "
                       "interface needs two different regions",
                       mesh->source, mesh->regions[r1].name);
-
-  /* Every face of every cell of the two regions (the rest cannot be on their interface), as
-   * sorted node tuples; deduplication pairs the two cells of each shared face in linear time. */
-  const int d = mesh->dim, nv = mesh->nvert;
-  size_t ncand = 0;
-  for (int c = 0; c < mesh->ncells; c++) ncand += mesh->cell_region[c] == r1 || mesh->cell_region[c] == r2;
-  if ((ncand * nv) > (size_t)0x7fffffff)
-    return tcad_error(TCAD_ERR_MEM, "%s: too many faces for TcadMeshGetInterfaceArea", mesh->source);
-  const size_t nall = ncand * nv;
-  int *all = NULL, *owner = NULL, *uniq = NULL, *id = NULL, *cnt = NULL, *first = NULL, nu = 0, nshared = 0, rc = 0;
-  TCAD_ALLOC_GOTO(rc, all, nall * d, cleanup);
-  TCAD_ALLOC_GOTO(rc, owner, nall, cleanup); /* region of the tuple's cell */
-  size_t t = 0;
-  for (int c = 0; c < mesh->ncells; c++) {
-    int r = mesh->cell_region[c];
-    if (r != r1 && r != r2) continue;
-    const int *v = mesh->cell_node + (size_t)c * nv;
-    for (int f = 0; f < nv; f++, t++) {
-      int *tp = all + t * d, k = 0;
-      for (int j = 0; j < nv; j++)
-        if (j != f) tp[k++] = v[j];
-      tcad_tuples_sort_small(tp, d);
-      owner[t] = r;
-    }
-  }
-  TCAD_CALL_GOTO(rc, tcad_tuples_unique(mesh->nnodes, (int)nall, d, all, &nu, &uniq, &id, &cnt), cleanup);
-  TCAD_ALLOC_GOTO(rc, first, nu, cleanup);
-  for (int u = 0; u < nu; u++) first[u] = -1;
-  /* A face met twice, once from each region, is on the interface. A face of three or more
-   * cells is an overlap that TcadMeshCheckCells refuses; it is skipped here. */
-  for (size_t k = 0; k < nall; k++) {
-    int u = id[k];
-    if (cnt[u] != 2) continue;
-    if (first[u] < 0) {
-      first[u] = (int)k;
-      continue;
-    }
-    if (owner[first[u]] == owner[k]) continue; /* both cells in the same region */
-    const int *face = uniq + (size_t)u * d;
-    double share = face_measure(mesh, face) / d;
+  const int d = mesh->dim;
+  int *side = NULL, *faces = NULL, nf = 0, rc = 0;
+  TCAD_ALLOC(side, mesh->nregions);
+  side[r1] = 1, side[r2] = 2;
+  TCAD_CALL_GOTO(rc, shared_faces(mesh, side, &nf, &faces), cleanup);
+  for (int f = 0; f < nf; f++) {
+    const int *face = faces + (size_t)f * d;
+    const double share = face_measure(mesh, face) / d;
     for (int j = 0; j < d; j++) area[face[j]] += share;
-    nshared++;
   }
-  if (!nshared)
+  if (!nf)
     rc = tcad_error(TCAD_ERR_MESH, "%s: regions '%s' and '%s' share no %s: they have no interface", mesh->source,
                     mesh->regions[r1].name, mesh->regions[r2].name,
                     d == 1   ? "node"
                     : d == 2 ? "edge"
                              : "face");
 cleanup:
-  free(all), free(owner), free(uniq), free(id), free(cnt), free(first);
+  free(side), free(faces);
   return rc;
 }

@@ -25,7 +25,7 @@
 #include "tcad/error.h"
 
 struct TcadGateInjection {
-  int model, carriers, dim;
+  int model, carriers;
   int nif;                       /* interface nodes */
   int *if_node;                  /* their mesh nodes */
   double *if_area;               /* area share, cm^(d−1) (1 in 1D) */
@@ -34,8 +34,7 @@ struct TcadGateInjection {
   int *near_k;                   /* per mesh node, 3 interface indices of its nearest face (−1: none) */
   double *near_w, *near_d;       /* their weights, and the distance (INFINITY beyond the cutoff) */
   double *inj, *phi[2], *pox[2]; /* per interface node: injection, barrier, transmission */
-  double total;
-  int point; /* the point inj holds (s->npoints; −1: none) */
+  int point;                     /* the point inj holds (s->npoints; −1: none) */
 };
 
 void tcad_sim_gate_free(TcadSim *s)
@@ -103,80 +102,6 @@ static double closest(const double *p, const double *const *v, int nv, double *w
   return best;
 }
 
-static double measure(const double *const *v, int nv)
-{
-  if (nv == 1) return 1.0;
-  double a[3], b[3];
-  for (int k = 0; k < 3; k++) a[k] = v[1][k] - v[0][k];
-  if (nv == 2) return sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
-  for (int k = 0; k < 3; k++) b[k] = v[2][k] - v[0][k];
-  const double cx = a[1] * b[2] - a[2] * b[1], cy = a[2] * b[0] - a[0] * b[2], cz = a[0] * b[1] - a[1] * b[0];
-  return 0.5 * sqrt(cx * cx + cy * cy + cz * cz);
-}
-
-static int cmp_face(const void *a, const void *b)
-{
-  const int *p = a, *q = b;
-  for (int k = 0; k < 3; k++)
-    if (p[k] != q[k]) return (p[k] > q[k]) - (p[k] < q[k]);
-  return 0;
-}
-
-static void sort3(int *f, int n)
-{
-  for (int i = 1; i < n; i++)
-    for (int j = i; j > 0 && f[j - 1] > f[j]; j--) {
-      const int t = f[j];
-      f[j] = f[j - 1], f[j - 1] = t;
-    }
-  for (int i = n; i < 3; i++) f[i] = -1;
-}
-
-/* The faces (dim nodes each, sorted, padded with −1 to 3) of the cells of one region kind. */
-static int kind_faces(const TcadMesh *m, TcadMaterialKind kind, int **faces, int *nf)
-{
-  const int nv = m->nvert, d = m->dim;
-  int n = 0;
-  for (int c = 0; c < m->ncells; c++) n += m->regions[m->cell_region[c]].kind == kind;
-  TCAD_ALLOC(*faces, 3 * (size_t)n * nv + 3);
-  n = 0;
-  for (int c = 0; c < m->ncells; c++) {
-    if (m->regions[m->cell_region[c]].kind != kind) continue;
-    for (int skip = 0; skip < nv; skip++) {
-      int *f = *faces + 3 * n, k = 0;
-      for (int v = 0; v < nv; v++)
-        if (v != skip) f[k++] = m->cell_node[(size_t)c * nv + v];
-      sort3(f, d);
-      n++;
-    }
-  }
-  *nf = n;
-  return 0;
-}
-
-/* The interface faces: the semiconductor cells' faces that are also insulator cells' faces. */
-static int interface_faces(const TcadMesh *m, int **out, int *nout)
-{
-  int *sf = NULL, *inf = NULL, ns = 0, ni = 0, e = 0;
-  *out = NULL, *nout = 0;
-  TCAD_CALL(kind_faces(m, TCAD_MAT_SEMICONDUCTOR, &sf, &ns));
-  TCAD_CALL_GOTO(e, kind_faces(m, TCAD_MAT_INSULATOR, &inf, &ni), done);
-  qsort(inf, (size_t)ni, 3 * sizeof(int), cmp_face);
-  int n = 0;
-  for (int k = 0; k < ns; k++)
-    if (bsearch(sf + 3 * k, inf, (size_t)ni, 3 * sizeof(int), cmp_face))
-      memmove(sf + 3 * n++, sf + 3 * k, 3 * sizeof(int));
-  /* a face between two semiconductor cells is listed twice: once is enough */
-  qsort(sf, (size_t)n, 3 * sizeof(int), cmp_face);
-  int u = 0;
-  for (int k = 0; k < n; k++)
-    if (u == 0 || cmp_face(sf + 3 * k, sf + 3 * (u - 1))) memmove(sf + 3 * u++, sf + 3 * k, 3 * sizeof(int));
-  *out = sf, *nout = u, sf = NULL;
-done:
-  free(sf), free(inf);
-  return e;
-}
-
 /* For the sweep over faces by their smallest x: a face's index and the x range it spans. */
 typedef struct {
   double lo, hi;
@@ -204,7 +129,7 @@ int tcad_sim_gate_setup(TcadSim *s)
   const int dim = m->dim, nn = m->nnodes;
   int *faces = NULL, nf = 0, e = 0;
   FaceSpan *span = NULL;
-  TCAD_CALL(interface_faces(m, &faces, &nf));
+  TCAD_CALL(TcadMeshGetKindInterfaceFaces(m, TCAD_MAT_SEMICONDUCTOR, TCAD_MAT_INSULATOR, &nf, &faces));
   int ngate = 0;
   for (int c = 0; c < s->ncontacts; c++) ngate += s->contacts[c].type == TCAD_CONTACT_GATE;
   if (nf == 0 || ngate == 0) {
@@ -224,14 +149,14 @@ int tcad_sim_gate_setup(TcadSim *s)
   g->point = -1;
   g->model = d->physics.hot_carrier == TCAD_HC_AUTO ? (s->bs > 3 ? TCAD_HC_FIEGNA : TCAD_HC_LUCKY)
                                                     : (int)d->physics.hot_carrier;
-  g->carriers = r->inj_carriers, g->dim = dim;
+  g->carriers = r->inj_carriers;
   /* the interface nodes and their area shares */
   int *idx = NULL;
   TCAD_ALLOC_GOTO(e, idx, nn, fail);
   for (int i = 0; i < nn; i++) idx[i] = -1;
   for (int k = 0; k < nf; k++)
     for (int v = 0; v < dim; v++)
-      if (idx[faces[3 * k + v]] < 0) idx[faces[3 * k + v]] = g->nif++;
+      if (idx[faces[dim * k + v]] < 0) idx[faces[dim * k + v]] = g->nif++;
   TCAD_ALLOC_GOTO(e, g->if_node, g->nif, fail);
   TCAD_ALLOC_GOTO(e, g->if_area, g->nif, fail);
   TCAD_ALLOC_GOTO(e, g->if_tox, g->nif, fail);
@@ -244,10 +169,8 @@ int tcad_sim_gate_setup(TcadSim *s)
   for (int i = 0; i < nn; i++)
     if (idx[i] >= 0) g->if_node[idx[i]] = i, g->if_area[idx[i]] = 0.0;
   for (int k = 0; k < nf; k++) {
-    const double *v[3] = {m->coord + 3 * (size_t)faces[3 * k], NULL, NULL};
-    for (int q = 1; q < dim; q++) v[q] = m->coord + 3 * (size_t)faces[3 * k + q];
-    const double a = measure(v, dim) / dim;
-    for (int q = 0; q < dim; q++) g->if_area[idx[faces[3 * k + q]]] += a;
+    const double a = TcadMeshFaceMeasure(m, faces + dim * k) / dim;
+    for (int q = 0; q < dim; q++) g->if_area[idx[faces[dim * k + q]]] += a;
   }
   /* the oxide thickness: the distance to the nearest gate face */
   for (int k = 0; k < g->nif; k++) {
@@ -277,7 +200,7 @@ int tcad_sim_gate_setup(TcadSim *s)
   for (int k = 0; k < nf; k++) {
     span[k].f = k, span[k].lo = INFINITY, span[k].hi = -INFINITY;
     for (int q = 0; q < dim; q++) {
-      const double x = m->coord[3 * (size_t)faces[3 * k + q]];
+      const double x = m->coord[3 * (size_t)faces[dim * k + q]];
       span[k].lo = fmin(span[k].lo, x), span[k].hi = fmax(span[k].hi, x);
     }
     wmax = fmax(wmax, span[k].hi - span[k].lo);
@@ -304,7 +227,7 @@ int tcad_sim_gate_setup(TcadSim *s)
     }
     for (int k = a; k < nf && span[k].lo <= p[0] + cut; k++) {
       if (span[k].hi < p[0] - cut) continue;
-      const int *f = faces + 3 * span[k].f;
+      const int *f = faces + dim * span[k].f;
       const double *v[3] = {NULL, NULL, NULL};
       double w[3];
       for (int q = 0; q < dim; q++) v[q] = m->coord + 3 * (size_t)f[q];
@@ -349,34 +272,41 @@ double tcad_sim_gate_current(TcadSim *s)
   const double *x = TcadSimGetState(s);
   const int bs = s->bs;
   memset(g->inj, 0, sizeof(double) * (size_t)g->nif);
+  int lucky = 0;
   for (int c = 0; c < 2; c++) {
     if (!(g->carriers & (1 << c))) continue;
     barriers(s, c);
-    if (g->model == TCAD_HC_FIEGNA) { /* at the interface nodes, from their carrier temperature */
-      const int t = 3 + c, rr = 1 + c;
-      if (t >= bs) continue; /* no temperature of this carrier: T = T_L, nothing injected */
-      for (int k = 0; k < g->nif; k++) {
-        const int i = g->if_node[k];
-        double dF;
-        const double T = x[bs * i + t] * D->p.sv[t], dens = x[bs * i + rr] * D->p.sv[rr];
-        const double F = tcad_impact_field_from_temperature(T, D->p.TL, r->inj_le, 1.0, 0.0, &dF);
-        g->inj[k] +=
-            TCAD_Q * dens * tcad_fiegna_velocity(r->inj_a, r->inj_chi, F, g->phi[c][k]) * g->pox[c][k] * g->if_area[k];
-      }
+    if (g->model != TCAD_HC_FIEGNA) {
+      lucky = 1;
       continue;
     }
-    /* lucky carriers: from every semiconductor edge with an end near the interface */
-    const double lam = r->inj_lambda[c], lr = r->inj_lambda_r[c];
-    for (int e = 0; e < D->nedges; e++) {
-      if (!D->edge_semi[e]) continue;
-      const int nd[2] = {D->edge_i[e], D->edge_j[e]};
-      if (isinf(g->near_d[nd[0]]) && isinf(g->near_d[nd[1]])) continue;
-      TcadAsmEdge E;
+    /* Fiegna: at the interface nodes, from their carrier temperature */
+    const int t = 3 + c, rr = 1 + c;
+    if (t >= bs) continue; /* no temperature of this carrier: T = T_L, nothing injected */
+    for (int k = 0; k < g->nif; k++) {
+      const int i = g->if_node[k];
+      double dF;
+      const double T = x[bs * i + t] * D->p.sv[t], dens = x[bs * i + rr] * D->p.sv[rr];
+      const double F = tcad_impact_field_from_temperature(T, D->p.TL, r->inj_le, 1.0, 0.0, &dF);
+      g->inj[k] +=
+          TCAD_Q * dens * tcad_fiegna_velocity(r->inj_a, r->inj_chi, F, g->phi[c][k]) * g->pox[c][k] * g->if_area[k];
+    }
+  }
+  /* lucky carriers: from every semiconductor edge with an end near the interface, each edge
+   * evaluated once for both carriers */
+  for (int e = 0; lucky && e < D->nedges; e++) {
+    if (!D->edge_semi[e]) continue;
+    const int nd[2] = {D->edge_i[e], D->edge_j[e]};
+    if (isinf(g->near_d[nd[0]]) && isinf(g->near_d[nd[1]])) continue;
+    TcadAsmEdge E;
+    tcad_asm_edge_eval(D, bs, e, x, &E);
+    const double hh = 0.5 * D->edge_length[e];
+    for (int c = 0; c < 2; c++) {
+      if (!(g->carriers & (1 << c))) continue;
+      const double lam = r->inj_lambda[c], lr = r->inj_lambda_r[c];
       double dF[2 * TCAD_ASM_MAXBS], sg, ds[2 * TCAD_ASM_MAXBS];
-      tcad_asm_edge_eval(D, bs, e, x, &E);
       const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &sg, ds), mag = E.F[1 + c] * sg;
       if (!(mag > 0 && F > 0)) continue;
-      const double hh = 0.5 * D->edge_length[e];
       for (int end = 0; end < 2; end++) {
         const int i = nd[end];
         if (isinf(g->near_d[i])) continue;
@@ -392,7 +322,7 @@ double tcad_sim_gate_current(TcadSim *s)
   }
   double total = 0.0;
   for (int k = 0; k < g->nif; k++) total += g->inj[k];
-  g->total = total, g->point = s->npoints;
+  g->point = s->npoints;
   s->totals.t_injection += tcad_now() - t0;
   return total;
 }

@@ -30,40 +30,39 @@ static int cmp_pair(const void *a, const void *b)
   return p[0] != q[0] ? (p[0] > q[0]) - (p[0] < q[0]) : (p[1] > q[1]) - (p[1] < q[1]);
 }
 
-/* The semiconductor region-edges whose node pair is also an edge of an insulator region. */
+/* The edges of the semiconductor/insulator interface faces (TcadMeshGetKindInterfaceFaces, the
+ * faces the gate injection uses too): the face itself in 2D, its three sides in 3D; none in 1D. */
 static int interface_edges(TcadSim *s)
 {
-  const TcadGeometry *g = s->geom;
   const TcadMesh *m = s->mesh;
-  int nins = 0, *ins = NULL;
-  for (int e = 0; e < g->nedges; e++) nins += m->regions[g->edge_region[e]].kind == TCAD_MAT_INSULATOR;
-  if (nins == 0) return 0;
-  TCAD_ALLOC(ins, 2 * (size_t)nins);
-  nins = 0;
-  for (int e = 0; e < g->nedges; e++)
-    if (m->regions[g->edge_region[e]].kind == TCAD_MAT_INSULATOR)
-      ins[2 * nins] = g->edge_i[e], ins[2 * nins + 1] = g->edge_j[e], nins++;
-  qsort(ins, (size_t)nins, 2 * sizeof(int), cmp_pair);
-  int n = 0, e2 = 0;
-  for (int pass = 0; pass < 2; pass++) { /* count, then fill */
-    n = 0;
-    for (int e = 0; e < g->nedges; e++) {
-      if (m->regions[g->edge_region[e]].kind != TCAD_MAT_SEMICONDUCTOR) continue;
-      const int key[2] = {g->edge_i[e], g->edge_j[e]};
-      if (!bsearch(key, ins, (size_t)nins, 2 * sizeof(int), cmp_pair)) continue;
-      if (pass) s->em_i[n] = key[0], s->em_j[n] = key[1], s->em_h[n] = g->edge_length[e];
-      n++;
+  const int d = m->dim, per = d == 2 ? 1 : 3;
+  int *faces = NULL, *pairs = NULL, nf = 0, e = 0, n = 0;
+  if (d < 2) return 0;
+  TCAD_CALL(TcadMeshGetKindInterfaceFaces(m, TCAD_MAT_SEMICONDUCTOR, TCAD_MAT_INSULATOR, &nf, &faces));
+  if (nf == 0) goto done;
+  TCAD_ALLOC_GOTO(e, pairs, 2 * (size_t)nf * per, done);
+  for (int f = 0; f < nf; f++) /* face tuples are sorted: each pair comes out (low, high) */
+    for (int q = 0; q < per; q++) {
+      const int a = q == 2 ? 0 : q, b = q == 0 ? 1 : 2;
+      pairs[2 * n] = faces[(size_t)f * d + a], pairs[2 * n + 1] = faces[(size_t)f * d + b], n++;
     }
-    if (!pass && n > 0) {
-      s->em_i = malloc(sizeof(int) * (size_t)n), s->em_j = malloc(sizeof(int) * (size_t)n);
-      s->em_h = malloc(sizeof(double) * (size_t)n);
-      if (!s->em_i || !s->em_j || !s->em_h) e2 = tcad_error(TCAD_ERR_MEM, "out of memory for the interface edges");
-    }
-    if (e2 || n == 0) break;
+  qsort(pairs, (size_t)n, 2 * sizeof(int), cmp_pair);
+  int u = 0;
+  for (int k = 0; k < n; k++)
+    if (u == 0 || cmp_pair(pairs + 2 * k, pairs + 2 * (u - 1)))
+      pairs[2 * u] = pairs[2 * k], pairs[2 * u + 1] = pairs[2 * k + 1], u++;
+  TCAD_ALLOC_GOTO(e, s->em_i, u, done);
+  TCAD_ALLOC_GOTO(e, s->em_j, u, done);
+  TCAD_ALLOC_GOTO(e, s->em_h, u, done);
+  for (int k = 0; k < u; k++) {
+    const double *x = m->coord + 3 * (size_t)pairs[2 * k], *y = m->coord + 3 * (size_t)pairs[2 * k + 1];
+    s->em_i[k] = pairs[2 * k], s->em_j[k] = pairs[2 * k + 1];
+    s->em_h[k] = sqrt((x[0] - y[0]) * (x[0] - y[0]) + (x[1] - y[1]) * (x[1] - y[1]) + (x[2] - y[2]) * (x[2] - y[2]));
   }
-  free(ins);
-  if (!e2) s->nem = n;
-  return e2;
+  s->nem = u;
+done:
+  free(faces), free(pairs);
+  return e;
 }
 
 int tcad_sim_hc_setup(TcadSim *s)
@@ -222,6 +221,15 @@ int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max)
   return np;
 }
 
+/* Whether IV row w is a hot-carrier stress bias: an operating point, not one of a breakdown step
+ * or of a sweep in current (a junction in avalanche, I_sub/I_d near 1). */
+static int stress_row(const TcadSim *s, const double *w)
+{
+  const int k = (int)w[1] - 1;
+  return !(k >= 0 && k < s->deck->nsteps &&
+           (s->deck->steps[k].kind == TCAD_STEP_BREAKDOWN || s->deck->steps[k].in_current));
+}
+
 int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt)
 {
   const TcadReliabilitySpec *r = &s->deck->reliability;
@@ -233,12 +241,7 @@ int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt)
   double best = INFINITY;
   for (int i = 0; i < nrows; i++) {
     const double *w = rows + (size_t)i * ncol;
-    /* hot-carrier stress is an operating bias: the points of a breakdown step or of a sweep in
-     * current (the junction in avalanche, I_sub/I_d near 1) are not candidates */
-    const int k = (int)w[1] - 1;
-    if (k >= 0 && k < s->deck->nsteps &&
-        (s->deck->steps[k].kind == TCAD_STEP_BREAKDOWN || s->deck->steps[k].in_current))
-      continue;
+    if (!stress_row(s, w)) continue;
     const double t = tau_over_c(s, w[crt], w[cid]);
     if (t < best) best = t, lt->row = i;
     /* the reference: the last row at the reference's contact voltages */
@@ -264,4 +267,19 @@ int tcad_sim_iv_column(const TcadSim *s, const char *name)
   for (int k = 0; k < s->iv_ncol; k++)
     if (!strcmp(s->iv_names[k], name)) return k;
   return -1;
+}
+
+int tcad_sim_hc_worst_row(const TcadSim *s)
+{
+  TcadLifetime lt;
+  if (tcad_sim_lifetime(s, &lt)) return lt.row;
+  if (s->hc_drain < 0 || !s->iv) return -1;
+  const double *rows;
+  const int nrows = TcadIVTableGetRows(s->iv, &rows), cis = 3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier;
+  int worst = -1;
+  for (int i = 0; i < nrows; i++) {
+    const double *w = rows + (size_t)i * s->iv_ncol;
+    if (stress_row(s, w) && (worst < 0 || fabs(w[cis]) > fabs(rows[(size_t)worst * s->iv_ncol + cis]))) worst = i;
+  }
+  return worst;
 }

@@ -211,6 +211,10 @@ void tcad_sim_hc_row(TcadSim *s, double *row);
 double tcad_sim_interface_field_max(const TcadSim *s);
 int tcad_sim_isub_peaks(const TcadSim *s, TcadIsubPeak *peaks, int max);
 int tcad_sim_lifetime(const TcadSim *s, TcadLifetime *lt);
+/* The worst-case stress row of the IV table: the lifetime's with reliability.lifetime, else the
+ * largest |I_sub| among the operating points (breakdown steps and sweeps in current left out);
+ * −1: none */
+int tcad_sim_hc_worst_row(const TcadSim *s);
 /* The deck's `save` and `load` steps (solver/resume.c). */
 int tcad_sim_save(TcadSim *s, const TcadSolveStep *st);
 int tcad_sim_load(TcadSim *s, const TcadSolveStep *st);

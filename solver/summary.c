@@ -164,15 +164,11 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
   if (cg >= 0) { /* the hot-carrier gate current: its largest, and at the worst-case bias */
     const double *rows;
     const int nrows = TcadIVTableGetRows(s->iv, &rows);
-    int best = -1, worst = lt.row;
+    const int worst = tcad_sim_hc_worst_row(s);
+    int best = -1;
     for (int i = 0; i < nrows; i++) {
       const double *w = rows + (size_t)i * s->iv_ncol;
       if (isfinite(w[cg]) && (best < 0 || fabs(w[cg]) > fabs(rows[(size_t)best * s->iv_ncol + cg]))) best = i;
-      /* without a lifetime, the worst case is the largest substrate current */
-      if (!s->deck->reliability.lifetime &&
-          (worst < 0 || fabs(w[3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier]) >
-                            fabs(rows[(size_t)worst * s->iv_ncol + 3 + 4 * s->hc_sub + 1 + s->hc_sub_carrier])))
-        worst = i;
     }
     fputs(",\n  \"gate_current\": {\"model\": ", f);
     str(f, tcad_sim_gate_model(s));

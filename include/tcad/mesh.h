@@ -64,6 +64,13 @@ double tcad_mesh_cell_measure(const TcadMesh *mesh, int c);
  * entries and is added to (the caller zeroes it). Units cm^(dim-1). TCAD_ERR_MESH, naming
  * both regions, when they share no face. Linear in the cell count. */
 int TcadMeshGetInterfaceArea(const TcadMesh *mesh, int r1, int r2, double *area);
+/* The faces between the regions of material kind k1 and those of kind k2 (e.g. semiconductor and
+ * insulator): *nface sorted node tuples of width dim in *faces (allocated here, caller frees;
+ * none: *nface = 0). Linear in the cell count. */
+int TcadMeshGetKindInterfaceFaces(const TcadMesh *mesh, TcadMaterialKind k1, TcadMaterialKind k2, int *nface,
+                                  int **faces);
+/* Measure of a face of dim nodes: 1 (1D), its length (2D) or area (3D), cm^(dim-1). */
+double TcadMeshFaceMeasure(const TcadMesh *mesh, const int *face);
 int TcadMeshFindRegion(const TcadMesh *mesh, const char *name);
 int TcadMeshFindContact(const TcadMesh *mesh, const char *name);
 void TcadMeshDestroy(TcadMesh **mesh);
