@@ -1,4 +1,5 @@
 /* tcad command line: argument parsing and the run/info drivers; nothing else lives here. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -38,6 +39,9 @@ static const char usage[] =
     "                             continues a killed or failed run in DIR from its last point\n"
     "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
     "                             including non-Delaunay elements\n"
+    "  repair <DIR>               make the field files of a killed run's folder readable again:\n"
+    "                             undo what the run wrote after its last complete flush (a kill\n"
+    "                             inside a flush can leave an HDF5 file other readers refuse)\n"
     "  materials [NAME]           list the built-in materials and the overridable parameters\n"
     "                             (unit, valid range); with a NAME, that material's values\n"
     "\n"
@@ -242,6 +246,37 @@ static int lock_folder(const char *dir, int *fd)
 }
 
 static int exists(const char *path) { return access(path, F_OK) == 0; }
+
+/* tcad repair DIR: every field file of DIR with an undo journal goes back to its last complete
+ * flush (io/output_undo.c); the folder's lock first, so that a run at work is not disturbed. */
+static int cmd_repair(const char *dir)
+{
+  struct stat st;
+  int lock = -1, e = 0, nfiles = 0;
+  if (stat(dir, &st) || !S_ISDIR(st.st_mode))
+    return tcad_error(TCAD_ERR_USAGE, "repair: %s is not a folder; give the run's output folder (tcad repair DIR)",
+                      dir);
+  TCAD_CALL(lock_folder(dir, &lock));
+  DIR *d = opendir(dir);
+  if (!d) {
+    close(lock);
+    return tcad_error(TCAD_ERR_IO, "repair: cannot read the folder %s: %s", dir, strerror(errno));
+  }
+  for (struct dirent *en; !e && (en = readdir(d));) {
+    const size_t n = strlen(en->d_name);
+    if (n <= 8 || strcmp(en->d_name + n - 8, ".h5.undo")) continue;
+    char h5[TCAD_PATH_MAX + 512];
+    int nrec = 0;
+    snprintf(h5, sizeof h5, "%s/%.*s", dir, (int)(n - 5), en->d_name);
+    e = TcadOutputRepair(h5, &nrec);
+    if (!e) printf("%s: %s\n", h5, nrec ? "back to its last complete flush" : "was complete (its journal removed)");
+    nfiles += !e;
+  }
+  closedir(d);
+  close(lock);
+  if (!e && !nfiles) printf("%s: nothing to repair (no field file there was left mid-write)\n", dir);
+  return e;
+}
 
 /* The deck's fingerprint for --resume: FNV-1a (64 bit) of the file's bytes, in hex ("" when
  * the file cannot be read: it was just read, so that is not expected). */
@@ -568,9 +603,10 @@ int main(int argc, char **argv)
     free(pargv);
     return TCAD_ERR_USAGE;
   }
-  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info");
+  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info") || !strcmp(cmd, "repair");
   if (!needs_file && strcmp(cmd, "materials")) {
-    fprintf(stderr, "tcad: error: unknown command '%s'; commands are run, info, materials (tcad --help)\n", cmd);
+    fprintf(stderr, "tcad: error: unknown command '%s'; commands are run, info, repair, materials (tcad --help)\n",
+            cmd);
     free(pargv);
     return TCAD_ERR_USAGE;
   }
@@ -596,6 +632,8 @@ int main(int argc, char **argv)
       e = cmd_run(file, outdir, quiet, resume, &opt, &reached);
     else if (!e && !strcmp(cmd, "info"))
       e = cmd_info(file, quiet);
+    else if (!e && !strcmp(cmd, "repair"))
+      e = cmd_repair(file);
     else if (!e)
       e = cmd_materials(file);
   }

@@ -114,7 +114,7 @@ void tcad_output_free(TcadOutput *out)
   tcad_output_xdmf_close(out);
   tcad_output_tables_free(out);
   if (out->stepgroup >= 0) H5Gclose(out->stepgroup);
-  if (out->file >= 0) H5Fclose(out->file);
+  if (out->file >= 0) tcad_output_h5_close(out);
   int n = out->nsteps + (out->instep || out->pending ? 1 : 0);
   for (int k = 0; k < n; k++) tcad_output_free_step(&out->steps[k]);
   free(out->steps);
@@ -265,6 +265,13 @@ int TcadOutputMove(TcadOutput *out, const char *h5path, const char *xdmfpath)
     free(h5), free(xd), free(xt);
     return tcad_error(TCAD_ERR_IO, "cannot rename %s to %s: %s", out->h5path, h5path, strerror(err));
   }
+  if (out->file >= 0) {
+    const int e = tcad_output_undo_moved(out->file, h5path);
+    if (e) {
+      free(h5), free(xd), free(xt);
+      TCAD_RETURN(e);
+    }
+  }
   /* the XDMF is written afresh at its new place (it names the HDF5 file), the old one removed */
   unlink(out->xdmfpath);
   free(out->h5path), free(out->xdmfpath), free(out->xdmftmp), free(out->h5ref);
@@ -351,16 +358,12 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
     }
   }
 
-  /* No file locking by the writer: ParaView may then open the file while the run goes on
-   * (HDF5 1.10 otherwise keeps the file locked until it is closed). */
-  fapl = H5Pcreate(H5P_FILE_ACCESS);
+  /* through the undo-journal driver (output_undo.c): a kill leaves the last flushed file */
+  fapl = tcad_output_undo_fapl();
   if (fapl < 0) {
     rc = TCAD_OUTPUT_H5_FAIL(out, "create a file access property list for", NULL);
     goto cleanup;
   }
-#if H5_VERSION_GE(1, 10, 7)
-  (void)H5Pset_file_locking(fapl, 0, 1); /* best effort: writing works either way */
-#endif
   out->file = H5Fcreate(h5path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
   H5Pclose(fapl);
   if (out->file < 0) {
@@ -384,16 +387,13 @@ int TcadOutputOpen(const char *h5path, const char *xdmfpath, const TcadMesh *mes
   if (rc) tcad_error_frame(__FILE__, __LINE__, __func__, rc);
   if (H5Gclose(g) < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close group", "/steps");
   if (rc) goto cleanup;
-  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) {
-    rc = TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
-    goto cleanup;
-  }
+  TCAD_CALL_GOTO(rc, tcad_output_h5_flush(out), cleanup);
   TCAD_CALL_GOTO(rc, tcad_output_write_xdmf(out), cleanup);
   *outp = out;
   out = NULL;
 cleanup:
   tcad_output_free(out);
-  if (rc && created) unlink(h5path);
+  if (rc && created) unlink(h5path), tcad_output_undo_closed(h5path);
   return rc;
 }
 
@@ -554,7 +554,7 @@ int TcadOutputFinishStep(TcadOutput *out)
   out->pending = 1; /* finished, not yet counted: TcadOutputEndStep counts it */
   if (closed < 0) return TCAD_OUTPUT_H5_FAIL(out, "close the group of step", NULL);
   /* the step's data on disk before anything names it */
-  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  TCAD_CALL(tcad_output_h5_flush(out));
   return 0;
 }
 
@@ -574,7 +574,7 @@ int TcadOutputEndStep(TcadOutput *out)
 close_group:
   if (H5Gclose(g) < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close group", "/steps");
   if (rc) return rc;
-  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  TCAD_CALL(tcad_output_h5_flush(out));
   TCAD_CALL(tcad_output_append_xdmf(out));
   return 0;
 }
@@ -597,8 +597,7 @@ int TcadOutputClose(TcadOutput **outp)
     out->stepgroup = -1;
   }
   if (out->file >= 0) {
-    herr_t e = H5Fclose(out->file);
-    out->file = -1;
+    const herr_t e = tcad_output_h5_close(out);
     if (e < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(out, "close", "the file");
   }
   tcad_output_free(out);

@@ -7,6 +7,24 @@
 
 #include "io/output_internal.h"
 
+int tcad_output_h5_flush(const TcadOutput *out)
+{
+  if (H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0) return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  TCAD_RETURN(tcad_output_undo_commit(out->file));
+}
+
+herr_t tcad_output_h5_close(TcadOutput *out)
+{
+  unsigned intent = 0;
+  const int writer = H5Fget_intent(out->file, &intent) >= 0 && (intent & H5F_ACC_RDWR);
+  const herr_t e = H5Fclose(out->file);
+  out->file = -1;
+  /* closed whole: what the close wrote after the last commit needs no undoing (a failed close
+   * keeps the journal for the next writer to undo) */
+  if (e >= 0 && writer) tcad_output_undo_closed(out->h5path);
+  return e;
+}
+
 /* ---- names ---- */
 
 char *tcad_output_strdup(const char *s)

@@ -3,7 +3,9 @@
  *   output.c        the TcadOutput object: open (mesh), steps, fields, close
  *   output_h5.c     helpers: names, attributes, datasets, the error message of a failed call
  *   output_xdmf.c   the XDMF index, written whole when created, then appended to per step
- *   output_table.c  tables at the file root (/iv), extended in place */
+ *   output_table.c  tables at the file root (/iv), extended in place
+ *   output_undo.c   the HDF5 file driver with an undo journal: a kill at any moment leaves the
+ *                   file as its last completed flush left it */
 #ifndef TCAD_IO_OUTPUT_INTERNAL_H
 #define TCAD_IO_OUTPUT_INTERNAL_H
 #include <hdf5.h>
@@ -87,6 +89,10 @@ const char *tcad_output_h5_detail(char *buf, size_t n);
 int tcad_output_h5_fail_at(const TcadOutput *out, const char *file, int line, const char *func, const char *what,
                            const char *obj);
 #define TCAD_OUTPUT_H5_FAIL(out, what, obj) tcad_output_h5_fail_at((out), __FILE__, __LINE__, __func__, (what), (obj))
+/* Flush the file and commit its state (tcad_output_undo_commit): what a kill after this returns to. */
+int tcad_output_h5_flush(const TcadOutput *out);
+/* H5Fclose the file (out->file = -1); a writer's file closed whole loses its undo journal. */
+herr_t tcad_output_h5_close(TcadOutput *out);
 /* Scalar attributes of obj (objname: how messages name obj). */
 int tcad_output_h5_attr_string(const TcadOutput *out, hid_t obj, const char *objname, const char *name,
                                const char *value);
@@ -124,6 +130,27 @@ int tcad_output_write_xdmf(TcadOutput *out);
 int tcad_output_append_xdmf(TcadOutput *out);
 /* Close the XDMF's append descriptor (the next write is a whole one). */
 void tcad_output_xdmf_close(TcadOutput *out);
+
+/* ---- output_undo.c ---- */
+/* A file access property list for the field file: tcad's undo-journal driver, no file locking.
+ * Opening a file for writing through it first undoes what a killed writer left after its last
+ * completed flush; opening for reading refuses a file whose journal has records. */
+hid_t tcad_output_undo_fapl(void);
+/* After a completed H5Fflush: the file's present state is the one to return to. */
+int tcad_output_undo_commit(hid_t file);
+/* The file was renamed to path (the journal follows it). */
+int tcad_output_undo_moved(hid_t file, const char *path);
+/* path was closed whole by its writer: remove its undo journal. */
+void tcad_output_undo_closed(const char *path);
+/* path has an undo journal with records (a writer is at work, or was killed). */
+int tcad_output_undo_pending(const char *path);
+/* Apply path's undo journal, if any (*nrecords: how many records were applied). */
+int tcad_output_undo_recover(const char *path, int *nrecords);
+/* Test hooks: the process _exits (status TCAD_OUTPUT_UNDO_TEST_EXIT) before driver write number
+ * crash_at (counted from the process's start; -1: never); journal_off keeps no journal, to show
+ * what a kill does without it. Returns the writes so far. */
+#define TCAD_OUTPUT_UNDO_TEST_EXIT 86
+long tcad_output_undo_test(long crash_at, int journal_off);
 
 /* ---- output_table.c ---- */
 /* Free the table caches (the datasets stay in the file). */

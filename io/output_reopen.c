@@ -263,12 +263,22 @@ static int reopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh
   TCAD_CALL(tcad_output_check_mesh(h5path, mesh));
   H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
   TCAD_CALL(tcad_output_new(h5path, xdmfpath, mesh, &out));
-  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-#if H5_VERSION_GE(1, 10, 7)
-  (void)H5Pset_file_locking(fapl, 0, 1);
-#endif
-  out->file = H5Fopen(h5path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl);
-  H5Pclose(fapl);
+  /* a file its writer left mid-write: the writer undoes (output_undo.c), a reader cannot */
+  if (readonly && tcad_output_undo_pending(h5path)) {
+    rc = tcad_error(TCAD_ERR_IO,
+                    "%s is being written by a run, or was left mid-write by a killed one (%s.undo holds its undo "
+                    "journal): wait for that run to end, or repair the file (tcad repair FOLDER, or continue the run "
+                    "with tcad run --resume)",
+                    h5path, h5path);
+    goto cleanup;
+  }
+  if (!readonly) {
+    int nrec = 0;
+    TCAD_CALL_GOTO(rc, tcad_output_undo_recover(h5path, &nrec), cleanup);
+  }
+  hid_t fapl = tcad_output_undo_fapl();
+  out->file = fapl < 0 ? -1 : H5Fopen(h5path, readonly ? H5F_ACC_RDONLY : H5F_ACC_RDWR, fapl);
+  if (fapl >= 0) H5Pclose(fapl);
   if (out->file < 0) {
     rc = tcad_error(TCAD_ERR_IO, "cannot open %s %s (is it a tcad field file%s?)", h5path,
                     readonly ? "to read it" : "to continue it", readonly ? "" : ", and writable");

@@ -222,8 +222,7 @@ int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const cha
 
   /* written with its step's count when a step is open or finished (TcadOutputEndStep flushes
    * both at once: the table and the steps then count the same points on disk), else durable now */
-  if (!out->instep && !out->pending && H5Fflush(out->file, H5F_SCOPE_GLOBAL) < 0)
-    return TCAD_OUTPUT_H5_FAIL(out, "flush", "the file");
+  if (!out->instep && !out->pending) TCAD_CALL(tcad_output_h5_flush(out));
   return 0;
 
 fail:

@@ -8,6 +8,9 @@ its folder gives the same results as a run that was never interrupted.
    reference is a separate run of the same deck, not the code under test reading its own
    output), /iv in the HDF5 file holds the same numbers, the HDF5 steps and the XDMF grids count
    the same points, and the last point's potential is bitwise the reference's.
+   No undo journal is left beside the finished file. `tcad repair` on a killed run's folder
+   leaves a file h5py reads (its last point's potential finite); a file instead of a folder is
+   refused (exit 2).
 2. A run killed inside a breakdown step (p+n junction, vOdM avalanche): the resume goes back to
    the last point before the step and traces it again: the same IV table and breakdown voltage
    as the uninterrupted run.
@@ -139,6 +142,23 @@ check(np.array_equal(pa, pb), "diode.last_potential_bitwise", f"largest differen
 xa = open(os.path.join(ref, "fields.xdmf")).read().count("<Time ")
 xb = open(os.path.join(out, "fields.xdmf")).read().count("<Time ")
 check(xa == xb == na, "diode.xdmf_lists_every_point", f"{xa} vs {xb} grids, {na} steps")
+check(not os.path.exists(os.path.join(out, "fields.h5.undo")), "diode.no_undo_journal_left",
+      str(sorted(os.listdir(out))))
+
+# 1b. tcad repair after a kill (io/output_undo.c; every kill moment is covered by t034): the
+# folder's field file then opens in h5py (HDF5's default driver), its committed steps readable
+rep = os.path.join(W, "repair")
+killed = kill_when(deck, rep, None, random.uniform(0.5, 1.0))
+r = subprocess.run([TCAD, "repair", rep], capture_output=True, text=True)
+check(r.returncode == 0 and not os.path.exists(os.path.join(rep, "fields.h5.undo")), "repair.after_a_kill",
+      f"killed {killed}, exit {r.returncode}: {r.stdout[-200:]} {r.stderr[-300:]}")
+try:
+    pr, nr, _ = last_potential(rep)
+    check(nr >= 1 and np.all(np.isfinite(pr)), "repair.file_reads_in_h5py", f"{nr} steps")
+except Exception as ex:  # noqa: BLE001
+    check(False, "repair.file_reads_in_h5py", str(ex))
+r = subprocess.run([TCAD, "repair", os.path.join(rep, "iv.csv")], capture_output=True, text=True)
+check(r.returncode == 2 and "is not a folder" in r.stderr, "repair.refuses_a_file", f"exit {r.returncode}: {r.stderr}")
 
 # 2. a kill inside the breakdown step
 bdeck = write("bd.yaml", BREAKDOWN)

@@ -61,8 +61,14 @@ int TcadOutputReadTable(TcadOutput *out, const char *name, int *nrows, int *ncol
 /* Open an existing field file of this mesh to continue its series, with the steps it counts (a
  * step group a kill left half written is removed). */
 int TcadOutputReopen(const char *h5path, const char *xdmfpath, const TcadMesh *mesh, TcadOutput **out);
-/* The same, read only (a saved solution to load; writing to it is an error). */
+/* The same, read only (a saved solution to load; writing to it is an error). A file whose undo
+ * journal (h5path + ".undo") holds records is refused: its writer is at work, or was killed
+ * after its last flush (TcadOutputRepair). */
 int TcadOutputOpenRead(const char *h5path, const TcadMesh *mesh, TcadOutput **out);
+/* A field file its writer was killed writing: undo what the writer wrote after the file's last
+ * flush (io/output_undo.c), so that any HDF5 reader can read it; *nrecords: the journal records
+ * applied (0: the file needed nothing). TcadOutputReopen does this itself. */
+int TcadOutputRepair(const char *h5path, int *nrecords);
 /* A step attribute of a reopened file's step (1 and *value when it has one, else 0). */
 int TcadOutputStepAttribute(const TcadOutput *out, int step, const char *name, double *value);
 /* Keep the first `keep` steps: later ones and the root table /iv go, and the XDMF is written
