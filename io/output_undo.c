@@ -34,10 +34,10 @@
 
 #include "io/output_internal.h"
 
-#define UNDO_MAGIC "TCADUNDO"
-#define UNDO_HEADER 16 /* magic, committed size */
-#define UNDO_RECORD 16 /* address, length */
-#define UNDO_MAXADDR ((haddr_t)INT64_MAX)
+#define TCAD_UNDO_MAGIC "TCADUNDO"
+#define TCAD_UNDO_HEADER 16 /* magic, committed size */
+#define TCAD_UNDO_RECORD 16 /* address, length */
+#define TCAD_UNDO_MAXADDR ((haddr_t)INT64_MAX)
 
 typedef struct {
   H5FD_t pub; /* first: the library reads and sets its fields */
@@ -72,7 +72,7 @@ static herr_t vfd_fail(const char *func, int line, const char *what, const UndoF
            f && f->jpath ? " " : "", f && f->jpath ? f->jpath : "", strerror(err));
   return -1;
 }
-#define VFD_FAIL(what, f) vfd_fail(__func__, __LINE__, (what), (f), errno)
+#define TCAD_UNDO_FAIL(what, f) vfd_fail(__func__, __LINE__, (what), (f), errno)
 
 static int pwrite_all(int fd, const void *buf, size_t n, off_t at)
 {
@@ -112,23 +112,23 @@ static int journal_save(UndoFile *f, haddr_t addr, haddr_t n)
   if (!n || undo_off) return 0;
   if (f->jfd < 0) {
     f->jfd = open(f->jpath, O_RDWR | O_CREAT | O_TRUNC, 0644);
-    if (f->jfd < 0) return VFD_FAIL("cannot create the undo journal", f);
+    if (f->jfd < 0) return TCAD_UNDO_FAIL("cannot create the undo journal", f);
     f->jsize = 0;
   }
-  const size_t head = f->jsize ? 0 : UNDO_HEADER, len = head + UNDO_RECORD + (size_t)n;
+  const size_t head = f->jsize ? 0 : TCAD_UNDO_HEADER, len = head + TCAD_UNDO_RECORD + (size_t)n;
   unsigned char *buf = malloc(len);
   if (!buf) return vfd_fail(__func__, __LINE__, "out of memory for the undo journal", f, ENOMEM);
   if (head) {
     const uint64_t c = (uint64_t)f->commit;
-    memcpy(buf, UNDO_MAGIC, 8), memcpy(buf + 8, &c, 8);
+    memcpy(buf, TCAD_UNDO_MAGIC, 8), memcpy(buf + 8, &c, 8);
   }
   const uint64_t rec[2] = {(uint64_t)addr, (uint64_t)n};
   memcpy(buf + head, rec, sizeof rec);
-  int rc = pread_all(f->fd, buf + head + UNDO_RECORD, (size_t)n, (off_t)addr);
+  int rc = pread_all(f->fd, buf + head + TCAD_UNDO_RECORD, (size_t)n, (off_t)addr);
   /* one write(2): the record is whole in the journal, or cut short and ignored */
   if (!rc) rc = pwrite_all(f->jfd, buf, len, f->jsize);
   free(buf);
-  if (rc) return VFD_FAIL("cannot write the undo journal", f);
+  if (rc) return TCAD_UNDO_FAIL("cannot write the undo journal", f);
   f->jsize += (off_t)len;
   return 0;
 }
@@ -146,7 +146,7 @@ int tcad_output_undo_pending(const char *path)
 {
   char *j = journal_name(path);
   struct stat st;
-  const int pending = j && !stat(j, &st) && st.st_size >= UNDO_HEADER + UNDO_RECORD;
+  const int pending = j && !stat(j, &st) && st.st_size >= TCAD_UNDO_HEADER + TCAD_UNDO_RECORD;
   free(j);
   return pending;
 }
@@ -168,11 +168,11 @@ int tcad_output_undo_recover(const char *path, int *nrecords)
     rc = tcad_error(TCAD_ERR_IO, "cannot read the undo journal %s: %s", j, strerror(errno));
     goto done;
   }
-  if (st.st_size >= UNDO_HEADER + UNDO_RECORD) { /* else no overwrite was issued: nothing to undo */
+  if (st.st_size >= TCAD_UNDO_HEADER + TCAD_UNDO_RECORD) { /* else no overwrite was issued: nothing to undo */
     const size_t len = (size_t)st.st_size;
     uint64_t commit;
     buf = malloc(len);
-    at = malloc(sizeof *at * (len / UNDO_RECORD + 1));
+    at = malloc(sizeof *at * (len / TCAD_UNDO_RECORD + 1));
     if (!buf || !at) {
       rc = tcad_error(TCAD_ERR_MEM, "out of memory for the undo journal %s (%zu bytes)", j, len);
       goto done;
@@ -181,7 +181,7 @@ int tcad_output_undo_recover(const char *path, int *nrecords)
       rc = tcad_error(TCAD_ERR_IO, "cannot read the undo journal %s: %s", j, strerror(errno));
       goto done;
     }
-    if (memcmp(buf, UNDO_MAGIC, 8)) {
+    if (memcmp(buf, TCAD_UNDO_MAGIC, 8)) {
       rc = tcad_error(TCAD_ERR_IO,
                       "%s is not a tcad undo journal; move it away (the field file %s may then be damaged: run "
                       "the study again without --resume)",
@@ -189,12 +189,12 @@ int tcad_output_undo_recover(const char *path, int *nrecords)
       goto done;
     }
     memcpy(&commit, buf + 8, 8);
-    for (size_t p = UNDO_HEADER; p + UNDO_RECORD <= len;) {
+    for (size_t p = TCAD_UNDO_HEADER; p + TCAD_UNDO_RECORD <= len;) {
       uint64_t rec[2];
       memcpy(rec, buf + p, sizeof rec);
-      if (rec[1] > len - p - UNDO_RECORD) break; /* cut short by the kill: its overwrite never began */
+      if (rec[1] > len - p - TCAD_UNDO_RECORD) break; /* cut short by the kill: its overwrite never began */
       at[n++] = p;
-      p += UNDO_RECORD + (size_t)rec[1];
+      p += TCAD_UNDO_RECORD + (size_t)rec[1];
     }
     if ((fd = open(path, O_RDWR)) < 0) {
       rc = tcad_error(TCAD_ERR_IO, "cannot open %s to undo the writes after its last flush: %s", path, strerror(errno));
@@ -204,7 +204,7 @@ int tcad_output_undo_recover(const char *path, int *nrecords)
     for (int k = n - 1; k >= 0; k--) {
       uint64_t rec[2];
       memcpy(rec, buf + at[k], sizeof rec);
-      if (pwrite_all(fd, buf + at[k] + UNDO_RECORD, (size_t)rec[1], (off_t)rec[0])) {
+      if (pwrite_all(fd, buf + at[k] + TCAD_UNDO_RECORD, (size_t)rec[1], (off_t)rec[0])) {
         rc = tcad_error(TCAD_ERR_IO, "cannot undo the writes to %s after its last flush: %s", path, strerror(errno));
         goto done;
       }
@@ -252,16 +252,16 @@ static H5FD_t *undo_open(const char *name, unsigned flags, hid_t fapl, haddr_t m
     if (tcad_output_undo_recover(name, &nrec)) goto fail;
   } else if (tcad_output_undo_pending(name)) {
     errno = EBUSY; /* being written, or left by a killed run: only a writer may undo */
-    VFD_FAIL("the file was left mid-write; the undo journal is", f);
+    TCAD_UNDO_FAIL("the file was left mid-write; the undo journal is", f);
     goto fail;
   }
   if ((f->fd = open(name, oflags, 0666)) < 0) {
-    VFD_FAIL("cannot open", NULL);
+    TCAD_UNDO_FAIL("cannot open", NULL);
     goto fail;
   }
   struct stat st;
   if (fstat(f->fd, &st)) {
-    VFD_FAIL("cannot stat", NULL);
+    TCAD_UNDO_FAIL("cannot stat", NULL);
     goto fail;
   }
   f->eof = (haddr_t)st.st_size;
@@ -280,7 +280,7 @@ static herr_t undo_close(H5FD_t *_f)
 {
   UndoFile *f = (UndoFile *)_f;
   herr_t rc = 0;
-  if (f->fd >= 0 && close(f->fd)) rc = VFD_FAIL("cannot close", NULL);
+  if (f->fd >= 0 && close(f->fd)) rc = TCAD_UNDO_FAIL("cannot close", NULL);
   if (f->jfd >= 0) {
     close(f->jfd);
     /* a journal with records stays: what was written after the last commit is undone when the
@@ -339,13 +339,13 @@ static herr_t undo_read(H5FD_t *_f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, s
 {
   UndoFile *f = (UndoFile *)_f;
   (void)type, (void)dxpl;
-  if (addr == HADDR_UNDEF || addr > UNDO_MAXADDR || size > UNDO_MAXADDR - addr || addr + size > f->eoa) {
+  if (addr == HADDR_UNDEF || addr > TCAD_UNDO_MAXADDR || size > TCAD_UNDO_MAXADDR - addr || addr + size > f->eoa) {
     H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_OVERFLOW,
              "read of %zu bytes at %llu beyond the allocated %llu", size, (unsigned long long)addr,
              (unsigned long long)f->eoa);
     return -1;
   }
-  if (pread_all(f->fd, buf, size, (off_t)addr)) return VFD_FAIL("cannot read", NULL);
+  if (pread_all(f->fd, buf, size, (off_t)addr)) return TCAD_UNDO_FAIL("cannot read", NULL);
   return 0;
 }
 
@@ -353,7 +353,7 @@ static herr_t undo_write(H5FD_t *_f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, 
 {
   UndoFile *f = (UndoFile *)_f;
   (void)type, (void)dxpl;
-  if (addr == HADDR_UNDEF || addr > UNDO_MAXADDR || size > UNDO_MAXADDR - addr || addr + size > f->eoa) {
+  if (addr == HADDR_UNDEF || addr > TCAD_UNDO_MAXADDR || size > TCAD_UNDO_MAXADDR - addr || addr + size > f->eoa) {
     H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_OVERFLOW,
              "write of %zu bytes at %llu beyond the allocated %llu", size, (unsigned long long)addr,
              (unsigned long long)f->eoa);
@@ -365,7 +365,7 @@ static herr_t undo_write(H5FD_t *_f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, 
     const haddr_t end = addr + size < f->commit ? addr + size : f->commit;
     if (journal_save(f, addr, end - addr)) return -1;
   }
-  if (pwrite_all(f->fd, buf, size, (off_t)addr)) return VFD_FAIL("cannot write", NULL);
+  if (pwrite_all(f->fd, buf, size, (off_t)addr)) return TCAD_UNDO_FAIL("cannot write", NULL);
   if (addr + size > f->eof) f->eof = addr + size;
   return 0;
 }
@@ -379,14 +379,14 @@ static herr_t undo_truncate(H5FD_t *_f, hid_t dxpl, hbool_t closing)
     const haddr_t end = f->eof < f->commit ? f->eof : f->commit;
     if (end > f->eoa && journal_save(f, f->eoa, end - f->eoa)) return -1;
   }
-  if (ftruncate(f->fd, (off_t)f->eoa)) return VFD_FAIL("cannot set the size of", NULL);
+  if (ftruncate(f->fd, (off_t)f->eoa)) return TCAD_UNDO_FAIL("cannot set the size of", NULL);
   f->eof = f->eoa;
   return 0;
 }
 
 static const H5FD_class_t undo_class = {
     .name = "tcad-undo",
-    .maxaddr = UNDO_MAXADDR,
+    .maxaddr = TCAD_UNDO_MAXADDR,
     .fc_degree = H5F_CLOSE_WEAK,
     .open = undo_open,
     .close = undo_close,

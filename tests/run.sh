@@ -67,9 +67,19 @@ case "${TCAD_TEST_BACKEND-}" in
   *) echo "tests/run.sh: TCAD_TEST_BACKEND=$TCAD_TEST_BACKEND: use host or cuda" >&2; exit 2 ;;
 esac
 
-run_one() { # name, command...
-  local name=$1; shift
-  local log="$TCAD_TEST_TMP/${name//[^A-Za-z0-9._-]/_}.log"
+# Tests run in $jobs lanes at once (TCAD_TEST_JOBS, default: the number of cores, at most 4),
+# the longest first; each prints its block when it ends. Every test has its own folder under
+# $TCAD_TEST_TMP, so lanes share nothing but the cores (the kill and stop-at-a-line tests do
+# not depend on timing, only on order). With more than one lane each tcad run gets one OpenMP
+# thread (OMP_NUM_THREADS, unless set), so that lanes do not oversubscribe the cores.
+jobs=${TCAD_TEST_JOBS:-$(nproc 2>/dev/null || echo 1)}
+[ "$jobs" -gt 4 ] 2>/dev/null && jobs=4
+[ "$jobs" -ge 1 ] 2>/dev/null || jobs=1
+[ "$jobs" -gt 1 ] && export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1}
+
+run_one() { # index, name, command...: its block into $TCAD_TEST_TMP/res.INDEX, counts into cnt.INDEX
+  local idx=$1 name=$2; shift 2
+  local log="$TCAD_TEST_TMP/${name//[^A-Za-z0-9._-]/_}.log" res="$TCAD_TEST_TMP/res.$idx"
   local t0=$(date +%s.%N)
   "$@" >"$log" 2>&1
   local rc=$?
@@ -83,43 +93,78 @@ run_one() { # name, command...
   if [ "$skip_is_failure" = 1 ] && [ "$s" -gt 0 ]; then
     f=$((f + s)); s=0; skipped_as_failed=1
   fi
-  pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
-  printf '%-34s %3d passed %3d failed %3d skipped  (%.1fs)\n' "$name" "$p" "$f" "$s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
-  if [ "$f" -gt 0 ]; then
-    failed_names+=("$name")
-    grep -E '^FAIL ' "$log" | sed 's/^/    /'
-    [ "$skipped_as_failed" = 1 ] && grep -E '^SKIP ' "$log" | sed 's/^/    /; s/$/  (a skip counts as a failure: TCAD_TEST_SKIP_IS_FAILURE=1)/'
-    [ "$real_f" -gt 0 ] && { echo "    --- last lines of $log:"; tail -n 15 "$log" | sed 's/^/    | /'; }
-  fi
+  {
+    printf '%-34s %3d passed %3d failed %3d skipped  (%.1fs)\n' "$name" "$p" "$f" "$s" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')"
+    if [ "$f" -gt 0 ]; then
+      grep -E '^FAIL ' "$log" | sed 's/^/    /'
+      [ "$skipped_as_failed" = 1 ] && grep -E '^SKIP ' "$log" | sed 's/^/    /; s/$/  (a skip counts as a failure: TCAD_TEST_SKIP_IS_FAILURE=1)/'
+      [ "$real_f" -gt 0 ] && { echo "    --- last lines of $log:"; tail -n 15 "$log" | sed 's/^/    | /'; }
+    fi
+  } >"$res.tmp"
+  echo "$p $f $s $name" >"$TCAD_TEST_TMP/cnt.$idx"
+  mv "$res.tmp" "$res"
 }
 
-# run_test name command...: once, or once per backend for a backend-parameterized test
-run_test() {
+# The queue: name and command of every run (a backend-parameterized test once per backend).
+qname=() qcmd=()
+queue() { # name command...
   local n=$1 b; shift
   if in_list "$n" "${backend_tests[@]}"; then
     for b in "${backends[@]}"; do
-      if [ "$b" = cuda ]; then run_one "$n[cuda]" env TCAD_TEST_BACKEND=cuda "$@"
-      else run_one "$n" env TCAD_TEST_BACKEND=host "$@"; fi
+      if [ "$b" = cuda ]; then qname+=("$n[cuda]"); qcmd+=("env TCAD_TEST_BACKEND=cuda $(printf '%q ' "$@")")
+      else qname+=("$n"); qcmd+=("env TCAD_TEST_BACKEND=host $(printf '%q ' "$@")"); fi
     done
   else
-    run_one "$n" "$@"
+    qname+=("$n"); qcmd+=("$(printf '%q ' "$@")")
   fi
 }
 
 for t in "$build"/tests/t*; do
   [ -x "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
-  run_test "$n" $wrapper "$t"
+  queue "$n" $wrapper "$t"
 done
 for t in "$root"/tests/t*.py; do
   [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
-  run_test "$n" "$py" "$t" "$build"
+  queue "$n" "$py" "$t" "$build"
 done
 for t in "$root"/tests/t*.sh; do
   [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
-  run_test "$n" bash "$t"
+  queue "$n" bash "$t"
+done
+
+# the longest first (measured, seconds on the 2-core CI machine), then the others in order
+long=(t040-cli.sh t071-gate-current.py t072-isub-peak-models.py t073-pmos-hot-carriers.py t056-krylov
+      t069-substrate-current.py t057-energy-balance t054-backends t062-breakdown.py t068-resume.py)
+order=()
+for n in "${long[@]}"; do
+  for i in "${!qname[@]}"; do [ "${qname[$i]%\[cuda\]}" = "$n" ] && order+=("$i"); done
+done
+for i in "${!qname[@]}"; do in_list "$i" "${order[@]}" || order+=("$i"); done
+
+printed=()
+print_done() { # print the blocks of the runs that ended
+  local i
+  for i in "${order[@]}"; do
+    if [ -f "$TCAD_TEST_TMP/res.$i" ] && ! in_list "$i" "${printed[@]}"; then
+      cat "$TCAD_TEST_TMP/res.$i"; printed+=("$i")
+    fi
+  done
+}
+running=0
+for i in "${order[@]}"; do
+  while [ "$running" -ge "$jobs" ]; do wait -n; running=$((running - 1)); print_done; done
+  run_one "$i" "${qname[$i]}" bash -c "${qcmd[$i]}" &
+  running=$((running + 1))
+done
+wait
+print_done
+for i in "${order[@]}"; do
+  read -r p f s n <"$TCAD_TEST_TMP/cnt.$i" || { p=0 f=1 s=0 n="${qname[$i]}"; }
+  pass=$((pass + p)); fail=$((fail + f)); skip=$((skip + s))
+  [ "$f" -gt 0 ] && failed_names+=("$n")
 done
 [ ${#failed_names[@]} -gt 0 ] && echo "failed: ${failed_names[*]}"
 rm -rf "$TCAD_TEST_TMP"
