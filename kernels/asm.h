@@ -169,8 +169,8 @@ TCAD_HD double tcad_eb_carrier_flux(const TcadAsmData *D, int e, int carrier, co
   return a * mu * G;
 }
 
-/* Carrier c's floor heating share on edge e (kernels/physics/energy.h tcad_eb_floor_heat_share)
- * for dpsi = ψ_i − ψ_j; *d = ∂/∂dpsi. The assembly and the energy budget (solver/fields.c) call it.
+/* Carrier c's floor heating share on edge e (kernels/physics/energy.h tcad_eb_floor_heat_share,
+ * times the solve's gate P->floor_gate, tcad_eb_floor_gate) for dpsi = ψ_i − ψ_j; *d = ∂/∂dpsi. The assembly and the energy budget (solver/fields.c) call it.
  * On with impact ionization only: the generation is the one term in which the temperature of an
  * all but absent carrier matters (elsewhere it multiplies that carrier's density), and the heating
  * cost the example MOSFET's energy-balance sweep 15 % more Newton iterations (346 against 301). */
@@ -178,9 +178,11 @@ TCAD_HD double tcad_asm_floor_heat(const TcadAsmData *D, int e, int c, double dp
 {
   const TcadAsmParams *P = &D->p;
   *d = 0.0;
-  if (!P->impact) return 0.0;
-  return tcad_eb_floor_heat_share(P->relax_floor * P->nie, D->edge_mu0[2 * e + c], P->hf != TCAD_ASM_HF_NONE,
-                                  P->vsat[c], D->edge_coupling[e], D->edge_length[e], dpsi, d);
+  if (!P->impact || P->floor_gate <= 0.0) return 0.0;
+  const double h = tcad_eb_floor_heat_share(P->relax_floor * P->nie, D->edge_mu0[2 * e + c], P->hf != TCAD_ASM_HF_NONE,
+                                            P->vsat[c], D->edge_coupling[e], D->edge_length[e], dpsi, d);
+  *d *= P->floor_gate;
+  return P->floor_gate * h;
 }
 
 /* What one edge contributes, in physical units. F[k]: flux of equation k from i to j (added to

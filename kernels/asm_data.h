@@ -57,6 +57,7 @@ typedef struct {
   double tauw[2];                /* energy relaxation times τ_wn, τ_wp at T_L, s */
   double tauw_t1[2], tauw_t2[2]; /* their temperature dependence (kernels/physics/energy.h tcad_tauw) */
   double relax_floor;            /* relaxing density floor in the energy balance, × n_i (tcad_eb_relaxation) */
+  double floor_gate;             /* its heating's gate, 0..1 (tcad_eb_floor_gate; set per solve, solver/newton.c) */
   /* 1: ohmic contact nodes keep their physical rows (no Dirichlet rows): the host evaluates a
    * driven contact's rows so (solver/contacts.c tcad_sim_drive_rows); 0 in every assembly */
   int contact_raw;

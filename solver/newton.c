@@ -300,6 +300,19 @@ int tcad_sim_setup_snes(TcadSim *s)
   return 0;
 }
 
+/* The floor heating's gate for this solve (kernels/physics/energy.h tcad_eb_floor_gate): from the
+ * spread of the voltages on the contacts that carry current, as they stand when the solve
+ * starts (a contact driven in current or through a resistance: its last solution's voltage). */
+static void set_floor_gate(TcadSim *s)
+{
+  double lo = INFINITY, hi = -INFINITY;
+  for (int c = 0; c < s->ncontacts; c++) {
+    if (s->contacts[c].type == TCAD_CONTACT_GATE) continue;
+    lo = fmin(lo, s->contacts[c].voltage), hi = fmax(hi, s->contacts[c].voltage);
+  }
+  s->D.p.floor_gate = hi >= lo ? tcad_eb_floor_gate(hi - lo, s->vt) : 0.0;
+}
+
 int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
 {
   SNESConvergedReason reason;
@@ -309,6 +322,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   int e = 0;
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
+  set_floor_gate(s);
   s->t_asm_acc = s->t_copy_acc = 0;
   s->last_update = s->prev_update = INFINITY;
   if (s->lin) tcad_linear_stats_rw(s->lin)->its_newton = 0;

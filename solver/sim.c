@@ -67,6 +67,7 @@ static void set_params(TcadSim *s)
                                                              : TCAD_ASM_DF_JOULE;
   P->sign_smooth = TCAD_DEFAULT_SIGN_SMOOTH, P->joule_smooth = s->opt.joule_smooth;
   P->hf_floor = s->opt.hf_floor, P->qf_floor = s->opt.qf_floor, P->relax_floor = s->opt.relax_floor;
+  P->floor_gate = 1.0; /* set per Newton solve from the bias (solver/newton.c) */
   P->TL = s->T, P->energy = 0;
   for (int k = 0; k < 2; k++) {
     P->tauw[k] = s->tauw[k] = sm->tauw[k];

@@ -318,5 +318,16 @@ int main(void)
     tap_check(worst < 1e-12, "energy.floor_heat_is_local_field_power", "worst relative %.2e", worst);
     tap_check(wd < 1e-6, "energy.floor_heat_derivative", "worst relative %.2e", wd);
   }
+  /* its gate, written here from g = b^2/(b^2 + V_T^2): closed at zero bias, 1/2 at one thermal
+   * voltage, either sign alike, 1 − 1e-4 at 100 V_T */
+  {
+    const double vt = 0.025852;
+    tap_check(tcad_eb_floor_gate(0.0, vt) == 0.0, "energy.floor_gate_closed_at_zero_bias", "g %g",
+              tcad_eb_floor_gate(0.0, vt));
+    tap_check(fabs(tcad_eb_floor_gate(vt, vt) - 0.5) < 1e-15 && fabs(tcad_eb_floor_gate(-vt, vt) - 0.5) < 1e-15,
+              "energy.floor_gate_half_at_vt", "g %.17g", tcad_eb_floor_gate(vt, vt));
+    tap_check(fabs(tcad_eb_floor_gate(100 * vt, vt) - 10000.0 / 10001.0) < 1e-15, "energy.floor_gate_open_at_bias",
+              "g %.17g", tcad_eb_floor_gate(100 * vt, vt));
+  }
   return tap_exit();
 }

@@ -27,7 +27,7 @@ static const char *names[TCAD_PROBE_COUNT] = {
     "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",          "intrinsic",    "workfunction",
     "equilibrium", "ohmic",        "quasi_fermi",   "velocity",       "field_parallel", "current_sign", "joule_force",
     "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t", "flux_sign",    "eb_flux_sign",
-    "floor_heat",  "lucky",        "fiegna",        "hc_barrier"};
+    "floor_heat",  "lucky",        "fiegna",        "hc_barrier",     "floor_gate"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
@@ -303,6 +303,9 @@ static int make_inputs(int w, double *in)
         PT[0] = 1e8, PT[1] = 1417.0, PT[2] = hf, PT[3] = 1.07e7, PT[4] = 2e6, PT[5] = 1e-7, PT[6] = E[f] * 1e-7, n++;
     break;
   }
+  case TCAD_PROBE_FLOOR_GATE: /* zero, small and large bias spreads, either sign */
+    for (int f = 0; f < 27; f++) PT[0] = (f % 2 ? -1.0 : 1.0) * xs[f] * 0.0258520, PT[1] = 0.0258520, n++;
+    break;
   case TCAD_PROBE_LUCKY: { /* a = φ/(λF) from 0 through the switch at 4 to the underflow at 745 */
     const double F[] = {-1e5, 0.0, 1e3, 3e4, 1e5, 3e5, 1e6, 1e7}, phi[] = {0.0, 0.5, 3.2, 4.7};
     for (int f = 0; f < 8; f++)

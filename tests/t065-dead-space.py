@@ -27,6 +27,13 @@ Checked against two computations written here (neither reads the code):
    +3.5 % on this device: 18.84 against 18.20 V).
 3. the effect itself: energy balance above drift-diffusion by more than 5 % (measured 16.55 and 18.84 V:
    +13.8 %), in the simulator and in the independent computations.
+4. zero bias (kernels/physics/energy.h tcad_eb_floor_gate): a 2 um x 1.5 um p-type device with a
+   surface implant and an oxide, energy balance with impact ionization at the default relaxation
+   floor: at equilibrium nothing is heated and nothing flows. The carriers are at T_L (every node
+   within 0.01 K) and every contact current is below 1e-15 A/cm (thermodynamics; not a computed
+   reference). Before the floor heating was gated by the bias, the floor took the temperature of
+   the implant's built-in field: on this mesh Newton diverged at the equilibrium, on one 2.5x
+   coarser in x 4e-11 A/cm flowed at zero bias.
 
     t065-dead-space.py BUILD_DIR
 """
@@ -191,6 +198,46 @@ def run(tcad, work, transport, bv):
     return abs(s.get("breakdown_voltage") or 0.0), s
 
 
+IMPLANT = """mesh:
+  generate:
+    x: [{at: 0, step: 0.02}, {at: 2.0, step: 0.02}]
+    y: [{at: -0.01, step: 0.002}, {at: 0, step: 0.001}, {at: 0.08, step: 0.008}, {at: 1.5, step: 0.08}]
+regions:
+  - {name: silicon, material: Si, box: {y: [0, 1.5]}}
+  - {name: oxide, material: SiO2, box: {x: [0.4, 1.6], y: [-0.01, 0]}}
+contacts:
+  - {name: source, box: {x: [0, 0.3], y: [0, 0]}}
+  - {name: drain, box: {x: [1.7, 2.0], y: [0, 0]}}
+  - {name: bulk, box: {y: [1.5, 1.5]}}
+  - {name: gate, type: gate, workfunction: 4.17, box: {x: [0.4, 1.6], y: [-0.01, -0.01]}}
+doping:
+  - {profile: uniform, species: acceptor, conc: 5e16}
+  - {profile: gaussian, species: acceptor, peak: 1.5e17, axis: y, surface: 0, char: 0.05}
+physics: {transport: energy-balance, impact_ionization: vanoverstraeten}
+solve: [{equilibrium: {}}]
+"""
+
+
+def zero_bias(tcad, work):
+    import h5py
+    out = os.path.join(work, "implant")
+    with open(out + ".yaml", "w") as f:
+        f.write(IMPLANT)
+    r = subprocess.run([tcad, "run", out + ".yaml", "-o", out, "-q"], capture_output=True, text=True)
+    if not check(r.returncode == 0, "zero_bias.equilibrium_converges", f"exit {r.returncode}: {r.stderr[-500:]}"):
+        return
+    with open(os.path.join(out, "iv.csv")) as f:
+        head = f.readline().strip().split(",")
+        row = [float(v) for v in f.readline().strip().split(",")]
+    cur = {h.split(" [")[0]: v for h, v in zip(head, row) if h.startswith("I(")}
+    check(cur and max(abs(v) for v in cur.values()) < 1e-15, "zero_bias.no_current", str(cur))
+    with h5py.File(os.path.join(out, "fields.h5"), "r") as f:
+        n = int(f["steps"].attrs["nsteps"])
+        t = np.concatenate([f["steps/%06d/%s_temperature" % (n - 1, c)][...] for c in ("electron", "hole")])
+    check(np.max(np.abs(t - 300.0)) < 0.01, "zero_bias.carriers_at_lattice_temperature",
+          f"temperatures {t.min():.3f} .. {t.max():.3f} K")
+
+
 def main():
     build = sys.argv[1] if len(sys.argv) > 1 else "build"
     tcad = os.path.join(build, "tcad")
@@ -199,6 +246,7 @@ def main():
     ref_eb = bisect(eb_integral, ref_dd, 3 * ref_dd, 30)
     bv_dd, s_dd = run(tcad, work, "drift-diffusion", ref_dd)
     bv_eb, s_eb = run(tcad, work, "energy-balance", ref_eb)
+    zero_bias(tcad, work)
     print(f"# p+ n- n+ 0.4 um 1e16: drift-diffusion {bv_dd} V (independent local integral {ref_dd:.4g} V); "
           f"energy balance {bv_eb} V (independent energy-balance integral {ref_eb:.4g} V)")
     if bv_dd is None or bv_eb is None:

@@ -179,6 +179,24 @@ TCAD_HD double tcad_mobility_hansch_field(double mu0, double F, double vsat, dou
   return mu;
 }
 
+/* Gate of the floor heating (tcad_eb_floor_heat_share): the floor stands for the few carriers a
+ * bias drives through a depletion region, so it is heated only when the device is biased. With
+ * b the spread of the voltages on the contacts that carry current (the largest minus the
+ * smallest; gates excluded) and V_T = kT/q,
+ *     g = b^2/(b^2 + V_T^2):
+ * 0 at zero bias, 1/2 at b = V_T, 0.9999 at 100 V_T (2.6 V). Without it the floor took the
+ * temperature of the built-in field of every junction and implant at zero bias (thousands of
+ * kelvin at 1e5 V/cm): a current of 4e-11 A/cm flowed at zero bias in a 2 µm implanted device, and
+ * on a finer mesh of it Newton did not find the equilibrium at all. A gate local to the edge
+ * (from ln(n p/n_ie^2)) was tried first: its derivatives ∝ c_f/n where n ≪ c_f put entries 1e18
+ * times the diagonal into the energy rows and MUMPS ran out of workspace in the first step
+ * (docs/dev-notes.md, 2026-12-04). A parameter of the solve: no derivative. */
+TCAD_HD double tcad_eb_floor_gate(double spread, double vt)
+{
+  const double b2 = spread * spread;
+  return b2 / (b2 + vt * vt);
+}
+
 /* Heating of the relaxation floor (tcad_eb_relaxation's c_f): where a carrier is all but absent
  * the floor would hold it at T_L, so the carriers that are there (the few that cross a depletion
  * region and are multiplied there) would never heat. The floor density is heated as carriers
