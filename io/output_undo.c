@@ -335,16 +335,22 @@ static herr_t undo_get_handle(H5FD_t *f, hid_t fapl, void **handle)
   return 0;
 }
 
+/* addr + size lies outside the space HDF5 has allocated (said on HDF5's error stack) */
+static int outside(const UndoFile *f, const char *op, haddr_t addr, size_t size)
+{
+  if (addr != HADDR_UNDEF && addr <= TCAD_UNDO_MAXADDR && size <= TCAD_UNDO_MAXADDR - addr && addr + size <= f->eoa)
+    return 0;
+  H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_OVERFLOW,
+           "%s of %zu bytes at %llu beyond the allocated %llu", op, size, (unsigned long long)addr,
+           (unsigned long long)f->eoa);
+  return 1;
+}
+
 static herr_t undo_read(H5FD_t *_f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, size_t size, void *buf)
 {
   UndoFile *f = (UndoFile *)_f;
   (void)type, (void)dxpl;
-  if (addr == HADDR_UNDEF || addr > TCAD_UNDO_MAXADDR || size > TCAD_UNDO_MAXADDR - addr || addr + size > f->eoa) {
-    H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_OVERFLOW,
-             "read of %zu bytes at %llu beyond the allocated %llu", size, (unsigned long long)addr,
-             (unsigned long long)f->eoa);
-    return -1;
-  }
+  if (outside(f, "read", addr, size)) return -1;
   if (pread_all(f->fd, buf, size, (off_t)addr)) return TCAD_UNDO_FAIL("cannot read", NULL);
   return 0;
 }
@@ -353,12 +359,7 @@ static herr_t undo_write(H5FD_t *_f, H5FD_mem_t type, hid_t dxpl, haddr_t addr, 
 {
   UndoFile *f = (UndoFile *)_f;
   (void)type, (void)dxpl;
-  if (addr == HADDR_UNDEF || addr > TCAD_UNDO_MAXADDR || size > TCAD_UNDO_MAXADDR - addr || addr + size > f->eoa) {
-    H5Epush2(H5E_DEFAULT, __FILE__, __func__, __LINE__, H5E_ERR_CLS, H5E_VFL, H5E_OVERFLOW,
-             "write of %zu bytes at %llu beyond the allocated %llu", size, (unsigned long long)addr,
-             (unsigned long long)f->eoa);
-    return -1;
-  }
+  if (outside(f, "write", addr, size)) return -1;
   if (undo_crash_at >= 0 && undo_writes == undo_crash_at) _exit(TCAD_OUTPUT_UNDO_TEST_EXIT);
   undo_writes++;
   if (f->journal && addr < f->commit) {

@@ -45,6 +45,20 @@ static void bias_point(FILE *f, const TcadSim *s, const double *w)
   fputs("}", f);
 }
 
+/* key, then IV row `row` as an object opened with its bias point (the caller adds its figures and
+ * closes it), or null when there is no such row (NULL returned) */
+static const double *row_open(FILE *f, const TcadSim *s, const char *key, const double *rows, int row)
+{
+  fputs(key, f);
+  if (row < 0) {
+    fputs("null", f);
+    return NULL;
+  }
+  const double *w = rows + (size_t)row * s->iv_ncol;
+  bias_point(f, s, w);
+  return w;
+}
+
 int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double wall)
 {
   char tmp[2 * TCAD_PATH_MAX + 16];
@@ -137,13 +151,9 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
     num(f, lt.tau);
     for (int k = 0; k < 2; k++) {
       const int row = k ? lt.ref_row : lt.row;
-      fputs(k ? ",\n  \"lifetime_reference\": " : ",\n  \"lifetime_worst_case\": ", f);
-      if (row < 0) {
-        fputs("null", f);
-        continue;
-      }
-      const double *w = rows + (size_t)row * s->iv_ncol;
-      bias_point(f, s, w);
+      const double *w =
+          row_open(f, s, k ? ",\n  \"lifetime_reference\": " : ",\n  \"lifetime_worst_case\": ", rows, row);
+      if (!w) continue;
       fputs(", \"id\": ", f);
       num(f, w[3 + 4 * s->hc_drain + 3]);
       fputs(", \"isub_over_id\": ", f);
@@ -176,13 +186,8 @@ int TcadSimWriteSummary(const TcadSim *s, const char *path, int status, double w
     str(f, TcadSimGetCurrentUnit(s));
     for (int k = 0; k < 2; k++) {
       const int row = k ? worst : best;
-      fputs(k ? ", \"worst_case\": " : ", \"largest\": ", f);
-      if (row < 0) {
-        fputs("null", f);
-        continue;
-      }
-      const double *w = rows + (size_t)row * s->iv_ncol;
-      bias_point(f, s, w);
+      const double *w = row_open(f, s, k ? ", \"worst_case\": " : ", \"largest\": ", rows, row);
+      if (!w) continue;
       fputs(", \"ig\": ", f);
       num(f, w[cg]);
       fputs(", \"ig_over_id\": ", f);

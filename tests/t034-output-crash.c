@@ -53,7 +53,8 @@ static void child_write(const char *h5, const char *xd, const TcadMesh *m, int s
   if (TcadOutputOpen(h5, xd, m, &out)) _exit(2);
   for (int k = 0; k < s; k++)
     if (write_point(out, m, k)) _exit(3);
-  tcad_output_undo_test(crash < 0 ? -1 : tcad_output_undo_test(-1, journal_off) + crash, journal_off);
+  const long done = tcad_output_undo_test(-1, journal_off); /* the writes so far */
+  tcad_output_undo_test(crash < 0 ? -1 : done + crash, journal_off);
   if (write_point(out, m, s)) _exit(4);
   tcad_output_undo_test(-1, journal_off);
   _exit(0); /* the file is left open, as a kill leaves it */
