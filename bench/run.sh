@@ -427,8 +427,20 @@ bench_linear() {
     [ -n "$how" ] || { how=ilu-bicgstab; [ -n "${TCAD_CUDSS_LIB:-}" ] && how=cudss; }
     conv=(-tcad_backend cuda -tcad_linear "$how")
   fi
+  # From BENCH_LINEAR_PROBE_NODES nodes on (default 5e5) a probe, not the full table: the models
+  # in BENCH_LINEAR_PROBE_MODELS (default dd), the device solvers and the all-cores MUMPS baseline
+  # only (serial MUMPS and the one-core ILU would not finish inside a GPU call), repeated
+  # BENCH_LINEAR_PROBE_REPEAT times (default 2).
+  local probe=${BENCH_LINEAR_PROBE_NODES:-500000}
   for n in $sizes; do
-    local deck="$tmp/mosfet_$n.yaml"
+    local deck="$tmp/mosfet_$n.yaml" ms=$models r=$rep c=("${cfgs[@]}") mpi_cfgs
+    mpi_cfgs=(--config "mumps-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps"
+              --config "superlu_dist-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type superlu_dist")
+    if [ "$n" -ge "$probe" ]; then
+      ms=${BENCH_LINEAR_PROBE_MODELS:-dd}; r=${BENCH_LINEAR_PROBE_REPEAT:-2}
+      c=(); [ $gpu = 1 ] && c=(--config "gpu-cudss:rowcol:gpu-cudss:" --config "gpu-ilu0-bicgstab:rowcol:gpu-bicgstab:")
+      mpi_cfgs=(--config "mumps-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps")
+    fi
     # the generated mesh has ~5,700 nodes; its steps divided by sqrt(n / 5700) give ~n nodes
     python3 - "$root/examples/mosfet2d-gen.yaml" "$n" > "$deck" <<'PY'
 import math, re, sys
@@ -436,19 +448,17 @@ text = open(sys.argv[1]).read()
 f = math.sqrt(float(sys.argv[2]) / 5697.0)
 print(re.sub(r"step: ([0-9.eE+-]+)", lambda m: "step: %.6g" % (float(m.group(1)) / f), text), end="")
 PY
-    for m in $models; do
+    for m in $ms; do
       local tr=(); [ "$m" = eb ] && tr=(-tcad_transport energy-balance)
       local dump=(); [ "$np" -ge 2 ] && { rm -rf "$tmp/sys"; mkdir -p "$tmp/sys"; dump=(--dump "$tmp/sys"); }
       echo "bench: linear solvers, $m, ~$n nodes" >&2
-      "$build/bench/bench_linear" -q "$deck" --vd 0.5 --vg 1.0 --repeat "$rep" "${dump[@]}" "${cfgs[@]}" "${conv[@]}" \
+      "$build/bench/bench_linear" -q "$deck" --vd 0.5 --vg 1.0 --repeat "$r" "${dump[@]}" "${c[@]}" "${conv[@]}" \
         "${tr[@]}" | grep -v "^mesh," | tee -a "$csv" \
         || echo "bench: bench_linear failed for $m at $n nodes" >&2
       if [ "$np" -ge 2 ] && [ -f "$tmp/sys/system0.csv" ]; then
         echo "bench: the same system on $np processes (mpirun): MUMPS, SuperLU_DIST" >&2
         OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 "$mpirun" --mca plm isolated --bind-to core -np "$np" \
-          "$build/bench/bench_mpisolve" "$tmp/sys" --repeat "$rep" \
-          --config "mumps-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type mumps" \
-          --config "superlu_dist-mpi:-ksp_type preonly -pc_type lu -pc_factor_mat_solver_type superlu_dist" \
+          "$build/bench/bench_mpisolve" "$tmp/sys" --repeat "$r" "${mpi_cfgs[@]}" \
           | tee -a "$csv" || echo "bench: bench_mpisolve failed for $m at $n nodes" >&2
       fi
       rm -rf "$tmp/sys"

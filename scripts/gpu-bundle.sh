@@ -37,7 +37,7 @@ for t in dpkg dpkg-query ldd apt-get readelf; do command -v $t >/dev/null || die
 log "building into ${build#$root/} for: $arch"
 make --no-print-directory -C "$root" BUILD="$build" NVCC="$nvcc" CUDA_ARCH="$arch" -j"$(nproc)" all >&2
 bins=("$build/tcad" "$build"/tests/t* "$build"/tests/libfake_cudss.so "$build"/bench/*)
-bins=($(for b in "${bins[@]}"; do [ -f "$b" ] && [ -x "$b" ] && echo "$b"; done))
+bins=($(for b in "${bins[@]}"; do if [ -f "$b" ] && [ -x "$b" ]; then echo "$b"; fi; done))  # (not *.d)
 [ ${#bins[@]} -ge 3 ] || die "no binaries in $build"
 readelf -S "$build/tcad" | grep '\.nv_fatbin' >/dev/null || die "$build/tcad has no CUDA code (.nv_fatbin)"
 cuobjdump=$(dirname "$nvcc")/cuobjdump

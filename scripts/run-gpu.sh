@@ -5,21 +5,32 @@
 #   bash .gpu-bundle/run-gpu.sh [OUTDIR]        (default: $OUT if set, else ./gpu-results)
 # It unpacks the bundled .debs into a private prefix (TCAD_RT_PREFIX, default /tmp/tcad-rt; never
 # /), points LD_LIBRARY_PATH and OpenMPI/PMIx at it, checks where the libraries come from
-# (sanity.txt), then runs these phases, each under a time limit so that the whole stays inside
-# GPU_RUN_BUDGET_S (default 560 s; the device tool stops a command at 600):
-#   gpu-tests  the tests that use the CUDA backend, whole output kept       -> tests.log
-#   tests      tests/run.sh with the bundled binaries (unpacked to PREFIX/build) -> tests.log
-#   assembly   bench_assembly host vs device (BENCH_ASSEMBLY_NODES)          -> bench.log
-#   dd         bench/run.sh drift-diffusion part: BENCH_DD_SCALES "ref" + the meshes pre-made in
-#              the bundle (there is no gmsh there; bin/gmsh replays them)    -> bench.log, dd.md
-#   geometry   bench/run.sh mesh load + geometry part (its Gmsh cases fail without gmsh)
-#   linear     bench/run.sh linear-solver part (BENCH_LINEAR_NODES, _MODELS, _REPEAT), not in the
-#              default list: name it in GPU_RUN (-> linear.md)
-# GPU_RUN="gpu-tests tests assembly dd geometry" picks and orders them; TCAD_TEST_PATTERN narrows
-# the suite; GPU_RUN_TIMEOUT_GPU_TESTS/_TESTS/_ASSEMBLY/_LINEAR/_DD/_GEOMETRY (s) cap each phase. At
-# most 8 files go to OUTDIR: summary.txt sanity.txt tests.log bench.log dd.md geometry.md linear.md
-# bench-results.tar.gz (all of bench/results/). bench/run.sh writes bench/results/ of this tree
-# (a throwaway copy on the GPU machine). Exit status 0 when every phase passed.
+# (sanity.txt; GPU_RUN_SANITY=0: only nvidia-smi -L, for a later call on a warm machine), then runs
+# these phases, each under a time limit so that the whole stays inside GPU_RUN_BUDGET_S (default
+# 540 s; the device tool stops a command at 600):
+#   gpu-tests  the tests that use the CUDA backend and the backend-parameterized ones, on CUDA,
+#              side by side (GPU_TEST_JOBS, default 8), the GPU-physics, backend and linear-solver
+#              tests first; each under GPU_TEST_TIMEOUT_S (150); whole outputs kept; a SKIP is a
+#              failure; GPU_TESTS="t058 ..." runs only those               -> tests.log
+#   memcheck   compute-sanitizer memcheck on the GPU physics test, a small assembly benchmark (DD
+#              and energy balance) and a small linear benchmark (device solvers), side by side
+#                                                                           -> memcheck.log
+#   assembly   bench_assembly host vs device (BENCH_ASSEMBLY_NODES, default 1e5 1e6), DD and EB
+#   linear     bench/run.sh linear part: every solver at 1e5 nodes (DD, EB) with the all-cores
+#              CPU baseline, a cuDSS / device-ILU probe at 1e6 (BENCH_LINEAR_NODES, _MODELS,
+#              _REPEAT, _PROBE_*)                                           -> linear.md
+#   sweep      bench/run.sh drift-diffusion part: the MOSFET Id-Vd sweep per solver setup (host +
+#              MUMPS, device + MUMPS, device + ILU-BiCGSTAB, device + cuDSS when staged) on
+#              BENCH_DD_SCALES "ref" + the meshes pre-made in the bundle (there is no gmsh there;
+#              bin/gmsh replays them)                                       -> bench.log, dd.md
+#   tests      tests/run.sh with the bundled binaries (the whole suite; not in the default list)
+#   geometry   bench/run.sh mesh load + geometry part (not in the default list)
+# GPU_RUN="gpu-tests memcheck assembly linear sweep" picks and orders them; TCAD_TEST_PATTERN
+# narrows the suite; GPU_RUN_TIMEOUT_GPU_TESTS/_MEMCHECK/_ASSEMBLY/_LINEAR/_SWEEP/_TESTS/_GEOMETRY
+# (s) cap each phase. At most 8 files go to OUTDIR: summary.txt sanity.txt tests.log bench.log
+# memcheck.log dd.md linear.md bench-results.tar.gz (all of bench/results/). bench/run.sh writes
+# bench/results/ of this tree (a throwaway copy on the GPU machine). Exit status 0 when every phase
+# passed. cuDSS: scripts/cudss-stage.sh in earlier calls (docs/gpu.md).
 set -uo pipefail
 t_start=$(date +%s)
 bundle=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -28,8 +39,8 @@ cd "$root"
 out=${1:-${OUT:-$root/gpu-results}}
 mkdir -p "$out"; out=$(cd "$out" && pwd)
 prefix=${TCAD_RT_PREFIX:-/tmp/tcad-rt}
-phases=${GPU_RUN:-gpu-tests tests assembly dd geometry}
-budget=${GPU_RUN_BUDGET_S:-560}
+phases=${GPU_RUN:-gpu-tests memcheck assembly linear sweep}
+budget=${GPU_RUN_BUDGET_S:-540}
 build="$prefix/build"
 say() { echo "run-gpu: $*" >&2; }
 [ -f "$bundle/build.tar.xz" ] || { say "no $bundle/build.tar.xz: build the bundle first (make gpu-bundle)"; exit 2; }
@@ -90,6 +101,9 @@ export HWLOC_PLUGINS_PATH="$prefix/usr/lib/x86_64-linux-gnu/hwloc"
 if [ "${GPU_RUN_GMSH:-}" = replay ]; then export PATH="$bundle/bin:$PATH"; else export PATH="$PATH:$bundle/bin"; fi
 
 # 3. Sanity: the machine, and where every library of the binaries comes from.
+if [ "${GPU_RUN_SANITY:-1}" = 0 ]; then
+  { echo "== nvidia-smi -L"; nvidia-smi -L 2>&1; echo "== cuDSS: ${TCAD_CUDSS_LIB:-none staged}"; } > "$out/sanity.txt"
+else
 {
   echo "== run-gpu $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(hostname), $(. /etc/os-release 2>/dev/null; echo "${PRETTY_NAME:-?}"), $(nproc) cores"
   echo "== bundle"; cat "$bundle/info.txt"; echo "packages: $(wc -l < "$bundle/packages.txt") ($prefix)"
@@ -115,6 +129,7 @@ if [ "${GPU_RUN_GMSH:-}" = replay ]; then export PATH="$bundle/bin:$PATH"; else 
   cat "$smoke"/ld.* 2>/dev/null | awk '/calling init:/ {print $NF}' | sort -u | grep -v "^$prefix/" | sed 's/^/  /'
   rm -rf "$smoke"
 } > "$out/sanity.txt" 2>&1
+fi
 say "sanity: $(grep -A1 '^== tcad --version' "$out/sanity.txt" | tail -n1); $(grep '^from the prefix' "$out/sanity.txt"); smoke run $(grep -A1 '^== smoke' "$out/sanity.txt" | tail -n1 | cut -d';' -f1)"
 grep -q '^NOT FOUND' "$out/sanity.txt" && say "some libraries are not found: see sanity.txt"
 
@@ -136,15 +151,48 @@ phase() { # name cap command...
 # on their own with their whole output kept (which device, which GPU checks ran or were skipped
 # and why); tests/run.sh keeps only failures' logs. A SKIP here is a failure (make check-gpu).
 gpu_tests() {
-  local rc=0 t b
-  for t in tests/t*.c; do
+  local t b list=() first="t055 t054 t058 t063" jobs=${GPU_TEST_JOBS:-8} cap=${GPU_TEST_TIMEOUT_S:-150}
+  for t in ${GPU_TESTS:-$first}; do list+=($(ls tests/$t-*.c 2>/dev/null)); done
+  [ -n "${GPU_TESTS:-}" ] || for t in tests/t*.c; do
     grep -qE 'kernels/cuda\.h|TcadCuda|tcad_cuda|test_backend_init' "$t" || continue
-    b="$build/tests/$(basename "$t" .c)"; [ -x "$b" ] || continue
-    echo "=== $(basename "$b") (full output, TCAD_TEST_BACKEND=cuda)"
-    TCAD_TEST_BACKEND=cuda "$b" 2>&1 | tee "$out/$(basename "$b").cuda.log"; local r=${PIPESTATUS[0]}
-    grep -q '^SKIP ' "$out/$(basename "$b").cuda.log" && { echo "=== skips count as failures here"; r=1; }
-    echo "=== exit $r"; [ $r -eq 0 ] || rc=1
+    [[ " ${list[*]} " == *" $t "* ]] || list+=("$t")
   done
+  local dir; dir=$(mktemp -d /tmp/gpu-tests.XXXXXX)
+  for t in "${list[@]}"; do b="$build/tests/$(basename "$t" .c)"; [ -x "$b" ] && echo "$b"; done |
+    xargs -P "$jobs" -I{} bash -c 'n=$(basename {}); s=$(date +%s); TCAD_TEST_BACKEND=cuda timeout -k 5 '"$cap"' {} > '"$dir"'/$n.log 2>&1; r=$?
+      [ $r = 0 ] && grep -q "^SKIP " '"$dir"'/$n.log && r=99; echo "$r $(( $(date +%s) - s ))" > '"$dir"'/$n.rc; echo "gpu-tests: $n exit $r ($(( $(date +%s) - s ))s)" >&2'
+  local rc=0 r secs
+  for t in "${list[@]}"; do
+    b=$(basename "$t" .c); [ -f "$dir/$b.log" ] || continue
+    read -r r secs < "$dir/$b.rc" 2>/dev/null || { r=timeout; secs=?; }
+    echo "=== $b (full output, TCAD_TEST_BACKEND=cuda): exit $r, ${secs}s$( [ "$r" = 99 ] && echo ' (passed but skipped checks: a failure here)')"
+    cat "$dir/$b.log"
+    [ "$r" = 0 ] || rc=1
+  done
+  rm -rf "$dir"
+  return $rc
+}
+# compute-sanitizer memcheck on small cases of every device code path (physics, assembly, linear)
+memcheck() {
+  local cs; cs=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)
+  [ -n "$cs" ] || { echo "memcheck: no compute-sanitizer"; return 1; }
+  local d; d=$(mktemp -d /tmp/memcheck.XXXXXX)
+  local cfg=(--config "gpu-ilu0-bicgstab:rowcol:gpu-bicgstab:" --config "gpu-ilu0-gmres30:rowcol:gpu-gmres:-ksp_gmres_restart 30")
+  [ -n "${TCAD_CUDSS_LIB:-}" ] && cfg+=(--config "gpu-cudss:rowcol:gpu-cudss:")
+  local lin=ilu-bicgstab; [ -n "${TCAD_CUDSS_LIB:-}" ] && lin=cudss
+  TCAD_TEST_BACKEND=cuda "$cs" --tool memcheck --leak-check full --error-exitcode 9 "$build/tests/t055-gpu-physics" > "$d/a" 2>&1 &
+  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" 20000 > "$d/b" 2>&1 &
+  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" --eb 20000 > "$d/c" 2>&1 &
+  "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_linear" -q examples/mosfet2d-gen.yaml --vd 0.5 --vg 1.0 \
+    --repeat 1 "${cfg[@]}" -tcad_backend cuda -tcad_linear "$lin" > "$d/d" 2>&1 &
+  local rc=0 r
+  for j in $(jobs -p); do wait "$j"; r=$?; [ $r -eq 0 ] || rc=1; done
+  for f in a b c d; do
+    case $f in a) echo "=== t055";; b) echo "=== bench_assembly 2e4";; c) echo "=== bench_assembly --eb 2e4";;
+      d) echo "=== bench_linear mosfet2d-gen (device solvers)";; esac
+    cat "$d/$f"
+  done
+  rm -rf "$d"
   return $rc
 }
 # The whole suite once, the parameterized tests on the CUDA backend (CI runs them on the host).
@@ -156,24 +204,24 @@ suite() {
 # program that bench/run.sh does not run.
 assembly() {
   mkdir -p bench/results
-  "$build/bench/bench_assembly" ${BENCH_ASSEMBLY_NODES:-10000 100000 1000000} > bench/results/assembly.csv
+  "$build/bench/bench_assembly" ${BENCH_ASSEMBLY_NODES:-100000 1000000} > bench/results/assembly.csv
   local rc=$?
-  "$build/bench/bench_assembly" --eb ${BENCH_ASSEMBLY_NODES:-10000 100000 1000000} | tail -n +2 >> bench/results/assembly.csv
+  "$build/bench/bench_assembly" --eb ${BENCH_ASSEMBLY_NODES:-100000 1000000} | tail -n +2 >> bench/results/assembly.csv
   [ "${PIPESTATUS[0]}" = 0 ] || rc=1
   cat bench/results/assembly.csv; return $rc
 }
-export -f gpu_tests suite assembly; export build out
+export -f gpu_tests memcheck suite assembly; export build out
 logged() { # log command...: the command's output to the terminal and appended to the log
   local log=$1; shift
   "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"
 }
 export -f logged
-has_only=0; grep -q 'BENCH_ONLY' bench/run.sh && has_only=1
 replayed=$(cut -d' ' -f3- "$bundle/meshes/index.txt" 2>/dev/null | sed -n 's/.*-clscale \([0-9.]*\).*/\1/p' | tr '\n' ' ')
-rm -f "$out/tests.log" "$out/bench.log"
+rm -f "$out/tests.log" "$out/bench.log" "$out/memcheck.log"
 for p in $phases; do
   case "$p" in
-    gpu-tests) phase gpu-tests "${GPU_RUN_TIMEOUT_GPU_TESTS:-120}" bash -c 'logged "$out/tests.log" gpu_tests' ;;
+    gpu-tests) phase gpu-tests "${GPU_RUN_TIMEOUT_GPU_TESTS:-200}" bash -c 'logged "$out/tests.log" gpu_tests' ;;
+    memcheck) phase memcheck "${GPU_RUN_TIMEOUT_MEMCHECK:-120}" bash -c 'logged "$out/memcheck.log" memcheck' ;;
     tests) phase tests "${GPU_RUN_TIMEOUT_TESTS:-300}" bash -c 'logged "$out/tests.log" suite' ;;
     assembly)
       if [ -x "$build/bench/bench_assembly" ]; then
@@ -181,24 +229,22 @@ for p in $phases; do
         phase bench-assembly "${GPU_RUN_TIMEOUT_ASSEMBLY:-90}" bash -c 'logged "$out/bench.log" assembly'
       fi ;;
     linear)
-      phase bench-linear "${GPU_RUN_TIMEOUT_LINEAR:-300}" env BENCH_ONLY=linear \
+      phase bench-linear "${GPU_RUN_TIMEOUT_LINEAR:-240}" env BENCH_ONLY=linear \
+        BENCH_LINEAR_NODES="${BENCH_LINEAR_NODES:-100000 1000000}" BENCH_LINEAR_REPEAT="${BENCH_LINEAR_REPEAT:-2}" \
         bash -c "logged '$out/bench.log' bash bench/run.sh '$build'" ;;
-    dd|geometry)
-      if [ "$has_only" = 0 ]; then
-        [ "$p" = geometry ] && continue   # one run of everything, under the dd phase
-        phase bench "${GPU_RUN_TIMEOUT_DD:-210}" bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
-      else
-        cap=${GPU_RUN_TIMEOUT_GEOMETRY:-60}; [ "$p" = dd ] && cap=${GPU_RUN_TIMEOUT_DD:-300}
-        phase "bench-$p" "$cap" env BENCH_ONLY="$p" BENCH_DD_SCALES="${BENCH_DD_SCALES:-ref $replayed}" \
-          bash -c "logged '$out/bench.log' bash bench/run.sh '$build'"
-      fi ;;
-    *) say "unknown phase '$p' (gpu-tests, tests, assembly, linear, dd, geometry)"; status+=("$p: unknown") ;;
+    sweep|dd)
+      phase bench-sweep "${GPU_RUN_TIMEOUT_SWEEP:-${GPU_RUN_TIMEOUT_DD:-180}}" env BENCH_ONLY=dd \
+        BENCH_DD_SCALES="${BENCH_DD_SCALES:-ref $replayed}" bash -c "logged '$out/bench.log' bash bench/run.sh '$build'" ;;
+    geometry)
+      phase bench-geometry "${GPU_RUN_TIMEOUT_GEOMETRY:-60}" env BENCH_ONLY=geometry \
+        bash -c "logged '$out/bench.log' bash bench/run.sh '$build'" ;;
+    *) say "unknown phase '$p' (gpu-tests, memcheck, assembly, linear, sweep, tests, geometry)"; status+=("$p: unknown") ;;
   esac
 done
 
 # 5. Results (the device tool returns at most 8 files; this writes at most 8).
 if [ -d bench/results ] && [ -n "$(ls bench/results 2>/dev/null)" ]; then
-  for f in dd.md geometry.md linear.md; do [ -s "bench/results/$f" ] && cp "bench/results/$f" "$out/"; done
+  for f in dd.md linear.md; do [ -s "bench/results/$f" ] && cp "bench/results/$f" "$out/"; done
   tar -czf "$out/bench-results.tar.gz" -C bench results
 fi
 {

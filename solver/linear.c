@@ -45,6 +45,7 @@ struct TcadLinSolver {
   PC lu;
   int lu_ready;
   int cpu_fallback;
+  int cudss_fallback; /* cuDSS after the Krylov attempts (CUDA) */
   /* CUDA engine */
   TcadCudaLin *cl;
   int direct_ok;       /* the cuDSS factorization of this setup (method cudss) succeeded */
@@ -195,7 +196,7 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
     }
   }
   /* 3. (CUDA) cuDSS: the method itself, or the next fallback when its library loads */
-  if (!done && l->device && (l->method == TCAD_LINEAR_CUDSS || TcadCudaLinHasCudss(l->cl))) {
+  if (!done && l->device && (l->method == TCAD_LINEAR_CUDSS || (l->cudss_fallback && TcadCudaLinHasCudss(l->cl)))) {
     if (l->method != TCAD_LINEAR_CUDSS) {
       message(l, "%s: %s; trying cuDSS", what, why);
     } else if (!l->direct_ok) {
@@ -256,6 +257,7 @@ int tcad_linear_create(const TcadLinInputs *in, const TcadLinearOptions *o, Tcad
   l->big.method = TCAD_KRYLOV_GMRES, l->big.restart = 4 * o->restart, l->big.max_it = 2 * o->max_it;
   l->true_tol = o->true_tol;
   l->cpu_fallback = o->cpu_fallback;
+  l->cudss_fallback = o->cudss_fallback;
   l->device = in->dev != NULL;
   if (l->device) {
     TCAD_CALL_GOTO(e, TcadCudaLinCreate(in->pat.bs, in->pat.nnodes, in->pat.rowptr, in->pat.col, &l->cl), fail);

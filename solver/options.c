@@ -22,7 +22,7 @@ typedef struct {
   PetscReal damp_volts, update_tol, density_growth, temperature_growth, residual_tol;
   PetscReal rtol, true_tol, hf_floor, qf_floor, relax_floor, joule_smooth;
   PetscInt max_it, restart, check, stall;
-  PetscBool monitor, eq_bias, extrapolate, cpu_fallback, trace;
+  PetscBool monitor, eq_bias, extrapolate, cpu_fallback, cudss_fallback, trace;
 } Raw;
 
 /* One option: kind 's' string (a choice, checked after reading), 'r' real, 'i' integer, 'b' bool;
@@ -84,6 +84,8 @@ static const TcadOptionSpec specs[] = {
              "pipeline: give up after this many iterations without halving the residual (0: never)"),
     TCAD_OPT("-tcad_linear_cpu_fallback", 'b', cpu_fallback, 0, 0, "-tcad_gpu_cpu_fallback", "docs/solver.md",
              "pipeline: solve with MUMPS on the host when every pipeline solver fails (else the Newton step fails)"),
+    TCAD_OPT("-tcad_linear_cudss_fallback", 'b', cudss_fallback, 0, 0, NULL, "docs/solver.md",
+             "pipeline (CUDA): try cuDSS after the Krylov attempts fail, when its library loads"),
     TCAD_OPT("-tcad_hf_floor", 'r', hf_floor, 0, 0, NULL, "kernels/asm_data.h",
              "high-field driving force F = sqrt(G^2 + F0^2) - F0: F0, V/cm"),
     TCAD_OPT("-tcad_qf_floor", 'r', qf_floor, 0, 0, NULL, "kernels/asm_data.h",
@@ -184,6 +186,7 @@ int TcadOptionsRead(TcadOptions *o)
   r.relax_floor = TCAD_ASM_DEFAULT_RELAX_FLOOR, r.joule_smooth = TCAD_DEFAULT_JOULE_SMOOTH;
   r.max_it = 2000, r.restart = 30, r.check = 5, r.stall = 300;
   r.monitor = PETSC_FALSE, r.eq_bias = PETSC_TRUE, r.extrapolate = PETSC_TRUE, r.cpu_fallback = PETSC_TRUE;
+  r.cudss_fallback = PETSC_TRUE;
   r.trace = PETSC_FALSE;
   TCAD_CALL(check_text());
   TCAD_PETSC_CALL(read_raw(&r));
@@ -209,6 +212,7 @@ int TcadOptionsRead(TcadOptions *o)
   o->newton_monitor = r.monitor, o->equilibrium_bias = r.eq_bias, o->extrapolate = r.extrapolate;
   o->lin.rtol = r.rtol, o->lin.true_tol = r.true_tol, o->lin.max_it = (int)r.max_it, o->lin.restart = (int)r.restart;
   o->lin.check = (int)r.check, o->lin.stall = (int)r.stall, o->lin.cpu_fallback = r.cpu_fallback;
+  o->lin.cudss_fallback = r.cudss_fallback;
   o->hf_floor = r.hf_floor, o->qf_floor = r.qf_floor, o->relax_floor = r.relax_floor;
   o->joule_smooth = r.joule_smooth;
   o->trace = r.trace;

@@ -300,7 +300,7 @@ static void test_fallbacks(void)
   int e = sweep(NULL, ref, NULL, 0);
   tap_check(!e, "linear.fallback.reference", "%s", tcad_error_message());
   /* the Krylov solve cannot converge in 3 iterations (nor the GMRES fallback in 6) */
-  e = sweep("-tcad_linear ilu-bicgstab -tcad_linear_max_it 3", c, line, sizeof line);
+  e = sweep("-tcad_linear ilu-bicgstab -tcad_linear_max_it 3 -tcad_linear_cudss_fallback false", c, line, sizeof line);
   long fb = -1, cpu = -1, failed = -1;
   const char *p = strstr(line, "fallbacks");
   if (p) {
@@ -314,7 +314,7 @@ static void test_fallbacks(void)
   tap_check(!e && fb > 0 && cpu > 0 && failed == 0 && dev < 1e-9, "linear.fallback.cpu_direct",
             "error %d, %ld fallbacks, %ld CPU solves, %ld failed, current difference %.2e", e, fb, cpu, failed, dev);
   /* with no CPU fallback, the failed linear solves fail the Newton steps, and the sweep says so */
-  e = sweep("-tcad_linear ilu-gmres -tcad_linear_max_it 3 -tcad_linear_cpu_fallback false", c, line, sizeof line);
+  e = sweep("-tcad_linear ilu-gmres -tcad_linear_max_it 3 -tcad_linear_cpu_fallback false -tcad_linear_cudss_fallback false", c, line, sizeof line);
   printf("# no fallback: error %d: %s\n#   %s\n", e, e ? tcad_error_message() : "", line);
   tap_check(e != 0 && strstr(line, "failed") != NULL, "linear.fallback.off_fails_the_step", "error %d", e);
   /* ... and the message points at the linear-solver options */
@@ -379,7 +379,7 @@ static void test_pipeline_inputs(void)
     int e = MatCreateSeqAIJWithArrays(PETSC_COMM_SELF, N, N, rp, col, a, &J) ? TCAD_ERR_PETSC : 0;
     if (!e) e = VecCreateSeqWithArray(PETSC_COMM_SELF, 1, N, b, &vb) || VecDuplicate(vb, &vx) ? TCAD_ERR_PETSC : 0;
     const TcadLinInputs in = {{bs, n, rp, col}, nnz, J, NULL, 1};
-    const TcadLinearOptions opt = {kinds[m], TCAD_LIN_SCALE_ROWCOL, 1e-10, 1e-8, 500, 30, 5, 300, 0};
+    const TcadLinearOptions opt = {kinds[m], TCAD_LIN_SCALE_ROWCOL, 1e-10, 1e-8, 500, 30, 5, 300, 0, 1};
     if (!e) e = tcad_linear_create(&in, &opt, &l);
     if (!e) e = KSPCreate(PETSC_COMM_SELF, &ksp) || KSPSetOperators(ksp, J, J) ? TCAD_ERR_PETSC : 0;
     if (!e) e = tcad_linear_attach(l, ksp);

@@ -369,12 +369,15 @@ static int ds_init(TcadCudaLin *l)
 }
 
 /* Factor the scaled matrix of the current setup: analysis once, then a refactorization (reusing
- * the analysis and the pivot order) or, when `full` or the first time, a full factorization. */
+ * the analysis and the pivot order) or, the first time, a full factorization. `full` (factor
+ * afresh, after a refactorization failed) runs the analysis again too: cuDSS's analysis holds the
+ * reordering and the matching (large entries on the diagonal) computed from the values it saw, and
+ * a factorization alone would keep them. */
 static int ds_factor(TcadCudaLin *l, int full)
 {
   TCAD_CALL(ds_init(l));
   const TcadCudssLib *d = l->ds;
-  if (!l->ds_analysed) {
+  if (!l->ds_analysed || full) {
     TCAD_CUDSS_CALL(d->Execute(l->dh, TCAD_CUDSS_PHASE_ANALYSIS, l->dc, l->dd, l->dA, l->dY, l->dB), "analysis");
     l->ds_analysed = 1;
   }
