@@ -151,48 +151,47 @@ phase() { # name cap command...
 # on their own with their whole output kept (which device, which GPU checks ran or were skipped
 # and why); tests/run.sh keeps only failures' logs. A SKIP here is a failure (make check-gpu).
 gpu_tests() {
-  local t b list=() first="t055 t054 t058 t063" jobs=${GPU_TEST_JOBS:-8} cap=${GPU_TEST_TIMEOUT_S:-150}
+  local t b list=() first="t055 t001 t054 t058 t063" jobs=${GPU_TEST_JOBS:-8} cap=${GPU_TEST_TIMEOUT_S:-120}
   for t in ${GPU_TESTS:-$first}; do list+=($(ls tests/$t-*.c 2>/dev/null)); done
   [ -n "${GPU_TESTS:-}" ] || for t in tests/t*.c; do
     grep -qE 'kernels/cuda\.h|TcadCuda|tcad_cuda|test_backend_init' "$t" || continue
     [[ " ${list[*]} " == *" $t "* ]] || list+=("$t")
   done
-  local dir; dir=$(mktemp -d /tmp/gpu-tests.XXXXXX)
+  # Each test's whole output streams into bench/results/tests/ (packed into bench-results.tar.gz
+  # even when the phase is stopped at its cap) and is appended to the log once the test ends.
+  # Two OpenMP threads per test: eight tests side by side must not oversubscribe 16 cores.
+  local dir=bench/results/tests; mkdir -p "$dir"
   for t in "${list[@]}"; do b="$build/tests/$(basename "$t" .c)"; [ -x "$b" ] && echo "$b"; done |
-    xargs -P "$jobs" -I{} bash -c 'n=$(basename {}); s=$(date +%s); TCAD_TEST_BACKEND=cuda timeout -k 5 '"$cap"' {} > '"$dir"'/$n.log 2>&1; r=$?
-      [ $r = 0 ] && grep -q "^SKIP " '"$dir"'/$n.log && r=99; echo "$r $(( $(date +%s) - s ))" > '"$dir"'/$n.rc; echo "gpu-tests: $n exit $r ($(( $(date +%s) - s ))s)" >&2'
-  local rc=0 r secs
+    OMP_NUM_THREADS=${GPU_TEST_THREADS:-2} xargs -P "$jobs" -I{} bash -c 'n=$(basename {}); s=$(date +%s)
+      TCAD_TEST_BACKEND=cuda timeout -k 5 '"$cap"' {} > '"$dir"'/$n.log 2>&1; r=$?
+      [ $r = 0 ] && grep -q "^SKIP " '"$dir"'/$n.log && r=99; echo "$r" > '"$dir"'/$n.rc
+      how="exit $r"; [ $r = 99 ] && how="passed with skipped checks (a failure here)"; [ $r = 124 ] && how="TIMED OUT"
+      { echo "=== $n (full output, TCAD_TEST_BACKEND=cuda): $how, $(( $(date +%s) - s ))s"; cat '"$dir"'/$n.log; } |
+        flock '"$dir"'/.lock tee -a "$out/tests.log" > /dev/null
+      echo "gpu-tests: $n $how ($(( $(date +%s) - s ))s)" >&2'
+  local rc=0
   for t in "${list[@]}"; do
-    b=$(basename "$t" .c); [ -f "$dir/$b.log" ] || continue
-    read -r r secs < "$dir/$b.rc" 2>/dev/null || { r=timeout; secs=?; }
-    echo "=== $b (full output, TCAD_TEST_BACKEND=cuda): exit $r, ${secs}s$( [ "$r" = 99 ] && echo ' (passed but skipped checks: a failure here)')"
-    cat "$dir/$b.log"
-    [ "$r" = 0 ] || rc=1
+    b=$(basename "$t" .c); [ -x "$build/tests/$b" ] || continue
+    [ "$(cat "$dir/$b.rc" 2>/dev/null)" = 0 ] || rc=1
   done
-  rm -rf "$dir"
   return $rc
 }
 # compute-sanitizer memcheck on small cases of every device code path (physics, assembly, linear)
 memcheck() {
   local cs; cs=$(command -v compute-sanitizer || ls /usr/local/cuda/bin/compute-sanitizer 2>/dev/null)
   [ -n "$cs" ] || { echo "memcheck: no compute-sanitizer"; return 1; }
-  local d; d=$(mktemp -d /tmp/memcheck.XXXXXX)
+  local d=bench/results/memcheck; mkdir -p "$d"   # streamed there: packed even when the phase is stopped
   local cfg=(--config "gpu-ilu0-bicgstab:rowcol:gpu-bicgstab:" --config "gpu-ilu0-gmres30:rowcol:gpu-gmres:-ksp_gmres_restart 30")
   [ -n "${TCAD_CUDSS_LIB:-}" ] && cfg+=(--config "gpu-cudss:rowcol:gpu-cudss:")
   local lin=ilu-bicgstab; [ -n "${TCAD_CUDSS_LIB:-}" ] && lin=cudss
-  TCAD_TEST_BACKEND=cuda "$cs" --tool memcheck --leak-check full --error-exitcode 9 "$build/tests/t055-gpu-physics" > "$d/a" 2>&1 &
-  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" 20000 > "$d/b" 2>&1 &
-  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" --eb 20000 > "$d/c" 2>&1 &
+  TCAD_TEST_BACKEND=cuda "$cs" --tool memcheck --leak-check full --error-exitcode 9 "$build/tests/t055-gpu-physics" > "$d/t055.log" 2>&1 &
+  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" 20000 > "$d/assembly-dd.log" 2>&1 &
+  BENCH_REPEAT=1 "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_assembly" --eb 20000 > "$d/assembly-eb.log" 2>&1 &
   "$cs" --tool memcheck --error-exitcode 9 "$build/bench/bench_linear" -q examples/mosfet2d-gen.yaml --vd 0.5 --vg 1.0 \
-    --repeat 1 "${cfg[@]}" -tcad_backend cuda -tcad_linear "$lin" > "$d/d" 2>&1 &
+    --repeat 1 "${cfg[@]}" -tcad_backend cuda -tcad_linear "$lin" > "$d/linear.log" 2>&1 &
   local rc=0 r
   for j in $(jobs -p); do wait "$j"; r=$?; [ $r -eq 0 ] || rc=1; done
-  for f in a b c d; do
-    case $f in a) echo "=== t055";; b) echo "=== bench_assembly 2e4";; c) echo "=== bench_assembly --eb 2e4";;
-      d) echo "=== bench_linear mosfet2d-gen (device solvers)";; esac
-    cat "$d/$f"
-  done
-  rm -rf "$d"
+  for f in t055 assembly-dd assembly-eb linear; do echo "=== $f"; cat "$d/$f.log"; done
   return $rc
 }
 # The whole suite once, the parameterized tests on the CUDA backend (CI runs them on the host).
@@ -220,7 +219,7 @@ replayed=$(cut -d' ' -f3- "$bundle/meshes/index.txt" 2>/dev/null | sed -n 's/.*-
 rm -f "$out/tests.log" "$out/bench.log" "$out/memcheck.log"
 for p in $phases; do
   case "$p" in
-    gpu-tests) phase gpu-tests "${GPU_RUN_TIMEOUT_GPU_TESTS:-200}" bash -c 'logged "$out/tests.log" gpu_tests' ;;
+    gpu-tests) phase gpu-tests "${GPU_RUN_TIMEOUT_GPU_TESTS:-150}" bash -c 'gpu_tests' ;;
     memcheck) phase memcheck "${GPU_RUN_TIMEOUT_MEMCHECK:-120}" bash -c 'logged "$out/memcheck.log" memcheck' ;;
     tests) phase tests "${GPU_RUN_TIMEOUT_TESTS:-300}" bash -c 'logged "$out/tests.log" suite' ;;
     assembly)

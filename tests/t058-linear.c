@@ -314,7 +314,9 @@ static void test_fallbacks(void)
   tap_check(!e && fb > 0 && cpu > 0 && failed == 0 && dev < 1e-9, "linear.fallback.cpu_direct",
             "error %d, %ld fallbacks, %ld CPU solves, %ld failed, current difference %.2e", e, fb, cpu, failed, dev);
   /* with no CPU fallback, the failed linear solves fail the Newton steps, and the sweep says so */
-  e = sweep("-tcad_linear ilu-gmres -tcad_linear_max_it 3 -tcad_linear_cpu_fallback false -tcad_linear_cudss_fallback false", c, line, sizeof line);
+  e = sweep(
+      "-tcad_linear ilu-gmres -tcad_linear_max_it 3 -tcad_linear_cpu_fallback false -tcad_linear_cudss_fallback false",
+      c, line, sizeof line);
   printf("# no fallback: error %d: %s\n#   %s\n", e, e ? tcad_error_message() : "", line);
   tap_check(e != 0 && strstr(line, "failed") != NULL, "linear.fallback.off_fails_the_step", "error %d", e);
   /* ... and the message points at the linear-solver options */

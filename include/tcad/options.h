@@ -22,7 +22,7 @@ typedef struct {
   double rtol;     /* Krylov relative tolerance */
   double true_tol; /* the recomputed true residual every answer must meet */
   int max_it, restart, check, stall;
-  int cpu_fallback; /* MUMPS on the host when every pipeline solver fails */
+  int cpu_fallback;   /* MUMPS on the host when every pipeline solver fails */
   int cudss_fallback; /* (CUDA) cuDSS after the Krylov attempts, when its library loads */
 } TcadLinearOptions;
 
