@@ -88,8 +88,9 @@ struct TcadKrylovResult;
 int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
                      struct TcadKrylovResult *res, double *true_rel);
 /* cuDSS: present (the library loads), why not, and a direct solve of J x = b (host vectors):
- * analysis once per pattern, refactorization after each setup, iterative refinement (counted in
- * *refine_steps) and one full refactorization while the true relative residual is above tol. */
+ * analysis once per pattern, refactorization after each setup, iterative refinement, one fresh
+ * analysis (with the maximum-product matching) and factorization, then GMRES on the factors, while
+ * the true relative residual is above tol (refinement steps and GMRES iterations in *refine_steps). */
 int TcadCudaLinHasCudss(const TcadCudaLin *l);
 const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l);
 int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel, int *refine_steps);

@@ -60,6 +60,8 @@ struct TcadCudaLin {
   TcadCudssData dd;
   TcadCudssMatrix dA, dY, dB, dD, dR; /* R J C; y, R b; the refinement's correction and residual */
   int ds_analysed, ds_factored_ever, ds_refactored;
+  int ds_matching; /* the analysis runs the maximum-product matching (after a failed refinement) */
+  int pc_direct;   /* op_precond applies the cuDSS factors (GMRES on the factors), not ILU(0) */
   long setup_id, ds_factored_id; /* the setup whose values the factors hold */
   long long lu_nnz;
   int npivots;
@@ -127,6 +129,16 @@ static int op_precond(void *c, const double *x, double *y)
 {
   TcadCudaLin *l = (TcadCudaLin *)c;
   const double one = 1.0;
+  if (l->pc_direct) { /* y = (LU)⁻¹ x through the dense descriptors bound to work (in) and x (out) */
+    const size_t bytes = (size_t)l->N * sizeof(double);
+    TCAD_CUDA_CALL(cudaMemcpy(l->work, x, bytes, cudaMemcpyDeviceToDevice));
+    const int st = l->ds->Execute(l->dh, TCAD_CUDSS_PHASE_SOLVE, l->dc, l->dd, l->dA, l->dD, l->dR);
+    if (st != TCAD_CUDSS_SUCCESS)
+      return tcad_error(TCAD_ERR_CUDA, "cuDSS solve (as GMRES's preconditioner) failed: %s (%d)",
+                        tcad_cudss_status_name(st), st);
+    TCAD_CUDA_CALL(cudaMemcpy(y, l->x, bytes, cudaMemcpyDeviceToDevice));
+    return 0;
+  }
   TCAD_CUSPARSE_CALL(cusparseDbsrsv2_solve(l->sp, CUSPARSE_DIRECTION_ROW, CUSPARSE_OPERATION_NON_TRANSPOSE, l->n,
                                            l->nnzb, &one, l->dL, l->ailu, l->browptr, l->bcol, l->bs, l->iL, x, l->work,
                                            CUSPARSE_SOLVE_POLICY_USE_LEVEL, l->ilubuf));
@@ -370,13 +382,21 @@ static int ds_init(TcadCudaLin *l)
 
 /* Factor the scaled matrix of the current setup: analysis once, then a refactorization (reusing
  * the analysis and the pivot order) or, the first time, a full factorization. `full` (factor
- * afresh, after a refactorization failed) runs the analysis again too: cuDSS's analysis holds the
- * reordering and the matching (large entries on the diagonal) computed from the values it saw, and
- * a factorization alone would keep them. */
+ * afresh, after the refinement failed) runs the analysis again too, from then on with the
+ * maximum-product matching (MC64-like: a row permutation that puts large entries on the diagonal,
+ * so that cuDSS's pivoting, local to its supernodes, meets fewer small pivots); cuDSS's analysis
+ * holds the reordering and the matching computed from the values it saw, and a factorization alone
+ * would keep them. (On the H200 the energy-balance systems of 1e5 nodes failed the true-residual
+ * check after refinement with the library's automatic choice; drift-diffusion ones factor to 1e-15.) */
 static int ds_factor(TcadCudaLin *l, int full)
 {
   TCAD_CALL(ds_init(l));
   const TcadCudssLib *d = l->ds;
+  if (full && !l->ds_matching) {
+    const int alg = TCAD_CUDSS_MATCHING_MAX_DIAG_PRODUCT;
+    TCAD_CUDSS_CALL(d->ConfigSet(l->dc, TCAD_CUDSS_CONFIG_MATCHING_ALG, &alg, sizeof alg), "matching selection");
+    l->ds_matching = 1;
+  }
   if (!l->ds_analysed || full) {
     TCAD_CUDSS_CALL(d->Execute(l->dh, TCAD_CUDSS_PHASE_ANALYSIS, l->dc, l->dd, l->dA, l->dY, l->dB), "analysis");
     l->ds_analysed = 1;
@@ -526,12 +546,36 @@ extern "C" const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l)
 
 #define TCAD_LIN_DIRECT_REFINE 3
 
+/* GMRES preconditioned by the cuDSS factors: where plain refinement stalls (a factor perturbed at
+ * small pivots leaves a few eigenvalues of A (LU)⁻¹ far from 1, which refinement reduces slowly
+ * and GMRES removes in a few iterations) */
+static int ds_gmres(TcadCudaLin *l, const TcadKrylovOpts *opt, double *true_rel, int *its)
+{
+  TcadKrylovOps o;
+  memset(&o, 0, sizeof o);
+  o.ctx = l, o.n = l->N, o.S = l->S;
+  o.matvec = op_matvec, o.precond = op_precond, o.dot = op_dot, o.lincomb = op_lincomb;
+  o.gemv_t = op_gemv_t, o.gemv_n = op_gemv_n, o.scalar = op_scalar, o.fetch = op_fetch;
+  o.alloc = op_alloc, o.release = op_release;
+  TcadKrylovResult res;
+  l->err = 0, l->pc_direct = 1;
+  int e = tcad_krylov_solve(&o, opt, l->b, l->y, &res);
+  l->pc_direct = 0;
+  TCAD_CALL(e);
+  TCAD_CALL(l->err);
+  *its = res.its_run;
+  TCAD_RETURN(residual(l, l->y, l->work, true_rel));
+}
+
 extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel,
                                  int *refine_steps)
 {
   *true_rel = INFINITY, *refine_steps = 0;
   if (l->ds_factored_id != l->setup_id) TCAD_CALL(ds_factor(l, 0));
-  TCAD_CALL(load_rhs(l, 0, b));
+  TcadKrylovOpts gm;
+  memset(&gm, 0, sizeof gm);
+  gm.method = TCAD_KRYLOV_GMRES, gm.restart = 20, gm.max_it = 40, gm.rtol = 0.5 * tol, gm.check = 1, gm.stall = 10;
+  TCAD_CALL(load_rhs(l, tcad_krylov_scalars(&gm), b));
   const int N = l->N;
   const TcadKCoef one = {-1, 1.0}, zero = {-1, 0.0};
   for (int pass = 0; pass < 2; pass++) {
@@ -546,9 +590,15 @@ extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, dou
       ++*refine_steps;
     }
     /* a refactorization keeps the pivot order of the first factorization, which may no longer
-     * suit these values: factor afresh once */
-    if (*true_rel <= tol || pass || !l->ds_refactored) break;
+     * suit these values, and the analysis without matching may not suit them at all: factor
+     * afresh once, with the matching */
+    if (*true_rel <= tol || pass || !(l->ds_refactored || !l->ds_matching)) break;
     TCAD_CALL(ds_factor(l, 1));
+  }
+  if (!(*true_rel <= tol)) {
+    int its = 0;
+    TCAD_CALL(ds_gmres(l, &gm, true_rel, &its));
+    *refine_steps += its;
   }
   TCAD_RETURN(store_x(l, x));
 }
