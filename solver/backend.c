@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kernels/cuda.h"
+#include "kernels/linalg/cudss.h"
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 #include "tcad/petsc_error.h"
@@ -70,7 +71,13 @@ int TcadSimSetBackend(TcadSim *s, int backend)
     KSP ksp;
     const TcadLinInputs in = {
         {s->bs, s->nnodes, s->rowptr, s->col}, s->nnz, s->J, backend == TCAD_BACKEND_CUDA ? s->cuda : NULL, s->quiet};
-    TCAD_CALL(tcad_linear_create(&in, &s->opt.lin, &s->lin));
+    /* auto: cuDSS on the device (29x MUMPS on 16 cores per Newton step at 1e5 nodes on an H200,
+     * docs/gpu.md) when its library loads and no contact is driven in current (those rows are
+     * assembled on the host); else the direct solver on the host */
+    TcadLinearOptions lo = s->opt.lin;
+    if (lo.kind == TCAD_LINEAR_AUTO)
+      lo.kind = backend == TCAD_BACKEND_CUDA && !s->nfloating && tcad_cudss() ? TCAD_LINEAR_CUDSS : TCAD_LINEAR_DIRECT;
+    TCAD_CALL(tcad_linear_create(&in, &lo, &s->lin));
     if (s->nfloating && tcad_linear_on_device(s->lin))
       return tcad_error(TCAD_ERR_INPUT,
                         "a contact driven in current or through a resistance needs its drive equation in the "

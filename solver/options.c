@@ -64,7 +64,8 @@ static const TcadOptionSpec specs[] = {
     TCAD_OPT("-tcad_extrapolate", 'b', extrapolate, 0, 0, NULL, "docs/solver.md",
              "guess each bias point from the last two (else from the last one)"),
     TCAD_OPT("-tcad_linear", 's', linear, 0, 0, "-tcad_gpu_solver", "docs/solver.md",
-             "linear solver: direct (MUMPS LU; PETSc LU in natural order in 1D), krylov (PETSc GMRES + ILU(2)), "
+             "linear solver: auto (cudss on the CUDA backend when its library loads, else direct), direct (MUMPS LU; "
+             "PETSc LU in natural order in 1D), krylov (PETSc GMRES + ILU(2)), "
              "ilu-bicgstab, ilu-gmres, cudss (the "
              "pipeline: on the device with the CUDA backend, else its host engine; cudss needs CUDA)"),
     TCAD_OPT("-tcad_linear_scale", 's', scale, 0, 0, "-tcad_gpu_scale", "docs/solver.md",
@@ -180,7 +181,7 @@ static int pick(const char *opt, const char *value, const char *const *names, in
 
 int TcadOptionsRead(TcadOptions *o)
 {
-  Raw r = {.backend = "auto", .transport = "deck", .linear = "direct", .scale = "rowcol"};
+  Raw r = {.backend = "auto", .transport = "deck", .linear = "auto", .scale = "rowcol"};
   r.damp_volts = 0.25, r.update_tol = 1e-9, r.density_growth = 10.0, r.temperature_growth = 3.0, r.residual_tol = 0;
   r.rtol = 1e-10, r.true_tol = 1e-8, r.hf_floor = TCAD_ASM_DEFAULT_HF_FLOOR, r.qf_floor = TCAD_ASM_DEFAULT_QF_FLOOR;
   r.relax_floor = TCAD_ASM_DEFAULT_RELAX_FLOOR, r.joule_smooth = TCAD_DEFAULT_JOULE_SMOOTH;
@@ -200,9 +201,10 @@ int TcadOptionsRead(TcadOptions *o)
                  "drift-diffusion, energy-balance or energy-balance-electrons", &k));
   o->transport = k == 0 ? TCAD_TRANSPORT_DD : k == 1 ? TCAD_TRANSPORT_EB : k == 2 ? TCAD_TRANSPORT_EB_ELECTRONS : -1;
   /* "off" is what the deprecated -tcad_gpu_solver called the direct solver */
-  static const char *linears[] = {"direct", "krylov", "ilu-bicgstab", "ilu-gmres", "cudss", "off"};
-  TCAD_CALL(pick("-tcad_linear", r.linear, linears, 6, "direct, krylov, ilu-bicgstab, ilu-gmres or cudss", &k));
-  o->lin.kind = k == 5 ? TCAD_LINEAR_DIRECT : k;
+  static const char *linears[] = {"direct", "krylov", "ilu-bicgstab", "ilu-gmres", "cudss", "auto", "off"};
+  TCAD_CALL(
+      pick("-tcad_linear", r.linear, linears, 7, "auto, direct, krylov, ilu-bicgstab, ilu-gmres or cudss", &k));
+  o->lin.kind = k == 6 ? TCAD_LINEAR_DIRECT : k;
   static const char *scales[] = {"none", "row", "rowcol"};
   TCAD_CALL(pick("-tcad_linear_scale", r.scale, scales, 3, "rowcol (default), row or none", &k));
   o->lin.scale = k == 0 ? TCAD_LIN_SCALE_NONE : k == 1 ? TCAD_LIN_SCALE_ROW : TCAD_LIN_SCALE_ROWCOL;

@@ -12,7 +12,8 @@ typedef enum {
   TCAD_LINEAR_KRYLOV = 1,       /* PETSc GMRES(200) + ILU(2), diagonally scaled */
   TCAD_LINEAR_ILU_BICGSTAB = 2, /* the pipeline (solver/linear.c): ILU(0) + BiCGSTAB, device or host engine */
   TCAD_LINEAR_ILU_GMRES = 3,    /* the pipeline with restarted GMRES */
-  TCAD_LINEAR_CUDSS = 4         /* the pipeline with cuDSS (CUDA backend) */
+  TCAD_LINEAR_CUDSS = 4,        /* the pipeline with cuDSS (CUDA backend) */
+  TCAD_LINEAR_AUTO = 5          /* cudss on the CUDA backend when its library loads, else direct */
 } TcadLinearKind;
 
 /* The pipeline's settings (-tcad_linear_*). */
