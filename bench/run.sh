@@ -116,7 +116,7 @@ bench_dd() {
   if [ -n "${BENCH_DD_VARIANTS:-}" ]; then
     IFS='|' read -r -a variants <<< "$BENCH_DD_VARIANTS"
   elif command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1; then
-    variants=("-tcad_backend host" "-tcad_backend cuda" "-tcad_backend cuda -tcad_linear ilu-bicgstab")
+    variants=("-tcad_backend host" "-tcad_backend cuda -tcad_linear direct" "-tcad_backend cuda -tcad_linear ilu-bicgstab")
     [ -n "${TCAD_CUDSS_LIB:-}" ] && variants+=("-tcad_backend cuda -tcad_linear cudss")
   fi
   for s in $scales; do
