@@ -4,10 +4,28 @@
  * deterministic), the rows' offsets and lengths, and the node → incident-edges lists the row-wise
  * assembly walks. A contact driven in current or through a resistance adds its couplings
  * (solver/sim_internal.h, TcadSimContact). */
+#include <limits.h>
 #include <stdlib.h>
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
+
+/* The largest Jacobian the 32-bit offsets can index: PETSc's PetscInt on this build, the CSR
+ * offsets of the host and device matrices (rowptr, row_start, edge_base) and cuSPARSE/cuDSS's
+ * 32-bit index types. tcad_sim_set_index_limit lowers it for tests. */
+static long long g_index_limit = INT_MAX;
+
+void tcad_sim_set_index_limit(long long limit) { g_index_limit = limit > 0 && limit < INT_MAX ? limit : INT_MAX; }
+
+static int too_large(const TcadSim *s, long long nnz, const char *what)
+{
+  return tcad_error(TCAD_ERR_INPUT,
+                    "the mesh is too large for this build: its Jacobian would hold %s%lld nonzeros (%d nodes, %d "
+                    "unknowns per node), more than the %lld that 32-bit matrix offsets can index (PETSc's "
+                    "PetscInt, the host and GPU matrices); use a coarser mesh, drift-diffusion (3 unknowns per "
+                    "node instead of 5), or split the device",
+                    what, nnz, s->nnodes, s->bs, g_index_limit);
+}
 
 static int cmp_int(const void *a, const void *b)
 {
@@ -47,6 +65,14 @@ int tcad_sim_pattern(TcadSim *s)
     const TcadMeshContact *mc = &s->mesh->contacts[sc->mesh_index];
     for (int q = 0; q < mc->nnodes; q++) extra[sc->root] += deg[mc->node[q]] + 1, extra[mc->node[q]]++;
   }
+  /* checked in 64 bits before anything Jacobian-sized is allocated: first the block count with
+   * an edge in two regions counted twice (bptr's own range), then the deduplicated nonzeros */
+  long long blocks = n;
+  for (int i = 0; i < n; i++) blocks += deg[i] + extra[i];
+  if (blocks > INT_MAX) {
+    e = too_large(s, (long long)bs * bs * blocks, "up to ");
+    goto cleanup;
+  }
   TCAD_ALLOC_GOTO(e, bptr, n + 1, cleanup);
   for (int i = 0; i < n; i++) bptr[i + 1] = bptr[i] + deg[i] + 1 + extra[i];
   TCAD_ALLOC_GOTO(e, bcol, bptr[n], cleanup);
@@ -80,6 +106,10 @@ int tcad_sim_pattern(TcadSim *s)
     w += u;
   }
   bptr[n] = w;
+  if ((long long)bs * bs * w > g_index_limit) {
+    e = too_large(s, (long long)bs * bs * w, "");
+    goto cleanup;
+  }
   s->nnz = D->nnz = bs * bs * w;
   TCAD_ALLOC_GOTO(e, s->rowptr, (size_t)bs * n + 1, cleanup);
   TCAD_ALLOC_GOTO(e, s->col, s->nnz, cleanup);

@@ -166,6 +166,8 @@ struct TcadSim {
 int tcad_sim_coefficients(TcadSim *s);
 /* pattern.c: the Jacobian pattern, block bases and incidence into s->rowptr, s->col, s->D. */
 int tcad_sim_pattern(TcadSim *s);
+/* tests: lower the largest Jacobian (nonzeros) the pattern accepts (default and ≥ INT_MAX: INT_MAX) */
+void tcad_sim_set_index_limit(long long limit);
 /* contacts.c: contacts from the mesh and the deck; boundary values from their voltages. */
 int tcad_sim_contacts(TcadSim *s);
 void tcad_sim_update_bc(TcadSim *s);

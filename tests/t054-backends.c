@@ -245,6 +245,24 @@ int main(int argc, char **argv)
   snprintf(nocuda, sizeof nocuda, "%s", ci.why);
   if (cuda) printf("# CUDA device: %s (sm_%d%d)\n", ci.name, ci.major, ci.minor);
 
+  /* a mesh whose Jacobian outgrows the 32-bit matrix offsets is refused before the Jacobian is
+   * allocated, with the count: the limit lowered to 1000 nonzeros on the 1D pn diode (its DD
+   * Jacobian: 3·3·(3 n − 2) nonzeros for n nodes) */
+  {
+    Dev d;
+    tcad_sim_set_index_limit(1000);
+    int e = open_example("pn1d.yaml", NULL, &d);
+    const char *m = tcad_error_message();
+    tap_check(e == TCAD_ERR_INPUT && strstr(m, "too large for this build") && strstr(m, "more than the 1000") &&
+                  strstr(m, "coarser mesh"),
+              "pattern.index_limit_refused", "error %d: %s", e, m);
+    close_example(&d);
+    tcad_sim_set_index_limit(0);
+    e = open_example("pn1d.yaml", NULL, &d);
+    tap_check(!e && d.sim->nnz > 1000, "pattern.index_limit_default", "error %d (%s), nnz %d", e,
+              tcad_error_message(), d.sim ? d.sim->nnz : -1);
+    close_example(&d);
+  }
   const char *files[4] = {"mosfet2d.yaml", "diode3d.yaml", "mosfet2d.yaml", "diode3d.yaml"};
   const char *names[4] = {"mosfet2d", "diode3d", "mosfet2d_eb", "diode3d_eb"};
   Biased dd[2] = {{0}, {0}}; /* the drift-diffusion biased states, the energy-balance ones' start */
