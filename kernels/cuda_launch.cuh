@@ -33,12 +33,14 @@ static inline int tcad_cuda_blocks(int n, int threads)
 /* Run body(i) for i in [0, n) on the default stream; returns the launch error. */
 template <typename Body> static cudaError_t tcad_cuda_for(int n, Body body, int threads = TCAD_CUDA_THREADS)
 {
+  if (n <= 0) return cudaSuccess; /* nothing to launch (an empty region, no contacts) */
   tcad_cuda_grid<<<tcad_cuda_blocks(n, threads), threads>>>(n, body);
   return cudaGetLastError();
 }
 
 template <int Threads, typename Body> static cudaError_t tcad_cuda_for_bounded(int n, Body body)
 {
+  if (n <= 0) return cudaSuccess;
   tcad_cuda_grid_bounded<Threads><<<tcad_cuda_blocks(n, Threads), Threads>>>(n, body);
   return cudaGetLastError();
 }

@@ -430,6 +430,11 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
 {
   *zero_pivot = -1;
   if (!values) return tcad_error(TCAD_ERR_INTERNAL, "device linear solver: no Jacobian");
+  /* the device engine has row and row+column equilibration; the other kinds of
+   * kernels/linalg/linear.h need arrays (densities, block inverses) it does not hold */
+  if (scale_kind != TCAD_LIN_SCALE_NONE && scale_kind != TCAD_LIN_SCALE_ROW && scale_kind != TCAD_LIN_SCALE_ROWCOL)
+    return tcad_error(TCAD_ERR_INPUT, "device linear solver: scaling kind %d is not available on the device; use "
+                                      "-tcad_linear_scale rowcol, row or none", scale_kind);
   l->setup_id++;
   TCAD_CUDA_CALL(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
                             on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
