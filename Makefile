@@ -50,8 +50,49 @@ BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 # header dependencies are generated (-MMD -MP): a header edit rebuilds only what includes it
 DEPFLAGS = -MMD -MP
 
+# The CUDA host code on the CPU (tests/cuda-standin): the .cu sources compiled as C++ for the host
+# against stand-in CUDA runtime, cuSPARSE and cuBLAS headers, in a library of their own, linked
+# into the GPU tests ($(BUILD)/standin/tests/*; tests/run.sh runs them as "<test>[standin]" on the
+# CUDA backend). Needs no CUDA toolkit.
+CXX          ?= g++
+STANDIN_DIR  := tests/cuda-standin
+STANDIN_CU   := $(wildcard kernels/*.cu kernels/linalg/*.cu)
+STANDIN_OBJ  := $(filter-out $(BUILD)/kernels/cuda_stub.o,$(LIB_OBJ)) $(STANDIN_CU:%.cu=$(BUILD)/standin/%.cu.o) \
+                $(BUILD)/standin/standin.o
+STANDIN_LIB  := $(BUILD)/standin/libtcad.a
+STANDIN_FLAGS = -std=c++17 $(OPT) -fPIC -Wall -Wextra -I$(STANDIN_DIR)/include -Iinclude -I. -DTCAD_CUDA_STANDIN \
+                -include cuda_runtime.h $(EXTRA_CFLAGS)
+STANDIN_TESTS := t001-physics t051-pn-junction t052-moscap t053-diode-dims t054-backends t055-gpu-physics \
+                 t058-linear t063-contact-drive
+STANDIN_BIN  := $(STANDIN_TESTS:%=$(BUILD)/standin/tests/%) $(BUILD)/standin/tests/t000-cuda-standin \
+                $(BUILD)/standin/tests/libfake_cudss.so
+
 .PHONY: all deps test-deps run test check bench asan valgrind clean format
-all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so
+all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so $(STANDIN_BIN)
+
+$(BUILD)/standin/%.cu.o: %.cu
+	@mkdir -p $(dir $@)
+	$(CXX) $(STANDIN_FLAGS) $(DEPFLAGS) -x c++ -c $< -o $@
+
+$(BUILD)/standin/standin.o: $(STANDIN_DIR)/standin.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(STANDIN_FLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(STANDIN_LIB): $(STANDIN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+# the stand-in's own checks, and t058's stand-in cuDSS beside the stand-in tests
+$(BUILD)/standin/tests/t000-cuda-standin: $(STANDIN_DIR)/selftest.cpp $(BUILD)/standin/standin.o
+	@mkdir -p $(dir $@)
+	$(CXX) $(STANDIN_FLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $< $(BUILD)/standin/standin.o -o $@
+$(BUILD)/standin/tests/libfake_cudss.so: $(BUILD)/tests/libfake_cudss.so
+	@mkdir -p $(dir $@)
+	cp $< $@
+
+$(BUILD)/standin/tests/%: tests/%.c $(STANDIN_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) $< $(STANDIN_LIB) $(LDLIBS) -lstdc++ -o $@
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -81,7 +122,8 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
 
--include $(LIB_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(BUILD)/app/tcad.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d)
+-include $(LIB_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(BUILD)/app/tcad.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
+         $(STANDIN_OBJ:.o=.d) $(STANDIN_BIN:=.d)
 
 deps:
 	@bash scripts/install-deps.sh

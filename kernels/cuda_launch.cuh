@@ -11,6 +11,21 @@
 #define TCAD_CUDA_THREADS 256
 #define TCAD_CUDA_MAX_BLOCKS 65535
 
+#ifdef TCAD_CUDA_STANDIN
+/* the CPU stand-in (tests/cuda-standin): each body runs serially on the host; a launch reports
+ * the error a stand-in check recorded, as cudaGetLastError does after a real launch */
+static inline int tcad_cuda_blocks(int n, int threads) { return n / threads + 1; }
+template <typename Body> static cudaError_t tcad_cuda_for(int n, Body body, int threads = TCAD_CUDA_THREADS)
+{
+  (void)threads;
+  for (int i = 0; i < n; i++) body(i);
+  return cudaGetLastError();
+}
+template <int Threads, typename Body> static cudaError_t tcad_cuda_for_bounded(int n, Body body)
+{
+  return tcad_cuda_for(n, body, Threads);
+}
+#else
 template <typename Body> __global__ static void tcad_cuda_grid(int n, Body body)
 {
   for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += blockDim.x * gridDim.x) body(i);
@@ -44,4 +59,5 @@ template <int Threads, typename Body> static cudaError_t tcad_cuda_for_bounded(i
   tcad_cuda_grid_bounded<Threads><<<tcad_cuda_blocks(n, Threads), Threads>>>(n, body);
   return cudaGetLastError();
 }
+#endif /* TCAD_CUDA_STANDIN */
 #endif

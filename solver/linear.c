@@ -213,8 +213,9 @@ static PetscErrorCode pc_apply(PC pc, Vec vb, Vec vx)
       } else if (e) {
         snprintf(why, sizeof why, "%s", tcad_error_message());
       } else {
-        snprintf(why, sizeof why, "the true residual is %.2e after %d refinement steps and GMRES iterations on the factors (limit %.1e)", rel, refine,
-                 l->true_tol);
+        snprintf(why, sizeof why,
+                 "the true residual is %.2e after %d refinement steps and GMRES iterations on the factors (limit %.1e)",
+                 rel, refine, l->true_tol);
       }
     }
     what = "cudss";

@@ -202,8 +202,7 @@ int TcadOptionsRead(TcadOptions *o)
   o->transport = k == 0 ? TCAD_TRANSPORT_DD : k == 1 ? TCAD_TRANSPORT_EB : k == 2 ? TCAD_TRANSPORT_EB_ELECTRONS : -1;
   /* "off" is what the deprecated -tcad_gpu_solver called the direct solver */
   static const char *linears[] = {"direct", "krylov", "ilu-bicgstab", "ilu-gmres", "cudss", "auto", "off"};
-  TCAD_CALL(
-      pick("-tcad_linear", r.linear, linears, 7, "auto, direct, krylov, ilu-bicgstab, ilu-gmres or cudss", &k));
+  TCAD_CALL(pick("-tcad_linear", r.linear, linears, 7, "auto, direct, krylov, ilu-bicgstab, ilu-gmres or cudss", &k));
   o->lin.kind = k == 6 ? TCAD_LINEAR_DIRECT : k;
   static const char *scales[] = {"none", "row", "rowcol"};
   TCAD_CALL(pick("-tcad_linear_scale", r.scale, scales, 3, "rowcol (default), row or none", &k));

@@ -124,6 +124,15 @@ for t in "$build"/tests/t*; do
   n=$(basename "$t"); selected "$n" || continue
   queue "$n" $wrapper "$t"
 done
+# The CUDA host code on the CPU stand-in (tests/cuda-standin, built by make as $build/standin/tests):
+# the GPU tests on the CUDA backend, named "<test>[standin]", and the stand-in's own checks.
+# Where a real CUDA device is present they run too: they check the stand-in's plumbing checks.
+for t in "$build"/standin/tests/t*; do
+  [ -x "$t" ] && [ -f "$t" ] || continue
+  n=$(basename "$t"); selected "$n" || selected "$n[standin]" || continue
+  [ "$n" = t000-cuda-standin ] && { queue "$n" $wrapper "$t"; continue; }
+  qname+=("$n[standin]"); qcmd+=("env TCAD_TEST_BACKEND=cuda $(printf '%q ' $wrapper "$t")")
+done
 for t in "$root"/tests/t*.py; do
   [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
@@ -136,11 +145,11 @@ for t in "$root"/tests/t*.sh; do
 done
 
 # the longest first (measured, seconds on the 2-core CI machine), then the others in order
-long=(t040-cli.sh t071-gate-current.py t072-isub-peak-models.py t073-pmos-hot-carriers.py t056-krylov
+long=(t054-backends[standin] t040-cli.sh t071-gate-current.py t072-isub-peak-models.py t073-pmos-hot-carriers.py t056-krylov
       t069-substrate-current.py t057-energy-balance t054-backends t062-breakdown.py t068-resume.py)
 order=()
 for n in "${long[@]}"; do
-  for i in "${!qname[@]}"; do [ "${qname[$i]%\[cuda\]}" = "$n" ] && order+=("$i"); done
+  for i in "${!qname[@]}"; do [ "${qname[$i]%\[cuda\]}" = "$n" ] && ! in_list "$i" "${order[@]}" && order+=("$i"); done
 done
 for i in "${!qname[@]}"; do in_list "$i" "${order[@]}" || order+=("$i"); done
 

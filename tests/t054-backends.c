@@ -259,8 +259,8 @@ int main(int argc, char **argv)
     close_example(&d);
     tcad_sim_set_index_limit(0);
     e = open_example("pn1d.yaml", NULL, &d);
-    tap_check(!e && d.sim->nnz > 1000, "pattern.index_limit_default", "error %d (%s), nnz %d", e,
-              tcad_error_message(), d.sim ? d.sim->nnz : -1);
+    tap_check(!e && d.sim->nnz > 1000, "pattern.index_limit_default", "error %d (%s), nnz %d", e, tcad_error_message(),
+              d.sim ? d.sim->nnz : -1);
     close_example(&d);
   }
   const char *files[4] = {"mosfet2d.yaml", "diode3d.yaml", "mosfet2d.yaml", "diode3d.yaml"};

@@ -60,8 +60,8 @@ struct TcadCudaLin {
   TcadCudssData dd;
   TcadCudssMatrix dA, dY, dB, dD, dR; /* R J C; y, R b; the refinement's correction and residual */
   int ds_analysed, ds_factored_ever, ds_refactored;
-  int ds_matching; /* the analysis runs the maximum-product matching (after a failed refinement) */
-  int pc_direct;   /* op_precond applies the cuDSS factors (GMRES on the factors), not ILU(0) */
+  int ds_matching;               /* the analysis runs the maximum-product matching (after a failed refinement) */
+  int pc_direct;                 /* op_precond applies the cuDSS factors (GMRES on the factors), not ILU(0) */
   long setup_id, ds_factored_id; /* the setup whose values the factors hold */
   long long lu_nnz;
   int npivots;
@@ -433,8 +433,10 @@ extern "C" int TcadCudaLinSetup(TcadCudaLin *l, const double *values, int on_dev
   /* the device engine has row and row+column equilibration; the other kinds of
    * kernels/linalg/linear.h need arrays (densities, block inverses) it does not hold */
   if (scale_kind != TCAD_LIN_SCALE_NONE && scale_kind != TCAD_LIN_SCALE_ROW && scale_kind != TCAD_LIN_SCALE_ROWCOL)
-    return tcad_error(TCAD_ERR_INPUT, "device linear solver: scaling kind %d is not available on the device; use "
-                                      "-tcad_linear_scale rowcol, row or none", scale_kind);
+    return tcad_error(TCAD_ERR_INPUT,
+                      "device linear solver: scaling kind %d is not available on the device; use "
+                      "-tcad_linear_scale rowcol, row or none",
+                      scale_kind);
   l->setup_id++;
   TCAD_CUDA_CALL(cudaMemcpy(l->as, values, (size_t)l->nnz * sizeof(double),
                             on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyHostToDevice));
