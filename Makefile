@@ -162,7 +162,8 @@ valgrind: test-deps
 
 # make format: the style of .clang-format on every C, CUDA and header file of the project
 FORMAT_SRC := $(wildcard include/tcad/*.h core/*.[ch] kernels/*.[ch] kernels/*.cu kernels/*.cuh kernels/physics/*.h \
-                kernels/linalg/*.[ch] kernels/linalg/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.[ch])
+                kernels/linalg/*.[ch] kernels/linalg/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.[ch] \
+                tests/cuda-standin/*.cpp tests/cuda-standin/include/*.h)
 format:
 	@command -v clang-format >/dev/null || { echo "make format: clang-format is missing (apt-get install clang-format)"; exit 1; }
 	clang-format -i $(FORMAT_SRC)

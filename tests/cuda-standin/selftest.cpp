@@ -81,10 +81,10 @@ int main()
   bool ok = !cusparseDbsrilu02_analysis(sp, dir, mb, nnzb, dm, dval, drp, dcol, bs, im, pol, buf) &&
             !cusparseDbsrilu02(sp, dir, mb, nnzb, dm, dval, drp, dcol, bs, im, pol, buf) &&
             cusparseXbsrilu02_zeroPivot(sp, im, &pos) == CUSPARSE_STATUS_SUCCESS && pos == -1 &&
-            !cusparseDbsrsv2_analysis(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, dl, dval, drp, dcol, bs,
-                                      il, pol, buf) &&
-            !cusparseDbsrsv2_analysis(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, du, dval, drp, dcol, bs,
-                                      iu, pol, buf) &&
+            !cusparseDbsrsv2_analysis(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, dl, dval, drp, dcol, bs, il,
+                                      pol, buf) &&
+            !cusparseDbsrsv2_analysis(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, du, dval, drp, dcol, bs, iu,
+                                      pol, buf) &&
             !cusparseDbsrsv2_solve(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, &one, dl, dval, drp, dcol, bs,
                                    il, dx, dy, pol, buf) &&
             !cusparseDbsrsv2_solve(sp, dir, CUSPARSE_OPERATION_NON_TRANSPOSE, mb, nnzb, &one, du, dval, drp, dcol, bs,

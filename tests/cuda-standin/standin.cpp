@@ -89,7 +89,9 @@ const char *cudaGetErrorName(cudaError_t e)
 }
 const char *cudaGetErrorString(cudaError_t e)
 {
-  return e == cudaSuccess ? "no error" : e == cudaErrorNoDevice ? "no CUDA-capable device (stand-in)" : "stand-in check failed (see stderr)";
+  return e == cudaSuccess         ? "no error"
+         : e == cudaErrorNoDevice ? "no CUDA-capable device (stand-in)"
+                                  : "stand-in check failed (see stderr)";
 }
 cudaError_t cudaMalloc(void **p, size_t bytes)
 {
@@ -118,9 +120,8 @@ cudaError_t cudaMemcpy(void *dst, const void *src, size_t bytes, cudaMemcpyKind 
   const bool want_sd = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
   static const char *names[] = {"HostToHost", "HostToDevice", "DeviceToHost", "DeviceToDevice", "Default"};
   if (kind != cudaMemcpyDefault && (dd != want_dd || sd != want_sd))
-    return tcad_standin_fail(cudaErrorInvalidValue,
-                             "cudaMemcpy %s of %zu bytes: destination %p is %s, source %p is %s", names[kind], bytes,
-                             dst, dd ? "device memory" : "not (wholly) in a device allocation", src,
+    return tcad_standin_fail(cudaErrorInvalidValue, "cudaMemcpy %s of %zu bytes: destination %p is %s, source %p is %s",
+                             names[kind], bytes, dst, dd ? "device memory" : "not (wholly) in a device allocation", src,
                              sd ? "device memory" : "not (wholly) in a device allocation");
   if (!dst || !src) return tcad_standin_fail(cudaErrorInvalidValue, "cudaMemcpy: a NULL pointer");
   memmove(dst, src, bytes);
@@ -130,8 +131,8 @@ cudaError_t cudaMemset(void *p, int value, size_t bytes)
 {
   if (!bytes) return cudaSuccess;
   if (!tcad_standin_is_device(p, bytes))
-    return tcad_standin_fail(cudaErrorInvalidValue, "cudaMemset(%p, %zu bytes): not (wholly) in a device allocation",
-                             p, bytes);
+    return tcad_standin_fail(cudaErrorInvalidValue, "cudaMemset(%p, %zu bytes): not (wholly) in a device allocation", p,
+                             bytes);
   memset(p, value, bytes);
   return cudaSuccess;
 }
@@ -191,15 +192,15 @@ static cusparseStatus_t sp_fail(cusparseStatus_t s, const char *what)
 }
 #define TCAD_SP_DEV(p, bytes, what)                                                                                    \
   do {                                                                                                                 \
-    if (!tcad_standin_is_device((p), (bytes))) return sp_fail(CUSPARSE_STATUS_INVALID_VALUE, what);                   \
+    if (!tcad_standin_is_device((p), (bytes))) return sp_fail(CUSPARSE_STATUS_INVALID_VALUE, what);                    \
   } while (0)
 
 cusparseStatus_t cusparseCreate(cusparseHandle_t *h) { return *h = new TcadStandinSparse{0}, CUSPARSE_STATUS_SUCCESS; }
 cusparseStatus_t cusparseDestroy(cusparseHandle_t h) { return delete h, CUSPARSE_STATUS_SUCCESS; }
 const char *cusparseGetErrorName(cusparseStatus_t s)
 {
-  return s == CUSPARSE_STATUS_SUCCESS       ? "CUSPARSE_STATUS_SUCCESS"
-         : s == CUSPARSE_STATUS_ZERO_PIVOT  ? "CUSPARSE_STATUS_ZERO_PIVOT"
+  return s == CUSPARSE_STATUS_SUCCESS         ? "CUSPARSE_STATUS_SUCCESS"
+         : s == CUSPARSE_STATUS_ZERO_PIVOT    ? "CUSPARSE_STATUS_ZERO_PIVOT"
          : s == CUSPARSE_STATUS_NOT_SUPPORTED ? "CUSPARSE_STATUS_NOT_SUPPORTED"
                                               : "CUSPARSE_STATUS_INVALID_VALUE";
 }
@@ -279,7 +280,10 @@ cusparseStatus_t cusparseCreateBsrilu02Info(bsrilu02Info_t *i)
   return *i = new TcadStandinIlu{-1, false}, CUSPARSE_STATUS_SUCCESS;
 }
 cusparseStatus_t cusparseDestroyBsrilu02Info(bsrilu02Info_t i) { return delete i, CUSPARSE_STATUS_SUCCESS; }
-cusparseStatus_t cusparseCreateBsrsv2Info(bsrsv2Info_t *i) { return *i = new TcadStandinSv{false}, CUSPARSE_STATUS_SUCCESS; }
+cusparseStatus_t cusparseCreateBsrsv2Info(bsrsv2Info_t *i)
+{
+  return *i = new TcadStandinSv{false}, CUSPARSE_STATUS_SUCCESS;
+}
 cusparseStatus_t cusparseDestroyBsrsv2Info(bsrsv2Info_t i) { return delete i, CUSPARSE_STATUS_SUCCESS; }
 
 /* the BSR arrays of mb block rows, nnzb blocks of bs×bs on the device */
@@ -315,16 +319,15 @@ static void scalar_row(int R, const double *val, const int *rowptr, const int *c
 }
 
 cusparseStatus_t cusparseDbsrilu02_bufferSize(cusparseHandle_t, cusparseDirection_t dir, int mb, int nnzb,
-                                              const cusparseMatDescr_t, double *val, const int *rowptr,
-                                              const int *col, int bs, bsrilu02Info_t, int *bytes)
+                                              const cusparseMatDescr_t, double *val, const int *rowptr, const int *col,
+                                              int bs, bsrilu02Info_t, int *bytes)
 {
   *bytes = 64;
   return bsr_check("cusparseDbsrilu02_bufferSize", dir, mb, nnzb, val, rowptr, col, bs);
 }
 cusparseStatus_t cusparseDbsrilu02_analysis(cusparseHandle_t, cusparseDirection_t dir, int mb, int nnzb,
-                                            const cusparseMatDescr_t, double *val, const int *rowptr,
-                                            const int *col, int bs, bsrilu02Info_t info, cusparseSolvePolicy_t,
-                                            void *buffer)
+                                            const cusparseMatDescr_t, double *val, const int *rowptr, const int *col,
+                                            int bs, bsrilu02Info_t info, cusparseSolvePolicy_t, void *buffer)
 {
   const cusparseStatus_t s = bsr_check("cusparseDbsrilu02_analysis", dir, mb, nnzb, val, rowptr, col, bs);
   if (s) return s;
@@ -368,9 +371,12 @@ cusparseStatus_t cusparseDbsrilu02(cusparseHandle_t, cusparseDirection_t dir, in
       /* a_RJ -= l a_KJ for J > K where both exist (both rows' columns ascending) */
       size_t p = q + 1, t = diag[K] + 1;
       while (p < C[R].size() && t < C[K].size()) {
-        if (C[R][p] < C[K][t]) p++;
-        else if (C[R][p] > C[K][t]) t++;
-        else *V[R][p++] -= l * *V[K][t++];
+        if (C[R][p] < C[K][t])
+          p++;
+        else if (C[R][p] > C[K][t])
+          t++;
+        else
+          *V[R][p++] -= l * *V[K][t++];
       }
     }
     if ((diag[R] < 0 || *V[R][diag[R]] == 0.0) && info->zero_pivot < 0) info->zero_pivot = R / bs;
@@ -427,8 +433,10 @@ cusparseStatus_t cusparseDbsrsv2_solve(cusparseHandle_t, cusparseDirection_t dir
     double sum = *alpha * x[R], dg = 1.0;
     for (size_t p = 0; p < cols.size(); p++) {
       const int J = cols[p];
-      if (J == R) dg = *vals[p];
-      else if (lower ? J < R : J > R) sum -= *vals[p] * y[J];
+      if (J == R)
+        dg = *vals[p];
+      else if (lower ? J < R : J > R)
+        sum -= *vals[p] * y[J];
     }
     y[R] = unit ? sum : sum / dg;
   }
@@ -450,9 +458,15 @@ static bool scalar_ok(const cublasHandle_t h, const void *p)
 {
   return (h->mode == CUBLAS_POINTER_MODE_DEVICE) == (tcad_standin_is_device(p, sizeof(double)) != 0);
 }
-cublasStatus_t cublasCreate(cublasHandle_t *h) { return *h = new TcadStandinBlas{CUBLAS_POINTER_MODE_HOST}, CUBLAS_STATUS_SUCCESS; }
+cublasStatus_t cublasCreate(cublasHandle_t *h)
+{
+  return *h = new TcadStandinBlas{CUBLAS_POINTER_MODE_HOST}, CUBLAS_STATUS_SUCCESS;
+}
 cublasStatus_t cublasDestroy(cublasHandle_t h) { return delete h, CUBLAS_STATUS_SUCCESS; }
-cublasStatus_t cublasSetPointerMode(cublasHandle_t h, cublasPointerMode_t m) { return h->mode = m, CUBLAS_STATUS_SUCCESS; }
+cublasStatus_t cublasSetPointerMode(cublasHandle_t h, cublasPointerMode_t m)
+{
+  return h->mode = m, CUBLAS_STATUS_SUCCESS;
+}
 const char *cublasGetStatusName(cublasStatus_t s)
 {
   return s == CUBLAS_STATUS_SUCCESS ? "CUBLAS_STATUS_SUCCESS" : "CUBLAS_STATUS_INVALID_VALUE";
@@ -461,8 +475,7 @@ const char *cublasGetStatusString(cublasStatus_t s)
 {
   return s == CUBLAS_STATUS_SUCCESS ? "success" : "stand-in check failed (see stderr)";
 }
-cublasStatus_t cublasDdot(cublasHandle_t h, int n, const double *x, int incx, const double *y, int incy,
-                          double *result)
+cublasStatus_t cublasDdot(cublasHandle_t h, int n, const double *x, int incx, const double *y, int incy, double *result)
 {
   if (incx != 1 || incy != 1) return bl_fail("cublasDdot: the stand-in takes unit strides");
   if (!tcad_standin_is_device(x, (size_t)n * 8) || !tcad_standin_is_device(y, (size_t)n * 8))

@@ -59,16 +59,15 @@ cusparseStatus_t cusparseDbsrilu02_bufferSize(cusparseHandle_t h, cusparseDirect
                                               const cusparseMatDescr_t d, double *val, const int *rowptr,
                                               const int *col, int bs, bsrilu02Info_t info, int *bytes);
 cusparseStatus_t cusparseDbsrilu02_analysis(cusparseHandle_t h, cusparseDirection_t dir, int mb, int nnzb,
-                                            const cusparseMatDescr_t d, double *val, const int *rowptr,
-                                            const int *col, int bs, bsrilu02Info_t info, cusparseSolvePolicy_t pol,
-                                            void *buffer);
+                                            const cusparseMatDescr_t d, double *val, const int *rowptr, const int *col,
+                                            int bs, bsrilu02Info_t info, cusparseSolvePolicy_t pol, void *buffer);
 cusparseStatus_t cusparseDbsrilu02(cusparseHandle_t h, cusparseDirection_t dir, int mb, int nnzb,
                                    const cusparseMatDescr_t d, double *val, const int *rowptr, const int *col, int bs,
                                    bsrilu02Info_t info, cusparseSolvePolicy_t pol, void *buffer);
 cusparseStatus_t cusparseXbsrilu02_zeroPivot(cusparseHandle_t h, bsrilu02Info_t info, int *position);
-cusparseStatus_t cusparseDbsrsv2_bufferSize(cusparseHandle_t h, cusparseDirection_t dir, cusparseOperation_t op,
-                                            int mb, int nnzb, const cusparseMatDescr_t d, double *val,
-                                            const int *rowptr, const int *col, int bs, bsrsv2Info_t info, int *bytes);
+cusparseStatus_t cusparseDbsrsv2_bufferSize(cusparseHandle_t h, cusparseDirection_t dir, cusparseOperation_t op, int mb,
+                                            int nnzb, const cusparseMatDescr_t d, double *val, const int *rowptr,
+                                            const int *col, int bs, bsrsv2Info_t info, int *bytes);
 cusparseStatus_t cusparseDbsrsv2_analysis(cusparseHandle_t h, cusparseDirection_t dir, cusparseOperation_t op, int mb,
                                           int nnzb, const cusparseMatDescr_t d, const double *val, const int *rowptr,
                                           const int *col, int bs, bsrsv2Info_t info, cusparseSolvePolicy_t pol,
