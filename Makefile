@@ -65,7 +65,7 @@ STANDIN_FLAGS = -std=c++17 $(OPT) -fPIC -Wall -Wextra -I$(STANDIN_DIR)/include -
 STANDIN_TESTS := t001-physics t051-pn-junction t052-moscap t053-diode-dims t054-backends t055-gpu-physics \
                  t058-linear t063-contact-drive
 STANDIN_BIN  := $(STANDIN_TESTS:%=$(BUILD)/standin/tests/%) $(BUILD)/standin/tests/t000-cuda-standin \
-                $(BUILD)/standin/tests/libfake_cudss.so
+                $(BUILD)/standin/tests/libfake_cudss.so $(BUILD)/standin/tests/libstandin_cudss.so
 
 .PHONY: all deps test-deps run test check bench asan valgrind clean format
 all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so $(STANDIN_BIN)
@@ -89,6 +89,11 @@ $(BUILD)/standin/tests/t000-cuda-standin: $(STANDIN_DIR)/selftest.cpp $(BUILD)/s
 $(BUILD)/standin/tests/libfake_cudss.so: $(BUILD)/tests/libfake_cudss.so
 	@mkdir -p $(dir $@)
 	cp $< $@
+
+# the cuDSS stand-in (PETSc's LU on the host; tests/run.sh points TCAD_CUDSS_LIB at it)
+$(BUILD)/standin/tests/libstandin_cudss.so: $(STANDIN_DIR)/cudss.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -shared $(DEPFLAGS) -MF $@.d -MT $@ $< $(PKG_LIBS) -o $@
 
 $(BUILD)/standin/tests/%: tests/%.c $(STANDIN_LIB)
 	@mkdir -p $(dir $@)

@@ -131,7 +131,9 @@ for t in "$build"/standin/tests/t*; do
   [ -x "$t" ] && [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || selected "$n[standin]" || continue
   [ "$n" = t000-cuda-standin ] && { queue "$n" $wrapper "$t"; continue; }
-  qname+=("$n[standin]"); qcmd+=("env TCAD_TEST_BACKEND=cuda $(printf '%q ' $wrapper "$t")")
+  # the cuDSS stand-in, unless a real cuDSS is named
+  cudss=${TCAD_CUDSS_LIB:-$build/standin/tests/libstandin_cudss.so}
+  qname+=("$n[standin]"); qcmd+=("env TCAD_TEST_BACKEND=cuda TCAD_CUDSS_LIB=$(printf '%q' "$cudss") $(printf '%q ' $wrapper "$t")")
 done
 for t in "$root"/tests/t*.py; do
   [ -f "$t" ] || continue

@@ -481,6 +481,29 @@ static void test_gpu(void)
     snprintf(tn, sizeof tn, "linear.gpu.%s", solvers[k]);
     tap_check(!e2 && dev < 1e-6, tn, "error %d (%s), current difference %.2e", e2, e2 ? tcad_error_message() : "", dev);
   }
+  /* With the CPU stand-in's cuDSS (tests/cuda-standin/cudss.c) a perturbed factor, which three
+   * refinement steps cannot bring to the true-residual limit: the fresh analysis with matching
+   * and then GMRES on the factors must finish every solve on cuDSS, none on the CPU fallback, with
+   * the currents of the host run. (With NVIDIA's library the perturbation is not available.) */
+  const TcadCudssLib *lib = tcad_cudss();
+  if (!lib || !strstr(lib->path, "standin_cudss")) {
+    tap_skip("linear.gpu.cudss_gmres_on_factors", "needs the stand-in cuDSS (tests/cuda-standin)");
+    return;
+  }
+  setenv("TCAD_STANDIN_CUDSS_PERTURB", "9", 1);
+  const int e3 = sweep("-tcad_backend cuda -tcad_linear cudss -tcad_linear_cpu_fallback false", c, line, sizeof line);
+  unsetenv("TCAD_STANDIN_CUDSS_PERTURB");
+  printf("# stand-in cuDSS, perturbed factors: %s\n", line);
+  long direct = -1, refine = -1;
+  const char *p = strstr(line, "finished by cuDSS ");
+  if (p) sscanf(p, "finished by cuDSS %ld", &direct);
+  p = strstr(line, "nonzeros");
+  if (p) p = strstr(p, "), ");
+  if (p) sscanf(p, "), %ld refinement steps", &refine);
+  const double dev = fmax(fabs(c[0] - ref[0]) / fabs(ref[0]), fabs(c[1] - ref[1]) / fabs(ref[1]));
+  tap_check(!e3 && direct > 0 && refine > 6 * direct && dev < 1e-6, "linear.gpu.cudss_gmres_on_factors",
+            "error %d (%s), %ld solves by cuDSS, %ld refinement steps + GMRES iterations, current difference %.2e", e3,
+            e3 ? tcad_error_message() : "", direct, refine, dev);
 }
 
 int main(int argc, char **argv)
