@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test and prints "N passed, N failed, N skipped" as the last line.
 #   tests/run.sh [BUILD_DIR] [PATTERN...]
-# Tests: compiled C tests $BUILD/tests/t*, Python tests tests/t*.py (venv .venv), shell tests
-# tests/t*.sh. Each prints PASS/FAIL/SKIP lines (tests/tap.h); a test program that exits
+# Tests: compiled C tests $BUILD/tests/t*, Python tests tests/t[0-9]*.py (venv .venv), shell tests
+# tests/t[0-9]*.sh. Each prints PASS/FAIL/SKIP lines (tests/tap.h); a test program that exits
 # non-zero without printing FAIL counts as one failure. TCAD_TEST_WRAPPER (e.g. valgrind) wraps
 # the C tests and the tcad binary used by shell tests. A PATTERN selects the tests whose name
 # contains it (several: any of them); @backend names the backend-parameterized tests below, @gpu
@@ -135,12 +135,12 @@ for t in "$build"/standin/tests/t*; do
   cudss=${TCAD_CUDSS_LIB:-$build/standin/tests/libstandin_cudss.so}
   qname+=("$n[standin]"); qcmd+=("env TCAD_TEST_BACKEND=cuda TCAD_CUDSS_LIB=$(printf '%q' "$cudss") $(printf '%q ' $wrapper "$t")")
 done
-for t in "$root"/tests/t*.py; do
+for t in "$root"/tests/t[0-9]*.py; do
   [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
   queue "$n" "$py" "$t" "$build"
 done
-for t in "$root"/tests/t*.sh; do
+for t in "$root"/tests/t[0-9]*.sh; do
   [ -f "$t" ] || continue
   n=$(basename "$t"); selected "$n" || continue
   queue "$n" bash "$t"
