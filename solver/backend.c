@@ -85,7 +85,20 @@ int TcadSimSetBackend(TcadSim *s, int backend)
                         "use -tcad_linear direct or an ILU-Krylov solver on the host",
                         tcad_linear_name(s->lin));
     TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
-    if (s->lin) TCAD_CALL(tcad_linear_attach(s->lin, ksp));
+    if (s->lin) {
+      TCAD_CALL(tcad_linear_attach(s->lin, ksp));
+    } else {
+      /* a pipeline that the previous backend attached (its PCSHELL holds the solver just
+       * destroyed) gives way to the direct solver, with the command line's -ksp_/-pc_ options */
+      PC pc;
+      PetscBool shell = PETSC_FALSE;
+      TCAD_PETSC_CALL(KSPGetPC(ksp, &pc));
+      TCAD_PETSC_CALL(PetscObjectTypeCompare((PetscObject)pc, PCSHELL, &shell));
+      if (shell) {
+        TCAD_CALL(tcad_sim_ksp_default(s, ksp));
+        TCAD_PETSC_CALL(KSPSetFromOptions(ksp));
+      }
+    }
   }
   /* The Newton matrix: the device one (MATSHELL) with the host AIJ copy as preconditioner.
    * A Krylov method on the CPU multiplies with the host copy instead: the shell would copy

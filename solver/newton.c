@@ -167,6 +167,40 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
   PetscFunctionReturn(0);
 }
 
+/* The linear solver of the Newton steps when no pipeline replaces it (solver/backend.c): LU
+ * (MUMPS; PETSc's own in 1D), or -tcad_linear krylov's GMRES + ILU(2). Also restores it when a
+ * backend change drops a pipeline that had replaced it. */
+int tcad_sim_ksp_default(TcadSim *s, KSP ksp)
+{
+  PC pc;
+  TCAD_PETSC_CALL(KSPSetType(ksp, KSPPREONLY));
+  TCAD_PETSC_CALL(KSPGetPC(ksp, &pc));
+  TCAD_PETSC_CALL(PCSetType(pc, PCLU));
+  /* MUMPS when Debian's PETSc has it (it does): partial pivoting copes with the DD Jacobian */
+  TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
+  /* 1D: the matrix is block tridiagonal; PETSc's LU in the natural order has no fill and none of
+   * MUMPS's per-call cost (measured on a 699-node p+n breakdown run: 0.27 against 3.8 ms per
+   * solve, the same breakdown voltage to 1e-6) */
+  if (s->dim == 1) {
+    TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERPETSC));
+    TCAD_PETSC_CALL(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL));
+  }
+  /* -tcad_linear krylov: restarted GMRES(200) with ILU(2) on the symmetrically diagonal-scaled
+   * system (D^-1/2 J D^-1/2, PETSc's -ksp_diagonal_scale), relative tolerance 1e-10 so the
+   * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it. The
+   * pipeline (ilu-*, cudss) replaces the KSP when the backend is set (solver/backend.c). */
+  if (s->opt.lin.kind == TCAD_LINEAR_KRYLOV) {
+    TCAD_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
+    TCAD_PETSC_CALL(KSPGMRESSetRestart(ksp, 200));
+    TCAD_PETSC_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000));
+    TCAD_PETSC_CALL(KSPSetDiagonalScale(ksp, PETSC_TRUE));
+    TCAD_PETSC_CALL(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE));
+    TCAD_PETSC_CALL(PCSetType(pc, PCILU));
+    TCAD_PETSC_CALL(PCFactorSetLevels(pc, 2));
+  }
+  return 0;
+}
+
 /* Converged when PETSc's default test says so (its tolerances, -snes_rtol etc.) or when the
  * last update was below -tcad_update_tol in the scaled sense above: densities spanning 30
  * orders of magnitude make any single residual norm a poor judge of the small ones. */
@@ -237,7 +271,6 @@ int tcad_sim_setup_snes(TcadSim *s)
   const PetscInt N = (PetscInt)s->bs * s->nnodes;
   SNESLineSearch ls;
   KSP ksp;
-  PC pc;
   TCAD_PETSC_CALL(VecCreateSeq(PETSC_COMM_SELF, N, &s->X));
   TCAD_PETSC_CALL(VecDuplicate(s->X, &s->R));
   TCAD_PETSC_CALL(MatCreate(PETSC_COMM_SELF, &s->J));
@@ -270,31 +303,7 @@ int tcad_sim_setup_snes(TcadSim *s)
   TCAD_PETSC_CALL(SNESLineSearchSetType(ls, SNESLINESEARCHBASIC));
   TCAD_PETSC_CALL(SNESLineSearchSetPostCheck(ls, post_check, s));
   TCAD_PETSC_CALL(SNESGetKSP(s->snes, &ksp));
-  TCAD_PETSC_CALL(KSPSetType(ksp, KSPPREONLY));
-  TCAD_PETSC_CALL(KSPGetPC(ksp, &pc));
-  TCAD_PETSC_CALL(PCSetType(pc, PCLU));
-  /* MUMPS when Debian's PETSc has it (it does): partial pivoting copes with the DD Jacobian */
-  TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERMUMPS));
-  /* 1D: the matrix is block tridiagonal; PETSc's LU in the natural order has no fill and none of
-   * MUMPS's per-call cost (measured on a 699-node p+n breakdown run: 0.27 against 3.8 ms per
-   * solve, the same breakdown voltage to 1e-6) */
-  if (s->dim == 1) {
-    TCAD_PETSC_CALL(PCFactorSetMatSolverType(pc, MATSOLVERPETSC));
-    TCAD_PETSC_CALL(PCFactorSetMatOrderingType(pc, MATORDERINGNATURAL));
-  }
-  /* -tcad_linear krylov: restarted GMRES(200) with ILU(2) on the symmetrically diagonal-scaled
-   * system (D^-1/2 J D^-1/2, PETSc's -ksp_diagonal_scale), relative tolerance 1e-10 so the
-   * Newton update test still sees full steps; any -ksp_/-pc_ option given overrides it. The
-   * pipeline (ilu-*, cudss) replaces the KSP when the backend is set (solver/backend.c). */
-  if (s->opt.lin.kind == TCAD_LINEAR_KRYLOV) {
-    TCAD_PETSC_CALL(KSPSetType(ksp, KSPGMRES));
-    TCAD_PETSC_CALL(KSPGMRESSetRestart(ksp, 200));
-    TCAD_PETSC_CALL(KSPSetTolerances(ksp, 1e-10, 1e-50, 1e4, 2000));
-    TCAD_PETSC_CALL(KSPSetDiagonalScale(ksp, PETSC_TRUE));
-    TCAD_PETSC_CALL(KSPSetDiagonalScaleFix(ksp, PETSC_TRUE));
-    TCAD_PETSC_CALL(PCSetType(pc, PCILU));
-    TCAD_PETSC_CALL(PCFactorSetLevels(pc, 2));
-  }
+  TCAD_CALL(tcad_sim_ksp_default(s, ksp));
   TCAD_PETSC_CALL(SNESSetConvergenceHistory(s->snes, NULL, NULL, 64, PETSC_TRUE));
   TCAD_PETSC_CALL(SNESSetFromOptions(s->snes));
   return 0;

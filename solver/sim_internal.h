@@ -166,6 +166,8 @@ struct TcadSim {
 int tcad_sim_coefficients(TcadSim *s);
 /* pattern.c: the Jacobian pattern, block bases and incidence into s->rowptr, s->col, s->D. */
 int tcad_sim_pattern(TcadSim *s);
+/* the Newton steps' KSP as it is with no pipeline (LU, or -tcad_linear krylov), solver/newton.c */
+int tcad_sim_ksp_default(TcadSim *s, KSP ksp);
 /* tests: lower the largest Jacobian (nonzeros) the pattern accepts (default and ≥ INT_MAX: INT_MAX) */
 void tcad_sim_set_index_limit(long long limit);
 /* contacts.c: contacts from the mesh and the deck; boundary values from their voltages. */

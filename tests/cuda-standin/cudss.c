@@ -1,10 +1,10 @@
 /* A stand-in for libcudss.so.1 (cuDSS 1.x) for the CPU stand-in runs (tests/cuda-standin/README.md),
  * written against the project's own declarations (kernels/linalg/cudss.h, whose parameter numbers
- * were checked against the 1.0.0 wheel's cudss_data_types.h). It factors with PETSc's own sparse
- * LU (nested-dissection ordering, no pivoting) on the host, which the process already has loaded:
- * the matrices are the CUDA stand-in's "device" arrays, host memory.
- *   analysis (3): the ordering; factorization (4) / refactorization (8): the numeric LU of the
- *   matrix's current values; solve (1008): x = (LU)⁻¹ b.
+ * were checked against the 1.0.0 wheel's cudss_data_types.h). It factors with MUMPS through PETSc
+ * on the host, which the process already has loaded: the matrices are the CUDA stand-in's
+ * "device" arrays, host memory.
+ *   analysis (3): MUMPS's symbolic factorization; factorization (4) / refactorization (8): the
+ *   numeric LU of the matrix's current values; solve (1008): x = (LU)⁻¹ b.
  * TCAD_STANDIN_CUDSS_PERTURB=d factors A with the diagonal of every 2003rd row multiplied by
  * 1 + d: a factor wrong in a few directions, as one with perturbed small pivots is, which
  * refinement reduces by only d/(1 + d) per step (the H200's energy-balance factors stayed at
@@ -32,7 +32,6 @@ typedef struct {
 } Matrix;
 typedef struct {
   Mat A, F;
-  IS rperm, cperm;
   int info, analysed, factored, matching;
   int64_t lu_nnz;
 } Data;
@@ -74,7 +73,7 @@ int cudssDataDestroy(TcadCudssHandle h, TcadCudssData d)
 {
   (void)h;
   Data *x = d;
-  MatDestroy(&x->A), MatDestroy(&x->F), ISDestroy(&x->rperm), ISDestroy(&x->cperm);
+  MatDestroy(&x->A), MatDestroy(&x->F);
   free(x);
   return ST_OK;
 }
@@ -148,15 +147,24 @@ static PetscErrorCode load(Data *x, const Matrix *a)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode factor(Data *x, const Matrix *a)
+static PetscErrorCode analyse(Data *x, const Matrix *a)
 {
   PetscFunctionBeginUser;
   PetscCall(load(x, a));
   MatFactorInfo fi;
   PetscCall(MatFactorInfoInitialize(&fi));
   PetscCall(MatDestroy(&x->F));
-  PetscCall(MatGetFactor(x->A, MATSOLVERPETSC, MAT_FACTOR_LU, &x->F));
-  PetscCall(MatLUFactorSymbolic(x->F, x->A, x->rperm, x->cperm, &fi));
+  PetscCall(MatGetFactor(x->A, MATSOLVERMUMPS, MAT_FACTOR_LU, &x->F));
+  PetscCall(MatLUFactorSymbolic(x->F, x->A, NULL, NULL, &fi));
+  PetscFunctionReturn(0);
+}
+
+static PetscErrorCode factor(Data *x, const Matrix *a)
+{
+  PetscFunctionBeginUser;
+  PetscCall(load(x, a));
+  MatFactorInfo fi;
+  PetscCall(MatFactorInfoInitialize(&fi));
   PetscCall(MatLUFactorNumeric(x->F, x->A, &fi));
   MatFactorError fe;
   PetscCall(MatFactorGetError(x->F, &fe));
@@ -177,9 +185,7 @@ int cudssExecute(TcadCudssHandle h, int phase, TcadCudssConfig c, TcadCudssData 
   PetscErrorCode e = 0;
   if (phase == TCAD_CUDSS_PHASE_ANALYSIS) {
     x->matching = ((const Config *)c)->matching;
-    e = load(x, A);
-    if (!e) ISDestroy(&x->rperm), ISDestroy(&x->cperm);
-    if (!e) e = MatGetOrdering(x->A, MATORDERINGND, &x->rperm, &x->cperm);
+    e = analyse(x, A);
     x->analysed = !e, x->factored = 0;
   } else if (phase == TCAD_CUDSS_PHASE_FACTORIZATION || phase == TCAD_CUDSS_PHASE_REFACTORIZATION) {
     if (!x->analysed || (phase == TCAD_CUDSS_PHASE_REFACTORIZATION && !x->factored)) return ST_INVALID;
