@@ -522,10 +522,10 @@ static int store_x(TcadCudaLin *l, double *x)
   return 0;
 }
 
-extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
-                                struct TcadKrylovResult *res, double *true_rel)
+/* A_s y = R b (loaded) by the Krylov driver on the device ops, preconditioned by ILU(0) or, with
+ * l->pc_direct, by the cuDSS factors; the true relative residual in *true_rel */
+static int krylov(TcadCudaLin *l, const TcadKrylovOpts *opt, TcadKrylovResult *res, double *true_rel)
 {
-  TCAD_CALL(load_rhs(l, tcad_krylov_scalars(opt), b));
   TcadKrylovOps o;
   memset(&o, 0, sizeof o);
   o.ctx = l, o.n = l->N, o.S = l->S;
@@ -535,7 +535,14 @@ extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt
   l->err = 0;
   TCAD_CALL(tcad_krylov_solve(&o, opt, l->b, l->y, res));
   TCAD_CALL(l->err); /* a failure inside a void op, raised there */
-  TCAD_CALL(residual(l, l->y, l->work, true_rel));
+  TCAD_RETURN(residual(l, l->y, l->work, true_rel));
+}
+
+extern "C" int TcadCudaLinSolve(TcadCudaLin *l, const struct TcadKrylovOpts *opt, const double *b, double *x,
+                                struct TcadKrylovResult *res, double *true_rel)
+{
+  TCAD_CALL(load_rhs(l, tcad_krylov_scalars(opt), b));
+  TCAD_CALL(krylov(l, opt, res, true_rel));
   TCAD_RETURN(store_x(l, x));
 }
 
@@ -558,20 +565,13 @@ extern "C" const char *TcadCudaLinGetCudssWhy(const TcadCudaLin *l)
  * and GMRES removes in a few iterations) */
 static int ds_gmres(TcadCudaLin *l, const TcadKrylovOpts *opt, double *true_rel, int *its)
 {
-  TcadKrylovOps o;
-  memset(&o, 0, sizeof o);
-  o.ctx = l, o.n = l->N, o.S = l->S;
-  o.matvec = op_matvec, o.precond = op_precond, o.dot = op_dot, o.lincomb = op_lincomb;
-  o.gemv_t = op_gemv_t, o.gemv_n = op_gemv_n, o.scalar = op_scalar, o.fetch = op_fetch;
-  o.alloc = op_alloc, o.release = op_release;
   TcadKrylovResult res;
-  l->err = 0, l->pc_direct = 1;
-  int e = tcad_krylov_solve(&o, opt, l->b, l->y, &res);
+  l->pc_direct = 1;
+  const int e = krylov(l, opt, &res, true_rel);
   l->pc_direct = 0;
   TCAD_CALL(e);
-  TCAD_CALL(l->err);
   *its = res.its_run;
-  TCAD_RETURN(residual(l, l->y, l->work, true_rel));
+  return 0;
 }
 
 extern "C" int TcadCudaLinDirect(TcadCudaLin *l, const double *b, double *x, double tol, double *true_rel,

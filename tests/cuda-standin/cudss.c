@@ -147,24 +147,19 @@ static PetscErrorCode load(Data *x, const Matrix *a)
   PetscFunctionReturn(0);
 }
 
-static PetscErrorCode analyse(Data *x, const Matrix *a)
+/* the symbolic factorization (analysis) or the numeric one of the matrix's current values */
+static PetscErrorCode factor(Data *x, const Matrix *a, int symbolic)
 {
   PetscFunctionBeginUser;
   PetscCall(load(x, a));
   MatFactorInfo fi;
   PetscCall(MatFactorInfoInitialize(&fi));
-  PetscCall(MatDestroy(&x->F));
-  PetscCall(MatGetFactor(x->A, MATSOLVERMUMPS, MAT_FACTOR_LU, &x->F));
-  PetscCall(MatLUFactorSymbolic(x->F, x->A, NULL, NULL, &fi));
-  PetscFunctionReturn(0);
-}
-
-static PetscErrorCode factor(Data *x, const Matrix *a)
-{
-  PetscFunctionBeginUser;
-  PetscCall(load(x, a));
-  MatFactorInfo fi;
-  PetscCall(MatFactorInfoInitialize(&fi));
+  if (symbolic) {
+    PetscCall(MatDestroy(&x->F));
+    PetscCall(MatGetFactor(x->A, MATSOLVERMUMPS, MAT_FACTOR_LU, &x->F));
+    PetscCall(MatLUFactorSymbolic(x->F, x->A, NULL, NULL, &fi));
+    PetscFunctionReturn(0);
+  }
   PetscCall(MatLUFactorNumeric(x->F, x->A, &fi));
   MatFactorError fe;
   PetscCall(MatFactorGetError(x->F, &fe));
@@ -185,11 +180,11 @@ int cudssExecute(TcadCudssHandle h, int phase, TcadCudssConfig c, TcadCudssData 
   PetscErrorCode e = 0;
   if (phase == TCAD_CUDSS_PHASE_ANALYSIS) {
     x->matching = ((const Config *)c)->matching;
-    e = analyse(x, A);
+    e = factor(x, A, 1);
     x->analysed = !e, x->factored = 0;
   } else if (phase == TCAD_CUDSS_PHASE_FACTORIZATION || phase == TCAD_CUDSS_PHASE_REFACTORIZATION) {
     if (!x->analysed || (phase == TCAD_CUDSS_PHASE_REFACTORIZATION && !x->factored)) return ST_INVALID;
-    e = factor(x, A);
+    e = factor(x, A, 0);
     x->factored = !e && !x->info;
   } else if (phase == TCAD_CUDSS_PHASE_SOLVE) {
     if (!x->factored) return ST_INVALID;
