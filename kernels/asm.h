@@ -57,6 +57,12 @@ TCAD_HD int tcad_asm_tindex(const TcadAsmData *D, int c) { return 3 + c < D->bs 
 
 TCAD_HD void tcad_asm_jadd(double *jac, int base, int len, int r, int c, double v) { jac[base + r * len + c] += v; }
 
+/* Whether edge e ends at an ohmic contact. */
+TCAD_HD int tcad_asm_edge_at_contact(const TcadAsmData *D, int e)
+{
+  return D->node_bc[D->edge_i[e]] == TCAD_BC_OHMIC || D->node_bc[D->edge_j[e]] == TCAD_BC_OHMIC;
+}
+
 /* One carrier's drift-diffusion driving force F on edge e (V/cm, kernels/physics/driving_force.h,
  * after the floor F0 = hf_floor) and dF[0..3] = ∂F/∂(ψ_i, c_i, ψ_j, c_j): the force of P->df,
  * except on an edge that ends at an ohmic contact, where it is always the field along the edge:
@@ -71,8 +77,7 @@ TCAD_HD double tcad_dd_driving_force(const TcadAsmData *D, int e, int carrier, d
   const double h = D->edge_length[e], delta = (psi_j - psi_i) / P->vt;
   double F, dFdG;
   dF[0] = dF[1] = dF[2] = dF[3] = 0.0;
-  const int at_contact = D->node_bc[D->edge_i[e]] == TCAD_BC_OHMIC || D->node_bc[D->edge_j[e]] == TCAD_BC_OHMIC;
-  if (at_contact) {
+  if (tcad_asm_edge_at_contact(D, e)) {
     F = tcad_driving_force_floor((psi_j - psi_i) / h, P->hf_floor, &dFdG);
     dF[0] = -dFdG / h, dF[2] = dFdG / h;
   } else if (P->df == TCAD_ASM_DF_FIELD) { /* the field parallel to the current, where positive */
@@ -211,42 +216,52 @@ TCAD_HD double tcad_asm_gen_energy(const TcadAsmEdge *E, int c, int side)
   return -1.5 * TCAD_KB * E->Tend[c][side] * E->G;
 }
 
+/* The direction of carrier c's current on an edge whose fluxes are in E (tcad_asm_edge_eval):
+ * the smooth sign r/√(r² + ε²) of r = F/M, the flux over the size of its one-way terms (for
+ * Scharfetter–Gummel the r of tcad_flux_sign), ε = eps. */
+TCAD_HD double tcad_asm_flux_direction(const TcadAsmEdge *E, int c, double eps)
+{
+  const double F = E->F[1 + c], d = eps * E->M[1 + c], q = sqrt(F * F + d * d);
+  return q > 0 ? F / q : 0.0;
+}
+
 /* What drives carrier c's hot-carrier processes on edge e (impact ionization, gate injection):
  * returns the driving force F (V/cm), the drift-diffusion driving force of the deck
  * (tcad_dd_driving_force) or, for a carrier with a temperature equation, the effective field of
- * its edge-mean temperature (tcad_impact_field_from_temperature), and in *s the smooth sign of
- * its flux, drift-diffusion or energy balance (|flux| = flux·s: exact where the flow is more than
- * a few sign_smooth of its one-way terms, smooth through 0 where none flows: where drift and
- * diffusion balance, and α ≠ 0 there when the field is high or, with the floor heating, the
- * carrier hot). dF, ds (2 TCAD_ASM_MAXBS each, like TcadAsmEdge's dG): their derivatives. */
+ * its edge-mean temperature (tcad_impact_field_from_temperature), and in *s the direction of its
+ * current, |flux| = flux·s. The direction is D->edge_dir, taken from the
+ * solution when a Newton solve starts and fixed along it (solver/newton.c: solved again until it
+ * is the direction of the solution found; tcad_asm_flux_direction with ε = dir_smooth): exact wherever the net flow
+ * is above the rounding of the flux, also where a majority carrier's drift and diffusion nearly
+ * balance, and linear in the flux along the solve, so Newton sees no switch. The field parallel
+ * to the current (driving force `field`) takes the same direction away from the contacts (the
+ * mobility keeps its own smooth sign). dF (2 TCAD_ASM_MAXBS, like TcadAsmEdge's dG): ∂F. */
 TCAD_HD double tcad_asm_edge_drive(const TcadAsmData *D, const int bs, int e, const double *x, int c, double *dF,
-                                   double *s, double *ds)
+                                   double *s)
 {
   const TcadAsmParams *P = &D->p;
   const int i = D->edge_i[e], j = D->edge_j[e], W = TCAD_ASM_MAXBS, r = 1 + c, t = 3 + c;
   const double *sv = P->sv;
   double F;
   TCAD_UNROLL
-  for (int m = 0; m < 2 * W; m++) dF[m] = ds[m] = 0.0;
+  for (int m = 0; m < 2 * W; m++) dF[m] = 0.0;
+  *s = D->edge_dir[2 * e + c];
   if (P->energy && t < bs) {
     const double Tm = 0.5 * (x[bs * i + t] + x[bs * j + t]) * sv[t];
     double dtau, dFdT;
     const double tau = tcad_tauw(P->tauw[c], P->tauw_t1[c], P->tauw_t2[c], Tm, P->TL, &dtau);
     F = tcad_impact_field_from_temperature(Tm, P->TL, P->vsat[c], tau, dtau, &dFdT);
     dF[t] = dF[W + t] = 0.5 * dFdT;
-    const double kq = TCAD_KB / TCAD_Q;
-    double d5[5];
-    *s = tcad_eb_flux_sign(c, (x[bs * j] - x[bs * i]) * sv[0] / kq, x[bs * i + t] * sv[t], x[bs * j + t] * sv[t],
-                           x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d5);
-    ds[0] = -d5[0] / kq, ds[W] = d5[0] / kq, ds[t] = d5[1], ds[W + t] = d5[2], ds[r] = d5[3], ds[W + r] = d5[4];
+  } else if (P->df == TCAD_ASM_DF_FIELD && !tcad_asm_edge_at_contact(D, e)) {
+    const double h = D->edge_length[e], ep = tcad_field_along((x[bs * j] - x[bs * i]) * sv[0] / P->vt, *s, P->vt / h);
+    double dFdG;
+    F = tcad_driving_force_floor(ep > 0 ? ep : 0.0, P->hf_floor, &dFdG);
+    if (ep > 0) dF[0] = dFdG * *s / h, dF[W] = -dFdG * *s / h;
   } else {
-    double d4[4], d3[3];
+    double d4[4];
     F = tcad_dd_driving_force(D, e, c, x[bs * i] * sv[0], x[bs * j] * sv[0], x[bs * i + r] * sv[r],
                               x[bs * j + r] * sv[r], d4);
     dF[0] = d4[0], dF[r] = d4[1], dF[W] = d4[2], dF[W + r] = d4[3];
-    const double delta = (x[bs * j] - x[bs * i]) * sv[0] / P->vt;
-    *s = tcad_current_sign(c, delta, x[bs * i + r] * sv[r], x[bs * j + r] * sv[r], P->sign_smooth, d3);
-    ds[0] = -d3[0] / P->vt, ds[W] = d3[0] / P->vt, ds[r] = d3[1], ds[W + r] = d3[2];
   }
   return F;
 }
@@ -275,15 +290,14 @@ TCAD_HD void tcad_asm_edge_impact(const TcadAsmData *D, const int bs, int e, con
   TCAD_UNROLL
   for (int c = 0; c < 2; c++) {
     const int r = 1 + c;
-    double dF[2 * TCAD_ASM_MAXBS], s, ds[2 * TCAD_ASM_MAXBS], dadF;
-    const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &s, ds);
+    double dF[2 * TCAD_ASM_MAXBS], s, dadF;
+    const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &s);
     const double alpha = tcad_impact_alpha(&P->ii[c], F, &dadF);
-    const double flux = E->F[r];
-    const double mag = flux * s;
+    const double mag = s * E->F[r];
     E->Gc[c] = hh * alpha * mag;
     E->G += E->Gc[c];
     TCAD_UNROLL
-    for (int m = 0; m < 2 * W; m++) E->dG[m] += hh * (dadF * dF[m] * mag + alpha * (s * E->dF[r][m] + flux * ds[m]));
+    for (int m = 0; m < 2 * W; m++) E->dG[m] += hh * (dadF * dF[m] * mag + alpha * s * E->dF[r][m]);
   }
 }
 

@@ -33,8 +33,9 @@ typedef struct {
   double nie;    /* intrinsic density, cm^-3 */
   int hf;        /* TCAD_ASM_HF_*: Canali or the Hänsch field law (DD); Hänsch in T (energy on) */
   double vsat[2], beta[2];
-  int df;              /* TCAD_ASM_DF_*: what G below is */
-  double sign_smooth;  /* ε of the smooth current sign (field) */
+  int df;             /* TCAD_ASM_DF_*: what G below is */
+  double sign_smooth; /* ε of the smooth current sign (field) */
+  double dir_smooth; /* ε of the current's direction that impact ionization uses (edge_dir, tcad_asm_edge_direction) */
   double joule_smooth; /* ε of the gradient ratio of the Joule force (kernels/physics/driving_force.h) */
   /* The high-field driving force is F = sqrt(G² + F0²) − F0 with G the driving force of df along
    * the edge (kernels/physics/driving_force.h) and F0 = hf_floor (V/cm): Canali's factor is not smooth at G = 0 for β near 1
@@ -91,7 +92,8 @@ enum { TCAD_PER_EDGE, TCAD_PER_NODE, TCAD_PER_NODE1, TCAD_PER_INCIDENCE, TCAD_PE
   X(double, node_fixed, TCAD_PER_NODE, 1, 1)          /* doping and interface charge, C (per depth^(3-d)) */           \
   X(double, node_tau, TCAD_PER_NODE, 2, 1)            /* SRH τ_n, τ_p, s */                                          \
   X(unsigned char, node_bc, TCAD_PER_NODE, 1, 1)      /* TCAD_BC_* */                                                  \
-  X(double, bc_value, TCAD_PER_UNKNOWN, 1, 1)         /* ψ, n, p, T.. (physical) imposed at contacts */
+  X(double, bc_value, TCAD_PER_UNKNOWN, 1, 1)         /* ψ, n, p, T.. (physical) imposed at contacts */               \
+  X(double, edge_dir, TCAD_PER_EDGE, 2, 1)            /* electron, hole current direction, -1..1, fixed per solve */
 
 #define TCAD_ASM_FIELD(type, name, per, mult, owned) type *name;
 

@@ -143,6 +143,16 @@ extern "C" int TcadCudaAsmUpload(TcadCudaAsm *c, const double *x, const double *
   return 0;
 }
 
+extern "C" int TcadCudaAsmUploadDirections(TcadCudaAsm *c, const double *dir, TcadCudaTimes *t)
+{
+  TCAD_CUDA_CALL(cudaEventRecord(c->ev0));
+  const size_t n = tcad_asm_count(&c->d, TCAD_PER_EDGE, 2) * sizeof(double);
+  TCAD_CUDA_CALL(cudaMemcpy(c->d.edge_dir, dir, n, cudaMemcpyHostToDevice));
+  TCAD_CALL(elapsed(c, t ? &t->upload : NULL));
+  c->have_f = 0;
+  return 0;
+}
+
 /* One block row per thread, with the block size a constant (edge record in registers). */
 template <int BS> static cudaError_t launch_rows(const TcadCudaAsm *c, double *jac, double *cflux, double *fmag)
 {

@@ -46,6 +46,9 @@ int TcadCudaAsmCreate(const TcadAsmData *D, const int *rowptr, const int *col, T
 void TcadCudaAsmDestroy(TcadCudaAsm **c);
 /* Host -> device: the scaled state x and, when not NULL, the contact values (bs per node each). */
 int TcadCudaAsmUpload(TcadCudaAsm *c, const double *x, const double *bc_value, TcadCudaTimes *t);
+/* Host -> device: the direction of each carrier's current per edge that impact ionization uses
+ * (TcadAsmData.edge_dir, 2 per edge), when the solver changes it. */
+int TcadCudaAsmUploadDirections(TcadCudaAsm *c, const double *dir, TcadCudaTimes *t);
 /* The assembly kernel at the uploaded state with parameters P: the residual, and the Jacobian,
  * contact fluxes and term sizes when asked; the results stay on the device. */
 int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux, int want_fmag,

@@ -34,6 +34,12 @@ int TcadCudaAsmUpload(TcadCudaAsm *c, const double *x, const double *bc_value, T
   return TCAD_NO_CUDA;
 }
 
+int TcadCudaAsmUploadDirections(TcadCudaAsm *c, const double *dir, TcadCudaTimes *t)
+{
+  (void)c, (void)dir, (void)t;
+  return TCAD_NO_CUDA;
+}
+
 int TcadCudaAsmAssemble(TcadCudaAsm *c, const TcadAsmParams *P, int want_jac, int want_cflux, int want_fmag,
                         TcadCudaTimes *t)
 {

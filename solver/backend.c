@@ -134,6 +134,8 @@ int tcad_sim_assemble_jacobian(TcadSim *s, const double *x, double *f, int want_
 {
   if (s->backend == TCAD_BACKEND_CUDA) {
     TcadCudaTimes *t = &s->ctimes;
+    if (s->dir_dirty) TCAD_CALL(TcadCudaAsmUploadDirections(s->cuda, s->D.edge_dir, t));
+    s->dir_dirty = 0;
     TCAD_CALL(TcadCudaAsmUpload(s->cuda, x, s->D.bc_value, t));
     TCAD_CALL(TcadCudaAsmAssemble(s->cuda, &s->D.p, want_jac, cflux != NULL, fmag != NULL, t));
     TCAD_CALL(TcadCudaAsmDownload(s->cuda, f, cflux, fmag, t));

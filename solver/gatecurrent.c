@@ -304,8 +304,8 @@ double tcad_sim_gate_current(TcadSim *s)
     for (int c = 0; c < 2; c++) {
       if (!(g->carriers & (1 << c))) continue;
       const double lam = r->inj_lambda[c], lr = r->inj_lambda_r[c];
-      double dF[2 * TCAD_ASM_MAXBS], sg, ds[2 * TCAD_ASM_MAXBS];
-      const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &sg, ds), mag = E.F[1 + c] * sg;
+      double dF[2 * TCAD_ASM_MAXBS], sg;
+      const double F = tcad_asm_edge_drive(D, bs, e, x, c, dF, &sg), mag = E.F[1 + c] * sg;
       if (!(mag > 0 && F > 0)) continue;
       for (int end = 0; end < 2; end++) {
         const int i = nd[end];

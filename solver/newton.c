@@ -309,6 +309,10 @@ int tcad_sim_setup_snes(TcadSim *s)
   return 0;
 }
 
+/* Passes of one Newton solve after the first (tcad_sim_newton): each from the converged state,
+ * while a parameter that depends on the solution is not yet the solution's own. */
+#define TCAD_NEWTON_MAX_PASSES 6
+
 /* The floor heating's gate for this solve (kernels/physics/energy.h tcad_eb_floor_gate): from the
  * spread of the voltages on the contacts that carry current, as they stand when the solve
  * starts (a contact driven in current or through a resistance: its last solution's voltage). */
@@ -322,12 +326,64 @@ static void set_floor_gate(TcadSim *s)
   s->D.p.floor_gate = hi >= lo ? tcad_eb_floor_gate(hi - lo, s->vt) : 0.0;
 }
 
+/* Impact ionization takes the direction of each carrier's current on each edge from the
+ * solution, fixed along a Newton solve (kernels/asm.h tcad_asm_edge_drive): into dir, at the
+ * scaled state x. */
+static void impact_directions(const TcadSim *s, const double *x, double *dir)
+{
+  TcadAsmData D = s->D;
+  D.p.impact = 0; /* the fluxes only */
+  const int bs = s->bs;
+#pragma omp parallel for schedule(static) if (D.nedges > 20000)
+  for (int e = 0; e < D.nedges; e++) {
+    TcadAsmEdge E;
+    if (D.edge_semi[e]) tcad_asm_edge_eval(&D, bs, e, x, &E);
+    for (int c = 0; c < 2; c++) dir[2 * e + c] = D.edge_semi[e] ? tcad_asm_flux_direction(&E, c, D.p.dir_smooth) : 0.0;
+  }
+}
+
+/* Whether the generation at the scaled state x with the directions dir differs from the one with
+ * D.edge_dir, the directions x was solved with: by more than 1e-8 of the generation, plus the
+ * rounding of the fluxes it is made from (TCAD_DEFAULT_DIR_SMOOTH's 1e-16 of their one-way terms,
+ * with a margin: below that neither direction is known). */
+static int impact_directions_differ(const TcadSim *s, const double *x, const double *dir)
+{
+  TcadAsmData Dn = s->D;
+  Dn.edge_dir = (double *)dir;
+  const TcadAsmData *D = &s->D;
+  const int bs = s->bs;
+  double dg = 0.0, g = 0.0, noise = 0.0;
+#pragma omp parallel for schedule(static) reduction(+ : dg, g, noise) if (D->nedges > 20000)
+  for (int e = 0; e < D->nedges; e++) {
+    if (!D->edge_semi[e]) continue;
+    TcadAsmEdge Eo, En;
+    tcad_asm_edge_eval(D, bs, e, x, &Eo);
+    En = Eo;
+    tcad_asm_edge_impact(&Dn, bs, e, x, &En);
+    for (int c = 0; c < 2; c++) {
+      double dF[2 * TCAD_ASM_MAXBS], sg, da;
+      const double alpha = tcad_impact_alpha(&D->p.ii[c], tcad_asm_edge_drive(&Dn, bs, e, x, c, dF, &sg), &da);
+      dg += fabs(En.Gc[c] - Eo.Gc[c]), g += fabs(En.Gc[c]);
+      noise += 0.5 * D->edge_length[e] * alpha * Eo.M[1 + c];
+    }
+  }
+  return dg > 1e-8 * g + 1e-14 * noise;
+}
+
+void tcad_sim_impact_directions(TcadSim *s, const double *x)
+{
+  if (!s->D.p.impact || s->D.p.mode != TCAD_ASM_COUPLED) return;
+  impact_directions(s, x, s->D.edge_dir);
+  s->dir_dirty = s->dir_set = 1;
+}
+
 int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
 {
   SNESConvergedReason reason;
   PetscInt its, lits, nh;
   PetscReal fnorm, *hist;
-  Vec save = NULL;
+  Vec save = NULL, conv = NULL; /* the state at the start; the last pass's converged state */
+  double conv_gate = 0.0;
   int e = 0;
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
@@ -337,12 +393,28 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   if (s->lin) tcad_linear_stats_rw(s->lin)->its_newton = 0;
   TCAD_PETSC_CALL_GOTO(e, VecDuplicate(s->X, &save), cleanup);
   TCAD_PETSC_CALL_GOTO(e, VecCopy(s->X, save), cleanup);
-  /* with a contact driven in current or through a resistance its voltage, and so the floor
-   * gate, is part of the solution: solved again from the converged state until the gate the
-   * solution was found with is the gate of its own voltages (one short pass, rarely two) */
+  const int dirs = s->D.p.impact && s->D.p.mode == TCAD_ASM_COUPLED;
+  if (dirs) {
+    if (!s->dir_new) TCAD_ALLOC_GOTO(e, s->dir_new, 4 * (size_t)s->D.nedges, cleanup);
+    TCAD_PETSC_CALL_GOTO(e, VecDuplicate(s->X, &conv), cleanup);
+    if (!s->dir_set) tcad_sim_impact_directions(s, TcadSimGetState(s));
+  }
+  s->dir_set = 0;
+  /* Solved again from the converged state while a parameter of the solve that depends on the
+   * solution is not yet the solution's own (one short pass, rarely two):
+   * - with a contact driven in current or through a resistance its voltage, and so the floor
+   *   gate, is part of the solution;
+   * - the current directions of impact ionization, where they change the generation. */
   PetscInt its_all = 0, lits_all = 0;
+  int redirected = 0, have_conv = 0;
+  PetscReal divtol;
+  TCAD_PETSC_CALL_GOTO(e, SNESGetDivergenceTolerance(s->snes, &divtol), cleanup);
   for (int pass = 0;; pass++) {
+    /* a pass after the first starts at a solution: its first residual is at the rounding floor
+     * and the divergence test (|F| grown 1e4-fold) would stop a plain step */
+    TCAD_PETSC_CALL_GOTO(e, SNESSetDivergenceTolerance(s->snes, pass ? -1.0 : divtol), cleanup);
     const PetscErrorCode ierr = SNESSolve(s->snes, NULL, s->X);
+    if (pass) TCAD_PETSC_CALL_GOTO(e, SNESSetDivergenceTolerance(s->snes, divtol), cleanup);
     if (ierr) {
       e = tcad_petsc_fail(__FILE__, __LINE__, __func__, ierr);
       tcad_error_context("the Newton solve failed");
@@ -356,11 +428,50 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
     st->converged = reason > 0 && isfinite(fnorm);
     if (s->lin) lits = tcad_linear_stats(s->lin)->its_newton;   /* Krylov iterations inside the PCSHELL */
     its_all += its, lits_all = s->lin ? lits : lits_all + lits; /* the PCSHELL's count runs on */
+    /* a solve that came close and stalled with impact ionization on: a current that turned
+     * against the direction it was solved with (a MOSFET's drain through zero) makes a sink of
+     * pairs (generation −α|J|) that empties the minority carrier's rows. Once more from the
+     * start, with the directions of the iterate it stalled at. */
+    if (!st->converged && dirs && !redirected && nh > 0 && isfinite(fnorm) && fnorm < 1e-6 * hist[0]) {
+      const PetscScalar *x;
+      TCAD_PETSC_CALL_GOTO(e, VecGetArrayRead(s->X, &x), cleanup);
+      tcad_sim_impact_directions(s, x);
+      TCAD_PETSC_CALL_GOTO(e, VecRestoreArrayRead(s->X, &x), cleanup);
+      TCAD_PETSC_CALL_GOTO(e, VecCopy(save, s->X), cleanup);
+      redirected = 1;
+      continue;
+    }
+    /* a later pass that fails (near breakdown the new directions can put Newton into a cycle):
+     * the solution of the pass before stands, with the directions and gate it was found with;
+     * its generation is then off its own directions' by what made the pass run */
+    if (!st->converged && have_conv) {
+      const size_t n2 = 2 * (size_t)s->D.nedges;
+      TCAD_PETSC_CALL_GOTO(e, VecCopy(conv, s->X), cleanup);
+      memcpy(s->D.edge_dir, s->dir_new + n2, n2 * sizeof(double));
+      s->D.p.floor_gate = conv_gate, s->dir_dirty = 1, st->converged = 1;
+      tcad_sim_drive_sync(s);
+      break;
+    }
     if (!st->converged) break;
     tcad_sim_drive_sync(s); /* a driven contact's voltage is part of the solution */
     const double gate = s->D.p.floor_gate;
     set_floor_gate(s);
-    if (!s->D.p.impact || !s->D.p.energy || fabs(s->D.p.floor_gate - gate) <= 1e-15 || pass == 4) break;
+    int again = s->D.p.impact && s->D.p.energy && fabs(s->D.p.floor_gate - gate) > 1e-15;
+    if (dirs) {
+      const PetscScalar *x;
+      TCAD_PETSC_CALL_GOTO(e, VecGetArrayRead(s->X, &x), cleanup);
+      const size_t n2 = 2 * (size_t)s->D.nedges;
+      impact_directions(s, x, s->dir_new);
+      if (impact_directions_differ(s, x, s->dir_new)) {
+        TCAD_PETSC_CALL_GOTO(e, VecCopy(s->X, conv), cleanup);
+        conv_gate = gate, have_conv = 1;
+        memcpy(s->dir_new + n2, s->D.edge_dir, n2 * sizeof(double));
+        memcpy(s->D.edge_dir, s->dir_new, n2 * sizeof(double));
+        s->dir_dirty = again = 1;
+      }
+      TCAD_PETSC_CALL_GOTO(e, VecRestoreArrayRead(s->X, &x), cleanup);
+    }
+    if (!again || pass == TCAD_NEWTON_MAX_PASSES) break;
   }
   its = its_all, lits = lits_all;
   st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
@@ -383,6 +494,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   s->last = *st;
 cleanup:
   if (save) VecDestroy(&save);
+  if (conv) VecDestroy(&conv);
   return e;
 }
 

@@ -65,7 +65,8 @@ static void set_params(TcadSim *s)
   P->df = deck->physics.driving_force == TCAD_DF_QUASI_FERMI ? TCAD_ASM_DF_QUASI_FERMI
           : deck->physics.driving_force == TCAD_DF_FIELD     ? TCAD_ASM_DF_FIELD
                                                              : TCAD_ASM_DF_JOULE;
-  P->sign_smooth = TCAD_DEFAULT_SIGN_SMOOTH, P->joule_smooth = s->opt.joule_smooth;
+  P->sign_smooth = TCAD_DEFAULT_SIGN_SMOOTH, P->dir_smooth = TCAD_DEFAULT_DIR_SMOOTH,
+  P->joule_smooth = s->opt.joule_smooth;
   P->hf_floor = s->opt.hf_floor, P->qf_floor = s->opt.qf_floor, P->relax_floor = s->opt.relax_floor;
   P->floor_gate = 1.0; /* set per Newton solve from the bias (solver/newton.c) */
   P->TL = s->T, P->energy = 0;
@@ -162,7 +163,7 @@ void TcadSimDestroy(TcadSim **sp)
       free(s->fmag);
   for (int c = 0; s->contacts && c < s->ncontacts; c++)
     free(s->contacts[c].slot), free(s->contacts[c].slot_start), free(s->contacts[c].root_slot);
-  free(s->drive_f), free(s->drive_acc);
+  free(s->drive_f), free(s->drive_acc), free(s->dir_new);
   free(s->resume.xa), free(s->outdir);
   free(s->contacts), free(s->node_contact), free(s->iv_names), free(s->iv_colnames), free(s->iv_units);
   free(s->em_i), free(s->em_j), free(s->em_h);

@@ -117,6 +117,11 @@ struct TcadSim {
   TcadLinSolver *lin; /* the linear-solver pipeline (-tcad_linear ilu-*|cudss), NULL when off */
   TcadCudaTimes ctimes;
   double t_copy_acc; /* Jacobian device → host seconds inside the current solve */
+  /* impact ionization: the current directions of the solution found last (compared with
+   * D.edge_dir, solver/newton.c), and D.edge_dir changed since the device last had it */
+  double *dir_new;
+  int dir_dirty;
+  int dir_set; /* D.edge_dir set for the next Newton solve (tcad_sim_impact_directions) */
   /* Newton state */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */
   int limited;                     /* the last step was changed by the limiter */
@@ -255,6 +260,11 @@ void tcad_sim_backend_destroy(TcadSim *s);
 /* newton.c: Newton on the current state (s->X) in s->D.p.mode; on failure s->X is restored.
  * Returns 0 (converged or not: see st->converged) or an error code for PETSc failures. */
 int tcad_sim_newton(TcadSim *s, TcadSolveStats *st);
+/* Impact ionization's current directions (TcadAsmData.edge_dir) from the scaled state x, a
+ * converged solution, for the next Newton solve (which otherwise takes them from its starting
+ * state, and solves again until they are the solution's own): a guess extrapolated from x
+ * changes the majority carriers' net flows, 1e-12 of their one-way terms, beyond recognition. */
+void tcad_sim_impact_directions(TcadSim *s, const double *x);
 /* Residual at the current state, refreshing the contact currents. */
 int tcad_sim_currents(TcadSim *s);
 int tcad_sim_setup_snes(TcadSim *s);

@@ -212,6 +212,7 @@ int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a,
 {
   const size_t nx = (size_t)s->bs * s->nnodes;
   double *x = TcadSimGetState(s);
+  tcad_sim_impact_directions(s, xb);
   if (xa && s->opt.extrapolate)
     tcad_sim_extrapolate(s, xa, xb, a, x);
   else

@@ -37,6 +37,14 @@
 /* The default ε of the smooth current sign (TcadAsmParams.sign_smooth): |s| = 1 − 5e-5 in
  * drift-dominated flow. */
 #define TCAD_DEFAULT_SIGN_SMOOTH 1e-2
+/* The default ε of the current's direction that impact ionization takes from the solution
+ * (TcadAsmParams.dir_smooth, kernels/asm.h tcad_asm_edge_direction): the same smooth sign, on the
+ * scale of the rounding of the flux instead of its physics. Where a carrier is the majority and
+ * drift and diffusion nearly balance (the n+ side of a junction in avalanche, a MOSFET's drain)
+ * its net flow is 1e-12..1e-6 of the one-way terms and the ε of the mobility's sign counted only
+ * r/ε of it: the generation there was lost (the n+p 1e17 junction broke down 5 % late). The
+ * flux there is known to about 1e-16 of the one-way terms (the converged flux, docs/dev-notes.md). */
+#define TCAD_DEFAULT_DIR_SMOOTH 1e-13
 /* The default ε of the Joule force (TcadAsmParams.joule_smooth, -tcad_joule_smooth): E·∇φ within
  * 1 % for ∇φ/E in 0.36..2.8, within a factor √2 in 0.05..20. Measured on the example MOSFET (docs/dev-notes.md): ε = 1e-2
  * needed 5.2 Newton iterations per bias point and two step cuts, 5e-2 needs 4.1 and none (the
@@ -55,6 +63,10 @@ TCAD_HD double tcad_current_sign(int carrier, double delta, double ci, double cj
   return s;
 }
 
+/* The field along an edge, E_ij = −(ψ_j − ψ_i)/h = −vt_h Δ, times the direction s (−1..1) of a
+ * current along it: E∥ where s is the current's sign. */
+TCAD_HD double tcad_field_along(double delta, double s, double vt_h) { return -vt_h * delta * s; }
+
 /* E∥ (V/cm) of carrier 0 (electrons) or 1 (holes) on an edge: Δ = (ψ_j − ψ_i)/V_T, end densities
  * c_i, c_j, vt_h = V_T/h (V/cm), eps the sign smoothing. d[0..2] = ∂E∥/∂(Δ, c_i, c_j). */
 TCAD_HD double tcad_field_parallel(int carrier, double delta, double ci, double cj, double vt_h, double eps,
@@ -62,9 +74,9 @@ TCAD_HD double tcad_field_parallel(int carrier, double delta, double ci, double 
 {
   double ds[3];
   const double s = tcad_current_sign(carrier, delta, ci, cj, eps, ds);
-  for (int k = 0; k < 3; k++) d[k] = -vt_h * delta * ds[k];
-  d[0] += -vt_h * s;
-  return -vt_h * delta * s;
+  for (int k = 0; k < 3; k++) d[k] = tcad_field_along(delta, ds[k], vt_h);
+  d[0] += tcad_field_along(1.0, s, vt_h);
+  return tcad_field_along(delta, s, vt_h);
 }
 
 /* How far the field along an edge may exceed the quasi-Fermi gradient in the Joule force
