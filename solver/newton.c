@@ -312,6 +312,9 @@ int tcad_sim_setup_snes(TcadSim *s)
 /* Passes of one Newton solve after the first (tcad_sim_newton): each from the converged state,
  * while a parameter that depends on the solution is not yet the solution's own. */
 #define TCAD_NEWTON_MAX_PASSES 6
+/* The largest relative change of the generation between a converged pass's directions and its
+ * solution's own with which that pass's solution is kept when the next pass fails (tcad_sim_newton). */
+#define TCAD_NEWTON_DIR_KEEP 1e-2
 
 /* The floor heating's gate for this solve (kernels/physics/energy.h tcad_eb_floor_gate): from the
  * spread of the voltages on the contacts that carry current, as they stand when the solve
@@ -346,7 +349,7 @@ static void impact_directions(const TcadSim *s, const double *x, double *dir)
  * D.edge_dir, the directions x was solved with: by more than 1e-8 of the generation, plus the
  * rounding of the fluxes it is made from (TCAD_DEFAULT_DIR_SMOOTH's 1e-16 of their one-way terms,
  * with a margin: below that neither direction is known). */
-static int impact_directions_differ(const TcadSim *s, const double *x, const double *dir)
+static int impact_directions_differ(const TcadSim *s, const double *x, const double *dir, double *change)
 {
   TcadAsmData Dn = s->D;
   Dn.edge_dir = (double *)dir;
@@ -367,6 +370,7 @@ static int impact_directions_differ(const TcadSim *s, const double *x, const dou
       noise += 0.5 * D->edge_length[e] * alpha * Eo.M[1 + c];
     }
   }
+  *change = dg / (g + 1e-14 * noise + 1e-300);
   return dg > 1e-8 * g + 1e-14 * noise;
 }
 
@@ -383,7 +387,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   PetscInt its, lits, nh;
   PetscReal fnorm, *hist;
   Vec save = NULL, conv = NULL; /* the state at the start; the last pass's converged state */
-  double conv_gate = 0.0;
+  double conv_gate = 0.0, conv_change = 0.0;
   int e = 0;
   const double t0 = tcad_now();
   memset(st, 0, sizeof *st);
@@ -442,9 +446,11 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
       continue;
     }
     /* a later pass that fails (near breakdown the new directions can put Newton into a cycle):
-     * the solution of the pass before stands, with the directions and gate it was found with;
-     * its generation is then off its own directions' by what made the pass run */
-    if (!st->converged && have_conv) {
+     * the solution of the pass before stands, with the directions and gate it was found with,
+     * when its generation is within TCAD_NEWTON_DIR_KEEP of its own directions' and its
+     * directions came from a solution (not from a stalled iterate: a solve redone with those
+     * can converge far from the physical solution, and then the solve fails) */
+    if (!st->converged && have_conv && !redirected && conv_change <= TCAD_NEWTON_DIR_KEEP) {
       const size_t n2 = 2 * (size_t)s->D.nedges;
       TCAD_PETSC_CALL_GOTO(e, VecCopy(conv, s->X), cleanup);
       memcpy(s->D.edge_dir, s->dir_new + n2, n2 * sizeof(double));
@@ -462,7 +468,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
       TCAD_PETSC_CALL_GOTO(e, VecGetArrayRead(s->X, &x), cleanup);
       const size_t n2 = 2 * (size_t)s->D.nedges;
       impact_directions(s, x, s->dir_new);
-      if (impact_directions_differ(s, x, s->dir_new)) {
+      if (impact_directions_differ(s, x, s->dir_new, &conv_change)) {
         TCAD_PETSC_CALL_GOTO(e, VecCopy(s->X, conv), cleanup);
         conv_gate = gate, have_conv = 1;
         memcpy(s->dir_new + n2, s->D.edge_dir, n2 * sizeof(double));
