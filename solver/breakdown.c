@@ -162,7 +162,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
                  TcadSimGetCurrentUnit(s), icrit);
         break;
       }
-      const int easy = sst.iterations <= TCAD_SWEEP_EASY_ITS;
+      const int easy = sst.iterations - sst.repeat_its <= TCAD_SWEEP_EASY_ITS;
       npts++;
       /* (not on the first point: from equilibrium any current is a large step in ln|I|) */
       /* the knee: the avalanche current rises steeply, carries the contact current, and the

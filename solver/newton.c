@@ -432,6 +432,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
     st->converged = reason > 0 && isfinite(fnorm);
     if (s->lin) lits = tcad_linear_stats(s->lin)->its_newton;   /* Krylov iterations inside the PCSHELL */
     its_all += its, lits_all = s->lin ? lits : lits_all + lits; /* the PCSHELL's count runs on */
+    if (pass) st->repeat_its += (int)its;
     /* a solve that came close and stalled with impact ionization on: a current that turned
      * against the direction it was solved with (a MOSFET's drain through zero) makes a sink of
      * pairs (generation −α|J|) that empties the minority carrier's rows. Once more from the

@@ -100,7 +100,7 @@ int TcadSimSolveEquilibrium(TcadSim *s)
 /* Add the work of a solve that failed and was retried to the statistics of the next. */
 static void add_stats(TcadSolveStats *into, const TcadSolveStats *st)
 {
-  into->iterations += st->iterations, into->linear_its += st->linear_its;
+  into->iterations += st->iterations, into->linear_its += st->linear_its, into->repeat_its += st->repeat_its;
   into->seconds += st->seconds, into->t_assembly += st->t_assembly, into->t_linear += st->t_linear;
   into->t_copy += st->t_copy;
 }
@@ -334,7 +334,7 @@ static int ramp_run(TcadSim *s, const double *xa0, const char *what)
     memcpy(xb, x, nx * sizeof(double));
     r->ta = r->tb, r->tb = tn, r->t = tn;
     r->nhist = 2;
-    if (st.iterations <= TCAD_SWEEP_EASY_ITS) r->dt = fmin(r->dt * TCAD_SWEEP_GROW, r->dtmax);
+    if (st.iterations - st.repeat_its <= TCAD_SWEEP_EASY_ITS) r->dt = fmin(r->dt * TCAD_SWEEP_GROW, r->dtmax);
     if (r->record || r->t >= 1.0 - 1e-12) {
       s->rec_last = r->t >= 1.0 - 1e-12;
       e = tcad_sim_record(s, what);

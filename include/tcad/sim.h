@@ -16,6 +16,10 @@ typedef struct TcadSim TcadSim;
 typedef struct {
   int converged;
   int iterations; /* Newton iterations */
+  /* of them, those of the passes after the first (solved again from the converged state while a
+   * parameter that depends on the solution, the floor gate or impact ionization's current
+   * directions, is not yet its own): not a sign of a hard step */
+  int repeat_its;
   int linear_its; /* Krylov iterations summed over the Newton steps (1 per step for LU) */
   double fnorm;   /* final scaled residual 2-norm */
   double update;  /* final scaled update (max over nodes of |Δψ|/V_T and |Δn|/n) */
