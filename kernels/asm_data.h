@@ -35,7 +35,7 @@ typedef struct {
   double vsat[2], beta[2];
   int df;             /* TCAD_ASM_DF_*: what G below is */
   double sign_smooth; /* ε of the smooth current sign (field) */
-  double dir_smooth; /* ε of the current's direction that impact ionization uses (edge_dir, tcad_asm_edge_direction) */
+  double dir_smooth; /* ε of the current's direction that impact ionization uses (edge_dir, tcad_asm_flux_direction) */
   double joule_smooth; /* ε of the gradient ratio of the Joule force (kernels/physics/driving_force.h) */
   /* The high-field driving force is F = sqrt(G² + F0²) − F0 with G the driving force of df along
    * the edge (kernels/physics/driving_force.h) and F0 = hf_floor (V/cm): Canali's factor is not smooth at G = 0 for β near 1

@@ -331,36 +331,27 @@ static void set_floor_gate(TcadSim *s)
 
 /* Impact ionization takes the direction of each carrier's current on each edge from the
  * solution, fixed along a Newton solve (kernels/asm.h tcad_asm_edge_drive): into dir, at the
- * scaled state x. */
-static void impact_directions(const TcadSim *s, const double *x, double *dir)
-{
-  TcadAsmData D = s->D;
-  D.p.impact = 0; /* the fluxes only */
-  const int bs = s->bs;
-#pragma omp parallel for schedule(static) if (D.nedges > 20000)
-  for (int e = 0; e < D.nedges; e++) {
-    TcadAsmEdge E;
-    if (D.edge_semi[e]) tcad_asm_edge_eval(&D, bs, e, x, &E);
-    for (int c = 0; c < 2; c++) dir[2 * e + c] = D.edge_semi[e] ? tcad_asm_flux_direction(&E, c, D.p.dir_smooth) : 0.0;
-  }
-}
-
-/* Whether the generation at the scaled state x with the directions dir differs from the one with
+ * scaled state x. With check set, also whether the generation with dir differs from the one with
  * D.edge_dir, the directions x was solved with: by more than 1e-8 of the generation, plus the
- * rounding of the fluxes it is made from (TCAD_DEFAULT_DIR_SMOOTH's 1e-16 of their one-way terms,
- * with a margin: below that neither direction is known). */
-static int impact_directions_differ(const TcadSim *s, const double *x, const double *dir, double *change)
+ * rounding of the fluxes it is made from (1e-14 of α·one-way terms: the directions' own rounding
+ * makes about 1e-19 of it, TCAD_DEFAULT_DIR_SMOOTH); *change, the relative difference. One pass
+ * over the edges: the fluxes of the evaluation with D.edge_dir give the new directions. */
+static int impact_directions(const TcadSim *s, const double *x, double *dir, int check, double *change)
 {
-  TcadAsmData Dn = s->D;
-  Dn.edge_dir = (double *)dir;
   const TcadAsmData *D = &s->D;
+  TcadAsmData Dn = s->D;
+  Dn.edge_dir = dir;
+  if (!check) Dn.p.impact = 0; /* the fluxes only */
   const int bs = s->bs;
   double dg = 0.0, g = 0.0, noise = 0.0;
 #pragma omp parallel for schedule(static) reduction(+ : dg, g, noise) if (D->nedges > 20000)
   for (int e = 0; e < D->nedges; e++) {
+    dir[2 * e] = dir[2 * e + 1] = 0.0;
     if (!D->edge_semi[e]) continue;
     TcadAsmEdge Eo, En;
-    tcad_asm_edge_eval(D, bs, e, x, &Eo);
+    tcad_asm_edge_eval(check ? D : &Dn, bs, e, x, &Eo);
+    for (int c = 0; c < 2; c++) dir[2 * e + c] = tcad_asm_flux_direction(&Eo, c, D->p.dir_smooth);
+    if (!check) continue;
     En = Eo;
     tcad_asm_edge_impact(&Dn, bs, e, x, &En);
     for (int c = 0; c < 2; c++) {
@@ -370,14 +361,14 @@ static int impact_directions_differ(const TcadSim *s, const double *x, const dou
       noise += 0.5 * D->edge_length[e] * alpha * Eo.M[1 + c];
     }
   }
-  *change = dg / (g + 1e-14 * noise + 1e-300);
+  if (change) *change = dg / (g + 1e-14 * noise + 1e-300);
   return dg > 1e-8 * g + 1e-14 * noise;
 }
 
 void tcad_sim_impact_directions(TcadSim *s, const double *x)
 {
   if (!s->D.p.impact || s->D.p.mode != TCAD_ASM_COUPLED) return;
-  impact_directions(s, x, s->D.edge_dir);
+  impact_directions(s, x, s->D.edge_dir, 0, NULL);
   s->dir_dirty = s->dir_set = 1;
 }
 
@@ -468,8 +459,7 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
       const PetscScalar *x;
       TCAD_PETSC_CALL_GOTO(e, VecGetArrayRead(s->X, &x), cleanup);
       const size_t n2 = 2 * (size_t)s->D.nedges;
-      impact_directions(s, x, s->dir_new);
-      if (impact_directions_differ(s, x, s->dir_new, &conv_change)) {
+      if (impact_directions(s, x, s->dir_new, 1, &conv_change)) {
         TCAD_PETSC_CALL_GOTO(e, VecCopy(s->X, conv), cleanup);
         conv_gate = gate, have_conv = 1;
         memcpy(s->dir_new + n2, s->D.edge_dir, n2 * sizeof(double));

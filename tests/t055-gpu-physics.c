@@ -28,7 +28,7 @@ static const char *names[TCAD_PROBE_COUNT] = {
     "hansch_t",    "hansch_field", "relaxation",    "recomb_energy",  "joule",          "intrinsic",    "workfunction",
     "equilibrium", "ohmic",        "quasi_fermi",   "velocity",       "field_parallel", "current_sign", "joule_force",
     "force_floor", "impact_alpha", "impact_gamma",  "impact_coef",    "impact_field_t", "flux_sign",    "eb_flux_sign",
-    "floor_heat",  "lucky",        "fiegna",        "hc_barrier",     "floor_gate"};
+    "floor_heat",  "lucky",        "fiegna",        "hc_barrier",     "floor_gate",     "field_along"};
 /* carrier temperatures, K: the lattice, mild and strong heating, and very close pairs (the
  * logarithmic mean's series/closed-form switch) */
 static const double temps[] = {300.0, 300.000001, 301.0, 303.0, 350.0, 600.0, 1500.0, 4000.0};
@@ -306,6 +306,12 @@ static int make_inputs(int w, double *in)
   }
   case TCAD_PROBE_FLOOR_GATE: /* zero, small and large bias spreads, either sign */
     for (int f = 0; f < 27; f++) PT[0] = (f % 2 ? -1.0 : 1.0) * xs[f] * 0.0258520, PT[1] = 0.0258520, n++;
+    break;
+  case TCAD_PROBE_FIELD_ALONG: /* either sign of Δ, directions −1..1 (a stored direction), two edge lengths */
+    for (int f = 0; f < 27; f += 2)
+      for (int d = -2; d <= 2; d++)
+        for (int h = 0; h < 2; h++)
+          PT[0] = (f % 4 ? -1.0 : 1.0) * xs[f], PT[1] = 0.5 * d, PT[2] = h ? 2.6e5 : 1.3e4, n++;
     break;
   case TCAD_PROBE_LUCKY: { /* a = φ/(λF) from 0 through the switch at 4 to the underflow at 745 */
     const double F[] = {-1e5, 0.0, 1e3, 3e4, 1e5, 3e5, 1e6, 1e7}, phi[] = {0.0, 0.5, 3.2, 4.7};

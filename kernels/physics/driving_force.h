@@ -38,7 +38,7 @@
  * drift-dominated flow. */
 #define TCAD_DEFAULT_SIGN_SMOOTH 1e-2
 /* The default ε of the current's direction that impact ionization takes from the solution
- * (TcadAsmParams.dir_smooth, kernels/asm.h tcad_asm_edge_direction): the same smooth sign, on the
+ * (TcadAsmParams.dir_smooth, kernels/asm.h tcad_asm_flux_direction): the same smooth sign, on the
  * scale of the rounding of the flux instead of its physics. Where a carrier is the majority and
  * drift and diffusion nearly balance (the n+ side of a junction in avalanche, a MOSFET's drain)
  * its net flow is 1e-12..1e-6 of the one-way terms and the ε of the mobility's sign counted only

@@ -59,6 +59,7 @@ enum {
   TCAD_PROBE_FIEGNA,         /* in: A, χ, F, φ                out: v */
   TCAD_PROBE_HC_BARRIER,     /* in: φ0, β, α, E_ox, t_ox, λ_ox   out: φ, T_ox */
   TCAD_PROBE_FLOOR_GATE,     /* in: b, V_T                    out: g */
+  TCAD_PROBE_FIELD_ALONG,    /* in: Δ, s, V_T/h               out: E∥ */
   TCAD_PROBE_COUNT
 };
 
@@ -135,6 +136,7 @@ TCAD_HD void tcad_physics_probe(int which, const double *in, double *out)
   case TCAD_PROBE_FIEGNA: out[0] = tcad_fiegna_velocity(in[0], in[1], in[2], in[3]); break;
   case TCAD_PROBE_HC_BARRIER: out[0] = tcad_hc_barrier(in[0], in[1], in[2], in[3], in[4], in[5], &out[1]); break;
   case TCAD_PROBE_FLOOR_GATE: out[0] = tcad_eb_floor_gate(in[0], in[1]); break;
+  case TCAD_PROBE_FIELD_ALONG: out[0] = tcad_field_along(in[0], in[1], in[2]); break;
   default: break;
   }
 }
