@@ -168,7 +168,10 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       /* the knee: the avalanche current rises steeply, carries the contact current, and the
        * ionization integral is at 1/2 or more (a multiplication of 2) */
       double iin = 0, iip = 0;
-      if (!load && (e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL))) break;
+      if (!load && s->iv && s->deck->physics.impact != TCAD_II_NONE)
+        iin = s->ii_last, iip = s->ii_last_p; /* the IV row of this point has them (solver/record.c) */
+      else if (!load && (e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL)))
+        break;
       knee = aval && fmax(iin, iip) >= TCAD_BD_II;
       if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && knee)
         to_load = 1;

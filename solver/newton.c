@@ -10,8 +10,6 @@
 #include "tcad/error.h"
 #include "tcad/petsc_error.h"
 
-#define TCAD_DRIVE_TOL 1e-6 /* a driven contact's equation, relative to its terms */
-
 static PetscErrorCode form_function(SNES snes, Vec X, Vec F, void *ctx)
 {
   TcadSim *s = ctx;
@@ -116,7 +114,9 @@ static PetscErrorCode post_check(SNESLineSearch ls, Vec X, Vec Y, Vec W, PetscBo
         const double r = (*v - old) / old;
         const double rel = fabs(*v - old) / (fabs(old) + fl);
         if (rel > upd) upd = rel, worst = bs * i + k;
-        if (r < -0.5) limited = 1; /* e^r is no longer within O(r²) of 1 + r */
+        /* e^r is no longer within O(r²) of 1 + r (a density far below n_i, whose change the
+         * update does not count, does not count here either) */
+        if (r < -0.5 && rel > s->opt.update_tol) limited = 1;
         /* below n_i, where a density carries no current that matters, Newton's own step is
          * taken when it stays positive, else the fall follows the potential (n ∝ e^(ψ/V_T),
          * p ∝ e^(−ψ/V_T) at a fixed quasi-Fermi level) or e^r, whichever is larger: a minority
@@ -201,6 +201,12 @@ int tcad_sim_ksp_default(TcadSim *s, KSP ksp)
   return 0;
 }
 
+/* Iterations without progress after which a solve that can still be cut stops (converged) */
+#define TCAD_NEWTON_STALL_ITS 6
+/* and once |F| is below 1e-6 of where it started (the rest converged, one row is stuck: a
+ * density pinned at its bound by a generation of the wrong sign, redone below) */
+#define TCAD_NEWTON_STALL_CLOSE 3
+
 /* Converged when PETSc's default test says so (its tolerances, -snes_rtol etc.) or when the
  * last update was below -tcad_update_tol in the scaled sense above: densities spanning 30
  * orders of magnitude make any single residual norm a poor judge of the small ones. */
@@ -245,6 +251,16 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
     if (!drive_ok && it > 0 && s->last_update < 1e-3 * s->opt.update_tol) drive_ok = 1;
   }
   if (s->opt.newton_monitor) printf("    it %d: |F| %.3e, largest residual / term size %.3e\n", (int)it, fnorm, rel);
+  /* progress: |F| or the update halved since the best so far. A solve that can still be cut
+   * (s->stall_stop) stops after TCAD_NEWTON_STALL_ITS iterations without it: a cycle, a row stuck
+   * at the rounding floor, a temperature run off to its bound (measured on the 1D energy-balance
+   * breakdown: 4 failed first steps of 60 iterations each, |F| flat from the 7th) */
+  if (it == 0) {
+    s->f0 = s->best_f = fnorm, s->best_upd = INFINITY, s->best_it = 0, s->stalled = 0;
+  } else {
+    if (fnorm < 0.5 * s->best_f) s->best_f = fnorm, s->best_it = (int)it;
+    if (s->last_update < 0.5 * s->best_upd) s->best_upd = s->last_update, s->best_it = (int)it;
+  }
   if (*reason == SNES_CONVERGED_ITERATING && it > 0 && isfinite(fnorm) && drive_ok) {
     if (s->last_update < s->opt.update_tol) *reason = SNES_CONVERGED_SNORM_RELATIVE;
     /* Deuflhard's error estimate: with contraction θ = |δ_k|/|δ_k−1| the iterate just reached
@@ -262,6 +278,9 @@ static PetscErrorCode converged(SNES snes, PetscInt it, PetscReal xnorm, PetscRe
     else if (rel < s->opt.residual_tol)
       *reason = SNES_CONVERGED_FNORM_ABS;
   }
+  if (*reason == SNES_CONVERGED_ITERATING && s->stall_stop &&
+      it - s->best_it >= (fnorm < 1e-6 * s->f0 ? TCAD_NEWTON_STALL_CLOSE : TCAD_NEWTON_STALL_ITS))
+    *reason = SNES_DIVERGED_LOCAL_MIN, s->stalled = 1;
   if (it == 0) s->last_update = s->prev_update = INFINITY;
   PetscFunctionReturn(0);
 }
@@ -315,6 +334,9 @@ int tcad_sim_setup_snes(TcadSim *s)
 /* The largest relative change of the generation between a converged pass's directions and its
  * solution's own with which that pass's solution is kept when the next pass fails (tcad_sim_newton). */
 #define TCAD_NEWTON_DIR_KEEP 1e-2
+/* The relative change of the generation that the directions of a stalled iterate must make for
+ * the solve to be redone with them (tcad_sim_newton) */
+#define TCAD_NEWTON_REDO_CHANGE 1e-2
 
 /* The floor heating's gate for this solve (kernels/physics/energy.h tcad_eb_floor_gate): from the
  * spread of the voltages on the contacts that carry current, as they stand when the solve
@@ -426,16 +448,23 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
     if (pass) st->repeat_its += (int)its;
     /* a solve that came close and stalled with impact ionization on: a current that turned
      * against the direction it was solved with (a MOSFET's drain through zero) makes a sink of
-     * pairs (generation −α|J|) that empties the minority carrier's rows. Once more from the
-     * start, with the directions of the iterate it stalled at. */
+     * pairs (generation −α|J|) that empties the minority carrier's rows. Once more, on from the
+     * iterate it stalled at (the rest has converged: 2 iterations, against 10 from the start on
+     * the 2D n+pn+ energy-balance breakdown), with that iterate's directions. */
     if (!st->converged && dirs && !redirected && nh > 0 && isfinite(fnorm) && fnorm < 1e-6 * hist[0]) {
       const PetscScalar *x;
+      double chg = 0.0;
       TCAD_PETSC_CALL_GOTO(e, VecGetArrayRead(s->X, &x), cleanup);
-      tcad_sim_impact_directions(s, x);
+      impact_directions(s, x, s->dir_new, 1, &chg);
       TCAD_PETSC_CALL_GOTO(e, VecRestoreArrayRead(s->X, &x), cleanup);
-      TCAD_PETSC_CALL_GOTO(e, VecCopy(save, s->X), cleanup);
-      redirected = 1;
-      continue;
+      /* only when those directions change the generation (else the stall has another cause,
+       * e.g. a temperature at its bound, and the redo repeats it) */
+      if (chg > TCAD_NEWTON_REDO_CHANGE) {
+        memcpy(s->D.edge_dir, s->dir_new, 2 * (size_t)s->D.nedges * sizeof(double));
+        s->dir_dirty = 1;
+        redirected = 1;
+        continue;
+      }
     }
     /* a later pass that fails (near breakdown the new directions can put Newton into a cycle):
      * the solution of the pass before stands, with the directions and gate it was found with,
@@ -474,7 +503,8 @@ int tcad_sim_newton(TcadSim *s, TcadSolveStats *st)
   st->iterations = (int)its, st->linear_its = (int)lits, st->fnorm = fnorm, st->update = s->last_update;
   st->nhist = nh < 64 ? (int)nh : 64;
   for (int k = 0; k < st->nhist; k++) st->hist[k] = hist[k];
-  snprintf(st->reason, sizeof st->reason, "%s", SNESConvergedReasons[reason]);
+  snprintf(st->reason, sizeof st->reason, "%s",
+           s->stalled && !st->converged ? "STALLED" : SNESConvergedReasons[reason]);
   if (!st->converged) TCAD_PETSC_CALL_GOTO(e, VecCopy(save, s->X), cleanup);
   st->seconds = tcad_now() - t0;
   st->t_assembly = s->t_asm_acc;

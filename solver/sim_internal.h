@@ -125,6 +125,11 @@ struct TcadSim {
   /* Newton state */
   double last_update, prev_update; /* scaled Newton updates of the last two steps */
   int limited;                     /* the last step was changed by the limiter */
+  /* a solve whose point can still be cut stops once it makes no progress (solver/newton.c
+   * converged): set by tcad_sim_try_point; the best |F| and update so far and the iteration of
+   * the last improvement; whether the last solve stopped so */
+  int stall_stop, stalled, best_it;
+  double f0, best_f, best_upd;
   /* bookkeeping */
   TcadSolveStats last;
   TcadSimTotals totals;
@@ -274,7 +279,9 @@ int tcad_sim_record(TcadSim *s, const char *what);
 void tcad_sim_bias_label(const TcadSim *s, char *buf, size_t n);
 /* sweep.c: a failed solve at the smallest step as an error that names the bias, the residual
  * history and what to try */
-#define TCAD_SWEEP_EASY_ITS 4 /* a step that converged in this many Newton iterations may grow */
+#define TCAD_DRIVE_TOL 1e-6       /* a driven contact's equation counts as met at this share of its size */
+#define TCAD_DRIVE_ROUNDING 1e-14 /* the rounding of a contact current: of the one-way fluxes it sums */
+#define TCAD_SWEEP_EASY_ITS 4     /* a step that converged in this many Newton iterations may grow */
 #define TCAD_SWEEP_GROW 1.5
 #define TCAD_LN10 2.302585092994046 /* a decade in ln */
 /* sweep.c: one bias point from the guess in the state (equilibrium shortcut, energy-balance

@@ -217,7 +217,10 @@ int tcad_sim_try_point(TcadSim *s, const double *xa, const double *xb, double a,
     tcad_sim_extrapolate(s, xa, xb, a, x);
   else
     memcpy(x, xb, nx * sizeof(double));
-  TCAD_CALL(tcad_sim_solve_point(s, st, last_resort));
+  s->stall_stop = !last_resort; /* a point that can still be cut is cut once Newton stalls */
+  const int e = tcad_sim_solve_point(s, st, last_resort);
+  s->stall_stop = 0;
+  TCAD_CALL(e);
   if (!st->converged) memcpy(x, xb, nx * sizeof(double));
   return 0;
 }
