@@ -263,7 +263,9 @@ void tcad_deck_injection_defaults(TcadReliabilitySpec *r)
 {
   r->inj_carriers = 1;
   r->inj_phi[0] = 3.2, r->inj_phi[1] = 4.7;
-  r->inj_lambda[0] = r->inj_lambda[1] = 9.2e-7;
+  /* holes: a 1 nm optical-phonon mean free path (Genius-TCAD-Open's silicon band models, all
+   * three; Tam, Ko and Hu give the electrons' 9.2 nm only), which had been the electrons' */
+  r->inj_lambda[0] = 9.2e-7, r->inj_lambda[1] = 1e-7;
   r->inj_lambda_r[0] = r->inj_lambda_r[1] = 6.2e-6;
   r->inj_beta = 2.59e-4, r->inj_alpha = 3e-5, r->inj_lambda_ox = 3.2e-7;
   r->inj_a = 4.87e2 * 100.0; /* m/s/eV^2.5 → cm/s/eV^2.5 */

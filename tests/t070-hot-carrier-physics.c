@@ -105,6 +105,18 @@ int main(void)
     }
   tap_check(worst < 1e-8, "fiegna.against_quadrature", "largest relative difference %.2e (F %.0e V/cm, φ %.1f eV)",
             worst, wf, wp);
+  /* the closed form other simulators use (Genius-TCAD-Open's HCI_Integral_Fiegna_n, from the
+   * same A and χ): A F^1.5/(3χ√φ) e^(−u), u = χφ³/F^1.5, the leading term of Γ(5/6, u) ≈
+   * u^(−1/6) e^(−u) (1 − 1/(6u) + ...): the ratio is 1 − 1/(6u) to O(1/u²) */
+  worst = 0.0;
+  for (double u = 20; u <= 200; u *= 1.5) {
+    const double phi = 3.2, F = pow(chi * phi * phi * phi / u, 2.0 / 3.0);
+    const double closed = A / (3 * chi) * F * sqrt(F) / sqrt(phi) * exp(-u);
+    const double r = fabs(tcad_fiegna_velocity(A, chi, F, phi) / closed - (1.0 - 1.0 / (6.0 * u))) * u * u;
+    if (r > worst) worst = r, wf = u;
+  }
+  tap_check(worst < 1.0, "fiegna.large_barrier_closed_form",
+            "|ratio − (1 − 1/(6u))| u² up to %.3g (u %.0f): the second term of the expansion is 7/(36u²)", worst, wf);
   /* the energy-balance drive: F_eff(T) = (3/2)(k/q)(T − T_L)/λ_E, then v(F_eff) */
   const double le = 1.07e7 * 0.3e-12;
   double dF, last = 0.0;

@@ -10,7 +10,12 @@
  * per unit length of path is
  *     P(F) = (1/(2λ_r)) [e^(−a) − √(πa) erfc(√a)],   a = φ/(λF)   (the integrand of PHYSICS.md §5),
  * and the electron must then reach the interface, a distance d away, without a collision:
- * e^(−d/λ). Defaults λ = 9.2e-7 cm, λ_r = 6.2e-6 cm (PHYSICS.md §5).
+ * e^(−d/λ). Defaults λ = 9.2e-7 cm, λ_r = 6.2e-6 cm (PHYSICS.md §5; for holes λ = 1e-7 cm). These
+ * and every default below agree with Genius-TCAD-Open's silicon and SiO₂ band models
+ * (src/material/Si/Si_band_Sdevice.cc, its "Sdevice-compatible" set, and SiO2/SiO2_band.cc:
+ * λ, λ_r, the holes' 1e-7 cm, β, α, λ_ox, and E_c = β²/(4λ_ox²) = 1.65e5 V/cm of their oxide
+ * factor e^(−√(E_c/E_ox)) = e^(−x_m/λ_ox), capped at t_ox/λ_ox as here; read 2026-12-04). The
+ * papers themselves were not available here.
  *
  * The barrier (tcad_hc_barrier): in an oxide field that pulls the carrier into the insulator,
  * φ = φ_0 − β √E_ox − α E_ox^(2/3): the image-force lowering β √E_ox, β = √(q/(4π ε_∞ ε_0)) =
@@ -27,7 +32,9 @@
  * interface have the distribution exp(−χ ε³/F^(3/2)); the injected flux per carrier is
  *     v(F) = A ∫_φ^∞ ε^(3/2) exp(−χ ε³/F^(3/2)) dε = (A/3) (F^(3/2)/χ)^(5/6) Γ(5/6, χ φ³/F^(3/2))
  * (the power of ε is the one the unit of A, m/s/eV^(5/2), implies; A = 4.87e2 m/s/eV^(5/2),
- * χ = 1.3e8 (V/cm)^(3/2)/eV³ from PHYSICS.md §5, not checked against the paper here). With the
+ * χ = 1.3e8 (V/cm)^(3/2)/eV³ from PHYSICS.md §5: Genius-TCAD-Open's silicon values, whose
+ * injected flux A F^(3/2)/(3χ√φ) e^(−χφ³/F^(3/2)) is the large-u form of this one, Γ(s, u) ≈
+ * u^(s−1) e^(−u); t070 checks that limit; not checked against the paper here). With the
  * energy-balance model F is the effective field of the carrier temperature,
  * F = (3/2)(k/q)(T − T_L)/λ_E (tcad_impact_field_from_temperature with v_sat τ_w = λ_E, a fixed
  * energy relaxation length): no injection at T = T_L. */
