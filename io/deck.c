@@ -108,6 +108,67 @@ static int deck_syntax_error(const yaml_parser_t *p, const char *name, const cha
                     name, line, col, p->problem ? p->problem : "unknown problem", ctx);
 }
 
+/* Limits on what reaches libyaml: its scanner keeps a stack of possible simple keys that it
+ * walks at every token, so n nested flow collections cost O(n²) (200k '[' took ~100 s; 20k 1.2 s),
+ * and a deck is a few kilobytes. */
+#define TCAD_DECK_MAX_BYTES (16u << 20)
+#define TCAD_DECK_MAX_DEPTH 64
+
+/* The nesting of flow collections ([ ], { }) outside quoted scalars and comments, before libyaml
+ * sees the text: deeper than TCAD_DECK_MAX_DEPTH is an error at the bracket. A quote opens a
+ * quoted scalar only where a scalar can start (first on its line, or after ':', '-', '?', ',', '['
+ * or '{'), as in YAML; a '#' opens a comment at the start of a line or after white space.
+ * Brackets inside plain scalars are counted too: they only make the count larger. */
+static int deck_prescan(const char *text, size_t len, const char *name)
+{
+  size_t line = 1, col = 0;
+  int depth = 0;
+  char quote = 0, prev = '\n'; /* prev: the last character outside white space on this line, '\n' if none */
+  for (size_t i = 0; i < len; i++) {
+    const char ch = text[i];
+    col++;
+    if (ch == '\n') {
+      line++, col = 0;
+      if (!quote) prev = '\n';
+      continue;
+    }
+    if (quote == '\'') {
+      if (ch == '\'' && i + 1 < len && text[i + 1] == '\'')
+        i++, col++; /* '' is a quote inside */
+      else if (ch == '\'')
+        quote = 0, prev = ch;
+      continue;
+    }
+    if (quote == '"') {
+      if (ch == '\\' && i + 1 < len && text[i + 1] != '\n')
+        i++, col++;
+      else if (ch == '"')
+        quote = 0, prev = ch;
+      continue;
+    }
+    if (ch == ' ' || ch == '\t' || ch == '\r') continue;
+    if (ch == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t' || text[i - 1] == '\n')) {
+      while (i + 1 < len && text[i + 1] != '\n') i++;
+      continue;
+    }
+    if ((ch == '\'' || ch == '"') && strchr("\n:-?,[{", prev)) {
+      quote = ch;
+      continue;
+    }
+    if (ch == '[' || ch == '{') {
+      if (++depth > TCAD_DECK_MAX_DEPTH)
+        return tcad_error(TCAD_ERR_INPUT,
+                          "%s:%zu:%zu: lists and mappings nested more than %d deep; expected a deck (a few levels of "
+                          "[ ] and { } at most)",
+                          name, line, col, TCAD_DECK_MAX_DEPTH);
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      depth--;
+    }
+    prev = ch;
+  }
+  return 0;
+}
+
 static int deck_parse(const char *text, size_t len, TcadDeck *d)
 {
   yaml_parser_t parser;
@@ -118,6 +179,10 @@ static int deck_parse(const char *text, size_t len, TcadDeck *d)
   memset(&c, 0, sizeof c);
   c.name = d->path;
   c.deck = d;
+  if (len > TCAD_DECK_MAX_BYTES)
+    return tcad_error(TCAD_ERR_INPUT, "%s: the deck has %zu bytes; expected at most %u (a deck is a few kilobytes)",
+                      d->path, len, TCAD_DECK_MAX_BYTES);
+  TCAD_CALL(deck_prescan(text, len, d->path));
   if (!yaml_parser_initialize(&parser))
     return tcad_error(TCAD_ERR_MEM, "%s: cannot initialise the YAML parser", d->path);
   yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
@@ -187,7 +252,7 @@ int TcadDeckLoad(const char *path, TcadDeck **deck)
   for (;;) {
     size_t got = fread(text + len, 1, cap - len, f);
     len += got;
-    if (len < cap) break;
+    if (len < cap || len > TCAD_DECK_MAX_BYTES) break; /* deck_parse refuses a deck that large */
     char *grown = realloc(text, cap * 2);
     if (!grown) {
       rc = tcad_error(TCAD_ERR_MEM, "out of memory reading deck '%s'", path);

@@ -307,6 +307,46 @@ static void test_errors(void)
                E, "t.yaml:3:2: YAML syntax error:", "(while parsing a block mapping at 1:1)");
   expect_error("YAML syntax error: tab indentation", "mesh:\n\tfile: a.msh\n", E, "t.yaml:2:1: YAML syntax error",
                NULL);
+  /* nesting: refused at the 65th bracket before libyaml, whose scanner is quadratic in it (200k
+   * '[' took ~100 s and ended in a syntax error) */
+  {
+    const size_t n = 200000;
+    char *deep = malloc(n + 16);
+    if (deep) {
+      memcpy(deep, "mesh: ", 6);
+      memset(deep + 6, '[', n);
+      strcpy(deep + 6 + n, "\n");
+      expect_error("nesting deeper than 64 refused at its bracket", deep, E,
+                   "t.yaml:1:71: lists and mappings nested more than 64 deep", "expected a deck");
+      free(deep);
+    }
+  }
+  /* a deck above 16 MiB (here all comment) is refused with its size, before libyaml reads it */
+  {
+    const size_t n = (16u << 20) + 1;
+    char *big = malloc(n + 1);
+    if (big) {
+      memset(big, ' ', n);
+      big[0] = '#', big[n] = 0;
+      expect_error("a deck above 16 MiB refused", big, E, "t.yaml: the deck has 16777217 bytes; expected at most",
+                   NULL);
+      free(big);
+    }
+  }
+  /* ... counted outside quoted scalars and comments only: brackets there do not count */
+  {
+    char text[8192];
+    int k = snprintf(text, sizeof text, "%s", BASE1D "title: \"");
+    for (int i = 0; i < 100; i++) text[k++] = '[';
+    k += snprintf(text + k, sizeof text - (size_t)k, "\" # ");
+    for (int i = 0; i < 100; i++) text[k++] = '{';
+    snprintf(text + k, sizeof text - (size_t)k, "\nmaterials: {Si: {permittivity: 11.7}} # it's [\n");
+    TcadDeck *d = NULL;
+    const int rc = TcadDeckLoadString(text, "q.yaml", &d);
+    tap_check(rc == 0 && d && strlen(d->title) == 100, "nesting: brackets in quotes and comments are not nesting",
+              "rc %d: %s", rc, tcad_error_message());
+    TcadDeckDestroy(&d);
+  }
   expect_error("missing required top-level key", "mesh: {file: a.msh}\n", E,
                "t.yaml:1:1: missing key 'regions' in the top level; expected a list of regions", NULL);
   expect_error("missing required key in an entry", BASE1D "doping:\n  - {profile: uniform, conc: 1e16}\n", E,
