@@ -119,6 +119,15 @@ static void print_mesh(const TcadMesh *m, const TcadGeometry *g)
   if (!m->ncontacts) printf("  (none)\n");
   for (int c = 0; c < m->ncontacts; c++)
     printf("  %-16s %6d faces %6d nodes\n", m->contacts[c].name, m->contacts[c].nfaces, m->contacts[c].nnodes);
+  if (m->ninterfaces) printf("interfaces (face groups between regions, not contacts):\n");
+  for (int g = 0; g < m->ninterfaces; g++) {
+    const TcadMeshFaceGroup *fg = &m->interfaces[g];
+    if (fg->region[0] >= 0)
+      printf("  %-16s %6d faces  between %s and %s\n", fg->name, fg->nfaces, m->regions[fg->region[0]].name,
+             m->regions[fg->region[1]].name);
+    else
+      printf("  %-16s %6d faces  between several pairs of regions\n", fg->name, fg->nfaces);
+  }
   if (g) print_geometry(m, g);
 }
 

@@ -27,6 +27,7 @@ void TcadMeshDestroy(TcadMesh **mesh)
     free(m->contacts[c].node);
   }
   free(m->contacts);
+  free(m->interfaces);
   free(m->regions);
   free(m->coord);
   free(m->cell_node);

@@ -9,6 +9,7 @@
 
 #include "mesh/mesh_internal.h"
 #include "tap.h"
+#include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/geometry.h"
 #include "tcad/petsc_error.h"
@@ -187,6 +188,46 @@ static void test_mosfet(void)
   TcadMeshDestroy(&m);
 }
 
+/* Face groups the deck does not name (tests/data/square-groups-41.msh: "iface" between the two
+ * regions, "west" on the left edge): the interface is kept as one, between 'bottom' and 'top',
+ * with its 10 faces (the dividing line y = 0.5 has 11 nodes at the 0.1 µm mesh size); "west"
+ * is dropped (a warning on stderr); neither is a contact, and the named contacts keep their 10
+ * faces and 11 nodes. Before, both were contacts and `tcad run` stopped with an internal error
+ * ("contact 'iface' has no deck entry"). */
+static void test_face_groups(void)
+{
+  char text[4096];
+  snprintf(text, sizeof text,
+           "mesh: {file: %s/tests/data/square-groups-41.msh}\n"
+           "regions: [{name: bottom, material: Si}, {name: top, material: SiO2}]\n"
+           "contacts: [{name: south}, {name: north, type: gate, workfunction: 4.17}]\n",
+           root);
+  TcadDeck *d = NULL;
+  TcadMesh *m = NULL;
+  int e = TcadDeckLoadString(text, "groups.yaml", &d);
+  if (!e) e = TcadMeshCreateFromDeck(d, &m);
+  tap_check(!e, "gmsh.groups.load", "%s", tcad_error_message());
+  if (!e) {
+    const int s = TcadMeshFindContact(m, "south"), n = TcadMeshFindContact(m, "north");
+    tap_check(m->ncontacts == 2 && s >= 0 && n >= 0 && TcadMeshFindContact(m, "iface") < 0 &&
+                  TcadMeshFindContact(m, "west") < 0,
+              "gmsh.groups.only_named_contacts", "%d contacts", m->ncontacts);
+    tap_check(s >= 0 && n >= 0 && m->contacts[s].nfaces == 10 && m->contacts[s].nnodes == 11 &&
+                  m->contacts[n].nfaces == 10 && m->contacts[n].nnodes == 11,
+              "gmsh.groups.contacts_whole", "south %d/%d north %d/%d", s >= 0 ? m->contacts[s].nfaces : -1,
+              s >= 0 ? m->contacts[s].nnodes : -1, n >= 0 ? m->contacts[n].nfaces : -1,
+              n >= 0 ? m->contacts[n].nnodes : -1);
+    const int b = TcadMeshFindRegion(m, "bottom"), t = TcadMeshFindRegion(m, "top");
+    const TcadMeshFaceGroup *g = m->ninterfaces == 1 ? &m->interfaces[0] : NULL;
+    tap_check(g && !strcmp(g->name, "iface") && g->nfaces == 10 &&
+                  ((g->region[0] == b && g->region[1] == t) || (g->region[0] == t && g->region[1] == b)),
+              "gmsh.groups.interface", "%d interfaces; first '%s', %d faces, regions %d %d (bottom %d, top %d)",
+              m->ninterfaces, g ? g->name : "", g ? g->nfaces : -1, g ? g->region[0] : -2, g ? g->region[1] : -2, b, t);
+  }
+  TcadMeshDestroy(&m);
+  TcadDeckDestroy(&d);
+}
+
 int main(int argc, char **argv)
 {
   const char *r = getenv("TCAD_ROOT");
@@ -207,6 +248,7 @@ int main(int argc, char **argv)
   test_simple("examples/diode3d.msh", "diode3d", 3, 2.0, "anode", p_anode);
   test_simple("examples/diode3d.msh", "diode3d_c", 3, 2.0, "cathode", p_cathode);
   test_mosfet();
+  test_face_groups();
   TcadFinalize();
   return tap_exit();
 }

@@ -21,6 +21,14 @@ typedef struct {
   int *node; /* sorted, unique */
 } TcadMeshContact;
 
+/* A physical group of faces that lies between two regions (every face shared by a cell of each)
+ * and is not a deck contact: an interface, reported by `tcad info` */
+typedef struct {
+  char name[TCAD_NAME_MAX];
+  int nfaces;
+  int region[2]; /* the two regions of its first face; -1, -1 when its faces lie between different pairs */
+} TcadMeshFaceGroup;
+
 typedef struct TcadMesh {
   int dim; /* 1, 2 or 3 */
   int nnodes;
@@ -33,6 +41,8 @@ typedef struct TcadMesh {
   TcadMeshRegion *regions;
   int ncontacts;
   TcadMeshContact *contacts;
+  int ninterfaces; /* face groups between regions that the deck does not name (bind) */
+  TcadMeshFaceGroup *interfaces;
   char source[1024]; /* file name or "generated" */
   int nquads_split;  /* quadrilaterals read and split into two triangles */
   int ndropped;      /* generated meshes: cells outside every region, not meshed */
