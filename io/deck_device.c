@@ -14,7 +14,7 @@ static const char *const deck_region_keys[] = {"name", "material", "box", NULL};
 static const char *const deck_contact_keys[] = {"name",    "type",       "workfunction", "voltage",
                                                 "current", "resistance", "box",          NULL};
 static const char *const deck_contact_types[] = {"ohmic", "gate", "schottky", NULL};
-static const char *const deck_interface_keys[] = {"regions", "charge", NULL};
+static const char *const deck_interface_keys[] = {"regions", "charge", "group", NULL};
 
 int tcad_deck_find_region(const TcadDeck *d, const char *name)
 {
@@ -356,12 +356,21 @@ int tcad_deck_interfaces(TcadDeckCtx *c, const yaml_node_t *n)
     if (!strcmp(f->region[0], f->region[1]))
       return TCAD_DECK_FAIL(c, regs, "'%s' names region '%s' twice; expected two different regions", pk, f->region[0]);
     d->ninterfaces = i + 1;
+    yaml_node_t *grp = tcad_deck_get(c, it, "group", NULL);
+    if (grp) {
+      tcad_deck_path(pk, sizeof pk, p, "group");
+      TCAD_CALL(tcad_deck_str(c, grp, pk, "the name of a face group of the Gmsh mesh", f->group, sizeof f->group));
+      if (d->mesh.source != TCAD_MESH_FILE)
+        return TCAD_DECK_FAIL(c, grp, "'%s' names a face group, which only a Gmsh mesh (mesh.file) has; remove it", pk);
+    }
     for (int j = 0; j < i; j++) {
       const TcadInterfaceSpec *g = &d->interfaces[j];
-      if ((!strcmp(g->region[0], f->region[0]) && !strcmp(g->region[1], f->region[1])) ||
-          (!strcmp(g->region[0], f->region[1]) && !strcmp(g->region[1], f->region[0])))
+      if (((!strcmp(g->region[0], f->region[0]) && !strcmp(g->region[1], f->region[1])) ||
+           (!strcmp(g->region[0], f->region[1]) && !strcmp(g->region[1], f->region[0]))) &&
+          (!*g->group || !*f->group || !strcmp(g->group, f->group)))
         return TCAD_DECK_FAIL(c, regs,
-                              "interface %s/%s is given twice (first at %d:%d); expected one entry per pair of regions",
+                              "interface %s/%s is given twice (first at %d:%d); expected one entry per pair of regions "
+                              "(or per face group of the pair, each entry with its 'group')",
                               f->region[0], f->region[1], g->loc.line, g->loc.col);
     }
     tcad_deck_path(pk, sizeof pk, p, "charge");

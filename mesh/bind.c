@@ -90,6 +90,7 @@ static int unnamed_face_groups(const TcadDeck *deck, TcadMesh *m)
       m->interfaces = g, g += m->ninterfaces++;
       snprintf(g->name, sizeof g->name, "%s", mc->name);
       g->nfaces = mc->nfaces, g->region[0] = pair[0], g->region[1] = pair[1];
+      g->face_node = mc->face_node, mc->face_node = NULL; /* the group keeps the faces */
     } else {
       fprintf(stderr,
               "tcad: warning: %s: the mesh %s has a face group '%s' (%d faces) that the deck's 'contacts' do not name; "

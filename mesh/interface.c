@@ -131,3 +131,18 @@ cleanup:
   free(side), free(faces);
   return rc;
 }
+
+int TcadMeshGetFaceGroupArea(const TcadMesh *mesh, const char *name, double *area)
+{
+  for (int g = 0; g < mesh->ninterfaces; g++) {
+    const TcadMeshFaceGroup *fg = &mesh->interfaces[g];
+    if (strcmp(fg->name, name)) continue;
+    for (int f = 0; f < fg->nfaces; f++) {
+      const int *face = fg->face_node + (size_t)f * mesh->dim;
+      const double share = face_measure(mesh, face) / mesh->dim;
+      for (int j = 0; j < mesh->dim; j++) area[face[j]] += share;
+    }
+    return 0;
+  }
+  return tcad_error(TCAD_ERR_MESH, "%s: no face group '%s' between two regions", mesh->source, name);
+}

@@ -27,6 +27,7 @@ void TcadMeshDestroy(TcadMesh **mesh)
     free(m->contacts[c].node);
   }
   free(m->contacts);
+  for (int g = 0; g < m->ninterfaces; g++) free(m->interfaces[g].face_node);
   free(m->interfaces);
   free(m->regions);
   free(m->coord);

@@ -3,6 +3,7 @@
  * charge), SRH lifetimes, permittivities and low-field mobilities. Evaluated once per mesh. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
@@ -37,7 +38,26 @@ static int interface_charge(TcadSim *s)
     }
     if (!area) TCAD_ALLOC_GOTO(e, area, s->nnodes, cleanup);
     for (int i = 0; i < s->nnodes; i++) area[i] = 0.0;
-    e = TcadMeshGetInterfaceArea(m, r1, r2, area);
+    if (*is->group) {
+      /* a face group: it must be an interface between these two regions */
+      int g = -1;
+      for (int k2 = 0; k2 < m->ninterfaces; k2++)
+        if (!strcmp(m->interfaces[k2].name, is->group)) g = k2;
+      const int ok = g >= 0 && ((m->interfaces[g].region[0] == r1 && m->interfaces[g].region[1] == r2) ||
+                                (m->interfaces[g].region[0] == r2 && m->interfaces[g].region[1] == r1));
+      if (!ok) {
+        e = tcad_error(TCAD_ERR_INPUT,
+                       "%s: 'group: %s' is %s; expected a face group of the mesh that lies between '%s' and '%s' "
+                       "and is not a contact (`tcad info` lists them under 'interfaces')",
+                       TcadDeckGetLocation(d, is->loc), is->group,
+                       g < 0 ? "not a face group between two regions of the mesh" : "between other regions",
+                       is->region[0], is->region[1]);
+        goto cleanup;
+      }
+      e = TcadMeshGetFaceGroupArea(m, is->group, area);
+    } else {
+      e = TcadMeshGetInterfaceArea(m, r1, r2, area);
+    }
     if (e) {
       tcad_error_context("%s", TcadDeckGetLocation(d, is->loc));
       tcad_error_frame(__FILE__, __LINE__, __func__, e);

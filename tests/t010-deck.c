@@ -347,6 +347,12 @@ static void test_errors(void)
               "rc %d: %s", rc, tcad_error_message());
     TcadDeckDestroy(&d);
   }
+  expect_error("interface group on a generated mesh",
+               "mesh: {generate: {x: [{at: 0, step: 0.1}, {at: 1, step: 0.1}]}}\n"
+               "regions: [{name: a, material: Si, box: {x: [0, 0.5]}}, {name: b, material: SiO2, box: {x: [0.5, 1]}}]\n"
+               "interfaces: [{regions: [a, b], group: iface, charge: 1e10}]\n",
+               E, "t.yaml:3:39: 'interfaces[0].group' names a face group, which only a Gmsh mesh (mesh.file) has",
+               NULL);
   expect_error("missing required top-level key", "mesh: {file: a.msh}\n", E,
                "t.yaml:1:1: missing key 'regions' in the top level; expected a list of regions", NULL);
   expect_error("missing required key in an entry", BASE1D "doping:\n  - {profile: uniform, conc: 1e16}\n", E,

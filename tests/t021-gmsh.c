@@ -223,6 +223,18 @@ static void test_face_groups(void)
                   ((g->region[0] == b && g->region[1] == t) || (g->region[0] == t && g->region[1] == b)),
               "gmsh.groups.interface", "%d interfaces; first '%s', %d faces, regions %d %d (bottom %d, top %d)",
               m->ninterfaces, g ? g->name : "", g ? g->nfaces : -1, g ? g->region[0] : -2, g ? g->region[1] : -2, b, t);
+    /* its faces, lumped to the nodes, are the regions' shared faces (TcadMeshGetInterfaceArea finds
+     * those from the cells, independently of the group): node by node to rounding */
+    double *a1 = calloc((size_t)m->nnodes, sizeof(double)), *a2 = calloc((size_t)m->nnodes, sizeof(double));
+    int same = a1 && a2 && b >= 0 && t >= 0 && !TcadMeshGetFaceGroupArea(m, "iface", a1) &&
+               !TcadMeshGetInterfaceArea(m, b, t, a2);
+    double sum = 0;
+    for (int i = 0; same && i < m->nnodes; i++) same = fabs(a1[i] - a2[i]) <= 1e-12 * fabs(a2[i]), sum += a1[i];
+    tap_check(same && fabs(sum - 1e-4) < 1e-16, "gmsh.groups.interface_area", "the group's area %.6g cm (1 um: 1e-4)",
+              sum);
+    tap_check(a1 && TcadMeshGetFaceGroupArea(m, "west", a1) == TCAD_ERR_MESH, "gmsh.groups.no_group_west",
+              "a dropped boundary group has no interface area");
+    free(a1), free(a2);
   }
   TcadMeshDestroy(&m);
   TcadDeckDestroy(&d);

@@ -143,6 +143,7 @@ typedef struct {
 typedef struct {
   char region[2][TCAD_NAME_MAX];
   double charge;
+  char group[TCAD_NAME_MAX]; /* a Gmsh face group between the two regions: the charge on its faces only; "" = all */
   TcadSrcLoc loc;
 } TcadInterfaceSpec;
 

@@ -26,7 +26,8 @@ typedef struct {
 typedef struct {
   char name[TCAD_NAME_MAX];
   int nfaces;
-  int region[2]; /* the two regions of its first face; -1, -1 when its faces lie between different pairs */
+  int region[2];  /* the two regions of its first face; -1, -1 when its faces lie between different pairs */
+  int *face_node; /* nfaces * dim node ids */
 } TcadMeshFaceGroup;
 
 typedef struct TcadMesh {
@@ -81,6 +82,10 @@ int TcadMeshGetKindInterfaceFaces(const TcadMesh *mesh, TcadMaterialKind k1, Tca
                                   int **faces);
 /* Measure of a face of dim nodes: 1 (1D), its length (2D) or area (3D), cm^(dim-1). */
 double TcadMeshFaceMeasure(const TcadMesh *mesh, const int *face);
+/* The interface face group named `name` (mesh->interfaces) lumped to its nodes like
+ * TcadMeshGetInterfaceArea: measure(face)/dim added to area[n] for each node of each face.
+ * TCAD_ERR_MESH when the mesh has no such group. */
+int TcadMeshGetFaceGroupArea(const TcadMesh *mesh, const char *name, double *area);
 int TcadMeshFindRegion(const TcadMesh *mesh, const char *name);
 int TcadMeshFindContact(const TcadMesh *mesh, const char *name);
 void TcadMeshDestroy(TcadMesh **mesh);
