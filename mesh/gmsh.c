@@ -200,7 +200,17 @@ static int plex_extract(DM dm, const char *path, double scale, TcadMesh *m)
   for (PetscInt v = vs; v < ve; v++) {
     PetscInt off;
     TCAD_PETSC_CALL_GOTO(rc, PetscSectionGetOffset(csec, v, &off), cleanup);
-    for (PetscInt d = 0; d < cdim && d < 3; d++) m->coord[3 * (v - vs) + d] = PetscRealPart(ca[off + d]) * scale;
+    for (PetscInt d = 0; d < cdim && d < 3; d++) {
+      const double x = PetscRealPart(ca[off + d]);
+      if (!isfinite(x)) {
+        rc = tcad_error(TCAD_ERR_MESH,
+                        "%s: node %d of $Nodes (in file order) has %c = %g; expected finite coordinates: fix or "
+                        "rewrite the mesh file",
+                        path, (int)(v - vs) + 1, "xyz"[d], x);
+        goto cleanup;
+      }
+      m->coord[3 * (v - vs) + d] = x * scale;
+    }
     for (PetscInt d = dim; d < cdim && d < 3; d++)
       if (PetscRealPart(ca[off + d]) != 0.0) {
         rc = tcad_error(TCAD_ERR_MESH, "%s: a %dD mesh must lie in the %s; node %d has coordinate %c = %g", path,
