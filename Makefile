@@ -8,6 +8,7 @@
 #   make format     .clang-format on every source
 #   make asan       build + tests under AddressSanitizer/UBSan (build-asan/)
 #   make valgrind   tests under valgrind (memcheck)
+#   make fuzz       libFuzzer harnesses of fuzz/ (clang, ASan+UBSan), FUZZ_SECONDS=N each (default 60)
 # BUILD=dir selects the build folder (several builds can live side by side).
 
 BUILD   ?= build
@@ -67,7 +68,7 @@ STANDIN_TESTS := t001-physics t051-pn-junction t052-moscap t053-diode-dims t054-
 STANDIN_BIN  := $(STANDIN_TESTS:%=$(BUILD)/standin/tests/%) $(BUILD)/standin/tests/t000-cuda-standin \
                 $(BUILD)/standin/tests/libfake_cudss.so $(BUILD)/standin/tests/libstandin_cudss.so
 
-.PHONY: all deps test-deps run test check bench asan valgrind clean format
+.PHONY: all deps test-deps run test check bench asan valgrind clean format fuzz
 all: $(TCAD) $(TEST_BIN) $(BENCH_BIN) $(BUILD)/tests/libfake_cudss.so $(STANDIN_BIN)
 
 $(BUILD)/standin/%.cu.o: %.cu
@@ -165,10 +166,14 @@ valgrind: test-deps
 	@TCAD_TEST_WRAPPER="valgrind -q --error-exitcode=99 --keep-debuginfo=yes --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite --suppressions=$(CURDIR)/tests/valgrind.supp" \
 	  bash tests/run.sh $(BUILD)
 
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS) $(BUILD)
+
 # make format: the style of .clang-format on every C, CUDA and header file of the project
 FORMAT_SRC := $(wildcard include/tcad/*.h core/*.[ch] kernels/*.[ch] kernels/*.cu kernels/*.cuh kernels/physics/*.h \
                 kernels/linalg/*.[ch] kernels/linalg/*.cu mesh/*.[ch] io/*.[ch] solver/*.[ch] app/*.c tests/*.[ch] bench/*.[ch] \
-                tests/cuda-standin/*.cpp tests/cuda-standin/include/*.h)
+                tests/cuda-standin/*.cpp tests/cuda-standin/include/*.h fuzz/*.c)
 format:
 	@command -v clang-format >/dev/null || { echo "make format: clang-format is missing (apt-get install clang-format)"; exit 1; }
 	clang-format -i $(FORMAT_SRC)

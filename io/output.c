@@ -5,6 +5,10 @@
  * Durability: a step's data are flushed (TcadOutputFinishStep) before it is counted in /steps
  * nsteps and appended to the XDMF (TcadOutputEndStep), so the XDMF only ever names steps whose
  * data are on disk. */
+/* realpath is X/Open: without this it was declared only by glibc's fortified headers (the
+ * default -O2 -D_FORTIFY_SOURCE=2 build), and an -O0 or clang build called it undeclared, its
+ * pointer result cut to an int */
+#define _XOPEN_SOURCE 700
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
