@@ -250,27 +250,7 @@ PY
 bench_breakdown() {
   local csv="$out/breakdown.csv" failed=()
   local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
-  cat > "$tmp/pn1d.yaml" <<'YAML'
-title: p+n breakdown, background 1e16 (bench)
-mesh:
-  generate:
-    x:
-      - {at: 0, step: 0.05}
-      - {at: 0.5, step: 0.002}
-      - {at: 3.5, step: 0.01}
-      - {at: 5.0, step: 0.05}
-regions: [{name: si, material: Si, box: {x: [0, 5]}}]
-contacts:
-  - {name: anode, box: {x: [0, 0]}}
-  - {name: cathode, box: {x: [5, 5]}}
-doping:
-  - {profile: box, species: acceptor, conc: 1e20, box: {x: [0, 0.5]}}
-  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 5]}}
-physics: {mobility: caughey-thomas, high_field: canali, recombination: [srh], impact_ionization: vanoverstraeten}
-solve:
-  - equilibrium: {}
-  - breakdown: {contact: cathode, to: 80, step: 4, current: 1e-2}
-YAML
+  cp "$root/bench/pn1d-breakdown.yaml" "$tmp/pn1d.yaml"
   sed '/^  - sweep:/d' "$root/examples/snapback2d.yaml" > "$tmp/npn2d.yaml"
   echo "case,transport,nodes,rc,points,newton_its,its_per_point,max_its_after_cut,cuts,wall_s,breakdown_voltage,criterion_reached" > "$csv"
   for spec in "1D-pn-1e16 $tmp/pn1d.yaml" "2D-npn $tmp/npn2d.yaml"; do

@@ -2,7 +2,8 @@
 """Newton solves that stop when they stop making progress, and a contact behind a resistance
 that costs nothing more and reports its current (solver/newton.c, solver/contacts.c).
 
-1. The 1D p+n breakdown deck of `make bench` (background 1e16, van Overstraeten-de Man) in the
+1. The 1D p+n breakdown deck of `make bench` (bench/pn1d-breakdown.yaml: background 1e16,
+   van Overstraeten-de Man) in the
    energy-balance model: its first voltage steps from equilibrium fail until the step is cut
    to 0.25 V. Every failed attempt must end as STALLED (no halving of |F| or of the update for
    a few iterations) and none may run to the iteration limit (30 per pass; before, each attempt
@@ -31,35 +32,17 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytap import check, status  # noqa: E402
 
-MESH = """mesh:
-  generate:
-    x:
-      - {at: 0, step: 0.05}
-      - {at: 0.5, step: 0.002}
-      - {at: 3.5, step: 0.01}
-      - {at: 5.0, step: 0.05}
-regions: [{name: si, material: Si, box: {x: [0, 5]}}]
-"""
-DOPING = """doping:
-  - {profile: box, species: acceptor, conc: 1e20, box: {x: [0, 0.5]}}
-  - {profile: box, species: donor, conc: 1e16, box: {x: [0.5, 5]}}
-"""
-BREAKDOWN = MESH + """contacts:
-  - {name: anode, box: {x: [0, 0]}}
-  - {name: cathode, box: {x: [5, 5]}}
-""" + DOPING + """physics: {mobility: caughey-thomas, high_field: canali, recombination: [srh], impact_ionization: vanoverstraeten}
-solve:
-  - equilibrium: {}
-  - breakdown: {contact: cathode, to: 80, step: 4, current: 1e-2}
-"""
-SWEEP = MESH + """contacts:
-  - {name: anode, box: {x: [0, 0]}, resistance: %s}
-  - {name: cathode, box: {x: [5, 5]}}
-""" + DOPING + """physics: {mobility: caughey-thomas, recombination: [srh]}
+ROOT = os.environ.get("TCAD_ROOT") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+# the p+n breakdown deck of `make bench` (one file for both)
+BREAKDOWN = open(os.path.join(ROOT, "bench", "pn1d-breakdown.yaml")).read()
+# the same junction without avalanche, swept in reverse, the anode behind a resistance (%s)
+SWEEP = BREAKDOWN[:BREAKDOWN.index("physics:")].replace(
+    "{name: anode, box: {x: [0, 0]}}", "{name: anode, box: {x: [0, 0]}, resistance: %s}") + """physics: {mobility: caughey-thomas, recombination: [srh]}
 solve:
   - equilibrium: {}
   - sweep: {contact: cathode, to: 10, step: 1}
 """
+assert "resistance: %s" in SWEEP
 
 
 def run(tcad, work, name, text, *opts):
