@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# make bench, seven parts (BENCH_ONLY=geometry, dd, eb, breakdown, hotcarrier, assembly or linear runs one of them):
+# make bench, eight parts (BENCH_ONLY=geometry, meshread, dd, eb, breakdown, hotcarrier, assembly or linear runs one of them):
 # - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
 #   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
 #   linear in the node count, so ns/node should stay flat across sizes).
+# - meshread: reading speed of Gmsh files of ~1e5 and ~5e5 nodes, 2D (unit square, triangles) and
+#   3D (unit cube, tetrahedra), each written as 4.1 binary, 4.1 ASCII and 2.2 ASCII: tcad's reader
+#   (mesh/gmsh.c) against PETSc's DMPlexCreateGmsh (the reader tcad used until issue 19, kept in
+#   bench_meshread.c), side by side in one run, and whether both give the same mesh.
+#   BENCH_MESHREAD_SIZES (default "100000 500000"). Results: bench/results/meshread.csv and .md.
 # - dd: the drift-diffusion Id-Vd sweep of the 2D MOSFET (examples/mosfet2d.yaml) on the
 #   checked-in mesh (~1.1e4 nodes) and on meshes of mosfet2d.geo refined to ~2e4 and ~2e5 nodes.
 #   Results: bench/results/dd.csv and dd.md (Newton iterations and time per bias point, the
@@ -41,7 +46,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|dd|eb|breakdown|hotcarrier|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, dd, eb, breakdown, hotcarrier, assembly or linear, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|meshread|dd|eb|breakdown|hotcarrier|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, meshread, dd, eb, breakdown, hotcarrier, assembly or linear, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -95,6 +100,48 @@ mosfet_deck() {
     grep -q "file: $msh" "$deck" || { echo "bench: cannot point the deck copy at $msh" >&2; exit 1; }
   fi
   echo "$deck"
+}
+
+bench_meshread() {
+  local csv="$out/meshread.csv" files=()
+  echo "file,format,dim,nodes,cells,tcad_s,plex_s,plex_over_tcad,same" > "$csv"
+  # characteristic lengths for ~1e5 and ~5e5 nodes (from the geometry part's sizes)
+  for n in ${BENCH_MESHREAD_SIZES:-100000 500000}; do
+    for dim in 2 3; do
+      local h geo="$tmp/read${dim}_$n.geo" base="$tmp/read${dim}_$n"
+      h=$(python3 -c "import sys; d, n = int(sys.argv[1]), float(sys.argv[2]); print(0.00329 * (1e5 / n) ** 0.5 if d == 2 else 0.0242 * (1e5 / n) ** (1 / 3))" $dim $n)
+      if [ "$dim" = 2 ]; then
+        printf 'SetFactory("OpenCASCADE");\nRectangle(1)={0,0,0,1,1};\nPhysical Surface("bulk")={1};\nPhysical Curve("south")={1};\nPhysical Curve("north")={3};\nMesh.CharacteristicLengthMax=%s;\nMesh.Algorithm=5;\n' "$h" > "$geo"
+      else
+        printf 'SetFactory("OpenCASCADE");\nBox(1)={0,0,0,1,1,1};\nPhysical Volume("bulk")={1};\nPhysical Surface("south")={5};\nPhysical Surface("north")={6};\nMesh.CharacteristicLengthMax=%s;\n' "$h" > "$geo"
+      fi
+      echo "bench: meshing ${dim}D ~$n nodes with Gmsh" >&2
+      gmsh -$dim -format msh41 -bin "$geo" -o "$base-41b.msh" >/dev/null 2>&1 || { echo "bench: gmsh failed for $geo" >&2; continue; }
+      gmsh "$base-41b.msh" -save -format msh41 -o "$base-41.msh" >/dev/null 2>&1
+      gmsh "$base-41b.msh" -save -format msh22 -o "$base-22.msh" >/dev/null 2>&1
+      files+=("$base-41b.msh" "$base-41.msh" "$base-22.msh")
+    done
+  done
+  for f in "${files[@]}"; do
+    echo "bench: reading $(basename "$f")" >&2
+    BENCH_REPEAT=${BENCH_REPEAT:-2} "$build/bench/bench_meshread" "$f" | tee -a "$csv"
+  done
+  python3 - "$csv" > "$out/meshread.md" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+print("| mesh | format | dim | nodes | cells | tcad s | DMPlex s | DMPlex / tcad | tcad ns/node | same mesh |")
+print("|---|---|---|---|---|---|---|---|---|---|")
+for r in rows:
+    same = {"1": "yes", "0": "NO", "-1": "DMPlex refused"}.get(r["same"], r["same"])
+    print(f"| {r['file']} | {r['format']} | {r['dim']} | {int(r['nodes']):,} | {int(r['cells']):,} | {float(r['tcad_s']):.3f} "
+          f"| {float(r['plex_s']):.3f} | {float(r['plex_over_tcad']):.1f} | {1e9 * float(r['tcad_s']) / int(r['nodes']):.0f} | {same} |")
+print()
+print("Best of BENCH_REPEAT reads each (default 2), one core. tcad: mesh/gmsh.c, the whole load (parse, "
+      "regions and face groups, Morton renumbering); DMPlex: DMPlexCreateGmshFromFile with interpolation plus the "
+      "flattening tcad did until issue 19 (bench_meshread.c). Same mesh: nodes (bitwise), cells, regions and "
+      "face-group node sets agree.")
+PY
+  cat "$out/meshread.md"
 }
 
 bench_dd() {
@@ -476,6 +523,7 @@ PY
 }
 
 if [ -z "$only" ] || [ "$only" = geometry ]; then bench_geometry; fi
+if [ -z "$only" ] || [ "$only" = meshread ]; then bench_meshread; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
 if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
 if [ -z "$only" ] || [ "$only" = breakdown ]; then bench_breakdown; fi

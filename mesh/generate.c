@@ -21,8 +21,8 @@ static double segment_intervals_d(const TcadMeshLine *a, const TcadMeshLine *b)
 static int segment_intervals(const TcadMeshLine *a, const TcadMeshLine *b) { return (int)segment_intervals_d(a, b); }
 
 /* A generated mesh is held in memory several times over (geometry, Jacobian): beyond this many
- * nodes it is a mistake (a step in nm given as µm), not a device */
-#define TCAD_MESH_GENERATE_MAX_NODES 2e7
+ * nodes it is a mistake (a step in nm given as µm), not a device (mesh_internal.h) */
+double tcad_mesh_generate_max_nodes = 2e7;
 
 /* Points of one axis. Between anchors a and b the spacing follows a geometric progression from
  * step_a to step_b, scaled so the segment is filled exactly. */
@@ -79,14 +79,14 @@ int TcadMeshGenerate(const TcadDeck *deck, TcadMesh **mesh)
       for (int k = 0; k + 1 < ms->nlines[a]; k++) na[a] += segment_intervals_d(&ms->lines[a][k], &ms->lines[a][k + 1]);
       total *= na[a];
     }
-    if (!(total <= TCAD_MESH_GENERATE_MAX_NODES)) {
+    if (!(total <= tcad_mesh_generate_max_nodes)) {
       const char axis[3] = {'x', 'y', 'z'};
       int big = 0;
       for (int a = 1; a < dim; a++) big = na[a] > na[big] ? a : big;
       rc = tcad_error(TCAD_ERR_INPUT,
                       "%s: the generated mesh would have %.3g nodes (%.3g along %c); expected at most %.0e: check the "
                       "'step' values of mesh.generate.%c (in µm, e.g. 0.01 for 10 nm)",
-                      TcadDeckGetLocation(deck, ms->loc), total, na[big], axis[big], TCAD_MESH_GENERATE_MAX_NODES,
+                      TcadDeckGetLocation(deck, ms->loc), total, na[big], axis[big], tcad_mesh_generate_max_nodes,
                       axis[big]);
       goto cleanup;
     }

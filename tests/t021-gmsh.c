@@ -1,4 +1,6 @@
-/* Gmsh meshes through DMPlex: the four encodings of one mesh agree; geometry identities hold
+/* Gmsh meshes through tcad's reader (mesh/gmsh.c): the seven encodings of one mesh agree (2.1,
+ * 2.2 ASCII, binary and big-endian binary, 4.0, 4.1 ASCII and binary); face groups are read by
+ * (dimension, physical tag), whatever the elementary tags; geometry identities hold
  * on unstructured 1D/2D/3D meshes; region, interface and contact node sets of the example
  * MOSFET and 3D diode match what their coordinates say (an independent test: the sets are
  * recomputed from node coordinates and the known device outline, not from the loader). */
@@ -108,9 +110,9 @@ static void contact_check(const char *tag, const TcadMesh *m, const char *cname,
 
 static void test_square_formats(void)
 {
-  static const char *v[4] = {"22", "22b", "41", "41b"};
+  static const char *v[] = {"22", "22b", "41", "41b", "21", "40", "22be"};
   TcadMesh *ref = NULL;
-  for (int k = 0; k < 4; k++) {
+  for (int k = 0; k < (int)(sizeof v / sizeof v[0]); k++) {
     char rel[64], tag[32], name[64];
     snprintf(rel, sizeof rel, "tests/data/square-%s.msh", v[k]);
     snprintf(tag, sizeof tag, "square%s", v[k]);
@@ -125,7 +127,8 @@ static void test_square_formats(void)
     identities(tag, m, g, 1.0);
     contact_check(tag, m, "south", p_south);
     contact_check(tag, m, "north", p_north);
-    same_set(strcat(strcpy(name, tag), ".interface"), m, g->interface_node, g->ninterface, p_mid);
+    snprintf(name, sizeof name, "gmsh.%s.interface", tag);
+    same_set(name, m, g->interface_node, g->ninterface, p_mid);
     if (!ref)
       ref = m, m = NULL;
     else {
@@ -194,34 +197,87 @@ static void test_mosfet(void)
  * is dropped (a warning on stderr); neither is a contact, and the named contacts keep their 10
  * faces and 11 nodes. Before, both were contacts and `tcad run` stopped with an internal error
  * ("contact 'iface' has no deck entry"). */
-static void test_face_groups(void)
+/* A test name "gmsh.TAG.WHAT" (rotating buffers: several may be live in one call). */
+static const char *tn(const char *tag, const char *what)
+{
+  static char buf[8][128];
+  static int k;
+  k = (k + 1) % 8;
+  snprintf(buf[k], sizeof buf[k], "gmsh.%s.%s", tag, what);
+  return buf[k];
+}
+
+/* The face groups as the file has them (no deck): south (y = 0), north (y = 1), iface (y = 0.5)
+ * and west (x = 0, two curves) each have 10 faces and 11 nodes at the 0.1 µm mesh size, and
+ * their nodes are exactly the nodes on those lines (from the coordinates). In the 2.2 file the
+ * physical tags of these groups are elementary tags of other curves: PETSc's reader took the
+ * elementary tags and gave south 20 faces and north 15 (issue 19). */
+static void test_face_group_sets(const char *file, const char *tag)
+{
+  char rel[256];
+  snprintf(rel, sizeof rel, "tests/data/%s", file);
+  TcadMesh *m = load(rel, tag);
+  if (!m) return;
+  static const char *names[4] = {"south", "north", "iface", "west"};
+  Pred preds[4] = {p_south, p_north, p_mid, p_left};
+  for (int k = 0; k < 4; k++) {
+    int c = TcadMeshFindContact(m, names[k]);
+    char what[64];
+    snprintf(what, sizeof what, "%s_faces", names[k]);
+    tap_check(c >= 0 && m->contacts[c].nfaces == 10 && m->contacts[c].nnodes == 11, tn(tag, what), "%d faces, %d nodes",
+              c >= 0 ? m->contacts[c].nfaces : -1, c >= 0 ? m->contacts[c].nnodes : -1);
+    contact_check(tag, m, names[k], preds[k]);
+  }
+  tap_check(m->nregions == 2 && m->regions[0].ncells + m->regions[1].ncells == m->ncells &&
+                m->regions[0].ncells == m->regions[1].ncells,
+            tn(tag, "regions"), "%d regions", m->nregions);
+  TcadMeshDestroy(&m);
+}
+
+/* A 1D 2.2 file whose point groups share numbers with elementary tags (the point of 'right' has
+ * elementary tag 2, the physical tag of 'left'): each contact is its one end node. PETSc's reader
+ * gave 'left' both ends. */
+static void test_point_tags(void)
+{
+  TcadMesh *m = load("tests/data/errors/line5-point-tags.msh", "point_tags");
+  if (!m) return;
+  int l = TcadMeshFindContact(m, "left"), r = TcadMeshFindContact(m, "right");
+  tap_check(l >= 0 && r >= 0 && m->contacts[l].nnodes == 1 && m->contacts[r].nnodes == 1 &&
+                m->coord[3 * m->contacts[l].node[0]] == 0.0 &&
+                fabs(m->coord[3 * m->contacts[r].node[0]] - 1e-4) < 1e-18,
+            "gmsh.point_tags.contacts", "left %d nodes, right %d nodes", l >= 0 ? m->contacts[l].nnodes : -1,
+            r >= 0 ? m->contacts[r].nnodes : -1);
+  TcadMeshDestroy(&m);
+}
+
+static void test_face_groups(const char *file, const char *tag)
 {
   char text[4096];
   snprintf(text, sizeof text,
-           "mesh: {file: %s/tests/data/square-groups-41.msh}\n"
+           "mesh: {file: %s/tests/data/%s}\n"
            "regions: [{name: bottom, material: Si}, {name: top, material: SiO2}]\n"
            "contacts: [{name: south}, {name: north, type: gate, workfunction: 4.17}]\n",
-           root);
+           root, file);
   TcadDeck *d = NULL;
   TcadMesh *m = NULL;
   int e = TcadDeckLoadString(text, "groups.yaml", &d);
   if (!e) e = TcadMeshCreateFromDeck(d, &m);
-  tap_check(!e, "gmsh.groups.load", "%s", tcad_error_message());
+  tap_check(!e, tn(tag, "load"), "%s", tcad_error_message());
   if (!e) {
     const int s = TcadMeshFindContact(m, "south"), n = TcadMeshFindContact(m, "north");
     tap_check(m->ncontacts == 2 && s >= 0 && n >= 0 && TcadMeshFindContact(m, "iface") < 0 &&
                   TcadMeshFindContact(m, "west") < 0,
-              "gmsh.groups.only_named_contacts", "%d contacts", m->ncontacts);
+              tn(tag, "only_named_contacts"), "%d contacts", m->ncontacts);
     tap_check(s >= 0 && n >= 0 && m->contacts[s].nfaces == 10 && m->contacts[s].nnodes == 11 &&
                   m->contacts[n].nfaces == 10 && m->contacts[n].nnodes == 11,
-              "gmsh.groups.contacts_whole", "south %d/%d north %d/%d", s >= 0 ? m->contacts[s].nfaces : -1,
+              tn(tag, "contacts_whole"), "south %d/%d north %d/%d", s >= 0 ? m->contacts[s].nfaces : -1,
               s >= 0 ? m->contacts[s].nnodes : -1, n >= 0 ? m->contacts[n].nfaces : -1,
               n >= 0 ? m->contacts[n].nnodes : -1);
     const int b = TcadMeshFindRegion(m, "bottom"), t = TcadMeshFindRegion(m, "top");
     const TcadMeshFaceGroup *g = m->ninterfaces == 1 ? &m->interfaces[0] : NULL;
     tap_check(g && !strcmp(g->name, "iface") && g->nfaces == 10 &&
                   ((g->region[0] == b && g->region[1] == t) || (g->region[0] == t && g->region[1] == b)),
-              "gmsh.groups.interface", "%d interfaces; first '%s', %d faces, regions %d %d (bottom %d, top %d)",
+              tn(tag, "interface"), "%d interfaces; first '%s', %d faces, regions %d %d (bottom %d, top %d)",
               m->ninterfaces, g ? g->name : "", g ? g->nfaces : -1, g ? g->region[0] : -2, g ? g->region[1] : -2, b, t);
     /* its faces, lumped to the nodes, are the regions' shared faces (TcadMeshGetInterfaceArea finds
      * those from the cells, independently of the group): node by node to rounding */
@@ -230,9 +286,9 @@ static void test_face_groups(void)
                !TcadMeshGetInterfaceArea(m, b, t, a2);
     double sum = 0;
     for (int i = 0; same && i < m->nnodes; i++) same = fabs(a1[i] - a2[i]) <= 1e-12 * fabs(a2[i]), sum += a1[i];
-    tap_check(same && fabs(sum - 1e-4) < 1e-16, "gmsh.groups.interface_area", "the group's area %.6g cm (1 um: 1e-4)",
+    tap_check(same && fabs(sum - 1e-4) < 1e-16, tn(tag, "interface_area"), "the group's area %.6g cm (1 um: 1e-4)",
               sum);
-    tap_check(a1 && TcadMeshGetFaceGroupArea(m, "west", a1) == TCAD_ERR_MESH, "gmsh.groups.no_group_west",
+    tap_check(a1 && TcadMeshGetFaceGroupArea(m, "west", a1) == TCAD_ERR_MESH, tn(tag, "no_group_west"),
               "a dropped boundary group has no interface area");
     free(a1), free(a2);
   }
@@ -260,7 +316,11 @@ int main(int argc, char **argv)
   test_simple("examples/diode3d.msh", "diode3d", 3, 2.0, "anode", p_anode);
   test_simple("examples/diode3d.msh", "diode3d_c", 3, 2.0, "cathode", p_cathode);
   test_mosfet();
-  test_face_groups();
+  test_face_groups("square-groups-41.msh", "groups41");
+  test_face_groups("square-groups-22.msh", "groups22");
+  test_face_group_sets("square-groups-41.msh", "sets41");
+  test_face_group_sets("square-groups-22.msh", "sets22");
+  test_point_tags();
   TcadFinalize();
   return tap_exit();
 }

@@ -90,6 +90,17 @@ for m in truncated truncated-b corrupt not-a-mesh; do
 done
 grep -q "not a Gmsh mesh" "$W/mesh.not-a-mesh.err" && ok mesh.not-a-mesh_says_why || bad mesh.not-a-mesh_says_why "$(cat "$W/mesh.not-a-mesh.err")"
 
+# Files that crashed a Gmsh reader (tests/data/fuzz-gmsh/README.md; PETSc's reader, which tcad
+# used until issue 19, crashed on the petsc-* ones with exit 59): each is refused with exactly one
+# line on stderr, 'tcad: error: FILE:LINE: ...', exit 4, in bounded memory (ulimit -v 4 GiB).
+for f in "$TCAD_ROOT"/tests/data/fuzz-gmsh/*.msh; do
+  n=$(basename "$f" .msh)
+  ( ulimit -v 4194304; $wrap "$T" info "$f" >"$W/fuzz.$n.out" 2>"$W/fuzz.$n.err" ); rc=$?
+  lines=$(wc -l <"$W/fuzz.$n.err")
+  if [ "$rc" -eq 4 ] && [ "$lines" -eq 1 ] && grep -q "^tcad: error: $f:[0-9]*: " "$W/fuzz.$n.err"; then ok "mesh.fuzz_$n"
+  else bad "mesh.fuzz_$n" "exit $rc, $lines lines on stderr: $(head -c 300 "$W/fuzz.$n.err")"; fi
+done
+
 cat >"$W/inverted.yaml" <<YAML
 mesh: {file: $D/inverted.msh}
 regions: [{name: bulk, material: Si}]

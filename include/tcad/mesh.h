@@ -49,9 +49,11 @@ typedef struct TcadMesh {
   int ndropped;      /* generated meshes: cells outside every region, not meshed */
 } TcadMesh;
 
-/* Read a Gmsh .msh (2.2 or 4.1, ASCII or binary) through PETSc DMPlex. Physical groups of
- * cells become regions and physical groups of boundary faces become contacts, by name.
- * `scale` converts file coordinates to cm (1e-4 for a file in µm). Needs PetscInitialize. */
+/* Read a Gmsh .msh (formats 2.0-2.2 ASCII or binary, 4.0 ASCII, 4.1 ASCII or binary; mesh/gmsh.c).
+ * Physical groups of cells become regions and named physical groups of faces (elements one
+ * dimension down) become contacts, by name; mesh/bind.c turns those a deck does not name into
+ * interfaces or drops them. `scale` converts file coordinates to cm (1e-4 for a file in µm). A
+ * file tcad cannot use gives TCAD_ERR_MESH naming the file and the line or byte. */
 int TcadMeshLoadGmsh(const char *path, double scale, TcadMesh **mesh);
 /* Build the tensor-product mesh of a deck's `mesh: generate` section, with its boxes. */
 int TcadMeshGenerate(const struct TcadDeck *deck, TcadMesh **mesh);

@@ -21,6 +21,38 @@ g -2 square.geo -format msh22 -o square-22.msh
 g -2 square.geo -format msh22 -bin -o square-22b.msh
 g -2 square.geo -format msh41 -o square-41.msh
 g -2 square.geo -format msh41 -bin -o square-41b.msh
+g -2 square.geo -format msh40 -o square-40.msh
+# 2.1: the 2.2 text with the version of 2.1 (nothing tcad reads differs between them; DEVSIM's
+# examples are 2.1 files)
+sed '2s/^2\.2 0 8$/2.1 0 8/' square-22.msh > square-21.msh
+# 2.2 binary written big-endian (Gmsh writes the machine's order; readers must swap): every
+# binary field of square-22b.msh byte-swapped
+python3 - <<'PY'
+import struct
+b = open("square-22b.msh", "rb").read()
+out = bytearray()
+i = b.index(b"\n", b.index(b"$MeshFormat\n") + 12) + 1
+out += b[:i] + struct.pack(">i", 1)
+i += 4
+j = b.index(b"$Nodes\n", i) + 7
+out += b[i:j]
+k = b.index(b"\n", j) + 1
+n = int(b[j:k]); out += b[j:k]; i = k
+for _ in range(n):
+    tag, x, y, z = struct.unpack_from("<iddd", b, i); out += struct.pack(">iddd", tag, x, y, z); i += 28
+j = b.index(b"$Elements\n", i) + 10
+out += b[i:j]
+k = b.index(b"\n", j) + 1
+n = int(b[j:k]); out += b[j:k]; i = k
+nv = {1: 2, 2: 3, 15: 1}
+while n > 0:
+    t, nf, nt = struct.unpack_from("<iii", b, i); out += struct.pack(">iii", t, nf, nt); i += 12
+    w = nf * (1 + nt + nv[t])
+    out += struct.pack(">%di" % w, *struct.unpack_from("<%di" % w, b, i)); i += 4 * w
+    n -= nf
+out += b[i:]
+open("square-22be.msh", "wb").write(bytes(out))
+PY
 
 { echo '// square.geo with two more face groups: "iface" between the two regions (an interface) and'
   echo '// "west" on the left edge (a boundary group a deck may leave out)'
