@@ -78,6 +78,8 @@ typedef struct {
   size_t off;    /* first node in GmshReader.enode */
   int grp;       /* 2.x: physical tag (0: none); 4.x: entity tag (with dim) */
   int type, dim; /* index into gmsh_types; dimension */
+  int nphys;     /* its physical groups: how many, and (4.x) the first in GmshReader.ephys; */
+  size_t phys;   /* set by resolve_groups once the whole file is read */
 } GmshElem;
 
 typedef struct {
@@ -897,17 +899,27 @@ static int skip_section(GmshReader *r, const char *name)
 
 /* ---- from the file's elements to a TcadMesh ---- */
 
+/* Each element's physical groups, looked up once: 2.x, its own tag (0: none); 4.x, its entity's
+ * (none when $Entities does not have the entity). */
+static void resolve_groups(GmshReader *r)
+{
+  for (size_t k = 0; k < r->nel; k++) {
+    GmshElem *e = &r->el[k];
+    if (r->major == 2) {
+      e->nphys = e->grp != 0;
+      continue;
+    }
+    const GmshEntity *en = find_entity(r, e->dim, e->grp);
+    e->nphys = en ? en->nphys : 0;
+    e->phys = en ? en->phys : 0;
+  }
+}
+
 /* The physical groups of element e: their tags in *tags (n of them). */
 static int elem_groups(const GmshReader *r, const GmshElem *e, const int **tags)
 {
-  if (r->major == 2) {
-    *tags = &e->grp;
-    return e->grp != 0;
-  }
-  const GmshEntity *en = find_entity(r, e->dim, e->grp);
-  if (!en) return 0;
-  *tags = r->ephys + en->phys;
-  return en->nphys;
+  *tags = r->major == 2 ? &e->grp : r->ephys + e->phys;
+  return e->nphys;
 }
 
 static int int_cmp(const void *a, const void *b)
@@ -1018,8 +1030,9 @@ cleanup:
 static int build(GmshReader *r, double scale, TcadMesh *m)
 {
   int D = 0, *rtag = NULL, nrtag = 0, *ftag = NULL, nftag = 0, *newid = NULL, *cptr = NULL, *clist = NULL, rc = 0;
-  int *fcount = NULL, *fslot = NULL;
+  int *fcount = NULL, *fslot = NULL, *fnode = NULL;
   size_t *cell_elem = NULL, ncell = 0;
+  resolve_groups(r);
   for (size_t k = 0; k < r->nel; k++) D = r->el[k].dim > D ? r->el[k].dim : D;
   if (!r->nel || D == 0)
     return tcad_error(TCAD_ERR_MESH,
@@ -1148,11 +1161,22 @@ static int build(GmshReader *r, double scale, TcadMesh *m)
   TCAD_CALL_GOTO(rc, group_tags(r, D - 1, &ftag, &nftag), cleanup);
   TCAD_ALLOC_GOTO(rc, fcount, (size_t)nftag + 1, cleanup);
   TCAD_ALLOC_GOTO(rc, fslot, (size_t)nftag + 1, cleanup);
+  /* the cells of each node of a face element (cptr/clist, a CSR over those nodes only: the
+   * face groups touch few of the nodes) */
   TCAD_ALLOC_GOTO(rc, cptr, (size_t)nn + 1, cleanup);
-  TCAD_ALLOC_GOTO(rc, clist, ncell * (size_t)nv, cleanup);
-  for (size_t k = 0; k < ncell * (size_t)nv; k++) cptr[m->cell_node[k] + 1]++;
+  TCAD_ALLOC_GOTO(rc, fnode, (size_t)nn + 1, cleanup);
+  for (size_t k = 0; k < r->nel; k++)
+    if (r->el[k].dim == D - 1)
+      for (int j = 0; j < gmsh_types[r->el[k].type].nv; j++)
+        if (newid[r->enode[r->el[k].off + j]] >= 0) fnode[newid[r->enode[r->el[k].off + j]]] = 1;
+  for (size_t c = 0; c < ncell; c++)
+    for (int j = 0; j < nv; j++)
+      if (fnode[m->cell_node[c * nv + j]]) cptr[m->cell_node[c * nv + j] + 1]++;
   for (int n = 0; n < nn; n++) cptr[n + 1] += cptr[n];
-  for (size_t k = 0; k < ncell * (size_t)nv; k++) clist[cptr[m->cell_node[k]]++] = (int)(k / (size_t)nv);
+  TCAD_ALLOC_GOTO(rc, clist, (size_t)cptr[nn] + 1, cleanup);
+  for (size_t c = 0; c < ncell; c++)
+    for (int j = 0; j < nv; j++)
+      if (fnode[m->cell_node[c * nv + j]]) clist[cptr[m->cell_node[c * nv + j]]++] = (int)c;
   for (int n = nn; n > 0; n--) cptr[n] = cptr[n - 1];
   cptr[0] = 0;
   for (size_t k = 0; k < r->nel; k++) {
@@ -1230,7 +1254,7 @@ static int build(GmshReader *r, double scale, TcadMesh *m)
   for (int c = 0; c < m->ncontacts; c++) TCAD_CALL_GOTO(rc, tcad_mesh_contact_nodes(&m->contacts[c], D), cleanup);
   TCAD_CALL_GOTO(rc, tcad_mesh_reorder(m), cleanup);
 cleanup:
-  free(rtag), free(ftag), free(newid), free(cptr), free(clist), free(fcount), free(fslot), free(cell_elem);
+  free(rtag), free(ftag), free(newid), free(cptr), free(clist), free(fcount), free(fslot), free(fnode), free(cell_elem);
   return rc;
 }
 
