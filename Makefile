@@ -44,6 +44,7 @@ LIB_SRC := $(filter-out kernels/cuda_stub.c,$(LIB_SRC)) $(STUB_SRC)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIB     := $(BUILD)/libtcad.a
 TCAD    := $(BUILD)/tcad
+APP_OBJ := $(patsubst %.c,$(BUILD)/%.o,$(wildcard app/*.c))
 TEST_SRC := $(wildcard tests/t[0-9]*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/*.c)
@@ -112,8 +113,8 @@ $(LIB): $(LIB_OBJ) $(CUDA_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(TCAD): $(BUILD)/app/tcad.o $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
+$(TCAD): $(APP_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(APP_OBJ) $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
 
 $(BUILD)/tests/%: tests/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -129,7 +130,7 @@ $(BUILD)/bench/%: bench/%.c $(LIB)
 	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $@.d -MT $@ $(LDFLAGS) $< $(LIB) $(LDLIBS) $(CUDA_LIBS) -o $@
 
 -include $(LIB_OBJ:.o=.d) $(CUDA_OBJ:.o=.d) $(BUILD)/app/tcad.d $(TEST_BIN:=.d) $(BENCH_BIN:=.d) \
-         $(STANDIN_OBJ:.o=.d) $(STANDIN_BIN:=.d)
+         $(STANDIN_OBJ:.o=.d) $(STANDIN_BIN:=.d) $(APP_OBJ:.o=.d)
 
 deps:
 	@bash scripts/install-deps.sh

@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/app.h"
 #include "kernels/cuda.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
@@ -37,6 +38,13 @@ static const char usage[] =
     "                             sequence; fields (HDF5 + XDMF for ParaView) and the IV table\n"
     "                             go to DIR (default: the deck's output.directory); --resume\n"
     "                             continues a killed or failed run in DIR from its last point\n"
+    "  batch <plan.yaml> [-o DIR] [--list] [--deck N] [--case N] [--retry-failed] [--threads N]\n"
+    "                             run the cases of a plan (a base deck and its variations,\n"
+    "                             docs/batch.md) into DIR/case-NNN, one after another or over the\n"
+    "                             ranks of mpirun -n K; a second run skips the finished cases and\n"
+    "                             continues the cut-off ones; DIR/summary.csv has one row per case.\n"
+    "                             --list prints the cases, --deck N case N's deck, --case N runs\n"
+    "                             only case N (job arrays), --retry-failed reruns the failed ones\n"
     "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
     "                             including non-Delaunay elements\n"
     "  repair <DIR>               make the field files of a killed run's folder readable again:\n"
@@ -48,14 +56,15 @@ static const char usage[] =
     "options:\n"
     "  -h, --help                 this text\n"
     "  --version                  print the version and exit\n"
-    "  -o DIR                     (run) output directory\n"
+    "  -o DIR                     (run, batch) output directory\n"
     "  -q                         (run, info) less output\n"
     "Any other option starting with '-' goes to PETSc (e.g. -snes_monitor, -ksp_type gmres), including\n"
     "the -tcad_* options; `tcad run DECK -help` lists them with their defaults. An option nothing used\n"
     "(a misspelling) is reported at the end of a run; -tcad_trace prints where every error came from.\n"
     "\n"
     "exit status: 0 success, 2 usage, 3 bad deck, 4 bad mesh, 5 file error, 6 not implemented,\n"
-    "             7 out of memory, 8 PETSc error, 9 CUDA error, 10 no convergence, 11 internal\n"
+    "             7 out of memory, 8 PETSc error, 9 CUDA error, 10 no convergence (batch: a case\n"
+    "             failed), 11 internal\n"
     "\n"
     "The deck format is described in docs/deck.md.\n";
 
@@ -229,10 +238,10 @@ static void print_totals(const TcadSim *sim, const char *iv, const char *h5)
 
 /* The output folder's lock: one run at a time per folder. flock() on DIR/.tcad-lock, held (the
  * descriptor open) until the run ends; the holder's pid is in the file for the message. */
-static int lock_folder(const char *dir, int *fd)
+int tcad_app_lock_folder(const char *dir, const char *name, int *fd)
 {
-  char path[TCAD_PATH_MAX + 16];
-  snprintf(path, sizeof path, "%s/.tcad-lock", dir);
+  char path[TCAD_PATH_MAX + 32];
+  snprintf(path, sizeof path, "%s/%s", dir, name);
   *fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (*fd < 0)
     return tcad_error(TCAD_ERR_IO, "cannot create %s: %s (check the folder is writable)", path, strerror(errno));
@@ -265,7 +274,7 @@ static int cmd_repair(const char *dir)
   if (stat(dir, &st) || !S_ISDIR(st.st_mode))
     return tcad_error(TCAD_ERR_USAGE, "repair: %s is not a folder; give the run's output folder (tcad repair DIR)",
                       dir);
-  TCAD_CALL(lock_folder(dir, &lock));
+  TCAD_CALL(tcad_app_lock_folder(dir, ".tcad-lock", &lock));
   DIR *d = opendir(dir);
   if (!d) {
     close(lock);
@@ -289,7 +298,7 @@ static int cmd_repair(const char *dir)
 
 /* The deck's fingerprint for --resume: FNV-1a (64 bit) of the file's bytes, in hex ("" when
  * the file cannot be read: it was just read, so that is not expected). */
-static void deck_hash(const char *path, char *out, size_t n)
+void tcad_app_file_hash(const char *path, char *out, size_t n)
 {
   uint64_t h = 1469598103934665603ULL;
   FILE *f = fopen(path, "rb");
@@ -311,7 +320,7 @@ static int resume_run(TcadSim *sim, const TcadMesh *mesh, const char *deck_path,
   if (!exists(h5))
     return tcad_error(TCAD_ERR_IO, "--resume: %s holds no run to continue (no %s); run without --resume", dir, h5);
   TCAD_CALL(TcadOutputReopen(h5, xdmf, mesh, out));
-  deck_hash(deck_path, hash, sizeof hash);
+  tcad_app_file_hash(deck_path, hash, sizeof hash);
   TCAD_CALL(TcadOutputGetFileAttribute(*out, "deck_hash", old, sizeof old));
   if (strcmp(old, hash))
     return tcad_error(TCAD_ERR_INPUT,
@@ -335,7 +344,7 @@ done:
 }
 
 /* *reached: the simulation was created (so every option had its chance to be read) */
-static int cmd_run(const char *path, const char *outdir, int quiet, int resume, const TcadOptions *opt, int *reached)
+int tcad_app_run(const char *path, const char *outdir, int quiet, int resume, const TcadOptions *opt, int *reached)
 {
   TcadDeck *deck = NULL;
   TcadMesh *mesh = NULL;
@@ -391,7 +400,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
     *reached = 1;
   }
   TCAD_CALL_GOTO(e, tcad_mkdir_p(dir), cleanup);
-  TCAD_CALL_GOTO(e, lock_folder(dir, &lock), cleanup);
+  TCAD_CALL_GOTO(e, tcad_app_lock_folder(dir, ".tcad-lock", &lock), cleanup);
   TCAD_CALL_GOTO(e, tcad_mkdir_parent(h5), cleanup);
   TCAD_CALL_GOTO(e, tcad_mkdir_parent(iv), cleanup);
   if (sim) TCAD_CALL_GOTO(e, TcadSimSetOutputDir(sim, dir), cleanup);
@@ -421,7 +430,7 @@ static int cmd_run(const char *path, const char *outdir, int quiet, int resume, 
   TCAD_CALL_GOTO(e, TcadOutputOpen(staged ? sh5 : h5, staged ? sxdmf : xdmf, mesh, &out), cleanup);
   {
     char hash[64];
-    deck_hash(path, hash, sizeof hash);
+    tcad_app_file_hash(path, hash, sizeof hash);
     TCAD_CALL_GOTO(e, TcadOutputSetFileAttribute(out, "deck_hash", hash), cleanup);
   }
   TCAD_CALL_GOTO(e, write_mesh_step(out, mesh, geom, nd, na), cleanup);
@@ -542,7 +551,7 @@ static int list_options(void)
 }
 
 /* The message, and the trace when asked for or when the error is not the user's to fix. */
-static void report_error(int e, int trace)
+void tcad_app_report_error(int e, int trace)
 {
   fflush(stdout);
   fprintf(stderr, "tcad: error: %s\n", tcad_error_message());
@@ -559,6 +568,7 @@ int main(int argc, char **argv)
 {
   const char *cmd = NULL, *file = NULL, *outdir = NULL;
   int quiet = 0, pargc = 1, e = 0, help = 0, resume = 0;
+  TcadBatchArgs batch = {0};
   char **pargv = calloc((size_t)argc + 1, sizeof(char *));
   if (!pargv) return TCAD_ERR_MEM;
   pargv[0] = argv[0];
@@ -587,6 +597,20 @@ int main(int argc, char **argv)
       quiet = 1;
     } else if (!strcmp(a, "--resume")) {
       resume = 1;
+    } else if (!strcmp(a, "--list")) {
+      batch.list = 1;
+    } else if (!strcmp(a, "--retry-failed")) {
+      batch.retry_failed = 1;
+    } else if (!strcmp(a, "--deck") || !strcmp(a, "--case") || !strcmp(a, "--threads")) {
+      char *end = NULL;
+      long v = i + 1 < argc ? strtol(argv[i + 1], &end, 10) : 0;
+      if (i + 1 >= argc || !end || *end || end == argv[i + 1] || v < 1 || v > 1000000) {
+        fprintf(stderr, "tcad: error: %s needs a whole number from 1 (e.g. %s 3)\n", a, a);
+        free(pargv);
+        return TCAD_ERR_USAGE;
+      }
+      i++;
+      *(!strcmp(a, "--deck") ? &batch.deck : !strcmp(a, "--case") ? &batch.only_case : &batch.threads) = (int)v;
     } else if (a[0] == '-' && a[1] == '-') {
       fprintf(stderr, "tcad: error: unknown option '%s' (PETSc options use one dash); see tcad --help\n", a);
       free(pargv);
@@ -612,10 +636,10 @@ int main(int argc, char **argv)
     free(pargv);
     return TCAD_ERR_USAGE;
   }
-  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info") || !strcmp(cmd, "repair");
+  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info") || !strcmp(cmd, "repair") || !strcmp(cmd, "batch");
   if (!needs_file && strcmp(cmd, "materials")) {
-    fprintf(stderr, "tcad: error: unknown command '%s'; commands are run, info, repair, materials (tcad --help)\n",
-            cmd);
+    fprintf(stderr,
+            "tcad: error: unknown command '%s'; commands are run, batch, info, repair, materials (tcad --help)\n", cmd);
     free(pargv);
     return TCAD_ERR_USAGE;
   }
@@ -637,8 +661,12 @@ int main(int argc, char **argv)
     e = list_options();
   } else {
     e = TcadOptionsRead(&opt);
-    if (!e && !strcmp(cmd, "run"))
-      e = cmd_run(file, outdir, quiet, resume, &opt, &reached);
+    if (!e && strcmp(cmd, "batch") && (batch.list || batch.deck || batch.only_case || batch.retry_failed || batch.threads))
+      e = tcad_error(TCAD_ERR_USAGE, "--list, --deck, --case, --retry-failed and --threads belong to 'tcad batch'");
+    else if (!e && !strcmp(cmd, "batch"))
+      e = tcad_app_batch(file, outdir, &batch, &opt);
+    else if (!e && !strcmp(cmd, "run"))
+      e = tcad_app_run(file, outdir, quiet, resume, &opt, &reached);
     else if (!e && !strcmp(cmd, "info"))
       e = cmd_info(file, quiet);
     else if (!e && !strcmp(cmd, "repair"))
@@ -646,7 +674,7 @@ int main(int argc, char **argv)
     else if (!e)
       e = cmd_materials(file);
   }
-  if (e) report_error(e, !help && opt.trace);
+  if (e) tcad_app_report_error(e, !help && opt.trace);
   if (reached) TcadOptionsWarnUnused();
   TcadFinalize();
   free(pargv);

@@ -111,7 +111,6 @@ static int deck_syntax_error(const yaml_parser_t *p, const char *name, const cha
 /* Limits on what reaches libyaml: its scanner keeps a stack of possible simple keys that it
  * walks at every token, so n nested flow collections cost O(n²) (200k '[' took ~100 s; 20k 1.2 s),
  * and a deck is a few kilobytes. */
-#define TCAD_DECK_MAX_BYTES (16u << 20)
 #define TCAD_DECK_MAX_DEPTH 64
 
 /* The nesting of flow collections ([ ], { }) outside quoted scalars and comments, before libyaml
@@ -169,49 +168,52 @@ static int deck_prescan(const char *text, size_t len, const char *name)
   return 0;
 }
 
-static int deck_parse(const char *text, size_t len, TcadDeck *d)
+int tcad_deck_load_yaml(const char *text, size_t len, const char *name, const char *what, const char *expect,
+                        yaml_document_t *doc)
 {
   yaml_parser_t parser;
   yaml_document_t next;
-  yaml_node_t *root, *extra;
+  yaml_node_t *extra;
+  int rc = 0;
+  if (len > TCAD_DECK_MAX_BYTES)
+    return tcad_error(TCAD_ERR_INPUT, "%s: the %s has %zu bytes; expected at most %u (a %s is a few kilobytes)", name,
+                      what, len, TCAD_DECK_MAX_BYTES, what);
+  TCAD_CALL(deck_prescan(text, len, name));
+  if (!yaml_parser_initialize(&parser)) return tcad_error(TCAD_ERR_MEM, "%s: cannot initialise the YAML parser", name);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  if (!yaml_parser_load(&parser, doc)) {
+    rc = deck_syntax_error(&parser, name, text, len);
+    yaml_parser_delete(&parser);
+    return rc;
+  }
+  if (!yaml_document_get_root_node(doc)) {
+    rc = tcad_error(TCAD_ERR_INPUT, "%s:1:1: the %s is empty; expected %s", name, what, expect);
+  } else if (!yaml_parser_load(&parser, &next)) { /* a second document would be silently ignored: refuse it */
+    rc = deck_syntax_error(&parser, name, text, len);
+  } else {
+    extra = yaml_document_get_root_node(&next);
+    if (extra)
+      rc = tcad_error(TCAD_ERR_INPUT,
+                      "%s:%zu:%zu: a second YAML document starts here; expected one document per %s (remove the "
+                      "'---')",
+                      name, extra->start_mark.line + 1, extra->start_mark.column + 1, what);
+    yaml_document_delete(&next);
+  }
+  if (rc) yaml_document_delete(doc);
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
+static int deck_parse(const char *text, size_t len, TcadDeck *d)
+{
   TcadDeckCtx c;
-  int rc = 0, have_doc = 0;
+  int rc = 0;
   memset(&c, 0, sizeof c);
   c.name = d->path;
   c.deck = d;
-  if (len > TCAD_DECK_MAX_BYTES)
-    return tcad_error(TCAD_ERR_INPUT, "%s: the deck has %zu bytes; expected at most %u (a deck is a few kilobytes)",
-                      d->path, len, TCAD_DECK_MAX_BYTES);
-  TCAD_CALL(deck_prescan(text, len, d->path));
-  if (!yaml_parser_initialize(&parser))
-    return tcad_error(TCAD_ERR_MEM, "%s: cannot initialise the YAML parser", d->path);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
-  if (!yaml_parser_load(&parser, &c.doc)) {
-    rc = deck_syntax_error(&parser, d->path, text, len);
-    goto cleanup;
-  }
-  have_doc = 1;
-  root = yaml_document_get_root_node(&c.doc);
-  if (!root) {
-    rc = tcad_error(TCAD_ERR_INPUT, "%s:1:1: the deck is empty; expected a mapping with at least 'mesh' and 'regions'",
-                    d->path);
-    goto cleanup;
-  }
-  /* a second document would be silently ignored: refuse it */
-  if (!yaml_parser_load(&parser, &next)) {
-    rc = deck_syntax_error(&parser, d->path, text, len);
-    goto cleanup;
-  }
-  extra = yaml_document_get_root_node(&next);
-  if (extra)
-    rc = TCAD_DECK_FAIL(&c, extra,
-                        "a second YAML document starts here; expected one document per deck (remove the '---')");
-  yaml_document_delete(&next);
-  if (rc) goto cleanup;
-  TCAD_CALL_GOTO(rc, deck_top(&c, root), cleanup);
-cleanup:
-  if (have_doc) yaml_document_delete(&c.doc);
-  yaml_parser_delete(&parser);
+  TCAD_CALL(tcad_deck_load_yaml(text, len, d->path, "deck", "a mapping with at least 'mesh' and 'regions'", &c.doc));
+  rc = deck_top(&c, yaml_document_get_root_node(&c.doc));
+  yaml_document_delete(&c.doc);
   return rc;
 }
 
@@ -282,10 +284,15 @@ cleanup:
 
 int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck)
 {
+  /* a deck from a string has no folder: relative mesh files are taken from the working directory */
+  return TcadDeckLoadStringIn(text, name, ".", deck);
+}
+
+int TcadDeckLoadStringIn(const char *text, const char *name, const char *dir, TcadDeck **deck)
+{
   *deck = NULL;
   if (!text) return tcad_error(TCAD_ERR_USAGE, "no deck text given");
-  /* a deck from a string has no folder: relative mesh files are taken from the working directory */
-  TCAD_CALL(deck_load(text, strlen(text), name && *name ? name : "<string>", ".", deck));
+  TCAD_CALL(deck_load(text, strlen(text), name && *name ? name : "<string>", dir && *dir ? dir : ".", deck));
   return 0;
 }
 

@@ -20,6 +20,7 @@
 #define TCAD_DECK_UM 1e-4  /* cm per µm */
 #define TCAD_DECK_PATH 256 /* room for an entry's dotted path, e.g. "mesh.generate.x[3].step" */
 #define TCAD_DECK_LIST 1024
+#define TCAD_DECK_MAX_BYTES (16u << 20) /* a deck (or plan) larger than this is refused before libyaml reads it */
 
 typedef struct {
   yaml_document_t doc;
@@ -27,6 +28,14 @@ typedef struct {
   TcadDeck *deck;
   int generated; /* mesh: 1 generated, 0 Gmsh file */
 } TcadDeckCtx;
+
+/* ---- deck.c ---- */
+/* Parse YAML text (one document, at most TCAD_DECK_MAX_BYTES, nesting checked first) into *doc;
+ * syntax errors as "NAME:LINE:COL: ...". `what` names the file's kind in messages ("deck",
+ * "plan"), `expect` what an empty one should hold. The caller deletes *doc (nothing to delete on
+ * failure). */
+int tcad_deck_load_yaml(const char *text, size_t len, const char *name, const char *what, const char *expect,
+                        yaml_document_t *doc);
 
 /* ---- deck_suggest.c: name lists. Keys, enum values, materials, regions and contacts share
  * one interface so that suggestions and "expected one of" lists are built the same way. ---- */

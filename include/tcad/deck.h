@@ -212,6 +212,8 @@ typedef struct TcadDeck {
 int TcadDeckLoad(const char *path, TcadDeck **deck);
 /* Same, from a string (tests); `name` is used in messages in place of a file name. */
 int TcadDeckLoadString(const char *text, const char *name, TcadDeck **deck);
+/* The same, with relative file names (mesh.file) taken from folder `dir`. */
+int TcadDeckLoadStringIn(const char *text, const char *name, const char *dir, TcadDeck **deck);
 void TcadDeckDestroy(TcadDeck **deck);
 /* The node fields `tcad run` can write per bias point, by name (output.quantities in a deck);
  * the writer (solver/record.c) refuses to write a name not in this list. NULL-terminated. */

@@ -1,0 +1,417 @@
+/* tcad batch PLAN: the cases of a plan (include/tcad/plan.h), one after another, or handed out
+ * dynamically to the ranks of `mpirun -n K tcad batch PLAN` (an MPI one-sided counter on rank
+ * 0: a rank that finishes a case takes the next). Each case runs as `tcad run` in its own folder
+ * DIR/case-NNN (its expanded deck.yaml, fields, IV table, summary.json, log.txt) and, the
+ * moment it ends, records its outcome in DIR/case-NNN/status.json (written to a temporary file
+ * and renamed: a kill leaves the old record or the new one). Running the command again skips
+ * the recorded cases, continues the ones that were cut off (from their last saved point) and
+ * runs the others; --retry-failed reruns the failed ones. At the end rank 0 writes
+ * DIR/summary.csv: one row per case, its parameters, status and figures. docs/batch.md. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <omp.h>
+#include <petscsys.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "tcad/deck.h"
+#include "tcad/error.h"
+#include "tcad/fs.h"
+#include "tcad/plan.h"
+
+typedef struct {
+  int state; /* 0 no record, 1 done, 2 failed */
+  double wall;
+  char hash[64];
+  char reason[1024];
+} CaseRecord;
+
+static double now_s(void) { return MPI_Wtime(); }
+
+static void case_dir(const char *out, int c, int ncases, char *dir, size_t cap)
+{
+  int width = ncases >= 1000 ? (ncases >= 10000 ? (ncases >= 100000 ? 6 : 5) : 4) : 3;
+  snprintf(dir, cap, "%s/case-%0*d", out, width, c + 1);
+}
+
+/* The value of "key": "..." in a record this file wrote (JSON-escaped text, unescaped here). */
+static int record_string(const char *text, const char *key, char *out, size_t cap)
+{
+  char pat[64];
+  snprintf(pat, sizeof pat, "\"%s\": \"", key);
+  const char *p = strstr(text, pat);
+  size_t n = 0;
+  out[0] = 0;
+  if (!p) return 0;
+  for (p += strlen(pat); *p && *p != '"' && n + 1 < cap; p++) {
+    if (*p == '\\' && p[1]) p++;
+    out[n++] = *p;
+  }
+  out[n] = 0;
+  return 1;
+}
+
+static void read_record(const char *dir, CaseRecord *r)
+{
+  char path[2 * TCAD_PATH_MAX], text[4096], s[64];
+  memset(r, 0, sizeof *r);
+  snprintf(path, sizeof path, "%s/status.json", dir);
+  FILE *f = fopen(path, "rb");
+  if (!f) return;
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  if (!record_string(text, "status", s, sizeof s)) return;
+  r->state = !strcmp(s, "done") ? 1 : !strcmp(s, "failed") ? 2 : 0;
+  record_string(text, "deck_hash", r->hash, sizeof r->hash);
+  record_string(text, "reason", r->reason, sizeof r->reason);
+  const char *w = strstr(text, "\"wall_time_s\": ");
+  r->wall = w ? atof(w + 15) : NAN;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"' || *s == '\\')
+      fprintf(f, "\\%c", *s);
+    else if ((unsigned char)*s < 0x20)
+      fprintf(f, "\\u%04x", (unsigned char)*s);
+    else
+      fputc(*s, f);
+  }
+  fputc('"', f);
+}
+
+/* status.json, atomically: a temporary file, flushed to disk, renamed over the record. */
+static int write_record(const char *dir, int c, const TcadPlan *plan, int failed, const char *reason, double wall,
+                        const char *hash, int rank)
+{
+  char path[2 * TCAD_PATH_MAX], tmp[2 * TCAD_PATH_MAX + 8];
+  snprintf(path, sizeof path, "%s/status.json", dir);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  fprintf(f, "{\n  \"case\": %d,\n  \"status\": \"%s\",\n  \"reason\": ", c + 1, failed ? "failed" : "done");
+  json_string(f, reason ? reason : "");
+  fprintf(f, ",\n  \"wall_time_s\": %.6g,\n  \"rank\": %d,\n  \"deck_hash\": \"%s\",\n  \"parameters\": {", wall, rank,
+          hash);
+  for (int k = 0; k < TcadPlanParamCount(plan); k++) {
+    fprintf(f, "%s", k ? ", " : "");
+    json_string(f, TcadPlanParamPath(plan, k));
+    fprintf(f, ": ");
+    json_string(f, TcadPlanCaseValue(plan, c, k));
+  }
+  fprintf(f, "}\n}\n");
+  int bad = fflush(f) || fsync(fileno(f));
+  bad |= fclose(f);
+  if (bad || rename(tmp, path)) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+  return 0;
+}
+
+static int write_text(const char *path, const char *text)
+{
+  char tmp[2 * TCAD_PATH_MAX + 8];
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  int bad = fputs(text, f) < 0;
+  bad |= fclose(f);
+  if (bad || rename(tmp, path)) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+  return 0;
+}
+
+/* One case, its output into DIR/log.txt. Returns the run's error code (its message in reason). */
+static int run_case(const TcadPlan *plan, int c, const char *dir, const TcadOptions *opt, int *resumed, char *hash,
+                    size_t hcap, char *reason, size_t rcap)
+{
+  char deck_path[2 * TCAD_PATH_MAX], log[2 * TCAD_PATH_MAX], *text = NULL;
+  CaseRecord old;
+  int e = 0, reached = 0;
+  reason[0] = 0;
+  *resumed = 0;
+  snprintf(deck_path, sizeof deck_path, "%s/deck.yaml", dir);
+  snprintf(log, sizeof log, "%s/log.txt", dir);
+  TCAD_CALL(tcad_mkdir_p(dir));
+  TCAD_CALL(TcadPlanCaseDeck(plan, c, &text));
+  /* a cut-off case continues from its last saved point when its deck is the same */
+  char old_hash[64] = "", h5[2 * TCAD_PATH_MAX + 16];
+  tcad_app_file_hash(deck_path, old_hash, sizeof old_hash);
+  read_record(dir, &old);
+  e = write_text(deck_path, text);
+  free(text);
+  if (e) return e;
+  tcad_app_file_hash(deck_path, hash, hcap);
+  snprintf(h5, sizeof h5, "%s/fields.h5", dir);
+  *resumed = old.state == 0 && old_hash[0] && !strcmp(old_hash, hash) && access(h5, F_OK) == 0;
+
+  fflush(stdout), fflush(stderr);
+  int saved_out = dup(1), saved_err = dup(2), fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0 || saved_out < 0 || saved_err < 0) {
+    if (fd >= 0) close(fd);
+    if (saved_out >= 0) close(saved_out);
+    if (saved_err >= 0) close(saved_err);
+    return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", log, strerror(errno));
+  }
+  dup2(fd, 1), dup2(fd, 2), close(fd);
+  printf("tcad batch %s: case %d of %d%s\n", TcadPlanPath(plan), c + 1, TcadPlanCaseCount(plan),
+         *resumed ? ", continued from its last saved point" : "");
+  tcad_error_clear();
+  e = tcad_app_run(deck_path, dir, 0, *resumed, opt, &reached);
+  if (e && *resumed) { /* the saved point was not usable: the case from the start */
+    printf("tcad batch: cannot continue (%s); running the case from the start\n", tcad_error_message());
+    tcad_error_clear();
+    *resumed = 0;
+    e = tcad_app_run(deck_path, dir, 0, 0, opt, &reached);
+  }
+  if (e) {
+    tcad_app_report_error(e, opt->trace);
+    snprintf(reason, rcap, "%s", tcad_error_message());
+  }
+  fflush(stdout), fflush(stderr);
+  dup2(saved_out, 1), dup2(saved_err, 2);
+  close(saved_out), close(saved_err);
+  tcad_error_clear();
+  return e;
+}
+
+/* A figure from a case's summary.json: "key": number (the first one; NAN when absent). */
+static double summary_number(const char *dir, const char *key)
+{
+  char path[2 * TCAD_PATH_MAX], pat[64];
+  static char text[1 << 16];
+  snprintf(path, sizeof path, "%s/summary.json", dir);
+  FILE *f = fopen(path, "rb");
+  if (!f) return NAN;
+  size_t n = fread(text, 1, sizeof text - 1, f);
+  fclose(f);
+  text[n] = 0;
+  snprintf(pat, sizeof pat, "\"%s\": ", key);
+  const char *p = strstr(text, pat);
+  if (!p) return NAN;
+  char *e;
+  double v = strtod(p + strlen(pat), &e);
+  return e == p + strlen(pat) ? NAN : v;
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+  if (!strpbrk(s, ",\"\n\r")) {
+    fputs(s, f);
+    return;
+  }
+  fputc('"', f);
+  for (; *s; s++) {
+    if (*s == '"') fputc('"', f);
+    fputc(*s == '\n' || *s == '\r' ? ' ' : *s, f);
+  }
+  fputc('"', f);
+}
+
+/* DIR/summary.csv from the cases' records and summaries (rank 0, at the end). */
+static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int *nfailed, int *nnot)
+{
+  static const char *const figures[] = {"breakdown_voltage", "isub_peak", "isub_peak_vg", "isub_over_id", "lifetime",
+                                        "newton_iterations", NULL};
+  char path[2 * TCAD_PATH_MAX], tmp[2 * TCAD_PATH_MAX + 8], dir[TCAD_PATH_MAX + 16];
+  const int n = TcadPlanCaseCount(plan), np = TcadPlanParamCount(plan);
+  snprintf(path, sizeof path, "%s/summary.csv", out);
+  snprintf(tmp, sizeof tmp, "%s.tmp", path);
+  FILE *f = fopen(tmp, "wb");
+  if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  *ndone = *nfailed = *nnot = 0;
+  fprintf(f, "case");
+  for (int k = 0; k < np; k++) fputc(',', f), csv_field(f, TcadPlanParamPath(plan, k));
+  fprintf(f, ",status,reason,wall_time_s");
+  for (int k = 0; figures[k]; k++) fprintf(f, ",%s", figures[k]);
+  fputc('\n', f);
+  for (int c = 0; c < n; c++) {
+    CaseRecord r;
+    case_dir(out, c, n, dir, sizeof dir);
+    read_record(dir, &r);
+    fprintf(f, "%d", c + 1);
+    for (int k = 0; k < np; k++) fputc(',', f), csv_field(f, TcadPlanCaseValue(plan, c, k));
+    fprintf(f, ",%s,", r.state == 1 ? "done" : r.state == 2 ? "failed" : "not run");
+    csv_field(f, r.reason);
+    if (r.state)
+      fprintf(f, ",%.6g", r.wall);
+    else
+      fprintf(f, ",");
+    for (int k = 0; figures[k]; k++) {
+      double v = r.state ? summary_number(dir, figures[k]) : NAN;
+      if (isfinite(v))
+        fprintf(f, ",%.10g", v);
+      else
+        fprintf(f, ",");
+    }
+    fputc('\n', f);
+    *ndone += r.state == 1, *nfailed += r.state == 2, *nnot += r.state == 0;
+  }
+  int bad = fclose(f);
+  if (bad || rename(tmp, path)) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+  return 0;
+}
+
+static void print_list(const TcadPlan *plan)
+{
+  const int n = TcadPlanCaseCount(plan), np = TcadPlanParamCount(plan);
+  printf("%s: %d case%s\n%-6s", TcadPlanPath(plan), n, n == 1 ? "" : "s", "case");
+  for (int k = 0; k < np; k++) printf("  %-18s", TcadPlanParamPath(plan, k));
+  printf("\n");
+  for (int c = 0; c < n; c++) {
+    printf("%-6d", c + 1);
+    for (int k = 0; k < np; k++) printf("  %-18s", TcadPlanCaseValue(plan, c, k));
+    printf("\n");
+  }
+}
+
+int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArgs *a, const TcadOptions *opt)
+{
+  TcadPlan *plan = NULL;
+  PetscMPIInt rank = 0, size = 1;
+  MPI_Win win = MPI_WIN_NULL;
+  long *counter = NULL;
+  int *todo = NULL, ntodo = 0, e = 0, lock = -1, mine = 0, done_here = 0, failed_here = 0;
+  char out[TCAD_PATH_MAX];
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &size);
+  TCAD_CALL(TcadPlanLoad(plan_path, &plan));
+  const int n = TcadPlanCaseCount(plan);
+  if (a->list || a->deck) {
+    if (a->deck && (a->deck < 1 || a->deck > n)) {
+      e = tcad_error(TCAD_ERR_USAGE, "--deck %d: the plan has cases 1 to %d", a->deck, n);
+    } else if (rank == 0 && a->list) {
+      print_list(plan);
+    } else if (rank == 0) {
+      char *text = NULL;
+      if (!(e = TcadPlanCaseDeck(plan, a->deck - 1, &text))) fputs(text, stdout);
+      free(text);
+    }
+    TcadPlanDestroy(&plan);
+    return e;
+  }
+  if (a->only_case && (a->only_case < 1 || a->only_case > n)) {
+    e = tcad_error(TCAD_ERR_USAGE, "--case %d: the plan has cases 1 to %d", a->only_case, n);
+    goto done;
+  }
+  if (snprintf(out, sizeof out, "%s", outdir ? outdir : TcadPlanOutput(plan)) >= (int)sizeof out) {
+    e = tcad_error(TCAD_ERR_USAGE, "the batch folder's path is too long");
+    goto done;
+  }
+  /* rank 0 takes the batch folder (one batch at a time; --case runs, one per array task, lock
+   * their case folder only, through tcad run) and says whether all ranks may go on */
+  if (rank == 0) {
+    e = tcad_mkdir_p(out);
+    if (!e && !a->only_case) e = tcad_app_lock_folder(out, ".tcad-batch-lock", &lock);
+  }
+  {
+    int ok = e == 0;
+    (void)MPI_Bcast(&ok, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+    if (!ok && rank != 0) e = tcad_error(TCAD_ERR_IO, "rank 0 could not take the batch folder %s", out);
+    if (e) goto done;
+  }
+  omp_set_num_threads(a->threads > 0 ? a->threads : 1);
+  /* the cases to run, the same list on every rank */
+  TCAD_ALLOC_GOTO(e, todo, n, done);
+  for (int c = 0; c < n; c++) {
+    char dir[TCAD_PATH_MAX + 32], deck[2 * TCAD_PATH_MAX + 16], hash[64] = "", *text = NULL;
+    CaseRecord r;
+    if (a->only_case && c + 1 != a->only_case) continue;
+    case_dir(out, c, n, dir, sizeof dir);
+    read_record(dir, &r);
+    if (r.state) { /* recorded: still this plan's case? */
+      snprintf(deck, sizeof deck, "%s/deck.yaml", dir);
+      tcad_app_file_hash(deck, hash, sizeof hash);
+      TCAD_CALL_GOTO(e, TcadPlanCaseDeck(plan, c, &text), done);
+      int same = !strcmp(hash, r.hash);
+      free(text);
+      if (!same) r.state = 0;
+    }
+    if ((r.state == 0 && !a->retry_failed) || (r.state == 2 && a->retry_failed) || a->only_case) todo[ntodo++] = c;
+  }
+  if (rank == 0)
+    printf("tcad batch %s: %d case%s, %d to run now, into %s (%d rank%s, %d thread%s each)\n", plan_path, n,
+           n == 1 ? "" : "s", ntodo, out, size, size == 1 ? "" : "s", a->threads > 0 ? a->threads : 1,
+           (a->threads > 0 ? a->threads : 1) == 1 ? "" : "s");
+  fflush(stdout);
+  if (size > 1) {
+    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL, PETSC_COMM_WORLD, &counter,
+                     &win);
+    if (rank == 0) {
+      MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+      *counter = 0;
+      MPI_Win_unlock(0, win);
+    }
+    MPI_Barrier(PETSC_COMM_WORLD);
+  }
+  const double t0 = now_s();
+  for (long next = 0;;) {
+    if (size > 1) { /* the next case from rank 0's counter */
+      const long one = 1;
+      MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);
+      MPI_Fetch_and_op(&one, &next, MPI_LONG, 0, 0, MPI_SUM, win);
+      MPI_Win_unlock(0, win);
+    }
+    if (next >= ntodo) break;
+    const int c = todo[next];
+    if (size == 1) next++;
+    char dir[TCAD_PATH_MAX + 32], hash[64] = "", reason[1024];
+    int resumed = 0;
+    case_dir(out, c, n, dir, sizeof dir);
+    const double t = now_s();
+    int ce = run_case(plan, c, dir, opt, &resumed, hash, sizeof hash, reason, sizeof reason);
+    const double wall = now_s() - t;
+    if (ce && !reason[0]) snprintf(reason, sizeof reason, "%s", tcad_error_message());
+    mine++;
+    if (ce) failed_here++;
+    else done_here++;
+    int we = write_record(dir, c, plan, ce != 0, ce ? reason : "", wall, hash, rank);
+    if (we) {
+      e = we;
+      break;
+    }
+    char vals[512] = "";
+    size_t used = 0;
+    for (int k = 0; k < TcadPlanParamCount(plan) && used < sizeof vals; k++) {
+      int w = snprintf(vals + used, sizeof vals - used, "%s%s = %s", k ? ", " : "", TcadPlanParamPath(plan, k),
+                       TcadPlanCaseValue(plan, c, k));
+      if (w > 0) used += (size_t)w;
+    }
+    const double el = now_s() - t0;
+    printf("case %d/%d %s in %.1f s%s (%s)%s%s; rank %d: %d done, %d failed, %.0f s elapsed\n", c + 1, n,
+           ce ? "FAILED" : "done", wall, resumed ? ", continued" : "", vals, ce ? ": " : "", ce ? reason : "", rank,
+           done_here, failed_here, el);
+    if (size == 1 && ntodo > mine)
+      printf("  %d of %d left, about %.0f s to go\n", ntodo - mine, ntodo, el / mine * (ntodo - mine));
+    fflush(stdout);
+  }
+  if (size > 1) {
+    int any = e != 0, all_any = 0;
+    MPI_Allreduce(&any, &all_any, 1, MPI_INT, MPI_MAX, PETSC_COMM_WORLD);
+    MPI_Win_free(&win);
+    if (all_any && !e) e = tcad_error(TCAD_ERR_IO, "another rank could not record its cases; see its message");
+  }
+  if (rank == 0 && !e) {
+    int nd = 0, nf = 0, nn = 0;
+    char path[2 * TCAD_PATH_MAX];
+    snprintf(path, sizeof path, "%s/summary.csv", out);
+    e = write_summary(plan, out, &nd, &nf, &nn);
+    if (!e) {
+      printf("batch %s: %d of %d cases done, %d failed, %d not run; %.1f s; wrote %s\n", plan_path, nd, n, nf, nn,
+             now_s() - t0, path);
+      if (nf) printf("  failed cases keep their reason in %s and their log in case-N/log.txt; --retry-failed reruns them\n", path);
+      if (a->only_case ? failed_here > 0 : nf > 0)
+        e = tcad_error(TCAD_ERR_CONVERGE, "%d of %d cases failed (see %s)", a->only_case ? failed_here : nf, n, path);
+    }
+  }
+done:
+  if (lock >= 0) close(lock);
+  free(todo);
+  TcadPlanDestroy(&plan);
+  return e;
+}
