@@ -368,8 +368,10 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
     const double wall = now_s() - t;
     if (ce && !reason[0]) snprintf(reason, sizeof reason, "%s", tcad_error_message());
     mine++;
-    if (ce) failed_here++;
-    else done_here++;
+    if (ce)
+      failed_here++;
+    else
+      done_here++;
     int we = write_record(dir, c, plan, ce != 0, ce ? reason : "", wall, hash, rank);
     if (we) {
       e = we;
@@ -404,7 +406,9 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
     if (!e) {
       printf("batch %s: %d of %d cases done, %d failed, %d not run; %.1f s; wrote %s\n", plan_path, nd, n, nf, nn,
              now_s() - t0, path);
-      if (nf) printf("  failed cases keep their reason in %s and their log in case-N/log.txt; --retry-failed reruns them\n", path);
+      if (nf)
+        printf("  failed cases keep their reason in %s and their log in case-N/log.txt; --retry-failed reruns them\n",
+               path);
       if (a->only_case ? failed_here > 0 : nf > 0)
         e = tcad_error(TCAD_ERR_CONVERGE, "%d of %d cases failed (see %s)", a->only_case ? failed_here : nf, n, path);
     }

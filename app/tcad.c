@@ -661,7 +661,8 @@ int main(int argc, char **argv)
     e = list_options();
   } else {
     e = TcadOptionsRead(&opt);
-    if (!e && strcmp(cmd, "batch") && (batch.list || batch.deck || batch.only_case || batch.retry_failed || batch.threads))
+    if (!e && strcmp(cmd, "batch") &&
+        (batch.list || batch.deck || batch.only_case || batch.retry_failed || batch.threads))
       e = tcad_error(TCAD_ERR_USAGE, "--list, --deck, --case, --retry-failed and --threads belong to 'tcad batch'");
     else if (!e && !strcmp(cmd, "batch"))
       e = tcad_app_batch(file, outdir, &batch, &opt);

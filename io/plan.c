@@ -4,6 +4,8 @@
  *   zip: {PATH: VALUES, ...}            lists of one length varied together: one factor
  *   table: cases.csv                    a header of PATHs and one row per case: one factor
  *   output: folder                      where the cases go (relative to the plan)
+ * PATH is a deck path, list indices in brackets or as dotted numbers: doping[1].conc, doping.1.conc
+ * (in a { } mapping only the second form, or the first quoted, is valid YAML).
  * VALUES is a list of YAML values, one value, or a range {from, to, steps | step, scale: linear
  * | log}. The cases are the product of the factors in plan order, the first factor slowest.
  * A case's deck is the base deck's YAML tree with each PATH's node replaced (mappings on the
@@ -160,8 +162,9 @@ static int range_values(TcadDeckCtx *c, yaml_node_t *n, const char *path, PlanPa
   TCAD_CALL(tcad_deck_get_num(c, n, where, "step", NULL, &step, &vstep));
   if ((vscale = tcad_deck_get(c, n, "scale", NULL))) TCAD_CALL(tcad_deck_enum(c, vscale, where, scales, &scale));
   if (!vs == !vstep)
-    return TCAD_DECK_FAIL(c, n, "'%s' gives %s; expected exactly one of 'steps' (how many values) and 'step' (their "
-                                "spacing)",
+    return TCAD_DECK_FAIL(c, n,
+                          "'%s' gives %s; expected exactly one of 'steps' (how many values) and 'step' (their "
+                          "spacing)",
                           path, vs ? "both 'steps' and 'step'" : "neither 'steps' nor 'step'");
   if (scale == 1 && !(from > 0 && to > 0))
     return TCAD_DECK_FAIL(c, n, "'%s' is a log range from %g to %g; expected both ends > 0", path, from, to);
@@ -175,8 +178,8 @@ static int range_values(TcadDeckCtx *c, yaml_node_t *n, const char *path, PlanPa
                             to);
     steps = floor((to - from) / step + 1e-9) + 1;
     if (steps > 10000)
-      return TCAD_DECK_FAIL(c, vstep, "'%s.step' %g gives %.0f values from %g to %g; expected at most 10000", path, step,
-                            steps, from, to);
+      return TCAD_DECK_FAIL(c, vstep, "'%s.step' %g gives %.0f values from %g to %g; expected at most 10000", path,
+                            step, steps, from, to);
   }
   for (int k = 0; k < (int)steps; k++) {
     double t = steps > 1 ? (double)k / (steps - 1) : 0, x;
@@ -207,8 +210,7 @@ static int param_values(TcadPlan *plan, TcadDeckCtx *c, yaml_node_t *n, PlanPara
     node_text(&plan->doc, item, text, sizeof text);
     TCAD_CALL(add_value(p, (int)(item - plan->doc.nodes.start) + 1, text));
   }
-  if (!p->nvalues)
-    return TCAD_DECK_FAIL(c, n, "'%s' has no values; expected a list of at least one value", p->path);
+  if (!p->nvalues) return TCAD_DECK_FAIL(c, n, "'%s' has no values; expected a list of at least one value", p->path);
   return 0;
 }
 
@@ -223,8 +225,7 @@ static int new_param(TcadPlan *plan, TcadDeckCtx *c, yaml_node_t *key, const cha
   plan->params = np;
   PlanParam *p = &np[plan->nparams++];
   memset(p, 0, sizeof *p);
-  if (strlen(path) >= sizeof p->path)
-    return TCAD_DECK_FAIL(c, key, "the deck path '%.40s...' is too long", path);
+  if (strlen(path) >= sizeof p->path) return TCAD_DECK_FAIL(c, key, "the deck path '%.40s...' is too long", path);
   snprintf(p->path, sizeof p->path, "%s", path);
   p->loc = tcad_deck_loc(key);
   p->factor = plan->nfactors;
@@ -258,8 +259,9 @@ static int plan_vary(TcadPlan *plan, TcadDeckCtx *c, yaml_node_t *n, int zip)
     } else if (len < 0) {
       len = p->nvalues, first = key;
     } else if (p->nvalues != len) {
-      return TCAD_DECK_FAIL(c, key, "'zip': '%s' has %d values and '%s' %d; the lists of 'zip' vary together and "
-                                    "must have the same length",
+      return TCAD_DECK_FAIL(c, key,
+                            "'zip': '%s' has %d values and '%s' %d; the lists of 'zip' vary together and "
+                            "must have the same length",
                             p->path, p->nvalues, (const char *)first->data.scalar.value, len);
     }
   }
@@ -278,8 +280,10 @@ static int csv_field(const char **s, char *out, size_t cap, int *quoted)
   if (*quoted) {
     for (p++;; p++) {
       if (!*p || *p == '\n') return -1;
-      if (*p == '"' && p[1] == '"') p++;
-      else if (*p == '"') break;
+      if (*p == '"' && p[1] == '"')
+        p++;
+      else if (*p == '"')
+        break;
       if (n + 1 < cap) out[n++] = *p;
     }
     p++;
@@ -350,8 +354,8 @@ static int plan_table(TcadPlan *plan, TcadDeckCtx *c, yaml_node_t *n)
       s++;
     }
     if (row > 0 && col + 1 != ncol) {
-      rc = tcad_error(TCAD_ERR_INPUT, "%s:%d: row %d has %d fields; the header has %d columns", file, line, row, col + 1,
-                      ncol);
+      rc = tcad_error(TCAD_ERR_INPUT, "%s:%d: row %d has %d fields; the header has %d columns", file, line, row,
+                      col + 1, ncol);
       goto done;
     }
     row++;
@@ -377,7 +381,8 @@ static int copy_node(yaml_document_t *dst, yaml_document_t *src, int idx)
   yaml_node_t *n = yaml_document_get_node(src, idx);
   if (!n) return 0;
   if (n->type == YAML_SCALAR_NODE)
-    return yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length, n->data.scalar.style);
+    return yaml_document_add_scalar(dst, n->tag, n->data.scalar.value, (int)n->data.scalar.length,
+                                    n->data.scalar.style);
   if (n->type == YAML_SEQUENCE_NODE) {
     int s = yaml_document_add_sequence(dst, n->tag, n->data.sequence.style);
     if (!s) return 0;
@@ -426,6 +431,7 @@ static int set_path(yaml_document_t *d, const char *path, int value, char *why, 
         snprintf(why, cap, "an empty key in the path; expected names joined by '.', e.g. physics.transport");
         return 1;
       }
+      if (strspn(key, "0123456789") == n) index = strtol(key, NULL, 10); /* doping.1.conc: doping[1].conc */
     }
     if (*s == '.') {
       s++;
@@ -443,7 +449,8 @@ static int set_path(yaml_document_t *d, const char *path, int value, char *why, 
       }
       long len = node->data.sequence.items.top - node->data.sequence.items.start;
       if (index >= len) {
-        snprintf(why, cap, "the base deck's list has %ld entr%s (indices 0 to %ld)", len, len == 1 ? "y" : "ies", len - 1);
+        snprintf(why, cap, "the base deck's list has %ld entr%s (indices 0 to %ld)", len, len == 1 ? "y" : "ies",
+                 len - 1);
         return 1;
       }
       if (last) {
@@ -526,7 +533,8 @@ int TcadPlanCaseDeck(const TcadPlan *plan, int c, char **text)
   int idx[64], rc = 0;
   char why[256];
   *text = NULL;
-  if (c < 0 || c >= plan->ncases) return tcad_error(TCAD_ERR_USAGE, "case %d: the plan has %d cases", c + 1, plan->ncases);
+  if (c < 0 || c >= plan->ncases)
+    return tcad_error(TCAD_ERR_USAGE, "case %d: the plan has %d cases", c + 1, plan->ncases);
   case_index(plan, c, idx);
   TCAD_CALL(tcad_deck_load_yaml(plan->base_text, plan->base_len, plan->base, "deck", "a mapping", &d));
   for (int k = 0; k < plan->nparams && !rc; k++) {
@@ -544,17 +552,20 @@ int TcadPlanCaseDeck(const TcadPlan *plan, int c, char **text)
    * from its own folder (indices, not pointers: adding a node may move the node stack) */
   int mesh = 0, qi = -1;
   yaml_node_t *root = yaml_document_get_root_node(&d);
-  for (int i = 0; !rc && root->type == YAML_MAPPING_NODE && i < (int)(root->data.mapping.pairs.top - root->data.mapping.pairs.start); i++) {
+  for (int i = 0; !rc && root->type == YAML_MAPPING_NODE &&
+                  i < (int)(root->data.mapping.pairs.top - root->data.mapping.pairs.start);
+       i++) {
     yaml_node_t *k = yaml_document_get_node(&d, root->data.mapping.pairs.start[i].key);
     if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "mesh"))
       mesh = root->data.mapping.pairs.start[i].value;
   }
   yaml_node_t *m = mesh ? yaml_document_get_node(&d, mesh) : NULL;
-  for (int i = 0; m && m->type == YAML_MAPPING_NODE && i < (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start); i++) {
+  for (int i = 0;
+       m && m->type == YAML_MAPPING_NODE && i < (int)(m->data.mapping.pairs.top - m->data.mapping.pairs.start); i++) {
     yaml_node_t *k = yaml_document_get_node(&d, m->data.mapping.pairs.start[i].key);
     yaml_node_t *v = yaml_document_get_node(&d, m->data.mapping.pairs.start[i].value);
-    if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "file") && v->type == YAML_SCALAR_NODE &&
-        v->data.scalar.value[0] != '/')
+    if (k->type == YAML_SCALAR_NODE && !strcmp((const char *)k->data.scalar.value, "file") &&
+        v->type == YAML_SCALAR_NODE && v->data.scalar.value[0] != '/')
       qi = i;
   }
   if (!rc && qi >= 0) {
@@ -593,7 +604,16 @@ static int plan_parse(TcadPlan *plan, const char *text, size_t len)
   TcadDeckCtx c;
   memset(&c, 0, sizeof c);
   c.name = plan->path;
-  TCAD_CALL(tcad_deck_load_yaml(text, len, plan->path, "plan", "a mapping with 'base' and 'vary'", &plan->doc));
+  int e = tcad_deck_load_yaml(text, len, plan->path, "plan", "a mapping with 'base' and 'vary'", &plan->doc);
+  if (e == TCAD_ERR_INPUT && strstr(tcad_error_message(), "YAML syntax error") && strstr(text, "].")) {
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", tcad_error_message());
+    return tcad_error(TCAD_ERR_INPUT,
+                      "%s; in a { } mapping a deck path with [N] must be quoted (\"doping[1].conc\": ...) or written "
+                      "with dots (doping.1.conc)",
+                      msg);
+  }
+  if (e) return e;
   plan->have_doc = 1;
   c.doc = plan->doc;
   yaml_node_t *root = yaml_document_get_root_node(&c.doc), *v;
@@ -612,8 +632,9 @@ static int plan_parse(TcadPlan *plan, const char *text, size_t len)
   yaml_node_t *vary = tcad_deck_get(&c, root, "vary", NULL), *zip = tcad_deck_get(&c, root, "zip", NULL),
               *table = tcad_deck_get(&c, root, "table", NULL);
   if (!vary && !zip && !table)
-    return TCAD_DECK_FAIL(&c, root, "the plan varies nothing; expected 'vary' (and/or 'zip', 'table'), e.g. vary: "
-                                    "{doping[0].conc: [1e15, 1e16]}");
+    return TCAD_DECK_FAIL(&c, root,
+                          "the plan varies nothing; expected 'vary' (and/or 'zip', 'table'), e.g. vary: "
+                          "{doping[0].conc: [1e15, 1e16]}");
   if (vary) TCAD_CALL(plan_vary(plan, &c, vary, 0));
   if (zip) TCAD_CALL(plan_vary(plan, &c, zip, 1));
   if (table) TCAD_CALL(plan_table(plan, &c, table));
@@ -643,8 +664,9 @@ int TcadPlanLoad(const char *path, TcadPlan **out)
   if (!plan->output[0]) {
     const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
     size_t stem = strcspn(base, ".");
-    int n = !strcmp(plan->dir, ".") ? snprintf(plan->output, sizeof plan->output, "%.*s-out", (int)stem, base)
-                                    : snprintf(plan->output, sizeof plan->output, "%s/%.*s-out", plan->dir, (int)stem, base);
+    int n = !strcmp(plan->dir, ".")
+                ? snprintf(plan->output, sizeof plan->output, "%.*s-out", (int)stem, base)
+                : snprintf(plan->output, sizeof plan->output, "%s/%.*s-out", plan->dir, (int)stem, base);
     if (n < 0 || (size_t)n >= sizeof plan->output) {
       rc = tcad_error(TCAD_ERR_USAGE, "%s: the output folder's path is too long", path);
       goto cleanup;
