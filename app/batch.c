@@ -12,6 +12,7 @@
 #include <math.h>
 #include <omp.h>
 #include <petscsys.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include "app/app.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
+#include "tcad/extract.h"
 #include "tcad/fs.h"
 #include "tcad/plan.h"
 
@@ -180,25 +182,6 @@ static int run_case(const TcadPlan *plan, int c, const char *dir, const TcadOpti
   return e;
 }
 
-/* A figure from a case's summary.json: "key": number (the first one; NAN when absent). */
-static double summary_number(const char *dir, const char *key)
-{
-  char path[2 * TCAD_PATH_MAX], pat[64];
-  static char text[1 << 16];
-  snprintf(path, sizeof path, "%s/summary.json", dir);
-  FILE *f = fopen(path, "rb");
-  if (!f) return NAN;
-  size_t n = fread(text, 1, sizeof text - 1, f);
-  fclose(f);
-  text[n] = 0;
-  snprintf(pat, sizeof pat, "\"%s\": ", key);
-  const char *p = strstr(text, pat);
-  if (!p) return NAN;
-  char *e;
-  double v = strtod(p + strlen(pat), &e);
-  return e == p + strlen(pat) ? NAN : v;
-}
-
 static void csv_field(FILE *f, const char *s)
 {
   if (!strpbrk(s, ",\"\n\r")) {
@@ -213,12 +196,34 @@ static void csv_field(FILE *f, const char *s)
   fputc('"', f);
 }
 
-/* DIR/summary.csv from the cases' records and summaries (rank 0, at the end). */
+/* A figure of the summary table: its column name (extract.json's) and where it is in TcadExtract. */
+typedef struct {
+  const char *name;
+  size_t offset;
+} BatchFigure;
+
+/* DIR/summary.csv from the cases' records and their figures (io/extract.c: the IV table and
+ * summary.json), rank 0, at the end. Column names as in extract.json (ss is ss_mv_per_dec, dibl
+ * dibl_mv_per_v, ig_largest the gate current's largest). */
 static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int *nfailed, int *nnot)
 {
-  static const char *const figures[] = {"breakdown_voltage", "isub_peak", "isub_peak_vg", "isub_over_id", "lifetime",
-                                        "newton_iterations", NULL};
-  char path[2 * TCAD_PATH_MAX], tmp[2 * TCAD_PATH_MAX + 8], dir[TCAD_PATH_MAX + 16];
+  static const BatchFigure figures[] = {
+      {"vt_cc", offsetof(TcadExtract, vt_cc)},
+      {"vt_gm", offsetof(TcadExtract, vt_gm)},
+      {"ss_mv_per_dec", offsetof(TcadExtract, ss)},
+      {"dibl_mv_per_v", offsetof(TcadExtract, dibl)},
+      {"ion", offsetof(TcadExtract, ion)},
+      {"ioff", offsetof(TcadExtract, ioff)},
+      {"breakdown_voltage", offsetof(TcadExtract, breakdown_voltage)},
+      {"isub_peak", offsetof(TcadExtract, isub_peak)},
+      {"isub_peak_vg", offsetof(TcadExtract, isub_peak_vg)},
+      {"isub_over_id", offsetof(TcadExtract, isub_over_id)},
+      {"gate_current", offsetof(TcadExtract, ig_largest)},
+      {"lifetime", offsetof(TcadExtract, lifetime)},
+      {"newton_iterations", offsetof(TcadExtract, newton_iterations)},
+  };
+  const int nfig = (int)(sizeof figures / sizeof figures[0]);
+  char path[2 * TCAD_PATH_MAX], tmp[2 * TCAD_PATH_MAX + 8], dir[TCAD_PATH_MAX + 32];
   const int n = TcadPlanCaseCount(plan), np = TcadPlanParamCount(plan);
   snprintf(path, sizeof path, "%s/summary.csv", out);
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
@@ -228,10 +233,11 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
   fprintf(f, "case");
   for (int k = 0; k < np; k++) fputc(',', f), csv_field(f, TcadPlanParamPath(plan, k));
   fprintf(f, ",status,reason,wall_time_s");
-  for (int k = 0; figures[k]; k++) fprintf(f, ",%s", figures[k]);
+  for (int k = 0; k < nfig; k++) fprintf(f, ",%s", figures[k].name);
   fputc('\n', f);
   for (int c = 0; c < n; c++) {
     CaseRecord r;
+    TcadExtract x;
     case_dir(out, c, n, dir, sizeof dir);
     read_record(dir, &r);
     fprintf(f, "%d", c + 1);
@@ -242,13 +248,17 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
       fprintf(f, ",%.6g", r.wall);
     else
       fprintf(f, ",");
-    for (int k = 0; figures[k]; k++) {
-      double v = r.state ? summary_number(dir, figures[k]) : NAN;
+    /* the figures of a case that ran (a failed one keeps those of its converged points) */
+    int have = r.state && !TcadExtractRun(dir, NULL, &x);
+    if (r.state && !have) tcad_error_clear();
+    for (int k = 0; k < nfig; k++) {
+      double v = have ? *(const double *)((const char *)&x + figures[k].offset) : NAN;
       if (isfinite(v))
         fprintf(f, ",%.10g", v);
       else
         fprintf(f, ",");
     }
+    if (have) TcadExtractFree(&x);
     fputc('\n', f);
     *ndone += r.state == 1, *nfailed += r.state == 2, *nnot += r.state == 0;
   }

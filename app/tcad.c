@@ -17,6 +17,7 @@
 #include "kernels/cuda.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
+#include "tcad/extract.h"
 #include "tcad/fs.h"
 #include "tcad/geometry.h"
 #include "tcad/mesh.h"
@@ -45,6 +46,11 @@ static const char usage[] =
     "                             continues the cut-off ones; DIR/summary.csv has one row per case.\n"
     "                             --list prints the cases, --deck N case N's deck, --case N runs\n"
     "                             only case N (job arrays), --retry-failed reruns the failed ones\n"
+    "  extract <DIR>              the figures of a finished run from its IV table and summary.json\n"
+    "                             (threshold voltage by constant current and by maximum g_m,\n"
+    "                             subthreshold slope, DIBL, on/off current, breakdown voltage,\n"
+    "                             substrate and gate current, lifetime); printed and written to\n"
+    "                             DIR/extract.json (docs/output.md)\n"
     "  info <deck.yaml|mesh.msh>  summarize mesh, regions, contacts and box-method geometry,\n"
     "                             including non-Delaunay elements\n"
     "  repair <DIR>               make the field files of a killed run's folder readable again:\n"
@@ -636,10 +642,13 @@ int main(int argc, char **argv)
     free(pargv);
     return TCAD_ERR_USAGE;
   }
-  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info") || !strcmp(cmd, "repair") || !strcmp(cmd, "batch");
+  int needs_file = !strcmp(cmd, "run") || !strcmp(cmd, "info") || !strcmp(cmd, "repair") || !strcmp(cmd, "batch") ||
+                   !strcmp(cmd, "extract");
   if (!needs_file && strcmp(cmd, "materials")) {
     fprintf(stderr,
-            "tcad: error: unknown command '%s'; commands are run, batch, info, repair, materials (tcad --help)\n", cmd);
+            "tcad: error: unknown command '%s'; commands are run, batch, extract, info, repair, materials (tcad "
+            "--help)\n",
+            cmd);
     free(pargv);
     return TCAD_ERR_USAGE;
   }
@@ -664,6 +673,8 @@ int main(int argc, char **argv)
     if (!e && strcmp(cmd, "batch") &&
         (batch.list || batch.deck || batch.only_case || batch.retry_failed || batch.threads))
       e = tcad_error(TCAD_ERR_USAGE, "--list, --deck, --case, --retry-failed and --threads belong to 'tcad batch'");
+    else if (!e && !strcmp(cmd, "extract"))
+      e = TcadExtractCommand(file, quiet);
     else if (!e && !strcmp(cmd, "batch"))
       e = tcad_app_batch(file, outdir, &batch, &opt);
     else if (!e && !strcmp(cmd, "run"))

@@ -311,7 +311,7 @@ done
 expect_sim run.unused_option 0 "option -tcad_damp_volt 0.1 was given but nothing used it" -- run "$TCAD_ROOT/examples/pn1d.yaml" -o "$W/unused" -q -tcad_damp_volt 0.1
 # the trace: every frame from where the error was raised up to the command
 expect run.trace 5 "TcadDeckLoad \\(io/deck.c:[0-9]+\\)" -- run "$W/no-such-deck.yaml" -tcad_trace
-grep -q "cmd_run (app/tcad.c:" "$W/run.trace.err" && ok run.trace_reaches_the_command || bad run.trace_reaches_the_command "$(cat "$W/run.trace.err")"
+grep -q "tcad_app_run (app/tcad.c:" "$W/run.trace.err" && ok run.trace_reaches_the_command || bad run.trace_reaches_the_command "$(cat "$W/run.trace.err")"
 # the energy-balance example writes its temperature, velocity and energy-flux fields to the
 # HDF5 file with units, and the XDMF index (what ParaView reads) names them
 if "$TCAD_PYTHON" - "$W/ex-ballistic1d/fields.h5" "$W/ex-ballistic1d/fields.xdmf" <<'PY'

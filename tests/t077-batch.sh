@@ -64,6 +64,17 @@ same_results() { # batch folder, test name
 same_results plan-out batch.same_as_tcad_run
 [ "$(grep -c ',done,' plan-out/summary.csv)" -eq 4 ] && head -n1 plan-out/summary.csv | grep -q '^case,doping\[0\].conc,solve\[1\].sweep.to,status' \
   && ok batch.summary || bad batch.summary "$(cat plan-out/summary.csv)"
+# the figures' columns (io/extract.c): newton_iterations is the case's summary.json cost; a diode
+# table has no gate sweep, so no threshold voltage
+col=$(head -n1 plan-out/summary.csv | tr ',' '\n' | grep -n '^newton_iterations$' | cut -d: -f1)
+its=$(sed -n 2p plan-out/summary.csv | cut -d, -f"${col:-1}")
+want_its=$(grep -o '"newton_iterations": [0-9]*' plan-out/case-001/summary.json | grep -o '[0-9]*$')
+vt=$(sed -n 2p plan-out/summary.csv | cut -d, -f"$(head -n1 plan-out/summary.csv | tr ',' '\n' | grep -n '^vt_cc$' | cut -d: -f1)")
+[ -n "$col" ] && [ -n "$its" ] && [ "$its" = "$want_its" ] && [ -z "$vt" ] && ok batch.summary_figures \
+  || bad batch.summary_figures "newton_iterations column $col: '$its' (summary.json: '$want_its'), vt_cc '$vt'"
+"$T" extract plan-out/case-002 >extract.out 2>&1; rc=$?
+[ "$rc" -eq 0 ] && [ -s plan-out/case-002/extract.json ] && grep -q "no gate sweep" extract.out && ok batch.extract_a_case \
+  || bad batch.extract_a_case "rc $rc: $(cat extract.out)"
 "$T" batch plan.yaml >run2.out 2>&1; rc=$?
 [ "$rc" -eq 0 ] && grep -q "0 to run now" run2.out && [ "$(grep -c '^tcad batch plan.yaml: case' plan-out/case-001/log.txt)" -eq 1 ] \
   && ok batch.rerun_skips_done || bad batch.rerun_skips_done "rc $rc: $(cat run2.out)"
