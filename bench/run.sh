@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make bench, eight parts (BENCH_ONLY=geometry, meshread, dd, eb, breakdown, hotcarrier, assembly or linear runs one of them):
+# make bench, nine parts (BENCH_ONLY=geometry, meshread, dd, eb, breakdown, batch, hotcarrier, assembly or linear runs one of them):
 # - geometry: mesh load + geometry for generated and Gmsh meshes of ~1e4, 1e5, 1e6 nodes.
 #   Results: bench/results/geometry.csv and geometry.md (time per node; the geometry must be
 #   linear in the node count, so ns/node should stay flat across sizes).
@@ -24,6 +24,10 @@
 #   drift-diffusion and in energy balance. Results: bench/results/breakdown.csv and breakdown.md
 #   (bias points, Newton iterations per point, the most Newton iterations at a point after a step
 #   cut, time to breakdown, the breakdown voltage, the outcome).
+# - batch: `tcad batch` on 8 drift-diffusion breakdown cases of the 1D p+n junction of the breakdown
+#   part (background 1e15..1e16, log), on 1 rank and on 2 (mpirun), against the same 8 decks run
+#   back to back with `tcad run`: cases per minute and the batch layer's overhead (aim: < 2 %).
+#   Results: bench/results/batch.csv and batch.md.
 # - hotcarrier: the hot-carrier study of make run (examples/mosfet2d-hc.yaml) in drift-diffusion
 #   and in energy balance: bias points, Newton iterations, time, and the gate current's
 #   evaluation per point against a Newton solve (aim: under 5 %). Results: bench/results/
@@ -46,7 +50,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-build}; case "$build" in /*) ;; *) build="$root/$build" ;; esac
 only=${BENCH_ONLY:-}
-case "$only" in ""|geometry|meshread|dd|eb|breakdown|hotcarrier|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, meshread, dd, eb, breakdown, hotcarrier, assembly or linear, not '$only'" >&2; exit 2 ;; esac
+case "$only" in ""|geometry|meshread|dd|eb|breakdown|batch|hotcarrier|assembly|linear) ;; *) echo "bench: BENCH_ONLY must be geometry, meshread, dd, eb, breakdown, batch, hotcarrier, assembly or linear, not '$only'" >&2; exit 2 ;; esac
 out="$root/bench/results"; mkdir -p "$out"
 tmp=$(mktemp -d /tmp/tcad-bench.XXXXXX); trap 'rm -rf "$tmp"' EXIT
 export OMPI_MCA_btl_base_warn_component_unused=0
@@ -356,6 +360,49 @@ PY
   return 0
 }
 
+bench_batch() {
+  local csv="$out/batch.csv" n=8 t0 t1
+  calc() { python3 -c "print($1)"; }
+  local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
+  cp "$root/bench/pn1d-breakdown.yaml" "$tmp/bd.yaml"
+  printf 'base: bd.yaml\nvary:\n  doping[1].conc: {from: 1e15, to: 1e16, steps: %d, scale: log}\n' "$n" > "$tmp/bd-plan.yaml"
+  echo "mode,ranks,cases,wall_s,cases_per_min" > "$csv"
+  # the reference: the same decks (tcad batch --deck N) run back to back with tcad run
+  for c in $(seq 1 $n); do "$build/tcad" batch "$tmp/bd-plan.yaml" --deck "$c" > "$tmp/bd-case$c.yaml"; done
+  echo "bench: batch, $n cases back to back with tcad run" >&2
+  t0=$(date +%s.%N)
+  for c in $(seq 1 $n); do "$build/tcad" run "$tmp/bd-case$c.yaml" -o "$tmp/bd-run$c" -q > /dev/null 2>&1 || echo "bench: case $c failed" >&2; done
+  t1=$(date +%s.%N)
+  echo "tcad run x$n,1,$n,$(calc "$t1 - $t0"),$(calc "$n * 60 / ($t1 - $t0)")" >> "$csv"
+  for ranks in 1 2; do
+    echo "bench: tcad batch on $ranks rank(s)" >&2
+    rm -rf "$tmp/bd-out$ranks"
+    t0=$(date +%s.%N)
+    if [ "$ranks" = 1 ]; then "$build/tcad" batch "$tmp/bd-plan.yaml" -o "$tmp/bd-out$ranks" > "$tmp/bd-batch$ranks.log" 2>&1
+    else mpirun --allow-run-as-root --oversubscribe -n "$ranks" "$build/tcad" batch "$tmp/bd-plan.yaml" -o "$tmp/bd-out$ranks" > "$tmp/bd-batch$ranks.log" 2>&1; fi \
+      || echo "bench: the batch on $ranks rank(s) failed: $(tail -n 2 "$tmp/bd-batch$ranks.log")" >&2
+    t1=$(date +%s.%N)
+    echo "tcad batch,$ranks,$n,$(calc "$t1 - $t0"),$(calc "$n * 60 / ($t1 - $t0)")" >> "$csv"
+  done
+  python3 - "$csv" "$(getconf _NPROCESSORS_ONLN)" > "$out/batch.md" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ref = float(rows[0]["wall_s"])
+print("| how | ranks | cases | wall s | cases/min | vs tcad run back to back |")
+print("|---|---|---|---|---|---|")
+for r in rows:
+    w = float(r["wall_s"])
+    rel = "-" if r is rows[0] else (f"{100 * (w - ref) / ref:+.1f} % time" if r["ranks"] == "1" else f"{ref / w:.2f}x faster")
+    print(f"| {r['mode']} | {r['ranks']} | {r['cases']} | {w:.2f} | {float(r['cases_per_min']):.1f} | {rel} |")
+print()
+print(f"Drift-diffusion breakdown of the 1D p+n junction (bench/pn1d-breakdown.yaml), background donors 1e15..1e16 "
+      f"(8 values, log), one OpenMP thread per process, {sys.argv[2]} cores. The 1-rank row's difference to the "
+      f"back-to-back row is the batch layer's overhead (plan expansion and validation, records, summary with "
+      f"extraction) plus noise; the machine is shared.")
+PY
+  cat "$out/batch.md"
+}
+
 bench_hotcarrier() {
   local csv="$out/hotcarrier.csv" failed=()
   local OMP_NUM_THREADS=1; export OMP_NUM_THREADS
@@ -527,6 +574,7 @@ if [ -z "$only" ] || [ "$only" = meshread ]; then bench_meshread; fi
 if [ -z "$only" ] || [ "$only" = dd ]; then bench_dd; fi
 if [ -z "$only" ] || [ "$only" = eb ]; then bench_eb; fi
 if [ -z "$only" ] || [ "$only" = breakdown ]; then bench_breakdown; fi
+if [ -z "$only" ] || [ "$only" = batch ]; then bench_batch; fi
 if [ -z "$only" ] || [ "$only" = hotcarrier ]; then bench_hotcarrier; fi
 if [ -z "$only" ] || [ "$only" = assembly ]; then bench_assembly; fi
 if [ -z "$only" ] || [ "$only" = linear ]; then bench_linear; fi
