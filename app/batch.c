@@ -20,11 +20,13 @@
 #include <unistd.h>
 
 #include "app/app.h"
+#include "kernels/cuda.h"
 #include "tcad/deck.h"
 #include "tcad/error.h"
 #include "tcad/extract.h"
 #include "tcad/fs.h"
 #include "tcad/plan.h"
+#include "tcad/sim.h"
 
 typedef struct {
   int state; /* 0 no record, 1 done, 2 failed */
@@ -326,6 +328,22 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
     if (e) goto done;
   }
   omp_set_num_threads(a->threads > 0 ? a->threads : 1);
+  /* one GPU per rank: rank modulo the device count (unless the host backend is asked for) */
+  char where[400] = "host backend";
+  if (opt->backend != TCAD_BACKEND_HOST) {
+    TcadCudaInfo ci;
+    tcad_cuda_query(&ci);
+    if (ci.ndevices > 0) {
+      const int dev = rank % ci.ndevices;
+      if ((e = TcadCudaSelectDevice(dev))) goto done;
+      tcad_cuda_query(&ci);
+      snprintf(where, sizeof where, "CUDA device %d of %d (%.200s), rank %d modulo %d", dev, ci.ndevices, ci.name, rank,
+               ci.ndevices);
+    } else {
+      snprintf(where, sizeof where, "host backend (%.300s)", ci.why);
+    }
+  }
+  if (size > 1 || strncmp(where, "host backend", 12)) printf("rank %d: %s\n", rank, where);
   /* the cases to run, the same list on every rank */
   TCAD_ALLOC_GOTO(e, todo, n, done);
   for (int c = 0; c < n; c++) {

@@ -13,7 +13,8 @@ extern "C" {
 typedef struct {
   int compiled;     /* 1 when the CUDA backend was compiled in */
   int ndevices;     /* usable devices (0 when none) */
-  char name[256];   /* device 0 */
+  int device;       /* the current device (TcadCudaSelectDevice; 0 by default) */
+  char name[256];   /* the current device's */
   int major, minor; /* compute capability */
   double memory_gib;
   int runtime_version, driver_version;
@@ -22,6 +23,9 @@ typedef struct {
 
 /* Query the CUDA runtime. Never fails: a machine without GPU gives ndevices = 0 and `why`. */
 void tcad_cuda_query(TcadCudaInfo *info);
+/* Make device `index` the one this process's CUDA work runs on (a batch rank takes rank modulo
+ * the device count). TCAD_ERR_CUDA naming the index and the device count when it cannot be. */
+int TcadCudaSelectDevice(int index);
 
 /* Evaluate tcad_physics_probe(which, ...) (kernels/physics/probe.h) on device 0 for n points:
  * in has TCAD_PROBE_NIN values per point, out receives TCAD_PROBE_NOUT. */

@@ -13,6 +13,12 @@ void tcad_cuda_query(TcadCudaInfo *info)
 
 #define TCAD_NO_CUDA tcad_error(TCAD_ERR_CUDA, "tcad was built without CUDA (nvcc not found at build time)")
 
+int TcadCudaSelectDevice(int index)
+{
+  (void)index;
+  return TCAD_NO_CUDA;
+}
+
 int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out)
 {
   (void)which, (void)n, (void)in, (void)out;

@@ -26,7 +26,10 @@ extern "C" void tcad_cuda_query(TcadCudaInfo *info)
     return;
   }
   cudaDeviceProp p;
-  if (cudaGetDeviceProperties(&p, 0) != cudaSuccess) {
+  int dev = 0;
+  if (cudaGetDevice(&dev) != cudaSuccess) dev = 0;
+  info->device = dev;
+  if (cudaGetDeviceProperties(&p, dev) != cudaSuccess) {
     snprintf(info->why, sizeof info->why, "cudaGetDeviceProperties failed");
     return;
   }
@@ -35,6 +38,25 @@ extern "C" void tcad_cuda_query(TcadCudaInfo *info)
   info->major = p.major;
   info->minor = p.minor;
   info->memory_gib = (double)p.totalGlobalMem / (1024.0 * 1024.0 * 1024.0);
+}
+
+extern "C" int TcadCudaSelectDevice(int index)
+{
+  int n = 0;
+  cudaError_t e = cudaGetDeviceCount(&n);
+  if (e != cudaSuccess || n == 0) {
+    cudaGetLastError();
+    return tcad_error(TCAD_ERR_CUDA, "cannot select CUDA device %d: %s", index,
+                      e != cudaSuccess ? cudaGetErrorName(e) : "the driver reports 0 devices");
+  }
+  if (index < 0 || index >= n)
+    return tcad_error(TCAD_ERR_CUDA, "CUDA device %d does not exist: this machine has %d (0 to %d)", index, n, n - 1);
+  e = cudaSetDevice(index);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    return tcad_error(TCAD_ERR_CUDA, "cudaSetDevice(%d) failed: %s", index, cudaGetErrorName(e));
+  }
+  return 0;
 }
 
 extern "C" int TcadCudaPhysicsProbe(int which, int n, const double *in, double *out)

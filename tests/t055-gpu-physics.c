@@ -384,6 +384,26 @@ int main(void)
 {
   TcadCudaInfo ci;
   tcad_cuda_query(&ci);
+  /* device selection (a batch rank takes rank modulo the device count): every device can be
+   * made current and is then the one reported; one past the last is refused, naming the count */
+  if (ci.ndevices) {
+    int sel = 1;
+    for (int d = ci.ndevices - 1; d >= 0; d--) {
+      TcadCudaInfo cd;
+      sel = sel && TcadCudaSelectDevice(d) == 0;
+      tcad_cuda_query(&cd);
+      sel = sel && cd.device == d;
+    }
+    char want[64];
+    snprintf(want, sizeof want, "this machine has %d", ci.ndevices);
+    const int bad = TcadCudaSelectDevice(ci.ndevices);
+    tap_check(sel && bad == TCAD_ERR_CUDA && strstr(tcad_error_message(), want), "cuda.select_device",
+              "%d devices; selecting one past the last gave %d: %s", ci.ndevices, bad, tcad_error_message());
+    tcad_error_clear();
+  } else {
+    tap_check(TcadCudaSelectDevice(0) == TCAD_ERR_CUDA, "cuda.select_device_without_one", "%s", tcad_error_message());
+    tcad_error_clear();
+  }
   double *in = calloc((size_t)MAXP * TCAD_PROBE_NIN, sizeof(double));
   double *hout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));
   double *dout = calloc((size_t)MAXP * TCAD_PROBE_NOUT, sizeof(double));

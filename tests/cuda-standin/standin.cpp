@@ -58,6 +58,16 @@ cudaError_t cudaGetDeviceCount(int *n)
   *n = getenv("TCAD_STANDIN_NO_DEVICE") ? 0 : 1;
   return *n ? cudaSuccess : cudaErrorNoDevice;
 }
+static int g_device = 0;
+cudaError_t cudaSetDevice(int dev)
+{
+  int n;
+  cudaGetDeviceCount(&n);
+  if (dev < 0 || dev >= n) return tcad_standin_fail(cudaErrorInvalidDevice, "cudaSetDevice: no device %d", dev);
+  g_device = dev;
+  return cudaSuccess;
+}
+cudaError_t cudaGetDevice(int *dev) { return *dev = g_device, cudaSuccess; }
 cudaError_t cudaGetDeviceProperties(cudaDeviceProp *p, int dev)
 {
   if (dev != 0) return tcad_standin_fail(cudaErrorInvalidValue, "cudaGetDeviceProperties: no device %d", dev);
@@ -84,6 +94,7 @@ const char *cudaGetErrorName(cudaError_t e)
   case cudaErrorInvalidDevicePointer: return "cudaErrorInvalidDevicePointer";
   case cudaErrorInvalidMemcpyDirection: return "cudaErrorInvalidMemcpyDirection";
   case cudaErrorNoDevice: return "cudaErrorNoDevice";
+  case cudaErrorInvalidDevice: return "cudaErrorInvalidDevice";
   }
   return "cudaErrorUnknown";
 }
