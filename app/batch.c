@@ -269,6 +269,37 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
   return 0;
 }
 
+/* DIR/summary.png through scripts/plot-batch.py (matplotlib), found beside the executable's
+ * source tree ($TCAD_SCRIPTS overrides the folder) and run with the project's .venv python when
+ * there, else python3. A missing script or matplotlib costs the PNG only, with a note. */
+static void plot_batch(const char *out)
+{
+  char exe[TCAD_PATH_MAX] = "", script[2 * TCAD_PATH_MAX], py[2 * TCAD_PATH_MAX], cmd[6 * TCAD_PATH_MAX];
+  const char *dir = getenv("TCAD_SCRIPTS");
+  ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+  exe[n > 0 ? n : 0] = 0;
+  char *slash = strrchr(exe, '/');
+  if (slash) *slash = 0;
+  if (dir && *dir)
+    snprintf(script, sizeof script, "%s/plot-batch.py", dir);
+  else
+    snprintf(script, sizeof script, "%s/../scripts/plot-batch.py", exe);
+  snprintf(py, sizeof py, "%s/../.venv/bin/python", exe);
+  if (access(py, X_OK)) snprintf(py, sizeof py, "python3");
+  if (access(script, R_OK)) {
+    printf("  no PNG: %s is not there (set TCAD_SCRIPTS to the folder of plot-batch.py)\n", script);
+    return;
+  }
+  for (const char *p = out; *p; p++)
+    if (*p == '\'') {
+      printf("  no PNG: the folder name has a quote; run %s %s DIR\n", py, script);
+      return;
+    }
+  snprintf(cmd, sizeof cmd, "'%s' '%s' '%s' 2>&1 | sed 's/^/  /'", py, script, out);
+  fflush(stdout);
+  if (system(cmd) != 0) printf("  no PNG (needs python3 with matplotlib)\n");
+}
+
 static void print_list(const TcadPlan *plan)
 {
   const int n = TcadPlanCaseCount(plan), np = TcadPlanParamCount(plan);
@@ -434,6 +465,7 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
     if (!e) {
       printf("batch %s: %d of %d cases done, %d failed, %d not run; %.1f s; wrote %s\n", plan_path, nd, n, nf, nn,
              now_s() - t0, path);
+      plot_batch(out);
       if (nf)
         printf("  failed cases keep their reason in %s and their log in case-N/log.txt; --retry-failed reruns them\n",
                path);

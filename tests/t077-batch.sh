@@ -138,6 +138,19 @@ YAML
 [ "$rc" -eq 0 ] && [ -e case3-out/case-003/status.json ] && [ ! -e case3-out/case-001 ] && cmp -s case3-out/case-003/iv.csv "${refs[3]}/iv.csv" \
   && ok batch.one_case || bad batch.one_case "rc $rc: $(cat case3.out)"
 
+# figures and the PNG: the 1D p+n breakdown deck of make bench at two background dopings; the
+# breakdown voltage falls with the doping (abrupt one-sided junction: BV ~ N^-3/4, Sze, so the
+# ratio for a doubling is near 2^-0.75 = 0.59), and summary.png is a PNG
+cp "$TCAD_ROOT/bench/pn1d-breakdown.yaml" bd.yaml
+printf 'base: bd.yaml\nvary: {doping.1.conc: [1e16, 2e16]}\n' >bd-plan.yaml
+"$T" batch bd-plan.yaml >bd.out 2>&1; rc=$?
+col=$(head -n1 bd-plan-out/summary.csv | tr ',' '\n' | grep -n '^breakdown_voltage$' | cut -d: -f1)
+bv1=$(sed -n 2p bd-plan-out/summary.csv | cut -d, -f"${col:-1}"); bv2=$(sed -n 3p bd-plan-out/summary.csv | cut -d, -f"${col:-1}")
+python3 -c "import sys; r = float('$bv2') / float('$bv1'); sys.exit(0 if 0.5 < r < 0.75 else 1)" 2>/dev/null \
+  && [ "$rc" -eq 0 ] && ok batch.breakdown_figures || bad batch.breakdown_figures "rc $rc, BV $bv1 and $bv2: $(tail -n 3 bd.out)"
+if [ "$(head -c 8 bd-plan-out/summary.png 2>/dev/null | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok batch.png
+else bad batch.png "no PNG: $(grep -i png bd.out)"; fi
+
 # malformed plans: PLAN:LINE:COL, exit 3, nothing written
 bad_plan() { # name, plan text, expected message (regex)
   printf '%s\n' "$2" >"p-$1.yaml"
