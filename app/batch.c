@@ -25,6 +25,7 @@
 #include "tcad/error.h"
 #include "tcad/extract.h"
 #include "tcad/fs.h"
+#include "tcad/output.h"
 #include "tcad/plan.h"
 #include "tcad/sim.h"
 
@@ -231,6 +232,21 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
   snprintf(tmp, sizeof tmp, "%s.tmp", path);
   FILE *f = fopen(tmp, "wb");
   if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
+  /* the same table in summary.h5: numbers in /summary (parameters that are not numbers are NAN
+   * there), the parameters as written, the status and the reason in /summary_text */
+  const int nnum = 2 + np + nfig, ntext = np + 2;
+  double *num = malloc(sizeof(double) * (size_t)n * (size_t)nnum + 1);
+  const char **numnames = malloc(sizeof(char *) * (size_t)nnum), **textnames = malloc(sizeof(char *) * (size_t)ntext);
+  char **text = calloc((size_t)n * (size_t)ntext + 1, sizeof(char *));
+  if (!num || !numnames || !textnames || !text) {
+    fclose(f);
+    free(num), free(numnames), free(textnames), free(text);
+    return tcad_error(TCAD_ERR_MEM, "out of memory writing the summary");
+  }
+  numnames[0] = "case", numnames[1] = "wall_time_s";
+  for (int k = 0; k < np; k++) numnames[2 + k] = textnames[k] = TcadPlanParamPath(plan, k);
+  for (int k = 0; k < nfig; k++) numnames[2 + np + k] = figures[k].name;
+  textnames[np] = "status", textnames[np + 1] = "reason";
   *ndone = *nfailed = *nnot = 0;
   fprintf(f, "case");
   for (int k = 0; k < np; k++) fputc(',', f), csv_field(f, TcadPlanParamPath(plan, k));
@@ -242,8 +258,19 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
     TcadExtract x;
     case_dir(out, c, n, dir, sizeof dir);
     read_record(dir, &r);
+    double *row = num + (size_t)c * nnum;
+    row[0] = c + 1, row[1] = r.state ? r.wall : NAN;
     fprintf(f, "%d", c + 1);
-    for (int k = 0; k < np; k++) fputc(',', f), csv_field(f, TcadPlanCaseValue(plan, c, k));
+    for (int k = 0; k < np; k++) {
+      const char *v = TcadPlanCaseValue(plan, c, k);
+      char *end;
+      double x = strtod(v, &end);
+      row[2 + k] = end != v && !*end ? x : NAN;
+      text[(size_t)k * n + c] = (char *)v;
+      fputc(',', f), csv_field(f, v);
+    }
+    text[(size_t)np * n + c] = r.state == 1 ? "done" : r.state == 2 ? "failed" : "not run";
+    text[(size_t)(np + 1) * n + c] = strdup(r.reason);
     fprintf(f, ",%s,", r.state == 1 ? "done" : r.state == 2 ? "failed" : "not run");
     csv_field(f, r.reason);
     if (r.state)
@@ -255,6 +282,7 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
     if (r.state && !have) tcad_error_clear();
     for (int k = 0; k < nfig; k++) {
       double v = have ? *(const double *)((const char *)&x + figures[k].offset) : NAN;
+      row[2 + np + k] = isfinite(v) ? v : NAN;
       if (isfinite(v))
         fprintf(f, ",%.10g", v);
       else
@@ -264,9 +292,19 @@ static int write_summary(const TcadPlan *plan, const char *out, int *ndone, int 
     fputc('\n', f);
     *ndone += r.state == 1, *nfailed += r.state == 2, *nnot += r.state == 0;
   }
-  int bad = fclose(f);
-  if (bad || rename(tmp, path)) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
-  return 0;
+  int bad = fclose(f), e = 0;
+  if (bad || rename(tmp, path)) e = tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+  if (!e) {
+    snprintf(path, sizeof path, "%s/summary.h5", out);
+    for (int c = 0; c < n; c++)
+      if (!text[(size_t)(np + 1) * n + c]) e = tcad_error(TCAD_ERR_MEM, "out of memory writing the summary");
+    if (!e)
+      e = TcadOutputWriteTableFile(path, "summary", n, nnum, numnames, num, ntext, textnames,
+                                   (const char *const *)text);
+  }
+  for (int c = 0; c < n; c++) free(text[(size_t)(np + 1) * n + c]);
+  free(num), free(numnames), free(textnames), free(text);
+  return e;
 }
 
 /* DIR/summary.png through scripts/plot-batch.py (matplotlib), found beside the executable's

@@ -2,7 +2,9 @@
  * attributes `columns` and `units`, extended in place as the caller re-sends a growing table
  * (include/tcad/output.h, TcadOutputWriteTable). What was last written is cached per table so a
  * re-sent table costs the rows that changed, not the whole table. */
+#include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,5 +232,53 @@ fail:
   /* What reached the file is unknown: the next call rewrites every row and both attributes. */
   tb->nrows = 0;
   tb->stale = 1;
+  return rc;
+}
+
+int TcadOutputWriteTableFile(const char *path, const char *name, int nrows, int ncols, const char *const *colnames,
+                             const double *data, int ntext, const char *const *textnames, const char *const *text)
+{
+  /* a TcadOutput only for the helpers' messages (they name out->h5path) */
+  TcadOutput msg;
+  char tmp[4096], full[512];
+  hid_t f = -1;
+  int rc = 0;
+  memset(&msg, 0, sizeof msg);
+  msg.h5path = (char *)path;
+  if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+    return tcad_error(TCAD_ERR_IO, "%s: the path is too long", path);
+  if ((f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT)) < 0)
+    return TCAD_OUTPUT_H5_FAIL(&msg, "create", tmp);
+  {
+    hid_t d = -1;
+    snprintf(full, sizeof full, "/%s", name);
+    TCAD_CALL_GOTO(rc,
+                   tcad_output_h5_dataset(&msg, f, name, full, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, (hsize_t)nrows,
+                                          (hsize_t)ncols, data, &d),
+                   cleanup);
+    rc = tcad_output_h5_attr_strings(&msg, d, full, "columns", ncols, (char *const *)colnames);
+    H5Dclose(d);
+    if (rc) goto cleanup;
+  }
+  for (int k = 0; k < ntext; k++) { /* text columns: /NAME_text/<column>, one string per row */
+    snprintf(full, sizeof full, "%s_text", name);
+    if (k == 0) {
+      hid_t g = H5Gcreate2(f, full, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+      if (g < 0) {
+        rc = TCAD_OUTPUT_H5_FAIL(&msg, "create group", full);
+        goto cleanup;
+      }
+      H5Gclose(g);
+    }
+    char dpath[1100];
+    snprintf(dpath, sizeof dpath, "%s/%s", full, textnames[k]);
+    TCAD_CALL_GOTO(
+        rc, tcad_output_h5_string_dataset(&msg, f, dpath, dpath, nrows, (const char **)(text + (size_t)k * nrows)),
+        cleanup);
+  }
+cleanup:
+  if (H5Fclose(f) < 0 && !rc) rc = TCAD_OUTPUT_H5_FAIL(&msg, "close", tmp);
+  if (!rc && rename(tmp, path)) rc = tcad_error(TCAD_ERR_IO, "cannot write %s: %s", path, strerror(errno));
+  if (rc) remove(tmp);
   return rc;
 }

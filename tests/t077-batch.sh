@@ -151,6 +151,31 @@ python3 -c "import sys; r = float('$bv2') / float('$bv1'); sys.exit(0 if 0.5 < r
 if [ "$(head -c 8 bd-plan-out/summary.png 2>/dev/null | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; then ok batch.png
 else bad batch.png "no PNG: $(grep -i png bd.out)"; fi
 
+# summary.h5 holds the same table: the breakdown voltages and the statuses of summary.csv
+py=${TCAD_PYTHON:-$TCAD_ROOT/.venv/bin/python}
+if "$py" -c "import h5py" 2>/dev/null; then
+  "$py" - bd-plan-out <<'PY' >h5.out 2>&1 && ok batch.summary_h5 || bad batch.summary_h5 "$(cat h5.out)"
+import csv, math, sys
+import h5py
+d = sys.argv[1]
+rows = list(csv.DictReader(open(f"{d}/summary.csv")))
+with h5py.File(f"{d}/summary.h5", "r") as f:
+    t = f["summary"][...]
+    cols = [c.decode() if isinstance(c, bytes) else c for c in f["summary"].attrs["columns"]]
+    status = [s.decode() if isinstance(s, bytes) else s for s in f["summary_text/status"][...]]
+    bv = t[:, cols.index("breakdown_voltage")]
+    conc = t[:, cols.index("doping.1.conc")]
+for i, r in enumerate(rows):
+    assert status[i] == r["status"], (i, status[i], r["status"])
+    assert float(r["breakdown_voltage"]) == bv[i], (i, r["breakdown_voltage"], bv[i])
+    assert float(r["doping.1.conc"]) == conc[i]
+    assert math.isnan(t[i, cols.index("vt_cc")])
+print("ok")
+PY
+else
+  bad batch.summary_h5 "no python with h5py at $py"
+fi
+
 # malformed plans: PLAN:LINE:COL, exit 3, nothing written
 bad_plan() { # name, plan text, expected message (regex)
   printf '%s\n' "$2" >"p-$1.yaml"

@@ -46,6 +46,11 @@ int TcadOutputEndStep(TcadOutput *out);
 int TcadOutputWriteTable(TcadOutput *out, const char *name, int ncols, const char *const *colnames,
                          const char *const *units, int nrows, const double *data);
 int TcadOutputClose(TcadOutput **out);
+/* A standalone HDF5 file holding one table (e.g. a batch's summary.h5): /NAME float64 [nrows,
+ * ncols] with the string attribute `columns` (like /iv), and ntext text columns as 1-D string
+ * datasets /NAME_text/<textname> (text[k * nrows + row]). Written to PATH.tmp, then renamed. */
+int TcadOutputWriteTableFile(const char *path, const char *name, int nrows, int ncols, const char *const *colnames,
+                             const double *data, int ntext, const char *const *textnames, const char *const *text);
 
 /* ---- continuing a run (io/output_reopen.c) */
 /* A float64 [d0, d1] dataset in the open step that is not a field (not in the XDMF): e.g. the
