@@ -437,11 +437,13 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
            (a->threads > 0 ? a->threads : 1) == 1 ? "" : "s");
   fflush(stdout);
   if (size > 1) {
-    MPI_Win_allocate(rank == 0 ? (MPI_Aint)sizeof(long) : 0, sizeof(long), MPI_INFO_NULL, PETSC_COMM_WORLD, &counter,
-                     &win);
+    /* on rank 0: [0] the next case to hand out, [1] cases done, [2] cases failed (the batch's
+     * running totals for the progress lines) */
+    MPI_Win_allocate(rank == 0 ? (MPI_Aint)(3 * sizeof(long)) : 0, sizeof(long), MPI_INFO_NULL, PETSC_COMM_WORLD,
+                     &counter, &win);
     if (rank == 0) {
       MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
-      *counter = 0;
+      counter[0] = counter[1] = counter[2] = 0;
       MPI_Win_unlock(0, win);
     }
     MPI_Barrier(PETSC_COMM_WORLD);
@@ -481,12 +483,30 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
                        TcadPlanCaseValue(plan, c, k));
       if (w > 0) used += (size_t)w;
     }
+    /* the batch's totals: this rank's, or every rank's from rank 0's window */
+    long tot_done = done_here, tot_failed = failed_here, handed = (long)mine;
+    if (size > 1) {
+      const long one = 1;
+      long prev = 0, dummy = 0;
+      MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);
+      MPI_Fetch_and_op(&one, &prev, MPI_LONG, 0, ce ? 2 : 1, MPI_SUM, win);
+      MPI_Fetch_and_op(&dummy, ce ? &tot_done : &tot_failed, MPI_LONG, 0, ce ? 1 : 2, MPI_NO_OP, win);
+      MPI_Fetch_and_op(&dummy, &handed, MPI_LONG, 0, 0, MPI_NO_OP, win);
+      MPI_Win_unlock(0, win);
+      if (ce)
+        tot_failed = prev + 1;
+      else
+        tot_done = prev + 1;
+      handed = handed < ntodo ? handed : ntodo;
+    }
+    const long finished = tot_done + tot_failed, running = handed - finished > 0 ? handed - finished : 0;
     const double el = now_s() - t0;
-    printf("case %d/%d %s in %.1f s%s (%s)%s%s; rank %d: %d done, %d failed, %.0f s elapsed\n", c + 1, n,
-           ce ? "FAILED" : "done", wall, resumed ? ", continued" : "", vals, ce ? ": " : "", ce ? reason : "", rank,
-           done_here, failed_here, el);
-    if (size == 1 && ntodo > mine)
-      printf("  %d of %d left, about %.0f s to go\n", ntodo - mine, ntodo, el / mine * (ntodo - mine));
+    printf("case %d/%d %s in %.1f s%s on rank %d (%s)%s%s\n", c + 1, n, ce ? "FAILED" : "done", wall,
+           resumed ? ", continued" : "", rank, vals, ce ? ": " : "", ce ? reason : "");
+    printf("  batch: %ld done, %ld failed, %ld running, %ld waiting; %.0f s elapsed", tot_done, tot_failed, running,
+           ntodo - handed > 0 ? ntodo - handed : 0, el);
+    if (finished < ntodo) printf(", about %.0f s to go", el / (double)finished * (double)(ntodo - finished));
+    printf("\n");
     fflush(stdout);
   }
   if (size > 1) {
