@@ -383,6 +383,9 @@ static double term_scale(int w, int k, const double *p, const double *h)
 int main(void)
 {
   TcadCudaInfo ci;
+  /* the CPU stand-in of the CUDA runtime pretends three devices here (a real runtime ignores the
+   * variable), so that selecting each of several devices is exercised without a multi-GPU node */
+  setenv("TCAD_STANDIN_DEVICES", "3", 0);
   tcad_cuda_query(&ci);
   /* device selection (a batch rank takes rank modulo the device count): every device can be
    * made current and is then the one reported; one past the last is refused, naming the count */

@@ -55,7 +55,9 @@ cudaError_t tcad_standin_fail(cudaError_t e, const char *fmt, ...)
 
 cudaError_t cudaGetDeviceCount(int *n)
 {
-  *n = getenv("TCAD_STANDIN_NO_DEVICE") ? 0 : 1;
+  /* TCAD_STANDIN_DEVICES=N pretends N devices (all the same CPU), for device selection */
+  const char *nd = getenv("TCAD_STANDIN_DEVICES");
+  *n = getenv("TCAD_STANDIN_NO_DEVICE") ? 0 : nd && atoi(nd) > 0 ? atoi(nd) : 1;
   return *n ? cudaSuccess : cudaErrorNoDevice;
 }
 static int g_device = 0;
@@ -70,7 +72,10 @@ cudaError_t cudaSetDevice(int dev)
 cudaError_t cudaGetDevice(int *dev) { return *dev = g_device, cudaSuccess; }
 cudaError_t cudaGetDeviceProperties(cudaDeviceProp *p, int dev)
 {
-  if (dev != 0) return tcad_standin_fail(cudaErrorInvalidValue, "cudaGetDeviceProperties: no device %d", dev);
+  int n;
+  cudaGetDeviceCount(&n);
+  if (dev < 0 || dev >= n)
+    return tcad_standin_fail(cudaErrorInvalidValue, "cudaGetDeviceProperties: no device %d", dev);
   memset(p, 0, sizeof *p);
   snprintf(p->name, sizeof p->name, "CPU stand-in (tests/cuda-standin)");
   p->totalGlobalMem = (size_t)8 << 30, p->major = 9, p->minor = 0, p->multiProcessorCount = 1;
