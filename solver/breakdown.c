@@ -27,6 +27,12 @@
 #define TCAD_BD_RLOAD 0.1
 #define TCAD_BD_AVAL 0.1 /* the avalanche share of the contact current from which a steep rise is the knee */
 #define TCAD_BD_II 0.5   /* the ionization integral from which a steep rise is the knee */
+/* ln 1e4: a steep rise counts as the knee only once |I| is above 1e-4 of the criterion current.
+ * Below, the contact's node sum, which the load line and the current drive steer by, can sit at
+ * its rounding floor: the 1D p+n junction at 4e16 met the knee at 16 V and 6e-8 A/cm^2 (the
+ * multiplication was 2) and no current step converged, down to 0.004 decades; with the rule its
+ * voltage steps go on to 1e-6 A/cm^2 and the breakdown voltage is found (23.1 V). */
+#define TCAD_BD_KNEE_MIN 9.210340371976184
 
 /* The breakdown step steers by the contact's node sum (TcadSimContact.cur_node): on the load line
  * that is the current its drive equation holds, and the knee, the load line and the criterion
@@ -173,7 +179,7 @@ int tcad_sim_breakdown(TcadSim *s, const TcadSolveStep *st, int c)
       else if (!load && (e = TcadSimGetIonizationIntegrals(s, &iin, &iip, NULL)))
         break;
       knee = aval && fmax(iin, iip) >= TCAD_BD_II;
-      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && knee)
+      if (!load && npts > 1 && gt - gprev > TCAD_BD_SWITCH && knee && lt > lcrit - TCAD_BD_KNEE_MIN)
         to_load = 1;
       else if (!load && easy)
         dv = fmin(dv * TCAD_SWEEP_GROW, dvmax);
