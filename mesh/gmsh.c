@@ -5,15 +5,7 @@
  * allocated, every node and entity reference is looked up before it is used, and every error
  * names the file and the line (ASCII) or the byte offset (binary data). Time and memory are
  * linear in the file size (sorting the tags adds a log factor).
- *
- * What becomes of the file: the elements of the highest dimension D are the cells (segments,
- * triangles, tetrahedra; quadrilaterals are split in two triangles) and each physical group of
- * cells is a region. Each named physical group of elements of dimension D-1 (points in 1D, lines
- * in 2D, triangles in 3D) is a face group, a contact or (once bound to a deck, mesh/bind.c) an
- * interface; its elements must be sides of cells. A group is the pair (dimension, physical tag),
- * so a point group and a curve group may share a number, and the elementary tag of a 2.x element
- * is never taken for its physical tag. Groups of lower dimensions are ignored, and nodes that no
- * cell uses are dropped. */
+ * What becomes of the file is mesh/gmsh_build.c's part. */
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -23,109 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mesh/mesh_internal.h"
-#include "mesh/tuples.h"
+#include "mesh/gmsh_internal.h"
 #include "tcad/error.h"
 
 /* Gmsh element types: nodes per element, dimension, order. The higher-order ones are here to be
  * counted (2.x binary) and named in the refusal. */
-typedef struct {
-  int type, nv, dim, order;
-  const char *name;
-} GmshType;
-
-static const GmshType gmsh_types[] = {
-    {1, 2, 1, 1, "segment"},
-    {2, 3, 2, 1, "triangle"},
-    {3, 4, 2, 1, "quadrilateral"},
-    {4, 4, 3, 1, "tetrahedron"},
-    {5, 8, 3, 1, "hexahedron"},
-    {6, 6, 3, 1, "prism"},
-    {7, 5, 3, 1, "pyramid"},
-    {8, 3, 1, 2, "second-order segment"},
-    {9, 6, 2, 2, "second-order triangle"},
-    {10, 9, 2, 2, "second-order quadrilateral"},
-    {11, 10, 3, 2, "second-order tetrahedron"},
-    {12, 27, 3, 2, "second-order hexahedron"},
-    {13, 18, 3, 2, "second-order prism"},
-    {14, 14, 3, 2, "second-order pyramid"},
-    {15, 1, 0, 1, "point"},
-    {16, 8, 2, 2, "second-order quadrilateral"},
-    {17, 20, 3, 2, "second-order hexahedron"},
-    {18, 15, 3, 2, "second-order prism"},
-    {19, 13, 3, 2, "second-order pyramid"},
-    {20, 9, 2, 3, "third-order triangle"},
-    {21, 10, 2, 3, "third-order triangle"},
-    {22, 12, 2, 4, "fourth-order triangle"},
-    {23, 15, 2, 4, "fourth-order triangle"},
-    {24, 15, 2, 5, "fifth-order triangle"},
-    {25, 21, 2, 5, "fifth-order triangle"},
-    {26, 4, 1, 3, "third-order segment"},
-    {27, 5, 1, 4, "fourth-order segment"},
-    {28, 6, 1, 5, "fifth-order segment"},
-    {29, 20, 3, 3, "third-order tetrahedron"},
-    {30, 35, 3, 4, "fourth-order tetrahedron"},
-    {31, 56, 3, 5, "fifth-order tetrahedron"},
-    {92, 64, 3, 3, "third-order hexahedron"},
-    {93, 125, 3, 4, "fourth-order hexahedron"},
-};
-#define TCAD_GMSH_NTYPES ((int)(sizeof gmsh_types / sizeof gmsh_types[0]))
-#define TCAD_GMSH_POINT 15
-#define TCAD_GMSH_QUAD 3
-
-typedef struct {
-  int64_t id;    /* element tag in the file, for messages */
-  size_t off;    /* first node in GmshReader.enode */
-  int grp;       /* 2.x: physical tag (0: none); 4.x: entity tag (with dim) */
-  int type, dim; /* index into gmsh_types; dimension */
-  int nphys;     /* its physical groups: how many, and (4.x) the first in GmshReader.ephys; */
-  size_t phys;   /* set by resolve_groups once the whole file is read */
-} GmshElem;
-
-typedef struct {
-  int dim, tag, nphys;
-  size_t phys; /* first physical tag in GmshReader.ephys */
-} GmshEntity;
-
-typedef struct {
-  int dim, tag;
-  long line;
-  char name[TCAD_NAME_MAX];
-} GmshName;
-
-typedef struct {
-  int64_t tag;
-  int node;
-} GmshTagNode;
-
-typedef struct {
-  const char *path;
-  const char *buf, *p, *end;
-  long line; /* line of p while reading text */
-  int bin;   /* reading binary data: positions are byte offsets */
-  int binary, swap, major, minor;
-  /* $Nodes, in file order */
-  int have_nodes;
-  size_t nnodes;
-  int64_t *ntag;
-  double *xyz;
-  int64_t tag_min;
-  size_t ndense;
-  int *dense;          /* tag - tag_min -> node, or -1 (dense tag ranges) */
-  GmshTagNode *sorted; /* (tag, node) in tag order (sparse tag ranges) */
-  /* $Entities (4.x) */
-  size_t nent, ent_cap, nephys, ephys_cap;
-  GmshEntity *ent;
-  int *ephys;
-  /* $PhysicalNames */
-  size_t nnames;
-  GmshName *names;
-  /* $Elements */
-  int have_elements;
-  size_t nel, nenode;
-  GmshElem *el;
-  int *enode; /* node indices (file order) */
-} GmshReader;
 
 static int gerr(GmshReader *r, const char *fmt, ...) TCAD_PRINTF(2, 3);
 static int gerr(GmshReader *r, const char *fmt, ...)
@@ -296,13 +190,16 @@ static int64_t bin_size(GmshReader *r)
 
 static const GmshType *type_of(int t)
 {
-  for (int k = 0; k < TCAD_GMSH_NTYPES; k++)
-    if (gmsh_types[k].type == t) return &gmsh_types[k];
+  for (int k = 0; k < tcad_gmsh_ntypes; k++)
+    if (tcad_gmsh_types[k].type == t) return &tcad_gmsh_types[k];
   return NULL;
 }
 
-static const char *dim_noun(int d) { return d == 0 ? "points" : d == 1 ? "curves" : d == 2 ? "surfaces" : "volumes"; }
-static const char *dim_geo(int d) { return d == 0 ? "Point" : d == 1 ? "Curve" : d == 2 ? "Surface" : "Volume"; }
+const char *tcad_gmsh_dim_noun(int d)
+{
+  return d == 0 ? "points" : d == 1 ? "curves" : d == 2 ? "surfaces" : "volumes";
+}
+const char *tcad_gmsh_dim_geo(int d) { return d == 0 ? "Point" : d == 1 ? "Curve" : d == 2 ? "Surface" : "Volume"; }
 
 /* ---- $MeshFormat ---- */
 static int read_format(GmshReader *r)
@@ -394,7 +291,7 @@ static int read_names(GmshReader *r)
     if (q >= r->end || *q != '"')
       return gerr(r, "the name of physical group %d has no closing double quote on its line", g->tag);
     size_t len = (size_t)(q - s);
-    if (len == 0) return gerr(r, "physical group %d of %s has an empty name", g->tag, dim_noun(g->dim));
+    if (len == 0) return gerr(r, "physical group %d of %s has an empty name", g->tag, tcad_gmsh_dim_noun(g->dim));
     if (len >= sizeof g->name)
       return gerr(r, "the name of physical group %d (%.32s...) is longer than %d characters; shorten it in the .geo",
                   g->tag, s, (int)sizeof g->name - 1);
@@ -411,12 +308,12 @@ static int read_names(GmshReader *r)
   for (size_t k = 1; k < r->nnames; k++)
     if (!name_cmp(&r->names[k - 1], &r->names[k]))
       return gerr(r, "physical group %d of %s is named twice in $PhysicalNames ('%s', line %ld, and '%s', line %ld)",
-                  r->names[k].tag, dim_noun(r->names[k].dim), r->names[k - 1].name, r->names[k - 1].line,
+                  r->names[k].tag, tcad_gmsh_dim_noun(r->names[k].dim), r->names[k - 1].name, r->names[k - 1].line,
                   r->names[k].name, r->names[k].line);
   return get_marker(r, "$EndPhysicalNames", " (more names than the count says?)");
 }
 
-static const GmshName *find_name(const GmshReader *r, int dim, int tag)
+const GmshName *tcad_gmsh_find_name(const GmshReader *r, int dim, int tag)
 {
   GmshName key = {.dim = dim, .tag = tag};
   return r->nnames ? bsearch(&key, r->names, r->nnames, sizeof key, name_cmp) : NULL;
@@ -501,11 +398,11 @@ static int read_entities(GmshReader *r)
   qsort(r->ent, r->nent, sizeof *r->ent, ent_cmp);
   for (size_t k = 1; k < r->nent; k++)
     if (!ent_cmp(&r->ent[k - 1], &r->ent[k]))
-      return gerr(r, "entity %d of %s appears twice in $Entities", r->ent[k].tag, dim_noun(r->ent[k].dim));
+      return gerr(r, "entity %d of %s appears twice in $Entities", r->ent[k].tag, tcad_gmsh_dim_noun(r->ent[k].dim));
   return get_marker(r, "$EndEntities", " (more entities than the counts say?)");
 }
 
-static const GmshEntity *find_entity(const GmshReader *r, int dim, int tag)
+const GmshEntity *tcad_gmsh_find_entity(const GmshReader *r, int dim, int tag)
 {
   GmshEntity key = {.dim = dim, .tag = tag};
   return r->nent ? bsearch(&key, r->ent, r->nent, sizeof key, ent_cmp) : NULL;
@@ -712,7 +609,7 @@ static int read_nodes(GmshReader *r)
 /* ---- $Elements ---- */
 static int add_element(GmshReader *r, int64_t id, int ti, int grp, const int64_t *ntags)
 {
-  const GmshType *t = &gmsh_types[ti];
+  const GmshType *t = &tcad_gmsh_types[ti];
   if (t->order > 1 && t->dim > 0)
     return gerr(r,
                 "element %lld is a %s; tcad needs first-order elements: mesh with Mesh.ElementOrder = 1 (the "
@@ -777,7 +674,7 @@ static int read_elements2(GmshReader *r)
           if (j == 0) phys = v;
         }
         for (int j = 0; j < t->nv; j++) ntags[j] = bin_i32(r);
-        TCAD_CALL(add_element(r, id, (int)(t - gmsh_types), phys, ntags));
+        TCAD_CALL(add_element(r, id, (int)(t - tcad_gmsh_types), phys, ntags));
       }
       k += nfollow;
     }
@@ -797,7 +694,7 @@ static int read_elements2(GmshReader *r)
         if (j == 0) phys = v; /* the physical group; the second tag is the elementary entity */
       }
       for (int j = 0; j < t->nv; j++) TCAD_CALL(get_i64(r, &ntags[j], "an element's node tag"));
-      TCAD_CALL(add_element(r, id, (int)(t - gmsh_types), phys, ntags));
+      TCAD_CALL(add_element(r, id, (int)(t - tcad_gmsh_types), phys, ntags));
     }
   }
   return 0;
@@ -860,7 +757,7 @@ static int read_elements4(GmshReader *r)
         TCAD_CALL(get_i64(r, &id, "an element tag"));
         for (int j = 0; j < t->nv; j++) TCAD_CALL(get_i64(r, &ntags[j], "an element's node tag"));
       }
-      TCAD_CALL(add_element(r, id, (int)(t - gmsh_types), etag, ntags));
+      TCAD_CALL(add_element(r, id, (int)(t - tcad_gmsh_types), etag, ntags));
     }
     k += m;
   }
@@ -895,367 +792,6 @@ static int skip_section(GmshReader *r, const char *name)
     }
   }
   return gerr(r, "section %s has no %s (truncated?)", name, end);
-}
-
-/* ---- from the file's elements to a TcadMesh ---- */
-
-/* Each element's physical groups, looked up once: 2.x, its own tag (0: none); 4.x, its entity's
- * (none when $Entities does not have the entity). */
-static void resolve_groups(GmshReader *r)
-{
-  for (size_t k = 0; k < r->nel; k++) {
-    GmshElem *e = &r->el[k];
-    if (r->major == 2) {
-      e->nphys = e->grp != 0;
-      continue;
-    }
-    const GmshEntity *en = find_entity(r, e->dim, e->grp);
-    e->nphys = en ? en->nphys : 0;
-    e->phys = en ? en->phys : 0;
-  }
-}
-
-/* The physical groups of element e: their tags in *tags (n of them). */
-static int elem_groups(const GmshReader *r, const GmshElem *e, const int **tags)
-{
-  *tags = r->major == 2 ? &e->grp : r->ephys + e->phys;
-  return e->nphys;
-}
-
-static int int_cmp(const void *a, const void *b)
-{
-  int x = *(const int *)a, y = *(const int *)b;
-  return (x > y) - (x < y);
-}
-
-/* The distinct physical tags of the elements of dimension d, sorted. */
-static int group_tags(const GmshReader *r, int d, int **out, int *nout)
-{
-  size_t n = 0, cap = 16;
-  int *t = malloc(cap * sizeof *t);
-  if (!t) return TCAD_ERR_MEM;
-  for (size_t k = 0; k < r->nel; k++) {
-    const int *g;
-    if (r->el[k].dim != d) continue;
-    int ng = elem_groups(r, &r->el[k], &g);
-    for (int j = 0; j < ng; j++) {
-      if (n > 0 && t[n - 1] == g[j]) continue; /* the common case: runs of one group */
-      if (n == cap) {
-        int *nt = realloc(t, 2 * cap * sizeof *nt);
-        if (!nt) return free(t), TCAD_ERR_MEM;
-        t = nt, cap *= 2;
-      }
-      t[n++] = g[j];
-    }
-  }
-  qsort(t, n, sizeof *t, int_cmp);
-  size_t u = 0;
-  for (size_t k = 0; k < n; k++)
-    if (!u || t[u - 1] != t[k]) t[u++] = t[k];
-  *out = t, *nout = (int)u;
-  return 0;
-}
-
-static int group_index(const int *tags, int n, int tag)
-{
-  const int *p = bsearch(&tag, tags, (size_t)n, sizeof tag, int_cmp);
-  return p ? (int)(p - tags) : -1;
-}
-
-/* Angle at p between p->o and p->q, for the quadrilateral split. */
-static double quad_angle(const double *c, int o, int p, int q)
-{
-  double u[3], v[3], dot = 0, nu = 0, nv = 0;
-  for (int k = 0; k < 3; k++) {
-    u[k] = c[3 * o + k] - c[3 * p + k];
-    v[k] = c[3 * q + k] - c[3 * p + k];
-    dot += u[k] * v[k], nu += u[k] * u[k], nv += v[k] * v[k];
-  }
-  return acos(fmax(-1.0, fmin(1.0, dot / sqrt(nu * nv))));
-}
-
-/* Two cells on the same nodes: what a 2.x file holds when an element is in two physical groups
- * (Gmsh writes it once per group). Cells bucketed by lowest node, sorted inside a bucket. */
-typedef struct {
-  int v[4];
-  int cell;
-} CellKey;
-
-static int key_cmp(const void *a, const void *b)
-{
-  const CellKey *x = a, *y = b;
-  for (int k = 0; k < 4; k++)
-    if (x->v[k] != y->v[k]) return x->v[k] < y->v[k] ? -1 : 1;
-  return (x->cell > y->cell) - (x->cell < y->cell);
-}
-
-static int duplicate_cells(const GmshReader *r, const TcadMesh *m, const size_t *cell_elem)
-{
-  const int nv = m->nvert, nc = m->ncells;
-  CellKey *key = NULL, *tmp = NULL;
-  int *ptr = NULL, rc = 0;
-  TCAD_ALLOC_GOTO(rc, key, nc, cleanup);
-  TCAD_ALLOC_GOTO(rc, tmp, nc, cleanup);
-  TCAD_ALLOC_GOTO(rc, ptr, (size_t)m->nnodes + 1, cleanup);
-  for (int c = 0; c < nc; c++) {
-    for (int k = 0; k < 4; k++) key[c].v[k] = k < nv ? m->cell_node[(size_t)c * nv + k] : -1;
-    tcad_tuples_sort_small(key[c].v, nv);
-    key[c].cell = c;
-    ptr[key[c].v[0] + 1]++;
-  }
-  for (int n = 0; n < m->nnodes; n++) ptr[n + 1] += ptr[n];
-  for (int c = 0; c < nc; c++) tmp[ptr[key[c].v[0]]++] = key[c];
-  for (int n = m->nnodes; n > 0; n--) ptr[n] = ptr[n - 1];
-  ptr[0] = 0;
-  for (int n = 0; n < m->nnodes && !rc; n++) {
-    CellKey *b = tmp + ptr[n];
-    int nb = ptr[n + 1] - ptr[n];
-    qsort(b, (size_t)nb, sizeof *b, key_cmp);
-    for (int i = 1; i < nb; i++)
-      if (!memcmp(b[i].v, b[i - 1].v, sizeof b[i].v)) {
-        const GmshElem *e1 = &r->el[cell_elem[b[i - 1].cell]], *e2 = &r->el[cell_elem[b[i].cell]];
-        const GmshName *g1 = find_name(r, e1->dim, e1->grp), *g2 = find_name(r, e2->dim, e2->grp);
-        rc = tcad_error(TCAD_ERR_MESH,
-                        "%s: elements %lld and %lld have the same nodes (physical groups '%s' and '%s'): an element is "
-                        "in two physical groups; each element must be in exactly one region",
-                        r->path, (long long)e1->id, (long long)e2->id, g1 ? g1->name : "?", g2 ? g2->name : "?");
-        break;
-      }
-  }
-cleanup:
-  free(key), free(tmp), free(ptr);
-  return rc;
-}
-
-static int build(GmshReader *r, double scale, TcadMesh *m)
-{
-  int D = 0, *rtag = NULL, nrtag = 0, *ftag = NULL, nftag = 0, *newid = NULL, *cptr = NULL, *clist = NULL, rc = 0;
-  int *fcount = NULL, *fslot = NULL, *fnode = NULL;
-  size_t *cell_elem = NULL, ncell = 0;
-  resolve_groups(r);
-  for (size_t k = 0; k < r->nel; k++) D = r->el[k].dim > D ? r->el[k].dim : D;
-  if (!r->nel || D == 0)
-    return tcad_error(TCAD_ERR_MESH,
-                      "%s: the mesh has no elements of dimension 1 to 3; mesh the geometry (gmsh -1, "
-                      "-2 or -3)",
-                      r->path);
-  const int nv = D + 1;
-  m->dim = D, m->nvert = nv;
-
-  /* regions: the physical groups of the cells */
-  TCAD_CALL_GOTO(rc, group_tags(r, D, &rtag, &nrtag), cleanup);
-  TCAD_ALLOC_GOTO(rc, m->regions, (size_t)nrtag + 1, cleanup);
-  for (int g = 0; g < nrtag; g++) {
-    const GmshName *nm = find_name(r, D, rtag[g]);
-    if (!nm) {
-      long long first = -1;
-      for (size_t k = 0; k < r->nel && first < 0; k++) {
-        const int *t;
-        int ng = elem_groups(r, &r->el[k], &t);
-        if (r->el[k].dim == D && ng > 0 && group_index(t, ng, rtag[g]) >= 0) first = r->el[k].id;
-      }
-      rc = tcad_error(TCAD_ERR_MESH,
-                      "%s: physical group %d of %s (element %lld is in it) has no name in $PhysicalNames; name it in "
-                      "the .geo: Physical %s(\"name\") = {...}",
-                      r->path, rtag[g], dim_noun(D), first, dim_geo(D));
-      goto cleanup;
-    }
-    snprintf(m->regions[g].name, sizeof m->regions[g].name, "%s", nm->name);
-  }
-  m->nregions = nrtag;
-
-  /* cells, each in exactly one group */
-  size_t nout = 0, unassigned = 0;
-  long long first_unassigned = -1;
-  for (size_t k = 0; k < r->nel; k++) {
-    const GmshElem *e = &r->el[k];
-    const int *t;
-    if (e->dim != D) continue;
-    int ng = elem_groups(r, e, &t);
-    if (ng == 0 && unassigned++ == 0) first_unassigned = e->id;
-    if (ng > 1) {
-      const GmshName *a = find_name(r, D, t[0]), *b = find_name(r, D, t[1]);
-      rc = tcad_error(TCAD_ERR_MESH,
-                      "%s: element %lld is in two physical groups ('%s' and '%s'); each element must be in exactly one "
-                      "region",
-                      r->path, (long long)e->id, a ? a->name : "?", b ? b->name : "?");
-      goto cleanup;
-    }
-    nout += gmsh_types[e->type].type == TCAD_GMSH_QUAD ? 2 : 1;
-  }
-  if (unassigned) {
-    rc = tcad_error(TCAD_ERR_MESH,
-                    "%s: %zu element%s (first: %lld) belong to no physical group; put every %s in a named Physical %s "
-                    "in the .geo",
-                    r->path, unassigned, unassigned > 1 ? "s" : "", first_unassigned,
-                    D == 3   ? "volume"
-                    : D == 2 ? "surface"
-                             : "curve",
-                    dim_geo(D));
-    goto cleanup;
-  }
-  if (nout > (size_t)INT_MAX / 4) {
-    rc = tcad_error(TCAD_ERR_MESH, "%s: %zu cells are more than tcad can hold", r->path, nout);
-    goto cleanup;
-  }
-
-  /* nodes the cells use, in file order */
-  TCAD_ALLOC_GOTO(rc, newid, r->nnodes + 1, cleanup);
-  for (size_t i = 0; i < r->nnodes; i++) newid[i] = -1;
-  for (size_t k = 0; k < r->nel; k++)
-    if (r->el[k].dim == D)
-      for (int j = 0; j < gmsh_types[r->el[k].type].nv; j++) newid[r->enode[r->el[k].off + j]] = 0;
-  int nn = 0;
-  for (size_t i = 0; i < r->nnodes; i++)
-    if (newid[i] == 0) {
-      const double *x = r->xyz + 3 * i;
-      if ((D < 3 && x[2] != 0.0) || (D == 1 && x[1] != 0.0)) {
-        rc = tcad_error(TCAD_ERR_MESH, "%s: a %dD mesh must lie in the %s; node %lld is at (%g, %g, %g)", r->path, D,
-                        D == 2 ? "z = 0 plane" : "x axis (y = z = 0)", (long long)r->ntag[i], x[0], x[1], x[2]);
-        goto cleanup;
-      }
-      newid[i] = nn++;
-    }
-  m->nnodes = nn;
-  TCAD_ALLOC_GOTO(rc, m->coord, 3 * (size_t)nn, cleanup);
-  for (size_t i = 0; i < r->nnodes; i++)
-    if (newid[i] >= 0)
-      for (int d = 0; d < 3; d++) m->coord[3 * (size_t)newid[i] + d] = r->xyz[3 * i + d] * scale;
-
-  /* cells in file order, quadrilaterals split along the diagonal that keeps the angles opposite
-   * it at most pi (Delaunay) */
-  m->ncells = (int)nout;
-  TCAD_ALLOC_GOTO(rc, m->cell_node, nout * (size_t)nv, cleanup);
-  TCAD_ALLOC_GOTO(rc, m->cell_region, nout, cleanup);
-  TCAD_ALLOC_GOTO(rc, cell_elem, nout, cleanup);
-  for (size_t k = 0; k < r->nel; k++) {
-    const GmshElem *e = &r->el[k];
-    const int *t, *en = r->enode + e->off;
-    if (e->dim != D) continue;
-    elem_groups(r, e, &t);
-    const int g = group_index(rtag, nrtag, t[0]);
-    if (gmsh_types[e->type].type == TCAD_GMSH_QUAD) {
-      int a = newid[en[0]], b = newid[en[1]], c = newid[en[2]], d = newid[en[3]];
-      int *tri = m->cell_node + ncell * 3;
-      if (quad_angle(m->coord, a, b, c) + quad_angle(m->coord, c, d, a) <= 3.14159265358979323846 + 1e-12) {
-        const int t6[6] = {a, b, c, a, c, d};
-        memcpy(tri, t6, sizeof t6);
-      } else {
-        const int t6[6] = {a, b, d, b, c, d};
-        memcpy(tri, t6, sizeof t6);
-      }
-      m->cell_region[ncell] = m->cell_region[ncell + 1] = g;
-      cell_elem[ncell] = cell_elem[ncell + 1] = k;
-      ncell += 2, m->nquads_split++;
-    } else {
-      for (int j = 0; j < nv; j++) m->cell_node[ncell * nv + j] = newid[en[j]];
-      m->cell_region[ncell] = g, cell_elem[ncell] = k;
-      ncell++;
-    }
-  }
-  for (size_t c = 0; c < ncell; c++) m->regions[m->cell_region[c]].ncells++;
-  if (r->major == 2) TCAD_CALL_GOTO(rc, duplicate_cells(r, m, cell_elem), cleanup);
-
-  /* face groups: elements of dimension D-1 that are sides of cells (found through the cells of
-   * their first node) */
-  TCAD_CALL_GOTO(rc, group_tags(r, D - 1, &ftag, &nftag), cleanup);
-  TCAD_ALLOC_GOTO(rc, fcount, (size_t)nftag + 1, cleanup);
-  TCAD_ALLOC_GOTO(rc, fslot, (size_t)nftag + 1, cleanup);
-  /* the cells of each node of a face element (cptr/clist, a CSR over those nodes only: the
-   * face groups touch few of the nodes) */
-  TCAD_ALLOC_GOTO(rc, cptr, (size_t)nn + 1, cleanup);
-  TCAD_ALLOC_GOTO(rc, fnode, (size_t)nn + 1, cleanup);
-  for (size_t k = 0; k < r->nel; k++)
-    if (r->el[k].dim == D - 1)
-      for (int j = 0; j < gmsh_types[r->el[k].type].nv; j++)
-        if (newid[r->enode[r->el[k].off + j]] >= 0) fnode[newid[r->enode[r->el[k].off + j]]] = 1;
-  for (size_t c = 0; c < ncell; c++)
-    for (int j = 0; j < nv; j++)
-      if (fnode[m->cell_node[c * nv + j]]) cptr[m->cell_node[c * nv + j] + 1]++;
-  for (int n = 0; n < nn; n++) cptr[n + 1] += cptr[n];
-  TCAD_ALLOC_GOTO(rc, clist, (size_t)cptr[nn] + 1, cleanup);
-  for (size_t c = 0; c < ncell; c++)
-    for (int j = 0; j < nv; j++)
-      if (fnode[m->cell_node[c * nv + j]]) clist[cptr[m->cell_node[c * nv + j]]++] = (int)c;
-  for (int n = nn; n > 0; n--) cptr[n] = cptr[n - 1];
-  cptr[0] = 0;
-  for (size_t k = 0; k < r->nel; k++) {
-    const GmshElem *e = &r->el[k];
-    const int *t, *en = r->enode + e->off;
-    if (e->dim != D - 1) continue;
-    int ng = elem_groups(r, e, &t), named = 0;
-    for (int j = 0; j < ng; j++) named |= find_name(r, D - 1, t[j]) != NULL;
-    if (!named) {
-      for (int j = 0; j < ng; j++) fcount[group_index(ftag, nftag, t[j])]++;
-      continue;
-    }
-    const GmshName *nm = NULL;
-    for (int j = 0; j < ng && !nm; j++) nm = find_name(r, D - 1, t[j]);
-    int side = gmsh_types[e->type].nv == D;
-    for (int j = 0; j < D && side; j++) side = newid[en[j]] >= 0;
-    if (side) { /* through the cells of the face's node that has the fewest */
-      int a = newid[en[0]], found = 0;
-      for (int j = 1; j < D; j++)
-        if (cptr[newid[en[j]] + 1] - cptr[newid[en[j]]] < cptr[a + 1] - cptr[a]) a = newid[en[j]];
-      for (int q = cptr[a]; q < cptr[a + 1] && !found; q++) {
-        const int *cn = m->cell_node + (size_t)clist[q] * nv;
-        int all = 1;
-        for (int j = 0; j < D && all; j++) {
-          int hit = 0;
-          for (int i = 0; i < nv; i++) hit |= cn[i] == newid[en[j]];
-          all = hit;
-        }
-        found = all;
-      }
-      side = found;
-    }
-    if (!side) {
-      rc = tcad_error(TCAD_ERR_MESH,
-                      "%s: element %lld (a %s of physical group '%s') is not a side of any cell of the mesh; the "
-                      "elements of a face group must lie on the faces of its %s",
-                      r->path, (long long)e->id, gmsh_types[e->type].name, nm->name,
-                      D == 3   ? "tetrahedra"
-                      : D == 2 ? "triangles"
-                               : "segments");
-      goto cleanup;
-    }
-    for (int j = 0; j < ng; j++) fcount[group_index(ftag, nftag, t[j])]++;
-  }
-  TCAD_ALLOC_GOTO(rc, m->contacts, (size_t)nftag + 1, cleanup);
-  for (int g = 0; g < nftag; g++) {
-    const GmshName *nm = find_name(r, D - 1, ftag[g]);
-    fslot[g] = -1;
-    if (!nm) {
-      fprintf(stderr,
-              "tcad: warning: %s: physical group %d of %s (%d elements) has no name in $PhysicalNames; it is "
-              "ignored (name it in the .geo to use it as a contact or interface)\n",
-              r->path, ftag[g], dim_noun(D - 1), fcount[g]);
-      continue;
-    }
-    TcadMeshContact *ct = &m->contacts[m->ncontacts];
-    snprintf(ct->name, sizeof ct->name, "%s", nm->name);
-    TCAD_ALLOC_GOTO(rc, ct->face_node, (size_t)fcount[g] * D + 1, cleanup);
-    fslot[g] = m->ncontacts++;
-  }
-  for (size_t k = 0; k < r->nel; k++) {
-    const GmshElem *e = &r->el[k];
-    const int *t, *en = r->enode + e->off;
-    if (e->dim != D - 1) continue;
-    int ng = elem_groups(r, e, &t);
-    for (int j = 0; j < ng; j++) {
-      int s = fslot[group_index(ftag, nftag, t[j])];
-      if (s < 0) continue;
-      TcadMeshContact *ct = &m->contacts[s];
-      int *f = ct->face_node + (size_t)ct->nfaces++ * D;
-      for (int i = 0; i < D; i++) f[i] = newid[en[i]];
-      tcad_tuples_sort_small(f, D);
-    }
-  }
-  for (int c = 0; c < m->ncontacts; c++) TCAD_CALL_GOTO(rc, tcad_mesh_contact_nodes(&m->contacts[c], D), cleanup);
-  TCAD_CALL_GOTO(rc, tcad_mesh_reorder(m), cleanup);
-cleanup:
-  free(rtag), free(ftag), free(newid), free(cptr), free(clist), free(fcount), free(fslot), free(fnode), free(cell_elem);
-  return rc;
 }
 
 static void reader_free(GmshReader *r)
@@ -1308,7 +844,7 @@ int tcad_mesh_read_gmsh(const char *path, const char *buf, size_t len, double sc
   if (!rc) rc = tcad_mesh_create(&m);
   if (!rc) {
     snprintf(m->source, sizeof m->source, "%s", path);
-    rc = build(&r, scale, m);
+    rc = tcad_gmsh_build(&r, scale, m);
   }
   reader_free(&r);
   if (rc) {

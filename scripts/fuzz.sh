@@ -17,7 +17,7 @@ libs=($(pkg-config --libs hdf5-openmpi yaml-0.1) -lm)
 # The harnesses build from core/, io/ and mesh/ alone (no PETSc): the deck parser (output.c only
 # for the output names' checks), the Gmsh reader, and deck-to-mesh.
 deck_src=(core/clock.c core/error.c core/fs.c io/deck*.c io/materials.c io/output*.c)
-mesh_src=(core/error.c mesh/gmsh.c mesh/mesh.c mesh/reorder.c mesh/tuples.c mesh/geometry.c)
+mesh_src=(core/error.c mesh/gmsh.c mesh/gmsh_build.c mesh/mesh.c mesh/reorder.c mesh/tuples.c mesh/geometry.c)
 harnesses=${FUZZ_HARNESSES:-deck gmsh deckmesh}
 status=0
 for h in $harnesses; do
