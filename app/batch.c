@@ -25,6 +25,7 @@
 #include "tcad/error.h"
 #include "tcad/extract.h"
 #include "tcad/fs.h"
+#include "tcad/json.h"
 #include "tcad/output.h"
 #include "tcad/plan.h"
 #include "tcad/sim.h"
@@ -79,20 +80,6 @@ static void read_record(const char *dir, CaseRecord *r)
   r->wall = w ? atof(w + 15) : NAN;
 }
 
-static void json_string(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20)
-      fprintf(f, "\\u%04x", (unsigned char)*s);
-    else
-      fputc(*s, f);
-  }
-  fputc('"', f);
-}
-
 /* status.json, atomically: a temporary file, flushed to disk, renamed over the record. */
 static int write_record(const char *dir, int c, const TcadPlan *plan, int failed, const char *reason, double wall,
                         const char *hash, int rank)
@@ -103,14 +90,14 @@ static int write_record(const char *dir, int c, const TcadPlan *plan, int failed
   FILE *f = fopen(tmp, "wb");
   if (!f) return tcad_error(TCAD_ERR_IO, "cannot write %s: %s", tmp, strerror(errno));
   fprintf(f, "{\n  \"case\": %d,\n  \"status\": \"%s\",\n  \"reason\": ", c + 1, failed ? "failed" : "done");
-  json_string(f, reason ? reason : "");
+  tcad_json_string(f, reason ? reason : "");
   fprintf(f, ",\n  \"wall_time_s\": %.6g,\n  \"rank\": %d,\n  \"deck_hash\": \"%s\",\n  \"parameters\": {", wall, rank,
           hash);
   for (int k = 0; k < TcadPlanParamCount(plan); k++) {
     fprintf(f, "%s", k ? ", " : "");
-    json_string(f, TcadPlanParamPath(plan, k));
+    tcad_json_string(f, TcadPlanParamPath(plan, k));
     fprintf(f, ": ");
-    json_string(f, TcadPlanCaseValue(plan, c, k));
+    tcad_json_string(f, TcadPlanCaseValue(plan, c, k));
   }
   fprintf(f, "}\n}\n");
   int bad = fflush(f) || fsync(fileno(f));

@@ -195,12 +195,6 @@ static const GmshType *type_of(int t)
   return NULL;
 }
 
-const char *tcad_gmsh_dim_noun(int d)
-{
-  return d == 0 ? "points" : d == 1 ? "curves" : d == 2 ? "surfaces" : "volumes";
-}
-const char *tcad_gmsh_dim_geo(int d) { return d == 0 ? "Point" : d == 1 ? "Curve" : d == 2 ? "Surface" : "Volume"; }
-
 /* ---- $MeshFormat ---- */
 static int read_format(GmshReader *r)
 {
@@ -263,12 +257,6 @@ static int read_format(GmshReader *r)
 }
 
 /* ---- $PhysicalNames (text in every format) ---- */
-static int name_cmp(const void *a, const void *b)
-{
-  const GmshName *x = a, *y = b;
-  if (x->dim != y->dim) return x->dim < y->dim ? -1 : 1;
-  return (x->tag > y->tag) - (x->tag < y->tag);
-}
 
 static int read_names(GmshReader *r)
 {
@@ -304,28 +292,16 @@ static int read_names(GmshReader *r)
     r->p = q + 1;
   }
   r->nnames = (size_t)n;
-  qsort(r->names, r->nnames, sizeof *r->names, name_cmp);
+  qsort(r->names, r->nnames, sizeof *r->names, tcad_gmsh_name_cmp);
   for (size_t k = 1; k < r->nnames; k++)
-    if (!name_cmp(&r->names[k - 1], &r->names[k]))
+    if (!tcad_gmsh_name_cmp(&r->names[k - 1], &r->names[k]))
       return gerr(r, "physical group %d of %s is named twice in $PhysicalNames ('%s', line %ld, and '%s', line %ld)",
                   r->names[k].tag, tcad_gmsh_dim_noun(r->names[k].dim), r->names[k - 1].name, r->names[k - 1].line,
                   r->names[k].name, r->names[k].line);
   return get_marker(r, "$EndPhysicalNames", " (more names than the count says?)");
 }
 
-const GmshName *tcad_gmsh_find_name(const GmshReader *r, int dim, int tag)
-{
-  GmshName key = {.dim = dim, .tag = tag};
-  return r->nnames ? bsearch(&key, r->names, r->nnames, sizeof key, name_cmp) : NULL;
-}
-
 /* ---- $Entities (4.x): the physical tags of each entity ---- */
-static int ent_cmp(const void *a, const void *b)
-{
-  const GmshEntity *x = a, *y = b;
-  if (x->dim != y->dim) return x->dim < y->dim ? -1 : 1;
-  return (x->tag > y->tag) - (x->tag < y->tag);
-}
 
 static int read_entities(GmshReader *r)
 {
@@ -395,17 +371,11 @@ static int read_entities(GmshReader *r)
       r->nent++;
     }
   r->bin = 0;
-  qsort(r->ent, r->nent, sizeof *r->ent, ent_cmp);
+  qsort(r->ent, r->nent, sizeof *r->ent, tcad_gmsh_ent_cmp);
   for (size_t k = 1; k < r->nent; k++)
-    if (!ent_cmp(&r->ent[k - 1], &r->ent[k]))
+    if (!tcad_gmsh_ent_cmp(&r->ent[k - 1], &r->ent[k]))
       return gerr(r, "entity %d of %s appears twice in $Entities", r->ent[k].tag, tcad_gmsh_dim_noun(r->ent[k].dim));
   return get_marker(r, "$EndEntities", " (more entities than the counts say?)");
-}
-
-const GmshEntity *tcad_gmsh_find_entity(const GmshReader *r, int dim, int tag)
-{
-  GmshEntity key = {.dim = dim, .tag = tag};
-  return r->nent ? bsearch(&key, r->ent, r->nent, sizeof key, ent_cmp) : NULL;
 }
 
 /* ---- $Nodes ---- */

@@ -12,6 +12,39 @@
 #include "mesh/tuples.h"
 #include "tcad/error.h"
 
+/* Physical names and entities by (dimension, tag), and dimension words for messages. */
+int tcad_gmsh_name_cmp(const void *a, const void *b)
+{
+  const GmshName *x = a, *y = b;
+  if (x->dim != y->dim) return x->dim < y->dim ? -1 : 1;
+  return (x->tag > y->tag) - (x->tag < y->tag);
+}
+
+const GmshName *tcad_gmsh_find_name(const GmshReader *r, int dim, int tag)
+{
+  GmshName key = {.dim = dim, .tag = tag};
+  return r->nnames ? bsearch(&key, r->names, r->nnames, sizeof key, tcad_gmsh_name_cmp) : NULL;
+}
+
+int tcad_gmsh_ent_cmp(const void *a, const void *b)
+{
+  const GmshEntity *x = a, *y = b;
+  if (x->dim != y->dim) return x->dim < y->dim ? -1 : 1;
+  return (x->tag > y->tag) - (x->tag < y->tag);
+}
+
+const GmshEntity *tcad_gmsh_find_entity(const GmshReader *r, int dim, int tag)
+{
+  GmshEntity key = {.dim = dim, .tag = tag};
+  return r->nent ? bsearch(&key, r->ent, r->nent, sizeof key, tcad_gmsh_ent_cmp) : NULL;
+}
+
+const char *tcad_gmsh_dim_noun(int d)
+{
+  return d == 0 ? "points" : d == 1 ? "curves" : d == 2 ? "surfaces" : "volumes";
+}
+const char *tcad_gmsh_dim_geo(int d) { return d == 0 ? "Point" : d == 1 ? "Curve" : d == 2 ? "Surface" : "Volume"; }
+
 /* The element types of the format (gmsh_internal.h), read and built alike. */
 const GmshType tcad_gmsh_types[] = {
     {1, 2, 1, 1, "segment"},

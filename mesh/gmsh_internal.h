@@ -7,6 +7,9 @@
 
 #include "mesh/mesh_internal.h"
 
+/* Everything here but the section parsing lives in gmsh_build.c, so that gmsh.c calls it and
+ * not the other way round. */
+
 /* Gmsh element types: nodes per element, dimension, order. The higher-order ones are here to be
  * counted (2.x binary) and named in the refusal. */
 typedef struct {
@@ -76,6 +79,9 @@ extern const int tcad_gmsh_ntypes;
  * tag) of $Entities, NULL when absent. */
 const GmshName *tcad_gmsh_find_name(const GmshReader *r, int dim, int tag);
 const GmshEntity *tcad_gmsh_find_entity(const GmshReader *r, int dim, int tag);
+/* Order of names and of entities: by dimension, then tag (qsort and bsearch). */
+int tcad_gmsh_name_cmp(const void *a, const void *b);
+int tcad_gmsh_ent_cmp(const void *a, const void *b);
 /* "points", "curves", ... and "Point", "Curve", ... for messages. */
 const char *tcad_gmsh_dim_noun(int d);
 const char *tcad_gmsh_dim_geo(int d);

@@ -7,6 +7,7 @@
 #include "solver/sim_internal.h"
 #include "tcad/error.h"
 #include "tcad/ivtable.h"
+#include "tcad/json.h"
 
 /* A number, or null for NaN/Inf (JSON has neither). */
 static void num(FILE *f, double v)
@@ -17,20 +18,8 @@ static void num(FILE *f, double v)
     fputs("null", f);
 }
 
-/* A JSON string (names here are checked identifiers and paths; escape the JSON specials). */
-static void str(FILE *f, const char *s)
-{
-  fputc('"', f);
-  for (; *s; s++) {
-    if (*s == '"' || *s == '\\')
-      fprintf(f, "\\%c", *s);
-    else if ((unsigned char)*s < 0x20)
-      fprintf(f, "\\u%04x", (unsigned char)*s);
-    else
-      fputc(*s, f);
-  }
-  fputc('"', f);
-}
+/* A JSON string (names here are checked identifiers and paths). */
+static void str(FILE *f, const char *s) { tcad_json_string(f, s); }
 
 /* An IV row's point and contact voltages: {"point": N, "bias": {contact: V, ...} (left open). */
 static void bias_point(FILE *f, const TcadSim *s, const double *w)
