@@ -11,6 +11,8 @@ int tcad_app_run(const char *path, const char *outdir, int quiet, int resume, co
 int tcad_app_lock_folder(const char *dir, const char *name, int *fd);
 /* "fnv1a64:<hex>" of a file's bytes ("" when it cannot be read). */
 void tcad_app_file_hash(const char *path, char *out, size_t n);
+/* The same of a text (equal to the file hash of a file holding exactly that text). */
+void tcad_app_text_hash(const char *text, char *out, size_t n);
 /* The error on stderr ("tcad: error: ..."), with the trace when asked or for internal errors. */
 void tcad_app_report_error(int e, int trace);
 

@@ -403,18 +403,16 @@ int tcad_app_batch(const char *plan_path, const char *outdir, const TcadBatchArg
   /* the cases to run, the same list on every rank */
   TCAD_ALLOC_GOTO(e, todo, n, done);
   for (int c = 0; c < n; c++) {
-    char dir[TCAD_PATH_MAX + 32], deck[2 * TCAD_PATH_MAX + 16], hash[64] = "", *text = NULL;
+    char dir[TCAD_PATH_MAX + 32], hash[64] = "", *text = NULL;
     CaseRecord r;
     if (a->only_case && c + 1 != a->only_case) continue;
     case_dir(out, c, n, dir, sizeof dir);
     read_record(dir, &r);
-    if (r.state) { /* recorded: still this plan's case? */
-      snprintf(deck, sizeof deck, "%s/deck.yaml", dir);
-      tcad_app_file_hash(deck, hash, sizeof hash);
+    if (r.state) { /* recorded: is its deck still the plan's (the plan may have been edited)? */
       TCAD_CALL_GOTO(e, TcadPlanCaseDeck(plan, c, &text), done);
-      int same = !strcmp(hash, r.hash);
+      tcad_app_text_hash(text, hash, sizeof hash);
       free(text);
-      if (!same) r.state = 0;
+      if (strcmp(hash, r.hash)) r.state = 0;
     }
     if ((r.state == 0 && !a->retry_failed) || (r.state == 2 && a->retry_failed) || a->only_case) todo[ntodo++] = c;
   }

@@ -304,14 +304,24 @@ static int cmd_repair(const char *dir)
 
 /* The deck's fingerprint for --resume: FNV-1a (64 bit) of the file's bytes, in hex ("" when
  * the file cannot be read: it was just read, so that is not expected). */
+#define TCAD_FNV_OFFSET 1469598103934665603ULL
+static uint64_t fnv_byte(uint64_t h, unsigned char c) { return (h ^ c) * 1099511628211ULL; }
+
 void tcad_app_file_hash(const char *path, char *out, size_t n)
 {
-  uint64_t h = 1469598103934665603ULL;
+  uint64_t h = TCAD_FNV_OFFSET;
   FILE *f = fopen(path, "rb");
   out[0] = 0;
   if (!f) return;
-  for (int ch; (ch = fgetc(f)) != EOF;) h = (h ^ (uint64_t)(unsigned char)ch) * 1099511628211ULL;
+  for (int ch; (ch = fgetc(f)) != EOF;) h = fnv_byte(h, (unsigned char)ch);
   fclose(f);
+  snprintf(out, n, "fnv1a64:%016llx", (unsigned long long)h);
+}
+
+void tcad_app_text_hash(const char *text, char *out, size_t n)
+{
+  uint64_t h = TCAD_FNV_OFFSET;
+  for (const char *p = text; *p; p++) h = fnv_byte(h, (unsigned char)*p);
   snprintf(out, n, "fnv1a64:%016llx", (unsigned long long)h);
 }
 

@@ -79,6 +79,13 @@ vt=$(sed -n 2p plan-out/summary.csv | cut -d, -f"$(head -n1 plan-out/summary.csv
 [ "$rc" -eq 0 ] && grep -q "0 to run now" run2.out && [ "$(grep -c '^tcad batch plan.yaml: case' plan-out/case-001/log.txt)" -eq 1 ] \
   && ok batch.rerun_skips_done || bad batch.rerun_skips_done "rc $rc: $(cat run2.out)"
 
+# an edited plan: the cases whose deck changed run again, the others stay recorded
+sed 's/to: 0.6, steps: 2/to: 0.7, steps: 2/' plan.yaml >plan-edit.yaml
+"$T" batch plan-edit.yaml -o plan-out >edit.out 2>&1; rc=$?
+[ "$rc" -eq 0 ] && grep -q "2 to run now" edit.out && [ "$(grep -c '^tcad batch plan.yaml: case' plan-out/case-001/log.txt)" -eq 1 ] \
+  && grep -q '^2,1e15,0.7,done' plan-out/summary.csv && ok batch.edited_plan_reruns_changed_cases \
+  || bad batch.edited_plan_reruns_changed_cases "rc $rc: $(head -n 3 edit.out) $(cat plan-out/summary.csv)"
+
 # MPI: two ranks, the cases shared dynamically, the same results
 if command -v mpirun >/dev/null; then
   "${mpi[@]}" "$T" batch plan.yaml -o mpi-out >mpi.out 2>&1; rc=$?
